@@ -1,0 +1,130 @@
+# SPDX-License-Identifier: MIT
+#
+# vigil build. Plain make, no generator. Sources are found by wildcard, so a new
+# module is one new .c/.h pair in its room and nothing here changes.
+#
+#   make            build build/vigil
+#   make run        install missing Debian packages, build, start the live console
+#   make test       install missing packages, build, run unit + integration tests
+#   make bench      side-by-side benchmarks against peer tools (see bench/)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   DEV=1           warnings are errors
+#   SANITIZE=address,undefined   sanitizer build (objects go to build/san-*)
+
+VERSION := 0.1.0
+PREFIX  ?= /usr/local
+DESTDIR ?=
+CC      ?= cc
+
+ifeq ($(SANITIZE),)
+BUILD   ?= build
+else
+BUILD   ?= build/san-$(subst $(comma),-,$(SANITIZE))
+endif
+comma := ,
+
+PKGS      := ncursesw libproc2 sqlite3 libunwind libunwind-ptrace
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wwrite-strings -Wcast-qual \
+	-Wpointer-arith -Wundef -Wvla -Wimplicit-fallthrough
+ifeq ($(DEV),1)
+WARN += -Werror
+endif
+
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' -I. \
+	$(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
+LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=$(SANITIZE)
+endif
+
+LIB_SRC  := $(wildcard core/*.c collectors/*.c analysis/*.c store/*.c)
+UI_SRC   := $(wildcard views/*.c tui/*.c)
+CMD_SRC  := $(wildcard cmd/*.c)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+FIX_SRC  := $(wildcard tests/fixtures/*.c)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
+CMD_OBJ  := $(CMD_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/libvigil.a
+BIN      := $(BUILD)/vigil
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
+
+.PHONY: all run test unit integration bench install clean deps deps-test format check-format
+all: $(BIN)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BIN): $(CMD_OBJ) $(UI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(UI_OBJ) $(LIB) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UI_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
+# Fixtures are plain programs; built without sanitizers so they behave like the
+# processes vigil meets in the wild (and so their memory figures are exact).
+$(BUILD)/fixtures/%: tests/fixtures/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -o $@ $< -lpthread
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	./$(BIN) $(ARGS)
+
+# `make test` is what CI and the README promise: packages, build, every test.
+test: deps-test
+	@$(MAKE) --no-print-directory all unit integration
+
+unit: $(UNIT_BIN)
+	@scripts/run-tests.sh unit $(UNIT_BIN)
+
+integration: $(BIN) $(INTEG_BIN) $(FIX_BIN)
+	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
+		scripts/run-tests.sh integration $(INTEG_BIN)
+
+bench: deps-test
+	@$(MAKE) --no-print-directory all $(FIX_BIN)
+	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) bench/run.sh
+
+install: $(BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vigil
+	install -m 0644 docs/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+
+format:
+	clang-format -i $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(FIX_SRC)
+
+check-format:
+	@clang-format --dry-run --Werror $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(FIX_SRC)
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

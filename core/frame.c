@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* frame: lifetime of the per-tick snapshot shared between threads. */
+#include "core/frame.h"
+
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+
+uint64_t cpu_times_busy(const struct cpu_times *t)
+{
+	return t->user + t->nice + t->system + t->irq + t->softirq + t->steal;
+}
+
+uint64_t cpu_times_total(const struct cpu_times *t)
+{
+	return cpu_times_busy(t) + t->idle + t->iowait;
+}
+
+void proc_table_release(struct proc_table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->rows[i].cmdline);
+	free(t->rows);
+	t->rows = NULL;
+	t->n = 0;
+}
+
+const struct proc_row *proc_table_find(const struct proc_table *t, int pid)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->rows[mid].pid == pid)
+			return &t->rows[mid];
+		if (t->rows[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void target_sample_release(struct target_sample *s)
+{
+	free(s->threads);
+	s->threads = NULL;
+	s->nthreads = 0;
+}
+
+struct frame *frame_new(void)
+{
+	struct frame *f = xcalloc(1, sizeof(*f));
+
+	atomic_init(&f->refs, 1);
+	return f;
+}
+
+struct frame *frame_ref(struct frame *f)
+{
+	atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+	return f;
+}
+
+void frame_unref(struct frame *f)
+{
+	if (!f || atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	free(f->sys.cores);
+	proc_table_release(&f->procs);
+	if (f->target) {
+		target_sample_release(f->target);
+		free(f->target);
+	}
+	free(f);
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * frame: the vocabulary every room shares. One frame is everything one tick
+ * saw: the system, the whole process table, and the attached target.
+ *
+ * Invariants:
+ * - Values are raw as read: CPU in clock ticks (cumulative counters), sizes in
+ *   bytes, time in ms since the epoch. Rates are derived by readers from two
+ *   samples (or, for the process table, filled in by the collector, which is
+ *   the only party that holds the previous tick in memory).
+ * - A frame is immutable once published (frame_publish). It is shared by
+ *   reference count between the sampler, the store writer and the UI; the
+ *   last frame_unref frees it and everything it points to.
+ * - Anything a collector could not read is flagged missing in a HAVE_* bit set
+ *   and the reason is kept as text; a tick is never aborted for it.
+ */
+#ifndef VIGIL_CORE_FRAME_H
+#define VIGIL_CORE_FRAME_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
+#define FRAME_USER_MAX 33
+#define FRAME_WHY_MAX 192
+
+/* Cumulative CPU time in clock ticks, as in /proc/stat. */
+struct cpu_times {
+	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
+};
+
+/* Ticks the CPU did something (everything but idle and iowait). */
+uint64_t cpu_times_busy(const struct cpu_times *t);
+uint64_t cpu_times_total(const struct cpu_times *t);
+
+struct core_times {
+	int cpu; /* the N of "cpuN": offline cores leave gaps */
+	struct cpu_times t;
+};
+
+enum psi_resource { PSI_CPU, PSI_MEMORY, PSI_IO, PSI_N };
+
+struct psi_line {
+	double avg10, avg60, avg300; /* percent */
+	uint64_t total_us;           /* cumulative stall time */
+};
+
+struct psi {
+	bool present;  /* /proc/pressure/<res> was readable */
+	bool has_full; /* the kernel reports a "full" line (cpu may not) */
+	struct psi_line some, full;
+};
+
+enum sys_have {
+	SYS_HAVE_STAT = 1u << 0,    /* /proc/stat: cpu, ctxt, processes */
+	SYS_HAVE_MEMINFO = 1u << 1, /* /proc/meminfo */
+	SYS_HAVE_LOADAVG = 1u << 2, /* /proc/loadavg */
+};
+
+struct sys_sample {
+	unsigned have; /* SYS_HAVE_* */
+	char why[FRAME_WHY_MAX];
+
+	struct cpu_times cpu; /* all cores together */
+	size_t ncores;
+	struct core_times *cores; /* owned, ncores entries, ascending cpu */
+	uint64_t ctxt;            /* context switches since boot */
+	uint64_t forks;           /* "processes" in /proc/stat */
+	uint32_t procs_running, procs_blocked;
+	int64_t boot_time_s;      /* btime */
+
+	/* bytes */
+	uint64_t mem_total, mem_free, mem_available, buffers, cached;
+	uint64_t swap_total, swap_free;
+
+	double load1, load5, load15;
+
+	struct psi psi[PSI_N];
+};
+
+/* One row of the process table (a process, not a thread). */
+struct proc_row {
+	int pid, ppid;
+	unsigned uid;
+	char state; /* R S D Z T t X I */
+	int nice;
+	int threads;
+	uint64_t cpu_ticks;   /* utime + stime, cumulative */
+	uint64_t start_ticks; /* since boot; (pid, start_ticks) is the identity */
+	int64_t start_ms;     /* the same, as wall time */
+	uint64_t rss_bytes, vsz_bytes;
+	double cpu_pct; /* over the last interval, 100 = one core; < 0 unknown */
+	char comm[FRAME_COMM_MAX];
+	char user[FRAME_USER_MAX];
+	char *cmdline; /* owned; args joined by spaces; "" for kernel threads */
+};
+
+struct proc_table {
+	size_t n;
+	struct proc_row *rows; /* owned, ascending pid */
+};
+
+void proc_table_release(struct proc_table *t);
+/* Binary search by pid; NULL when absent. */
+const struct proc_row *proc_table_find(const struct proc_table *t, int pid);
+
+struct thread_sample {
+	int tid;
+	char state;
+	uint64_t utime, stime; /* clock ticks */
+	char comm[FRAME_COMM_MAX];
+};
+
+enum target_have {
+	TARGET_HAVE_STAT = 1u << 0,    /* /proc/PID/stat */
+	TARGET_HAVE_STATUS = 1u << 1,  /* /proc/PID/status */
+	TARGET_HAVE_IO = 1u << 2,      /* /proc/PID/io */
+	TARGET_HAVE_FDS = 1u << 3,     /* /proc/PID/fd */
+	TARGET_HAVE_THREADS = 1u << 4, /* /proc/PID/task/<tid>/stat */
+};
+
+struct target_sample {
+	int pid;
+	uint64_t start_ticks;
+	bool alive;           /* false once the process is gone or was replaced */
+	int exit_code;        /* when vigil started it and it exited, else -1 */
+	int exit_signal;      /* killed by this signal, else 0 */
+	unsigned have;        /* TARGET_HAVE_* */
+	char why[FRAME_WHY_MAX]; /* "io: permission denied; fd: ..." */
+
+	char comm[FRAME_COMM_MAX];
+	char state;
+	int num_threads;
+	uint64_t utime, stime;   /* clock ticks, stat */
+	uint64_t minflt, majflt; /* stat */
+
+	/* bytes, status */
+	uint64_t vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_swap;
+	uint64_t vm_hwm, vm_data;
+	uint64_t vol_ctxsw, invol_ctxsw; /* status */
+
+	uint64_t rchar, wchar, read_bytes, write_bytes; /* io */
+	int fds;
+
+	size_t nthreads;
+	struct thread_sample *threads; /* owned, ascending tid */
+};
+
+void target_sample_release(struct target_sample *s);
+
+struct frame {
+	atomic_int refs;
+	uint64_t seq;   /* 0, 1, 2, ... within a session */
+	int64_t t_ms;   /* wall time the tick started */
+	int64_t cost_ns; /* what collecting this frame cost the sampler */
+	struct sys_sample sys;
+	struct proc_table procs;
+	struct target_sample *target; /* owned; NULL without a target */
+};
+
+/* A zeroed frame with one reference, owned by the caller. */
+struct frame *frame_new(void);
+struct frame *frame_ref(struct frame *f);
+/* Drops one reference; frees the frame with the last. NULL is ignored. */
+void frame_unref(struct frame *f);
+
+/* Everything a session file says about itself (the "sessions" row). */
+struct session_meta {
+	char version[32];  /* vigil version that wrote it */
+	char host[256];
+	char kernel[256];  /* uname -r */
+	int64_t started_ms, ended_ms; /* ended_ms 0 while running */
+	int64_t interval_ms;
+	int ncpu;
+	long clk_tck, page_size;
+	int64_t boot_ms;
+	uint64_t mem_total;
+	int target_pid;     /* 0 without a target */
+	char target_cmd[1024]; /* the command vigil started, "" otherwise */
+	int target_exit_code; /* -1 unknown */
+	int target_exit_signal;
+};
+
+#endif
