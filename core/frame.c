@@ -16,6 +16,13 @@ uint64_t cpu_times_total(const struct cpu_times *t)
 	return cpu_times_busy(t) + t->idle + t->iowait;
 }
 
+void sys_sample_release(struct sys_sample *s)
+{
+	free(s->cores);
+	s->cores = NULL;
+	s->ncores = 0;
+}
+
 void proc_table_release(struct proc_table *t)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -67,7 +74,7 @@ void frame_unref(struct frame *f)
 {
 	if (!f || atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	free(f->sys.cores);
+	sys_sample_release(&f->sys);
 	proc_table_release(&f->procs);
 	if (f->target) {
 		target_sample_release(f->target);

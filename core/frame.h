@@ -80,6 +80,9 @@ struct sys_sample {
 	struct psi psi[PSI_N];
 };
 
+/* Frees the cores array; the sample may be filled again. */
+void sys_sample_release(struct sys_sample *s);
+
 /* One row of the process table (a process, not a thread). */
 struct proc_row {
 	int pid, ppid;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -153,4 +154,25 @@ long procfs_page_size(void)
 			page = 4096;
 	}
 	return page;
+}
+
+int64_t procfs_boot_ms(const char *root)
+{
+	char path[4096], *line = NULL;
+	size_t cap = 0;
+	long long btime = 0;
+	FILE *f;
+
+	/* Streamed, not one bounded read: btime follows the "intr" line, which
+	 * runs to hundreds of KiB on large machines. */
+	snprintf(path, sizeof(path), "%s/stat", root);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (getline(&line, &cap, f) > 0)
+		if (sscanf(line, "btime %lld", &btime) == 1)
+			break;
+	free(line);
+	fclose(f);
+	return btime > 0 ? (int64_t)btime * 1000 : 0;
 }

@@ -46,6 +46,9 @@ int procfs_next_i64(const char **p, int64_t *out);
  */
 const char *procfs_stat_split(const char *text, char *comm, size_t comm_cap);
 
+/* Boot time (btime of <root>/stat) in ms since the epoch; 0 if unreadable. */
+int64_t procfs_boot_ms(const char *root);
+
 /* Kernel constants read once: clock ticks per second, page size. */
 long procfs_clk_tck(void);
 long procfs_page_size(void);

@@ -1,0 +1,40 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# Installs the Debian packages vigil needs that are missing, and says nothing
+# when all are present. `deps.sh build` covers building and running;
+# `deps.sh test` adds what the tests and benchmarks drive (tmux, jq, procps'
+# top, sysstat's pidstat). Idempotent: a second run does no work.
+set -eu
+
+build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
+test_pkgs="libcmocka-dev tmux jq procps sqlite3"
+
+case "${1:-build}" in
+  build) want=$build_pkgs ;;
+  test)  want="$build_pkgs $test_pkgs" ;;
+  *) echo "usage: scripts/deps.sh build|test" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null 2>&1; then
+  sudo="sudo"
+else
+  echo "vigil: missing Debian packages:$missing (run as root: apt-get install$missing)" >&2
+  exit 1
+fi
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+# An old or absent package list cannot find libproc2-dev: refresh it once.
+$sudo apt-get update -qq >&2
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >&2
