@@ -1,0 +1,725 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * query: reading a session file back: the session row, time series of named
+ * metrics, and whole frames at a point in time.
+ *
+ * Series are downsampled by SQLite (GROUP BY time bucket), so a graph of a
+ * day of ticks moves a few hundred rows into C, not eighty thousand. Metrics
+ * are rows of one const table: an SQL expression over one row of a sample
+ * table, and how a value is derived from it: as is (a gauge), per second
+ * between consecutive ticks (a rate, LAG over the ticks), or as a share of
+ * another counter's movement (CPU percentages).
+ *
+ * Statements here are prepared per call: a reader runs few queries, and a
+ * prepare costs far less than the query behind it.
+ */
+#include "store/query.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/store-internal.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum metric_kind {
+	METRIC_GAUGE, /* the value as stored */
+	METRIC_RATE,  /* per second between consecutive ticks */
+	METRIC_SHARE, /* 100 * moved(expr) / moved(total) between ticks */
+};
+
+enum metric_source { METRIC_SYS, METRIC_TARGET };
+
+struct metric {
+	const char *name;
+	enum metric_source source;
+	enum metric_kind kind;
+	const char *expr;  /* over the sample row "x"; :clk_tck may be used */
+	const char *total; /* METRIC_SHARE only */
+	const char *unit;
+};
+
+#define CPU_ALL                                                                          \
+	"x.cpu_user + x.cpu_nice + x.cpu_system + x.cpu_idle + x.cpu_iowait "            \
+	"+ x.cpu_irq + x.cpu_softirq + x.cpu_steal"
+/* as cpu_times_busy(): everything but idle and iowait */
+#define CPU_BUSY                                                                         \
+	"x.cpu_user + x.cpu_nice + x.cpu_system + x.cpu_irq + x.cpu_softirq "            \
+	"+ x.cpu_steal"
+/* clock ticks to percent of one core, once divided by seconds */
+#define CORE_PCT(e) "(" e ") * 100.0 / :clk_tck"
+
+static const struct metric metrics[] = {
+	{"cpu.total", METRIC_SYS, METRIC_SHARE, CPU_BUSY, CPU_ALL, "%"},
+	{"cpu.user", METRIC_SYS, METRIC_SHARE, "x.cpu_user + x.cpu_nice", CPU_ALL, "%"},
+	{"cpu.system", METRIC_SYS, METRIC_SHARE,
+	 "x.cpu_system + x.cpu_irq + x.cpu_softirq", CPU_ALL, "%"},
+	{"cpu.iowait", METRIC_SYS, METRIC_SHARE, "x.cpu_iowait", CPU_ALL, "%"},
+	{"cpu.steal", METRIC_SYS, METRIC_SHARE, "x.cpu_steal", CPU_ALL, "%"},
+	{"mem.used", METRIC_SYS, METRIC_GAUGE, "x.mem_total - x.mem_available", NULL,
+	 "bytes"},
+	{"mem.available", METRIC_SYS, METRIC_GAUGE, "x.mem_available", NULL, "bytes"},
+	{"mem.cached", METRIC_SYS, METRIC_GAUGE, "x.mem_cached", NULL, "bytes"},
+	{"mem.buffers", METRIC_SYS, METRIC_GAUGE, "x.mem_buffers", NULL, "bytes"},
+	{"swap.used", METRIC_SYS, METRIC_GAUGE, "x.swap_total - x.swap_free", NULL,
+	 "bytes"},
+	{"load1", METRIC_SYS, METRIC_GAUGE, "x.load1", NULL, ""},
+	{"load5", METRIC_SYS, METRIC_GAUGE, "x.load5", NULL, ""},
+	{"load15", METRIC_SYS, METRIC_GAUGE, "x.load15", NULL, ""},
+	{"psi.cpu.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_cpu_some_avg10", NULL,
+	 "%"},
+	{"psi.memory.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_memory_some_avg10",
+	 NULL, "%"},
+	{"psi.memory.full.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_memory_full_avg10",
+	 NULL, "%"},
+	{"psi.io.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_some_avg10", NULL, "%"},
+	{"psi.io.full.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_full_avg10", NULL, "%"},
+	{"ctxt.rate", METRIC_SYS, METRIC_RATE, "x.ctxt", NULL, "/s"},
+	{"forks.rate", METRIC_SYS, METRIC_RATE, "x.forks", NULL, "/s"},
+	{"target.cpu", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.utime + x.stime"), NULL,
+	 "%"},
+	{"target.cpu.user", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.utime"), NULL, "%"},
+	{"target.cpu.system", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.stime"), NULL, "%"},
+	{"target.rss", METRIC_TARGET, METRIC_GAUGE, "x.vm_rss", NULL, "bytes"},
+	{"target.rss_anon", METRIC_TARGET, METRIC_GAUGE, "x.rss_anon", NULL, "bytes"},
+	{"target.rss_file", METRIC_TARGET, METRIC_GAUGE, "x.rss_file", NULL, "bytes"},
+	{"target.rss_shmem", METRIC_TARGET, METRIC_GAUGE, "x.rss_shmem", NULL, "bytes"},
+	{"target.swap", METRIC_TARGET, METRIC_GAUGE, "x.vm_swap", NULL, "bytes"},
+	{"target.vm_hwm", METRIC_TARGET, METRIC_GAUGE, "x.vm_hwm", NULL, "bytes"},
+	{"target.vm_data", METRIC_TARGET, METRIC_GAUGE, "x.vm_data", NULL, "bytes"},
+	{"target.threads", METRIC_TARGET, METRIC_GAUGE, "x.num_threads", NULL, ""},
+	{"target.fds", METRIC_TARGET, METRIC_GAUGE, "x.fds", NULL, ""},
+	{"target.read_bps", METRIC_TARGET, METRIC_RATE, "x.read_bytes", NULL, "bytes/s"},
+	{"target.write_bps", METRIC_TARGET, METRIC_RATE, "x.write_bytes", NULL,
+	 "bytes/s"},
+	{"target.minflt.rate", METRIC_TARGET, METRIC_RATE, "x.minflt", NULL, "/s"},
+	{"target.majflt.rate", METRIC_TARGET, METRIC_RATE, "x.majflt", NULL, "/s"},
+	{"target.ctxsw.vol.rate", METRIC_TARGET, METRIC_RATE, "x.vol_ctxsw", NULL, "/s"},
+	{"target.ctxsw.invol.rate", METRIC_TARGET, METRIC_RATE, "x.invol_ctxsw", NULL,
+	 "/s"},
+};
+
+/* ---- small helpers ---- */
+
+static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return store_fail_sql(s, "cannot query the session");
+	}
+	return 0;
+}
+
+/* Steps st; 1 for a row, 0 when done, -1 (store_error) on failure. */
+static int step(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return store_fail_sql(s, "cannot read the session");
+}
+
+static void bind_named_int64(sqlite3_stmt *st, const char *name, int64_t v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0)
+		sqlite3_bind_int64(st, i, v);
+}
+
+static void bind_named_double(sqlite3_stmt *st, const char *name, double v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+
+	if (i > 0)
+		sqlite3_bind_double(st, i, v);
+}
+
+/* ---- the session ---- */
+
+int query_session(struct store *s, struct session_meta *out)
+{
+	sqlite3_stmt *st;
+	int rc, c = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (prepare(s, "SELECT " SESSION_COLUMNS " FROM sessions LIMIT 1", &st) < 0)
+		return -1;
+	rc = step(s, st);
+	if (rc == 0)
+		rc = store_fail(s, "the session has no sessions row");
+	if (rc < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	store_column_text(st, c++, out->version, sizeof(out->version));
+	store_column_text(st, c++, out->host, sizeof(out->host));
+	store_column_text(st, c++, out->kernel, sizeof(out->kernel));
+	out->started_ms = sqlite3_column_int64(st, c++);
+	out->ended_ms = sqlite3_column_int64(st, c++); /* NULL: running */
+	out->interval_ms = sqlite3_column_int64(st, c++);
+	out->ncpu = sqlite3_column_int(st, c++);
+	out->clk_tck = (long)sqlite3_column_int64(st, c++);
+	out->page_size = (long)sqlite3_column_int64(st, c++);
+	out->boot_ms = sqlite3_column_int64(st, c++);
+	out->mem_total = store_column_u64(st, c++);
+	out->target_pid = sqlite3_column_int(st, c++);
+	store_column_text(st, c++, out->target_cmd, sizeof(out->target_cmd));
+	out->target_exit_code = sqlite3_column_int(st, c++);
+	out->target_exit_signal = sqlite3_column_int(st, c++);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Clock ticks per second of the recorded machine; 100 (Linux's USER_HZ on
+ * every architecture we know) when the file has no session row yet. */
+static long session_clk_tck(struct store *s)
+{
+	sqlite3_stmt *st;
+	long clk = 100;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT clk_tck FROM sessions LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return clk;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0)
+		clk = (long)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return clk;
+}
+
+int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *ticks)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*first_ms = *last_ms = 0;
+	*ticks = 0;
+	if (prepare(s, "SELECT min(t_ms), max(t_ms), count(*) FROM ticks", &st) < 0)
+		return -1;
+	rc = step(s, st);
+	if (rc > 0) {
+		*first_ms = sqlite3_column_int64(st, 0);
+		*last_ms = sqlite3_column_int64(st, 1);
+		*ticks = store_column_u64(st, 2);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- series ---- */
+
+void series_release(struct series *s)
+{
+	free(s->points);
+	s->points = NULL;
+	s->n = 0;
+}
+
+static const struct metric *metric_find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++) {
+		if (!strcmp(metrics[i].name, name))
+			return &metrics[i];
+	}
+	return NULL;
+}
+
+static const char *metric_names[ARRAY_SIZE(metrics) + 1];
+static pthread_once_t metric_names_once = PTHREAD_ONCE_INIT;
+
+static void fill_metric_names(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++)
+		metric_names[i] = metrics[i].name;
+	metric_names[ARRAY_SIZE(metrics)] = NULL;
+}
+
+const char *const *query_metric_names(void)
+{
+	pthread_once(&metric_names_once, fill_metric_names);
+	return metric_names;
+}
+
+const char *query_metric_unit(const char *metric)
+{
+	const struct metric *m = metric_find(metric);
+
+	return m ? m->unit : NULL;
+}
+
+/* How one value y is derived from this tick's v, d, t_ms and the previous
+ * tick's pv, pd, pt. A counter that went backwards (a wrapped counter) or a
+ * clock that did not move gives no value rather than a wild one. */
+static const char *metric_value_sql(enum metric_kind kind)
+{
+	switch (kind) {
+	case METRIC_RATE:
+		return "CASE WHEN v >= pv AND t_ms > pt"
+		       " THEN (v - pv) * 1000.0 / (t_ms - pt) END";
+	case METRIC_SHARE:
+		return "CASE WHEN v >= pv AND d > pd"
+		       " THEN 100.0 * (v - pv) / (d - pd) END";
+	case METRIC_GAUGE:
+		break;
+	}
+	return "v";
+}
+
+/*
+ * src: one row per tick in the window with the metric's raw value v (and
+ * total d); prev: the same with the previous tick's values, from one window
+ * pass (target counters restart with each target identity, hence PARTITION
+ * BY; gauges skip it); val: the derived value y and its bucket b; then one row per
+ * bucket.
+ */
+static char *series_sql(const struct metric *m)
+{
+	bool sys = m->source == METRIC_SYS;
+	/* a gauge needs no previous tick, and the window pass is most of
+	 * the cost of a series */
+	bool gauge = m->kind == METRIC_GAUGE;
+
+	return xasprintf("WITH src AS ("
+			 " SELECT t.seq AS seq, t.t_ms AS t_ms, %s AS k1, %s AS k2,"
+			 " (%s) AS v, (%s) AS d"
+			 " FROM ticks t JOIN %s x ON x.tick = t.seq"
+			 " WHERE t.t_ms BETWEEN :t0 AND :t1),"
+			 " prev AS (SELECT t_ms, v, d, %s FROM src%s),"
+			 " val AS ("
+			 " SELECT t_ms, %s AS y,"
+			 " min(CAST((t_ms - :t0) / :width AS INTEGER), :last) AS b"
+			 " FROM prev)"
+			 " SELECT min(t_ms), min(y), avg(y), max(y), count(y)"
+			 " FROM val WHERE y IS NOT NULL GROUP BY b ORDER BY b",
+			 sys ? "0" : "x.pid", sys ? "0" : "x.start_ticks", m->expr,
+			 m->total ? m->total : "NULL",
+			 sys ? "sys_samples" : "target_samples",
+			 gauge ? "NULL AS pv, NULL AS pd, NULL AS pt"
+			       : "LAG(v) OVER w AS pv, LAG(d) OVER w AS pd,"
+				 " LAG(t_ms) OVER w AS pt",
+			 gauge ? "" : " WINDOW w AS (PARTITION BY k1, k2 ORDER BY seq)",
+			 metric_value_sql(m->kind));
+}
+
+static int read_points(struct store *s, sqlite3_stmt *st, struct series *out)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = step(s, st)) > 0) {
+		struct series_point *p;
+
+		out->points = xgrow(out->points, &cap, out->n + 1, sizeof(*out->points));
+		p = &out->points[out->n++];
+		p->t_ms = sqlite3_column_int64(st, 0);
+		p->min = sqlite3_column_double(st, 1);
+		p->avg = sqlite3_column_double(st, 2);
+		p->max = sqlite3_column_double(st, 3);
+		p->n = store_column_u64(st, 4);
+	}
+	if (rc < 0)
+		series_release(out);
+	return rc;
+}
+
+int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
+		 size_t npoints, struct series *out)
+{
+	const struct metric *m = metric_find(metric);
+	sqlite3_stmt *st;
+	char *sql;
+	bool began;
+	int rc;
+
+	out->n = 0;
+	out->points = NULL;
+	if (!m)
+		return store_fail(s, "unknown metric '%s'", metric);
+	if (npoints == 0)
+		return store_fail(s, "a series needs at least one point");
+	if (t1 < t0)
+		return 0;
+	sql = series_sql(m);
+	rc = prepare(s, sql, &st);
+	free(sql);
+	if (rc < 0)
+		return -1;
+	bind_named_int64(st, ":t0", t0);
+	bind_named_int64(st, ":t1", t1);
+	/* in double: t1 - t0 may not fit an int64_t for an open window */
+	bind_named_double(st, ":width",
+			  ((double)t1 - (double)t0 + 1.0) / (double)npoints);
+	bind_named_int64(st, ":last", (int64_t)npoints - 1);
+	bind_named_int64(st, ":clk_tck", session_clk_tck(s));
+	rc = store_read_begin(s, &began);
+	if (rc == 0) {
+		rc = read_points(s, st, out);
+		store_read_end(s, began);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* ---- frames ---- */
+
+/* The tick a point in time falls in, and the one before it. */
+struct tick_ref {
+	int64_t seq, t_ms, cost_ns;
+	bool has_prev;
+	int64_t prev_ms;
+};
+
+/* 1 with *ref filled, 0 when no tick is <= t_ms, -1 on failure. */
+static int resolve_tick(struct store *s, int64_t t_ms, struct tick_ref *ref)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(ref, 0, sizeof(*ref));
+	if (prepare(s,
+		    "SELECT seq, t_ms, cost_ns FROM ticks WHERE t_ms <= ?1"
+		    " ORDER BY t_ms DESC, seq DESC LIMIT 1",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t_ms);
+	rc = step(s, st);
+	if (rc > 0) {
+		ref->seq = sqlite3_column_int64(st, 0);
+		ref->t_ms = sqlite3_column_int64(st, 1);
+		ref->cost_ns = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc <= 0)
+		return rc;
+	if (prepare(s,
+		    "SELECT t_ms FROM ticks WHERE seq < ?1"
+		    " ORDER BY seq DESC LIMIT 1",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, ref->seq);
+	rc = step(s, st);
+	if (rc > 0) {
+		ref->has_prev = true;
+		ref->prev_ms = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 1;
+}
+
+static int no_tick(struct store *s, int64_t t_ms)
+{
+	return store_fail(s, "no tick at or before %lld", (long long)t_ms);
+}
+
+/* The latest row of each identity alive in the tick, and the cpu_ticks of
+ * the row before that (for cpu_pct). */
+static const char proc_table_sql[] =
+	"SELECT p.pid, p.start_ticks, p.start_ms, p.uid, p.user, p.comm,"
+	" p.cmdline, r.ppid, r.state, r.nice, r.threads, r.cpu_ticks, r.rss,"
+	" r.vsz, r.tick,"
+	" (SELECT q.cpu_ticks FROM proc_samples q"
+	"  WHERE q.proc = p.id AND q.tick < r.tick"
+	"  ORDER BY q.tick DESC LIMIT 1)"
+	" FROM procs p JOIN proc_samples r ON r.proc = p.id"
+	" AND r.tick = (SELECT max(m.tick) FROM proc_samples m"
+	"  WHERE m.proc = p.id AND m.tick <= ?1)"
+	" WHERE p.first_tick <= ?1 AND (p.last_tick IS NULL OR p.last_tick >= ?1)"
+	" ORDER BY p.pid, p.start_ticks";
+
+static double cpu_pct(sqlite3_stmt *st, const struct tick_ref *ref, long clk,
+		      uint64_t cpu_ticks)
+{
+	uint64_t before;
+	int64_t dt;
+
+	if (sqlite3_column_int64(st, 14) < ref->seq)
+		return 0; /* no row this tick: nothing moved */
+	if (sqlite3_column_type(st, 15) == SQLITE_NULL || !ref->has_prev)
+		return -1;
+	before = store_column_u64(st, 15);
+	dt = ref->t_ms - ref->prev_ms;
+	if (dt <= 0 || cpu_ticks < before)
+		return -1;
+	return (double)(cpu_ticks - before) * 100000.0 / ((double)dt * clk);
+}
+
+static void read_proc_row(sqlite3_stmt *st, const struct tick_ref *ref, long clk,
+			  struct proc_row *r)
+{
+	const unsigned char *cmdline;
+	int c = 0;
+
+	memset(r, 0, sizeof(*r));
+	r->pid = sqlite3_column_int(st, c++);
+	r->start_ticks = store_column_u64(st, c++);
+	r->start_ms = sqlite3_column_int64(st, c++);
+	r->uid = (unsigned)sqlite3_column_int64(st, c++);
+	store_column_text(st, c++, r->user, sizeof(r->user));
+	store_column_text(st, c++, r->comm, sizeof(r->comm));
+	cmdline = sqlite3_column_text(st, c++);
+	r->cmdline = xstrdup(cmdline ? (const char *)cmdline : "");
+	r->ppid = sqlite3_column_int(st, c++);
+	r->state = store_column_char(st, c++);
+	r->nice = sqlite3_column_int(st, c++);
+	r->threads = sqlite3_column_int(st, c++);
+	r->cpu_ticks = store_column_u64(st, c++);
+	r->rss_bytes = store_column_u64(st, c++);
+	r->vsz_bytes = store_column_u64(st, c++);
+	r->cpu_pct = cpu_pct(st, ref, clk, r->cpu_ticks);
+}
+
+static int read_proc_table(struct store *s, const struct tick_ref *ref,
+			   struct proc_table *out)
+{
+	long clk = session_clk_tck(s);
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(s, proc_table_sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, ref->seq);
+	while ((rc = step(s, st)) > 0) {
+		out->rows = xgrow(out->rows, &cap, out->n + 1, sizeof(*out->rows));
+		read_proc_row(st, ref, clk, &out->rows[out->n++]);
+	}
+	sqlite3_finalize(st);
+	if (rc < 0)
+		proc_table_release(out);
+	return rc < 0 ? -1 : 0;
+}
+
+int query_proc_table_at(struct store *s, int64_t t_ms, struct proc_table *out)
+{
+	struct tick_ref ref;
+	bool began;
+	int rc;
+
+	out->n = 0;
+	out->rows = NULL;
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	rc = resolve_tick(s, t_ms, &ref);
+	if (rc == 0)
+		rc = no_tick(s, t_ms);
+	if (rc > 0)
+		rc = read_proc_table(s, &ref, out);
+	store_read_end(s, began);
+	return rc < 0 ? -1 : 0;
+}
+
+static int read_cpu_times(sqlite3_stmt *st, int c, struct cpu_times *t)
+{
+	t->user = store_column_u64(st, c++);
+	t->nice = store_column_u64(st, c++);
+	t->system = store_column_u64(st, c++);
+	t->idle = store_column_u64(st, c++);
+	t->iowait = store_column_u64(st, c++);
+	t->irq = store_column_u64(st, c++);
+	t->softirq = store_column_u64(st, c++);
+	t->steal = store_column_u64(st, c++);
+	return c;
+}
+
+static int read_psi(sqlite3_stmt *st, int c, struct psi *p)
+{
+	p->present = sqlite3_column_type(st, c) != SQLITE_NULL;
+	p->has_full = sqlite3_column_type(st, c + 4) != SQLITE_NULL;
+	p->some.avg10 = sqlite3_column_double(st, c++);
+	p->some.avg60 = sqlite3_column_double(st, c++);
+	p->some.avg300 = sqlite3_column_double(st, c++);
+	p->some.total_us = store_column_u64(st, c++);
+	p->full.avg10 = sqlite3_column_double(st, c++);
+	p->full.avg60 = sqlite3_column_double(st, c++);
+	p->full.avg300 = sqlite3_column_double(st, c++);
+	p->full.total_us = store_column_u64(st, c++);
+	return c;
+}
+
+static void read_sys_row(sqlite3_stmt *st, struct sys_sample *y)
+{
+	int c = 1; /* after tick */
+
+	y->have = (unsigned)sqlite3_column_int64(st, c++);
+	store_column_text(st, c++, y->why, sizeof(y->why));
+	c = read_cpu_times(st, c, &y->cpu);
+	y->ctxt = store_column_u64(st, c++);
+	y->forks = store_column_u64(st, c++);
+	y->procs_running = (uint32_t)sqlite3_column_int64(st, c++);
+	y->procs_blocked = (uint32_t)sqlite3_column_int64(st, c++);
+	y->boot_time_s = sqlite3_column_int64(st, c++);
+	y->mem_total = store_column_u64(st, c++);
+	y->mem_free = store_column_u64(st, c++);
+	y->mem_available = store_column_u64(st, c++);
+	y->buffers = store_column_u64(st, c++);
+	y->cached = store_column_u64(st, c++);
+	y->swap_total = store_column_u64(st, c++);
+	y->swap_free = store_column_u64(st, c++);
+	y->load1 = sqlite3_column_double(st, c++);
+	y->load5 = sqlite3_column_double(st, c++);
+	y->load15 = sqlite3_column_double(st, c++);
+	for (int r = 0; r < PSI_N; r++)
+		c = read_psi(st, c, &y->psi[r]);
+}
+
+static int read_sys(struct store *s, int64_t seq, struct sys_sample *y)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(s, "SELECT " SYS_COLUMNS " FROM sys_samples WHERE tick = ?1", &st) <
+	    0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = step(s, st);
+	if (rc > 0)
+		read_sys_row(st, y);
+	sqlite3_finalize(st);
+	if (rc < 0 || prepare(s,
+			      "SELECT cpu, " CPU_COLUMNS " FROM cpu_samples"
+			      " WHERE tick = ?1 ORDER BY cpu",
+			      &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	while ((rc = step(s, st)) > 0) {
+		struct core_times *core;
+
+		y->cores = xgrow(y->cores, &cap, y->ncores + 1, sizeof(*y->cores));
+		core = &y->cores[y->ncores++];
+		core->cpu = sqlite3_column_int(st, 0);
+		read_cpu_times(st, 1, &core->t);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static void read_target_row(sqlite3_stmt *st, struct target_sample *t)
+{
+	int c = 1; /* after tick */
+
+	t->pid = sqlite3_column_int(st, c++);
+	t->start_ticks = store_column_u64(st, c++);
+	t->alive = sqlite3_column_int(st, c++) != 0;
+	t->exit_code = sqlite3_column_int(st, c++);
+	t->exit_signal = sqlite3_column_int(st, c++);
+	t->have = (unsigned)sqlite3_column_int64(st, c++);
+	store_column_text(st, c++, t->why, sizeof(t->why));
+	store_column_text(st, c++, t->comm, sizeof(t->comm));
+	t->state = store_column_char(st, c++);
+	t->num_threads = sqlite3_column_int(st, c++);
+	t->utime = store_column_u64(st, c++);
+	t->stime = store_column_u64(st, c++);
+	t->minflt = store_column_u64(st, c++);
+	t->majflt = store_column_u64(st, c++);
+	t->vm_size = store_column_u64(st, c++);
+	t->vm_rss = store_column_u64(st, c++);
+	t->rss_anon = store_column_u64(st, c++);
+	t->rss_file = store_column_u64(st, c++);
+	t->rss_shmem = store_column_u64(st, c++);
+	t->vm_swap = store_column_u64(st, c++);
+	t->vm_hwm = store_column_u64(st, c++);
+	t->vm_data = store_column_u64(st, c++);
+	t->vol_ctxsw = store_column_u64(st, c++);
+	t->invol_ctxsw = store_column_u64(st, c++);
+	t->rchar = store_column_u64(st, c++);
+	t->wchar = store_column_u64(st, c++);
+	t->read_bytes = store_column_u64(st, c++);
+	t->write_bytes = store_column_u64(st, c++);
+	t->fds = sqlite3_column_int(st, c++);
+}
+
+static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (prepare(s,
+		    "SELECT tid, comm, state, utime, stime FROM thread_samples"
+		    " WHERE tick = ?1 AND pid = ?2 ORDER BY tid",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_int(st, 2, t->pid);
+	while ((rc = step(s, st)) > 0) {
+		struct thread_sample *th;
+
+		t->threads =
+			xgrow(t->threads, &cap, t->nthreads + 1, sizeof(*t->threads));
+		th = &t->threads[t->nthreads++];
+		th->tid = sqlite3_column_int(st, 0);
+		store_column_text(st, 1, th->comm, sizeof(th->comm));
+		th->state = store_column_char(st, 2);
+		th->utime = store_column_u64(st, 3);
+		th->stime = store_column_u64(st, 4);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
+static int read_target(struct store *s, int64_t seq, struct frame *f)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s,
+		    "SELECT " TARGET_COLUMNS " FROM target_samples"
+		    " WHERE tick = ?1 ORDER BY pid LIMIT 1",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	rc = step(s, st);
+	if (rc > 0) {
+		f->target = xcalloc(1, sizeof(*f->target));
+		read_target_row(st, f->target);
+	}
+	sqlite3_finalize(st);
+	if (rc <= 0)
+		return rc;
+	return read_threads(s, seq, f->target);
+}
+
+static int read_frame(struct store *s, int64_t t_ms, struct frame *f)
+{
+	struct tick_ref ref;
+	int rc = resolve_tick(s, t_ms, &ref);
+
+	if (rc == 0)
+		return no_tick(s, t_ms);
+	if (rc < 0)
+		return -1;
+	f->seq = (uint64_t)ref.seq;
+	f->t_ms = ref.t_ms;
+	f->cost_ns = ref.cost_ns;
+	if (read_sys(s, ref.seq, &f->sys) < 0 ||
+	    read_proc_table(s, &ref, &f->procs) < 0 || read_target(s, ref.seq, f) < 0)
+		return -1;
+	return 0;
+}
+
+int query_frame_at(struct store *s, int64_t t_ms, struct frame **out)
+{
+	struct frame *f;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	f = frame_new();
+	rc = read_frame(s, t_ms, f);
+	store_read_end(s, began);
+	if (rc < 0) {
+		frame_unref(f);
+		return -1;
+	}
+	*out = f;
+	return 0;
+}

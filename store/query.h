@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * query: the read API of a session file. Every reader goes through it: the
+ * report command now, the live and replay screens later, so a view never
+ * knows whether it looks at this second or at last Tuesday.
+ *
+ * Invariants:
+ * - Times are ms since the epoch. "At t_ms" means the latest tick whose time
+ *   is <= t_ms.
+ * - Rates and percentages are derived here from consecutive stored ticks,
+ *   never stored. A value that was not read is absent from results, never 0.
+ * - Each call reads one consistent snapshot, also while another process is
+ *   still writing the file.
+ * - On failure a call returns -1 and store_error(s) says why; outputs are
+ *   then left empty (nothing to release).
+ */
+#ifndef VIGIL_STORE_QUERY_H
+#define VIGIL_STORE_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/frame.h"
+#include "store/store.h"
+
+/* The sessions row. 0, or -1 if the file has none (yet). */
+int query_session(struct store *s, struct session_meta *out);
+
+/* Time of the first and last tick and the number of ticks. A file without
+ * ticks gives 0 with *ticks = 0 (and both times 0). */
+int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *ticks);
+
+struct series_point {
+	int64_t t_ms; /* time of the first tick with a value in it */
+	double min, avg, max;
+	uint64_t n; /* values in the bucket */
+};
+
+struct series {
+	size_t n;
+	struct series_point *points; /* owned; series_release frees */
+};
+
+/* Frees the points; s may be reused. */
+void series_release(struct series *s);
+
+/*
+ * Values of metric over the ticks with t0 <= t_ms <= t1, downsampled in SQL
+ * into at most npoints equal-width time buckets over [t0, t1], in time order.
+ * Buckets without a value are omitted; npoints == 1 gives the aggregates of
+ * the whole window. Rates come from consecutive ticks inside the window, so
+ * its first tick has none. *out is overwritten (release it first if reused)
+ * and owned by the caller. Returns 0, or -1 (unknown metric "unknown metric
+ * 'x'", npoints == 0, SQL failure).
+ */
+int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
+		 size_t npoints, struct series *out);
+
+/* NULL-terminated list of the metric names query_series knows. Static. */
+const char *const *query_metric_names(void);
+/* The unit of a metric ("%", "bytes", "bytes/s", "/s", ""), NULL if unknown.
+ * Static. */
+const char *query_metric_unit(const char *metric);
+
+/*
+ * The process table as it was at the latest tick <= t_ms: every identity
+ * alive in that tick, with its latest stored row at or before it. cpu_pct is
+ * derived: the cpu_ticks moved since the process's previous row, over the
+ * time since the previous tick; 0 when the latest row is older than the tick
+ * (nothing moved); -1 without a previous row. Rows ascending by pid; *out is
+ * overwritten and owned by the caller (proc_table_release). -1 when no tick
+ * is <= t_ms.
+ */
+int query_proc_table_at(struct store *s, int64_t t_ms, struct proc_table *out);
+
+/*
+ * The whole frame of the latest tick <= t_ms, rebuilt: system with cores,
+ * process table as above, target and threads if the tick had one. Values
+ * the collector could not read come back 0 with their HAVE_* bit clear.
+ * *out has one reference the caller drops with frame_unref(). -1 when no
+ * tick is <= t_ms.
+ */
+int query_frame_at(struct store *s, int64_t t_ms, struct frame **out);
+
+#endif

@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * schema: schema v1 of a session file and the migrations that produce it.
+ *
+ * Everything is stored raw as it was read: integer milliseconds since the
+ * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
+ * as counters. Rates and percentages are derived at query time from two
+ * consecutive ticks (store/query.c), so a reader can change how it derives
+ * them without rewriting any file. A value a collector could not read is
+ * NULL, never 0, so aggregates skip it instead of averaging in a lie.
+ *
+ * The SQL comments end up in sqlite_schema, so `sqlite3 FILE .schema` tells a
+ * reader of the file what we tell the reader of this code.
+ */
+#include "store/schema.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "store/store.h"
+
+static const char *const schema_v1[] = {
+	/* One row: a file is one session. */
+	"CREATE TABLE sessions (\n"
+	"  id INTEGER PRIMARY KEY CHECK (id = 1), -- one session per file\n"
+	"  version TEXT NOT NULL,       -- vigil version that wrote the file\n"
+	"  host TEXT NOT NULL,\n"
+	"  kernel TEXT NOT NULL,        -- uname -r\n"
+	"  started_ms INTEGER NOT NULL,\n"
+	"  ended_ms INTEGER,            -- NULL while recording (or after a crash)\n"
+	"  interval_ms INTEGER NOT NULL,\n"
+	"  ncpu INTEGER NOT NULL,\n"
+	"  clk_tck INTEGER NOT NULL,    -- to turn CPU ticks into time\n"
+	"  page_size INTEGER NOT NULL,\n"
+	"  boot_ms INTEGER NOT NULL,\n"
+	"  mem_total INTEGER NOT NULL,\n"
+	"  target_pid INTEGER NOT NULL, -- 0 without a target\n"
+	"  target_cmd TEXT NOT NULL,    -- '' unless vigil started the target\n"
+	"  target_exit_code INTEGER NOT NULL,\n"
+	"  target_exit_signal INTEGER NOT NULL\n"
+	");\n",
+	/* seq is the frame seq: gaps are frames the writer dropped. */
+	"CREATE TABLE ticks (\n"
+	"  seq INTEGER PRIMARY KEY,     -- frame seq; a gap is a dropped frame\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  cost_ns INTEGER NOT NULL     -- what sampling this tick cost\n"
+	");\n",
+	"-- every reader looks ticks up by time\n"
+	"CREATE INDEX ticks_by_time ON ticks (t_ms);\n",
+	"CREATE TABLE sys_samples (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  have INTEGER NOT NULL,       -- SYS_HAVE_* bits\n"
+	"  why TEXT NOT NULL,           -- what could not be read, and why\n"
+	"  -- /proc/stat, NULL without SYS_HAVE_STAT; CPU in clock ticks\n"
+	"  cpu_user INTEGER, cpu_nice INTEGER, cpu_system INTEGER,\n"
+	"  cpu_idle INTEGER, cpu_iowait INTEGER, cpu_irq INTEGER,\n"
+	"  cpu_softirq INTEGER, cpu_steal INTEGER,\n"
+	"  ctxt INTEGER, forks INTEGER, procs_running INTEGER,\n"
+	"  procs_blocked INTEGER, boot_time_s INTEGER,\n"
+	"  -- /proc/meminfo in bytes, NULL without SYS_HAVE_MEMINFO\n"
+	"  mem_total INTEGER, mem_free INTEGER, mem_available INTEGER,\n"
+	"  mem_buffers INTEGER, mem_cached INTEGER,\n"
+	"  swap_total INTEGER, swap_free INTEGER,\n"
+	"  -- /proc/loadavg, NULL without SYS_HAVE_LOADAVG\n"
+	"  load1 REAL, load5 REAL, load15 REAL,\n"
+	"  -- /proc/pressure/*: NULL when the file is absent; full_* NULL when\n"
+	"  -- the kernel has no full line (cpu before 5.13)\n"
+	"  psi_cpu_some_avg10 REAL, psi_cpu_some_avg60 REAL,\n"
+	"  psi_cpu_some_avg300 REAL, psi_cpu_some_total_us INTEGER,\n"
+	"  psi_cpu_full_avg10 REAL, psi_cpu_full_avg60 REAL,\n"
+	"  psi_cpu_full_avg300 REAL, psi_cpu_full_total_us INTEGER,\n"
+	"  psi_memory_some_avg10 REAL, psi_memory_some_avg60 REAL,\n"
+	"  psi_memory_some_avg300 REAL, psi_memory_some_total_us INTEGER,\n"
+	"  psi_memory_full_avg10 REAL, psi_memory_full_avg60 REAL,\n"
+	"  psi_memory_full_avg300 REAL, psi_memory_full_total_us INTEGER,\n"
+	"  psi_io_some_avg10 REAL, psi_io_some_avg60 REAL,\n"
+	"  psi_io_some_avg300 REAL, psi_io_some_total_us INTEGER,\n"
+	"  psi_io_full_avg10 REAL, psi_io_full_avg60 REAL,\n"
+	"  psi_io_full_avg300 REAL, psi_io_full_total_us INTEGER\n"
+	");\n",
+	"-- per core; WITHOUT ROWID: the key is the row, no second b-tree\n"
+	"CREATE TABLE cpu_samples (\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  cpu INTEGER NOT NULL,        -- the N of cpuN; offline cores are gaps\n"
+	"  user INTEGER NOT NULL, nice INTEGER NOT NULL, system INTEGER NOT NULL,\n"
+	"  idle INTEGER NOT NULL, iowait INTEGER NOT NULL, irq INTEGER NOT NULL,\n"
+	"  softirq INTEGER NOT NULL, steal INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (tick, cpu)\n"
+	") WITHOUT ROWID;\n",
+	"-- a process identity: (pid, start_ticks), so a reused pid is a new row\n"
+	"CREATE TABLE procs (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  start_ticks INTEGER NOT NULL, -- since boot, as in /proc/PID/stat\n"
+	"  start_ms INTEGER NOT NULL,\n"
+	"  ppid INTEGER NOT NULL,        -- when first seen; see proc_samples\n"
+	"  uid INTEGER NOT NULL,         -- uid, user, comm, cmdline: latest seen\n"
+	"  user TEXT NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  cmdline TEXT NOT NULL,\n"
+	"  first_tick INTEGER NOT NULL,  -- first tick it was seen in\n"
+	"  last_tick INTEGER,            -- last tick it was seen in; NULL: alive\n"
+	"  UNIQUE (pid, start_ticks)\n"
+	");\n",
+	"-- written only when a process appeared or changed, so an idle process\n"
+	"-- costs one row per session, not one per tick; its state at tick T is\n"
+	"-- its latest row with tick <= T\n"
+	"CREATE TABLE proc_samples (\n"
+	"  proc INTEGER NOT NULL REFERENCES procs (id),\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  ppid INTEGER NOT NULL,        -- reparenting is a change too\n"
+	"  state TEXT NOT NULL,\n"
+	"  nice INTEGER NOT NULL,\n"
+	"  threads INTEGER NOT NULL,\n"
+	"  cpu_ticks INTEGER NOT NULL,   -- utime + stime, cumulative\n"
+	"  rss INTEGER NOT NULL,\n"
+	"  vsz INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (proc, tick)      -- also finds the latest row <= T\n"
+	") WITHOUT ROWID;\n",
+	"-- the attached process; groups it could not read are NULL\n"
+	"CREATE TABLE target_samples (\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  start_ticks INTEGER NOT NULL,\n"
+	"  alive INTEGER NOT NULL,\n"
+	"  exit_code INTEGER NOT NULL,\n"
+	"  exit_signal INTEGER NOT NULL,\n"
+	"  have INTEGER NOT NULL,        -- TARGET_HAVE_* bits\n"
+	"  why TEXT NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  -- /proc/PID/stat (TARGET_HAVE_STAT)\n"
+	"  state TEXT, num_threads INTEGER, utime INTEGER, stime INTEGER,\n"
+	"  minflt INTEGER, majflt INTEGER,\n"
+	"  -- /proc/PID/status in bytes (TARGET_HAVE_STATUS)\n"
+	"  vm_size INTEGER, vm_rss INTEGER, rss_anon INTEGER, rss_file INTEGER,\n"
+	"  rss_shmem INTEGER, vm_swap INTEGER, vm_hwm INTEGER, vm_data INTEGER,\n"
+	"  vol_ctxsw INTEGER, invol_ctxsw INTEGER,\n"
+	"  -- /proc/PID/io (TARGET_HAVE_IO)\n"
+	"  rchar INTEGER, wchar INTEGER, read_bytes INTEGER, write_bytes INTEGER,\n"
+	"  -- /proc/PID/fd (TARGET_HAVE_FDS)\n"
+	"  fds INTEGER,\n"
+	"  PRIMARY KEY (tick, pid)\n"
+	");\n",
+	"CREATE TABLE thread_samples (\n"
+	"  tick INTEGER NOT NULL,\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  tid INTEGER NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL,\n"
+	"  utime INTEGER NOT NULL,\n"
+	"  stime INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (tick, pid, tid),\n"
+	"  FOREIGN KEY (tick, pid) REFERENCES target_samples (tick, pid)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
+ * Index i takes a file from user_version i to i + 1: a NULL-terminated list
+ * of statements, run in the one transaction of schema_migrate. Append only.
+ */
+static const char *const *const migrations[] = {
+	schema_v1,
+};
+
+_Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+
+	if (rc != SQLITE_OK)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*out = sqlite3_column_int64(st, 0);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* A reason a reader can act on, for a failed sqlite call during the checks. */
+static int sql_reason(sqlite3 *db, int rc, char *err, size_t errlen)
+{
+	switch (rc & 0xff) {
+	case SQLITE_NOTADB:
+		snprintf(err, errlen, "not an SQLite database");
+		break;
+	case SQLITE_CORRUPT:
+		snprintf(err, errlen, "file is corrupt: %s", sqlite3_errmsg(db));
+		break;
+	default:
+		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
+		break;
+	}
+	return -1;
+}
+
+static int apply(sqlite3 *db, int64_t from, char *err, size_t errlen)
+{
+	char sql[96];
+	char *msg = NULL;
+
+	for (int64_t v = from; v < STORE_SCHEMA_VERSION; v++) {
+		for (const char *const *step = migrations[v]; *step; step++) {
+			if (sqlite3_exec(db, *step, NULL, NULL, &msg) == SQLITE_OK)
+				continue;
+			snprintf(err, errlen, "migration to schema %lld failed: %s",
+				 (long long)v + 1, msg ? msg : "?");
+			sqlite3_free(msg);
+			return -1;
+		}
+	}
+	/* Pragmas take no parameters; both values are our own integers. */
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		 STORE_APPLICATION_ID, STORE_SCHEMA_VERSION);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return sql_reason(db, sqlite3_errcode(db), err, errlen);
+	return 0;
+}
+
+int schema_migrate(sqlite3 *db, char *err, size_t errlen)
+{
+	int64_t version = 0;
+	int rc;
+
+	/* IMMEDIATE: take the write lock before reading the version, so two
+	 * writers cannot both decide to migrate. */
+	rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return sql_reason(db, rc, err, errlen);
+	rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK) {
+		sql_reason(db, rc, err, errlen);
+		goto fail;
+	}
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "written by a newer vigil (schema %lld, this vigil reads up to "
+			 "%d)",
+			 (long long)version, STORE_SCHEMA_VERSION);
+		goto fail;
+	}
+	if (apply(db, version, err, errlen) < 0)
+		goto fail;
+	rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		sql_reason(db, rc, err, errlen);
+		goto fail;
+	}
+	return 0;
+fail:
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
+}
+
+int schema_check(sqlite3 *db, char *err, size_t errlen)
+{
+	int64_t app_id = 0, version = 0, tables = 0;
+	int rc;
+
+	/* The first read of the file: this is where a text file or random
+	 * bytes turn out not to be a database at all. */
+	rc = pragma_int(db, "PRAGMA application_id", &app_id);
+	if (rc != SQLITE_OK)
+		return sql_reason(db, rc, err, errlen);
+	if (app_id != STORE_APPLICATION_ID) {
+		snprintf(err, errlen, "not a vigil session file");
+		return -1;
+	}
+	rc = pragma_int(db, "PRAGMA user_version", &version);
+	if (rc != SQLITE_OK)
+		return sql_reason(db, rc, err, errlen);
+	if (version > STORE_SCHEMA_VERSION) {
+		snprintf(err, errlen,
+			 "written by a newer vigil (schema %lld, this vigil reads up to "
+			 "%d)",
+			 (long long)version, STORE_SCHEMA_VERSION);
+		return -1;
+	}
+	/* Reading the schema walks sqlite_schema, which catches most damage
+	 * to the first pages of a truncated or corrupt file. */
+	rc = pragma_int(db,
+			"SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+			" AND name IN ('sessions', 'ticks')",
+			&tables);
+	if (rc != SQLITE_OK)
+		return sql_reason(db, rc, err, errlen);
+	if (version < 1 || tables != 2) {
+		snprintf(err, errlen, "not a vigil session file");
+		return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store-internal: what the files of the store room share and nobody else may
+ * see (after git's refs/refs-internal.h). The layout of struct store, the
+ * column lists that both the writer (INSERT) and the readers (SELECT) use so
+ * their order is written down once, and small sqlite3 helpers.
+ *
+ * Invariants:
+ * - Column order in the *_COLUMNS lists is the order of the bind and column
+ *   calls in store.c and query.c; change one, change both.
+ * - uint64_t values are stored as the int64_t with the same bits; nothing a
+ *   kernel counter reaches in practice comes near 2^63.
+ */
+#ifndef VIGIL_STORE_STORE_INTERNAL_H
+#define VIGIL_STORE_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/frame.h"
+
+#define SESSION_COLUMNS                                                                  \
+	"version, host, kernel, started_ms, ended_ms, interval_ms, ncpu, "               \
+	"clk_tck, page_size, boot_ms, mem_total, target_pid, target_cmd, "               \
+	"target_exit_code, target_exit_signal"
+
+#define SYS_COLUMNS                                                                      \
+	"tick, have, why, "                                                              \
+	"cpu_user, cpu_nice, cpu_system, cpu_idle, cpu_iowait, cpu_irq, "                \
+	"cpu_softirq, cpu_steal, "                                                       \
+	"ctxt, forks, procs_running, procs_blocked, boot_time_s, "                       \
+	"mem_total, mem_free, mem_available, mem_buffers, mem_cached, "                  \
+	"swap_total, swap_free, load1, load5, load15, " PSI_COLUMNS(                     \
+		"cpu") ", " PSI_COLUMNS("memory") ", " PSI_COLUMNS("io")
+
+#define PSI_COLUMNS(res)                                                                 \
+	"psi_" res "_some_avg10, psi_" res "_some_avg60, "                               \
+	"psi_" res "_some_avg300, psi_" res "_some_total_us, "                           \
+	"psi_" res "_full_avg10, psi_" res "_full_avg60, "                               \
+	"psi_" res "_full_avg300, psi_" res "_full_total_us"
+
+#define CPU_COLUMNS "user, nice, system, idle, iowait, irq, softirq, steal"
+
+#define TARGET_COLUMNS                                                                   \
+	"tick, pid, start_ticks, alive, exit_code, exit_signal, have, why, "             \
+	"comm, state, num_threads, utime, stime, minflt, majflt, "                       \
+	"vm_size, vm_rss, rss_anon, rss_file, rss_shmem, vm_swap, vm_hwm, "              \
+	"vm_data, vol_ctxsw, invol_ctxsw, "                                              \
+	"rchar, wchar, read_bytes, write_bytes, fds"
+
+#define THREAD_COLUMNS "tick, pid, tid, comm, state, utime, stime"
+
+/* The writer's prepared statements, prepared once in store_create. */
+enum store_stmt {
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	STMT_SESSION_INSERT,
+	STMT_SESSION_END,
+	STMT_TICK,
+	STMT_SYS,
+	STMT_CORE,
+	STMT_PROC_UPSERT,
+	STMT_PROC_RENAME,
+	STMT_PROC_CLOSE,
+	STMT_PROC_SAMPLE,
+	STMT_TARGET,
+	STMT_THREAD,
+	STMT_N
+};
+
+/*
+ * What the writer remembers of one process identity from the last frame
+ * that held it: enough to decide whether the next frame changes anything.
+ */
+struct proc_seen {
+	int pid;
+	uint64_t start_ticks;
+	int64_t id;	   /* procs.id */
+	int64_t last_tick; /* the last tick (frame seq) it was seen in */
+	uint64_t names;	   /* hash of comm, cmdline, uid, user */
+	uint64_t cpu_ticks, rss_bytes, vsz_bytes;
+	int ppid, nice, threads;
+	char state;
+};
+
+/* Identities by ascending pid, as in a proc_table, so a frame is merged in
+ * one walk. */
+struct identity_map {
+	struct proc_seen *v;
+	size_t n, cap;
+};
+
+struct store {
+	sqlite3 *db;
+	bool readonly;
+	sqlite3_stmt *stmt[STMT_N]; /* all NULL on a read-only store */
+	struct identity_map seen;   /* committed: matches the file */
+	struct identity_map next;   /* built by the frame being written */
+	char err[512];
+};
+
+/* Sets s->err from a format, logs it, and returns -1. */
+int store_fail(struct store *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Sets s->err to "<what>: <sqlite reason>" (a corrupt file says so) and
+ * returns -1. */
+int store_fail_sql(struct store *s, const char *what);
+/* "file is corrupt: ..." for SQLITE_CORRUPT/NOTADB, else sqlite3_errmsg. */
+const char *store_sql_reason(sqlite3 *db, char *buf, size_t len);
+
+/* The writer statement id, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
+/* Steps a statement that returns no rows; 0 or store_fail_sql(what). */
+int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+
+/* Binding and reading helpers; NULL columns read as 0. */
+void store_bind_u64(sqlite3_stmt *st, int i, uint64_t v);
+void store_bind_u64_if(sqlite3_stmt *st, int i, uint64_t v, bool have);
+void store_bind_double_if(sqlite3_stmt *st, int i, double v, bool have);
+void store_bind_char(sqlite3_stmt *st, int i, char c);
+/* Binds at most max bytes of text (a fixed array may lack its NUL); NULL
+ * binds "". */
+void store_bind_text(sqlite3_stmt *st, int i, const char *text, size_t max);
+uint64_t store_column_u64(sqlite3_stmt *st, int i);
+char store_column_char(sqlite3_stmt *st, int i);
+/* Copies a text column into buf (always terminated, truncated to fit). */
+void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
+
+/* identity.c: the writer's map of process identities. */
+/* Writes identities and changed process rows of f into the open transaction
+ * and builds s->next. 0 or -1 (store_error). */
+int store_identity_write_frame(struct store *s, const struct frame *f);
+/* After COMMIT: s->next becomes s->seen. After ROLLBACK: s->next is dropped. */
+void store_identity_commit(struct store *s);
+void store_identity_discard(struct store *s);
+/* Closes every open identity at its last tick (session end); empties seen. */
+int store_identity_close_all(struct store *s);
+void store_identity_map_release(struct identity_map *m);
+
+/* Read transactions, so a multi-statement read sees one snapshot while
+ * another process writes. Nest-safe: inside an open transaction they do
+ * nothing. read_begin returns 0 or -1; read_end must follow a 0 with the
+ * same value of *began. */
+int store_read_begin(struct store *s, bool *began);
+void store_read_end(struct store *s, bool began);
+
+#endif

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * store: one session = one SQLite file. This header is the write side and
+ * the lifetime of a connection; store/query.h is the read side and
+ * store/writer.h the thread that drains frames into the file.
+ *
+ * Invariants:
+ * - A struct store is one sqlite3 connection and is used by one thread at a
+ *   time. The one writer connection (store_create) lives on the writer thread
+ *   once store_writer_start() has it; every reader opens its own read-only
+ *   connection with store_open() (WAL lets readers run beside the writer).
+ * - A file this vigil cannot read exactly (newer schema, another application,
+ *   corrupt) is refused with a one-line reason, never guessed at.
+ * - Each frame is written in one transaction: a file holds whole ticks only.
+ * - Nothing here prints. Errors are returned as text (store_error or err),
+ *   lowercase, what failed first, no trailing period, no "vigil:" prefix.
+ */
+#ifndef VIGIL_STORE_STORE_H
+#define VIGIL_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/frame.h"
+
+/* Opaque: one sqlite3 connection, its prepared statements, and (on the
+ * writer) the map of process identities seen in the previous frame. */
+struct store;
+
+#define STORE_SCHEMA_VERSION 1
+#define STORE_APPLICATION_ID 0x5649474c /* 'VIGL' in the SQLite header */
+
+/*
+ * Creates a new session file at path, mode 0600, and opens it for writing.
+ * An existing path is refused ("'PATH' exists (use --force to overwrite)")
+ * unless force, in which case it and its -wal/-shm files are replaced. On
+ * failure nothing is left behind at path (unless it existed and !force).
+ * Returns 0 and *out (the caller owns it; store_close frees it), or -1 with
+ * a one-line reason in err.
+ */
+int store_create(const char *path, bool force, struct store **out, char *err,
+		 size_t errlen);
+
+/*
+ * Opens an existing session read-only. The file is never modified, and it may
+ * be one another process is still writing. Refused with a reason in err:
+ * missing or unreadable file, not an SQLite database, not a vigil session
+ * file, written by a newer vigil, corrupt or truncated. A file with no -wal
+ * beside it has no live writer and is opened immutable: no locks, and no
+ * -wal/-shm files are created next to it. Returns 0 and *out (caller owns;
+ * store_close), or -1.
+ */
+int store_open(const char *path, struct store **out, char *err, size_t errlen);
+
+/* Finalises statements and closes the connection. NULL is ignored. */
+void store_close(struct store *s);
+
+/* The reason the last failing call on s failed ("" if none). Borrowed; valid
+ * until the next call on s. */
+const char *store_error(const struct store *s);
+
+/* Inserts the one sessions row. Returns 0 or -1 (store_error). */
+int store_session_begin(struct store *s, const struct session_meta *m);
+
+/*
+ * Writes one frame in one transaction: the tick, the system sample and its
+ * cores, process identities and the rows of processes that changed, the
+ * target and its threads. f is borrowed. The process rows must be in strictly
+ * ascending pid order (struct proc_table promises it); an empty process table
+ * is taken as "not read this tick" and leaves every identity open. Returns 0,
+ * or -1 with the transaction rolled back and store_error saying why; the
+ * store stays usable for the next frame.
+ */
+int store_write_frame(struct store *s, const struct frame *f);
+
+/*
+ * Updates ended_ms and the target's exit code and signal in the sessions row,
+ * and closes every process identity still open at the last tick written.
+ * Returns 0 or -1 (store_error).
+ */
+int store_session_end(struct store *s, const struct session_meta *m);
+
+#endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * writer: the store writer thread. It pops frames off a bounded queue and
+ * writes each in its own transaction; the sampler pushes and never waits.
+ *
+ * The queue (core/queue.h) evicts the oldest waiting frame when full, so on
+ * a slow disk the file keeps the most recent ticks and the ticks table shows
+ * the gap. Counters live under the writer's own lock, apart from the queue's,
+ * so the UI can read them without touching the queue.
+ */
+#include "store/writer.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "core/queue.h"
+#include "core/xalloc.h"
+
+struct store_writer {
+	struct store *store;
+	struct queue queue;
+	pthread_t thread;
+	pthread_mutex_t lock; /* guards stats */
+	struct store_writer_stats stats;
+};
+
+static void count(struct store_writer *w, int rc)
+{
+	pthread_mutex_lock(&w->lock);
+	if (rc == 0) {
+		w->stats.written++;
+	} else {
+		w->stats.failed++;
+		snprintf(w->stats.last_error, sizeof(w->stats.last_error), "%s",
+			 store_error(w->store));
+	}
+	pthread_mutex_unlock(&w->lock);
+}
+
+static void *writer_main(void *arg)
+{
+	struct store_writer *w = arg;
+	struct frame *f;
+
+	pthread_setname_np(pthread_self(), "vigil-writer");
+	/* NULL only once the queue is closed and drained */
+	while ((f = queue_pop(&w->queue))) {
+		int rc = store_write_frame(w->store, f);
+
+		if (rc < 0)
+			log_debug("writer: frame %llu: %s", (unsigned long long)f->seq,
+				  store_error(w->store));
+		count(w, rc);
+		frame_unref(f);
+	}
+	return NULL;
+}
+
+struct store_writer *store_writer_start(struct store *s, size_t queue_cap)
+{
+	struct store_writer *w = xcalloc(1, sizeof(*w));
+	sigset_t all, old;
+	int rc;
+
+	w->store = s;
+	queue_init(&w->queue, queue_cap);
+	pthread_mutex_init(&w->lock, NULL);
+	/* Signals belong to the main thread (it turns them into flags); the
+	 * new thread inherits this mask, so none is delivered to it. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, writer_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc)
+		fatal("cannot start the store writer thread: %s", strerror(rc));
+	return w;
+}
+
+void store_writer_push(struct store_writer *w, struct frame *f)
+{
+	struct frame *evicted = queue_push(&w->queue, frame_ref(f));
+
+	/* the oldest waiting frame (counted by the queue), or f itself if the
+	 * queue is already closed; either way it will not be written */
+	frame_unref(evicted);
+}
+
+void store_writer_stats(struct store_writer *w, struct store_writer_stats *out)
+{
+	pthread_mutex_lock(&w->lock);
+	*out = w->stats;
+	pthread_mutex_unlock(&w->lock);
+	out->dropped = queue_dropped(&w->queue);
+}
+
+void store_writer_finish(struct store_writer *w, struct store_writer_stats *out)
+{
+	if (!w)
+		return;
+	queue_close(&w->queue);
+	pthread_join(w->thread, NULL);
+	if (out)
+		store_writer_stats(w, out);
+	log_debug("writer: stopped: %llu written, %llu dropped, %llu failed",
+		  (unsigned long long)w->stats.written,
+		  (unsigned long long)queue_dropped(&w->queue),
+		  (unsigned long long)w->stats.failed);
+	queue_release(&w->queue);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+}
+
+void store_writer_stop(struct store_writer *w)
+{
+	store_writer_finish(w, NULL);
+}

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_query: the read API against sessions written by hand, where every
+ * expected number is worked out here: derived cpu_pct of the process table,
+ * series of gauges, rates and CPU shares, downsampling into buckets, values
+ * that were never read, and the errors a reader can get.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/frame.h"
+#include "core/xalloc.h"
+#include "store/query.h"
+#include "store/store.h"
+
+#define T0 1700000000000LL
+
+#define assert_dbl(a, b)                                                                 \
+	do {                                                                             \
+		double a_ = (a), b_ = (b);                                               \
+		if (!(fabs(a_ - b_) <= 1e-9 * (fabs(b_) > 1 ? fabs(b_) : 1)))            \
+			fail_msg("%s = %.17g, expected %.17g", #a, a_, b_);              \
+	} while (0)
+
+struct session {
+	char path[64];
+	struct store *s;
+};
+
+static void session_create(struct session *t, long clk_tck)
+{
+	struct session_meta m = {.clk_tck = clk_tck, .interval_ms = 1000};
+	char err[512];
+	int fd;
+
+	snprintf(t->path, sizeof(t->path), "/tmp/vigil-test-query-XXXXXX");
+	fd = mkstemp(t->path);
+	assert_true(fd >= 0);
+	close(fd);
+	if (store_create(t->path, true, &t->s, err, sizeof(err)) < 0)
+		fail_msg("store_create: %s", err);
+	snprintf(m.version, sizeof(m.version), "test");
+	m.started_ms = T0;
+	m.target_exit_code = -1;
+	assert_int_equal(store_session_begin(t->s, &m), 0);
+}
+
+static void session_remove(struct session *t)
+{
+	char p[80];
+
+	store_close(t->s);
+	unlink(t->path);
+	snprintf(p, sizeof(p), "%s-wal", t->path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", t->path);
+	unlink(p);
+}
+
+static struct frame *frame_at(uint64_t seq, int64_t t_ms)
+{
+	struct frame *f = frame_new();
+
+	f->seq = seq;
+	f->t_ms = t_ms;
+	return f;
+}
+
+static void write_frame(struct session *t, struct frame *f)
+{
+	if (store_write_frame(t->s, f) < 0)
+		fail_msg("store_write_frame: %s", store_error(t->s));
+	frame_unref(f);
+}
+
+static struct proc_row *add_proc(struct frame *f, int pid, uint64_t cpu)
+{
+	struct proc_row *r;
+
+	f->procs.rows =
+		xrealloc(f->procs.rows, (f->procs.n + 1) * sizeof(*f->procs.rows));
+	r = &f->procs.rows[f->procs.n++];
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->start_ticks = (uint64_t)pid * 10;
+	r->state = 'S';
+	r->cpu_ticks = cpu;
+	r->cmdline = xstrdup("");
+	return r;
+}
+
+static int64_t sql_int(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static void series(struct session *t, const char *metric, int64_t t0, int64_t t1,
+		   size_t npoints, struct series *out)
+{
+	if (query_series(t->s, metric, t0, t1, npoints, out) < 0)
+		fail_msg("query_series %s: %s", metric, store_error(t->s));
+}
+
+/* ---- process table ---- */
+
+static void test_cpu_pct(void **state)
+{
+	struct session t;
+	struct proc_table pt;
+	/* ticks at 0, 1 s, 2 s, 4 s: the last interval is two seconds */
+	static const int64_t at[] = {0, 1000, 2000, 4000};
+	static const uint64_t cpu_a[] = {0, 50, 50, 150};
+
+	(void)state;
+	session_create(&t, 100);
+	for (uint64_t k = 0; k < 4; k++) {
+		struct frame *f = frame_at(k, T0 + at[k]);
+
+		add_proc(f, 10, cpu_a[k]);
+		if (k >= 1)
+			add_proc(f, 20, 1000 + 7 * k);
+		write_frame(&t, f);
+	}
+
+	assert_int_equal(query_proc_table_at(t.s, T0 + 1000, &pt), 0);
+	assert_int_equal(pt.n, 2);
+	assert_dbl(pt.rows[0].cpu_pct, 50.0); /* 50 ticks / 1 s / 100 Hz */
+	assert_dbl(pt.rows[1].cpu_pct, -1.0); /* new: no previous row */
+	proc_table_release(&pt);
+
+	assert_int_equal(query_proc_table_at(t.s, T0 + 2999, &pt), 0);
+	assert_int_equal(pt.n, 2);
+	assert_dbl(pt.rows[0].cpu_pct, 0.0); /* idle: no row this tick */
+	assert_int_equal(pt.rows[0].cpu_ticks, 50);
+	assert_dbl(pt.rows[1].cpu_pct, 7.0);
+	proc_table_release(&pt);
+
+	assert_int_equal(query_proc_table_at(t.s, T0 + 4000, &pt), 0);
+	assert_dbl(pt.rows[0].cpu_pct, 50.0); /* 100 ticks over 2 s */
+	assert_dbl(pt.rows[1].cpu_pct, 3.5);  /* 7 ticks over 2 s */
+	proc_table_release(&pt);
+
+	assert_int_equal(query_proc_table_at(t.s, T0 - 1, &pt), -1);
+	assert_int_equal(pt.n, 0);
+	assert_null(pt.rows);
+	session_remove(&t);
+}
+
+/* ---- series ---- */
+
+static struct frame *sys_frame(uint64_t i)
+{
+	struct frame *f = frame_at(i, T0 + 1000 * (int64_t)i);
+	struct sys_sample *y = &f->sys;
+
+	y->have = SYS_HAVE_STAT | SYS_HAVE_MEMINFO | SYS_HAVE_LOADAVG;
+	/* per tick: user +20, nice +10, system +5, irq +3, softirq +2,
+	 * iowait +10, steal +0, idle +50: 100 ticks in all */
+	y->cpu = (struct cpu_times){.user = 20 * i,
+				    .nice = 10 * i,
+				    .system = 5 * i,
+				    .idle = 50 * i,
+				    .iowait = 10 * i,
+				    .irq = 3 * i,
+				    .softirq = 2 * i};
+	y->ctxt = 5 * i * (i + 1); /* rate at tick i: 10 i per second */
+	y->forks = 3 * i;
+	y->mem_total = 1 << 30;
+	y->mem_available = 1024 * i;
+	y->swap_total = 4096;
+	y->swap_free = 4096 - i;
+	y->load1 = (double)i / 4;
+	y->psi[PSI_MEMORY].present = true;
+	y->psi[PSI_MEMORY].some.avg10 = 0.5;
+	return f;
+}
+
+static void write_sys_ticks(struct session *t, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		write_frame(t, sys_frame(i));
+}
+
+static void test_series_gauge_buckets(void **state)
+{
+	struct session t;
+	struct series sr;
+
+	(void)state;
+	session_create(&t, 100);
+	write_sys_ticks(&t, 100);
+
+	/* 100 ticks, one per second, into 10 buckets of 10 s */
+	series(&t, "mem.available", T0, T0 + 99999, 10, &sr);
+	assert_int_equal(sr.n, 10);
+	for (size_t k = 0; k < 10; k++) {
+		assert_int_equal(sr.points[k].t_ms, T0 + 10000 * (int64_t)k);
+		assert_int_equal(sr.points[k].n, 10);
+		assert_dbl(sr.points[k].min, 1024.0 * (double)(10 * k));
+		assert_dbl(sr.points[k].max, 1024.0 * (double)(10 * k + 9));
+		assert_dbl(sr.points[k].avg, 1024.0 * ((double)(10 * k) + 4.5));
+	}
+	series_release(&sr);
+	assert_null(sr.points);
+
+	/* one point: the whole window */
+	series(&t, "mem.used", T0, T0 + 99999, 1, &sr);
+	assert_int_equal(sr.n, 1);
+	assert_int_equal(sr.points[0].n, 100);
+	assert_dbl(sr.points[0].min, (double)(1 << 30) - 1024.0 * 99);
+	assert_dbl(sr.points[0].max, (double)(1 << 30));
+	assert_dbl(sr.points[0].avg, (double)(1 << 30) - 1024.0 * 49.5);
+	series_release(&sr);
+
+	/* more points than ticks: one tick each, at its own time */
+	series(&t, "swap.used", T0 + 10000, T0 + 14000, 1000, &sr);
+	assert_int_equal(sr.n, 5);
+	for (size_t k = 0; k < 5; k++) {
+		assert_int_equal(sr.points[k].t_ms, T0 + 10000 + 1000 * (int64_t)k);
+		assert_int_equal(sr.points[k].n, 1);
+		assert_dbl(sr.points[k].avg, 10.0 + (double)k);
+	}
+	series_release(&sr);
+
+	series(&t, "load1", T0 + 4000, T0 + 4000, 1, &sr);
+	assert_int_equal(sr.n, 1);
+	assert_dbl(sr.points[0].avg, 1.0);
+	series_release(&sr);
+
+	/* an empty or inverted window */
+	series(&t, "load1", T0 + 500000, T0 + 600000, 10, &sr);
+	assert_int_equal(sr.n, 0);
+	series(&t, "load1", T0 + 5000, T0, 10, &sr);
+	assert_int_equal(sr.n, 0);
+	session_remove(&t);
+}
+
+static void test_series_rates(void **state)
+{
+	struct session t;
+	struct series sr;
+
+	(void)state;
+	session_create(&t, 100);
+	write_sys_ticks(&t, 100);
+
+	series(&t, "ctxt.rate", T0, T0 + 99999, 10, &sr);
+	assert_int_equal(sr.n, 10);
+	/* the window's first tick has no rate: bucket 0 holds ticks 1..9 */
+	assert_int_equal(sr.points[0].n, 9);
+	assert_int_equal(sr.points[0].t_ms, T0 + 1000);
+	assert_dbl(sr.points[0].min, 10.0);
+	assert_dbl(sr.points[0].max, 90.0);
+	assert_dbl(sr.points[0].avg, 50.0);
+	assert_int_equal(sr.points[1].n, 10);
+	assert_dbl(sr.points[1].min, 100.0);
+	assert_dbl(sr.points[1].max, 190.0);
+	assert_dbl(sr.points[1].avg, 145.0);
+	series_release(&sr);
+
+	/* a window starting mid-way starts its rates there too */
+	series(&t, "forks.rate", T0 + 50000, T0 + 59999, 1, &sr);
+	assert_int_equal(sr.n, 1);
+	assert_int_equal(sr.points[0].n, 9);
+	assert_dbl(sr.points[0].avg, 3.0);
+	series_release(&sr);
+
+	/* shares of all CPU time moved between ticks */
+	series(&t, "cpu.total", T0, T0 + 99999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 99);
+	assert_dbl(sr.points[0].min, 40.0); /* 20+10+5+3+2 of 100 */
+	assert_dbl(sr.points[0].max, 40.0);
+	series_release(&sr);
+	series(&t, "cpu.user", T0, T0 + 99999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 30.0);
+	series_release(&sr);
+	series(&t, "cpu.system", T0, T0 + 99999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 10.0);
+	series_release(&sr);
+	series(&t, "cpu.iowait", T0, T0 + 99999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 10.0);
+	series_release(&sr);
+	series(&t, "cpu.steal", T0, T0 + 99999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 0.0);
+	series_release(&sr);
+
+	/* present PSI gives values; absent PSI (io) gives none, not zeros */
+	series(&t, "psi.memory.some.avg10", T0, T0 + 99999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 100);
+	assert_dbl(sr.points[0].avg, 0.5);
+	series_release(&sr);
+	series(&t, "psi.io.some.avg10", T0, T0 + 99999, 1, &sr);
+	assert_int_equal(sr.n, 0);
+	series(&t, "psi.memory.full.avg10", T0, T0 + 99999, 1, &sr);
+	assert_int_equal(sr.n, 0);
+	session_remove(&t);
+}
+
+static void add_target(struct frame *f, uint64_t i, unsigned have)
+{
+	struct target_sample *tg = xcalloc(1, sizeof(*tg));
+
+	tg->pid = 4242;
+	tg->start_ticks = 1;
+	tg->alive = true;
+	tg->exit_code = -1;
+	tg->have = have;
+	/* garbage in every field: only the have bits say what is real */
+	tg->utime = 50 * i;
+	tg->stime = 25 * i;
+	tg->num_threads = 4;
+	tg->vm_rss = (have & TARGET_HAVE_STATUS) ? 1000 * (i + 1) : 999999999;
+	tg->read_bytes = 4096 * i;
+	tg->write_bytes = 512 * i;
+	tg->minflt = 7 * i;
+	tg->vol_ctxsw = 2 * i;
+	tg->fds = (have & TARGET_HAVE_FDS) ? 12 : 777;
+	f->target = tg;
+}
+
+static void test_series_target(void **state)
+{
+	const unsigned all =
+		TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_IO | TARGET_HAVE_FDS;
+	struct session t;
+	struct series sr;
+
+	(void)state;
+	session_create(&t, 100);
+	for (uint64_t i = 0; i < 10; i++) {
+		struct frame *f = frame_at(i, T0 + 1000 * (int64_t)i);
+
+		/* status unreadable at tick 3 and 4, fds at tick 9 */
+		add_target(f, i,
+			   i == 3 || i == 4 ? all & ~TARGET_HAVE_STATUS
+			   : i == 9	    ? all & ~TARGET_HAVE_FDS
+					    : all);
+		write_frame(&t, f);
+	}
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM target_samples"
+					 " WHERE vm_rss IS NULL"),
+			 2);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM target_samples"
+					 " WHERE fds IS NULL"),
+			 1);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM target_samples"
+					 " WHERE vm_swap IS NULL"),
+			 2);
+
+	/* 1000 (i + 1) for i in 0..9 without 3, 4 */
+	series(&t, "target.rss", T0, T0 + 9999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 8);
+	assert_dbl(sr.points[0].min, 1000.0);
+	assert_dbl(sr.points[0].max, 10000.0);
+	assert_dbl(sr.points[0].avg, (55.0 - 4 - 5) * 1000 / 8);
+	series_release(&sr);
+	series(&t, "target.fds", T0, T0 + 9999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 9);
+	assert_dbl(sr.points[0].max, 12.0);
+	series_release(&sr);
+
+	series(&t, "target.cpu", T0, T0 + 9999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 9);
+	assert_dbl(sr.points[0].min, 75.0); /* 75 ticks / s at 100 Hz */
+	assert_dbl(sr.points[0].max, 75.0);
+	series_release(&sr);
+	series(&t, "target.cpu.user", T0, T0 + 9999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 50.0);
+	series_release(&sr);
+	series(&t, "target.read_bps", T0, T0 + 9999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 4096.0);
+	series_release(&sr);
+	series(&t, "target.write_bps", T0, T0 + 9999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 512.0);
+	series_release(&sr);
+	series(&t, "target.minflt.rate", T0, T0 + 9999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 7.0);
+	series_release(&sr);
+	/* vol_ctxsw is a status field: ticks 3 and 4 have none, so the
+	 * rates into 3, 4 and 5 are missing: 9 - 3 = 6 */
+	series(&t, "target.ctxsw.vol.rate", T0, T0 + 9999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 6);
+	assert_dbl(sr.points[0].avg, 2.0);
+	series_release(&sr);
+	session_remove(&t);
+}
+
+/* A new target (another pid) has its own counters: no rate across, even
+ * when the new counters happen to be larger. */
+static void test_series_target_replaced(void **state)
+{
+	struct session t;
+	struct series sr;
+
+	(void)state;
+	session_create(&t, 100);
+	for (uint64_t i = 0; i < 6; i++) {
+		struct frame *f = frame_at(i, T0 + 1000 * (int64_t)i);
+
+		add_target(f, i < 3 ? i : 20 + i, TARGET_HAVE_STAT);
+		if (i >= 3)
+			f->target->pid = 5000;
+		write_frame(&t, f);
+	}
+	series(&t, "target.cpu", T0, T0 + 9999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 4); /* 2 per process */
+	assert_dbl(sr.points[0].min, 75.0);
+	assert_dbl(sr.points[0].max, 75.0);
+	series_release(&sr);
+	session_remove(&t);
+}
+
+static void test_series_errors(void **state)
+{
+	struct session t;
+	struct series sr = {0};
+
+	(void)state;
+	session_create(&t, 100);
+	write_sys_ticks(&t, 3);
+	assert_int_equal(query_series(t.s, "cpu.totl", T0, T0 + 9999, 10, &sr), -1);
+	assert_string_equal(store_error(t.s), "unknown metric 'cpu.totl'");
+	assert_int_equal(sr.n, 0);
+	assert_null(sr.points);
+	assert_int_equal(query_series(t.s, "load1", T0, T0 + 9999, 0, &sr), -1);
+	assert_int_equal(sr.n, 0);
+	assert_null(query_metric_unit("cpu.totl"));
+	session_remove(&t);
+}
+
+/* Every advertised metric runs, over a session with sys and target data. */
+static void test_every_metric_runs(void **state)
+{
+	const char *const *names = query_metric_names();
+	struct session t;
+	size_t count = 0;
+
+	(void)state;
+	session_create(&t, 100);
+	for (uint64_t i = 0; i < 3; i++) {
+		struct frame *f = sys_frame(i);
+
+		add_target(f, i,
+			   TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_IO |
+				   TARGET_HAVE_FDS);
+		write_frame(&t, f);
+	}
+	for (; names[count]; count++) {
+		struct series sr;
+
+		assert_non_null(query_metric_unit(names[count]));
+		series(&t, names[count], T0, T0 + 2999, 4, &sr);
+		series_release(&sr);
+	}
+	assert_int_equal(count, 38);
+	assert_string_equal(query_metric_unit("target.read_bps"), "bytes/s");
+	assert_string_equal(query_metric_unit("cpu.total"), "%");
+	session_remove(&t);
+}
+
+static void test_span_and_session(void **state)
+{
+	struct session t;
+	struct session_meta m;
+	int64_t first = -1, last = -1;
+	uint64_t ticks = 99;
+
+	(void)state;
+	session_create(&t, 250);
+	assert_int_equal(query_span(t.s, &first, &last, &ticks), 0);
+	assert_int_equal(ticks, 0);
+	assert_int_equal(first, 0);
+	assert_int_equal(last, 0);
+	write_frame(&t, frame_at(0, T0 + 5));
+	write_frame(&t, frame_at(2, T0 + 2005)); /* seq 1 was dropped */
+	assert_int_equal(query_span(t.s, &first, &last, &ticks), 0);
+	assert_int_equal(ticks, 2);
+	assert_int_equal(first, T0 + 5);
+	assert_int_equal(last, T0 + 2005);
+	assert_int_equal(query_session(t.s, &m), 0);
+	assert_int_equal(m.clk_tck, 250);
+	assert_int_equal(m.ended_ms, 0);
+	assert_string_equal(m.version, "test");
+	session_remove(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpu_pct),
+		cmocka_unit_test(test_series_gauge_buckets),
+		cmocka_unit_test(test_series_rates),
+		cmocka_unit_test(test_series_target),
+		cmocka_unit_test(test_series_target_replaced),
+		cmocka_unit_test(test_series_errors),
+		cmocka_unit_test(test_every_metric_runs),
+		cmocka_unit_test(test_span_and_session),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
