@@ -1,0 +1,376 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_graph: every cell graph_render draws, in braille and ASCII, compared
+ * with hand-computed strings. Braille glyphs are also decoded back into dot
+ * bits so a failing cell says which dots differ.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "views/graph.h"
+
+#define MAX_ROWS 8
+#define MAX_WIDTH 64
+#define NVALUES(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One rendered graph, big enough for every test here. */
+struct canvas {
+	char buf[MAX_ROWS * (MAX_WIDTH * 3 + 1)];
+	char *lines[MAX_ROWS];
+};
+
+static struct graph_opts opts(int width, int height, double min, double max,
+			      enum graph_style style)
+{
+	struct graph_opts o = {width, height, min, max, style};
+
+	return o;
+}
+
+static void draw(struct canvas *c, const double *values, size_t n,
+		 const struct graph_opts *o)
+{
+	assert_true(o->height <= MAX_ROWS && o->width <= MAX_WIDTH);
+	memset(c->buf, 'x', sizeof(c->buf));
+	assert_int_equal(graph_render(values, n, o, c->buf, c->lines), 0);
+}
+
+/* Dot bits of braille cell col in line (a space decodes as 0). */
+static unsigned braille_bits(const char *line, int col)
+{
+	const unsigned char *p = (const unsigned char *)line;
+
+	for (int i = 0; i < col; i++)
+		p += *p == ' ' ? 1 : 3;
+	if (*p == ' ')
+		return 0;
+	assert_int_equal(p[0], 0xe2);
+	assert_int_equal(p[1] & 0xfc, 0xa0);
+	assert_int_equal(p[2] & 0xc0, 0x80);
+	return ((p[1] & 0x03u) << 6) | (p[2] & 0x3fu);
+}
+
+static void test_braille_ramp(void **state)
+{
+	const double ramp[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct graph_opts o = opts(4, 2, 0, 8, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* 8 dot rows: value v fills v dots from the bottom */
+	draw(&c, ramp, NVALUES(ramp), &o);
+	assert_string_equal(c.lines[0], "  ⣠⣾");
+	assert_string_equal(c.lines[1], "⣠⣾⣿⣿");
+	/* cell by cell: left column dots 7,3,2,1 and right 8,6,5,4 bottom up */
+	assert_int_equal(braille_bits(c.lines[1], 0), 0x40 | 0x80 | 0x20);
+	assert_int_equal(braille_bits(c.lines[1], 1), 0x46 | 0xb8);
+	assert_int_equal(braille_bits(c.lines[1], 2), 0xff);
+	assert_int_equal(braille_bits(c.lines[1], 3), 0xff);
+	assert_int_equal(braille_bits(c.lines[0], 0), 0);
+	assert_int_equal(braille_bits(c.lines[0], 1), 0);
+	assert_int_equal(braille_bits(c.lines[0], 2), 0x40 | 0x80 | 0x20);
+	assert_int_equal(braille_bits(c.lines[0], 3), 0x46 | 0xb8);
+	/* lines point into the caller's buffer at a fixed stride */
+	assert_ptr_equal(c.lines[0], c.buf);
+	assert_ptr_equal(c.lines[1], c.buf + graph_buf_size(4, 1));
+}
+
+static void test_ascii_ramp(void **state)
+{
+	const double ramp[] = {1, 2, 3, 4};
+	const double fine[] = {0, 1, 2, 3, 4};
+	struct graph_opts o = opts(4, 2, 0, 4, GRAPH_ASCII);
+	struct canvas c;
+
+	(void)state;
+	draw(&c, ramp, NVALUES(ramp), &o);
+	assert_string_equal(c.lines[0], "  .:");
+	assert_string_equal(c.lines[1], ".:::");
+
+	/* height 1: two steps, rounding to the nearest half cell */
+	o = opts(5, 1, 0, 4, GRAPH_ASCII);
+	draw(&c, fine, NVALUES(fine), &o);
+	assert_string_equal(c.lines[0], " ..::");
+}
+
+static void test_sparkline_height_1(void **state)
+{
+	const double ramp[] = {1, 2, 3, 4, 5, 6, 7, 8};
+	struct graph_opts o = opts(4, 1, 0, 8, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* 4 dot rows: level = round(v / 2) */
+	draw(&c, ramp, NVALUES(ramp), &o);
+	assert_string_equal(c.lines[0], "⣀⣤⣶⣿");
+	assert_int_equal(braille_bits(c.lines[0], 0), 0xc0);
+	assert_int_equal(braille_bits(c.lines[0], 1), 0xe4);
+	assert_int_equal(braille_bits(c.lines[0], 2), 0xf6);
+	assert_int_equal(braille_bits(c.lines[0], 3), 0xff);
+}
+
+static void test_height_3(void **state)
+{
+	const double two[] = {12, 6};
+	const double one[] = {3};
+	struct graph_opts o = opts(1, 3, 0, 12, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	draw(&c, two, NVALUES(two), &o);
+	assert_string_equal(c.lines[0], "⡇");
+	assert_string_equal(c.lines[1], "⣧");
+	assert_string_equal(c.lines[2], "⣿");
+
+	o = opts(2, 3, 0, 6, GRAPH_ASCII);
+	draw(&c, one, NVALUES(one), &o);
+	assert_string_equal(c.lines[0], "  ");
+	assert_string_equal(c.lines[1], " .");
+	assert_string_equal(c.lines[2], " :");
+}
+
+static void test_right_aligned(void **state)
+{
+	const double one[] = {8};
+	struct graph_opts o = opts(4, 1, 0, 8, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* the newest value is the right dot column of the last cell */
+	draw(&c, one, NVALUES(one), &o);
+	assert_string_equal(c.lines[0], "   ⢸");
+
+	o.style = GRAPH_ASCII;
+	draw(&c, one, NVALUES(one), &o);
+	assert_string_equal(c.lines[0], "   :");
+}
+
+static void test_fewer_values(void **state)
+{
+	const double three[] = {4, 8, 8};
+	struct graph_opts o = opts(3, 1, 0, 8, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* 6 slots, 3 values: one blank cell, then a right-half-only cell */
+	draw(&c, three, NVALUES(three), &o);
+	assert_string_equal(c.lines[0], " ⢠⣿");
+
+	o = opts(5, 1, 0, 8, GRAPH_ASCII);
+	draw(&c, three, NVALUES(three), &o);
+	assert_string_equal(c.lines[0], "  .::");
+
+	/* no values at all */
+	draw(&c, NULL, 0, &o);
+	assert_string_equal(c.lines[0], "     ");
+}
+
+static void test_more_values(void **state)
+{
+	const double many[] = {4, 4, 4, 0, 4, 2, 1};
+	const double six[] = {0, 0, 4, 4, 0, 2};
+	struct graph_opts o = opts(2, 1, 0, 4, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* capacity 4: the oldest three are dropped, {0, 4, 2, 1} remain */
+	draw(&c, many, NVALUES(many), &o);
+	assert_string_equal(c.lines[0], "⢸⣄");
+	assert_int_equal(graph_capacity(&o), 4);
+
+	o = opts(3, 1, 0, 4, GRAPH_ASCII);
+	draw(&c, six, NVALUES(six), &o);
+	assert_string_equal(c.lines[0], ": .");
+	assert_int_equal(graph_capacity(&o), 3);
+}
+
+static void test_gaps(void **state)
+{
+	const double holes[] = {4, NAN, 4, INFINITY};
+	const double braille_holes[] = {8, NAN, -INFINITY, 8};
+	const double auto_holes[] = {NAN, 2, INFINITY, 4};
+	struct graph_opts o = opts(4, 1, 0, 4, GRAPH_ASCII);
+	struct canvas c;
+
+	(void)state;
+	draw(&c, holes, NVALUES(holes), &o);
+	assert_string_equal(c.lines[0], ": : ");
+
+	o = opts(2, 1, 0, 8, GRAPH_BRAILLE);
+	draw(&c, braille_holes, NVALUES(braille_holes), &o);
+	assert_string_equal(c.lines[0], "⡇⢸");
+
+	/* gaps do not take part in auto-scaling either */
+	o = opts(4, 1, 0, 0, GRAPH_ASCII);
+	draw(&c, auto_holes, NVALUES(auto_holes), &o);
+	assert_string_equal(c.lines[0], " . :");
+}
+
+static void test_clamping(void **state)
+{
+	const double out[] = {5, 25, 10, 15};
+	const double tall[] = {25, 5};
+	struct graph_opts o = opts(4, 1, 10, 20, GRAPH_ASCII);
+	struct canvas c;
+
+	(void)state;
+	/* below min empty, above max full, at min empty, midway half */
+	draw(&c, out, NVALUES(out), &o);
+	assert_string_equal(c.lines[0], " : .");
+
+	o = opts(1, 2, 10, 20, GRAPH_BRAILLE);
+	draw(&c, tall, NVALUES(tall), &o);
+	assert_string_equal(c.lines[0], "⡇");
+	assert_string_equal(c.lines[1], "⡇");
+}
+
+static void test_auto_scale(void **state)
+{
+	const double up[] = {1, 2, 4};
+	const double dropped[] = {100, 1, 2};
+	const double zeros[] = {0, 0, 0};
+	const double negative[] = {-5, -1, 0};
+	struct graph_opts o = opts(3, 2, 0, 0, GRAPH_ASCII);
+	struct canvas c;
+
+	(void)state;
+	/* scaled to the largest value, 4 */
+	draw(&c, up, NVALUES(up), &o);
+	assert_string_equal(c.lines[0], "  :");
+	assert_string_equal(c.lines[1], ".::");
+
+	/* max < min also auto-scales, and from 0, not from min */
+	o = opts(3, 2, 3, 1, GRAPH_ASCII);
+	draw(&c, up, NVALUES(up), &o);
+	assert_string_equal(c.lines[0], "  :");
+	assert_string_equal(c.lines[1], ".::");
+
+	/* only what is shown counts: 100 was dropped, so 2 is full scale */
+	o = opts(2, 1, 0, 0, GRAPH_ASCII);
+	draw(&c, dropped, NVALUES(dropped), &o);
+	assert_string_equal(c.lines[0], ".:");
+
+	o = opts(3, 1, 0, 0, GRAPH_BRAILLE);
+	draw(&c, zeros, NVALUES(zeros), &o);
+	assert_string_equal(c.lines[0], "   ");
+	draw(&c, negative, NVALUES(negative), &o);
+	assert_string_equal(c.lines[0], "   ");
+
+	/* a non-finite explicit range auto-scales too */
+	o = opts(3, 2, 0, INFINITY, GRAPH_ASCII);
+	draw(&c, up, NVALUES(up), &o);
+	assert_string_equal(c.lines[1], ".::");
+}
+
+static void test_tiny_value_visible(void **state)
+{
+	const double tiny[] = {1e-9, 1000};
+	const double tiny_auto[] = {1e-12, 1e6};
+	const double alone[] = {1e-9};
+	struct graph_opts o = opts(1, 1, 0, 1000, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	/* one dot on the left, a full right column */
+	draw(&c, tiny, NVALUES(tiny), &o);
+	assert_string_equal(c.lines[0], "⣸");
+	assert_int_equal(braille_bits(c.lines[0], 0), 0x40 | 0xb8);
+
+	o = opts(2, 1, 0, 0, GRAPH_ASCII);
+	draw(&c, tiny_auto, NVALUES(tiny_auto), &o);
+	assert_string_equal(c.lines[0], ".:");
+
+	o = opts(1, 3, 0, 1000, GRAPH_ASCII);
+	draw(&c, alone, NVALUES(alone), &o);
+	assert_string_equal(c.lines[0], " ");
+	assert_string_equal(c.lines[1], " ");
+	assert_string_equal(c.lines[2], ".");
+}
+
+static void test_huge_range(void **state)
+{
+	const double ends[] = {-1e308, 1e308, 0};
+	struct graph_opts o = opts(3, 1, -1.7e308, 1.7e308, GRAPH_ASCII);
+	struct canvas c;
+
+	(void)state;
+	/* a range wider than DBL_MAX must neither overflow nor go NaN */
+	draw(&c, ends, NVALUES(ends), &o);
+	assert_string_equal(c.lines[0], ".:.");
+}
+
+static void test_bad_opts(void **state)
+{
+	const double one[] = {1};
+	struct graph_opts o = opts(0, 1, 0, 1, GRAPH_BRAILLE);
+	struct canvas c;
+
+	(void)state;
+	memset(c.buf, 'x', sizeof(c.buf));
+	assert_int_equal(graph_render(one, 1, &o, c.buf, c.lines), -1);
+	o = opts(1, 0, 0, 1, GRAPH_ASCII);
+	assert_int_equal(graph_render(one, 1, &o, c.buf, c.lines), -1);
+	o = opts(-3, -3, 0, 1, GRAPH_ASCII);
+	assert_int_equal(graph_render(one, 1, &o, c.buf, c.lines), -1);
+	assert_int_equal(graph_render(one, 1, NULL, c.buf, c.lines), -1);
+	assert_int_equal(c.buf[0], 'x'); /* nothing written */
+
+	assert_int_equal(graph_buf_size(0, 1), 0);
+	assert_int_equal(graph_buf_size(1, 0), 0);
+	assert_int_equal(graph_buf_size(-1, 4), 0);
+	assert_int_equal(graph_buf_size(4, 2), 2 * (4 * 3 + 1));
+	assert_int_equal(graph_buf_size(1, 1), 4);
+}
+
+static void test_exact_buffer(void **state)
+{
+	enum { WIDTH = 50, HEIGHT = 4 };
+	double full[WIDTH * 2];
+	struct graph_opts o = opts(WIDTH, HEIGHT, 0, 1, GRAPH_BRAILLE);
+	size_t size = graph_buf_size(WIDTH, HEIGHT);
+	char *buf = malloc(size);
+	char *lines[HEIGHT];
+
+	(void)state;
+	assert_non_null(buf);
+	for (size_t i = 0; i < NVALUES(full); i++)
+		full[i] = 2;
+	/* every cell a 3-byte glyph: the worst case fills the buffer exactly */
+	assert_int_equal(graph_render(full, NVALUES(full), &o, buf, lines), 0);
+	for (int row = 0; row < HEIGHT; row++) {
+		assert_int_equal(strlen(lines[row]), WIDTH * 3);
+		for (int col = 0; col < WIDTH; col++)
+			assert_int_equal(braille_bits(lines[row], col), 0xff);
+	}
+	assert_ptr_equal(lines[HEIGHT - 1] + WIDTH * 3, buf + size - 1);
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_braille_ramp),
+		cmocka_unit_test(test_ascii_ramp),
+		cmocka_unit_test(test_sparkline_height_1),
+		cmocka_unit_test(test_height_3),
+		cmocka_unit_test(test_right_aligned),
+		cmocka_unit_test(test_fewer_values),
+		cmocka_unit_test(test_more_values),
+		cmocka_unit_test(test_gaps),
+		cmocka_unit_test(test_clamping),
+		cmocka_unit_test(test_auto_scale),
+		cmocka_unit_test(test_tiny_value_visible),
+		cmocka_unit_test(test_huge_range),
+		cmocka_unit_test(test_bad_opts),
+		cmocka_unit_test(test_exact_buffer),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * graph: history series to text cells (braille or ASCII), no curses.
+ *
+ * Every value maps to a "level": the number of dots (braille) or half cells
+ * (ASCII) filled from the bottom of its column, 0 .. height * per-cell steps.
+ * A row then only asks each column how much of that level falls inside it.
+ * Values are addressed by "slot", 0 .. capacity, right-aligned: slots left of
+ * the first value are blank. Nothing here allocates; the output never exceeds
+ * graph_buf_size() because a cell is at most 3 bytes.
+ */
+#include "views/graph.h"
+
+#include <assert.h>
+#include <math.h>
+
+#define BRAILLE_DOTS 4 /* vertical dots per cell */
+#define ASCII_STEPS 2  /* half-cell steps per cell */
+
+/* Dot bits of the U+2800 block for each column, bottom dot first. */
+static const unsigned char braille_left[BRAILLE_DOTS] = {0x40, 0x04, 0x02, 0x01};
+static const unsigned char braille_right[BRAILLE_DOTS] = {0x80, 0x20, 0x10, 0x08};
+
+/* ASCII glyph per filled half-cells in one cell. */
+static const char ascii_glyph[ASCII_STEPS + 1] = {' ', '.', ':'};
+
+struct graph_scale {
+	double lo, hi;
+	int levels; /* full-scale level: height * steps per cell */
+};
+
+/* The series as the graph sees it: right-aligned into capacity slots. */
+struct graph_series {
+	const double *values; /* only the visible ones */
+	size_t blank;	      /* leading empty slots */
+};
+
+size_t graph_buf_size(int width, int height)
+{
+	if (width < 1 || height < 1)
+		return 0;
+	return (size_t)height * ((size_t)width * 3 + 1);
+}
+
+static size_t values_per_cell(enum graph_style style)
+{
+	return style == GRAPH_ASCII ? 1 : 2;
+}
+
+size_t graph_capacity(const struct graph_opts *o)
+{
+	if (o->width < 1)
+		return 0;
+	return (size_t)o->width * values_per_cell(o->style);
+}
+
+static void scale_init(struct graph_scale *s, const struct graph_opts *o,
+		       const double *values, size_t n)
+{
+	s->levels = o->height * (o->style == GRAPH_ASCII ? ASCII_STEPS : BRAILLE_DOTS);
+	if (isfinite(o->min) && isfinite(o->max) && o->max > o->min) {
+		s->lo = o->min;
+		s->hi = o->max;
+		return;
+	}
+	s->lo = 0;
+	s->hi = 0;
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(values[i]) && values[i] > s->hi)
+			s->hi = values[i];
+	if (s->hi <= 0)
+		s->hi = 1; /* nothing above zero: every column is empty anyway */
+}
+
+static int scale_level(const struct graph_scale *s, double v)
+{
+	double frac;
+	int level;
+
+	if (!isfinite(v) || v <= s->lo)
+		return 0;
+	if (v >= s->hi)
+		return s->levels;
+	/* halves keep a range like -DBL_MAX..DBL_MAX from overflowing */
+	frac = (v / 2 - s->lo / 2) / (s->hi / 2 - s->lo / 2);
+	if (!(frac < 1))
+		return s->levels;
+	level = (int)(frac * s->levels + 0.5);
+	return level < 1 ? 1 : level; /* activity never vanishes */
+}
+
+static double series_at(const struct graph_series *g, size_t slot)
+{
+	return slot < g->blank ? NAN : g->values[slot - g->blank];
+}
+
+/* How many of a column's filled steps land in the cell `above` cells up. */
+static int cell_fill(int level, int above, int steps)
+{
+	int fill = level - above * steps;
+
+	return fill < 0 ? 0 : fill > steps ? steps : fill;
+}
+
+/* Writes one braille cell (or a space when no dot is set); returns bytes. */
+static size_t put_braille(char *p, int left, int right)
+{
+	unsigned bits = 0;
+
+	for (int i = 0; i < left; i++)
+		bits |= braille_left[i];
+	for (int i = 0; i < right; i++)
+		bits |= braille_right[i];
+	if (!bits) {
+		*p = ' ';
+		return 1;
+	}
+	/* U+2800 + bits in UTF-8: 1110 0010, 10 1000 bb, 10 bbbbbb */
+	p[0] = (char)0xe2;
+	p[1] = (char)(0xa0 | (bits >> 6));
+	p[2] = (char)(0x80 | (bits & 0x3f));
+	return 3;
+}
+
+static void render_row(char *line, const struct graph_series *g,
+		       const struct graph_scale *s, const struct graph_opts *o, int above)
+{
+	char *p = line;
+
+	for (int col = 0; col < o->width; col++) {
+		if (o->style == GRAPH_ASCII) {
+			int level = scale_level(s, series_at(g, (size_t)col));
+
+			*p++ = ascii_glyph[cell_fill(level, above, ASCII_STEPS)];
+		} else {
+			size_t slot = (size_t)col * 2;
+			int left = scale_level(s, series_at(g, slot));
+			int right = scale_level(s, series_at(g, slot + 1));
+
+			p += put_braille(p, cell_fill(left, above, BRAILLE_DOTS),
+					 cell_fill(right, above, BRAILLE_DOTS));
+		}
+	}
+	*p = '\0';
+}
+
+int graph_render(const double *values, size_t n, const struct graph_opts *o,
+		 char *lines_buf, char **lines)
+{
+	struct graph_series series;
+	struct graph_scale scale;
+	size_t cap, stride, first;
+
+	if (!o || o->width < 1 || o->height < 1)
+		return -1;
+	assert(lines_buf && lines && (values || !n));
+	cap = graph_capacity(o);
+	stride = (size_t)o->width * 3 + 1;
+	first = n > cap ? n - cap : 0;
+	series.values = n ? values + first : values; /* no arithmetic on NULL */
+	series.blank = cap - (n - first);
+	scale_init(&scale, o, series.values, n - first);
+	for (int row = 0; row < o->height; row++) {
+		lines[row] = lines_buf + (size_t)row * stride;
+		render_row(lines[row], &series, &scale, o, o->height - 1 - row);
+	}
+	return 0;
+}

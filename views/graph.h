@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * graph: a history series drawn as rows of text cells, for the history
+ * graphs and sparklines. This is the pure half of the graph widget: it knows
+ * nothing of curses, never allocates, and writes only into the caller's
+ * buffer, so every cell it produces can be checked by a unit test.
+ *
+ * Layout: values are oldest first and right-aligned, so the newest value is
+ * always in the rightmost column. A graph holds graph_capacity() values; when
+ * there are more, the oldest are dropped, and when there are fewer, the left
+ * side stays blank. The series is drawn as a filled area from the bottom.
+ *
+ * Styles:
+ * - GRAPH_BRAILLE packs 2 values per cell side by side and 4 dots per cell
+ *   vertically (U+2800..U+28FF), so the vertical resolution is height * 4.
+ *   A cell with no dot at all is a plain space, not the blank braille glyph.
+ * - GRAPH_ASCII draws 1 value per cell with half-cell steps (resolution
+ *   height * 2): ' ' empty, '.' lower half filled, ':' cell full.
+ *
+ * Scaling: values at or below the minimum are empty, values at or above the
+ * maximum are full, and anything above the minimum shows at least one dot or
+ * one '.', so activity never vanishes from a graph. NaN and infinities are
+ * gaps, drawn empty.
+ */
+#ifndef VIGIL_VIEWS_GRAPH_H
+#define VIGIL_VIEWS_GRAPH_H
+
+#include <stddef.h>
+
+enum graph_style { GRAPH_BRAILLE, GRAPH_ASCII };
+
+struct graph_opts {
+	int width, height; /* in cells, both >= 1 */
+	/*
+	 * Value range. When max <= min (or either is not finite) the graph
+	 * auto-scales from 0 to the largest finite value it shows.
+	 */
+	double min, max;
+	enum graph_style style;
+};
+
+/*
+ * The exact size in bytes of the lines_buf graph_render needs:
+ * height * (width * 3 + 1), room for a 3-byte UTF-8 glyph per cell and a NUL
+ * per line. 0 when width or height is below 1.
+ */
+size_t graph_buf_size(int width, int height);
+
+/* How many values a graph with these options shows (width * 2 for braille). */
+size_t graph_capacity(const struct graph_opts *o);
+
+/*
+ * Renders values[0..n) (borrowed, oldest first) into o->height lines of
+ * o->width cells. lines_buf (caller-owned, graph_buf_size() bytes) receives
+ * the text; lines[i] (caller-owned array of o->height pointers) is set to the
+ * NUL-terminated UTF-8 string of row i, row 0 at the top, pointing into
+ * lines_buf. A sparkline is simply height 1. Returns 0, or -1 when width or
+ * height is below 1 (nothing is written then).
+ */
+int graph_render(const double *values, size_t n, const struct graph_opts *o,
+		 char *lines_buf, char **lines);
+
+#endif
