@@ -102,6 +102,10 @@ run: deps
 test: deps-test
 	@$(MAKE) --no-print-directory all unit integration
 
+# Inherited by the vigil processes the integration tests start, too.
+export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
+export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+
 unit: $(UNIT_BIN)
 	@scripts/run-tests.sh unit $(UNIT_BIN)
 

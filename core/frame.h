@@ -131,7 +131,7 @@ struct target_sample {
 	int exit_code;        /* when vigil started it and it exited, else -1 */
 	int exit_signal;      /* killed by this signal, else 0 */
 	unsigned have;        /* TARGET_HAVE_* */
-	char why[FRAME_WHY_MAX]; /* "io: permission denied; fd: ..." */
+	char why[FRAME_WHY_MAX]; /* "io: Permission denied; fd: ..." (strerror text) */
 
 	char comm[FRAME_COMM_MAX];
 	char state;
@@ -148,7 +148,7 @@ struct target_sample {
 	int fds;
 
 	size_t nthreads;
-	struct thread_sample *threads; /* owned, ascending tid */
+	struct thread_sample *threads; /* owned, ascending tid; NULL without HAVE_THREADS */
 };
 
 void target_sample_release(struct target_sample *s);

@@ -79,6 +79,8 @@ int procfs_next_i64(const char **p, int64_t *out)
 	if (*s == '-') {
 		neg = true;
 		s++;
+		if (!isdigit((unsigned char)*s)) /* "- 5" is not -5 */
+			return -1;
 	}
 	if (procfs_next_u64(&s, &v) < 0 || v > (uint64_t)INT64_MAX)
 		return -1;

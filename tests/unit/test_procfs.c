@@ -37,6 +37,8 @@ static void test_next_u64(void **state)
 	assert_int_equal(s, -42);
 	p = "-";
 	assert_int_equal(procfs_next_i64(&p, &s), -1);
+	p = "- 5";
+	assert_int_equal(procfs_next_i64(&p, &s), -1);
 	p = "";
 	assert_int_equal(procfs_next_u64(&p, &v), -1);
 }

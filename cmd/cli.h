@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cli: what every subcommand shares: usage errors (exit 2), runtime errors
+ * (exit 1), option values (durations, pids), where sessions live by default,
+ * and the debug log switch.
+ */
+#ifndef VIGIL_CMD_CLI_H
+#define VIGIL_CMD_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define EXIT_USAGE 2
+#define INTERVAL_MIN_MS 100
+#define INTERVAL_DEFAULT_MS 1000
+
+/* Prints "vigil: <message>" and "Try 'vigil --help'." to stderr, exits 2. */
+_Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Parses a duration option value or exits 2 naming the option. */
+int64_t cli_duration(const char *opt, const char *value);
+/* Parses an interval (>= INTERVAL_MIN_MS) or exits 2. */
+int64_t cli_interval(const char *value);
+/* Parses a positive pid or exits 2. */
+int cli_pid(const char *value);
+
+/*
+ * Builds the default path of a new session file under $XDG_STATE_HOME/vigil/
+ * (else ~/.local/state/vigil/), creating the directory 0700. Returns a string
+ * the caller frees, or NULL with a reason in err.
+ */
+char *cli_default_session_path(char *err, size_t errlen);
+
+/* Opens the debug log when VIGIL_LOG names a file (or -v asked for it). */
+void cli_log_from_env(const char *path_or_null);
+
+void cli_print_help(FILE *out);
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipeline: start and stop of session + writer + sampler + started command.
+ * See pipeline.h for the order of things and why.
+ */
+#include "cmd/pipeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "collectors/sampler.h"
+#include "core/clock.h"
+#include "core/procfs.h"
+#include "core/xalloc.h"
+#include "store/store.h"
+
+#define WRITER_QUEUE_CAP 64
+
+static void pipeline_publish(struct frame *f, void *ctx)
+{
+	struct pipeline *p = ctx;
+
+	store_writer_push(p->writer, f);
+	if (p->on_frame)
+		p->on_frame(f, p->ctx);
+	frame_unref(f);
+}
+
+static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int pid)
+{
+	struct utsname un;
+
+	memset(m, 0, sizeof(*m));
+	snprintf(m->version, sizeof(m->version), "%s", VIGIL_VERSION);
+	gethostname(m->host, sizeof(m->host) - 1);
+	if (uname(&un) == 0)
+		snprintf(m->kernel, sizeof(m->kernel), "%s", un.release);
+	m->started_ms = clock_wall_ms();
+	m->interval_ms = o->interval_ms;
+	m->ncpu = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	m->clk_tck = procfs_clk_tck();
+	m->page_size = procfs_page_size();
+	m->boot_ms = procfs_boot_ms(PROCFS_ROOT_DEFAULT);
+	m->mem_total = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)m->page_size;
+	m->target_pid = pid;
+	m->target_exit_code = -1;
+	for (char **a = o->cmd; a && *a; a++) {
+		size_t len = strlen(m->target_cmd);
+
+		snprintf(m->target_cmd + len, sizeof(m->target_cmd) - len, "%s%s",
+			 len ? " " : "", *a);
+	}
+}
+
+static void undo(struct pipeline *p)
+{
+	sampler_stop(p->sampler);
+	p->sampler = NULL;
+	if (p->has_child)
+		spawn_finish(&p->child, 0);
+	store_writer_stop(p->writer);
+	p->writer = NULL;
+	store_close(p->store);
+	p->store = NULL;
+	if (p->path)
+		unlink(p->path);
+	free(p->path);
+	p->path = NULL;
+}
+
+static int open_session(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			size_t errlen)
+{
+	if (o->out)
+		p->path = xstrdup(o->out);
+	else if (!(p->path = cli_default_session_path(err, errlen)))
+		return -1;
+	if (store_create(p->path, o->force, &p->store, err, errlen) < 0) {
+		free(p->path);
+		p->path = NULL; /* not ours: never unlink it */
+		return -1;
+	}
+	return 0;
+}
+
+int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
+		   size_t errlen)
+{
+	struct sampler_config cfg = {
+		.proc_root = PROCFS_ROOT_DEFAULT,
+		.interval_ms = o->interval_ms,
+		.publish = pipeline_publish,
+		.ctx = p,
+	};
+	char why[256];
+
+	memset(p, 0, sizeof(*p));
+	p->temporary = o->temporary;
+	p->on_frame = o->on_frame;
+	p->ctx = o->ctx;
+	if (open_session(p, o, err, errlen) < 0)
+		return -1;
+	if (o->cmd) {
+		if (spawn_start(o->cmd, &p->child, err, errlen) < 0)
+			goto fail;
+		p->has_child = true;
+	}
+	cfg.target_pid = p->has_child ? p->child.pid : o->pid;
+	fill_meta(&p->meta, o, cfg.target_pid);
+	if (store_session_begin(p->store, &p->meta) < 0) {
+		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
+			 store_error(p->store));
+		goto fail;
+	}
+	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
+	if (sampler_start(&cfg, &p->sampler, why, sizeof(why)) < 0) {
+		if (cfg.target_pid && !p->has_child)
+			snprintf(err, errlen, "cannot attach to pid %d: %s", cfg.target_pid, why);
+		else
+			snprintf(err, errlen, "cannot start sampling: %s", why);
+		goto fail;
+	}
+	if (p->has_child && spawn_release(&p->child, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot run '%s': %s", o->cmd[0], why);
+		goto fail;
+	}
+	return 0;
+fail:
+	undo(p);
+	return -1;
+}
+
+bool pipeline_poll_child(struct pipeline *p)
+{
+	if (!p->has_child || !spawn_poll(&p->child))
+		return false;
+	sampler_target_exited(p->sampler, p->child.exit_code, p->child.exit_signal);
+	return true;
+}
+
+int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen)
+{
+	if (sampler_attach(p->sampler, pid, err, errlen) < 0)
+		return -1;
+	p->meta.target_pid = pid;
+	return 0;
+}
+
+int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,
+		  size_t errlen)
+{
+	int rc = 0;
+
+	sampler_stop(p->sampler);
+	p->sampler = NULL;
+	if (p->has_child) {
+		spawn_finish(&p->child, 2000);
+		p->meta.target_exit_code = p->child.exit_code;
+		p->meta.target_exit_signal = p->child.exit_signal;
+	}
+	store_writer_finish(p->writer, stats);
+	p->writer = NULL;
+	p->meta.ended_ms = clock_wall_ms();
+	if (store_session_end(p->store, &p->meta) < 0) {
+		snprintf(err, errlen, "cannot finish session '%s': %s", p->path,
+			 store_error(p->store));
+		rc = -1;
+	}
+	store_close(p->store);
+	p->store = NULL;
+	if (p->temporary) {
+		char side[4200];
+
+		unlink(p->path);
+		snprintf(side, sizeof(side), "%s-wal", p->path);
+		unlink(side);
+		snprintf(side, sizeof(side), "%s-shm", p->path);
+		unlink(side);
+	}
+	free(p->path);
+	p->path = NULL;
+	return rc;
+}

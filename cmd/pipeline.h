@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pipeline: the running machinery every sampling command shares (record and
+ * the live console): the session file, its writer thread, the sampler thread,
+ * and the command vigil may have started.
+ *
+ *   sampler --frame--> pipeline_publish --> store writer (its own reference)
+ *                                       \-> the command's consumer (optional)
+ *
+ * Startup is all-or-nothing: on failure every piece started so far is undone
+ * and a session file vigil created is removed, so a failed start leaves
+ * nothing behind. Shutdown stops the sampler first, then ends a command vigil
+ * started (so its exit status is stored), then drains the writer.
+ */
+#ifndef VIGIL_CMD_PIPELINE_H
+#define VIGIL_CMD_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cmd/spawn.h"
+#include "core/frame.h"
+#include "store/writer.h"
+
+struct pipeline_opts {
+	int pid;            /* attach to this process, or 0 */
+	char **cmd;         /* start this command and attach to it, or NULL */
+	const char *out;    /* session path; NULL: the default location */
+	bool force;         /* replace an existing out */
+	bool temporary;     /* the session is scratch: removed at pipeline_stop */
+	int64_t interval_ms;
+	/* Called on the sampler thread for every frame; borrows it (frame_ref to
+	 * keep it). May be NULL. */
+	void (*on_frame)(struct frame *f, void *ctx);
+	void *ctx;
+};
+
+struct pipeline {
+	char *path;
+	bool temporary;
+	struct store *store;
+	struct store_writer *writer;
+	struct sampler *sampler;
+	struct spawn child;
+	bool has_child;
+	struct session_meta meta;
+	void (*on_frame)(struct frame *f, void *ctx);
+	void *ctx;
+};
+
+/*
+ * Creates the session, starts the writer and the sampler, and releases the
+ * command. Returns 0, or -1 with a complete one-line message in err (the
+ * caller prefixes "vigil: ").
+ */
+int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
+		   size_t errlen);
+/* Reaps the started command if it exited and tells the sampler; true if gone. */
+bool pipeline_poll_child(struct pipeline *p);
+/*
+ * Attaches the sampler to another process from the next tick on (0 detaches).
+ * Returns 0 or -1 with err ("no such process").
+ */
+int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen);
+/*
+ * Stops everything, records the end of the session, and closes the file.
+ * *stats (unless NULL) gets the writer's final counters. Returns 0, or -1
+ * with err when the session could not be closed properly.
+ */
+int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,
+		  size_t errlen);
+
+#endif

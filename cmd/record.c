@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * record: `vigil record` — sample without a terminal into a session file.
+ *
+ * Threads: the sampler ticks and publishes frames; the store writer commits
+ * them; this (main) thread only waits for signals: SIGINT/SIGTERM/SIGHUP stop,
+ * SIGCHLD reaps a command we started, SIGUSR1 is the sampler saying the target
+ * is gone. All are blocked before any thread starts and taken with
+ * sigtimedwait, so no handler ever runs.
+ *
+ * Recording ends when -d elapses, on a signal, or when the target exits (as
+ * perf record does); a command vigil started and that still runs then gets
+ * SIGTERM so its exit status lands in the session.
+ */
+#include "cmd/record.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "cmd/pipeline.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+struct record_opts {
+	int pid;
+	char **cmd; /* argv after "--", or NULL */
+	const char *out;
+	int64_t interval_ms;
+	int64_t duration_ms; /* 0: until stopped */
+	bool force;
+};
+
+struct recorder {
+	pthread_t main_thread;
+	atomic_bool target_gone;
+};
+
+static void parse_opts(int argc, char **argv, struct record_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "force", no_argument, NULL, 'f' },  { "output", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = INTERVAL_DEFAULT_MS;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:o:i:d:fh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p': o->pid = cli_pid(optarg); break;
+		case 'o': o->out = optarg; break;
+		case 'i': o->interval_ms = cli_interval(optarg); break;
+		case 'd': o->duration_ms = cli_duration("-d", optarg); break;
+		case 'f': o->force = true; break;
+		case 'h': cli_print_help(stdout); exit(0);
+		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: usage_error("unknown option '%s' for record", argv[optind - 1]);
+		}
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind - 1], "--") != 0)
+			usage_error("unexpected argument '%s' (a command goes after '--')",
+				    argv[optind]);
+		o->cmd = &argv[optind];
+	} else if (optind > 0 && !strcmp(argv[optind - 1], "--")) {
+		usage_error("no command after '--'");
+	}
+	if (o->pid && o->cmd)
+		usage_error("-p and -- CMD cannot be used together");
+}
+
+/* On the sampler thread: the first frame without a live target wakes main. */
+static void on_frame(struct frame *f, void *ctx)
+{
+	struct recorder *r = ctx;
+
+	if (f->target && !f->target->alive && !atomic_exchange(&r->target_gone, true))
+		pthread_kill(r->main_thread, SIGUSR1);
+}
+
+/* Waits for the end of the recording; returns why it ended, for the log. */
+static const char *wait_for_end(const struct record_opts *o, struct pipeline *p)
+{
+	int64_t deadline = o->duration_ms ? clock_mono_ns() + o->duration_ms * 1000000 : 0;
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGCHLD ||
+		    sig == SIGUSR1)
+			sigaddset(&set, sig);
+	for (;;) {
+		struct timespec ts = { 3600, 0 };
+		int sig;
+
+		if (deadline) {
+			int64_t left = deadline - clock_mono_ns();
+
+			if (left <= 0)
+				return "duration reached";
+			ts.tv_sec = left / 1000000000;
+			ts.tv_nsec = left % 1000000000;
+		}
+		sig = sigtimedwait(&set, NULL, &ts);
+		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+			return "signal";
+		if (sig == SIGCHLD)
+			pipeline_poll_child(p);
+		if (sig == SIGUSR1)
+			return "target exited";
+	}
+}
+
+static void block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_opts o;
+	struct recorder r;
+	struct pipeline p;
+	struct store_writer_stats stats;
+	char err[768];
+	int rc = 0;
+
+	parse_opts(argc, argv, &o);
+	/* before any thread exists, so every thread inherits the mask */
+	block_signals();
+	r.main_thread = pthread_self();
+	atomic_init(&r.target_gone, false);
+	struct pipeline_opts po = {
+		.pid = o.pid,
+		.cmd = o.cmd,
+		.out = o.out,
+		.force = o.force,
+		.interval_ms = o.interval_ms,
+		.on_frame = on_frame,
+		.ctx = &r,
+	};
+	if (pipeline_start(&p, &po, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	if (!o.out)
+		fprintf(stderr, "recording to '%s'\n", p.path);
+	log_debug("recording ends: %s", wait_for_end(&o, &p));
+	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
+		fprintf(stderr, "vigil: %s\n", err);
+		rc = 1;
+	}
+	if (stats.failed || stats.dropped) {
+		fprintf(stderr, "vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",
+			(unsigned long long)(stats.failed + stats.dropped),
+			(unsigned long long)stats.dropped, (unsigned long long)stats.failed,
+			stats.last_error[0] ? stats.last_error : "the disk was too slow");
+		if (stats.failed)
+			rc = 1;
+	}
+	return rc;
+}

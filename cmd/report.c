@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report: `vigil report FILE [--json]` — a session summarised for humans or
+ * for scripts. Everything comes through the store's query API (the same one
+ * the console reads), computed into one struct first, then printed by one of
+ * two writers, so the text and the JSON can never disagree.
+ *
+ * The JSON schema is a contract (docs/report-json.md); sections are only ever
+ * added. CPU percentages count 100 per core.
+ */
+#include "cmd/report.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cli.h"
+#include "core/json.h"
+#include "core/xalloc.h"
+#include "store/query.h"
+#include "store/store.h"
+
+struct agg {
+	double avg, max, last;
+	bool known;
+};
+
+struct summary {
+	struct session_meta meta;
+	int64_t first_ms, last_ms;
+	uint64_t ticks;
+	struct agg cpu, mem_used;
+	bool has_target;
+	bool target_exited;
+	int target_pid;
+	char comm[FRAME_COMM_MAX];
+	char *cmdline;
+	struct agg tcpu, rss, threads;
+};
+
+/* Whole-span aggregate of one metric; last = the newest tick that had a value. */
+static int aggregate(struct store *st, const char *metric, const struct summary *sm,
+		     struct agg *out, bool want_last)
+{
+	struct series ser = { 0 };
+
+	memset(out, 0, sizeof(*out));
+	if (query_series(st, metric, sm->first_ms, sm->last_ms, 1, &ser) < 0)
+		return -1;
+	if (ser.n && ser.points[0].n) {
+		out->avg = ser.points[0].avg;
+		out->max = ser.points[0].max;
+		out->known = true;
+	}
+	series_release(&ser);
+	if (want_last && out->known) {
+		/* One point per tick over the span: the last point is the last value. */
+		if (query_series(st, metric, sm->first_ms, sm->last_ms, sm->ticks, &ser) < 0)
+			return -1;
+		if (ser.n)
+			out->last = ser.points[ser.n - 1].avg;
+		series_release(&ser);
+	}
+	return 0;
+}
+
+/* Identity of the target from the first tick that saw it. */
+static int load_target(struct store *st, struct summary *sm)
+{
+	struct frame *first = NULL, *last = NULL;
+	struct proc_table table = { 0 };
+	int rc = -1;
+
+	if (query_frame_at(st, sm->first_ms, &first) < 0 ||
+	    query_frame_at(st, sm->last_ms, &last) < 0)
+		goto out;
+	rc = 0;
+	if (!first->target && !last->target)
+		goto out;
+	sm->has_target = true;
+	const struct target_sample *t = first->target ? first->target : last->target;
+	sm->target_pid = t->pid;
+	snprintf(sm->comm, sizeof(sm->comm), "%s", t->comm);
+	/* gone before the end, or ended (by vigil at the end, if it started it) */
+	sm->target_exited = !last->target || !last->target->alive ||
+			    sm->meta.target_exit_code >= 0 || sm->meta.target_exit_signal > 0;
+	if (query_proc_table_at(st, first->t_ms, &table) == 0) {
+		const struct proc_row *row = proc_table_find(&table, t->pid);
+
+		if (row) {
+			sm->cmdline = xstrdup(row->cmdline);
+			if (!sm->comm[0])
+				snprintf(sm->comm, sizeof(sm->comm), "%s", row->comm);
+		}
+		proc_table_release(&table);
+	}
+out:
+	frame_unref(first);
+	frame_unref(last);
+	return rc;
+}
+
+static int summarise(struct store *st, struct summary *sm)
+{
+	memset(sm, 0, sizeof(*sm));
+	if (query_session(st, &sm->meta) < 0 ||
+	    query_span(st, &sm->first_ms, &sm->last_ms, &sm->ticks) < 0)
+		return -1;
+	if (!sm->ticks)
+		return 0;
+	if (aggregate(st, "cpu.total", sm, &sm->cpu, false) < 0 ||
+	    aggregate(st, "mem.used", sm, &sm->mem_used, false) < 0 ||
+	    load_target(st, sm) < 0)
+		return -1;
+	/* system CPU is stored as a share of all CPUs; the report counts per core */
+	sm->cpu.avg *= sm->meta.ncpu;
+	sm->cpu.max *= sm->meta.ncpu;
+	if (sm->has_target &&
+	    (aggregate(st, "target.cpu", sm, &sm->tcpu, false) < 0 ||
+	     aggregate(st, "target.rss", sm, &sm->rss, true) < 0 ||
+	     aggregate(st, "target.threads", sm, &sm->threads, false) < 0))
+		return -1;
+	return 0;
+}
+
+static int64_t ended_ms(const struct summary *sm)
+{
+	return sm->meta.ended_ms ? sm->meta.ended_ms : sm->last_ms;
+}
+
+static void json_agg(FILE *out, const char *key, double v, bool known, int decimals)
+{
+	fprintf(out, "\"%s\": ", key);
+	json_number(out, known ? v : NAN, decimals);
+}
+
+static void print_json(FILE *out, const struct summary *sm)
+{
+	const struct session_meta *m = &sm->meta;
+
+	fputs("{\n  \"session\": {\"version\": ", out);
+	json_string(out, m->version);
+	fputs(", \"host\": ", out);
+	json_string(out, m->host);
+	fputs(", \"kernel\": ", out);
+	json_string(out, m->kernel);
+	fprintf(out, ", \"started_ms\": %lld, \"ended_ms\": %lld, \"interval_ms\": %lld, "
+		     "\"ticks\": %llu, \"ncpu\": %d, \"mem_total_bytes\": %llu},\n",
+		(long long)m->started_ms, (long long)ended_ms(sm), (long long)m->interval_ms,
+		(unsigned long long)sm->ticks, m->ncpu, (unsigned long long)m->mem_total);
+	fputs("  \"system\": {", out);
+	json_agg(out, "cpu_pct_avg", sm->cpu.avg, sm->cpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "cpu_pct_max", sm->cpu.max, sm->cpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known, 0);
+	fputs("},\n  \"target\": ", out);
+	if (!sm->has_target) {
+		fputs("null\n}\n", out);
+		return;
+	}
+	fprintf(out, "{\"pid\": %d, \"comm\": ", sm->target_pid);
+	json_string(out, sm->comm);
+	fputs(", \"cmdline\": ", out);
+	if (sm->cmdline)
+		json_string(out, sm->cmdline);
+	else
+		fputs("null", out);
+	fprintf(out, ", \"exited\": %s, \"exit_code\": ", sm->target_exited ? "true" : "false");
+	json_number(out, m->target_exit_code >= 0 ? m->target_exit_code : NAN, 0);
+	fputs(", \"exit_signal\": ", out);
+	json_number(out, m->target_exit_signal > 0 ? m->target_exit_signal : NAN, 0);
+	fputs(", ", out);
+	json_agg(out, "cpu_pct_avg", sm->tcpu.avg, sm->tcpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "cpu_pct_max", sm->tcpu.max, sm->tcpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "rss_bytes_last", sm->rss.last, sm->rss.known, 0);
+	fputs(", ", out);
+	json_agg(out, "rss_bytes_max", sm->rss.max, sm->rss.known, 0);
+	fputs(", ", out);
+	json_agg(out, "threads_max", sm->threads.max, sm->threads.known, 0);
+	fputs("}\n}\n", out);
+}
+
+static const char *fmt_bytes(double b, char *buf, size_t len)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int u = 0;
+
+	while (b >= 1024 && u < 4) {
+		b /= 1024;
+		u++;
+	}
+	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", b, units[u]);
+	return buf;
+}
+
+static const char *fmt_time(int64_t ms, char *buf, size_t len)
+{
+	time_t t = (time_t)(ms / 1000);
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%d %H:%M:%S %z", &tm);
+	return buf;
+}
+
+static void print_target_text(FILE *out, const struct summary *sm)
+{
+	const struct session_meta *m = &sm->meta;
+	char a[32], b[32];
+
+	fprintf(out, "target    pid %d %s", sm->target_pid, sm->comm);
+	if (sm->cmdline && *sm->cmdline)
+		fprintf(out, " (%s)", sm->cmdline);
+	if (sm->target_exited) {
+		fputs(", exited", out);
+		if (m->target_exit_code >= 0)
+			fprintf(out, " with status %d", m->target_exit_code);
+		else if (m->target_exit_signal > 0)
+			fprintf(out, " on signal %d", m->target_exit_signal);
+	}
+	fputc('\n', out);
+	if (sm->tcpu.known)
+		fprintf(out, "          CPU avg %.1f%%, max %.1f%% (100%% = one core)\n",
+			sm->tcpu.avg, sm->tcpu.max);
+	if (sm->rss.known)
+		fprintf(out, "          RSS last %s, max %s; threads max %.0f\n",
+			fmt_bytes(sm->rss.last, a, sizeof(a)), fmt_bytes(sm->rss.max, b, sizeof(b)),
+			sm->threads.max);
+}
+
+static void print_text(FILE *out, const char *file, const struct summary *sm)
+{
+	const struct session_meta *m = &sm->meta;
+	char a[64], b[64];
+
+	fprintf(out, "session   %s\n", file);
+	fprintf(out, "host      %s, kernel %s, %d CPUs, %s memory (vigil %s)\n", m->host,
+		m->kernel, m->ncpu, fmt_bytes((double)m->mem_total, a, sizeof(a)), m->version);
+	fprintf(out, "span      %s .. %s, %llu ticks every %lld ms%s\n",
+		fmt_time(m->started_ms, a, sizeof(a)), fmt_time(ended_ms(sm), b, sizeof(b)),
+		(unsigned long long)sm->ticks, (long long)m->interval_ms,
+		m->ended_ms ? "" : " (not closed: still recording, or the recorder died)");
+	if (sm->cpu.known)
+		fprintf(out, "system    CPU avg %.1f%%, max %.1f%% of %d00%%; memory used avg %s\n",
+			sm->cpu.avg, sm->cpu.max, m->ncpu,
+			fmt_bytes(sm->mem_used.avg, a, sizeof(a)));
+	if (sm->has_target)
+		print_target_text(out, sm);
+	else
+		fputs("target    none\n", out);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	struct summary sm;
+	struct store *st;
+	char err[512];
+	int c, rc;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'h') {
+			cli_print_help(stdout);
+			return 0;
+		} else
+			usage_error("unknown option '%s' for report", argv[optind - 1]);
+	}
+	if (optind != argc - 1)
+		usage_error("report takes one session FILE");
+	if (store_open(argv[optind], &st, err, sizeof(err)) < 0)
+		fatal("cannot open session '%s': %s", argv[optind], err);
+	rc = summarise(st, &sm);
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "%s", store_error(st));
+		store_close(st);
+		fatal("cannot read session '%s': %s", argv[optind], err);
+	}
+	if (json)
+		print_json(stdout, &sm);
+	else
+		print_text(stdout, argv[optind], &sm);
+	free(sm.cmdline);
+	store_close(st);
+	return 0;
+}

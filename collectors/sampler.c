@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * sampler: owns the collectors and the tick loop thread.
+ *
+ * Invariants: only the sampler thread touches the collectors once started;
+ * the exit status of the target arrives from the main thread through atomics.
+ */
+#include "collectors/sampler.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "collectors/proctable.h"
+#include "collectors/sysstat.h"
+#include "collectors/target.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+struct sampler {
+	struct sampler_config cfg;
+	struct sys_collector *sys;
+	struct proc_collector *procs;
+	struct target_collector *target;
+	pthread_t thread;
+	bool running;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	bool stop;
+	bool swap_target; /* under lock: next_target replaces target */
+	struct target_collector *next_target;
+	uint64_t seq;
+	atomic_int exit_code;   /* -1 until the target was reaped */
+	atomic_int exit_signal;
+};
+
+/* Takes over a target handed in by sampler_attach, on the sampler thread. */
+static void take_new_target(struct sampler *s)
+{
+	struct target_collector *old = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	if (s->swap_target) {
+		old = s->target;
+		s->target = s->next_target;
+		s->next_target = NULL;
+		s->swap_target = false;
+		atomic_store(&s->exit_code, -1);
+		atomic_store(&s->exit_signal, 0);
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (old)
+		target_collector_free(old);
+}
+
+int sampler_attach(struct sampler *s, int pid, char *err, size_t errlen)
+{
+	struct target_collector *t = NULL, *unused;
+
+	if (pid > 0 && target_collector_open(s->cfg.proc_root, pid, &t, err, errlen) < 0)
+		return -1;
+	pthread_mutex_lock(&s->lock);
+	unused = s->swap_target ? s->next_target : NULL;
+	s->next_target = t;
+	s->swap_target = true;
+	pthread_mutex_unlock(&s->lock);
+	if (unused)
+		target_collector_free(unused);
+	return 0;
+}
+
+struct frame *sampler_collect_once(struct sampler *s)
+{
+	struct frame *f = frame_new();
+	int64_t t0 = clock_mono_ns();
+
+	take_new_target(s);
+	f->seq = s->seq++;
+	f->t_ms = clock_wall_ms();
+	sys_collector_read(s->sys, &f->sys);
+	if (proc_collector_read(s->procs, t0, &f->procs) < 0)
+		log_debug("process table reap failed at tick %llu", (unsigned long long)f->seq);
+	if (s->target) {
+		f->target = xcalloc(1, sizeof(*f->target));
+		target_collector_read(s->target, f->target);
+		if (f->target->alive && f->target->state == 'Z') {
+			/* exited, not yet reaped by its parent: gone for our purposes */
+			f->target->alive = false;
+			snprintf(f->target->why, sizeof(f->target->why), "process exited");
+		}
+		if (!f->target->alive) {
+			f->target->exit_code = atomic_load(&s->exit_code);
+			f->target->exit_signal = atomic_load(&s->exit_signal);
+		}
+	}
+	f->cost_ns = clock_mono_ns() - t0;
+	return f;
+}
+
+/* Sleeps until deadline_ns (monotonic); false when asked to stop meanwhile. */
+static bool wait_until(struct sampler *s, int64_t deadline_ns)
+{
+	struct timespec ts = { .tv_sec = deadline_ns / 1000000000,
+			       .tv_nsec = deadline_ns % 1000000000 };
+	bool stop;
+
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &ts) == 0)
+		;
+	stop = s->stop;
+	pthread_mutex_unlock(&s->lock);
+	return !stop;
+}
+
+static void *sampler_main(void *arg)
+{
+	struct sampler *s = arg;
+	int64_t interval_ns = s->cfg.interval_ms * 1000000;
+	int64_t next = clock_mono_ns();
+
+	pthread_setname_np(pthread_self(), "vigil-sampler");
+	for (;;) {
+		s->cfg.publish(sampler_collect_once(s), s->cfg.ctx);
+		next += interval_ns;
+		int64_t now = clock_mono_ns();
+		if (next < now) /* overran: skip the missed deadlines */
+			next += ((now - next) / interval_ns + 1) * interval_ns;
+		if (!wait_until(s, next))
+			break;
+	}
+	return NULL;
+}
+
+static int open_collectors(struct sampler *s, char *err, size_t errlen)
+{
+	const char *root = s->cfg.proc_root;
+
+	if (s->cfg.target_pid > 0 &&
+	    target_collector_open(root, s->cfg.target_pid, &s->target, err, errlen) < 0)
+		return -1;
+	s->procs = proc_collector_new(root, err, errlen);
+	if (!s->procs)
+		return -1;
+	s->sys = sys_collector_new(root);
+	return 0;
+}
+
+static void close_collectors(struct sampler *s)
+{
+	if (s->target)
+		target_collector_free(s->target);
+	if (s->next_target)
+		target_collector_free(s->next_target);
+	proc_collector_free(s->procs);
+	if (s->sys)
+		sys_collector_free(s->sys);
+}
+
+int sampler_start(const struct sampler_config *cfg, struct sampler **out, char *err,
+		  size_t errlen)
+{
+	struct sampler *s = xcalloc(1, sizeof(*s));
+	pthread_condattr_t ca;
+
+	s->cfg = *cfg;
+	atomic_init(&s->exit_code, -1);
+	atomic_init(&s->exit_signal, 0);
+	if (open_collectors(s, err, errlen) < 0) {
+		close_collectors(s);
+		free(s);
+		return -1;
+	}
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &ca);
+	pthread_condattr_destroy(&ca);
+	if (cfg->publish) {
+		if (pthread_create(&s->thread, NULL, sampler_main, s) != 0) {
+			snprintf(err, errlen, "cannot start the sampler thread");
+			sampler_stop(s);
+			return -1;
+		}
+		s->running = true;
+	}
+	*out = s;
+	return 0;
+}
+
+void sampler_target_exited(struct sampler *s, int exit_code, int exit_signal)
+{
+	atomic_store(&s->exit_signal, exit_signal);
+	atomic_store(&s->exit_code, exit_code);
+}
+
+void sampler_stop(struct sampler *s)
+{
+	if (!s)
+		return;
+	if (s->running) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = true;
+		pthread_cond_signal(&s->wake);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	close_collectors(s);
+	free(s);
+}

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * harness: what integration tests share. They run the real vigil binary
+ * ($VIGIL) against real fixture processes ($FIXTURES/<name>), then read the
+ * session it wrote through the store's query API and `vigil report --json`.
+ *
+ * Header-only (static functions) so each test stays one file the Makefile
+ * finds by wildcard. Nothing here measures time; waits are bounded polls.
+ */
+#ifndef VIGIL_TESTS_HARNESS_H
+#define VIGIL_TESTS_HARNESS_H
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HARNESS_OUT_MAX 65536
+
+struct run_result {
+	int status; /* exit status, or 128 + signal */
+	char out[HARNESS_OUT_MAX];
+	char err[HARNESS_OUT_MAX];
+};
+
+static inline const char *vigil_bin(void)
+{
+	const char *v = getenv("VIGIL");
+
+	return v && *v ? v : "build/vigil";
+}
+
+static inline char *fixture_path(const char *name)
+{
+	static char path[4096];
+	const char *dir = getenv("FIXTURES");
+
+	snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "build/fixtures", name);
+	return path;
+}
+
+static inline void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Starts a fixture with args (NULL-terminated) and waits for its "ready" line. */
+static inline pid_t fixture_start(const char *name, ...)
+{
+	char *argv[16];
+	int n = 0, pipefd[2];
+	va_list ap;
+	pid_t pid;
+	char line[16] = "";
+
+	argv[n++] = fixture_path(name);
+	va_start(ap, name);
+	while (n < 15 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	if (pipe(pipefd) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(pipefd[1], 1);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5)) {
+		close(pipefd[0]);
+		return -1;
+	}
+	close(pipefd[0]);
+	return pid;
+}
+
+static inline int fixture_stop(pid_t pid)
+{
+	int status = 0;
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+/* Reads a pipe to the end into buf (NUL-terminated, truncated at cap). */
+static inline void drain(int fd, char *buf, size_t cap)
+{
+	size_t off = 0;
+	ssize_t n;
+	char sink[4096];
+
+	while ((n = read(fd, off < cap - 1 ? buf + off : sink,
+			 off < cap - 1 ? cap - 1 - off : sizeof(sink))) > 0)
+		if (off < cap - 1)
+			off += (size_t)n;
+	buf[off < cap ? off : cap - 1] = '\0';
+}
+
+/*
+ * Runs vigil with args (NULL-terminated) to the end, stdout and stderr
+ * captured. stderr is read after stdout, so keep it small (it is).
+ */
+static inline void run_vigil_argv(struct run_result *r, const char *const args[])
+{
+	char *argv[64];
+	int n = 0, out[2], err[2], status;
+	pid_t pid;
+
+	memset(r, 0, sizeof(*r));
+	if (pipe(out) < 0 || pipe(err) < 0) {
+		r->status = -1;
+		return;
+	}
+	pid = fork();
+	if (pid == 0) {
+		/* copies, in the child only: execv wants them writable */
+		argv[n++] = strdup(vigil_bin());
+		for (int i = 0; args[i] && n < 63; i++)
+			argv[n++] = strdup(args[i]);
+		argv[n] = NULL;
+		dup2(out[1], 1);
+		dup2(err[1], 2);
+		close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(out[1]);
+	close(err[1]);
+	drain(out[0], r->out, sizeof(r->out));
+	drain(err[0], r->err, sizeof(r->err));
+	close(out[0]);
+	close(err[0]);
+	waitpid(pid, &status, 0);
+	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+#define run_vigil(r, ...)                                                                \
+	do {                                                                             \
+		const char *const args_[] = { __VA_ARGS__, NULL };                             \
+		run_vigil_argv((r), args_);                                              \
+	} while (0)
+
+/* A fresh directory under /tmp for one test's files; caller removes it. */
+static inline char *temp_dir(void)
+{
+	static char dir[64];
+
+	snprintf(dir, sizeof(dir), "/tmp/vigil-test-XXXXXX");
+	return mkdtemp(dir);
+}
+
+static inline void remove_session(const char *path)
+{
+	char p[4200];
+
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+}
+
+/*
+ * Runs `jq -r FILTER` over text and returns the first output line in buf
+ * ("" when jq failed): report --json is checked by the tool a script would use.
+ */
+static inline const char *jq(const char *text, const char *filter, char *buf, size_t cap)
+{
+	char path[] = "/tmp/vigil-jq-XXXXXX", cmd[512];
+	int fd = mkstemp(path);
+	FILE *p;
+
+	buf[0] = '\0';
+	if (fd < 0)
+		return buf;
+	if (write(fd, text, strlen(text)) < 0) {
+		close(fd);
+		unlink(path);
+		return buf;
+	}
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "jq -er '%s' < %s 2>/dev/null", filter, path);
+	p = popen(cmd, "r");
+	if (p) {
+		if (!fgets(buf, (int)cap, p))
+			buf[0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		pclose(p);
+	}
+	unlink(path);
+	return buf;
+}
+
+static inline double jq_num(const char *text, const char *filter)
+{
+	char buf[128];
+
+	jq(text, filter, buf, sizeof(buf));
+	return buf[0] ? atof(buf) : -1e300;
+}
+
+/* VmRSS of pid in bytes as the kernel reports it now; 0 if unreadable. */
+static inline unsigned long long kernel_rss(pid_t pid)
+{
+	char path[64], line[256];
+	unsigned long long kb = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmRSS: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+#endif
