@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,17 @@ int cli_pid(const char *value)
 	if (errno || end == value || *end || pid <= 0 || pid > INT_MAX)
 		usage_error("bad pid '%s': expected a positive number", value);
 	return (int)pid;
+}
+
+char **cli_command(int argc, char **argv, int first)
+{
+	bool dashdash = first > 1 && !strcmp(argv[first - 1], "--");
+
+	if (first < argc && !dashdash)
+		usage_error("unexpected argument '%s' (a command goes after '--')", argv[first]);
+	if (first >= argc && dashdash)
+		usage_error("no command after '--'");
+	return first < argc ? &argv[first] : NULL;
 }
 
 /* mkdir -p with mode for each missing component. */
@@ -123,7 +135,8 @@ void cli_log_from_env(const char *path_or_null)
 
 void cli_print_help(FILE *out)
 {
-	fputs("usage: vigil [-i INTERVAL] [-p PID | -- CMD ARGS...]     live console\n"
+	fputs("usage: vigil [-i INTERVAL] [-o FILE | --no-record] [--ascii] [--no-color]\n"
+	      "             [-p PID | -- CMD ARGS...]                   live console\n"
 	      "       vigil record [-p PID | -- CMD...] [-o FILE] [-i INTERVAL] [-d DURATION] [--force]\n"
 	      "       vigil report FILE [--json]\n"
 	      "\n"
@@ -140,6 +153,9 @@ void cli_print_help(FILE *out)
 	      "  -d DURATION     stop recording after DURATION\n"
 	      "  -o FILE         session file (default: $XDG_STATE_HOME/vigil/HOST-DATE.vigil)\n"
 	      "  --force         overwrite an existing -o FILE\n"
+	      "  --no-record     console: keep the session in a scratch file, removed on exit\n"
+	      "  --ascii         console: ASCII graphs (automatic outside UTF-8 locales)\n"
+	      "  --no-color      console: no colours (also NO_COLOR=1)\n"
 	      "  VIGIL_LOG=FILE  write a debug log to FILE\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   print the version\n"

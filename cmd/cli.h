@@ -25,6 +25,13 @@ int64_t cli_interval(const char *value);
 int cli_pid(const char *value);
 
 /*
+ * What follows the options: with "--" before it, the command to start
+ * (&argv[optind]); NULL when nothing follows. Anything else, or "--" with
+ * nothing after it, is a usage error (exit 2).
+ */
+char **cli_command(int argc, char **argv, int optind);
+
+/*
  * Builds the default path of a new session file under $XDG_STATE_HOME/vigil/
  * (else ~/.local/state/vigil/), creating the directory 0700. Returns a string
  * the caller frees, or NULL with a reason in err.

@@ -72,14 +72,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		default: usage_error("unknown option '%s' for record", argv[optind - 1]);
 		}
 	}
-	if (optind < argc) {
-		if (strcmp(argv[optind - 1], "--") != 0)
-			usage_error("unexpected argument '%s' (a command goes after '--')",
-				    argv[optind]);
-		o->cmd = &argv[optind];
-	} else if (optind > 0 && !strcmp(argv[optind - 1], "--")) {
-		usage_error("no command after '--'");
-	}
+	o->cmd = cli_command(argc, argv, optind);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
 }
@@ -93,17 +86,23 @@ static void on_frame(struct frame *f, void *ctx)
 		pthread_kill(r->main_thread, SIGUSR1);
 }
 
+/* The signals main takes with sigtimedwait (blocked in every thread). */
+static void handled_signals(sigset_t *set)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1 };
+
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(set, sigs[i]);
+}
+
 /* Waits for the end of the recording; returns why it ended, for the log. */
 static const char *wait_for_end(const struct record_opts *o, struct pipeline *p)
 {
 	int64_t deadline = o->duration_ms ? clock_mono_ns() + o->duration_ms * 1000000 : 0;
 	sigset_t set;
 
-	sigemptyset(&set);
-	for (int sig = 1; sig < NSIG; sig++)
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGCHLD ||
-		    sig == SIGUSR1)
-			sigaddset(&set, sig);
+	handled_signals(&set);
 	for (;;) {
 		struct timespec ts = { 3600, 0 };
 		int sig;
@@ -130,12 +129,7 @@ static void block_signals(void)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGUSR1);
+	handled_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 

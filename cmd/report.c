@@ -20,6 +20,7 @@
 
 #include "cmd/cli.h"
 #include "core/json.h"
+#include "core/units.h"
 #include "core/xalloc.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -187,19 +188,6 @@ static void print_json(FILE *out, const struct summary *sm)
 	fputs("}\n}\n", out);
 }
 
-static const char *fmt_bytes(double b, char *buf, size_t len)
-{
-	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int u = 0;
-
-	while (b >= 1024 && u < 4) {
-		b /= 1024;
-		u++;
-	}
-	snprintf(buf, len, u ? "%.1f %s" : "%.0f %s", b, units[u]);
-	return buf;
-}
-
 static const char *fmt_time(int64_t ms, char *buf, size_t len)
 {
 	time_t t = (time_t)(ms / 1000);
@@ -231,7 +219,7 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			sm->tcpu.avg, sm->tcpu.max);
 	if (sm->rss.known)
 		fprintf(out, "          RSS last %s, max %s; threads max %.0f\n",
-			fmt_bytes(sm->rss.last, a, sizeof(a)), fmt_bytes(sm->rss.max, b, sizeof(b)),
+			units_bytes(sm->rss.last, a, sizeof(a)), units_bytes(sm->rss.max, b, sizeof(b)),
 			sm->threads.max);
 }
 
@@ -242,7 +230,7 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 
 	fprintf(out, "session   %s\n", file);
 	fprintf(out, "host      %s, kernel %s, %d CPUs, %s memory (vigil %s)\n", m->host,
-		m->kernel, m->ncpu, fmt_bytes((double)m->mem_total, a, sizeof(a)), m->version);
+		m->kernel, m->ncpu, units_bytes((double)m->mem_total, a, sizeof(a)), m->version);
 	fprintf(out, "span      %s .. %s, %llu ticks every %lld ms%s\n",
 		fmt_time(m->started_ms, a, sizeof(a)), fmt_time(ended_ms(sm), b, sizeof(b)),
 		(unsigned long long)sm->ticks, (long long)m->interval_ms,
@@ -250,7 +238,7 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 	if (sm->cpu.known)
 		fprintf(out, "system    CPU avg %.1f%%, max %.1f%% of %d00%%; memory used avg %s\n",
 			sm->cpu.avg, sm->cpu.max, m->ncpu,
-			fmt_bytes(sm->mem_used.avg, a, sizeof(a)));
+			units_bytes(sm->mem_used.avg, a, sizeof(a)));
 	if (sm->has_target)
 		print_target_text(out, sm);
 	else

@@ -13,7 +13,6 @@
 #include "collectors/sysstat.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,25 +41,8 @@ static const char *const psi_files[PSI_N] = {
 	[PSI_IO] = "pressure/io",
 };
 
-/* Appends "; <reason>" (or just the reason) to s->why, cut to fit. */
-static void why_add(struct sys_sample *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void why_add(struct sys_sample *s, const char *fmt, ...)
-{
-	size_t len = strlen(s->why);
-	va_list ap;
-
-	if (len >= sizeof(s->why) - 1)
-		return;
-	if (len) {
-		snprintf(s->why + len, sizeof(s->why) - len, "; ");
-		len = strlen(s->why);
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->why + len, sizeof(s->why) - len, fmt, ap);
-	va_end(ap);
-}
+/* Appends a reason to s->why (see why_append). */
+#define why_add(s, ...) why_append((s)->why, sizeof((s)->why), __VA_ARGS__)
 
 static bool at_eol(const char *p)
 {

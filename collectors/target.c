@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,23 +59,8 @@ struct stat_line {
 	uint64_t minflt, majflt, utime, stime, num_threads, start_ticks;
 };
 
-/* Appends "; <reason>" (or just the reason) to s->why, cut to fit. */
-__attribute__((format(printf, 2, 3))) static void why_add(struct target_sample *s,
-							  const char *fmt, ...)
-{
-	size_t len = strnlen(s->why, sizeof(s->why));
-	va_list ap;
-
-	if (len >= sizeof(s->why) - 1)
-		return;
-	if (len) {
-		snprintf(s->why + len, sizeof(s->why) - len, "; ");
-		len = strlen(s->why);
-	}
-	va_start(ap, fmt);
-	vsnprintf(s->why + len, sizeof(s->why) - len, fmt, ap);
-	va_end(ap);
-}
+/* Appends a reason to s->why (see why_append). */
+#define why_add(s, ...) why_append((s)->why, sizeof((s)->why), __VA_ARGS__)
 
 /*
  * Parses the numeric stat field at *p into *out. Returns 0, 1 for a negative

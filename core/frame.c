@@ -2,9 +2,28 @@
 /* frame: lifetime of the per-tick snapshot shared between threads. */
 #include "core/frame.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
+
+void why_append(char *why, size_t cap, const char *fmt, ...)
+{
+	size_t len = strnlen(why, cap);
+	va_list ap;
+
+	if (len + 1 >= cap)
+		return;
+	if (len) {
+		snprintf(why + len, cap - len, "; ");
+		len = strlen(why);
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + len, cap - len, fmt, ap);
+	va_end(ap);
+}
 
 uint64_t cpu_times_busy(const struct cpu_times *t)
 {

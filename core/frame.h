@@ -31,6 +31,12 @@ struct cpu_times {
 	uint64_t user, nice, system, idle, iowait, irq, softirq, steal;
 };
 
+/*
+ * Appends a reason to a "why" buffer of cap bytes: "; " between reasons, cut
+ * to fit, never overflowing. Collectors use it to say what they could not read.
+ */
+void why_append(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Ticks the CPU did something (everything but idle and iowait). */
 uint64_t cpu_times_busy(const struct cpu_times *t);
 uint64_t cpu_times_total(const struct cpu_times *t);

@@ -324,8 +324,14 @@ static int set_pragmas(struct store *s, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot set WAL mode on this file system");
 		return -1;
 	}
-	if (sqlite3_exec(s->db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL) !=
-	    SQLITE_OK) {
+	/* The writer only appends, so a small page cache does, and checkpoints
+	 * every 1 MiB of WAL keep the -wal file small: vigil's own RSS reaches
+	 * its plateau in the first minute instead of growing towards SQLite's
+	 * 2 MiB cache and 4 MiB WAL defaults. */
+	if (sqlite3_exec(s->db,
+			 "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -512;"
+			 " PRAGMA wal_autocheckpoint = 256",
+			 NULL, NULL, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(s->db));
 		return -1;
 	}
@@ -433,6 +439,9 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	/* readers look at recent windows; a bounded cache keeps a console that
+	 * runs for days flat in memory */
+	sqlite3_exec(s->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
 	/* also where a truncated copy shows: SQLite refuses a file shorter
 	 * than its header says as corrupt */
 	if (schema_check(s->db, why, sizeof(why)) < 0)
