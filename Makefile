@@ -49,6 +49,7 @@ UI_SRC   := $(wildcard views/*.c tui/*.c)
 CMD_SRC  := $(wildcard cmd/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
+TUI_SRC  := $(wildcard tests/tui/test_*.c)
 FIX_SRC  := $(wildcard tests/fixtures/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -58,9 +59,10 @@ LIB      := $(BUILD)/libvigil.a
 BIN      := $(BUILD)/vigil
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
+TUI_BIN  := $(TUI_SRC:tests/tui/%.c=$(BUILD)/tests/%)
 FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
 
-.PHONY: all run test unit integration bench install clean deps deps-test format check-format
+.PHONY: all run test unit integration tui bench install clean deps deps-test format check-format
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -82,6 +84,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
 
+$(BUILD)/tests/%: $(BUILD)/tests/tui/%.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
 # Fixtures are plain programs; built without sanitizers so they behave like the
 # processes vigil meets in the wild (and so their memory figures are exact).
 $(BUILD)/fixtures/%: tests/fixtures/%.c
@@ -100,7 +106,7 @@ run: deps
 
 # `make test` is what CI and the README promise: packages, build, every test.
 test: deps-test
-	@$(MAKE) --no-print-directory all unit integration
+	@$(MAKE) --no-print-directory all unit integration tui
 
 # Inherited by the vigil processes the integration tests start, too.
 export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
@@ -113,6 +119,11 @@ integration: $(BIN) $(INTEG_BIN) $(FIX_BIN)
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		scripts/run-tests.sh integration $(INTEG_BIN)
 
+# The console in a real terminal: tmux drives the binary, capture-pane reads it.
+tui: $(BIN) $(TUI_BIN) $(FIX_BIN)
+	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
+		scripts/run-tests.sh tui $(TUI_BIN)
+
 bench: deps-test
 	@$(MAKE) --no-print-directory all $(FIX_BIN)
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) bench/run.sh
@@ -123,10 +134,10 @@ install: $(BIN)
 	install -m 0644 docs/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
 
 format:
-	clang-format -i $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(FIX_SRC)
+	clang-format -i $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(TUI_SRC) $(FIX_SRC)
 
 check-format:
-	@clang-format --dry-run --Werror $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(FIX_SRC)
+	@clang-format --dry-run --Werror $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(TUI_SRC) $(FIX_SRC)
 
 clean:
 	rm -rf build

@@ -5,7 +5,8 @@
 # same machine, reported as ratios. Nothing here is a pass/fail test.
 #
 #   BENCH_SECONDS=60     window of the CPU comparison (vigil record vs top -b)
-#   BENCH_PROCS=500      processes on the system during it (sleepers are added)
+#   BENCH_PROCS=500      processes on the system during it (sleepers are added);
+#                        use BENCH_PROCS=2000 for the key-press figure at 2,000
 #   BENCH_RSS_SECONDS=600  length of the 100 ms RSS-growth run (< 120 skips it)
 #
 # CPU time is user+system of each tool over the same window, taken from the
@@ -21,6 +22,7 @@ work=$(mktemp -d /tmp/vigil-bench-XXXXXX)
 sleepers=()
 
 cleanup() {
+  tmux -L "vigil-bench-$$" kill-server 2>/dev/null || true
   [ ${#sleepers[@]} -gt 0 ] && kill "${sleepers[@]}" 2>/dev/null || true
   rm -rf "$work"
 }
@@ -62,14 +64,62 @@ echo "ratio vigil/top: $(ratio "$v" "$t")   (target <= 1.0)"
 echo "session size: $(( (size + wal) / 1024 )) KiB for ${SECONDS_CPU}s = $(( (size + wal) * 3600 / SECONDS_CPU / 1048576 )) MiB per hour"
 echo
 
+# utime+stime (clock ticks) of a live process
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+sock="vigil-bench-$$"
+tm() { tmux -L "$sock" "$@"; }
+pane_pid() { tm list-panes -t "$1" -F '#{pane_pid}'; }
+
+echo "== live console: first frame, key presses, CPU at a 1 s interval over ${SECONDS_CPU}s"
+# first frame: vigil logs the time from its start to the first drawn frame
+for i in 1 2 3 4 5; do
+  VIGIL_LOG="$work/first.log" tm new-session -d -s "f$i" -x 100 -y 30 \
+    "XDG_STATE_HOME=$work $VIGIL --no-record"
+  for _ in $(seq 100); do grep -q "first frame" "$work/first.log" 2>/dev/null && break; sleep 0.05; done
+  tm send-keys -t "f$i" q
+  sleep 0.3
+  mv "$work/first.log" "$work/first.$i.log"
+done
+awk '/first frame drawn/ {v=$(NF-3); s+=v; n++; if (v>m) m=v} END {
+  printf "start to first drawn frame: avg %.1f ms, max %.1f ms over %d starts (target < 150 ms)\n", s/n, m, n }' \
+  "$work"/first.*.log
+
+VIGIL_LOG="$work/live.log" tm new-session -d -s vigil -x 120 -y 40 \
+  "XDG_STATE_HOME=$work $VIGIL -i 1s"
+tm new-session -d -s htop -x 120 -y 40 "htop -d 10"
+tm new-session -d -s top -x 120 -y 40 "top -d 1"
+sleep 2
+vp=$(pgrep -P "$(pane_pid vigil)" -x vigil || pane_pid vigil)
+hp=$(pane_pid htop); tp=$(pane_pid top)
+v0=$(ticks_of "$vp"); h0=$(ticks_of "$hp"); t0=$(ticks_of "$tp")
+sleep "$SECONDS_CPU"
+v1=$(ticks_of "$vp"); h1=$(ticks_of "$hp"); t1=$(ticks_of "$tp")
+hz=$(getconf CLK_TCK)
+echo "vigil (console, recording): $(( v1 - v0 )) ticks; htop -d 10: $(( h1 - h0 )); top -d 1: $(( t1 - t0 )) (1 tick = 1/${hz} s)"
+echo "ratio vigil/top: $(ratio $(( v1 - v0 )) $(( t1 - t0 )))   vigil/htop: $(ratio $(( v1 - v0 )) $(( h1 - h0 )))   (target vigil/top <= 1.0)"
+
+# key presses: 40 keys into the table (vigil logs read-to-drawn time of each batch)
+for k in Down Down Down Down Down Up Up PageDown PageUp End Home P M N C F6 I t t Down \
+         Down Down Down Down Down Up Up PageDown PageUp End Home P M N C F6 I t t Down; do
+  tm send-keys -t vigil "$k"; sleep 0.05
+done
+sleep 0.5
+awk '/handled and drawn/ {v=$(NF-1); s+=v; n++; if (v>m) m=v} END {
+  if (n) printf "key press, read to drawn, %d processes: avg %.2f ms, max %.2f ms over %d batches (target < 50 ms)\n", '"$nprocs"', s/n, m, n }' \
+  "$work/live.log"
+tm kill-server
+echo
+
 if [ "$RSS_SECONDS" -ge 120 ]; then
   echo "== vigil's own RSS over ${RSS_SECONDS}s at a 100 ms interval"
   "$VIGIL" record -i 100ms -d "${RSS_SECONDS}s" -o "$work/rss.vigil" 2>/dev/null &
   rpid=$!
+  kib() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$rpid/status"; }
   sleep 60
-  rss1=$(awk '/VmRSS/ {print $2}' "/proc/$rpid/status")
+  rss1=$(kib VmRSS); anon1=$(kib RssAnon)
   sleep $((RSS_SECONDS - 61))
-  rss2=$(awk '/VmRSS/ {print $2}' "/proc/$rpid/status")
+  rss2=$(kib VmRSS); anon2=$(kib RssAnon)
   wait $rpid
   echo "RSS after 1 min: ${rss1} KiB; after $((RSS_SECONDS / 60)) min: ${rss2} KiB; growth $((rss2 - rss1)) KiB (ratio $(ratio "$rss2" "$rss1"), target 1.00)"
+  echo "of which anonymous (vigil's own allocations): ${anon1} KiB -> ${anon2} KiB (ratio $(ratio "$anon2" "$anon1"))"
 fi

@@ -1,12 +1,173 @@
 /* SPDX-License-Identifier: MIT */
-/* live: the interactive console (issue 3); until it lands, say so plainly. */
+/*
+ * live: `vigil [-i INTERVAL] [-p PID | -- CMD...]` — the console. Wires the
+ * same pipeline as record (session file, writer, sampler, started command)
+ * to the tui, which gets every frame the sampler publishes and reads its
+ * history back from the session file.
+ *
+ * Without -o the session is saved under $XDG_STATE_HOME/vigil/; with
+ * --no-record it is a scratch file removed on exit. A command started with
+ * `--` writes its output to <session>.log, since the console owns the
+ * terminal.
+ */
 #include "cmd/live.h"
 
+#include <getopt.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "cmd/pipeline.h"
+#include "core/clock.h"
 #include "core/xalloc.h"
+#include "tui/term.h"
+#include "tui/tui.h"
+
+struct live_opts {
+	int pid;
+	char **cmd;
+	const char *out;
+	int64_t interval_ms;
+	bool force, no_record, ascii, no_color;
+};
+
+struct live {
+	struct pipeline p;
+	struct tui *tui;
+};
+
+static void parse_opts(int argc, char **argv, struct live_opts *o)
+{
+	enum { OPT_NO_RECORD = 256, OPT_ASCII, OPT_NO_COLOR, OPT_FORCE };
+	static const struct option longopts[] = {
+		{ "no-record", no_argument, NULL, OPT_NO_RECORD },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = INTERVAL_DEFAULT_MS;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+i:p:o:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'i': o->interval_ms = cli_interval(optarg); break;
+		case 'p': o->pid = cli_pid(optarg); break;
+		case 'o': o->out = optarg; break;
+		case OPT_NO_RECORD: o->no_record = true; break;
+		case OPT_ASCII: o->ascii = true; break;
+		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
+		default: usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	o->cmd = cli_command(argc, argv, optind);
+	if (o->pid && o->cmd)
+		usage_error("-p and -- CMD cannot be used together");
+	if (o->no_record && o->out)
+		usage_error("--no-record and -o cannot be used together");
+}
+
+static void on_frame(struct frame *f, void *ctx)
+{
+	struct live *l = ctx;
+
+	tui_post_frame(l->tui, f);
+}
+
+static int hook_attach(void *ctx, int pid, char *err, size_t errlen)
+{
+	return pipeline_attach(&((struct live *)ctx)->p, pid, err, errlen);
+}
+
+static void hook_poll_child(void *ctx)
+{
+	pipeline_poll_child(&((struct live *)ctx)->p);
+}
+
+static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
+{
+	struct store_writer_stats st;
+
+	store_writer_stats(((struct live *)ctx)->p.writer, &st);
+	*dropped = st.dropped;
+	*failed = st.failed;
+}
+
+/* A scratch session path for --no-record, unique to this process. */
+static char *scratch_path(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return xasprintf("%s/vigil-live-%d.vigil", dir && *dir ? dir : "/tmp", (int)getpid());
+}
 
 int cmd_live(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	fatal("the live console is not in this build yet: use 'vigil record' and 'vigil report'");
+	int64_t start_ns = clock_mono_ns();
+	struct live_opts o;
+	struct live l = { .tui = NULL };
+	char *scratch = NULL, err[768];
+	const char *no_color = getenv("NO_COLOR");
+
+	parse_opts(argc, argv, &o);
+	if (!isatty(0) || !isatty(1))
+		fatal("the live console needs a terminal: use 'vigil record' for a headless run");
+	setlocale(LC_ALL, "");
+	setlocale(LC_NUMERIC, "C"); /* numbers stay "1.5", whatever the locale */
+	struct tui_config cfg = {
+		.recording = !o.no_record,
+		.ascii = o.ascii || !term_locale_utf8(),
+		.color = !o.no_color && !(no_color && *no_color),
+		.start_on_target = o.pid || o.cmd,
+		.target_started = o.cmd != NULL,
+		.interval_ms = o.interval_ms,
+		.start_ns = start_ns,
+		.attach = hook_attach,
+		.poll_child = hook_poll_child,
+		.writer_stats = hook_writer_stats,
+		.ctx = &l,
+	};
+	if (o.no_record)
+		scratch = scratch_path();
+	struct pipeline_opts po = {
+		.pid = o.pid,
+		.cmd = o.cmd,
+		.cmd_quiet = true,
+		.out = o.no_record ? scratch : o.out,
+		.force = o.force || o.no_record,
+		.temporary = o.no_record,
+		.interval_ms = o.interval_ms,
+		.on_frame = on_frame,
+		.ctx = &l,
+	};
+	l.tui = tui_new(&cfg);
+	if (pipeline_start(&l.p, &po, err, sizeof(err)) < 0) {
+		tui_free(l.tui);
+		free(scratch);
+		fatal("%s", err);
+	}
+	tui_set_session(l.tui, l.p.path, &l.p.meta);
+	tui_run(l.tui);
+	if (!o.no_record)
+		fprintf(stderr, "session saved to '%s'\n", l.p.path);
+	/* the tui's reader closes before the writer, so the writer's close is
+	 * the last and folds the WAL back into the file */
+	pipeline_stop_sampling(&l.p);
+	tui_free(l.tui);
+	int rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
+	free(scratch);
+	if (rc < 0)
+		fatal("%s", err);
+	return 0;
 }

@@ -105,7 +105,12 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	if (open_session(p, o, err, errlen) < 0)
 		return -1;
 	if (o->cmd) {
-		if (spawn_start(o->cmd, &p->child, err, errlen) < 0)
+		char *log = o->cmd_quiet ? xasprintf("%s.log", p->path) : NULL;
+		int rc = spawn_start(o->cmd, o->temporary && log ? "/dev/null" : log, &p->child,
+				     err, errlen);
+
+		free(log);
+		if (rc < 0)
 			goto fail;
 		p->has_child = true;
 	}
@@ -150,13 +155,18 @@ int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen)
 	return 0;
 }
 
+void pipeline_stop_sampling(struct pipeline *p)
+{
+	sampler_stop(p->sampler);
+	p->sampler = NULL;
+}
+
 int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,
 		  size_t errlen)
 {
 	int rc = 0;
 
-	sampler_stop(p->sampler);
-	p->sampler = NULL;
+	pipeline_stop_sampling(p);
 	if (p->has_child) {
 		spawn_finish(&p->child, 2000);
 		p->meta.target_exit_code = p->child.exit_code;

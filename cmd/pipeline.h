@@ -25,6 +25,7 @@
 struct pipeline_opts {
 	int pid;            /* attach to this process, or 0 */
 	char **cmd;         /* start this command and attach to it, or NULL */
+	bool cmd_quiet;     /* the command's output goes to <session>.log, not the tty */
 	const char *out;    /* session path; NULL: the default location */
 	bool force;         /* replace an existing out */
 	bool temporary;     /* the session is scratch: removed at pipeline_stop */
@@ -62,6 +63,8 @@ bool pipeline_poll_child(struct pipeline *p);
  * Returns 0 or -1 with err ("no such process").
  */
 int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen);
+/* Stops the sampler (no frame is published after it returns); idempotent. */
+void pipeline_stop_sampling(struct pipeline *p);
 /*
  * Stops everything, records the end of the session, and closes the file.
  * *stats (unless NULL) gets the writer's final counters. Returns 0, or -1

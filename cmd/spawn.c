@@ -11,7 +11,18 @@
 #include <time.h>
 #include <unistd.h>
 
-static void child_main(char *const argv[], int gate, int error_fd)
+/* In the child: stdin from /dev/null, stdout and stderr into output. */
+static int redirect(const char *output)
+{
+	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		return -1;
+	return 0;
+}
+
+static void child_main(char *const argv[], const char *output, int gate, int error_fd)
 {
 	sigset_t none;
 	char go;
@@ -23,6 +34,12 @@ static void child_main(char *const argv[], int gate, int error_fd)
 	if (read(gate, &go, 1) != 1)
 		_exit(127); /* the parent gave up before releasing us */
 	close(gate);
+	if (output && redirect(output) < 0) {
+		err = errno;
+		if (write(error_fd, &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
 	execvp(argv[0], argv);
 	err = errno;
 	if (write(error_fd, &err, sizeof(err)) < 0)
@@ -30,7 +47,8 @@ static void child_main(char *const argv[], int gate, int error_fd)
 	_exit(127);
 }
 
-int spawn_start(char *const argv[], struct spawn *sp, char *err, size_t errlen)
+int spawn_start(char *const argv[], const char *output, struct spawn *sp, char *err,
+		size_t errlen)
 {
 	int gate[2], errp[2];
 
@@ -49,7 +67,7 @@ int spawn_start(char *const argv[], struct spawn *sp, char *err, size_t errlen)
 	if (sp->pid == 0) {
 		close(gate[1]);
 		close(errp[0]);
-		child_main(argv, gate[0], errp[1]);
+		child_main(argv, output, gate[0], errp[1]);
 	}
 	close(gate[0]);
 	close(errp[1]);

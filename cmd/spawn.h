@@ -24,8 +24,13 @@ struct spawn {
 	int exit_signal; /* 0 unless killed by a signal */
 };
 
-/* Forks a child that waits at the gate. Returns 0 or -1 with err. */
-int spawn_start(char *const argv[], struct spawn *sp, char *err, size_t errlen);
+/*
+ * Forks a child that waits at the gate. With output set, the child's stdout
+ * and stderr go to that file (created 0600, truncated) and its stdin is
+ * /dev/null: the console owns the terminal. Returns 0 or -1 with err.
+ */
+int spawn_start(char *const argv[], const char *output, struct spawn *sp, char *err,
+		size_t errlen);
 /* Opens the gate; returns 0 once the exec succeeded, -1 with err if it failed. */
 int spawn_release(struct spawn *sp, char *err, size_t errlen);
 /* Reaps the child without waiting; true when it has exited (fields filled). */

@@ -3,12 +3,12 @@
 #
 # Installs the Debian packages vigil needs that are missing, and says nothing
 # when all are present. `deps.sh build` covers building and running;
-# `deps.sh test` adds what the tests and benchmarks drive (tmux, jq, procps'
-# top, sysstat's pidstat). Idempotent: a second run does no work.
+# `deps.sh test` adds what the tests and benchmarks drive (cmocka, tmux, jq,
+# the sqlite3 shell, and top and htop as peers in make bench). Idempotent: a second run does no work.
 set -eu
 
 build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
-test_pkgs="libcmocka-dev tmux jq procps sqlite3"
+test_pkgs="libcmocka-dev tmux jq procps sqlite3 htop"
 
 case "${1:-build}" in
   build) want=$build_pkgs ;;

@@ -54,16 +54,32 @@ static inline void sleep_ms(long ms)
 		;
 }
 
+/* Every fixture started, so a test that fails half-way leaves no orphan. */
+static pid_t fixture_pids[64];
+static int fixture_count;
+
+/* Kills every fixture still running (teardowns call this). */
+static inline void fixtures_stop_all(void)
+{
+	for (int i = 0; i < fixture_count; i++)
+		if (fixture_pids[i] > 0 && kill(fixture_pids[i], SIGKILL) == 0)
+			waitpid(fixture_pids[i], NULL, 0);
+	fixture_count = 0;
+}
+
 /* Starts a fixture with args (NULL-terminated) and waits for its "ready" line. */
 static inline pid_t fixture_start(const char *name, ...)
 {
-	char *argv[16];
+	char *argv[16], argv0[64];
 	int n = 0, pipefd[2];
 	va_list ap;
 	pid_t pid;
 	char line[16] = "";
 
-	argv[n++] = fixture_path(name);
+	/* argv[0] is the bare name, so command lines read "sleeper --x" wherever
+	 * the checkout lives */
+	snprintf(argv0, sizeof(argv0), "%s", name);
+	argv[n++] = argv0;
 	va_start(ap, name);
 	while (n < 15 && (argv[n] = va_arg(ap, char *)))
 		n++;
@@ -73,12 +89,18 @@ static inline pid_t fixture_start(const char *name, ...)
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		/* stderr too: an orphan must not hold the test runner's pipe open */
 		dup2(pipefd[1], 1);
+		dup2(devnull, 2);
 		close(pipefd[0]);
 		close(pipefd[1]);
-		execv(argv[0], argv);
+		execv(fixture_path(name), argv);
 		_exit(127);
 	}
+	if (fixture_count < 64)
+		fixture_pids[fixture_count++] = pid;
 	close(pipefd[1]);
 	if (read(pipefd[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5)) {
 		close(pipefd[0]);

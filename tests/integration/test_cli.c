@@ -30,6 +30,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	fixtures_stop_all();
 	char cmd[4200];
 
 	(void)state;

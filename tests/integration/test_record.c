@@ -32,6 +32,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	fixtures_stop_all();
 	char dir[4096];
 
 	(void)state;

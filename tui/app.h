@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * app: the console's state between frames and key presses: the frames the
+ * screens show, the history series, the view state of each screen, and the
+ * transient status message. Input handlers (tui/keymap) change it and return
+ * reaction flags; the loop (tui/loop) decides what to redraw.
+ */
+#ifndef VIGIL_TUI_APP_H
+#define VIGIL_TUI_APP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store/store.h"
+#include "tui/tui.h"
+#include "views/model.h"
+
+/* What a handler asks of the loop. */
+enum react {
+	REACT_NONE = 0,
+	REACT_BODY = 1u << 0,    /* redraw the main panel */
+	REACT_STATUS = 1u << 1,  /* redraw the status line */
+	REACT_LAYOUT = 1u << 2,  /* screen changed: relayout and redraw all */
+	REACT_REBUILD = 1u << 3, /* process list options changed: rebuild it */
+	REACT_QUIT = 1u << 4,
+};
+
+struct app {
+	struct tui_config cfg;
+	struct ui_model model;
+	struct ui_history hist;
+	enum ui_screen screen, back; /* back: where Esc/h return from help */
+	struct overview_state ov;
+	struct target_state tg;
+	struct frame *cur, *prev, *target_last; /* references held */
+	struct store *reader;                   /* history queries; NULL until opened */
+	char message[256];
+	int64_t message_until_ns;
+	int body_rows; /* rows of the main panel, for paging */
+};
+
+void app_init(struct app *a, const struct tui_config *cfg);
+void app_release(struct app *a);
+/* Takes over f (a reference) as the newest frame; refreshes derived state. */
+void app_take_frame(struct app *a, struct frame *f);
+/* Rebuilds the process list from the newest frame, keeping the selection. */
+void app_rebuild_list(struct app *a);
+/* Shows a transient message in the status line for a few seconds. */
+void app_message(struct app *a, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Clears an expired message; true when the status line must be redrawn. */
+bool app_expire_message(struct app *a, int64_t now_ns);
+
+#endif

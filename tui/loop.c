@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * loop: the console's main loop, its windows and its one draw pass.
+ *
+ * Each iteration: wait on stdin and the wake pipe (frames, signals); take the
+ * newest frame from the mailbox; feed every pending key to the keymap and OR
+ * the reaction flags into dirty bits; then draw only the dirty panels and
+ * push them with one doupdate(). Nothing is drawn anywhere else.
+ *
+ * The mailbox holds at most one frame: if the UI falls behind, older frames
+ * are dropped here (the store writer still has every one of them).
+ */
+#include "tui/tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
+#include "tui/term.h"
+#include "views/bars.h"
+#include "views/draw.h"
+#include "views/help.h"
+#include "views/overview.h"
+#include "views/ptable.h"
+#include "views/target_view.h"
+
+#define MIN_COLS 40
+#define MIN_ROWS 10
+
+enum dirty {
+	D_HEADER = 1u << 0,
+	D_BODY = 1u << 1,
+	D_STATUS = 1u << 2,
+	D_FKEYS = 1u << 3,
+	D_ALL = 0xf,
+};
+
+struct tui {
+	struct app app;
+	pthread_mutex_t lock;
+	struct frame *mailbox; /* under lock */
+	WINDOW *header, *body, *status, *fkeys;
+	int header_rows;
+	unsigned dirty;
+	bool too_small;
+	bool first_drawn;
+};
+
+struct tui *tui_new(const struct tui_config *cfg)
+{
+	struct tui *t = xcalloc(1, sizeof(*t));
+
+	app_init(&t->app, cfg);
+	pthread_mutex_init(&t->lock, NULL);
+	return t;
+}
+
+void tui_set_session(struct tui *t, const char *path, const struct session_meta *meta)
+{
+	t->app.cfg.session_path = path;
+	t->app.cfg.meta = meta;
+	t->app.model.meta = meta;
+	t->app.model.session_path = t->app.cfg.recording ? path : NULL;
+}
+
+void tui_post_frame(struct tui *t, struct frame *f)
+{
+	struct frame *old;
+
+	pthread_mutex_lock(&t->lock);
+	old = t->mailbox;
+	t->mailbox = frame_ref(f);
+	pthread_mutex_unlock(&t->lock);
+	frame_unref(old);
+	term_wake();
+}
+
+static struct frame *take_mail(struct tui *t)
+{
+	struct frame *f;
+
+	pthread_mutex_lock(&t->lock);
+	f = t->mailbox;
+	t->mailbox = NULL;
+	pthread_mutex_unlock(&t->lock);
+	return f;
+}
+
+static void free_windows(struct tui *t)
+{
+	WINDOW **ws[] = { &t->header, &t->body, &t->status, &t->fkeys };
+
+	for (size_t i = 0; i < sizeof(ws) / sizeof(ws[0]); i++) {
+		if (*ws[i])
+			delwin(*ws[i]);
+		*ws[i] = NULL;
+	}
+}
+
+static void layout(struct tui *t)
+{
+	int rows = LINES, cols = COLS, top = 0;
+
+	free_windows(t);
+	t->too_small = rows < MIN_ROWS || cols < MIN_COLS;
+	t->dirty = D_ALL;
+	if (t->too_small)
+		return;
+	t->header_rows = 0;
+	if (t->app.screen == UI_OVERVIEW) {
+		t->header_rows = overview_header_rows(&t->app.model);
+		if (t->header_rows > rows - 6)
+			t->header_rows = rows - 6;
+		t->header = newwin(t->header_rows, cols, 0, 0);
+		top = t->header_rows;
+	}
+	t->body = newwin(rows - top - 2, cols, top, 0);
+	t->status = newwin(1, cols, rows - 2, 0);
+	t->fkeys = newwin(1, cols, rows - 1, 0);
+	t->app.body_rows = t->app.screen == UI_OVERVIEW ? ptable_body_rows(rows - top - 2)
+							: rows - top - 2 - 11;
+}
+
+static const struct fkey overview_keys[] = {
+	{ "F1", "Help   " }, { "F4", "Filter " }, { "F5", "Tree   " },
+	{ "F6", "SortBy " }, { "Enter", "Attach " }, { "F10", "Quit   " },
+};
+static const struct fkey target_keys[] = {
+	{ "F1", "Help   " }, { "Esc", "Back   " }, { "F10", "Quit   " },
+};
+static const struct fkey help_keys[] = {
+	{ "Esc", "Back   " }, { "F10", "Quit   " },
+};
+
+static void draw_body(struct tui *t)
+{
+	struct app *a = &t->app;
+	struct help_line help[32];
+
+	switch (a->screen) {
+	case UI_OVERVIEW:
+		ptable_draw(t->body, &a->model, &a->ov);
+		break;
+	case UI_TARGET:
+		target_draw(t->body, &a->model, &a->tg);
+		break;
+	case UI_HELP:
+		help_draw(t->body, &a->model, help, keymap_help(help, 32));
+		break;
+	}
+	wnoutrefresh(t->body);
+}
+
+static void draw_fkeys(struct tui *t)
+{
+	switch (t->app.screen) {
+	case UI_OVERVIEW:
+		fkeys_draw(t->fkeys, overview_keys, sizeof(overview_keys) / sizeof(overview_keys[0]));
+		break;
+	case UI_TARGET:
+		fkeys_draw(t->fkeys, target_keys, sizeof(target_keys) / sizeof(target_keys[0]));
+		break;
+	case UI_HELP:
+		fkeys_draw(t->fkeys, help_keys, sizeof(help_keys) / sizeof(help_keys[0]));
+		break;
+	}
+	wnoutrefresh(t->fkeys);
+}
+
+static void draw(struct tui *t)
+{
+	if (!t->dirty)
+		return;
+	if (t->too_small) {
+		erase();
+		mvprintw(0, 0, "terminal too small: need %dx%d", MIN_COLS, MIN_ROWS);
+		wnoutrefresh(stdscr);
+	} else {
+		if ((t->dirty & D_HEADER) && t->header) {
+			overview_draw_header(t->header, &t->app.model);
+			wnoutrefresh(t->header);
+		}
+		if (t->dirty & D_BODY)
+			draw_body(t);
+		if (t->dirty & D_STATUS) {
+			status_draw(t->status, &t->app.model, t->app.screen, &t->app.ov);
+			wnoutrefresh(t->status);
+		}
+		if (t->dirty & D_FKEYS)
+			draw_fkeys(t);
+	}
+	doupdate();
+	t->dirty = 0;
+	if (!t->first_drawn && t->app.cur) {
+		t->first_drawn = true;
+		log_debug("first frame drawn %.1f ms after start",
+			  (double)(clock_mono_ns() - t->app.cfg.start_ns) / 1e6);
+	}
+}
+
+static void on_react(struct tui *t, unsigned r)
+{
+	if (r & REACT_REBUILD)
+		app_rebuild_list(&t->app);
+	if (r & REACT_LAYOUT)
+		layout(t);
+	if (r & REACT_BODY)
+		t->dirty |= D_BODY;
+	if (r & REACT_STATUS)
+		t->dirty |= D_STATUS;
+}
+
+static void on_frame(struct tui *t, struct frame *f)
+{
+	int rows = t->header_rows;
+
+	app_take_frame(&t->app, f);
+	t->dirty |= D_HEADER | D_BODY | D_STATUS;
+	if (t->app.screen == UI_OVERVIEW && overview_header_rows(&t->app.model) != rows)
+		layout(t); /* the first frame tells how many cores there are */
+}
+
+/* Feeds every pending key to the keymap; false when the user quits. */
+static bool read_keys(struct tui *t, int *nkeys)
+{
+	wint_t ch;
+	int rc;
+
+	while ((rc = get_wch(&ch)) != ERR) {
+		unsigned r;
+
+		(*nkeys)++;
+		if (rc == KEY_CODE_YES && ch == KEY_RESIZE) {
+			layout(t);
+			continue;
+		}
+		r = keymap_dispatch(&t->app, (int)ch, rc == OK);
+		if (r & REACT_QUIT)
+			return false;
+		on_react(t, r);
+	}
+	return true;
+}
+
+int tui_run(struct tui *t)
+{
+	struct pollfd fds[2];
+	bool running = true;
+
+	term_start(t->app.cfg.color);
+	layout(t);
+	fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
+	fds[1] = (struct pollfd){ .fd = term_wake_fd(), .events = POLLIN };
+	int64_t keys_ns = 0;
+	int nkeys = 0;
+
+	while (running) {
+		struct frame *f;
+		unsigned ev;
+
+		draw(t);
+		if (nkeys) /* what a key press costs, read to screen: make bench reads it */
+			log_debug("%d key(s) handled and drawn in %.2f ms", nkeys,
+				  (double)(clock_mono_ns() - keys_ns) / 1e6);
+		nkeys = 0;
+		if (poll(fds, 2, t->app.model.message ? 500 : -1) < 0 && errno != EINTR)
+			fatal("poll failed: %s", strerror(errno));
+		ev = term_take_events();
+		if (ev & TERM_EV_QUIT)
+			break;
+		if ((ev & TERM_EV_CHILD) && t->app.cfg.poll_child)
+			t->app.cfg.poll_child(t->app.cfg.ctx);
+		if ((f = take_mail(t)))
+			on_frame(t, f);
+		keys_ns = clock_mono_ns();
+		running = read_keys(t, &nkeys);
+		if (app_expire_message(&t->app, clock_mono_ns()))
+			t->dirty |= D_STATUS;
+	}
+	free_windows(t);
+	term_stop();
+	return 0;
+}
+
+void tui_free(struct tui *t)
+{
+	if (!t)
+		return;
+	frame_unref(take_mail(t));
+	app_release(&t->app);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}

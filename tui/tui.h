@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tui: the interactive console. Owns the terminal, the main loop, the keymap
+ * and the view state; draws with views/; reads history through the store's
+ * query API and the newest frames handed in by tui_post_frame().
+ *
+ * Threads: everything here runs on the main thread except tui_post_frame(),
+ * which the sampler thread calls. Process lifetime (attaching, the started
+ * command) stays with cmd/ and is reached through the hooks in tui_config.
+ */
+#ifndef VIGIL_TUI_TUI_H
+#define VIGIL_TUI_TUI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/frame.h"
+
+struct tui_config {
+	const char *session_path; /* read for history graphs */
+	bool recording;           /* show REC with the path (false: --no-record) */
+	bool ascii;               /* ASCII graphs and tree glyphs */
+	bool color;
+	bool start_on_target;     /* -p PID or -- CMD: open on the target screen */
+	bool target_started;      /* the target is a command vigil started */
+	int64_t interval_ms;
+	int64_t start_ns;         /* monotonic time vigil started, for the first-draw log */
+	const struct session_meta *meta;
+	/* Attach the sampler to pid (0 detaches); 0 or -1 with err. */
+	int (*attach)(void *ctx, int pid, char *err, size_t errlen);
+	/* Reap the started command if it exited (after SIGCHLD). */
+	void (*poll_child)(void *ctx);
+	/* Ticks the writer dropped or failed to write so far. */
+	void (*writer_stats)(void *ctx, uint64_t *dropped, uint64_t *failed);
+	void *ctx;
+};
+
+struct tui;
+
+/* Prepares the console (no terminal change yet). Freed with tui_free. */
+struct tui *tui_new(const struct tui_config *cfg);
+/* Names the session file and its metadata once the pipeline has them. */
+void tui_set_session(struct tui *t, const char *path, const struct session_meta *meta);
+/* From the sampler thread: hands over the newest frame (tui takes a reference). */
+void tui_post_frame(struct tui *t, struct frame *f);
+/*
+ * Takes over the terminal and runs until the user quits or SIGINT, SIGTERM
+ * or SIGHUP arrives; the terminal is restored on every exit path (fatal()
+ * included). Returns 0.
+ */
+int tui_run(struct tui *t);
+void tui_free(struct tui *t);
+
+#endif

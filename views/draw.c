@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * draw: palette, width-safe text, meters and graphs on curses windows.
+ * Nothing here keeps state beyond the palette table.
+ */
+#include "views/draw.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <wchar.h>
+
+static attr_t palette[PAL_N];
+
+struct pal_spec {
+	short fg, bg;
+	attr_t extra;    /* with colour */
+	attr_t fallback; /* without colour */
+};
+
+static const struct pal_spec specs[PAL_N] = {
+	[PAL_NORMAL] = { -1, -1, 0, 0 },
+	[PAL_TITLE] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
+	[PAL_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
+	[PAL_METER_USER] = { COLOR_GREEN, -1, 0, 0 },
+	[PAL_METER_SYS] = { COLOR_RED, -1, 0, A_BOLD },
+	[PAL_METER_OTHER] = { COLOR_YELLOW, -1, 0, A_DIM },
+	[PAL_GRAPH] = { COLOR_CYAN, -1, 0, 0 },
+	[PAL_TABLE_HEAD] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE },
+	[PAL_SELECTED] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[PAL_STATUS] = { COLOR_CYAN, -1, 0, 0 },
+	[PAL_FKEY] = { -1, -1, A_BOLD, A_BOLD },
+	[PAL_FKEY_LABEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
+	[PAL_WARN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
+	[PAL_BAD] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE },
+	[PAL_GOOD] = { COLOR_GREEN, -1, A_BOLD, 0 },
+};
+
+void draw_palette_init(bool color)
+{
+	for (int i = 0; i < PAL_N; i++) {
+		palette[i] = specs[i].fallback;
+		if (!color || i == PAL_NORMAL)
+			continue;
+		init_pair((short)i, specs[i].fg, specs[i].bg);
+		palette[i] = COLOR_PAIR(i) | specs[i].extra;
+	}
+}
+
+attr_t pal(enum pal role)
+{
+	return palette[role];
+}
+
+int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
+{
+	mbstate_t st;
+	int used = 0;
+	size_t left = s ? strlen(s) : 0;
+
+	memset(&st, 0, sizeof(st));
+	wmove(w, y, x);
+	while (left && used < width) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, left, &st);
+		int cw;
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+			memset(&st, 0, sizeof(st));
+			wc = L'?';
+			n = 1;
+		}
+		cw = wcwidth(wc);
+		if (cw < 0) { /* control or unprintable */
+			wc = L'?';
+			cw = 1;
+		}
+		if (used + cw > width)
+			break;
+		if (cw > 0) {
+			wchar_t one[2] = { wc, 0 };
+
+			waddnwstr(w, one, 1);
+		}
+		used += cw;
+		s += n;
+		left -= n;
+	}
+	while (pad && used < width) {
+		waddch(w, ' ');
+		used++;
+	}
+	return used;
+}
+
+int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put_text(w, y, x, width, buf, false);
+}
+
+void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
+		const struct meter_part *parts, size_t nparts, double total, const char *text)
+{
+	int lw = (int)strlen(label), inner, filled = 0, tlen = (int)strlen(text);
+
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, x, width, label, false);
+	inner = width - lw - 2;
+	if (inner < 1)
+		return;
+	wattrset(w, A_BOLD);
+	mvwaddch(w, y, x + lw, '[');
+	for (size_t i = 0; i < nparts && total > 0; i++) {
+		int cells = (int)lround(parts[i].value / total * inner);
+
+		if (cells > inner - filled)
+			cells = inner - filled;
+		wattrset(w, pal(parts[i].role));
+		for (int c = 0; c < cells; c++)
+			mvwaddch(w, y, x + lw + 1 + filled + c, '|');
+		filled += cells;
+	}
+	wattrset(w, pal(PAL_NORMAL));
+	for (int c = filled; c < inner; c++)
+		mvwaddch(w, y, x + lw + 1 + c, ' ');
+	if (tlen <= inner) {
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y, x + lw + 1 + inner - tlen, tlen, text, false);
+	}
+	wattrset(w, A_BOLD);
+	mvwaddch(w, y, x + lw + 1 + inner, ']');
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
+		size_t n, double min, double max, bool ascii, enum pal role)
+{
+	struct graph_opts o = { .width = width, .height = height, .min = min, .max = max,
+				.style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE };
+	char buf[8192], *lines[64];
+
+	if (width < 1 || height < 1 || height > 64 || graph_buf_size(width, height) > sizeof(buf))
+		return;
+	if (graph_render(values, n, &o, buf, lines) < 0)
+		return;
+	wattrset(w, pal(role));
+	for (int r = 0; r < height; r++)
+		put_text(w, y + r, x, width, lines[r], false);
+	wattrset(w, pal(PAL_NORMAL));
+}

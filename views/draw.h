@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * draw: the curses primitives every panel shares: the palette, text that
+ * never spills past its column (UTF-8 aware, control characters neutralised),
+ * bar meters and history graphs.
+ *
+ * Colour is a palette of roles, not colours: a panel asks for PAL_METER_USER
+ * and gets a colour pair when colours are on, or a plain/bold/reverse
+ * attribute when they are off (--no-color, NO_COLOR, or a monochrome
+ * terminal), so every screen stays legible without colour.
+ */
+#ifndef VIGIL_VIEWS_DRAW_H
+#define VIGIL_VIEWS_DRAW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "views/graph.h"
+
+enum pal {
+	PAL_NORMAL,
+	PAL_TITLE,       /* labels in the header */
+	PAL_DIM,         /* secondary text */
+	PAL_METER_USER,  /* CPU user, memory used */
+	PAL_METER_SYS,   /* CPU system, memory buffers */
+	PAL_METER_OTHER, /* iowait/steal, memory cache */
+	PAL_GRAPH,
+	PAL_TABLE_HEAD,
+	PAL_SELECTED,
+	PAL_STATUS,
+	PAL_FKEY,       /* "F1" */
+	PAL_FKEY_LABEL, /* "Help" */
+	PAL_WARN,
+	PAL_BAD,
+	PAL_GOOD,
+	PAL_N
+};
+
+/* Sets up colour pairs when color is true (after initscr). */
+void draw_palette_init(bool color);
+/* The attribute of a role under the current palette. */
+attr_t pal(enum pal role);
+
+/*
+ * Writes s at (y, x) using at most width columns, counting display width of
+ * UTF-8 (wide characters take two). Control characters and invalid bytes are
+ * shown as '?'. Pads with spaces to width when pad is true. Returns the
+ * columns used.
+ */
+int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
+/* printf into put_text. */
+int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* One segment of a bar meter: a share of the whole and its colour role. */
+struct meter_part {
+	double value;
+	enum pal role;
+};
+
+/*
+ * "LABEL[|||||||     text]" in width columns: parts stacked left to right,
+ * scaled to total; text right-aligned inside the brackets.
+ */
+void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
+		const struct meter_part *parts, size_t nparts, double total, const char *text);
+
+/*
+ * A history graph of values (oldest first) in a box of width x height cells
+ * at (y, x), drawn with graph_render in the given style and range.
+ */
+void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
+		size_t n, double min, double max, bool ascii, enum pal role);
+
+#endif

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * model: what the screens draw, and the per-screen view state. A view is a
+ * function of (model, view state, window size); it reads the model, never
+ * changes it, and never reads /proc or the store itself.
+ *
+ * The tui fills the model from the latest frames and from the store's query
+ * API (history series), whether the frames are live or replayed.
+ */
+#ifndef VIGIL_VIEWS_MODEL_H
+#define VIGIL_VIEWS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/frame.h"
+#include "views/proclist.h"
+
+/* One history series for a graph: values oldest first, newest last. */
+struct ui_series {
+	double *v;
+	size_t n, cap;
+};
+
+struct ui_history {
+	struct ui_series cpu;  /* system CPU, % of all CPUs */
+	struct ui_series mem;  /* memory used, bytes */
+	struct ui_series tcpu; /* target CPU, 100 = one core */
+	struct ui_series trss; /* target RSS, bytes */
+};
+
+struct ui_model {
+	const struct frame *cur;   /* latest frame, NULL before the first */
+	const struct frame *prev;  /* the one before, for rates; may be NULL */
+	/* The newest frame in which the target was alive: what the target
+	 * screen keeps showing once the process is gone. */
+	const struct frame *target_last;
+	const struct session_meta *meta;
+	const struct ui_history *hist;
+
+	const char *session_path; /* NULL when not recording */
+	uint64_t session_bytes;
+	uint64_t dropped, failed; /* ticks the writer could not store */
+	const char *message;      /* transient status message, or NULL */
+	bool message_is_error;
+
+	bool target_started;      /* vigil started the target (-- CMD) */
+	bool ascii;
+};
+
+enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP };
+
+struct overview_state {
+	struct proclist_opts opts;
+	struct proclist list;     /* rebuilt by the tui when frame or opts change */
+	char filter[128];
+	bool filtering;           /* the filter line is being edited */
+	long selected;            /* index into list */
+	long top;                 /* first visible row */
+	int selected_pid;         /* keeps the selection on a process across rebuilds */
+};
+
+struct target_state {
+	long top; /* first visible thread row */
+};
+
+/* One line of the help screen: keys and what they do. */
+struct help_line {
+	const char *keys;
+	const char *what;
+};
+
+#endif

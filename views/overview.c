@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * overview: the machine at a glance. The header has per-core CPU meters,
+ * memory and swap meters and history graphs beside them; below it, the
+ * process table. Rates (per-core CPU) come from the two newest frames.
+ *
+ * Layout adapts to the width: under 70 columns the graphs give way to the
+ * meters; cores are packed into 1, 2 or 4 columns so a 64-core box still
+ * leaves room for the table.
+ */
+#include "views/overview.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/units.h"
+#include "views/draw.h"
+
+#define GRAPH_MIN_COLS 70
+
+static int core_columns(size_t ncores)
+{
+	return ncores <= 4 ? 1 : ncores <= 16 ? 2 : 4;
+}
+
+static int cpu_rows(const struct ui_model *m)
+{
+	size_t n = m->cur ? m->cur->sys.ncores : 1;
+	int per = core_columns(n);
+
+	return (int)((n + (size_t)per - 1) / (size_t)per);
+}
+
+int overview_header_rows(const struct ui_model *m)
+{
+	return cpu_rows(m) + 3; /* cores, Mem, Swp, summary */
+}
+
+/* Share of t spent in each class between two samples, as parts of 100. */
+static double cpu_parts(const struct cpu_times *a, const struct cpu_times *b,
+			struct meter_part parts[3])
+{
+	double total = (double)(cpu_times_total(b) - cpu_times_total(a));
+	double user = (double)((b->user + b->nice) - (a->user + a->nice));
+	double sys = (double)((b->system + b->irq + b->softirq) - (a->system + a->irq + a->softirq));
+	double other = (double)((b->iowait + b->steal) - (a->iowait + a->steal));
+
+	if (cpu_times_total(b) <= cpu_times_total(a) || total <= 0)
+		total = 1, user = sys = other = 0;
+	parts[0] = (struct meter_part){ user * 100 / total, PAL_METER_USER };
+	parts[1] = (struct meter_part){ sys * 100 / total, PAL_METER_SYS };
+	parts[2] = (struct meter_part){ other * 100 / total, PAL_METER_OTHER };
+	return parts[0].value + parts[1].value;
+}
+
+static const struct core_times *prev_core(const struct ui_model *m, int cpu)
+{
+	if (!m->prev)
+		return NULL;
+	for (size_t i = 0; i < m->prev->sys.ncores; i++)
+		if (m->prev->sys.cores[i].cpu == cpu)
+			return &m->prev->sys.cores[i];
+	return NULL;
+}
+
+static void draw_cores(WINDOW *w, const struct ui_model *m, int width)
+{
+	const struct sys_sample *s = &m->cur->sys;
+	int per = core_columns(s->ncores), rows = cpu_rows(m), cw = width / per;
+
+	for (size_t i = 0; i < s->ncores; i++) {
+		const struct core_times *pc = prev_core(m, s->cores[i].cpu);
+		struct cpu_times zero = { 0 };
+		struct meter_part parts[3];
+		char label[16], text[16];
+		double busy = cpu_parts(pc ? &pc->t : &zero, &s->cores[i].t, parts);
+
+		if (!pc)
+			busy = 0, parts[0].value = parts[1].value = parts[2].value = 0;
+		snprintf(label, sizeof(label), "%3d", s->cores[i].cpu);
+		snprintf(text, sizeof(text), "%.1f%%", busy + parts[2].value);
+		draw_meter(w, (int)i % rows, (int)i / rows * cw, cw - 1, label, parts, 3, 100, text);
+	}
+}
+
+static void draw_memory(WINDOW *w, const struct ui_model *m, int y, int width)
+{
+	const struct sys_sample *s = &m->cur->sys;
+	double used = (double)(s->mem_total - s->mem_available);
+	double cache = (double)(s->cached + s->buffers);
+	double swap_used = (double)(s->swap_total - s->swap_free);
+	char a[16], b[16], text[40];
+	struct meter_part mem[2], swp[1];
+
+	if (cache > s->mem_total - used)
+		cache = 0;
+	mem[0] = (struct meter_part){ used, PAL_METER_USER };
+	mem[1] = (struct meter_part){ cache, PAL_METER_OTHER };
+	snprintf(text, sizeof(text), "%s/%s", units_bytes_short(used, a, sizeof(a)),
+		 units_bytes_short((double)s->mem_total, b, sizeof(b)));
+	draw_meter(w, y, 0, width - 1, "Mem", mem, 2, (double)s->mem_total, text);
+	swp[0] = (struct meter_part){ swap_used, PAL_METER_SYS };
+	snprintf(text, sizeof(text), "%s/%s", units_bytes_short(swap_used, a, sizeof(a)),
+		 units_bytes_short((double)s->swap_total, b, sizeof(b)));
+	draw_meter(w, y + 1, 0, width - 1, "Swp", swp, 1, (double)s->swap_total, text);
+}
+
+static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
+{
+	const struct sys_sample *s = &m->cur->sys;
+	const struct proc_table *t = &m->cur->procs;
+	long threads = 0, running = 0;
+	char line[256];
+	int off;
+
+	for (size_t i = 0; i < t->n; i++) {
+		threads += t->rows[i].threads;
+		running += t->rows[i].state == 'R';
+	}
+	off = snprintf(line, sizeof(line), "Tasks %zu, %ld thr, %ld running  Load %.2f %.2f %.2f",
+		       t->n, threads, running, s->load1, s->load5, s->load15);
+	if (s->psi[PSI_CPU].present && off > 0 && (size_t)off < sizeof(line))
+		snprintf(line + off, sizeof(line) - (size_t)off,
+			 "  PSI some cpu %.1f mem %.1f io %.1f", s->psi[PSI_CPU].some.avg10,
+			 s->psi[PSI_MEMORY].some.avg10, s->psi[PSI_IO].some.avg10);
+	wattrset(w, pal(PAL_NORMAL));
+	put_text(w, y, 0, cols, line, true);
+}
+
+static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int rows)
+{
+	const struct ui_history *h = m->hist;
+	double last_cpu = h && h->cpu.n ? h->cpu.v[h->cpu.n - 1] : 0;
+	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) * 100 /
+			 (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
+	int gw = width - 10;
+
+	if (gw < 8)
+		return;
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, 0, x, 4, "CPU", true);
+	wattrset(w, pal(PAL_NORMAL));
+	put_textf(w, 1 < rows ? 1 : 0, x, 5, "%3.0f%%", last_cpu);
+	if (h)
+		draw_graph(w, 0, x + 5, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii, PAL_GRAPH);
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, rows, x, 4, "Mem", true);
+	wattrset(w, pal(PAL_NORMAL));
+	put_textf(w, rows + 1, x, 5, "%3.0f%%", mem_pct);
+	if (h)
+		draw_graph(w, rows, x + 5, gw, 2, h->mem.v, h->mem.n, 0,
+			   (double)m->cur->sys.mem_total, m->ascii, PAL_METER_USER);
+}
+
+void overview_draw_header(WINDOW *w, const struct ui_model *m)
+{
+	int cols = getmaxx(w), rows = cpu_rows(m);
+	int left = cols >= GRAPH_MIN_COLS ? cols / 2 : cols;
+
+	werase(w);
+	if (!m->cur) {
+		put_text(w, 0, 0, cols, "sampling...", false);
+		return;
+	}
+	draw_cores(w, m, left);
+	draw_memory(w, m, rows, left);
+	if (left < cols)
+		draw_graphs(w, m, left + 1, cols - left - 1, rows);
+	draw_summary(w, m, rows + 2, cols);
+}

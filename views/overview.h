@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * overview: the header of the overview screen (per-core CPU, memory, swap,
+ * load, PSI, history graphs). The process table under it is views/ptable.
+ */
+#ifndef VIGIL_VIEWS_OVERVIEW_H
+#define VIGIL_VIEWS_OVERVIEW_H
+
+#include <curses.h>
+
+#include "views/model.h"
+
+/* Rows the header needs for this model (depends on the number of cores). */
+int overview_header_rows(const struct ui_model *m);
+/* Draws the header into w (its own window, overview_header_rows() high). */
+void overview_draw_header(WINDOW *w, const struct ui_model *m);
+
+#endif

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * target_view: one process in focus. Identity and state on top, then CPU,
+ * memory breakdown, context switches, faults, IO and fds with history graphs
+ * beside them, then its threads sorted by CPU.
+ *
+ * Rates come from the two newest frames, and only when both saw the same
+ * identity alive; once the process is gone the screen says so and keeps
+ * showing its last sample (model->target_last) and its history.
+ */
+#include "views/target_view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/units.h"
+#include "views/draw.h"
+
+#define TARGET_HEAD_ROWS 10
+#define GRAPH_MIN_COLS 70
+
+struct rates {
+	bool known;
+	double dt_s;
+	const struct target_sample *prev;
+};
+
+static struct rates rates_of(const struct ui_model *m, const struct target_sample *t)
+{
+	struct rates r = { .known = false };
+	const struct target_sample *p = m->prev ? m->prev->target : NULL;
+
+	if (t != m->cur->target || !t->alive || !p || !p->alive || p->pid != t->pid ||
+	    p->start_ticks != t->start_ticks || m->cur->t_ms <= m->prev->t_ms)
+		return r;
+	r.known = true;
+	r.dt_s = (double)(m->cur->t_ms - m->prev->t_ms) / 1000.0;
+	r.prev = p;
+	return r;
+}
+
+/* Per-second rate of a counter, or -1 when unknown or it went backwards. */
+static double per_s(const struct rates *r, uint64_t now, uint64_t before)
+{
+	if (!r->known || now < before)
+		return -1;
+	return (double)(now - before) / r->dt_s;
+}
+
+static const char *rate_text(double v, bool bytes, char *buf, size_t len)
+{
+	char b[16];
+
+	if (v < 0)
+		snprintf(buf, len, "-");
+	else if (bytes)
+		snprintf(buf, len, "%s/s", units_bytes_short(v, b, sizeof(b)));
+	else
+		snprintf(buf, len, "%.0f/s", v);
+	return buf;
+}
+
+static void draw_identity(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+			  int cols)
+{
+	const struct proc_row *row = proc_table_find(&m->cur->procs, t->pid);
+	char up[24], started[16] = "?";
+
+	if (row) {
+		time_t s = (time_t)(row->start_ms / 1000);
+		struct tm tm;
+
+		localtime_r(&s, &tm);
+		strftime(started, sizeof(started), "%H:%M:%S", &tm);
+		units_span(m->cur->t_ms - row->start_ms, up, sizeof(up));
+	}
+	wattrset(w, pal(PAL_TITLE));
+	put_textf(w, 0, 0, cols, "PID %d  %s", t->pid, t->comm[0] ? t->comm : "?");
+	wattrset(w, pal(PAL_NORMAL));
+	if (row)
+		put_textf(w, 0, 28 < cols ? 28 : cols, cols - 28,
+			  "state %c  user %s  started %s (up %s)", t->state ? t->state : '?',
+			  row->user, started, up);
+	wattrset(w, pal(PAL_DIM));
+	put_text(w, 1, 0, cols, row && row->cmdline ? row->cmdline : "", false);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+static void draw_banner(WINDOW *w, const struct ui_model *m, const struct target_sample *cur,
+			int cols)
+{
+	if (!cur->alive) {
+		char status[64] = "";
+
+		if (cur->exit_code >= 0)
+			snprintf(status, sizeof(status), " with status %d", cur->exit_code);
+		else if (cur->exit_signal > 0)
+			snprintf(status, sizeof(status), " on signal %d", cur->exit_signal);
+		wattrset(w, pal(PAL_BAD));
+		put_textf(w, 2, 0, cols, "%s%s: showing its last sample and history",
+			  strstr(cur->why, "reused") ? "pid reused by another process"
+						     : "process exited",
+			  status);
+	} else if (cur->why[0]) {
+		wattrset(w, pal(PAL_WARN));
+		put_textf(w, 2, 0, cols, "unavailable: %s", cur->why);
+	}
+	(void)m;
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+			 int width)
+{
+	struct rates r = rates_of(m, t);
+	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+	double user = r.known ? per_s(&r, t->utime, r.prev->utime) * 100 / (double)tck : -1;
+	double sys = r.known ? per_s(&r, t->stime, r.prev->stime) * 100 / (double)tck : -1;
+	char a[16], b[16], c[16], d[16], e[16];
+	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
+
+	if (user >= 0 && sys >= 0)
+		put_textf(w, 3, 0, width, "CPU   total %5.1f%%  user %5.1f%%  sys %5.1f%%",
+			  user + sys, user, sys);
+	else
+		put_text(w, 3, 0, width, "CPU   total     -   user     -   sys     -", false);
+	if (st) {
+		put_textf(w, 5, 0, width, "Mem   RSS %s  anon %s  file %s  shmem %s  swap %s",
+			  units_bytes_short((double)t->vm_rss, a, sizeof(a)),
+			  units_bytes_short((double)t->rss_anon, b, sizeof(b)),
+			  units_bytes_short((double)t->rss_file, c, sizeof(c)),
+			  units_bytes_short((double)t->rss_shmem, d, sizeof(d)),
+			  units_bytes_short((double)t->vm_swap, e, sizeof(e)));
+		put_textf(w, 6, 0, width, "      peak %s  data %s  virt %s",
+			  units_bytes_short((double)t->vm_hwm, a, sizeof(a)),
+			  units_bytes_short((double)t->vm_data, b, sizeof(b)),
+			  units_bytes_short((double)t->vm_size, c, sizeof(c)));
+		put_textf(w, 7, 0, width, "Ctx   vol %s  invol %s   Faults min %s  maj %s",
+			  rate_text(r.known ? per_s(&r, t->vol_ctxsw, r.prev->vol_ctxsw) : -1,
+				    false, a, sizeof(a)),
+			  rate_text(r.known ? per_s(&r, t->invol_ctxsw, r.prev->invol_ctxsw) : -1,
+				    false, b, sizeof(b)),
+			  rate_text(r.known ? per_s(&r, t->minflt, r.prev->minflt) : -1, false, c,
+				    sizeof(c)),
+			  rate_text(r.known ? per_s(&r, t->majflt, r.prev->majflt) : -1, false, d,
+				    sizeof(d)));
+	} else {
+		put_text(w, 5, 0, width, "Mem   n/a (status unreadable)", false);
+	}
+	put_textf(w, 8, 0, width, "IO    read %s  write %s   FDs %s   Threads %d",
+		  io ? rate_text(r.known ? per_s(&r, t->read_bytes, r.prev->read_bytes) : -1,
+				 true, a, sizeof(a))
+		     : "n/a",
+		  io ? rate_text(r.known ? per_s(&r, t->write_bytes, r.prev->write_bytes) : -1,
+				 true, b, sizeof(b))
+		     : "n/a",
+		  t->have & TARGET_HAVE_FDS ? (snprintf(c, sizeof(c), "%d", t->fds), c) : "n/a",
+		  t->num_threads);
+}
+
+static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width)
+{
+	const struct ui_history *h = m->hist;
+	int gw = width - 6;
+
+	if (!h || gw < 8)
+		return;
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, 3, x, 5, "CPU", false);
+	put_text(w, 5, x, 5, "RSS", false);
+	draw_graph(w, 3, x + 5, gw, 2, h->tcpu.v, h->tcpu.n, 0, 0, m->ascii, PAL_METER_USER);
+	draw_graph(w, 5, x + 5, gw, 2, h->trss.v, h->trss.n, 0, 0, m->ascii, PAL_GRAPH);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+struct thread_row {
+	const struct thread_sample *t;
+	double pct;
+};
+
+static int by_cpu_desc(const void *a, const void *b)
+{
+	const struct thread_row *x = a, *y = b;
+
+	if (x->pct != y->pct)
+		return x->pct < y->pct ? 1 : -1;
+	return (x->t->tid > y->t->tid) - (x->t->tid < y->t->tid);
+}
+
+static const struct thread_sample *find_tid(const struct target_sample *s, int tid)
+{
+	for (size_t i = 0; s && i < s->nthreads; i++)
+		if (s->threads[i].tid == tid)
+			return &s->threads[i];
+	return NULL;
+}
+
+static void draw_threads(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+			 struct target_state *st, int rows, int cols)
+{
+	struct rates r = rates_of(m, t);
+	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+	struct thread_row *tr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*tr));
+	int body = rows - TARGET_HEAD_ROWS - 1;
+	char head[128], tm[24];
+
+	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s", "TID", "THREAD", "CPU%", "TIME+");
+	wattrset(w, pal(PAL_TABLE_HEAD));
+	put_text(w, TARGET_HEAD_ROWS, 0, cols, head, true);
+	wattrset(w, pal(PAL_NORMAL));
+	if (!tr)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		const struct thread_sample *p = r.known ? find_tid(r.prev, t->threads[i].tid) : NULL;
+		uint64_t now = t->threads[i].utime + t->threads[i].stime;
+
+		tr[i].t = &t->threads[i];
+		tr[i].pct = p && now >= p->utime + p->stime
+				    ? (double)(now - p->utime - p->stime) / r.dt_s * 100 / (double)tck
+				    : -1;
+	}
+	qsort(tr, t->nthreads, sizeof(*tr), by_cpu_desc);
+	if (st->top > (long)t->nthreads - body)
+		st->top = (long)t->nthreads - body;
+	if (st->top < 0)
+		st->top = 0;
+	for (int i = 0; i < body && st->top + i < (long)t->nthreads; i++) {
+		const struct thread_row *x = &tr[st->top + i];
+		char pct[16];
+
+		if (x->pct < 0)
+			snprintf(pct, sizeof(pct), "%6s", "-");
+		else
+			snprintf(pct, sizeof(pct), "%6.1f", x->pct);
+		units_cpu_time(x->t->utime + x->t->stime, tck, tm, sizeof(tm));
+		put_textf(w, TARGET_HEAD_ROWS + 1 + i, 0, cols, "%7d %-16.16s %c  %s %9s",
+			  x->t->tid, x->t->comm, x->t->state, pct, tm);
+	}
+	free(tr);
+}
+
+void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
+{
+	int rows = getmaxy(w), cols = getmaxx(w);
+	int left = cols >= GRAPH_MIN_COLS ? cols * 3 / 5 : cols;
+	const struct target_sample *cur = m->cur ? m->cur->target : NULL;
+	const struct target_sample *shown = cur;
+
+	werase(w);
+	if (!cur) {
+		put_text(w, 0, 0, cols, "no process attached: Esc, then Enter on a process", false);
+		return;
+	}
+	if (!cur->alive)
+		shown = m->target_last && m->target_last->target ? m->target_last->target : NULL;
+	if (shown)
+		draw_identity(w, m, shown, cols);
+	else
+		put_textf(w, 0, 0, cols, "PID %d", cur->pid);
+	draw_banner(w, m, cur, cols);
+	if (!shown)
+		return;
+	draw_numbers(w, m, shown, left);
+	if (left < cols)
+		draw_graphs(w, m, left + 1, cols - left - 1);
+	if (rows > TARGET_HEAD_ROWS + 1 && (shown->have & TARGET_HAVE_THREADS))
+		draw_threads(w, m, shown, st, rows, cols);
+}
