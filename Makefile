@@ -7,6 +7,7 @@
 #   make run        install missing Debian packages, build, start the live console
 #   make test       install missing packages, build, run unit + integration tests
 #   make bench      side-by-side benchmarks against peer tools (see bench/)
+#   make fuzz       libFuzzer over the session reader (clang), FUZZ_SECONDS=60
 #   make install    PREFIX=/usr/local DESTDIR=
 #   DEV=1           warnings are errors
 #   SANITIZE=address,undefined   sanitizer build (objects go to build/san-*)
@@ -51,6 +52,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TUI_SRC  := $(wildcard tests/tui/test_*.c)
 FIX_SRC  := $(wildcard tests/fixtures/*.c)
+BENCH_SRC := $(wildcard bench/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 UI_OBJ   := $(UI_SRC:%.c=$(BUILD)/%.o)
@@ -61,8 +63,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TUI_BIN  := $(TUI_SRC:tests/tui/%.c=$(BUILD)/tests/%)
 FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all run test unit integration tui bench install clean deps deps-test format check-format
+.PHONY: all run test unit integration tui bench fuzz install clean deps deps-test format check-format
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -87,6 +90,10 @@ $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/tui/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
+# Benchmark tools use the store like vigil does.
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
 # Fixtures are plain programs; built without sanitizers so they behave like the
 # processes vigil meets in the wild (and so their memory figures are exact).
@@ -124,9 +131,31 @@ tui: $(BIN) $(TUI_BIN) $(FIX_BIN)
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		scripts/run-tests.sh tui $(TUI_BIN)
 
-bench: deps-test
-	@$(MAKE) --no-print-directory all $(FIX_BIN)
-	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) bench/run.sh
+bench:
+	@scripts/deps.sh bench
+	@$(MAKE) --no-print-directory all $(FIX_BIN) $(BENCH_BIN)
+	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
+		BENCH_TOOLS=$(abspath $(BUILD)/bench) bench/run.sh
+
+# libFuzzer over the read side of session files (tests/fuzz/). Needs clang
+# (Debian: apt-get install clang); not part of `make test`. The library is
+# built instrumented into build/fuzz, the seeds come from the real binary.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_SAN     := address,undefined
+
+fuzz: $(BIN)
+	@command -v $(FUZZ_CC) >/dev/null 2>&1 || \
+		{ echo "make fuzz: $(FUZZ_CC) not found (Debian: apt-get install clang)" >&2; exit 1; }
+	@$(MAKE) --no-print-directory CC=$(FUZZ_CC) BUILD=$(FUZZ_BUILD) DEV= \
+		SANITIZE=fuzzer-no-link,$(FUZZ_SAN) $(FUZZ_BUILD)/libvigil.a
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -I. -O1 -g $(PKG_CFLAGS) \
+		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
+		-o $(FUZZ_BUILD)/fuzz_session tests/fuzz/fuzz_session.c \
+		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
+	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_session \
+		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

@@ -110,6 +110,44 @@ awk '/handled and drawn/ {v=$(NF-1); s+=v; n++; if (v>m) m=v} END {
 tm kill-server
 echo
 
+echo "== recording size at a 1 s interval over ${SECONDS_CPU}s: vigil record vs atop -w (same window)"
+"$VIGIL" record -i 1s -d "${SECONDS_CPU}s" -o "$work/size.vigil" 2>/dev/null &
+vpid=$!
+atop -w "$work/size.atop" 1 "$SECONDS_CPU" >/dev/null 2>&1 &
+apid=$!
+wait $vpid $apid
+vs=$(( $(stat -c %s "$work/size.vigil") + $(stat -c %s "$work/size.vigil-wal" 2>/dev/null || echo 0) ))
+as=$(stat -c %s "$work/size.atop")
+echo "vigil: $vs bytes ($(( vs * 3600 / SECONDS_CPU / 1024 )) KiB per hour); atop -w: $as bytes ($(( as * 3600 / SECONDS_CPU / 1024 )) KiB per hour)"
+echo "ratio vigil/atop: $(ratio "$vs" "$as")   (target <= 1.0)"
+echo
+
+echo "== replay of a generated 24-hour session (1 s ticks, 400 processes, a target)"
+"$BENCH_TOOLS/gensession" "$work/day.vigil" "${BENCH_REPLAY_TICKS:-86400}"
+echo "session: $(( $(stat -c %s "$work/day.vigil") / 1048576 )) MiB"
+VIGIL_LOG="$work/replay.log" tm new-session -d -s replay -x 120 -y 40 \
+  "TZ=UTC $VIGIL replay $work/day.vigil"
+for _ in $(seq 100); do grep -q "first frame" "$work/replay.log" 2>/dev/null && break; sleep 0.1; done
+rp=$(pgrep -P "$(pane_pid replay)" -x vigil || pane_pid replay)
+tm send-keys -t replay Escape
+rss0=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
+: >"$work/replay.log"
+for when in +6h +3h -5h end start +12h -90m +17h 03:00 -1h; do
+  tm send-keys -t replay b; sleep 0.1
+  tm send-keys -t replay -l -- "$when"; tm send-keys -t replay Enter; sleep 0.6
+done
+awk '/handled and drawn/ && $(NF-1) > 1 {v=$(NF-1); s+=v; n++; if (v>m) m=v} END {
+  printf "seek (b TIME Enter, overview drawn): avg %.1f ms, max %.1f ms over %d jumps (target < 100 ms)\n", s/n, m, n }' \
+  "$work/replay.log"
+: >"$work/replay.log"
+for _ in 1 2 3 4; do tm send-keys -t replay -- -; sleep 2; done
+awk '/handled and drawn/ {v=$(NF-1)} END { printf "24 h graph window drawn in %.1f ms (target < 200 ms)\n", v }' "$work/replay.log"
+for _ in 1 2 3 4 5 6 7 8 9 10; do tm send-keys -t replay b; tm send-keys -t replay -l -- "-2h"; tm send-keys -t replay Enter; sleep 1.2; done
+rss1=$(awk '/VmRSS/ {print $2}' "/proc/$rp/status")
+echo "replay RSS: ${rss0} KiB at the start, ${rss1} KiB after 20 seeks and a 24 h window (ratio $(ratio "$rss1" "$rss0"))"
+tm kill-server
+echo
+
 if [ "$RSS_SECONDS" -ge 120 ]; then
   echo "== vigil's own RSS over ${RSS_SECONDS}s at a 100 ms interval"
   "$VIGIL" record -i 100ms -d "${RSS_SECONDS}s" -o "$work/rss.vigil" 2>/dev/null &

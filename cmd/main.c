@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "cmd/export.h"
 #include "cmd/live.h"
 #include "cmd/record.h"
+#include "cmd/replay.h"
 #include "cmd/report.h"
 
 struct subcommand {
@@ -19,7 +21,9 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
+	{ "export", cmd_export },
 	{ "record", cmd_record },
+	{ "replay", cmd_replay },
 	{ "report", cmd_report },
 };
 

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/retention.h"
 #include "collectors/sampler.h"
 #include "core/clock.h"
+#include "core/log.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 #include "store/store.h"
@@ -87,6 +89,29 @@ static int open_session(struct pipeline *p, const struct pipeline_opts *o, char 
 	return 0;
 }
 
+/*
+ * A session in the default location: prune the older ones beside it. Runs
+ * once the start succeeded, so a failed start deletes nothing, and before
+ * curses owns the terminal, so a bad setting can still be said on stderr.
+ */
+static void prune_saved_sessions(const char *path)
+{
+	struct retention_caps caps;
+	char warn[768];
+	size_t removed;
+
+	retention_caps_from_env(&caps, warn, sizeof(warn));
+	for (char *line = warn, *next; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		fprintf(stderr, "vigil: %s\n", line);
+	}
+	removed = retention_prune(path, &caps);
+	if (removed)
+		log_debug("retention: removed %zu old sessions", removed);
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -133,6 +158,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		snprintf(err, errlen, "cannot run '%s': %s", o->cmd[0], why);
 		goto fail;
 	}
+	if (!o->out && !o->temporary)
+		prune_saved_sessions(p->path);
 	return 0;
 fail:
 	undo(p);

@@ -9,8 +9,11 @@
  *
  * Startup is all-or-nothing: on failure every piece started so far is undone
  * and a session file vigil created is removed, so a failed start leaves
- * nothing behind. Shutdown stops the sampler first, then ends a command vigil
- * started (so its exit status is stored), then drains the writer.
+ * nothing behind. A session in the default location (no out) prunes the
+ * older saved sessions beside it once the start succeeded (cmd/retention.h);
+ * a bad VIGIL_RETAIN_* setting is the one thing said on stderr here. Shutdown
+ * stops the sampler first, then ends a command vigil started (so its exit
+ * status is stored), then drains the writer.
  */
 #ifndef VIGIL_CMD_PIPELINE_H
 #define VIGIL_CMD_PIPELINE_H
@@ -50,8 +53,9 @@ struct pipeline {
 };
 
 /*
- * Creates the session, starts the writer and the sampler, and releases the
- * command. Returns 0, or -1 with a complete one-line message in err (the
+ * Creates the session, starts the writer and the sampler, releases the
+ * command, and (default location only) prunes older saved sessions; a bad
+ * VIGIL_RETAIN_* value prints a warning line to stderr. Returns 0, or -1 with a complete one-line message in err (the
  * caller prefixes "vigil: ").
  */
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,

@@ -6,7 +6,9 @@
  * them; this (main) thread only waits for signals: SIGINT/SIGTERM/SIGHUP stop,
  * SIGCHLD reaps a command we started, SIGUSR1 is the sampler saying the target
  * is gone. All are blocked before any thread starts and taken with
- * sigtimedwait, so no handler ever runs.
+ * sigtimedwait, so no handler ever runs. Between signals, main looks at the
+ * writer's counters once a second, so failing writes (a full disk) are said
+ * once while recording goes on, and counted in one line at the end (exit 1).
  *
  * Recording ends when -d elapses, on a signal, or when the target exits (as
  * perf record does); a command vigil started and that still runs then gets
@@ -40,9 +42,13 @@ struct record_opts {
 	bool force;
 };
 
+/* How often main looks at the writer's counters while it waits. */
+#define WRITER_POLL_NS 1000000000LL
+
 struct recorder {
 	pthread_t main_thread;
 	atomic_bool target_gone;
+	bool warned; /* said once that ticks cannot be written */
 };
 
 static void parse_opts(int argc, char **argv, struct record_opts *o)
@@ -96,25 +102,51 @@ static void handled_signals(sigset_t *set)
 		sigaddset(set, sigs[i]);
 }
 
+/*
+ * The first time the writer fails a tick (disk full, file too large, I/O
+ * error), say so once: the recording goes on, and the summary at the end
+ * counts what was lost.
+ */
+static void check_writer(struct recorder *r, struct pipeline *p)
+{
+	struct store_writer_stats st;
+
+	if (r->warned)
+		return;
+	store_writer_stats(p->writer, &st);
+	if (!st.failed)
+		return;
+	r->warned = true;
+	fprintf(stderr,
+		"vigil: cannot write to session '%s': %s (still recording, ticks are "
+		"lost)\n",
+		p->path, st.last_error);
+}
+
 /* Waits for the end of the recording; returns why it ended, for the log. */
-static const char *wait_for_end(const struct record_opts *o, struct pipeline *p)
+static const char *wait_for_end(const struct record_opts *o, struct recorder *r,
+				struct pipeline *p)
 {
 	int64_t deadline = o->duration_ms ? clock_mono_ns() + o->duration_ms * 1000000 : 0;
 	sigset_t set;
 
 	handled_signals(&set);
 	for (;;) {
-		struct timespec ts = { 3600, 0 };
+		int64_t wait = WRITER_POLL_NS;
+		struct timespec ts;
 		int sig;
 
+		check_writer(r, p);
 		if (deadline) {
 			int64_t left = deadline - clock_mono_ns();
 
 			if (left <= 0)
 				return "duration reached";
-			ts.tv_sec = left / 1000000000;
-			ts.tv_nsec = left % 1000000000;
+			if (left < wait)
+				wait = left;
 		}
+		ts.tv_sec = wait / 1000000000;
+		ts.tv_nsec = wait % 1000000000;
 		sig = sigtimedwait(&set, NULL, &ts);
 		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
 			return "signal";
@@ -147,6 +179,7 @@ int cmd_record(int argc, char **argv)
 	block_signals();
 	r.main_thread = pthread_self();
 	atomic_init(&r.target_gone, false);
+	r.warned = false;
 	struct pipeline_opts po = {
 		.pid = o.pid,
 		.cmd = o.cmd,
@@ -160,10 +193,15 @@ int cmd_record(int argc, char **argv)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
-	log_debug("recording ends: %s", wait_for_end(&o, &p));
+	log_debug("recording ends: %s", wait_for_end(&o, &r, &p));
 	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vigil: %s\n", err);
 		rc = 1;
+		/* when ticks failed, closing failed for the same reason: the
+		 * summary below is the one line worth reading */
+		if (stats.failed)
+			log_debug("record: %s", err);
+		else
+			fprintf(stderr, "vigil: %s\n", err);
 	}
 	if (stats.failed || stats.dropped) {
 		fprintf(stderr, "vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",

@@ -7,6 +7,10 @@
  *
  * The JSON schema is a contract (docs/report-json.md); sections are only ever
  * added. CPU percentages count 100 per core.
+ *
+ * Command lines come from the processes themselves, so the text writer shows
+ * them cut to a fixed width with control characters and broken UTF-8 as '?':
+ * a report printed to a terminal must not be able to drive it.
  */
 #include "cmd/report.h"
 
@@ -25,6 +29,10 @@
 #include "store/query.h"
 #include "store/store.h"
 
+#define REPORT_TOP_JSON 10 /* entries per top_processes list */
+#define REPORT_TOP_TEXT 5  /* rows per top section of the text */
+#define REPORT_CMDLINE_WIDTH 60
+
 struct agg {
 	double avg, max, last;
 	bool known;
@@ -41,6 +49,8 @@ struct summary {
 	char comm[FRAME_COMM_MAX];
 	char *cmdline;
 	struct agg tcpu, rss, threads;
+	struct top_process *top_cpu, *top_rss; /* REPORT_TOP_JSON at most */
+	size_t ntop_cpu, ntop_rss;
 };
 
 /* Whole-span aggregate of one metric; last = the newest tick that had a value. */
@@ -115,7 +125,11 @@ static int summarise(struct store *st, struct summary *sm)
 		return 0;
 	if (aggregate(st, "cpu.total", sm, &sm->cpu, false) < 0 ||
 	    aggregate(st, "mem.used", sm, &sm->mem_used, false) < 0 ||
-	    load_target(st, sm) < 0)
+	    load_target(st, sm) < 0 ||
+	    query_top_processes(st, sm->first_ms, sm->last_ms, QUERY_TOP_CPU,
+				REPORT_TOP_JSON, &sm->top_cpu, &sm->ntop_cpu) < 0 ||
+	    query_top_processes(st, sm->first_ms, sm->last_ms, QUERY_TOP_RSS,
+				REPORT_TOP_JSON, &sm->top_rss, &sm->ntop_rss) < 0)
 		return -1;
 	/* system CPU is stored as a share of all CPUs; the report counts per core */
 	sm->cpu.avg *= sm->meta.ncpu;
@@ -139,31 +153,43 @@ static void json_agg(FILE *out, const char *key, double v, bool known, int decim
 	json_number(out, known ? v : NAN, decimals);
 }
 
-static void print_json(FILE *out, const struct summary *sm)
+static void summary_release(struct summary *sm)
+{
+	free(sm->cmdline);
+	top_processes_free(sm->top_cpu, sm->ntop_cpu);
+	top_processes_free(sm->top_rss, sm->ntop_rss);
+}
+
+static void json_top_list(FILE *out, const char *key, const struct top_process *p,
+			  size_t n)
+{
+	fprintf(out, "    \"%s\": [", key);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n      {\"pid\": %d, \"comm\": ", i ? "," : "",
+			p[i].pid);
+		json_string(out, p[i].comm);
+		fputs(", \"cpu_pct_avg\": ", out);
+		json_number(out, p[i].cpu_pct_avg, 2);
+		fprintf(out, ", \"rss_bytes_max\": %llu}",
+			(unsigned long long)p[i].rss_bytes_max);
+	}
+	fputs(n ? "\n    ]" : "]", out);
+}
+
+static void json_top_processes(FILE *out, const struct summary *sm)
+{
+	fputs(",\n  \"top_processes\": {\n", out);
+	json_top_list(out, "cpu", sm->top_cpu, sm->ntop_cpu);
+	fputs(",\n", out);
+	json_top_list(out, "rss", sm->top_rss, sm->ntop_rss);
+	fputs("\n  }\n}\n", out);
+}
+
+/* The target object; the caller has written its key. */
+static void json_target(FILE *out, const struct summary *sm)
 {
 	const struct session_meta *m = &sm->meta;
 
-	fputs("{\n  \"session\": {\"version\": ", out);
-	json_string(out, m->version);
-	fputs(", \"host\": ", out);
-	json_string(out, m->host);
-	fputs(", \"kernel\": ", out);
-	json_string(out, m->kernel);
-	fprintf(out, ", \"started_ms\": %lld, \"ended_ms\": %lld, \"interval_ms\": %lld, "
-		     "\"ticks\": %llu, \"ncpu\": %d, \"mem_total_bytes\": %llu},\n",
-		(long long)m->started_ms, (long long)ended_ms(sm), (long long)m->interval_ms,
-		(unsigned long long)sm->ticks, m->ncpu, (unsigned long long)m->mem_total);
-	fputs("  \"system\": {", out);
-	json_agg(out, "cpu_pct_avg", sm->cpu.avg, sm->cpu.known, 2);
-	fputs(", ", out);
-	json_agg(out, "cpu_pct_max", sm->cpu.max, sm->cpu.known, 2);
-	fputs(", ", out);
-	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known, 0);
-	fputs("},\n  \"target\": ", out);
-	if (!sm->has_target) {
-		fputs("null\n}\n", out);
-		return;
-	}
 	fprintf(out, "{\"pid\": %d, \"comm\": ", sm->target_pid);
 	json_string(out, sm->comm);
 	fputs(", \"cmdline\": ", out);
@@ -185,7 +211,35 @@ static void print_json(FILE *out, const struct summary *sm)
 	json_agg(out, "rss_bytes_max", sm->rss.max, sm->rss.known, 0);
 	fputs(", ", out);
 	json_agg(out, "threads_max", sm->threads.max, sm->threads.known, 0);
-	fputs("}\n}\n", out);
+	fputc('}', out);
+}
+
+static void print_json(FILE *out, const struct summary *sm)
+{
+	const struct session_meta *m = &sm->meta;
+
+	fputs("{\n  \"session\": {\"version\": ", out);
+	json_string(out, m->version);
+	fputs(", \"host\": ", out);
+	json_string(out, m->host);
+	fputs(", \"kernel\": ", out);
+	json_string(out, m->kernel);
+	fprintf(out, ", \"started_ms\": %lld, \"ended_ms\": %lld, \"interval_ms\": %lld, "
+		     "\"ticks\": %llu, \"ncpu\": %d, \"mem_total_bytes\": %llu},\n",
+		(long long)m->started_ms, (long long)ended_ms(sm), (long long)m->interval_ms,
+		(unsigned long long)sm->ticks, m->ncpu, (unsigned long long)m->mem_total);
+	fputs("  \"system\": {", out);
+	json_agg(out, "cpu_pct_avg", sm->cpu.avg, sm->cpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "cpu_pct_max", sm->cpu.max, sm->cpu.known, 2);
+	fputs(", ", out);
+	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known, 0);
+	fputs("},\n  \"target\": ", out);
+	if (sm->has_target)
+		json_target(out, sm);
+	else
+		fputs("null", out);
+	json_top_processes(out, sm);
 }
 
 static const char *fmt_time(int64_t ms, char *buf, size_t len)
@@ -223,6 +277,98 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			sm->threads.max);
 }
 
+/* Length of the valid UTF-8 sequence at s (not a control character), or 0. */
+static size_t printable_len(const unsigned char *s)
+{
+	size_t n;
+
+	if (s[0] < 0x20 || s[0] == 0x7f)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* s in at most width characters ("..." ends a cut one), each unprintable
+ * byte as '?'. Returns the characters written. */
+static size_t print_cut(FILE *out, const char *s, size_t width)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t total = 0, shown = 0, n;
+
+	for (const unsigned char *q = p; *q; q += n ? n : 1, total++)
+		n = printable_len(q);
+	if (total > width)
+		width -= 3;
+	for (; *p && shown < width; p += n ? n : 1, shown++) {
+		n = printable_len(p);
+		if (n)
+			fwrite(p, 1, n, out);
+		else
+			fputc('?', out);
+	}
+	if (*p) {
+		fputs("...", out);
+		shown += 3;
+	}
+	return shown;
+}
+
+static void print_top_row(FILE *out, const struct top_process *p, const char *value)
+{
+	size_t shown;
+
+	fprintf(out, "  %7d %8s  ", p->pid, value);
+	shown = print_cut(out, p->comm, 15);
+	fprintf(out, "%*s", (int)(16 - shown), "");
+	if (*p->cmdline) {
+		print_cut(out, p->cmdline, REPORT_CMDLINE_WIDTH);
+	} else {
+		/* a kernel thread (or a zombie): its name, as ps shows it */
+		fputc('[', out);
+		print_cut(out, p->comm, REPORT_CMDLINE_WIDTH - 2);
+		fputc(']', out);
+	}
+	fputc('\n', out);
+}
+
+static void print_top_text(FILE *out, const struct summary *sm)
+{
+	char v[32];
+
+	if (sm->ntop_cpu) {
+		fputs("top CPU   average over the time each was seen, 100% = one core\n"
+		      "      PID     CPU%  COMM            COMMAND\n",
+		      out);
+		for (size_t i = 0; i < sm->ntop_cpu && i < REPORT_TOP_TEXT; i++) {
+			snprintf(v, sizeof(v), "%.1f", sm->top_cpu[i].cpu_pct_avg);
+			print_top_row(out, &sm->top_cpu[i], v);
+		}
+	}
+	if (sm->ntop_rss) {
+		fputs("top memory  largest resident set\n"
+		      "      PID      RSS  COMM            COMMAND\n",
+		      out);
+		for (size_t i = 0; i < sm->ntop_rss && i < REPORT_TOP_TEXT; i++) {
+			const struct top_process *p = &sm->top_rss[i];
+
+			print_top_row(out, p,
+				      units_bytes_short((double)p->rss_bytes_max, v, sizeof(v)));
+		}
+	}
+}
+
 static void print_text(FILE *out, const char *file, const struct summary *sm)
 {
 	const struct session_meta *m = &sm->meta;
@@ -243,6 +389,7 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 		print_target_text(out, sm);
 	else
 		fputs("target    none\n", out);
+	print_top_text(out, sm);
 }
 
 int cmd_report(int argc, char **argv)
@@ -272,7 +419,7 @@ int cmd_report(int argc, char **argv)
 	if (optind != argc - 1)
 		usage_error("report takes one session FILE");
 	if (store_open(argv[optind], &st, err, sizeof(err)) < 0)
-		fatal("cannot open session '%s': %s", argv[optind], err);
+		fatal("%s", err); /* store_open says which file and why */
 	rc = summarise(st, &sm);
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "%s", store_error(st));
@@ -283,7 +430,7 @@ int cmd_report(int argc, char **argv)
 		print_json(stdout, &sm);
 	else
 		print_text(stdout, argv[optind], &sm);
-	free(sm.cmdline);
+	summary_release(&sm);
 	store_close(st);
 	return 0;
 }

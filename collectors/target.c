@@ -513,9 +513,8 @@ static int open_error(long rc, char *err, size_t errlen)
 
 	switch (rc) {
 	case -ESRCH:
-		rc = -ENOENT;
-		/* fall through */
 	case -ENOENT:
+		rc = -ENOENT;
 		why = "no such process";
 		break;
 	case -EACCES:

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * query: reading a session file back: the session row, time series of named
- * metrics, and whole frames at a point in time.
+ * metrics, whole frames at a point in time, and the heaviest processes of a
+ * window of time.
  *
  * Series are downsampled by SQLite (GROUP BY time bucket), so a graph of a
  * day of ticks moves a few hundred rows into C, not eighty thousand. Metrics
@@ -15,6 +16,7 @@
  */
 #include "store/query.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -210,6 +212,47 @@ int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *t
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+int query_tick_times(struct store *s, int64_t t0, int64_t t1, int64_t *out, size_t max,
+		     size_t *n)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*n = 0;
+	if (t1 < t0 || max == 0)
+		return 0;
+	if (prepare(s,
+		    "SELECT t_ms FROM ticks WHERE t_ms BETWEEN ?1 AND ?2"
+		    " ORDER BY t_ms, seq LIMIT ?3",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	sqlite3_bind_int64(st, 3, max > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)max);
+	while (*n < max && (rc = step(s, st)) > 0)
+		out[(*n)++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc < 0)
+		*n = 0;
+	return rc < 0 ? -1 : 0;
+}
+
+int query_has_target(struct store *s)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "SELECT EXISTS (SELECT 1 FROM target_samples)", &st) < 0)
+		return -1;
+	rc = step(s, st);
+	if (rc > 0)
+		rc = sqlite3_column_int(st, 0) != 0;
+	else if (rc == 0)
+		rc = store_fail(s, "cannot read the session: no answer");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 /* ---- series ---- */
@@ -722,4 +765,118 @@ int query_frame_at(struct store *s, int64_t t_ms, struct frame **out)
 	}
 	*out = f;
 	return 0;
+}
+
+/* ---- the heaviest processes of a window ---- */
+
+/*
+ * w: the window's ticks (lo..hi) and the baseline tick at or before :t0;
+ * ids: identities alive in the window, with the first (ws) and last (we)
+ * tick they were alive in it, and the tick CPU is counted from (cs); v: an
+ * identity's state at a tick is its latest row at or before it, so each
+ * value is one probe of the (proc, tick) primary key, and rss is the max
+ * over the rows from the one in force at ws to we.
+ */
+#define TOP_PROCESSES_SQL(key)                                                           \
+	"WITH w AS ("                                                                    \
+	" SELECT min(seq) AS lo, max(seq) AS hi, coalesce((SELECT b.seq FROM ticks b"    \
+	"  WHERE b.t_ms <= :t0 ORDER BY b.t_ms DESC, b.seq DESC LIMIT 1), min(seq))"     \
+	"  AS base"                                                                      \
+	" FROM ticks WHERE t_ms BETWEEN :t0 AND :t1),"                                   \
+	" ids AS ("                                                                      \
+	" SELECT p.id, p.pid, p.start_ticks, p.comm, p.cmdline,"                         \
+	"  max(p.first_tick, w.lo) AS ws,"                                               \
+	"  min(coalesce(p.last_tick, w.hi), w.hi) AS we,"                                \
+	"  max(p.first_tick, w.base) AS cs"                                              \
+	" FROM w JOIN procs p ON p.first_tick <= w.hi"                                   \
+	"  AND (p.last_tick IS NULL OR p.last_tick >= w.lo)),"                           \
+	" v AS MATERIALIZED ("                                                           \
+	" SELECT i.*,"                                                                   \
+	"  (SELECT q.cpu_ticks FROM proc_samples q WHERE q.proc = i.id"                  \
+	"   AND q.tick <= i.we ORDER BY q.tick DESC LIMIT 1) AS c1,"                     \
+	"  (SELECT q.cpu_ticks FROM proc_samples q WHERE q.proc = i.id"                  \
+	"   AND q.tick <= i.cs ORDER BY q.tick DESC LIMIT 1) AS c0,"                     \
+	"  (SELECT max(q.rss) FROM proc_samples q WHERE q.proc = i.id"                   \
+	"   AND q.tick <= i.we AND q.tick >= (SELECT max(r.tick) FROM proc_samples r"    \
+	"   WHERE r.proc = i.id AND r.tick <= i.ws)) AS rss,"                            \
+	"  (SELECT t_ms FROM ticks WHERE seq = i.cs) AS cs_ms,"                          \
+	"  (SELECT t_ms FROM ticks WHERE seq = i.ws) AS ws_ms,"                          \
+	"  (SELECT t_ms FROM ticks WHERE seq = i.we) AS we_ms"                           \
+	" FROM ids i)"                                                                   \
+	" SELECT pid, comm, cmdline,"                                                    \
+	" CASE WHEN c1 >= c0 AND we_ms > cs_ms"                                          \
+	"  THEN (c1 - c0) * 100000.0 / ((we_ms - cs_ms) * :clk_tck) ELSE 0 END AS pct,"  \
+	" coalesce(rss, 0) AS rss, ws_ms, we_ms"                                         \
+	" FROM v ORDER BY " key " DESC, pid, start_ticks LIMIT :n"
+
+static const char *const top_processes_sql[] = {
+	[QUERY_TOP_CPU] = TOP_PROCESSES_SQL("pct"),
+	[QUERY_TOP_RSS] = TOP_PROCESSES_SQL("rss"),
+};
+
+void top_processes_free(struct top_process *p, size_t n)
+{
+	for (size_t i = 0; p && i < n; i++)
+		free(p[i].cmdline);
+	free(p);
+}
+
+static void read_top_process(sqlite3_stmt *st, struct top_process *p)
+{
+	const unsigned char *cmdline;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = sqlite3_column_int(st, 0);
+	store_column_text(st, 1, p->comm, sizeof(p->comm));
+	cmdline = sqlite3_column_text(st, 2);
+	p->cmdline = xstrdup(cmdline ? (const char *)cmdline : "");
+	p->cpu_pct_avg = sqlite3_column_double(st, 3);
+	p->rss_bytes_max = store_column_u64(st, 4);
+	p->first_ms = sqlite3_column_int64(st, 5);
+	p->last_ms = sqlite3_column_int64(st, 6);
+}
+
+static int read_top_processes(struct store *s, sqlite3_stmt *st, struct top_process **out,
+			      size_t *count)
+{
+	size_t cap = 0;
+	int rc;
+
+	while ((rc = step(s, st)) > 0) {
+		*out = xgrow(*out, &cap, *count + 1, sizeof(**out));
+		read_top_process(st, &(*out)[(*count)++]);
+	}
+	if (rc < 0) {
+		top_processes_free(*out, *count);
+		*out = NULL;
+		*count = 0;
+	}
+	return rc;
+}
+
+int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_by by,
+			size_t n, struct top_process **out, size_t *count)
+{
+	sqlite3_stmt *st;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*count = 0;
+	assert(by == QUERY_TOP_CPU || by == QUERY_TOP_RSS);
+	if (t1 < t0 || n == 0)
+		return 0;
+	if (prepare(s, top_processes_sql[by], &st) < 0)
+		return -1;
+	bind_named_int64(st, ":t0", t0);
+	bind_named_int64(st, ":t1", t1);
+	bind_named_int64(st, ":n", n > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)n);
+	bind_named_int64(st, ":clk_tck", session_clk_tck(s));
+	rc = store_read_begin(s, &began);
+	if (rc == 0) {
+		rc = read_top_processes(s, st, out, count);
+		store_read_end(s, began);
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
 }

@@ -56,6 +56,19 @@ void series_release(struct series *s);
 int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		 size_t npoints, struct series *out);
 
+/*
+ * Times of the ticks with t0 <= t_ms <= t1, ascending, at most max of them,
+ * into the caller's array out; *n says how many. Paging through a long
+ * window: call again with t0 = out[*n - 1] + 1 while *n == max. Returns 0 or
+ * -1.
+ */
+int query_tick_times(struct store *s, int64_t t0, int64_t t1, int64_t *out, size_t max,
+		     size_t *n);
+
+/* 1 when any tick of the session has a target sample, 0 when none, -1 on
+ * failure. */
+int query_has_target(struct store *s);
+
 /* NULL-terminated list of the metric names query_series knows. Static. */
 const char *const *query_metric_names(void);
 /* The unit of a metric ("%", "bytes", "bytes/s", "/s", ""), NULL if unknown.
@@ -81,5 +94,40 @@ int query_proc_table_at(struct store *s, int64_t t_ms, struct proc_table *out);
  * tick is <= t_ms.
  */
 int query_frame_at(struct store *s, int64_t t_ms, struct frame **out);
+
+enum query_top_by {
+	QUERY_TOP_CPU, /* by cpu_pct_avg, highest first */
+	QUERY_TOP_RSS, /* by rss_bytes_max, highest first */
+};
+
+/* One process identity (pid + start time) over a window of time. */
+struct top_process {
+	int pid;
+	char comm[FRAME_COMM_MAX];
+	char *cmdline;       /* owned; "" for kernel threads */
+	double cpu_pct_avg;  /* 100 = one core */
+	uint64_t rss_bytes_max;
+	int64_t first_ms, last_ms; /* first and last tick in the window it was alive in */
+};
+
+/*
+ * The n heaviest process identities alive in any tick with t0 <= t_ms <= t1,
+ * by CPU or by resident memory; ties go to the lower pid.
+ *
+ * cpu_pct_avg is the CPU time it used over the time it was watched: from its
+ * state at the tick at or before t0 (the baseline, like the previous tick of
+ * a rate) or, for a process that appeared later, from its first row, to its
+ * last tick alive in the window. Rows are written only on change, so an
+ * idle stretch counts as idle, not as missing. A process seen in one tick
+ * only gets 0. rss_bytes_max is the largest RSS it had in any tick of the
+ * window (its state at the first of them included).
+ *
+ * *out is an array of *count entries (at most n) the caller frees with
+ * top_processes_free(); NULL when *count is 0. Returns 0 or -1.
+ */
+int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_by by,
+			size_t n, struct top_process **out, size_t *count);
+/* Frees p, n entries from query_top_processes(). NULL is ignored. */
+void top_processes_free(struct top_process *p, size_t n);
 
 #endif

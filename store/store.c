@@ -515,8 +515,12 @@ int store_session_begin(struct store *s, const struct session_meta *m)
 static void rollback(struct store *s)
 {
 	/* Keeps s->err: the failure that got us here is the one to report. */
-	sqlite3_stmt *st = store_stmt(s, STMT_ROLLBACK);
+	sqlite3_stmt *st;
 
+	/* a failed COMMIT (I/O error, disk full) may have rolled back already */
+	if (sqlite3_get_autocommit(s->db))
+		return;
+	st = store_stmt(s, STMT_ROLLBACK);
 	if (sqlite3_step(st) != SQLITE_DONE)
 		log_debug("store: rollback: %s", sqlite3_errmsg(s->db));
 	sqlite3_reset(st);

@@ -7,6 +7,7 @@
  */
 #include "tui/app.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,9 +18,13 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/query.h"
+#include "store/timeline.h"
 
-#define HISTORY_POINTS 256 /* the widest graph: 128 braille cells */
 #define MESSAGE_NS (4LL * 1000000000)
+
+static const int64_t zooms_ms[] = {
+	60 * 1000, 5 * 60 * 1000, 15 * 60 * 1000, 3600 * 1000, 6 * 3600 * 1000, 24 * 3600 * 1000,
+};
 
 void app_init(struct app *a, const struct tui_config *cfg)
 {
@@ -35,6 +40,8 @@ void app_init(struct app *a, const struct tui_config *cfg)
 	a->model.ascii = cfg->ascii;
 	a->model.target_started = cfg->target_started;
 	a->model.session_path = cfg->recording ? cfg->session_path : NULL;
+	a->zoom = 1; /* 5 minutes */
+	a->model.zoom_ms = zooms_ms[a->zoom];
 }
 
 static void series_free(struct ui_series *s)
@@ -76,40 +83,85 @@ bool app_expire_message(struct app *a, int64_t now_ns)
 	return true;
 }
 
-/* Loads the newest points of one metric into s (values = bucket averages). */
-static void load_series(struct app *a, const char *metric, int64_t t1, struct ui_series *s)
+int64_t app_zoom_ms(int z)
 {
-	int64_t span = HISTORY_POINTS * a->cfg.interval_ms;
+	return zooms_ms[z];
+}
+
+int app_zoom_levels(void)
+{
+	return (int)(sizeof(zooms_ms) / sizeof(zooms_ms[0]));
+}
+
+/*
+ * Loads one metric over [t0, t1) into exactly npoints slots, each slot one
+ * time bucket, NaN where nothing was recorded: the graphs stay aligned in
+ * time (a centred replay cursor stays centred at the session's edges).
+ */
+static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t1,
+			size_t npoints, struct ui_series *s)
+{
 	struct series ser = { 0 };
 
-	s->n = 0;
-	if (query_series(a->reader, metric, t1 - span, t1, HISTORY_POINTS, &ser) < 0) {
+	s->v = xgrow(s->v, &s->cap, npoints, sizeof(*s->v));
+	s->n = npoints;
+	for (size_t i = 0; i < npoints; i++)
+		s->v[i] = NAN;
+	if (query_series(a->reader, metric, t0, t1, npoints, &ser) < 0) {
 		log_debug("history %s: %s", metric, store_error(a->reader));
 		return;
 	}
-	s->v = xgrow(s->v, &s->cap, ser.n, sizeof(*s->v));
-	for (size_t i = 0; i < ser.n; i++)
-		s->v[i] = ser.points[i].avg;
-	s->n = ser.n;
+	for (size_t i = 0; i < ser.n; i++) {
+		int64_t slot = (ser.points[i].t_ms - t0) * (int64_t)npoints / (t1 - t0);
+
+		if (slot >= 0 && slot < (int64_t)npoints)
+			s->v[slot] = ser.points[i].avg;
+	}
 	series_release(&ser);
 }
 
-static void refresh_history(struct app *a)
+static bool open_reader(struct app *a)
 {
 	char err[256];
 
+	if (a->reader)
+		return true;
 	if (!a->cfg.session_path)
-		return;
-	if (!a->reader && store_open(a->cfg.session_path, &a->reader, err, sizeof(err)) < 0) {
+		return false;
+	if (store_open(a->cfg.session_path, &a->reader, err, sizeof(err)) < 0) {
 		log_debug("history reader: %s", err);
 		a->reader = NULL;
-		return;
+		return false;
 	}
-	load_series(a, "cpu.total", a->cur->t_ms, &a->hist.cpu);
-	load_series(a, "mem.used", a->cur->t_ms, &a->hist.mem);
+	return true;
+}
+
+void app_refresh_history(struct app *a)
+{
+	int64_t w = zooms_ms[a->zoom], t0, t1;
+	size_t n = a->graph_points > 0 ? (size_t)a->graph_points : 1;
+
+	if (!a->cur || !open_reader(a))
+		return;
+	if (a->replaying) { /* centred on the cursor */
+		t0 = a->rp.cursor_ms - w / 2;
+		t1 = t0 + w;
+	} else {
+		t1 = a->cur->t_ms + 1;
+		t0 = t1 - w;
+		/* a new frame moves the window by one tick; a wide window only needs
+		 * reloading once a whole bucket has passed */
+		if (!a->hist_stale && a->hist_t1 && t1 - a->hist_t1 < w / (int64_t)n)
+			return;
+	}
+	a->hist_t1 = t1;
+	a->hist_stale = false;
+	a->model.zoom_ms = w;
+	load_series(a, "cpu.total", t0, t1, n, &a->hist.cpu);
+	load_series(a, "mem.used", t0, t1, n, &a->hist.mem);
 	if (a->cur->target) {
-		load_series(a, "target.cpu", a->cur->t_ms, &a->hist.tcpu);
-		load_series(a, "target.rss", a->cur->t_ms, &a->hist.trss);
+		load_series(a, "target.cpu", t0, t1, n, &a->hist.tcpu);
+		load_series(a, "target.rss", t0, t1, n, &a->hist.trss);
 	} else {
 		a->hist.tcpu.n = a->hist.trss.n = 0;
 	}
@@ -159,7 +211,71 @@ void app_take_frame(struct app *a, struct frame *f)
 	a->model.cur = a->cur;
 	a->model.prev = a->prev;
 	a->model.target_last = a->target_last;
-	refresh_history(a);
+	app_refresh_history(a);
 	refresh_status(a);
 	app_rebuild_list(a);
+}
+
+static void fill_timebar(struct app *a)
+{
+	a->timebar = (struct ui_timebar){
+		.first_ms = a->rp.first_ms,
+		.last_ms = a->rp.last_ms,
+		.cursor_ms = a->rp.cursor_ms,
+		.index = a->rp.index,
+		.ticks = a->rp.ticks,
+		.playing = a->rp.playing,
+		.follow = a->rp.follow,
+		.speed = replay_speed(&a->rp),
+	};
+	a->model.timebar = &a->timebar;
+}
+
+void app_replay_show(struct app *a)
+{
+	struct frame *cur = NULL, *prev = NULL, *alive = NULL;
+	int64_t t;
+
+	fill_timebar(a);
+	if (query_frame_at(a->reader, a->rp.cursor_ms, &cur) < 0) {
+		app_message(a, true, "cannot read the tick at the cursor: %s",
+			    store_error(a->reader));
+		return;
+	}
+	if (timeline_seek(a->reader, a->rp.cursor_ms, TIMELINE_BEFORE, &t) == 0)
+		query_frame_at(a->reader, t, &prev);
+	if (cur->target && !cur->target->alive &&
+	    timeline_target_alive(a->reader, a->rp.cursor_ms, &t) == 0)
+		query_frame_at(a->reader, t, &alive);
+	frame_unref(a->prev);
+	frame_unref(a->cur);
+	frame_unref(a->target_last);
+	a->prev = prev;
+	a->cur = cur;
+	a->target_last = cur->target && cur->target->alive ? frame_ref(cur) : alive;
+	a->model.cur = a->cur;
+	a->model.prev = a->prev;
+	a->model.target_last = a->target_last;
+	a->hist_stale = true;
+	app_refresh_history(a);
+	app_rebuild_list(a);
+}
+
+int app_replay_open(struct app *a, char *err, size_t errlen)
+{
+	if (!open_reader(a)) {
+		snprintf(err, errlen, "cannot open session '%s'", a->cfg.session_path);
+		return -1;
+	}
+	if (replay_open(&a->rp, a->reader) < 0) {
+		snprintf(err, errlen, "%s", store_error(a->reader));
+		return -1;
+	}
+	if (!a->rp.ticks) {
+		snprintf(err, errlen, "the session has no samples yet");
+		return -1;
+	}
+	a->replaying = true;
+	app_replay_show(a);
+	return 0;
 }

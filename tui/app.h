@@ -12,10 +12,14 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "tui/replay.h"
 #include "tui/tui.h"
 #include "views/model.h"
 
 /* What a handler asks of the loop. */
+/* A line edited in the status line; what Enter does with it depends on kind. */
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP };
+
 enum react {
 	REACT_NONE = 0,
 	REACT_BODY = 1u << 0,    /* redraw the main panel */
@@ -23,6 +27,7 @@ enum react {
 	REACT_LAYOUT = 1u << 2,  /* screen changed: relayout and redraw all */
 	REACT_REBUILD = 1u << 3, /* process list options changed: rebuild it */
 	REACT_QUIT = 1u << 4,
+	REACT_HEADER = 1u << 5,  /* redraw the header (meters, graphs, time bar) */
 };
 
 struct app {
@@ -37,12 +42,34 @@ struct app {
 	char message[256];
 	int64_t message_until_ns;
 	int body_rows; /* rows of the main panel, for paging */
+
+	enum prompt_kind prompt;
+	char jump[64]; /* text of the "Jump to" prompt */
+
+	bool replaying; /* frames come from the store at rp's cursor */
+	struct replay rp;
+	struct ui_timebar timebar;
+
+	int zoom;          /* index into the history windows (1m .. 24h) */
+	int graph_points;  /* values the current screen's graphs show */
+	int64_t hist_t1;   /* end of the window the history was loaded for */
+	bool hist_stale;   /* zoom or screen changed: reload at the next chance */
 };
+
+/* Width of the history window at zoom level z; the number of levels. */
+int64_t app_zoom_ms(int z);
+int app_zoom_levels(void);
 
 void app_init(struct app *a, const struct tui_config *cfg);
 void app_release(struct app *a);
 /* Takes over f (a reference) as the newest frame; refreshes derived state. */
 void app_take_frame(struct app *a, struct frame *f);
+/* Replay: opens the session and shows its first tick. -1 with err. */
+int app_replay_open(struct app *a, char *err, size_t errlen);
+/* Replay: loads the frames at the cursor (after it moved). */
+void app_replay_show(struct app *a);
+/* Reloads the history series for the current window and zoom. */
+void app_refresh_history(struct app *a);
 /* Rebuilds the process list from the newest frame, keeping the selection. */
 void app_rebuild_list(struct app *a);
 /* Shows a transient message in the status line for a few seconds. */

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <wctype.h>
 
+#include "core/clock.h"
+#include "core/when.h"
 #include "views/ptable.h"
 
 #define KEY_ESC 27
@@ -20,10 +22,15 @@
 
 enum { ON_OVERVIEW = 1u << UI_OVERVIEW, ON_TARGET = 1u << UI_TARGET, ON_HELP = 1u << UI_HELP };
 #define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP)
+#define ON_DATA (ON_OVERVIEW | ON_TARGET)
+
+/* Which console a key belongs to: some keys mean time in replay (t, Home). */
+enum { LIVE = 1u << 0, REPLAY = 1u << 1, BOTH = LIVE | REPLAY };
 
 struct binding {
 	int keys[5]; /* 0-terminated */
 	unsigned screens;
+	unsigned modes;
 	unsigned (*act)(struct app *a, int key);
 	const char *keys_text;
 	const char *help;
@@ -74,9 +81,15 @@ static unsigned act_attach(struct app *a, int key)
 	if (!a->ov.list.n)
 		return REACT_NONE;
 	pid = a->ov.list.entries[a->ov.selected].row->pid;
-	if (a->cur && a->cur->target && a->cur->target->pid == pid && a->cur->target->alive) {
+	if (a->cur && a->cur->target && a->cur->target->pid == pid &&
+	    (a->cur->target->alive || a->replaying)) {
 		a->screen = UI_TARGET;
 		return REACT_LAYOUT;
+	}
+	if (a->replaying) {
+		app_message(a, true, "the recording has details only for its target%s",
+			    a->cur && a->cur->target ? "" : ", and it has none");
+		return REACT_STATUS;
 	}
 	if (!a->cfg.attach || a->cfg.attach(a->cfg.ctx, pid, err, sizeof(err)) < 0) {
 		app_message(a, true, "cannot attach to pid %d: %s", pid,
@@ -95,8 +108,58 @@ static unsigned act_attach(struct app *a, int key)
 static unsigned act_filter(struct app *a, int key)
 {
 	(void)key;
-	a->ov.filtering = true;
+	a->prompt = PROMPT_FILTER;
 	return REACT_STATUS;
+}
+
+static unsigned act_jump(struct app *a, int key)
+{
+	(void)key;
+	a->prompt = PROMPT_JUMP;
+	a->jump[0] = '\0';
+	return REACT_STATUS;
+}
+
+/* The cursor moved: reload the frames there. */
+static unsigned moved(struct app *a, bool did)
+{
+	if (did) {
+		app_replay_show(a);
+	} else { /* the cursor stayed; its state (play, follow) may not have */
+		a->timebar.playing = a->rp.playing;
+		a->timebar.follow = a->rp.follow;
+	}
+	return REACT_BODY | REACT_STATUS | REACT_HEADER;
+}
+
+static unsigned act_time(struct app *a, int key)
+{
+	int64_t now = clock_mono_ns();
+
+	switch (key) {
+	case 't': return moved(a, replay_step(&a->rp, +1));
+	case 'T': return moved(a, replay_step(&a->rp, -1));
+	case KEY_HOME: case 'g': return moved(a, replay_home(&a->rp));
+	case KEY_END: case 'G': return moved(a, replay_end(&a->rp));
+	case ' ': replay_toggle_play(&a->rp, now); return moved(a, false);
+	case '[': replay_speed_step(&a->rp, -1, now); break;
+	case ']': replay_speed_step(&a->rp, +1, now); break;
+	default: return REACT_NONE;
+	}
+	a->timebar.speed = replay_speed(&a->rp);
+	return REACT_STATUS | REACT_HEADER;
+}
+
+static unsigned act_zoom(struct app *a, int key)
+{
+	int z = a->zoom + (key == '+' || key == '=' ? -1 : +1);
+
+	if (z < 0 || z >= app_zoom_levels())
+		return REACT_NONE;
+	a->zoom = z;
+	a->hist_stale = true;
+	app_refresh_history(a);
+	return REACT_BODY | REACT_HEADER | REACT_STATUS;
 }
 
 static long clamp(long v, long lo, long hi)
@@ -118,7 +181,7 @@ static unsigned act_move(struct app *a, int key)
 	case KEY_DOWN: case 'j': *pos += 1; break;
 	case KEY_PPAGE: *pos -= page; break;
 	case KEY_NPAGE: *pos += page; break;
-	case KEY_HOME: *pos = 0; break;
+	case KEY_HOME: *pos = 0; break; /* live only: in replay they move time */
 	case KEY_END: *pos = last; break;
 	default: return REACT_NONE;
 	}
@@ -156,21 +219,32 @@ static unsigned act_tree(struct app *a, int key)
 }
 
 static const struct binding bindings[] = {
-	{ { 'q', KEY_F(10), 0 }, ON_ALL, act_quit, "q F10", "quit" },
-	{ { 'h', '?', KEY_F(1), 0 }, ON_ALL, act_help, "h ? F1", "this help (again: back)" },
-	{ { KEY_ESC, 0 }, ON_ALL, act_back, "Esc", "back; on the overview: clear the filter" },
-	{ { '\r', '\n', KEY_ENTER, 0 }, ON_OVERVIEW, act_attach, "Enter",
+	{ { 'q', KEY_F(10), 0 }, ON_ALL, BOTH, act_quit, "q F10", "quit" },
+	{ { 'h', '?', KEY_F(1), 0 }, ON_ALL, BOTH, act_help, "h ? F1", "this help (again: back)" },
+	{ { KEY_ESC, 0 }, ON_ALL, BOTH, act_back, "Esc", "back; on the overview: clear the filter" },
+	{ { '\r', '\n', KEY_ENTER, 0 }, ON_OVERVIEW, BOTH, act_attach, "Enter",
 	  "attach to the selected process and show it" },
-	{ { '/', KEY_F(4), KEY_F(3), 0 }, ON_OVERVIEW, act_filter, "/ F3 F4",
+	{ { '/', KEY_F(4), KEY_F(3), 0 }, ON_OVERVIEW, BOTH, act_filter, "/ F3 F4",
 	  "filter by name, command line, user or pid (Enter keeps, Esc clears)" },
-	{ { KEY_UP, KEY_DOWN, 'k', 'j', 0 }, ON_OVERVIEW | ON_TARGET, act_move, "Up Down j k",
+	{ { KEY_UP, KEY_DOWN, 'k', 'j', 0 }, ON_DATA, BOTH, act_move, "Up Down j k",
 	  "move the selection (target screen: scroll threads)" },
-	{ { KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 0 }, ON_OVERVIEW | ON_TARGET, act_move,
-	  "PgUp PgDn Home End", "page, first, last" },
-	{ { 'P', 'M', 'N', 'C', 0 }, ON_OVERVIEW, act_sort, "P M N C",
+	{ { KEY_PPAGE, KEY_NPAGE, 0 }, ON_DATA, BOTH, act_move, "PgUp PgDn", "page" },
+	{ { KEY_HOME, KEY_END, 0 }, ON_DATA, LIVE, act_move, "Home End", "first, last" },
+	{ { 'P', 'M', 'N', 'C', 0 }, ON_OVERVIEW, BOTH, act_sort, "P M N C",
 	  "sort by CPU, memory, pid, command name" },
-	{ { KEY_F(6), 'I', 0 }, ON_OVERVIEW, act_sort, "F6 I", "next sort column; invert order" },
-	{ { 't', KEY_F(5), 0 }, ON_OVERVIEW, act_tree, "t F5", "process tree on/off" },
+	{ { KEY_F(6), 'I', 0 }, ON_OVERVIEW, BOTH, act_sort, "F6 I",
+	  "next sort column; invert order" },
+	{ { 't', KEY_F(5), 0 }, ON_OVERVIEW, LIVE, act_tree, "t F5", "process tree on/off" },
+	{ { KEY_F(5), 0 }, ON_OVERVIEW, REPLAY, act_tree, "F5", "process tree on/off" },
+	{ { '+', '=', '-', 0 }, ON_DATA, BOTH, act_zoom, "+ -",
+	  "zoom the history graphs in and out (1m 5m 15m 1h 6h 24h)" },
+	{ { 't', 'T', 0 }, ON_DATA, REPLAY, act_time, "t T", "next, previous sample" },
+	{ { ' ', '[', ']', 0 }, ON_DATA, REPLAY, act_time, "Space [ ]",
+	  "play/pause; slower, faster (0.25x .. 64x)" },
+	{ { KEY_HOME, KEY_END, 'g', 'G', 0 }, ON_DATA, REPLAY, act_time, "Home End g G",
+	  "first sample; last sample and follow a file still being written" },
+	{ { 'b', 0 }, ON_DATA, REPLAY, act_jump, "b",
+	  "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end" },
 };
 
 /* Drops the last whole UTF-8 character of s. */
@@ -185,49 +259,77 @@ static void drop_last_char(char *s)
 	s[len] = '\0';
 }
 
-/* Line editing of the filter: every key goes here while it is open. */
-static unsigned filter_key(struct app *a, int key, bool is_char)
+/* Enter on the "Jump to" prompt: parse the time and move there. */
+static unsigned jump_to(struct app *a)
 {
-	const unsigned changed = REACT_REBUILD | REACT_BODY | REACT_STATUS;
-	size_t len = strlen(a->ov.filter);
+	struct when_ctx c = { .first_ms = a->rp.first_ms, .last_ms = a->rp.last_ms,
+			      .plus_ref_ms = a->rp.cursor_ms, .minus_ref_ms = a->rp.cursor_ms };
+	char why[128];
+	int64_t t;
+
+	if (when_parse(a->jump, &c, &t, why, sizeof(why)) < 0) {
+		app_message(a, true, "cannot jump to '%s': %s", a->jump, why);
+		return REACT_STATUS;
+	}
+	if (t < a->rp.first_ms || t > a->rp.last_ms)
+		app_message(a, false, "'%s' is outside the recording: showing its %s", a->jump,
+			    t < a->rp.first_ms ? "start" : "end");
+	return moved(a, replay_jump(&a->rp, t));
+}
+
+/* Line editing in the status line: every key goes here while a prompt is open. */
+static unsigned prompt_key(struct app *a, int key, bool is_char)
+{
+	const unsigned changed = REACT_STATUS | (a->prompt == PROMPT_FILTER
+							 ? REACT_REBUILD | REACT_BODY
+							 : 0);
+	char *buf = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
+	size_t cap = a->prompt == PROMPT_FILTER ? sizeof(a->ov.filter) : sizeof(a->jump);
+	size_t len = strlen(buf);
 	char mb[MB_LEN_MAX];
 	int n;
 
 	if (!is_char && key == KEY_ENTER)
 		key = '\r', is_char = true;
 	if ((!is_char && key == KEY_BACKSPACE) || (is_char && (key == 127 || key == CTRL('h')))) {
-		drop_last_char(a->ov.filter);
+		drop_last_char(buf);
 		return changed;
 	}
 	if (!is_char)
 		return REACT_NONE;
 	if (key == KEY_ESC) {
-		a->ov.filter[0] = '\0';
-		a->ov.filtering = false;
+		buf[0] = '\0';
+		a->prompt = PROMPT_NONE;
 		return changed;
 	}
 	if (key == '\r' || key == '\n') {
-		a->ov.filtering = false;
-		return REACT_STATUS;
+		enum prompt_kind kind = a->prompt;
+
+		a->prompt = PROMPT_NONE;
+		return kind == PROMPT_JUMP ? jump_to(a) : REACT_STATUS;
 	}
 	if (!iswprint((wint_t)key) || (n = wctomb(mb, (wchar_t)key)) <= 0 ||
-	    len + (size_t)n >= sizeof(a->ov.filter))
+	    len + (size_t)n >= cap)
 		return REACT_NONE;
-	memcpy(a->ov.filter + len, mb, (size_t)n);
-	a->ov.filter[len + (size_t)n] = '\0';
-	a->ov.selected = 0;
-	a->ov.selected_pid = 0;
+	memcpy(buf + len, mb, (size_t)n);
+	buf[len + (size_t)n] = '\0';
+	if (a->prompt == PROMPT_FILTER) {
+		a->ov.selected = 0;
+		a->ov.selected_pid = 0;
+	}
 	return changed;
 }
 
 unsigned keymap_dispatch(struct app *a, int key, bool is_char)
 {
-	if (a->ov.filtering && a->screen == UI_OVERVIEW)
-		return filter_key(a, key, is_char);
+	unsigned mode = a->replaying ? REPLAY : LIVE;
+
+	if (a->prompt != PROMPT_NONE)
+		return prompt_key(a, key, is_char);
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++) {
 		const struct binding *b = &bindings[i];
 
-		if (!(b->screens & (1u << a->screen)))
+		if (!(b->screens & (1u << a->screen)) || !(b->modes & mode))
 			continue;
 		for (const int *k = b->keys; *k; k++)
 			if (*k == key && (is_char == (*k < KEY_MIN)))
@@ -239,11 +341,13 @@ unsigned keymap_dispatch(struct app *a, int key, bool is_char)
 	return REACT_NONE;
 }
 
-size_t keymap_help(struct help_line *out, size_t max)
+size_t keymap_help(const struct app *a, struct help_line *out, size_t max)
 {
+	unsigned mode = a->replaying ? REPLAY : LIVE;
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]) && n < max; i++)
-		out[n++] = (struct help_line){ bindings[i].keys_text, bindings[i].help };
+		if (bindings[i].modes & mode)
+			out[n++] = (struct help_line){ bindings[i].keys_text, bindings[i].help };
 	return n;
 }

@@ -14,7 +14,7 @@
  * REACT_* flags.
  */
 unsigned keymap_dispatch(struct app *a, int key, bool is_char);
-/* Fills out with up to max help lines; returns how many. */
-size_t keymap_help(struct help_line *out, size_t max);
+/* Fills out with up to max help lines for a's console; returns how many. */
+size_t keymap_help(const struct app *a, struct help_line *out, size_t max);
 
 #endif

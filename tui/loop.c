@@ -31,6 +31,7 @@
 #include "views/overview.h"
 #include "views/ptable.h"
 #include "views/target_view.h"
+#include "views/timebar.h"
 
 #define MIN_COLS 40
 #define MIN_ROWS 10
@@ -47,7 +48,7 @@ struct tui {
 	struct app app;
 	pthread_mutex_t lock;
 	struct frame *mailbox; /* under lock */
-	WINDOW *header, *body, *status, *fkeys;
+	WINDOW *timebar, *header, *body, *status, *fkeys;
 	int header_rows;
 	unsigned dirty;
 	bool too_small;
@@ -96,7 +97,7 @@ static struct frame *take_mail(struct tui *t)
 
 static void free_windows(struct tui *t)
 {
-	WINDOW **ws[] = { &t->header, &t->body, &t->status, &t->fkeys };
+	WINDOW **ws[] = { &t->timebar, &t->header, &t->body, &t->status, &t->fkeys };
 
 	for (size_t i = 0; i < sizeof(ws) / sizeof(ws[0]); i++) {
 		if (*ws[i])
@@ -105,28 +106,50 @@ static void free_windows(struct tui *t)
 	}
 }
 
+/* Values the graphs of the current screen show: history is loaded for them. */
+static void graph_points(struct tui *t, int cols)
+{
+	int cells = t->app.screen == UI_TARGET ? target_graph_cells(cols)
+					       : overview_graph_cells(cols);
+	int points = cells * (t->app.cfg.ascii ? 1 : 2);
+
+	if (points != t->app.graph_points && points > 0) {
+		t->app.graph_points = points;
+		t->app.hist_stale = true;
+		app_refresh_history(&t->app);
+	}
+}
+
 static void layout(struct tui *t)
 {
 	int rows = LINES, cols = COLS, top = 0;
 
 	free_windows(t);
+	/* get_wch() refreshes stdscr whenever it has changes of its own (after
+	 * initscr and after a resize it has): sync it now, under the panels, so
+	 * that refresh never paints a blank stdscr over them */
+	erase();
+	wnoutrefresh(stdscr);
 	t->too_small = rows < MIN_ROWS || cols < MIN_COLS;
 	t->dirty = D_ALL;
 	if (t->too_small)
 		return;
 	t->header_rows = 0;
+	if (t->app.replaying && t->app.screen != UI_HELP)
+		t->timebar = newwin(1, cols, top++, 0);
 	if (t->app.screen == UI_OVERVIEW) {
 		t->header_rows = overview_header_rows(&t->app.model);
-		if (t->header_rows > rows - 6)
-			t->header_rows = rows - 6;
-		t->header = newwin(t->header_rows, cols, 0, 0);
-		top = t->header_rows;
+		if (t->header_rows > rows - 6 - top)
+			t->header_rows = rows - 6 - top;
+		t->header = newwin(t->header_rows, cols, top, 0);
+		top += t->header_rows;
 	}
 	t->body = newwin(rows - top - 2, cols, top, 0);
 	t->status = newwin(1, cols, rows - 2, 0);
 	t->fkeys = newwin(1, cols, rows - 1, 0);
 	t->app.body_rows = t->app.screen == UI_OVERVIEW ? ptable_body_rows(rows - top - 2)
 							: rows - top - 2 - 11;
+	graph_points(t, cols);
 }
 
 static const struct fkey overview_keys[] = {
@@ -135,6 +158,10 @@ static const struct fkey overview_keys[] = {
 };
 static const struct fkey target_keys[] = {
 	{ "F1", "Help   " }, { "Esc", "Back   " }, { "F10", "Quit   " },
+};
+static const struct fkey replay_keys[] = {
+	{ "F1", "Help   " }, { "t/T", "Step   " }, { "Space", "Play   " },
+	{ "b", "Jump   " }, { "+/-", "Zoom   " }, { "F10", "Quit   " },
 };
 static const struct fkey help_keys[] = {
 	{ "Esc", "Back   " }, { "F10", "Quit   " },
@@ -153,7 +180,7 @@ static void draw_body(struct tui *t)
 		target_draw(t->body, &a->model, &a->tg);
 		break;
 	case UI_HELP:
-		help_draw(t->body, &a->model, help, keymap_help(help, 32));
+		help_draw(t->body, &a->model, help, keymap_help(a, help, 32));
 		break;
 	}
 	wnoutrefresh(t->body);
@@ -161,6 +188,11 @@ static void draw_body(struct tui *t)
 
 static void draw_fkeys(struct tui *t)
 {
+	if (t->app.replaying && t->app.screen != UI_HELP) {
+		fkeys_draw(t->fkeys, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
+		wnoutrefresh(t->fkeys);
+		return;
+	}
 	switch (t->app.screen) {
 	case UI_OVERVIEW:
 		fkeys_draw(t->fkeys, overview_keys, sizeof(overview_keys) / sizeof(overview_keys[0]));
@@ -175,6 +207,15 @@ static void draw_fkeys(struct tui *t)
 	wnoutrefresh(t->fkeys);
 }
 
+static void prompt_into_model(struct app *a)
+{
+	static const char *const labels[] = { [PROMPT_FILTER] = "Filter: ",
+					      [PROMPT_JUMP] = "Jump to (03:12, -5m, +30s): " };
+
+	a->model.prompt_label = a->prompt != PROMPT_NONE ? labels[a->prompt] : NULL;
+	a->model.prompt_text = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
+}
+
 static void draw(struct tui *t)
 {
 	if (!t->dirty)
@@ -184,6 +225,10 @@ static void draw(struct tui *t)
 		mvprintw(0, 0, "terminal too small: need %dx%d", MIN_COLS, MIN_ROWS);
 		wnoutrefresh(stdscr);
 	} else {
+		if ((t->dirty & D_HEADER) && t->timebar) {
+			timebar_draw(t->timebar, &t->app.model);
+			wnoutrefresh(t->timebar);
+		}
 		if ((t->dirty & D_HEADER) && t->header) {
 			overview_draw_header(t->header, &t->app.model);
 			wnoutrefresh(t->header);
@@ -191,6 +236,7 @@ static void draw(struct tui *t)
 		if (t->dirty & D_BODY)
 			draw_body(t);
 		if (t->dirty & D_STATUS) {
+			prompt_into_model(&t->app);
 			status_draw(t->status, &t->app.model, t->app.screen, &t->app.ov);
 			wnoutrefresh(t->status);
 		}
@@ -216,6 +262,8 @@ static void on_react(struct tui *t, unsigned r)
 		t->dirty |= D_BODY;
 	if (r & REACT_STATUS)
 		t->dirty |= D_STATUS;
+	if (r & REACT_HEADER)
+		t->dirty |= D_HEADER;
 }
 
 static void on_frame(struct tui *t, struct frame *f)
@@ -250,6 +298,21 @@ static bool read_keys(struct tui *t, int *nkeys)
 	return true;
 }
 
+/* How long poll may sleep: until playback's next step or a message expires. */
+static int wait_ms(const struct tui *t)
+{
+	int ms = t->app.replaying ? replay_wait_ms(&t->app.rp) : -1;
+
+	if (t->app.model.message && (ms < 0 || ms > 500))
+		ms = 500;
+	return ms;
+}
+
+int tui_open_replay(struct tui *t, char *err, size_t errlen)
+{
+	return app_replay_open(&t->app, err, errlen);
+}
+
 int tui_run(struct tui *t)
 {
 	struct pollfd fds[2];
@@ -271,7 +334,7 @@ int tui_run(struct tui *t)
 			log_debug("%d key(s) handled and drawn in %.2f ms", nkeys,
 				  (double)(clock_mono_ns() - keys_ns) / 1e6);
 		nkeys = 0;
-		if (poll(fds, 2, t->app.model.message ? 500 : -1) < 0 && errno != EINTR)
+		if (poll(fds, 2, wait_ms(t)) < 0 && errno != EINTR)
 			fatal("poll failed: %s", strerror(errno));
 		ev = term_take_events();
 		if (ev & TERM_EV_QUIT)
@@ -280,6 +343,10 @@ int tui_run(struct tui *t)
 			t->app.cfg.poll_child(t->app.cfg.ctx);
 		if ((f = take_mail(t)))
 			on_frame(t, f);
+		if (t->app.replaying && replay_advance(&t->app.rp, clock_mono_ns())) {
+			app_replay_show(&t->app);
+			t->dirty |= D_HEADER | D_BODY | D_STATUS;
+		}
 		keys_ns = clock_mono_ns();
 		running = read_keys(t, &nkeys);
 		if (app_expire_message(&t->app, clock_mono_ns()))

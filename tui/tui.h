@@ -40,6 +40,12 @@ struct tui;
 
 /* Prepares the console (no terminal change yet). Freed with tui_free. */
 struct tui *tui_new(const struct tui_config *cfg);
+/*
+ * Replay: the console shows the session at cfg->session_path from the store,
+ * with a time cursor, instead of live frames. Returns 0, or -1 with err (the
+ * file has no samples, cannot be read).
+ */
+int tui_open_replay(struct tui *t, char *err, size_t errlen);
 /* Names the session file and its metadata once the pipeline has them. */
 void tui_set_session(struct tui *t, const char *path, const struct session_meta *meta);
 /* From the sampler thread: hands over the newest frame (tui takes a reference). */

@@ -20,11 +20,11 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 	char size[16], line[512];
 
 	werase(w);
-	if (ov->filtering) {
+	if (m->prompt_label) {
 		wattrset(w, pal(PAL_FKEY));
-		x = put_text(w, 0, 0, cols, "Filter: ", false);
+		x = put_text(w, 0, 0, cols, m->prompt_label, false);
 		wattrset(w, pal(PAL_NORMAL));
-		x += put_text(w, 0, x, cols - x, ov->filter, false);
+		x += put_text(w, 0, x, cols - x, m->prompt_text, false);
 		if (x < cols)
 			mvwaddch(w, 0, x, '_' | A_BLINK);
 		return;

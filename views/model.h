@@ -46,6 +46,20 @@ struct ui_model {
 
 	bool target_started;      /* vigil started the target (-- CMD) */
 	bool ascii;
+
+	/* A line being edited in the status line ("Filter: ", "Jump to: "), or NULL. */
+	const char *prompt_label, *prompt_text;
+
+	const struct ui_timebar *timebar; /* replay only; NULL live */
+	int64_t zoom_ms;                  /* width of the history graphs */
+};
+
+/* Where the replay cursor is, for the time bar. */
+struct ui_timebar {
+	int64_t first_ms, last_ms, cursor_ms;
+	uint64_t index, ticks;
+	bool playing, follow;
+	double speed;
 };
 
 enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP };
@@ -54,7 +68,6 @@ struct overview_state {
 	struct proclist_opts opts;
 	struct proclist list;     /* rebuilt by the tui when frame or opts change */
 	char filter[128];
-	bool filtering;           /* the filter line is being edited */
 	long selected;            /* index into list */
 	long top;                 /* first visible row */
 	int selected_pid;         /* keeps the selection on a process across rebuilds */

@@ -127,10 +127,22 @@ static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 	put_text(w, y, 0, cols, line, true);
 }
 
+int overview_graph_cells(int cols)
+{
+	int left = cols / 2;
+
+	return cols >= GRAPH_MIN_COLS ? cols - left - 1 - 10 : 0;
+}
+
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int rows)
 {
 	const struct ui_history *h = m->hist;
-	double last_cpu = h && h->cpu.n ? h->cpu.v[h->cpu.n - 1] : 0;
+	struct meter_part parts[3];
+	/* the figure beside the graph is the newest tick's, not the graph's
+	 * last bucket (which in replay may lie after the cursor) */
+	double last_cpu = m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) +
+					    parts[2].value
+				  : 0;
 	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) * 100 /
 			 (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
 	int gw = width - 10;

@@ -12,6 +12,8 @@
 
 /* Rows the header needs for this model (depends on the number of cores). */
 int overview_header_rows(const struct ui_model *m);
+/* Cells across of the header's history graphs at this width (0: none). */
+int overview_graph_cells(int cols);
 /* Draws the header into w (its own window, overview_header_rows() high). */
 void overview_draw_header(WINDOW *w, const struct ui_model *m);
 

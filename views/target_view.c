@@ -62,10 +62,11 @@ static const char *rate_text(double v, bool bytes, char *buf, size_t len)
 	return buf;
 }
 
-static void draw_identity(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+/* fr: the frame t comes from (the newest, or the last one it was alive in). */
+static void draw_identity(WINDOW *w, const struct frame *fr, const struct target_sample *t,
 			  int cols)
 {
-	const struct proc_row *row = proc_table_find(&m->cur->procs, t->pid);
+	const struct proc_row *row = proc_table_find(&fr->procs, t->pid);
 	char up[24], started[16] = "?";
 
 	if (row) {
@@ -74,7 +75,7 @@ static void draw_identity(WINDOW *w, const struct ui_model *m, const struct targ
 
 		localtime_r(&s, &tm);
 		strftime(started, sizeof(started), "%H:%M:%S", &tm);
-		units_span(m->cur->t_ms - row->start_ms, up, sizeof(up));
+		units_span(fr->t_ms - row->start_ms, up, sizeof(up));
 	}
 	wattrset(w, pal(PAL_TITLE));
 	put_textf(w, 0, 0, cols, "PID %d  %s", t->pid, t->comm[0] ? t->comm : "?");
@@ -122,22 +123,23 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct targe
 	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
 
 	if (user >= 0 && sys >= 0)
-		put_textf(w, 3, 0, width, "CPU   total %5.1f%%  user %5.1f%%  sys %5.1f%%",
-			  user + sys, user, sys);
+		put_textf(w, 3, 0, width, "CPU   %5.1f%%  user %5.1f%%  sys %5.1f%%", user + sys,
+			  user, sys);
 	else
-		put_text(w, 3, 0, width, "CPU   total     -   user     -   sys     -", false);
+		put_text(w, 3, 0, width, "CPU       -   user     -   sys     -", false);
 	if (st) {
-		put_textf(w, 5, 0, width, "Mem   RSS %s  anon %s  file %s  shmem %s  swap %s",
+		/* lines stay within 46 columns: the graphs take the rest at 80 */
+		put_textf(w, 5, 0, width, "Mem   RSS %s  anon %s  file %s  shm %s",
 			  units_bytes_short((double)t->vm_rss, a, sizeof(a)),
 			  units_bytes_short((double)t->rss_anon, b, sizeof(b)),
 			  units_bytes_short((double)t->rss_file, c, sizeof(c)),
-			  units_bytes_short((double)t->rss_shmem, d, sizeof(d)),
-			  units_bytes_short((double)t->vm_swap, e, sizeof(e)));
-		put_textf(w, 6, 0, width, "      peak %s  data %s  virt %s",
+			  units_bytes_short((double)t->rss_shmem, d, sizeof(d)));
+		put_textf(w, 6, 0, width, "      swap %s  peak %s  data %s  virt %s",
+			  units_bytes_short((double)t->vm_swap, e, sizeof(e)),
 			  units_bytes_short((double)t->vm_hwm, a, sizeof(a)),
 			  units_bytes_short((double)t->vm_data, b, sizeof(b)),
 			  units_bytes_short((double)t->vm_size, c, sizeof(c)));
-		put_textf(w, 7, 0, width, "Ctx   vol %s  invol %s   Faults min %s  maj %s",
+		put_textf(w, 7, 0, width, "Ctx   vol %s invol %s  faults %s major %s",
 			  rate_text(r.known ? per_s(&r, t->vol_ctxsw, r.prev->vol_ctxsw) : -1,
 				    false, a, sizeof(a)),
 			  rate_text(r.known ? per_s(&r, t->invol_ctxsw, r.prev->invol_ctxsw) : -1,
@@ -149,7 +151,7 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct targe
 	} else {
 		put_text(w, 5, 0, width, "Mem   n/a (status unreadable)", false);
 	}
-	put_textf(w, 8, 0, width, "IO    read %s  write %s   FDs %s   Threads %d",
+	put_textf(w, 8, 0, width, "IO    read %s write %s  fds %s  threads %d",
 		  io ? rate_text(r.known ? per_s(&r, t->read_bytes, r.prev->read_bytes) : -1,
 				 true, a, sizeof(a))
 		     : "n/a",
@@ -158,6 +160,13 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct targe
 		     : "n/a",
 		  t->have & TARGET_HAVE_FDS ? (snprintf(c, sizeof(c), "%d", t->fds), c) : "n/a",
 		  t->num_threads);
+}
+
+int target_graph_cells(int cols)
+{
+	int left = cols * 3 / 5;
+
+	return cols >= GRAPH_MIN_COLS ? cols - left - 1 - 6 : 0;
 }
 
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width)
@@ -247,16 +256,19 @@ void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
 	int left = cols >= GRAPH_MIN_COLS ? cols * 3 / 5 : cols;
 	const struct target_sample *cur = m->cur ? m->cur->target : NULL;
 	const struct target_sample *shown = cur;
+	const struct frame *fr = m->cur;
 
 	werase(w);
 	if (!cur) {
 		put_text(w, 0, 0, cols, "no process attached: Esc, then Enter on a process", false);
 		return;
 	}
-	if (!cur->alive)
-		shown = m->target_last && m->target_last->target ? m->target_last->target : NULL;
+	if (!cur->alive) {
+		fr = m->target_last;
+		shown = fr && fr->target ? fr->target : NULL;
+	}
 	if (shown)
-		draw_identity(w, m, shown, cols);
+		draw_identity(w, fr, shown, cols);
 	else
 		put_textf(w, 0, 0, cols, "PID %d", cur->pid);
 	draw_banner(w, m, cur, cols);

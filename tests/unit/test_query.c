@@ -505,6 +505,256 @@ static void test_span_and_session(void **state)
 	session_remove(&t);
 }
 
+/* ---- the heaviest processes of a window ---- */
+
+static struct proc_row *add_named(struct frame *f, int pid, const char *comm,
+				  uint64_t cpu, uint64_t rss)
+{
+	struct proc_row *r = add_proc(f, pid, cpu);
+
+	snprintf(r->comm, sizeof(r->comm), "%s", comm);
+	free(r->cmdline);
+	r->cmdline = xasprintf("/usr/bin/%s --flag", comm);
+	r->rss_bytes = rss;
+	return r;
+}
+
+/*
+ * Ten ticks a second apart at 100 Hz:
+ *   10 spin   every tick, +50 ticks each: 50%, RSS 1000
+ *   20 late   from tick 3, +100 each: 100%, RSS 2000 (k - 2)
+ *   30 idle   every tick, CPU still, RSS 5000, 9000 from tick 5
+ *   40 short  ticks 0..4, +30 each: 30%, RSS 3000
+ *   50 once   tick 6 only: 0%, RSS 50
+ *   60 burst  +100 per tick up to tick 2, then still, RSS 700
+ */
+static void write_top_ticks(struct session *t)
+{
+	for (uint64_t k = 0; k < 10; k++) {
+		struct frame *f = frame_at(k, T0 + 1000 * (int64_t)k);
+
+		add_named(f, 10, "spin", 50 * k, 1000);
+		if (k >= 3)
+			add_named(f, 20, "late", 5 + 100 * (k - 3), 2000 * (k - 2));
+		add_named(f, 30, "idle", 7, k < 5 ? 5000 : 9000);
+		if (k <= 4)
+			add_named(f, 40, "short", 30 * k, 3000);
+		if (k == 6)
+			add_named(f, 50, "once", 999, 50);
+		add_named(f, 60, "burst", 100 * (k < 2 ? k : 2), 700);
+		write_frame(t, f);
+	}
+}
+
+static struct top_process *top(struct session *t, int64_t t0, int64_t t1,
+			       enum query_top_by by, size_t n, size_t *count)
+{
+	struct top_process *p;
+
+	if (query_top_processes(t->s, t0, t1, by, n, &p, count) < 0)
+		fail_msg("query_top_processes: %s", store_error(t->s));
+	return p;
+}
+
+static void assert_pids(const struct top_process *p, size_t count, const int *pids,
+			size_t n)
+{
+	assert_int_equal(count, n);
+	for (size_t i = 0; i < n; i++)
+		if (p[i].pid != pids[i])
+			fail_msg("entry %zu is pid %d, expected %d", i, p[i].pid,
+				 pids[i]);
+}
+
+static void test_top_whole_session(void **state)
+{
+	static const int by_cpu[] = {20, 10, 40, 60, 30, 50};
+	static const int by_rss[] = {20, 30, 40, 10, 60, 50};
+	struct session t;
+	struct top_process *p;
+	size_t n;
+
+	(void)state;
+	session_create(&t, 100);
+	write_top_ticks(&t);
+
+	p = top(&t, T0, T0 + 9000, QUERY_TOP_CPU, 10, &n);
+	assert_pids(p, n, by_cpu, 6);
+	assert_dbl(p[0].cpu_pct_avg, 100.0); /* 600 ticks over 6 s */
+	assert_string_equal(p[0].comm, "late");
+	assert_string_equal(p[0].cmdline, "/usr/bin/late --flag");
+	assert_int_equal(p[0].first_ms, T0 + 3000);
+	assert_int_equal(p[0].last_ms, T0 + 9000);
+	assert_int_equal(p[0].rss_bytes_max, 14000);
+	assert_dbl(p[1].cpu_pct_avg, 50.0);
+	assert_int_equal(p[1].first_ms, T0);
+	/* exited after tick 4: 120 ticks over the 4 s it was watched */
+	assert_dbl(p[2].cpu_pct_avg, 30.0);
+	assert_int_equal(p[2].last_ms, T0 + 4000);
+	/* busy, then asleep: the sleep counts, 200 ticks over 9 s */
+	assert_dbl(p[3].cpu_pct_avg, 200.0 * 1000 / 9000);
+	assert_dbl(p[4].cpu_pct_avg, 0.0);
+	assert_int_equal(p[4].rss_bytes_max, 9000);
+	/* seen once: no interval, so 0 */
+	assert_dbl(p[5].cpu_pct_avg, 0.0);
+	assert_int_equal(p[5].first_ms, T0 + 6000);
+	assert_int_equal(p[5].last_ms, T0 + 6000);
+	top_processes_free(p, n);
+
+	p = top(&t, T0, T0 + 9000, QUERY_TOP_RSS, 10, &n);
+	assert_pids(p, n, by_rss, 6);
+	assert_int_equal(p[0].rss_bytes_max, 14000);
+	assert_int_equal(p[1].rss_bytes_max, 9000);
+	assert_int_equal(p[2].rss_bytes_max, 3000);
+	assert_int_equal(p[3].rss_bytes_max, 1000);
+	assert_int_equal(p[4].rss_bytes_max, 700);
+	assert_int_equal(p[5].rss_bytes_max, 50);
+	assert_dbl(p[0].cpu_pct_avg, 100.0);
+	top_processes_free(p, n);
+
+	/* n cuts the list; a window reaching before the session is the same */
+	p = top(&t, T0 - 60000, T0 + 9000, QUERY_TOP_CPU, 2, &n);
+	assert_pids(p, n, by_cpu, 2);
+	assert_dbl(p[1].cpu_pct_avg, 50.0);
+	top_processes_free(p, n);
+	session_remove(&t);
+}
+
+static void test_top_window(void **state)
+{
+	static const int mid[] = {20, 10, 30};
+	static const int early[] = {10, 60, 40, 20, 30};
+	struct session t;
+	struct top_process *p;
+	size_t n;
+
+	(void)state;
+	session_create(&t, 100);
+	write_top_ticks(&t);
+
+	/* ticks 5..7, baseline tick 4: 40 is gone, 50 and 60 idle */
+	p = top(&t, T0 + 4500, T0 + 7000, QUERY_TOP_CPU, 3, &n);
+	assert_pids(p, n, mid, 3);
+	assert_dbl(p[0].cpu_pct_avg, 100.0); /* 405 -> 705 over 3 s */
+	assert_int_equal(p[0].rss_bytes_max, 10000);
+	assert_int_equal(p[0].first_ms, T0 + 5000);
+	assert_int_equal(p[0].last_ms, T0 + 7000);
+	assert_dbl(p[1].cpu_pct_avg, 50.0);
+	assert_dbl(p[2].cpu_pct_avg, 0.0);
+	top_processes_free(p, n);
+	p = top(&t, T0 + 4500, T0 + 7000, QUERY_TOP_CPU, 10, &n);
+	assert_int_equal(n, 5);
+	for (size_t i = 0; i < n; i++)
+		assert_int_not_equal(p[i].pid, 40);
+	top_processes_free(p, n);
+
+	/* ticks 2, 3 from baseline tick 1: 20 appeared in tick 3, one tick,
+	 * no interval; 30's RSS is the row in force then, not the later one */
+	p = top(&t, T0 + 1500, T0 + 3500, QUERY_TOP_CPU, 10, &n);
+	assert_pids(p, n, early, 5);
+	assert_dbl(p[0].cpu_pct_avg, 50.0);
+	assert_dbl(p[1].cpu_pct_avg, 50.0); /* 100 -> 200 by tick 2, then still */
+	assert_dbl(p[2].cpu_pct_avg, 30.0);
+	assert_dbl(p[3].cpu_pct_avg, 0.0);
+	assert_int_equal(p[4].rss_bytes_max, 5000);
+	top_processes_free(p, n);
+
+	/* one tick (6): the idle RSS comes from its row of tick 5 */
+	p = top(&t, T0 + 5500, T0 + 6500, QUERY_TOP_RSS, 1, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(p[0].pid, 30);
+	assert_int_equal(p[0].rss_bytes_max, 9000);
+	assert_int_equal(p[0].first_ms, T0 + 6000);
+	top_processes_free(p, n);
+
+	/* nothing: no tick in the window, inverted, or n = 0 */
+	p = top(&t, T0 + 20000, T0 + 30000, QUERY_TOP_CPU, 5, &n);
+	assert_int_equal(n, 0);
+	assert_null(p);
+	p = top(&t, T0 + 5000, T0, QUERY_TOP_CPU, 5, &n);
+	assert_int_equal(n, 0);
+	assert_null(p);
+	p = top(&t, T0, T0 + 9000, QUERY_TOP_RSS, 0, &n);
+	assert_int_equal(n, 0);
+	assert_null(p);
+	top_processes_free(NULL, 0);
+	session_remove(&t);
+}
+
+/* A reused pid is two entries; the clock rate of the session is used. */
+static void test_top_pid_reuse_and_clk_tck(void **state)
+{
+	struct session t;
+	struct top_process *p;
+	size_t n;
+
+	(void)state;
+	session_create(&t, 250);
+	for (uint64_t k = 0; k < 10; k++) {
+		struct frame *f = frame_at(k, T0 + 1000 * (int64_t)k);
+		struct proc_row *r = add_named(f, 70, k < 5 ? "first" : "second",
+					       k < 5 ? 125 * k : 1000, 100 + k);
+
+		r->start_ticks = k < 5 ? 700 : 701;
+		write_frame(&t, f);
+	}
+	assert_int_equal(store_session_end(t.s, &(struct session_meta){
+							.ended_ms = T0 + 9000,
+							.target_exit_code = -1}),
+			 0);
+	p = top(&t, T0, T0 + 9000, QUERY_TOP_CPU, 10, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(p[0].pid, 70);
+	assert_string_equal(p[0].comm, "first");
+	assert_dbl(p[0].cpu_pct_avg, 50.0); /* 125 ticks/s at 250 Hz */
+	assert_int_equal(p[0].last_ms, T0 + 4000);
+	assert_int_equal(p[0].rss_bytes_max, 104);
+	assert_string_equal(p[1].comm, "second");
+	assert_dbl(p[1].cpu_pct_avg, 0.0);
+	assert_int_equal(p[1].first_ms, T0 + 5000);
+	assert_int_equal(p[1].last_ms, T0 + 9000);
+	assert_int_equal(p[1].rss_bytes_max, 109);
+	top_processes_free(p, n);
+	session_remove(&t);
+}
+
+/* Paging through tick times; whether a session ever had a target. */
+static void test_tick_times_and_has_target(void **state)
+{
+	struct session t;
+	int64_t times[4];
+	size_t n = 99;
+
+	(void)state;
+	session_create(&t, 100);
+	assert_int_equal(query_has_target(t.s), 0);
+	assert_int_equal(query_tick_times(t.s, T0, T0 + 9999, times, 4, &n), 0);
+	assert_int_equal(n, 0);
+	for (uint64_t i = 0; i < 10; i++) {
+		struct frame *f = sys_frame(i);
+
+		if (i == 7)
+			add_target(f, i, TARGET_HAVE_STAT);
+		write_frame(&t, f);
+	}
+	assert_int_equal(query_has_target(t.s), 1);
+
+	/* ticks at T0 + 0, 1000, ..., 9000: pages of 4 */
+	assert_int_equal(query_tick_times(t.s, T0 + 500, T0 + 8000, times, 4, &n), 0);
+	assert_int_equal(n, 4);
+	for (size_t k = 0; k < 4; k++)
+		assert_int_equal(times[k], T0 + 1000 * (int64_t)(k + 1));
+	assert_int_equal(query_tick_times(t.s, times[3] + 1, T0 + 8000, times, 4, &n), 0);
+	assert_int_equal(n, 4);
+	assert_int_equal(times[0], T0 + 5000);
+	assert_int_equal(times[3], T0 + 8000);
+	assert_int_equal(query_tick_times(t.s, times[3] + 1, T0 + 8500, times, 4, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(query_tick_times(t.s, T0, T0 + 9000, times, 0, &n), 0);
+	assert_int_equal(n, 0);
+	session_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +766,10 @@ int main(void)
 		cmocka_unit_test(test_series_errors),
 		cmocka_unit_test(test_every_metric_runs),
 		cmocka_unit_test(test_span_and_session),
+		cmocka_unit_test(test_top_whole_session),
+		cmocka_unit_test(test_top_window),
+		cmocka_unit_test(test_top_pid_reuse_and_clk_tck),
+		cmocka_unit_test(test_tick_times_and_has_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

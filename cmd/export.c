@@ -1,0 +1,443 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * export: `vigil export FILE --metrics` — one row per tick of a window, with
+ * every metric the query API knows as a column, as CSV (RFC 4180) or JSON
+ * (docs/export.md).
+ *
+ * Rows are streamed: the window is walked a page of EXPORT_PAGE ticks at a
+ * time, each metric read for the page with query_series at one point per
+ * tick, so memory stays the same for a minute or a month of ticks. A page's
+ * query starts at the last tick of the page before, so rates across the
+ * seam are there; only the window's first tick has none, as with any series.
+ *
+ * Numbers are written by hand from fixed-point text, never with the
+ * locale's decimal separator, so a file exported anywhere reads the same.
+ */
+#include "cmd/export.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd/cli.h"
+#include "core/json.h"
+#include "core/when.h"
+#include "core/xalloc.h"
+#include "store/query.h"
+#include "store/store.h"
+
+#define EXPORT_PAGE 1000 /* ticks per round of queries */
+#define TARGET_PREFIX "target."
+
+enum export_format { EXPORT_CSV, EXPORT_JSON };
+
+struct export_opts {
+	const char *session;
+	const char *from, *to; /* when_parse text, NULL: the session's ends */
+	const char *out_path;  /* NULL: stdout */
+	enum export_format format;
+	bool metrics, force;
+};
+
+struct export_writer {
+	FILE *out;
+	enum export_format format;
+	const char **cols; /* metric names; t_ms comes first and is not here */
+	size_t ncols;
+	uint64_t rows;
+	int err;	/* errno of the first failed write, 0 while all is well */
+	double *values; /* ncols each, the row being built */
+	bool *have;
+};
+
+static const char export_usage[] =
+	"usage: vigil export FILE --metrics [--from TIME] [--to TIME]\n"
+	"                    [--format csv|json] [-o OUT [--force]]\n"
+	"\n"
+	"One row per tick: t_ms and every system metric (and target metric, when the\n"
+	"session has a target). TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the\n"
+	"epoch, +DUR (after the start; for --to, after --from), -DUR (before the end),\n"
+	"start, end. See docs/export.md.\n";
+
+static enum export_format parse_format(const char *s)
+{
+	if (!strcmp(s, "csv"))
+		return EXPORT_CSV;
+	if (!strcmp(s, "json"))
+		return EXPORT_JSON;
+	if (!strcmp(s, "folded"))
+		usage_error("--format folded is for profiles, not available in this "
+			    "version");
+	usage_error("unknown format '%s' for export (use csv or json)", s);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+static void parse_opts(int argc, char **argv, struct export_opts *o)
+{
+	static const struct option longopts[] = {
+		{"metrics", no_argument, NULL, 'm'},
+		{"profile", required_argument, NULL, 'P'},
+		{"alerts", no_argument, NULL, 'A'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"format", required_argument, NULL, 'F'},
+		{"output", required_argument, NULL, 'o'},
+		{"force", no_argument, NULL, 'x'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm':
+			o->metrics = true;
+			break;
+		case 'P':
+			usage_error("--profile is not available in this version");
+		case 'A':
+			usage_error("--alerts is not available in this version");
+		case 'f':
+			o->from = optarg;
+			break;
+		case 't':
+			o->to = optarg;
+			break;
+		case 'F':
+			o->format = parse_format(optarg);
+			break;
+		case 'o':
+			o->out_path = optarg;
+			break;
+		case 'x':
+			o->force = true;
+			break;
+		case 'h':
+			fputs(export_usage, stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s' for export", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(optind < argc ? "export takes one session FILE"
+					  : "export needs a session FILE");
+	o->session = argv[optind];
+	if (!o->metrics)
+		usage_error("export needs --metrics (the only export in this version)");
+	if (o->out_path && same_file(o->out_path, o->session))
+		usage_error("-o '%s' is the session being exported", o->out_path);
+}
+
+/* Parses one of --from/--to, or exits 2 with the reason (closing st first). */
+static int64_t parse_time(struct store *st, const char *opt, const char *text,
+			  const struct when_ctx *c)
+{
+	char why[256];
+	int64_t ms;
+
+	if (when_parse(text, c, &ms, why, sizeof(why)) == 0)
+		return ms;
+	store_close(st);
+	usage_error("bad %s '%s': %s", opt, text, why);
+}
+
+/*
+ * The window [*t0, *t1] from --from/--to over the session's span: "+DUR" in
+ * --from counts from the start, in --to from --from; "-DUR" from the end.
+ */
+static void resolve_window(struct store *st, const struct export_opts *o, int64_t first,
+			   int64_t last, int64_t *t0, int64_t *t1)
+{
+	struct when_ctx c = {first, last, first, last};
+
+	*t0 = o->from ? parse_time(st, "--from", o->from, &c) : first;
+	c.plus_ref_ms = *t0;
+	*t1 = o->to ? parse_time(st, "--to", o->to, &c) : last;
+	if (*t0 > *t1) {
+		store_close(st);
+		usage_error("--from '%s' is after --to '%s'", o->from ? o->from : "start",
+			    o->to ? o->to : "end");
+	}
+}
+
+/* ---- writing ---- */
+
+/* v with up to 6 decimals, trailing zeros dropped, whole numbers bare. */
+static const char *format_number(double v, char *buf, size_t len)
+{
+	char *end;
+
+	if (v == floor(v) && fabs(v) < 9e15) {
+		snprintf(buf, len, "%.0f", v == 0 ? 0.0 : v);
+		return buf;
+	}
+	snprintf(buf, len, "%.6f", v);
+	/* the C locale is in force (vigil never calls setlocale for this), but
+	 * a separator other than '.' must not reach the file either way */
+	for (char *p = buf; *p; p++)
+		if (*p != '-' && !isdigit((unsigned char)*p))
+			*p = '.';
+	end = buf + strlen(buf);
+	while (end > buf && end[-1] == '0')
+		*--end = '\0';
+	if (end > buf && end[-1] == '.')
+		*--end = '\0';
+	if (!strcmp(buf, "-0"))
+		snprintf(buf, len, "0");
+	return buf;
+}
+
+/* An RFC 4180 field: quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *out, const char *s)
+{
+	if (!s[strcspn(s, ",\"\r\n")]) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void write_header(struct export_writer *w)
+{
+	if (w->format == EXPORT_CSV) {
+		fputs("t_ms", w->out);
+		for (size_t i = 0; i < w->ncols; i++) {
+			fputc(',', w->out);
+			csv_field(w->out, w->cols[i]);
+		}
+		fputs("\r\n", w->out);
+		return;
+	}
+	fputs("{\"columns\": [\"t_ms\"", w->out);
+	for (size_t i = 0; i < w->ncols; i++) {
+		fputs(", ", w->out);
+		json_string(w->out, w->cols[i]);
+	}
+	fputs("],\n\"rows\": [", w->out);
+}
+
+/* One row from w->values / w->have. */
+static void write_row(struct export_writer *w, int64_t t_ms)
+{
+	bool csv = w->format == EXPORT_CSV;
+	char num[64];
+
+	if (!csv)
+		fputs(w->rows ? ",\n[" : "\n[", w->out);
+	fprintf(w->out, "%lld", (long long)t_ms);
+	for (size_t i = 0; i < w->ncols; i++) {
+		bool known = w->have[i] && isfinite(w->values[i]);
+
+		fputs(csv ? "," : ", ", w->out);
+		if (known)
+			fputs(format_number(w->values[i], num, sizeof(num)), w->out);
+		else if (!csv)
+			fputs("null", w->out);
+	}
+	fputs(csv ? "\r\n" : "]", w->out);
+	w->rows++;
+	if (!w->err && ferror(w->out))
+		w->err = errno ? errno : EIO;
+}
+
+static void write_footer(struct export_writer *w)
+{
+	if (w->format == EXPORT_JSON)
+		fputs(w->rows ? "\n]}\n" : "]}\n", w->out);
+}
+
+/* ---- reading ---- */
+
+/*
+ * One page: the ticks times[0..n) with every metric read over [qt0, last
+ * tick] at one point per millisecond, which is one point per tick. qt0 is
+ * the tick before the page (so its rates exist), or the first tick of the
+ * window. Returns 0 or -1 (store_error).
+ */
+static int export_page(struct store *st, struct export_writer *w, const int64_t *times,
+		       size_t n, int64_t qt0, struct series *ser)
+{
+	int64_t qt1 = times[n - 1];
+	size_t *at = xcalloc(w->ncols, sizeof(*at));
+	int rc = 0;
+
+	for (size_t c = 0; c < w->ncols && rc == 0; c++)
+		rc = query_series(st, w->cols[c], qt0, qt1, (size_t)(qt1 - qt0) + 1,
+				  &ser[c]);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		for (size_t c = 0; c < w->ncols; c++) {
+			const struct series *s = &ser[c];
+
+			while (at[c] < s->n && s->points[at[c]].t_ms < times[i])
+				at[c]++;
+			w->have[c] = at[c] < s->n && s->points[at[c]].t_ms == times[i];
+			w->values[c] = w->have[c] ? s->points[at[c]].avg : 0;
+		}
+		write_row(w, times[i]);
+	}
+	for (size_t c = 0; c < w->ncols; c++)
+		series_release(&ser[c]);
+	free(at);
+	return rc;
+}
+
+/* Every tick of [t0, t1], page by page. 0, or -1 (store_error); stops
+ * early, returning 0, once the output fails. */
+static int export_rows(struct store *st, struct export_writer *w, int64_t t0, int64_t t1)
+{
+	int64_t *times = xmalloc(EXPORT_PAGE * sizeof(*times));
+	struct series *ser = xcalloc(w->ncols, sizeof(*ser));
+	int64_t from = t0, qt0 = 0;
+	bool first_page = true;
+	size_t n;
+	int rc;
+
+	while ((rc = query_tick_times(st, from, t1, times, EXPORT_PAGE, &n)) == 0 && n) {
+		rc = export_page(st, w, times, n, first_page ? times[0] : qt0, ser);
+		if (rc < 0 || n < EXPORT_PAGE || w->err)
+			break;
+		first_page = false;
+		qt0 = times[n - 1];
+		from = times[n - 1] + 1;
+	}
+	free(ser);
+	free(times);
+	return rc;
+}
+
+/* Metric columns: the system's, then the target's when there is one. */
+static const char **choose_columns(bool with_target, size_t *n)
+{
+	const char *const *names = query_metric_names();
+	const char **cols;
+	size_t count = 0;
+
+	while (names[count])
+		count++;
+	cols = xcalloc(count, sizeof(*cols));
+	*n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (strncmp(names[i], TARGET_PREFIX, strlen(TARGET_PREFIX)))
+			cols[(*n)++] = names[i];
+	for (size_t i = 0; with_target && i < count; i++)
+		if (!strncmp(names[i], TARGET_PREFIX, strlen(TARGET_PREFIX)))
+			cols[(*n)++] = names[i];
+	return cols;
+}
+
+/* ---- the command ---- */
+
+/* -o OUT, created 0600 like a session; an existing file only with --force. */
+static FILE *open_output(const struct export_opts *o)
+{
+	int fd;
+
+	if (!o->out_path)
+		return stdout;
+	fd = open(o->out_path,
+		  O_WRONLY | O_CREAT | O_CLOEXEC | (o->force ? O_TRUNC : O_EXCL), 0600);
+	if (fd < 0 && errno == EEXIST)
+		fatal("'%s' exists (use --force to overwrite)", o->out_path);
+	if (fd < 0)
+		fatal("cannot create '%s': %s", o->out_path, strerror(errno));
+	return fdopen(fd, "w");
+}
+
+/* Flushes and closes the output; 0, or the errno of the first failure. */
+static int close_output(struct export_writer *w)
+{
+	if (fflush(w->out) != 0 && !w->err)
+		w->err = errno ? errno : EIO;
+	if (w->out != stdout && fclose(w->out) != 0 && !w->err)
+		w->err = errno ? errno : EIO;
+	w->out = NULL;
+	return w->err;
+}
+
+static int export_metrics(struct store *st, const struct export_opts *o,
+			  struct export_writer *w)
+{
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+	int has_target;
+
+	if (query_span(st, &first, &last, &ticks) < 0 ||
+	    (has_target = query_has_target(st)) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	w->cols = choose_columns(has_target > 0, &w->ncols);
+	w->values = xcalloc(w->ncols, sizeof(*w->values));
+	w->have = xcalloc(w->ncols, sizeof(*w->have));
+	w->out = open_output(o);
+	if (!w->out)
+		fatal("cannot write '%s': %s", o->out_path, strerror(errno));
+	write_header(w);
+	if (ticks &&
+	    export_rows(st, w, t0 > first ? t0 : first, t1 < last ? t1 : last) < 0)
+		return -1;
+	write_footer(w);
+	return 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	struct export_writer w = {0};
+	struct export_opts o;
+	struct store *st;
+	char err[512];
+	bool created;
+	int rc;
+
+	parse_opts(argc, argv, &o);
+	w.format = o.format;
+	if (store_open(o.session, &st, err, sizeof(err)) < 0)
+		fatal("%s", err); /* store_open says which file and why */
+	rc = export_metrics(st, &o, &w);
+	if (rc < 0)
+		snprintf(err, sizeof(err), "%s", store_error(st));
+	store_close(st);
+	free(w.cols);
+	free(w.values);
+	free(w.have);
+	created = w.out && o.out_path;
+	if (w.out)
+		close_output(&w);
+	/* a half-written file is worse than none */
+	if ((rc < 0 || w.err) && created)
+		unlink(o.out_path);
+	if (rc < 0)
+		fatal("cannot read session '%s': %s", o.session, err);
+	if (w.err == EPIPE && !o.out_path)
+		return 0; /* the reader had enough (export | head) */
+	if (w.err)
+		fatal("cannot write '%s': %s", o.out_path ? o.out_path : "stdout",
+		      strerror(w.err));
+	return 0;
+}

@@ -1,0 +1,240 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_replay: `vigil replay` in a real terminal. A fixture is recorded with
+ * the real binary; the replay is stepped with the keys an operator uses and
+ * what the screen shows at each tick is compared with what the store holds
+ * for that tick (read through the same query API, formatted the same way).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "../integration/harness.h"
+#include "core/units.h"
+#include "store/query.h"
+#include "store/store.h"
+#include "store/timeline.h"
+
+static char sock[64], dir[128], session[256], screen[65536];
+
+static int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int tmux(const char *fmt, ...)
+{
+	char args[4096], cmd[4400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>&1", sock, args);
+	return system(cmd);
+}
+
+static const char *capture(void)
+{
+	char cmd[256];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p -t t 2>/dev/null", sock);
+	screen[0] = '\0';
+	p = popen(cmd, "r");
+	if (!p)
+		return screen;
+	n = fread(screen, 1, sizeof(screen) - 1, p);
+	screen[n] = '\0';
+	pclose(p);
+	return screen;
+}
+
+static bool wait_for(const char *needle)
+{
+	for (int i = 0; i < 200; i++) {
+		if (strstr(capture(), needle))
+			return true;
+		sleep_ms(50);
+	}
+	fprintf(stderr, "--- waited for '%s'; screen was:\n%s---\n", needle, screen);
+	return false;
+}
+
+static void start_replay(const char *path)
+{
+	char script[256];
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/run.sh", dir);
+	f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f, "TZ=UTC '%s' replay '%s'\necho EXIT=$?\nsleep 600\n", vigil_bin(), path);
+	fclose(f);
+	assert_int_equal(tmux("new-session -d -s t -x 100 -y 30 'sh %s'", script), 0);
+}
+
+static int setup(void **state)
+{
+	char *d = temp_dir();
+
+	(void)state;
+	if (!d)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", d);
+	snprintf(session, sizeof(session), "%s/s.vigil", dir);
+	snprintf(sock, sizeof(sock), "vigil-replay-%d", (int)getpid());
+	setenv("TZ", "UTC", 1);
+	tzset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	fixtures_stop_all();
+	tmux("kill-server");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* "#i/n" and the tick's time and RSS, as the screen must show them. */
+static void expect_tick(struct store *st, int64_t t_ms, uint64_t i, uint64_t n)
+{
+	char text[64], rss[16];
+	struct frame *f = NULL;
+	time_t t = (time_t)(t_ms / 1000);
+	struct tm tm;
+
+	snprintf(text, sizeof(text), "#%llu/%llu", (unsigned long long)i, (unsigned long long)n);
+	assert_true(wait_for(text));
+	gmtime_r(&t, &tm);
+	strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	assert_non_null(strstr(screen, text));
+	assert_int_equal(query_frame_at(st, t_ms, &f), 0);
+	assert_non_null(f->target);
+	snprintf(text, sizeof(text), "RSS %s",
+		 units_bytes_short((double)f->target->vm_rss, rss, sizeof(rss)));
+	assert_non_null(strstr(screen, text));
+	frame_unref(f);
+}
+
+static void test_step_shows_the_recorded_ticks(void **state)
+{
+	struct run_result r;
+	struct store *st;
+	char err[256];
+	int64_t first, last, t;
+	uint64_t n;
+
+	(void)state;
+	run_vigil(&r, "record", "-i", "100ms", "-d", "1500ms", "-o", session, "--",
+		  fixture_path("holdmem"), "24");
+	assert_int_equal(r.status, 0);
+	assert_int_equal(store_open(session, &st, err, sizeof(err)), 0);
+	assert_int_equal(query_span(st, &first, &last, &n), 0);
+	assert_true(n >= 5);
+	start_replay(session);
+	assert_true(wait_for("|| 1x"));
+	t = first;
+	for (uint64_t i = 1; i <= 4; i++) {
+		expect_tick(st, t, i, n);
+		tmux("send-keys -t t t");
+		assert_int_equal(timeline_seek(st, t, TIMELINE_AFTER, &t), 0);
+	}
+	tmux("send-keys -t t T T"); /* back to the 3rd tick */
+	assert_int_equal(timeline_seek(st, t, TIMELINE_BEFORE, &t), 0);
+	assert_int_equal(timeline_seek(st, t, TIMELINE_BEFORE, &t), 0);
+	expect_tick(st, t, 3, n);
+	tmux("send-keys -t t G");
+	assert_true(wait_for("LIVE"));
+	expect_tick(st, last, n, n);
+	tmux("send-keys -t t b");
+	assert_true(wait_for("Jump to"));
+	tmux("send-keys -t t -l start");
+	tmux("send-keys -t t Enter");
+	expect_tick(st, first, 1, n);
+	tmux("send-keys -t t +");
+	assert_true(wait_for("zoom 1m"));
+	tmux("send-keys -t t - -");
+	assert_true(wait_for("zoom 15m"));
+	tmux("send-keys -t t ' ' ]");
+	assert_true(wait_for("2x"));
+	tmux("send-keys -t t Escape");
+	assert_true(wait_for("PID USER"));
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+	store_close(st);
+}
+
+/* End follows a file that another vigil is still writing. */
+static void test_end_follows_the_live_edge(void **state)
+{
+	pid_t rec;
+	char first[64] = "";
+	const char *at;
+
+	(void)state;
+	rec = fork();
+	if (rec == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(devnull, 2);
+		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-d", "20s", "-o", session,
+		      (char *)NULL);
+		_exit(127);
+	}
+	sleep_ms(600);
+	start_replay(session);
+	assert_true(wait_for("|| 1x"));
+	tmux("send-keys -t t End");
+	assert_true(wait_for("LIVE"));
+	at = strstr(screen, "#");
+	assert_non_null(at);
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(at, " "), at);
+	/* the tick count moves on by itself while following */
+	for (int i = 0; i < 100 && strstr(capture(), first); i++)
+		sleep_ms(50);
+	assert_null(strstr(screen, first));
+	assert_non_null(strstr(screen, "LIVE"));
+	kill(rec, SIGTERM);
+	waitpid(rec, NULL, 0);
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+}
+
+static void test_bad_files_are_refused(void **state)
+{
+	struct run_result r;
+	FILE *f;
+
+	(void)state;
+	run_vigil(&r, "replay", "/nonexistent.vigil");
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "vigil: cannot open session '/nonexistent.vigil'"));
+	f = fopen(session, "w");
+	assert_non_null(f);
+	fputs("not a session\n", f);
+	fclose(f);
+	run_vigil(&r, "replay", session);
+	assert_int_equal(r.status, 1);
+	assert_true(!strncmp(r.err, "vigil: cannot open session", 26));
+	run_vigil(&r, "replay");
+	assert_int_equal(r.status, 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_step_shows_the_recorded_ticks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_end_follows_the_live_edge, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files_are_refused, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);
+}
