@@ -371,13 +371,64 @@ static int read_points(struct store *s, sqlite3_stmt *st, struct series *out)
 	return rc;
 }
 
+/* ---- rollups ---- */
+
+/* The time of the newest tick before t; false when there is none. */
+static bool tick_before(struct store *s, int64_t t, int64_t *out)
+{
+	sqlite3_stmt *st;
+	bool found = false;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT max(t_ms) FROM ticks WHERE t_ms < ?1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_int64(st, 1, t);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*out = sqlite3_column_int64(st, 0);
+		found = true;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+#define MINUTE_MS 60000
+/* Buckets this wide or wider are read from the per-minute rollups. */
+#define ROLLUP_MIN_WIDTH_MS (2 * MINUTE_MS)
+
+/* Whether this file has rollups (schema v2 on): asked once per connection. */
+static bool has_rollups(struct store *s)
+{
+	sqlite3_stmt *st;
+
+	if (s->has_rollups >= 0)
+		return s->has_rollups;
+	s->has_rollups = 0;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT 1 FROM sqlite_master WHERE type = 'table'"
+			       " AND name = 'rollups'",
+			       -1, &st, NULL) == SQLITE_OK) {
+		s->has_rollups = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+	}
+	return s->has_rollups;
+}
+
+/* Buckets built from whole minutes: min of mins, weighted mean, max of maxes. */
+static const char rollup_sql[] =
+	"SELECT min(minute) * 60000, min(min), sum(sum) / sum(n), max(max), sum(n)"
+	" FROM (SELECT minute, n, min, sum, max,"
+	" max(0, min(CAST((minute * 60000 - :t0) / :width AS INTEGER), :last)) AS b"
+	" FROM rollups WHERE metric = :metric"
+	" AND minute BETWEEN :t0 / 60000 AND :t1 / 60000)"
+	" GROUP BY b ORDER BY b";
+
 int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		 size_t npoints, struct series *out)
 {
 	const struct metric *m = metric_find(metric);
 	sqlite3_stmt *st;
 	char *sql;
-	bool began;
+	bool began, rolled;
 	int rc;
 
 	out->n = 0;
@@ -388,11 +439,18 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		return store_fail(s, "a series needs at least one point");
 	if (t1 < t0)
 		return 0;
-	sql = series_sql(m);
+	/* wide buckets come from the minutes (readers only: the writer builds
+	 * the rollups from the ticks) */
+	rolled = s->readonly && has_rollups(s) &&
+		 ((double)t1 - (double)t0) / (double)npoints >= ROLLUP_MIN_WIDTH_MS;
+	sql = rolled ? xstrdup(rollup_sql) : series_sql(m);
 	rc = prepare(s, sql, &st);
 	free(sql);
 	if (rc < 0)
 		return -1;
+	if (rolled)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":metric"), m->name, -1,
+				  SQLITE_STATIC);
 	bind_named_int64(st, ":t0", t0);
 	bind_named_int64(st, ":t1", t1);
 	/* in double: t1 - t0 may not fit an int64_t for an open window */
@@ -407,6 +465,45 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 0;
+}
+
+int store_rollup_minute(struct store *s, int64_t minute)
+{
+	int64_t t0 = minute * MINUTE_MS, t1 = t0 + MINUTE_MS - 1, before = 0;
+	bool has_before = tick_before(s, t0, &before);
+	sqlite3_stmt *ins;
+
+	if (prepare(s, "INSERT OR REPLACE INTO rollups (metric, minute, n, min, sum, max)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		    &ins) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++) {
+		const struct metric *m = &metrics[i];
+		struct series ser = { 0 };
+		/* a rate needs the tick before the minute for its first value; that
+		 * tick has no rate of its own in the window, so it adds none */
+		int64_t from = m->kind != METRIC_GAUGE && has_before ? before : t0;
+		int rc = query_series(s, m->name, from, t1, 1, &ser);
+
+		if (rc == 0 && ser.n && ser.points[0].n) {
+			sqlite3_reset(ins);
+			sqlite3_bind_text(ins, 1, m->name, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(ins, 2, minute);
+			sqlite3_bind_int64(ins, 3, (int64_t)ser.points[0].n);
+			sqlite3_bind_double(ins, 4, ser.points[0].min);
+			sqlite3_bind_double(ins, 5, ser.points[0].avg * (double)ser.points[0].n);
+			sqlite3_bind_double(ins, 6, ser.points[0].max);
+			if (sqlite3_step(ins) != SQLITE_DONE)
+				rc = store_fail_sql(s, "cannot write rollups");
+		}
+		series_release(&ser);
+		if (rc < 0) {
+			sqlite3_finalize(ins);
+			return -1;
+		}
+	}
+	sqlite3_finalize(ins);
+	return 0;
 }
 
 /* ---- frames ---- */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * schema: schema v1 of a session file and the migrations that produce it.
+ * schema: the session file's schema (v1 tables, v2 rollups) and the migrations
+ * that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -156,11 +157,28 @@ static const char *const schema_v1[] = {
 };
 
 /*
+ * v2: per-minute rollups of every metric, written by the writer as each
+ * minute closes, so a graph of a day reads 1,440 rows per metric instead of
+ * 86,400 ticks. Files without them (v1) are still read, from the ticks.
+ */
+static const char *const schema_v2[] = {
+	"CREATE TABLE rollups (\n"
+	"  metric TEXT NOT NULL,        -- a query_series metric name\n"
+	"  minute INTEGER NOT NULL,     -- t_ms / 60000 of the ticks summarised\n"
+	"  n INTEGER NOT NULL,          -- values in the minute (NULLs not counted)\n"
+	"  min REAL, sum REAL, max REAL,\n"
+	"  PRIMARY KEY (metric, minute)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1,
+	schema_v2,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -99,6 +99,8 @@ struct store {
 	sqlite3_stmt *stmt[STMT_N]; /* all NULL on a read-only store */
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
+	int64_t roll_minute;        /* writer: the minute not yet rolled up, 0 none */
+	int has_rollups;            /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
 	char err[512];
 };
 
@@ -139,6 +141,10 @@ void store_identity_discard(struct store *s);
 /* Closes every open identity at its last tick (session end); empties seen. */
 int store_identity_close_all(struct store *s);
 void store_identity_map_release(struct identity_map *m);
+
+/* query.c: writes the rollups of every metric for one minute (t_ms / 60000)
+ * into the open transaction. 0 or -1 (store_error). */
+int store_rollup_minute(struct store *s, int64_t minute);
 
 /* Read transactions, so a multi-statement read sees one snapshot while
  * another process writes. Nest-safe: inside an open transaction they do

@@ -348,6 +348,7 @@ int store_create(const char *path, bool force, struct store **out, char *err,
 	if (create_file(path, force, err, errlen) < 0)
 		return -1;
 	s = xcalloc(1, sizeof(*s));
+	s->has_rollups = -1;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s",
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -429,6 +430,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	if (check_file(path, why, sizeof(why)) < 0)
 		goto fail;
 	s = xcalloc(1, sizeof(*s));
+	s->has_rollups = -1;
 	s->readonly = true;
 	uri = reader_uri(path, !had_wal);
 	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
@@ -546,9 +548,13 @@ int store_session_end(struct store *s, const struct session_meta *m)
 	}
 	if (store_identity_close_all(s) < 0)
 		goto fail;
+	/* the last, partial minute is rolled up too */
+	if (s->roll_minute && store_rollup_minute(s, s->roll_minute) < 0)
+		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot end the session") < 0)
 		goto fail;
 	store_identity_commit(s);
+	s->roll_minute = 0;
 	return 0;
 fail:
 	rollback(s);
@@ -736,18 +742,39 @@ static int write_target(struct store *s, const struct frame *f)
 	return write_threads(s, f);
 }
 
+/*
+ * The first frame of a new minute closes the one before: its rollups go into
+ * the same transaction, so they exist exactly when its ticks do.
+ */
+static int close_minute(struct store *s, const struct frame *f, int64_t *next)
+{
+	int64_t minute = f->t_ms / 60000;
+
+	*next = s->roll_minute;
+	if (s->roll_minute && minute > s->roll_minute &&
+	    store_rollup_minute(s, s->roll_minute) < 0)
+		return -1;
+	if (!s->roll_minute || minute > s->roll_minute)
+		*next = minute;
+	return 0;
+}
+
 int store_write_frame(struct store *s, const struct frame *f)
 {
+	int64_t next_minute;
+
 	if (writable(s) < 0)
 		return -1;
 	if (store_exec_stmt(s, store_stmt(s, STMT_BEGIN), "cannot begin a frame") < 0)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
-	    store_identity_write_frame(s, f) < 0 || write_target(s, f) < 0)
+	    store_identity_write_frame(s, f) < 0 || write_target(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;
 	store_identity_commit(s);
+	s->roll_minute = next_minute;
 	return 0;
 fail:
 	rollback(s);

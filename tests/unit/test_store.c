@@ -773,8 +773,12 @@ static void test_open_refuses_newer_schema(void **state)
 	(void)state;
 	store_close(s);
 	sql_exec(t.path, "PRAGMA user_version = 99");
-	assert_open_fails(t.path, "written by a newer vigil (schema 99, this"
-				  " vigil reads up to 1)");
+	char reason[128];
+
+	snprintf(reason, sizeof(reason),
+		 "written by a newer vigil (schema 99, this vigil reads up to %d)",
+		 STORE_SCHEMA_VERSION);
+	assert_open_fails(t.path, reason);
 	session_file_remove(&t);
 }
 
