@@ -25,6 +25,7 @@
 #include "cmd/cli.h"
 #include "core/json.h"
 #include "core/units.h"
+#include "core/utf8.h"
 #include "core/xalloc.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -277,27 +278,10 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			sm->threads.max);
 }
 
-/* Length of the valid UTF-8 sequence at s (not a control character), or 0. */
+/* Length of the printable UTF-8 character at s, or 0 (control, invalid). */
 static size_t printable_len(const unsigned char *s)
 {
-	size_t n;
-
-	if (s[0] < 0x20 || s[0] == 0x7f)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	return n;
+	return s[0] < 0x20 || s[0] == 0x7f ? 0 : utf8_len(s);
 }
 
 /* s in at most width characters ("..." ends a cut one), each unprintable

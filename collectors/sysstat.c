@@ -380,17 +380,6 @@ void sys_collector_free(struct sys_collector *c)
 	free(c);
 }
 
-/* A full buffer may end mid-line: keep only the complete lines. */
-static void cut_to_last_line(char *buf)
-{
-	char *nl = strrchr(buf, '\n');
-
-	if (nl)
-		nl[1] = '\0';
-	else
-		buf[0] = '\0';
-}
-
 /*
  * Turns what procfs_read returned into text ready to parse, noting failures
  * and truncation in out->why. Returns 0 with the text in buf, or -1.
@@ -403,7 +392,7 @@ static int finish_read(long n, const char *rel, char *buf, size_t cap,
 		return -1;
 	}
 	if ((size_t)n == cap - 1) {
-		cut_to_last_line(buf);
+		procfs_keep_whole_lines(buf);
 		why_add(out, "%s: truncated at %zu bytes", rel, strlen(buf));
 	}
 	return 0;

@@ -300,16 +300,6 @@ static bool identity_holds(struct target_collector *c, struct target_sample *out
 	return false;
 }
 
-static void cut_to_last_line(char *buf)
-{
-	char *nl = strrchr(buf, '\n');
-
-	if (nl)
-		nl[1] = '\0';
-	else
-		buf[0] = '\0';
-}
-
 /* The text files after stat: each fills its part of a sample or says why not. */
 static const struct target_file {
 	const char *name;
@@ -333,7 +323,7 @@ static void read_text_file(struct target_collector *c, const struct target_file 
 		return;
 	}
 	if ((size_t)n == sizeof(c->text) - 1) {
-		cut_to_last_line(c->text);
+		procfs_keep_whole_lines(c->text);
 		why_add(out, "%s: truncated at %zu bytes", f->name, strlen(c->text));
 	}
 	if (f->parse(c->text, out) < 0) {

@@ -45,6 +45,16 @@ long procfs_read(const char *root, const char *rel, char *buf, size_t cap)
 	return (long)off;
 }
 
+void procfs_keep_whole_lines(char *buf)
+{
+	char *nl = strrchr(buf, '\n');
+
+	if (nl)
+		nl[1] = '\0';
+	else
+		buf[0] = '\0';
+}
+
 int procfs_next_u64(const char **p, uint64_t *out)
 {
 	const char *s = *p;

@@ -24,6 +24,10 @@
  */
 long procfs_read(const char *root, const char *rel, char *buf, size_t cap);
 
+/* After a read that filled the buffer: drop the cut last line, keeping only
+ * whole lines (nothing when it holds no newline at all). */
+void procfs_keep_whole_lines(char *buf);
+
 /*
  * Finds "Key:" at the start of a line in text (a /proc "Key: value [kB]" file)
  * and parses its first number. With a "kB" suffix the value is scaled to

@@ -13,63 +13,9 @@
 
 #include <cmocka.h>
 
-#include "../integration/harness.h"
+#include "tmux.h"
 
-static char sock[64], dir[128], screen[65536];
-
-static int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int tmux(const char *fmt, ...)
-{
-	char args[4096], cmd[4400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>&1", sock, args);
-	return system(cmd);
-}
-
-/* The visible screen (with escape sequences when esc) into screen[]. */
-static const char *capture(bool esc)
-{
-	char cmd[256];
-	FILE *p;
-	size_t n;
-
-	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p %s -t t 2>/dev/null", sock,
-		 esc ? "-e" : "");
-	screen[0] = '\0';
-	p = popen(cmd, "r");
-	if (!p)
-		return screen;
-	n = fread(screen, 1, sizeof(screen) - 1, p);
-	screen[n] = '\0';
-	pclose(p);
-	return screen;
-}
-
-/* Polls the screen until needle shows (true) or 10 s pass (false). */
-static bool wait_for(const char *needle)
-{
-	for (int i = 0; i < 200; i++) {
-		if (strstr(capture(false), needle))
-			return true;
-		sleep_ms(50);
-	}
-	fprintf(stderr, "--- waited for '%s'; screen was:\n%s---\n", needle, screen);
-	return false;
-}
-
-static bool wait_gone(const char *needle)
-{
-	for (int i = 0; i < 200; i++) {
-		if (!strstr(capture(false), needle))
-			return true;
-		sleep_ms(50);
-	}
-	return false;
-}
+static char dir[128];
 
 /*
  * Starts vigil with args in a w x h terminal; env is prepended (e.g.
@@ -121,7 +67,7 @@ static int setup(void **state)
 	if (!d)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", d);
-	snprintf(sock, sizeof(sock), "vigil-test-%d", (int)getpid());
+	tmux_init("console");
 	return 0;
 }
 

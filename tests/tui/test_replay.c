@@ -14,54 +14,13 @@
 
 #include <cmocka.h>
 
-#include "../integration/harness.h"
+#include "tmux.h"
 #include "core/units.h"
 #include "store/query.h"
 #include "store/store.h"
 #include "store/timeline.h"
 
-static char sock[64], dir[128], session[256], screen[65536];
-
-static int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int tmux(const char *fmt, ...)
-{
-	char args[4096], cmd[4400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
-	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>&1", sock, args);
-	return system(cmd);
-}
-
-static const char *capture(void)
-{
-	char cmd[256];
-	FILE *p;
-	size_t n;
-
-	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p -t t 2>/dev/null", sock);
-	screen[0] = '\0';
-	p = popen(cmd, "r");
-	if (!p)
-		return screen;
-	n = fread(screen, 1, sizeof(screen) - 1, p);
-	screen[n] = '\0';
-	pclose(p);
-	return screen;
-}
-
-static bool wait_for(const char *needle)
-{
-	for (int i = 0; i < 200; i++) {
-		if (strstr(capture(), needle))
-			return true;
-		sleep_ms(50);
-	}
-	fprintf(stderr, "--- waited for '%s'; screen was:\n%s---\n", needle, screen);
-	return false;
-}
+static char dir[128], session[256];
 
 static void start_replay(const char *path)
 {
@@ -85,7 +44,7 @@ static int setup(void **state)
 		return -1;
 	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
-	snprintf(sock, sizeof(sock), "vigil-replay-%d", (int)getpid());
+	tmux_init("replay");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	return 0;
@@ -197,7 +156,7 @@ static void test_end_follows_the_live_edge(void **state)
 	assert_non_null(at);
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(at, " "), at);
 	/* the tick count moves on by itself while following */
-	for (int i = 0; i < 100 && strstr(capture(), first); i++)
+	for (int i = 0; i < 100 && strstr(capture(false), first); i++)
 		sleep_ms(50);
 	assert_null(strstr(screen, first));
 	assert_non_null(strstr(screen, "LIVE"));

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tmux: what the terminal tests share. Each test binary runs its own tmux
+ * server (socket tmux_sock) with one session "t"; keys go in with send-keys,
+ * the screen comes back with capture-pane. Waits poll for text, bounded at
+ * 10 s; nothing asserts a timing. Header-only, like ../integration/harness.h.
+ */
+#ifndef VIGIL_TESTS_TMUX_H
+#define VIGIL_TESTS_TMUX_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../integration/harness.h"
+
+static char tmux_sock[64];
+static char screen[65536]; /* the last capture */
+
+/* A private server per test binary, so parallel runs never meet. */
+static inline void tmux_init(const char *name)
+{
+	snprintf(tmux_sock, sizeof(tmux_sock), "vigil-%s-%d", name, (int)getpid());
+}
+
+static inline int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static inline int tmux(const char *fmt, ...)
+{
+	char args[4096], cmd[4400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>&1", tmux_sock, args);
+	return system(cmd);
+}
+
+/* The visible screen (with escape sequences when esc) into screen[]. */
+static inline const char *capture(bool esc)
+{
+	char cmd[256];
+	FILE *p;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p %s -t t 2>/dev/null", tmux_sock,
+		 esc ? "-e" : "");
+	screen[0] = '\0';
+	p = popen(cmd, "r");
+	if (!p)
+		return screen;
+	n = fread(screen, 1, sizeof(screen) - 1, p);
+	screen[n] = '\0';
+	pclose(p);
+	return screen;
+}
+
+/* Polls the screen until needle shows (true) or 10 s pass (false). */
+static inline bool wait_for(const char *needle)
+{
+	for (int i = 0; i < 200; i++) {
+		if (strstr(capture(false), needle))
+			return true;
+		sleep_ms(50);
+	}
+	fprintf(stderr, "--- waited for '%s'; screen was:\n%s---\n", needle, screen);
+	return false;
+}
+
+static inline bool wait_gone(const char *needle)
+{
+	for (int i = 0; i < 200; i++) {
+		if (!strstr(capture(false), needle))
+			return true;
+		sleep_ms(50);
+	}
+	return false;
+}
+
+#endif
