@@ -64,7 +64,8 @@ char **cli_command(int argc, char **argv, int first)
 	bool dashdash = first > 1 && !strcmp(argv[first - 1], "--");
 
 	if (first < argc && !dashdash)
-		usage_error("unexpected argument '%s' (a command goes after '--')", argv[first]);
+		usage_error("unexpected argument '%s' (a command goes after '--')",
+			    argv[first]);
 	if (first >= argc && dashdash)
 		usage_error("no command after '--'");
 	return first < argc ? &argv[first] : NULL;
@@ -102,7 +103,8 @@ char *cli_default_session_path(char *err, size_t errlen)
 	else if (home && *home)
 		dir = xasprintf("%s/.local/state/vigil", home);
 	else {
-		snprintf(err, errlen, "cannot choose a session directory: HOME is not set (use -o)");
+		snprintf(err, errlen,
+			 "cannot choose a session directory: HOME is not set (use -o)");
 		return NULL;
 	}
 	if (mkdirs(dir, 0700) < 0) {
@@ -130,40 +132,52 @@ void cli_log_from_env(const char *path_or_null)
 	const char *path = path_or_null ? path_or_null : getenv("VIGIL_LOG");
 
 	if (path && *path && log_open(path) < 0)
-		fprintf(stderr, "vigil: cannot open log '%s': %s\n", path, strerror(errno));
+		fprintf(stderr, "vigil: cannot open log '%s': %s\n", path,
+			strerror(errno));
 }
 
 void cli_print_help(FILE *out)
 {
-	fputs("usage: vigil [-i INTERVAL] [-o FILE | --no-record] [--ascii] [--no-color]\n"
+	fputs("usage: vigil [-i INTERVAL] [-o FILE | --no-record] [--ascii] "
+	      "[--no-color]\n"
 	      "             [-p PID | -- CMD ARGS...]                   live console\n"
-	      "       vigil record [-p PID | -- CMD...] [-o FILE] [-i INTERVAL] [-d DURATION] [--force]\n"
+	      "       vigil record [-p PID | -- CMD...] [-o FILE] [-i INTERVAL] [-d "
+	      "DURATION] [--force]\n"
 	      "       vigil replay FILE [--ascii] [--no-color]\n"
 	      "       vigil report FILE [--json]\n"
-	      "       vigil export FILE --metrics [--from T] [--to T] [--format csv|json] [-o OUT]\n"
+	      "       vigil export FILE --metrics [--from T] [--to T] [--format "
+	      "csv|json] [-o OUT]\n"
 	      "\n"
-	      "Watch a Linux server and one process; record everything to a SQLite session.\n"
+	      "Watch a Linux server and one process; record everything to a SQLite "
+	      "session.\n"
 	      "\n"
 	      "commands:\n"
-	      "  record   sample without a terminal until -d ends, the target exits, or SIGINT/SIGTERM\n"
+	      "  record   sample without a terminal until -d ends, the target exits, or "
+	      "SIGINT/SIGTERM\n"
 	      "  replay   the console over a session file, with a time cursor\n"
-	      "  report   summarise a session file (--json: the schema in docs/report-json.md)\n"
-	      "  export   a session's metrics, one row per tick, as CSV or JSON (docs/export.md)\n"
+	      "  report   summarise a session file (--json: the schema in "
+	      "docs/report-json.md)\n"
+	      "  export   a session's metrics, one row per tick, as CSV or JSON "
+	      "(docs/export.md)\n"
 	      "\n"
 	      "options:\n"
 	      "  -p PID          attach to a running process\n"
 	      "  -- CMD ARGS     start CMD and attach to it\n"
 	      "  -i INTERVAL     sampling interval (default 1s, minimum 100ms)\n"
 	      "  -d DURATION     stop recording after DURATION\n"
-	      "  -o FILE         session file (default: $XDG_STATE_HOME/vigil/HOST-DATE.vigil)\n"
+	      "  -o FILE         session file (default: "
+	      "$XDG_STATE_HOME/vigil/HOST-DATE.vigil)\n"
 	      "  --force         overwrite an existing -o FILE\n"
-	      "  --no-record     console: keep the session in a scratch file, removed on exit\n"
-	      "  --ascii         console: ASCII graphs (automatic outside UTF-8 locales)\n"
+	      "  --no-record     console: keep the session in a scratch file, removed on "
+	      "exit\n"
+	      "  --ascii         console: ASCII graphs (automatic outside UTF-8 "
+	      "locales)\n"
 	      "  --no-color      console: no colours (also NO_COLOR=1)\n"
 	      "  VIGIL_LOG=FILE  write a debug log to FILE\n"
 	      "  -h, --help      this help\n"
 	      "  -V, --version   print the version\n"
 	      "\n"
-	      "Durations: 250ms, 5s, 2m, 1h, 1m30s. Exit status: 0 ok, 1 failure, 2 usage error.\n",
+	      "Durations: 250ms, 5s, 2m, 1h, 1m30s. Exit status: 0 ok, 1 failure, 2 "
+	      "usage error.\n",
 	      out);
 }

@@ -43,14 +43,14 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 {
 	enum { OPT_NO_RECORD = 256, OPT_ASCII, OPT_NO_COLOR, OPT_FORCE };
 	static const struct option longopts[] = {
-		{ "no-record", no_argument, NULL, OPT_NO_RECORD },
-		{ "ascii", no_argument, NULL, OPT_ASCII },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+		{"no-record", no_argument, NULL, OPT_NO_RECORD},
+		{"ascii", no_argument, NULL, OPT_ASCII},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"interval", required_argument, NULL, 'i'},
+		{"pid", required_argument, NULL, 'p'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -60,15 +60,31 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+i:p:o:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'i': o->interval_ms = cli_interval(optarg); break;
-		case 'p': o->pid = cli_pid(optarg); break;
-		case 'o': o->out = optarg; break;
-		case OPT_NO_RECORD: o->no_record = true; break;
-		case OPT_ASCII: o->ascii = true; break;
-		case OPT_NO_COLOR: o->no_color = true; break;
-		case OPT_FORCE: o->force = true; break;
-		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: usage_error("unknown option '%s'", argv[optind - 1]);
+		case 'i':
+			o->interval_ms = cli_interval(optarg);
+			break;
+		case 'p':
+			o->pid = cli_pid(optarg);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case OPT_NO_RECORD:
+			o->no_record = true;
+			break;
+		case OPT_ASCII:
+			o->ascii = true;
+			break;
+		case OPT_NO_COLOR:
+			o->no_color = true;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	o->cmd = cli_command(argc, argv, optind);
@@ -109,20 +125,22 @@ static char *scratch_path(void)
 {
 	const char *dir = getenv("TMPDIR");
 
-	return xasprintf("%s/vigil-live-%d.vigil", dir && *dir ? dir : "/tmp", (int)getpid());
+	return xasprintf("%s/vigil-live-%d.vigil", dir && *dir ? dir : "/tmp",
+			 (int)getpid());
 }
 
 int cmd_live(int argc, char **argv)
 {
 	int64_t start_ns = clock_mono_ns();
 	struct live_opts o;
-	struct live l = { .tui = NULL };
+	struct live l = {.tui = NULL};
 	char *scratch = NULL, err[768];
 	const char *no_color = getenv("NO_COLOR");
 
 	parse_opts(argc, argv, &o);
 	if (!isatty(0) || !isatty(1))
-		fatal("the live console needs a terminal: use 'vigil record' for a headless run");
+		fatal("the live console needs a terminal: use 'vigil record' for a "
+		      "headless run");
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers stay "1.5", whatever the locale */
 	struct tui_config cfg = {

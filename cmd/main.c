@@ -21,10 +21,10 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "export", cmd_export },
-	{ "record", cmd_record },
-	{ "replay", cmd_replay },
-	{ "report", cmd_report },
+	{"export", cmd_export},
+	{"record", cmd_record},
+	{"replay", cmd_replay},
+	{"report", cmd_report},
 };
 
 int main(int argc, char **argv)

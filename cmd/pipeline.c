@@ -131,8 +131,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		return -1;
 	if (o->cmd) {
 		char *log = o->cmd_quiet ? xasprintf("%s.log", p->path) : NULL;
-		int rc = spawn_start(o->cmd, o->temporary && log ? "/dev/null" : log, &p->child,
-				     err, errlen);
+		int rc = spawn_start(o->cmd, o->temporary && log ? "/dev/null" : log,
+				     &p->child, err, errlen);
 
 		free(log);
 		if (rc < 0)
@@ -149,7 +149,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
 	if (sampler_start(&cfg, &p->sampler, why, sizeof(why)) < 0) {
 		if (cfg.target_pid && !p->has_child)
-			snprintf(err, errlen, "cannot attach to pid %d: %s", cfg.target_pid, why);
+			snprintf(err, errlen, "cannot attach to pid %d: %s",
+				 cfg.target_pid, why);
 		else
 			snprintf(err, errlen, "cannot start sampling: %s", why);
 		goto fail;

@@ -26,12 +26,12 @@
 #include "store/writer.h"
 
 struct pipeline_opts {
-	int pid;            /* attach to this process, or 0 */
-	char **cmd;         /* start this command and attach to it, or NULL */
-	bool cmd_quiet;     /* the command's output goes to <session>.log, not the tty */
-	const char *out;    /* session path; NULL: the default location */
-	bool force;         /* replace an existing out */
-	bool temporary;     /* the session is scratch: removed at pipeline_stop */
+	int pid;	 /* attach to this process, or 0 */
+	char **cmd;	 /* start this command and attach to it, or NULL */
+	bool cmd_quiet;	 /* the command's output goes to <session>.log, not the tty */
+	const char *out; /* session path; NULL: the default location */
+	bool force;	 /* replace an existing out */
+	bool temporary;	 /* the session is scratch: removed at pipeline_stop */
 	int64_t interval_ms;
 	/* Called on the sampler thread for every frame; borrows it (frame_ref to
 	 * keep it). May be NULL. */
@@ -55,8 +55,8 @@ struct pipeline {
 /*
  * Creates the session, starts the writer and the sampler, releases the
  * command, and (default location only) prunes older saved sessions; a bad
- * VIGIL_RETAIN_* value prints a warning line to stderr. Returns 0, or -1 with a complete one-line message in err (the
- * caller prefixes "vigil: ").
+ * VIGIL_RETAIN_* value prints a warning line to stderr. Returns 0, or -1 with a complete
+ * one-line message in err (the caller prefixes "vigil: ").
  */
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen);

@@ -54,11 +54,13 @@ struct recorder {
 static void parse_opts(int argc, char **argv, struct record_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "force", no_argument, NULL, 'f' },  { "output", required_argument, NULL, 'o' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "pid", required_argument, NULL, 'p' }, { "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"force", no_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"interval", required_argument, NULL, 'i'},
+		{"duration", required_argument, NULL, 'd'},
+		{"pid", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -68,14 +70,28 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:o:i:d:fh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'p': o->pid = cli_pid(optarg); break;
-		case 'o': o->out = optarg; break;
-		case 'i': o->interval_ms = cli_interval(optarg); break;
-		case 'd': o->duration_ms = cli_duration("-d", optarg); break;
-		case 'f': o->force = true; break;
-		case 'h': cli_print_help(stdout); exit(0);
-		case ':': usage_error("option '%s' needs a value", argv[optind - 1]);
-		default: usage_error("unknown option '%s' for record", argv[optind - 1]);
+		case 'p':
+			o->pid = cli_pid(optarg);
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'i':
+			o->interval_ms = cli_interval(optarg);
+			break;
+		case 'd':
+			o->duration_ms = cli_duration("-d", optarg);
+			break;
+		case 'f':
+			o->force = true;
+			break;
+		case 'h':
+			cli_print_help(stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs a value", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s' for record", argv[optind - 1]);
 		}
 	}
 	o->cmd = cli_command(argc, argv, optind);
@@ -95,7 +111,7 @@ static void on_frame(struct frame *f, void *ctx)
 /* The signals main takes with sigtimedwait (blocked in every thread). */
 static void handled_signals(sigset_t *set)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1 };
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1};
 
 	sigemptyset(set);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -127,7 +143,8 @@ static void check_writer(struct recorder *r, struct pipeline *p)
 static const char *wait_for_end(const struct record_opts *o, struct recorder *r,
 				struct pipeline *p)
 {
-	int64_t deadline = o->duration_ms ? clock_mono_ns() + o->duration_ms * 1000000 : 0;
+	int64_t deadline =
+		o->duration_ms ? clock_mono_ns() + o->duration_ms * 1000000 : 0;
 	sigset_t set;
 
 	handled_signals(&set);
@@ -204,9 +221,11 @@ int cmd_record(int argc, char **argv)
 			fprintf(stderr, "vigil: %s\n", err);
 	}
 	if (stats.failed || stats.dropped) {
-		fprintf(stderr, "vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",
+		fprintf(stderr,
+			"vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",
 			(unsigned long long)(stats.failed + stats.dropped),
-			(unsigned long long)stats.dropped, (unsigned long long)stats.failed,
+			(unsigned long long)stats.dropped,
+			(unsigned long long)stats.failed,
 			stats.last_error[0] ? stats.last_error : "the disk was too slow");
 		if (stats.failed)
 			rc = 1;

@@ -25,9 +25,9 @@ int cmd_replay(int argc, char **argv)
 {
 	enum { OPT_ASCII = 256, OPT_NO_COLOR };
 	static const struct option longopts[] = {
-		{ "ascii", no_argument, NULL, OPT_ASCII },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ NULL, 0, NULL, 0 },
+		{"ascii", no_argument, NULL, OPT_ASCII},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{NULL, 0, NULL, 0},
 	};
 	const char *no_color = getenv("NO_COLOR");
 	bool ascii = false, color = !(no_color && *no_color);
@@ -59,7 +59,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	store_close(probe);
 	if (!isatty(0) || !isatty(1))
-		fatal("replay needs a terminal: use 'vigil report' or 'vigil export' in scripts");
+		fatal("replay needs a terminal: use 'vigil report' or 'vigil export' in "
+		      "scripts");
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	struct tui_config cfg = {

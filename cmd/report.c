@@ -58,7 +58,7 @@ struct summary {
 static int aggregate(struct store *st, const char *metric, const struct summary *sm,
 		     struct agg *out, bool want_last)
 {
-	struct series ser = { 0 };
+	struct series ser = {0};
 
 	memset(out, 0, sizeof(*out));
 	if (query_series(st, metric, sm->first_ms, sm->last_ms, 1, &ser) < 0)
@@ -71,7 +71,8 @@ static int aggregate(struct store *st, const char *metric, const struct summary 
 	series_release(&ser);
 	if (want_last && out->known) {
 		/* One point per tick over the span: the last point is the last value. */
-		if (query_series(st, metric, sm->first_ms, sm->last_ms, sm->ticks, &ser) < 0)
+		if (query_series(st, metric, sm->first_ms, sm->last_ms, sm->ticks, &ser) <
+		    0)
 			return -1;
 		if (ser.n)
 			out->last = ser.points[ser.n - 1].avg;
@@ -84,7 +85,7 @@ static int aggregate(struct store *st, const char *metric, const struct summary 
 static int load_target(struct store *st, struct summary *sm)
 {
 	struct frame *first = NULL, *last = NULL;
-	struct proc_table table = { 0 };
+	struct proc_table table = {0};
 	int rc = -1;
 
 	if (query_frame_at(st, sm->first_ms, &first) < 0 ||
@@ -99,7 +100,8 @@ static int load_target(struct store *st, struct summary *sm)
 	snprintf(sm->comm, sizeof(sm->comm), "%s", t->comm);
 	/* gone before the end, or ended (by vigil at the end, if it started it) */
 	sm->target_exited = !last->target || !last->target->alive ||
-			    sm->meta.target_exit_code >= 0 || sm->meta.target_exit_signal > 0;
+			    sm->meta.target_exit_code >= 0 ||
+			    sm->meta.target_exit_signal > 0;
 	if (query_proc_table_at(st, first->t_ms, &table) == 0) {
 		const struct proc_row *row = proc_table_find(&table, t->pid);
 
@@ -198,7 +200,8 @@ static void json_target(FILE *out, const struct summary *sm)
 		json_string(out, sm->cmdline);
 	else
 		fputs("null", out);
-	fprintf(out, ", \"exited\": %s, \"exit_code\": ", sm->target_exited ? "true" : "false");
+	fprintf(out, ", \"exited\": %s, \"exit_code\": ",
+		sm->target_exited ? "true" : "false");
 	json_number(out, m->target_exit_code >= 0 ? m->target_exit_code : NAN, 0);
 	fputs(", \"exit_signal\": ", out);
 	json_number(out, m->target_exit_signal > 0 ? m->target_exit_signal : NAN, 0);
@@ -225,16 +228,19 @@ static void print_json(FILE *out, const struct summary *sm)
 	json_string(out, m->host);
 	fputs(", \"kernel\": ", out);
 	json_string(out, m->kernel);
-	fprintf(out, ", \"started_ms\": %lld, \"ended_ms\": %lld, \"interval_ms\": %lld, "
-		     "\"ticks\": %llu, \"ncpu\": %d, \"mem_total_bytes\": %llu},\n",
-		(long long)m->started_ms, (long long)ended_ms(sm), (long long)m->interval_ms,
-		(unsigned long long)sm->ticks, m->ncpu, (unsigned long long)m->mem_total);
+	fprintf(out,
+		", \"started_ms\": %lld, \"ended_ms\": %lld, \"interval_ms\": %lld, "
+		"\"ticks\": %llu, \"ncpu\": %d, \"mem_total_bytes\": %llu},\n",
+		(long long)m->started_ms, (long long)ended_ms(sm),
+		(long long)m->interval_ms, (unsigned long long)sm->ticks, m->ncpu,
+		(unsigned long long)m->mem_total);
 	fputs("  \"system\": {", out);
 	json_agg(out, "cpu_pct_avg", sm->cpu.avg, sm->cpu.known, 2);
 	fputs(", ", out);
 	json_agg(out, "cpu_pct_max", sm->cpu.max, sm->cpu.known, 2);
 	fputs(", ", out);
-	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known, 0);
+	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known,
+		 0);
 	fputs("},\n  \"target\": ", out);
 	if (sm->has_target)
 		json_target(out, sm);
@@ -274,8 +280,8 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			sm->tcpu.avg, sm->tcpu.max);
 	if (sm->rss.known)
 		fprintf(out, "          RSS last %s, max %s; threads max %.0f\n",
-			units_bytes(sm->rss.last, a, sizeof(a)), units_bytes(sm->rss.max, b, sizeof(b)),
-			sm->threads.max);
+			units_bytes(sm->rss.last, a, sizeof(a)),
+			units_bytes(sm->rss.max, b, sizeof(b)), sm->threads.max);
 }
 
 /* Length of the printable UTF-8 character at s, or 0 (control, invalid). */
@@ -348,7 +354,8 @@ static void print_top_text(FILE *out, const struct summary *sm)
 			const struct top_process *p = &sm->top_rss[i];
 
 			print_top_row(out, p,
-				      units_bytes_short((double)p->rss_bytes_max, v, sizeof(v)));
+				      units_bytes_short((double)p->rss_bytes_max, v,
+							sizeof(v)));
 		}
 	}
 }
@@ -360,13 +367,18 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 
 	fprintf(out, "session   %s\n", file);
 	fprintf(out, "host      %s, kernel %s, %d CPUs, %s memory (vigil %s)\n", m->host,
-		m->kernel, m->ncpu, units_bytes((double)m->mem_total, a, sizeof(a)), m->version);
+		m->kernel, m->ncpu, units_bytes((double)m->mem_total, a, sizeof(a)),
+		m->version);
 	fprintf(out, "span      %s .. %s, %llu ticks every %lld ms%s\n",
-		fmt_time(m->started_ms, a, sizeof(a)), fmt_time(ended_ms(sm), b, sizeof(b)),
-		(unsigned long long)sm->ticks, (long long)m->interval_ms,
-		m->ended_ms ? "" : " (not closed: still recording, or the recorder died)");
+		fmt_time(m->started_ms, a, sizeof(a)),
+		fmt_time(ended_ms(sm), b, sizeof(b)), (unsigned long long)sm->ticks,
+		(long long)m->interval_ms,
+		m->ended_ms ? ""
+			    : " (not closed: still recording, or the recorder died)");
 	if (sm->cpu.known)
-		fprintf(out, "system    CPU avg %.1f%%, max %.1f%% of %d00%%; memory used avg %s\n",
+		fprintf(out,
+			"system    CPU avg %.1f%%, max %.1f%% of %d00%%; memory used avg "
+			"%s\n",
 			sm->cpu.avg, sm->cpu.max, m->ncpu,
 			units_bytes(sm->mem_used.avg, a, sizeof(a)));
 	if (sm->has_target)
@@ -379,9 +391,9 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"json", no_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	struct summary sm;

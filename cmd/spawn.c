@@ -130,7 +130,7 @@ bool spawn_poll(struct spawn *sp)
 
 void spawn_finish(struct spawn *sp, int grace_ms)
 {
-	struct timespec step = { 0, 10 * 1000000 };
+	struct timespec step = {0, 10 * 1000000};
 
 	if (sp->pid <= 0 || spawn_poll(sp))
 		return;

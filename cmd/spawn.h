@@ -20,7 +20,7 @@ struct spawn {
 	int gate_fd;  /* write end: one byte lets the child exec */
 	int error_fd; /* read end: errno of a failed exec, or EOF on success */
 	bool reaped;
-	int exit_code;   /* -1 until reaped, or when killed by a signal */
+	int exit_code;	 /* -1 until reaped, or when killed by a signal */
 	int exit_signal; /* 0 unless killed by a signal */
 };
 

@@ -33,11 +33,11 @@ enum col {
 };
 
 static enum pids_item items[] = {
-	[COL_PID] = PIDS_ID_PID,	 [COL_PPID] = PIDS_ID_PPID,
-	[COL_EUID] = PIDS_ID_EUID,	 [COL_EUSER] = PIDS_ID_EUSER,
-	[COL_STATE] = PIDS_STATE,	 [COL_NICE] = PIDS_NICE,
-	[COL_NLWP] = PIDS_NLWP,		 [COL_TICS] = PIDS_TICS_ALL,
-	[COL_BEGAN] = PIDS_TICS_BEGAN, [COL_RSS] = PIDS_RSS,
+	[COL_PID] = PIDS_ID_PID,	[COL_PPID] = PIDS_ID_PPID,
+	[COL_EUID] = PIDS_ID_EUID,	[COL_EUSER] = PIDS_ID_EUSER,
+	[COL_STATE] = PIDS_STATE,	[COL_NICE] = PIDS_NICE,
+	[COL_NLWP] = PIDS_NLWP,		[COL_TICS] = PIDS_TICS_ALL,
+	[COL_BEGAN] = PIDS_TICS_BEGAN,	[COL_RSS] = PIDS_RSS,
 	[COL_VSIZE] = PIDS_VSIZE_BYTES, [COL_CMD] = PIDS_CMD,
 };
 
@@ -53,7 +53,8 @@ struct proc_collector {
 struct proc_collector *proc_collector_new(const char *proc_root, char *err, size_t errlen)
 {
 	struct proc_collector *c = xcalloc(1, sizeof(*c));
-	int rc = procps_pids_new(&c->pids, items, (int)(sizeof(items) / sizeof(items[0])));
+	int rc =
+		procps_pids_new(&c->pids, items, (int)(sizeof(items) / sizeof(items[0])));
 
 	if (rc < 0) {
 		snprintf(err, errlen, "cannot read the process table: %s", strerror(-rc));
@@ -118,8 +119,10 @@ static void fill_row(struct proc_collector *c, struct pids_stack *st, struct pro
 	r->threads = PIDS_VAL(COL_NLWP, s_int, st, c->pids);
 	r->cpu_ticks = PIDS_VAL(COL_TICS, ull_int, st, c->pids);
 	r->start_ticks = PIDS_VAL(COL_BEGAN, ull_int, st, c->pids);
-	r->start_ms = c->boot_ms + (int64_t)(r->start_ticks * 1000 / (uint64_t)c->clk_tck);
-	r->rss_bytes = (uint64_t)PIDS_VAL(COL_RSS, ul_int, st, c->pids) * (uint64_t)c->page_size;
+	r->start_ms =
+		c->boot_ms + (int64_t)(r->start_ticks * 1000 / (uint64_t)c->clk_tck);
+	r->rss_bytes =
+		(uint64_t)PIDS_VAL(COL_RSS, ul_int, st, c->pids) * (uint64_t)c->page_size;
 	r->vsz_bytes = PIDS_VAL(COL_VSIZE, ul_int, st, c->pids);
 	snprintf(r->comm, sizeof(r->comm), "%s", PIDS_VAL(COL_CMD, str, st, c->pids));
 	r->cpu_pct = -1;

@@ -23,7 +23,8 @@ struct proc_collector;
  * read (cmdline, btime); libproc2 itself always reads /proc. Returns NULL with
  * a reason in err when libproc2 cannot start (no /proc mounted).
  */
-struct proc_collector *proc_collector_new(const char *proc_root, char *err, size_t errlen);
+struct proc_collector *proc_collector_new(const char *proc_root, char *err,
+					  size_t errlen);
 void proc_collector_free(struct proc_collector *c);
 
 /*

@@ -34,7 +34,7 @@ struct sampler {
 	bool swap_target; /* under lock: next_target replaces target */
 	struct target_collector *next_target;
 	uint64_t seq;
-	atomic_int exit_code;   /* -1 until the target was reaped */
+	atomic_int exit_code; /* -1 until the target was reaped */
 	atomic_int exit_signal;
 };
 
@@ -83,14 +83,16 @@ struct frame *sampler_collect_once(struct sampler *s)
 	f->t_ms = clock_wall_ms();
 	sys_collector_read(s->sys, &f->sys);
 	if (proc_collector_read(s->procs, t0, &f->procs) < 0)
-		log_debug("process table reap failed at tick %llu", (unsigned long long)f->seq);
+		log_debug("process table reap failed at tick %llu",
+			  (unsigned long long)f->seq);
 	if (s->target) {
 		f->target = xcalloc(1, sizeof(*f->target));
 		target_collector_read(s->target, f->target);
 		if (f->target->alive && f->target->state == 'Z') {
 			/* exited, not yet reaped by its parent: gone for our purposes */
 			f->target->alive = false;
-			snprintf(f->target->why, sizeof(f->target->why), "process exited");
+			snprintf(f->target->why, sizeof(f->target->why),
+				 "process exited");
 		}
 		if (!f->target->alive) {
 			f->target->exit_code = atomic_load(&s->exit_code);
@@ -104,8 +106,8 @@ struct frame *sampler_collect_once(struct sampler *s)
 /* Sleeps until deadline_ns (monotonic); false when asked to stop meanwhile. */
 static bool wait_until(struct sampler *s, int64_t deadline_ns)
 {
-	struct timespec ts = { .tv_sec = deadline_ns / 1000000000,
-			       .tv_nsec = deadline_ns % 1000000000 };
+	struct timespec ts = {.tv_sec = deadline_ns / 1000000000,
+			      .tv_nsec = deadline_ns % 1000000000};
 	bool stop;
 
 	pthread_mutex_lock(&s->lock);

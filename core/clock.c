@@ -23,8 +23,8 @@ int64_t clock_mono_ns(void)
 
 int clock_sleep_until(int64_t deadline_ns)
 {
-	struct timespec ts = { .tv_sec = deadline_ns / 1000000000,
-			       .tv_nsec = deadline_ns % 1000000000 };
+	struct timespec ts = {.tv_sec = deadline_ns / 1000000000,
+			      .tv_nsec = deadline_ns % 1000000000};
 	int rc = clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 
 	return rc == 0 ? 0 : (rc == EINTR ? -1 : 0);

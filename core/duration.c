@@ -14,7 +14,10 @@ struct unit {
 };
 
 static const struct unit units[] = {
-	{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	{"ms", 1},
+	{"s", 1000},
+	{"m", 60000},
+	{"h", 3600000},
 };
 
 static const struct unit *unit_find(const char *s, size_t *len)
@@ -79,7 +82,8 @@ int duration_parse(const char *s, int64_t *ms, char *why, size_t whylen)
 				return -1;
 			}
 			if (!u) {
-				snprintf(why, whylen, "unknown unit '%.*s' (use ms, s, m, h)",
+				snprintf(why, whylen,
+					 "unknown unit '%.*s' (use ms, s, m, h)",
 					 (int)(ulen ? ulen : 1), p);
 				return -1;
 			}

@@ -35,7 +35,8 @@ struct cpu_times {
  * Appends a reason to a "why" buffer of cap bytes: "; " between reasons, cut
  * to fit, never overflowing. Collectors use it to say what they could not read.
  */
-void why_append(char *why, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void why_append(char *why, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Ticks the CPU did something (everything but idle and iowait). */
 uint64_t cpu_times_busy(const struct cpu_times *t);
@@ -50,7 +51,7 @@ enum psi_resource { PSI_CPU, PSI_MEMORY, PSI_IO, PSI_N };
 
 struct psi_line {
 	double avg10, avg60, avg300; /* percent */
-	uint64_t total_us;           /* cumulative stall time */
+	uint64_t total_us;	     /* cumulative stall time */
 };
 
 struct psi {
@@ -72,10 +73,10 @@ struct sys_sample {
 	struct cpu_times cpu; /* all cores together */
 	size_t ncores;
 	struct core_times *cores; /* owned, ncores entries, ascending cpu */
-	uint64_t ctxt;            /* context switches since boot */
-	uint64_t forks;           /* "processes" in /proc/stat */
+	uint64_t ctxt;		  /* context switches since boot */
+	uint64_t forks;		  /* "processes" in /proc/stat */
 	uint32_t procs_running, procs_blocked;
-	int64_t boot_time_s;      /* btime */
+	int64_t boot_time_s; /* btime */
 
 	/* bytes */
 	uint64_t mem_total, mem_free, mem_available, buffers, cached;
@@ -133,16 +134,16 @@ enum target_have {
 struct target_sample {
 	int pid;
 	uint64_t start_ticks;
-	bool alive;           /* false once the process is gone or was replaced */
-	int exit_code;        /* when vigil started it and it exited, else -1 */
-	int exit_signal;      /* killed by this signal, else 0 */
-	unsigned have;        /* TARGET_HAVE_* */
+	bool alive;		 /* false once the process is gone or was replaced */
+	int exit_code;		 /* when vigil started it and it exited, else -1 */
+	int exit_signal;	 /* killed by this signal, else 0 */
+	unsigned have;		 /* TARGET_HAVE_* */
 	char why[FRAME_WHY_MAX]; /* "io: Permission denied; fd: ..." (strerror text) */
 
 	char comm[FRAME_COMM_MAX];
 	char state;
 	int num_threads;
-	uint64_t utime, stime;   /* clock ticks, stat */
+	uint64_t utime, stime;	 /* clock ticks, stat */
 	uint64_t minflt, majflt; /* stat */
 
 	/* bytes, status */
@@ -154,15 +155,16 @@ struct target_sample {
 	int fds;
 
 	size_t nthreads;
-	struct thread_sample *threads; /* owned, ascending tid; NULL without HAVE_THREADS */
+	struct thread_sample
+		*threads; /* owned, ascending tid; NULL without HAVE_THREADS */
 };
 
 void target_sample_release(struct target_sample *s);
 
 struct frame {
 	atomic_int refs;
-	uint64_t seq;   /* 0, 1, 2, ... within a session */
-	int64_t t_ms;   /* wall time the tick started */
+	uint64_t seq;	 /* 0, 1, 2, ... within a session */
+	int64_t t_ms;	 /* wall time the tick started */
 	int64_t cost_ns; /* what collecting this frame cost the sampler */
 	struct sys_sample sys;
 	struct proc_table procs;
@@ -177,18 +179,18 @@ void frame_unref(struct frame *f);
 
 /* Everything a session file says about itself (the "sessions" row). */
 struct session_meta {
-	char version[32];  /* vigil version that wrote it */
+	char version[32]; /* vigil version that wrote it */
 	char host[256];
-	char kernel[256];  /* uname -r */
+	char kernel[256];	      /* uname -r */
 	int64_t started_ms, ended_ms; /* ended_ms 0 while running */
 	int64_t interval_ms;
 	int ncpu;
 	long clk_tck, page_size;
 	int64_t boot_ms;
 	uint64_t mem_total;
-	int target_pid;     /* 0 without a target */
+	int target_pid;	       /* 0 without a target */
 	char target_cmd[1024]; /* the command vigil started, "" otherwise */
-	int target_exit_code; /* -1 unknown */
+	int target_exit_code;  /* -1 unknown */
 	int target_exit_signal;
 };
 

@@ -8,7 +8,8 @@ static const char *const prefixes = "BKMGTPE";
 
 const char *units_bytes(double bytes, char *buf, size_t len)
 {
-	static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const names[] = {"B",   "KiB", "MiB", "GiB",
+					    "TiB", "PiB", "EiB"};
 	int u = 0;
 
 	while (bytes >= 1024 && u < 6) {
@@ -61,10 +62,13 @@ const char *units_span(int64_t ms, char *buf, size_t len)
 	if (s < 60)
 		snprintf(buf, len, "%llds", (long long)s);
 	else if (s < 3600)
-		snprintf(buf, len, "%lldm%llds", (long long)(s / 60), (long long)(s % 60));
+		snprintf(buf, len, "%lldm%llds", (long long)(s / 60),
+			 (long long)(s % 60));
 	else if (s < 86400)
-		snprintf(buf, len, "%lldh%lldm", (long long)(s / 3600), (long long)(s / 60 % 60));
+		snprintf(buf, len, "%lldh%lldm", (long long)(s / 3600),
+			 (long long)(s / 60 % 60));
 	else
-		snprintf(buf, len, "%lldd%lldh", (long long)(s / 86400), (long long)(s / 3600 % 24));
+		snprintf(buf, len, "%lldd%lldh", (long long)(s / 86400),
+			 (long long)(s / 3600 % 24));
 	return buf;
 }

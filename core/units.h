@@ -15,7 +15,8 @@
 const char *units_bytes(double bytes, char *buf, size_t len);
 /* Compact, at most 6 columns, for tables and meters: "512", "1.5K", "23.4G", "1023M". */
 const char *units_bytes_short(double bytes, char *buf, size_t len);
-/* CPU time like top's TIME+: "m:ss.cc" below an hour, "hh:mm:ss" below 100 h, else "NNNh". */
+/* CPU time like top's TIME+: "m:ss.cc" below an hour, "hh:mm:ss" below 100 h, else
+ * "NNNh". */
 const char *units_cpu_time(uint64_t ticks, long clk_tck, char *buf, size_t len);
 /* A span for humans: "45s", "12m3s", "5h2m", "3d4h". */
 const char *units_span(int64_t ms, char *buf, size_t len);

@@ -4,7 +4,8 @@
 # Installs the Debian packages vigil needs that are missing, and says nothing
 # when all are present. `deps.sh build` covers building and running;
 # `deps.sh test` adds what the tests drive (cmocka, tmux, jq, the sqlite3
-# shell); `deps.sh bench` adds the peer tools make bench runs beside vigil. Idempotent: a second run does no work.
+# shell); `deps.sh bench` adds the peer tools make bench runs beside vigil;
+# `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
 set -eu
 
 build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
@@ -12,12 +13,15 @@ test_pkgs="libcmocka-dev tmux jq procps sqlite3"
 # peers that make bench compares against (atop only here: on a systemd host
 # its package also starts a logging service, which tests have no need for)
 bench_pkgs="htop atop"
+# what CI's format check runs
+format_pkgs="clang-format"
 
 case "${1:-build}" in
   build) want=$build_pkgs ;;
   test)  want="$build_pkgs $test_pkgs" ;;
   bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
-  *) echo "usage: scripts/deps.sh build|test|bench" >&2; exit 2 ;;
+  format) want=$format_pkgs ;;
+  *) echo "usage: scripts/deps.sh build|test|bench|format" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -379,8 +379,8 @@ static bool tick_before(struct store *s, int64_t t, int64_t *out)
 	sqlite3_stmt *st;
 	bool found = false;
 
-	if (sqlite3_prepare_v2(s->db, "SELECT max(t_ms) FROM ticks WHERE t_ms < ?1", -1, &st,
-			       NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(s->db, "SELECT max(t_ms) FROM ticks WHERE t_ms < ?1", -1,
+			       &st, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_int64(st, 1, t);
 	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
@@ -449,8 +449,8 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 	if (rc < 0)
 		return -1;
 	if (rolled)
-		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":metric"), m->name, -1,
-				  SQLITE_STATIC);
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":metric"),
+				  m->name, -1, SQLITE_STATIC);
 	bind_named_int64(st, ":t0", t0);
 	bind_named_int64(st, ":t1", t1);
 	/* in double: t1 - t0 may not fit an int64_t for an open window */
@@ -473,13 +473,14 @@ int store_rollup_minute(struct store *s, int64_t minute)
 	bool has_before = tick_before(s, t0, &before);
 	sqlite3_stmt *ins;
 
-	if (prepare(s, "INSERT OR REPLACE INTO rollups (metric, minute, n, min, sum, max)"
-		       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	if (prepare(s,
+		    "INSERT OR REPLACE INTO rollups (metric, minute, n, min, sum, max)"
+		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		    &ins) < 0)
 		return -1;
 	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++) {
 		const struct metric *m = &metrics[i];
-		struct series ser = { 0 };
+		struct series ser = {0};
 		/* a rate needs the tick before the minute for its first value; that
 		 * tick has no rate of its own in the window, so it adds none */
 		int64_t from = m->kind != METRIC_GAUGE && has_before ? before : t0;
@@ -491,7 +492,8 @@ int store_rollup_minute(struct store *s, int64_t minute)
 			sqlite3_bind_int64(ins, 2, minute);
 			sqlite3_bind_int64(ins, 3, (int64_t)ser.points[0].n);
 			sqlite3_bind_double(ins, 4, ser.points[0].min);
-			sqlite3_bind_double(ins, 5, ser.points[0].avg * (double)ser.points[0].n);
+			sqlite3_bind_double(ins, 5,
+					    ser.points[0].avg * (double)ser.points[0].n);
 			sqlite3_bind_double(ins, 6, ser.points[0].max);
 			if (sqlite3_step(ins) != SQLITE_DONE)
 				rc = store_fail_sql(s, "cannot write rollups");

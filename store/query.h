@@ -104,8 +104,8 @@ enum query_top_by {
 struct top_process {
 	int pid;
 	char comm[FRAME_COMM_MAX];
-	char *cmdline;       /* owned; "" for kernel threads */
-	double cpu_pct_avg;  /* 100 = one core */
+	char *cmdline;	    /* owned; "" for kernel threads */
+	double cpu_pct_avg; /* 100 = one core */
 	uint64_t rss_bytes_max;
 	int64_t first_ms, last_ms; /* first and last tick in the window it was alive in */
 };

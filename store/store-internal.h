@@ -99,8 +99,8 @@ struct store {
 	sqlite3_stmt *stmt[STMT_N]; /* all NULL on a read-only store */
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
-	int64_t roll_minute;        /* writer: the minute not yet rolled up, 0 none */
-	int has_rollups;            /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
+	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
+	int has_rollups;	    /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
 	char err[512];
 };
 

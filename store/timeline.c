@@ -52,8 +52,9 @@ int timeline_index(struct store *s, int64_t t_ms, uint64_t *index)
 
 int timeline_target_alive(struct store *s, int64_t t_ms, int64_t *out_ms)
 {
-	return one_value(s,
-			 "SELECT max(k.t_ms) FROM target_samples g JOIN ticks k ON k.seq = g.tick "
-			 "WHERE g.alive = 1 AND k.t_ms <= ?1",
-			 t_ms, out_ms);
+	return one_value(
+		s,
+		"SELECT max(k.t_ms) FROM target_samples g JOIN ticks k ON k.seq = g.tick "
+		"WHERE g.alive = 1 AND k.t_ms <= ?1",
+		t_ms, out_ms);
 }

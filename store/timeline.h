@@ -13,7 +13,7 @@
 
 enum timeline_dir {
 	TIMELINE_AT_OR_BEFORE, /* the newest tick with t_ms <= t */
-	TIMELINE_AFTER,        /* the oldest tick with t_ms > t */
+	TIMELINE_AFTER,	       /* the oldest tick with t_ms > t */
 	TIMELINE_BEFORE,       /* the newest tick with t_ms < t */
 	TIMELINE_AT_OR_AFTER,  /* the oldest tick with t_ms >= t */
 };

@@ -23,7 +23,8 @@
 #define MESSAGE_NS (4LL * 1000000000)
 
 static const int64_t zooms_ms[] = {
-	60 * 1000, 5 * 60 * 1000, 15 * 60 * 1000, 3600 * 1000, 6 * 3600 * 1000, 24 * 3600 * 1000,
+	60 * 1000,   5 * 60 * 1000,   15 * 60 * 1000,
+	3600 * 1000, 6 * 3600 * 1000, 24 * 3600 * 1000,
 };
 
 void app_init(struct app *a, const struct tui_config *cfg)
@@ -101,7 +102,7 @@ int app_zoom_levels(void)
 static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t1,
 			size_t npoints, struct ui_series *s)
 {
-	struct series ser = { 0 };
+	struct series ser = {0};
 
 	s->v = xgrow(s->v, &s->cap, npoints, sizeof(*s->v));
 	s->n = npoints;
@@ -175,7 +176,8 @@ static void refresh_status(struct app *a)
 	a->model.session_bytes = 0;
 	if (a->model.session_path && stat(a->model.session_path, &st) == 0)
 		a->model.session_bytes = (uint64_t)st.st_size;
-	snprintf(wal, sizeof(wal), "%s-wal", a->cfg.session_path ? a->cfg.session_path : "");
+	snprintf(wal, sizeof(wal), "%s-wal",
+		 a->cfg.session_path ? a->cfg.session_path : "");
 	if (a->model.session_path && stat(wal, &st) == 0)
 		a->model.session_bytes += (uint64_t)st.st_size;
 	if (a->cfg.writer_stats)

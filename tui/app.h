@@ -22,12 +22,12 @@ enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP };
 
 enum react {
 	REACT_NONE = 0,
-	REACT_BODY = 1u << 0,    /* redraw the main panel */
-	REACT_STATUS = 1u << 1,  /* redraw the status line */
-	REACT_LAYOUT = 1u << 2,  /* screen changed: relayout and redraw all */
+	REACT_BODY = 1u << 0,	 /* redraw the main panel */
+	REACT_STATUS = 1u << 1,	 /* redraw the status line */
+	REACT_LAYOUT = 1u << 2,	 /* screen changed: relayout and redraw all */
 	REACT_REBUILD = 1u << 3, /* process list options changed: rebuild it */
 	REACT_QUIT = 1u << 4,
-	REACT_HEADER = 1u << 5,  /* redraw the header (meters, graphs, time bar) */
+	REACT_HEADER = 1u << 5, /* redraw the header (meters, graphs, time bar) */
 };
 
 struct app {
@@ -38,7 +38,7 @@ struct app {
 	struct overview_state ov;
 	struct target_state tg;
 	struct frame *cur, *prev, *target_last; /* references held */
-	struct store *reader;                   /* history queries; NULL until opened */
+	struct store *reader;			/* history queries; NULL until opened */
 	char message[256];
 	int64_t message_until_ns;
 	int body_rows; /* rows of the main panel, for paging */
@@ -50,10 +50,10 @@ struct app {
 	struct replay rp;
 	struct ui_timebar timebar;
 
-	int zoom;          /* index into the history windows (1m .. 24h) */
-	int graph_points;  /* values the current screen's graphs show */
-	int64_t hist_t1;   /* end of the window the history was loaded for */
-	bool hist_stale;   /* zoom or screen changed: reload at the next chance */
+	int zoom;	  /* index into the history windows (1m .. 24h) */
+	int graph_points; /* values the current screen's graphs show */
+	int64_t hist_t1;  /* end of the window the history was loaded for */
+	bool hist_stale;  /* zoom or screen changed: reload at the next chance */
 };
 
 /* Width of the history window at zoom level z; the number of levels. */

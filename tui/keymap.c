@@ -18,9 +18,13 @@
 #include "views/ptable.h"
 
 #define KEY_ESC 27
-#define CTRL(c) ((c) & 0x1f)
+#define CTRL(c) ((c)&0x1f)
 
-enum { ON_OVERVIEW = 1u << UI_OVERVIEW, ON_TARGET = 1u << UI_TARGET, ON_HELP = 1u << UI_HELP };
+enum {
+	ON_OVERVIEW = 1u << UI_OVERVIEW,
+	ON_TARGET = 1u << UI_TARGET,
+	ON_HELP = 1u << UI_HELP
+};
 #define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP)
 #define ON_DATA (ON_OVERVIEW | ON_TARGET)
 
@@ -137,14 +141,27 @@ static unsigned act_time(struct app *a, int key)
 	int64_t now = clock_mono_ns();
 
 	switch (key) {
-	case 't': return moved(a, replay_step(&a->rp, +1));
-	case 'T': return moved(a, replay_step(&a->rp, -1));
-	case KEY_HOME: case 'g': return moved(a, replay_home(&a->rp));
-	case KEY_END: case 'G': return moved(a, replay_end(&a->rp));
-	case ' ': replay_toggle_play(&a->rp, now); return moved(a, false);
-	case '[': replay_speed_step(&a->rp, -1, now); break;
-	case ']': replay_speed_step(&a->rp, +1, now); break;
-	default: return REACT_NONE;
+	case 't':
+		return moved(a, replay_step(&a->rp, +1));
+	case 'T':
+		return moved(a, replay_step(&a->rp, -1));
+	case KEY_HOME:
+	case 'g':
+		return moved(a, replay_home(&a->rp));
+	case KEY_END:
+	case 'G':
+		return moved(a, replay_end(&a->rp));
+	case ' ':
+		replay_toggle_play(&a->rp, now);
+		return moved(a, false);
+	case '[':
+		replay_speed_step(&a->rp, -1, now);
+		break;
+	case ']':
+		replay_speed_step(&a->rp, +1, now);
+		break;
+	default:
+		return REACT_NONE;
 	}
 	a->timebar.speed = replay_speed(&a->rp);
 	return REACT_STATUS | REACT_HEADER;
@@ -177,13 +194,28 @@ static unsigned act_move(struct app *a, int key)
 					   : (long)a->ov.list.n - 1;
 
 	switch (key) {
-	case KEY_UP: case 'k': *pos -= 1; break;
-	case KEY_DOWN: case 'j': *pos += 1; break;
-	case KEY_PPAGE: *pos -= page; break;
-	case KEY_NPAGE: *pos += page; break;
-	case KEY_HOME: *pos = 0; break; /* live only: in replay they move time */
-	case KEY_END: *pos = last; break;
-	default: return REACT_NONE;
+	case KEY_UP:
+	case 'k':
+		*pos -= 1;
+		break;
+	case KEY_DOWN:
+	case 'j':
+		*pos += 1;
+		break;
+	case KEY_PPAGE:
+		*pos -= page;
+		break;
+	case KEY_NPAGE:
+		*pos += page;
+		break;
+	case KEY_HOME:
+		*pos = 0;
+		break; /* live only: in replay they move time */
+	case KEY_END:
+		*pos = last;
+		break;
+	default:
+		return REACT_NONE;
 	}
 	*pos = clamp(*pos, 0, last > 0 ? last : 0);
 	if (a->screen == UI_OVERVIEW && a->ov.list.n)
@@ -201,12 +233,24 @@ static void set_sort(struct app *a, enum proclist_sort s)
 static unsigned act_sort(struct app *a, int key)
 {
 	switch (key) {
-	case 'P': set_sort(a, PROCLIST_SORT_CPU); break;
-	case 'M': set_sort(a, PROCLIST_SORT_MEM); break;
-	case 'N': set_sort(a, PROCLIST_SORT_PID); break;
-	case 'C': set_sort(a, PROCLIST_SORT_NAME); break;
-	case 'I': a->ov.opts.descending = !a->ov.opts.descending; break;
-	default: set_sort(a, (a->ov.opts.sort + 1) % PROCLIST_SORT_N); break; /* F6 */
+	case 'P':
+		set_sort(a, PROCLIST_SORT_CPU);
+		break;
+	case 'M':
+		set_sort(a, PROCLIST_SORT_MEM);
+		break;
+	case 'N':
+		set_sort(a, PROCLIST_SORT_PID);
+		break;
+	case 'C':
+		set_sort(a, PROCLIST_SORT_NAME);
+		break;
+	case 'I':
+		a->ov.opts.descending = !a->ov.opts.descending;
+		break;
+	default:
+		set_sort(a, (a->ov.opts.sort + 1) % PROCLIST_SORT_N);
+		break; /* F6 */
 	}
 	return REACT_REBUILD | REACT_BODY | REACT_STATUS;
 }
@@ -219,32 +263,78 @@ static unsigned act_tree(struct app *a, int key)
 }
 
 static const struct binding bindings[] = {
-	{ { 'q', KEY_F(10), 0 }, ON_ALL, BOTH, act_quit, "q F10", "quit" },
-	{ { 'h', '?', KEY_F(1), 0 }, ON_ALL, BOTH, act_help, "h ? F1", "this help (again: back)" },
-	{ { KEY_ESC, 0 }, ON_ALL, BOTH, act_back, "Esc", "back; on the overview: clear the filter" },
-	{ { '\r', '\n', KEY_ENTER, 0 }, ON_OVERVIEW, BOTH, act_attach, "Enter",
-	  "attach to the selected process and show it" },
-	{ { '/', KEY_F(4), KEY_F(3), 0 }, ON_OVERVIEW, BOTH, act_filter, "/ F3 F4",
-	  "filter by name, command line, user or pid (Enter keeps, Esc clears)" },
-	{ { KEY_UP, KEY_DOWN, 'k', 'j', 0 }, ON_DATA, BOTH, act_move, "Up Down j k",
-	  "move the selection (target screen: scroll threads)" },
-	{ { KEY_PPAGE, KEY_NPAGE, 0 }, ON_DATA, BOTH, act_move, "PgUp PgDn", "page" },
-	{ { KEY_HOME, KEY_END, 0 }, ON_DATA, LIVE, act_move, "Home End", "first, last" },
-	{ { 'P', 'M', 'N', 'C', 0 }, ON_OVERVIEW, BOTH, act_sort, "P M N C",
-	  "sort by CPU, memory, pid, command name" },
-	{ { KEY_F(6), 'I', 0 }, ON_OVERVIEW, BOTH, act_sort, "F6 I",
-	  "next sort column; invert order" },
-	{ { 't', KEY_F(5), 0 }, ON_OVERVIEW, LIVE, act_tree, "t F5", "process tree on/off" },
-	{ { KEY_F(5), 0 }, ON_OVERVIEW, REPLAY, act_tree, "F5", "process tree on/off" },
-	{ { '+', '=', '-', 0 }, ON_DATA, BOTH, act_zoom, "+ -",
-	  "zoom the history graphs in and out (1m 5m 15m 1h 6h 24h)" },
-	{ { 't', 'T', 0 }, ON_DATA, REPLAY, act_time, "t T", "next, previous sample" },
-	{ { ' ', '[', ']', 0 }, ON_DATA, REPLAY, act_time, "Space [ ]",
-	  "play/pause; slower, faster (0.25x .. 64x)" },
-	{ { KEY_HOME, KEY_END, 'g', 'G', 0 }, ON_DATA, REPLAY, act_time, "Home End g G",
-	  "first sample; last sample and follow a file still being written" },
-	{ { 'b', 0 }, ON_DATA, REPLAY, act_jump, "b",
-	  "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end" },
+	{{'q', KEY_F(10), 0}, ON_ALL, BOTH, act_quit, "q F10", "quit"},
+	{{'h', '?', KEY_F(1), 0},
+	 ON_ALL,
+	 BOTH,
+	 act_help,
+	 "h ? F1",
+	 "this help (again: back)"},
+	{{KEY_ESC, 0},
+	 ON_ALL,
+	 BOTH,
+	 act_back,
+	 "Esc",
+	 "back; on the overview: clear the filter"},
+	{{'\r', '\n', KEY_ENTER, 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_attach,
+	 "Enter",
+	 "attach to the selected process and show it"},
+	{{'/', KEY_F(4), KEY_F(3), 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_filter,
+	 "/ F3 F4",
+	 "filter by name, command line, user or pid (Enter keeps, Esc clears)"},
+	{{KEY_UP, KEY_DOWN, 'k', 'j', 0},
+	 ON_DATA,
+	 BOTH,
+	 act_move,
+	 "Up Down j k",
+	 "move the selection (target screen: scroll threads)"},
+	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page"},
+	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last"},
+	{{'P', 'M', 'N', 'C', 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_sort,
+	 "P M N C",
+	 "sort by CPU, memory, pid, command name"},
+	{{KEY_F(6), 'I', 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_sort,
+	 "F6 I",
+	 "next sort column; invert order"},
+	{{'t', KEY_F(5), 0}, ON_OVERVIEW, LIVE, act_tree, "t F5", "process tree on/off"},
+	{{KEY_F(5), 0}, ON_OVERVIEW, REPLAY, act_tree, "F5", "process tree on/off"},
+	{{'+', '=', '-', 0},
+	 ON_DATA,
+	 BOTH,
+	 act_zoom,
+	 "+ -",
+	 "zoom the history graphs in and out (1m 5m 15m 1h 6h 24h)"},
+	{{'t', 'T', 0}, ON_DATA, REPLAY, act_time, "t T", "next, previous sample"},
+	{{' ', '[', ']', 0},
+	 ON_DATA,
+	 REPLAY,
+	 act_time,
+	 "Space [ ]",
+	 "play/pause; slower, faster (0.25x .. 64x)"},
+	{{KEY_HOME, KEY_END, 'g', 'G', 0},
+	 ON_DATA,
+	 REPLAY,
+	 act_time,
+	 "Home End g G",
+	 "first sample; last sample and follow a file still being written"},
+	{{'b', 0},
+	 ON_DATA,
+	 REPLAY,
+	 act_jump,
+	 "b",
+	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end"},
 };
 
 /* Drops the last whole UTF-8 character of s. */
@@ -262,8 +352,10 @@ static void drop_last_char(char *s)
 /* Enter on the "Jump to" prompt: parse the time and move there. */
 static unsigned jump_to(struct app *a)
 {
-	struct when_ctx c = { .first_ms = a->rp.first_ms, .last_ms = a->rp.last_ms,
-			      .plus_ref_ms = a->rp.cursor_ms, .minus_ref_ms = a->rp.cursor_ms };
+	struct when_ctx c = {.first_ms = a->rp.first_ms,
+			     .last_ms = a->rp.last_ms,
+			     .plus_ref_ms = a->rp.cursor_ms,
+			     .minus_ref_ms = a->rp.cursor_ms};
 	char why[128];
 	int64_t t;
 
@@ -272,17 +364,17 @@ static unsigned jump_to(struct app *a)
 		return REACT_STATUS;
 	}
 	if (t < a->rp.first_ms || t > a->rp.last_ms)
-		app_message(a, false, "'%s' is outside the recording: showing its %s", a->jump,
-			    t < a->rp.first_ms ? "start" : "end");
+		app_message(a, false, "'%s' is outside the recording: showing its %s",
+			    a->jump, t < a->rp.first_ms ? "start" : "end");
 	return moved(a, replay_jump(&a->rp, t));
 }
 
 /* Line editing in the status line: every key goes here while a prompt is open. */
 static unsigned prompt_key(struct app *a, int key, bool is_char)
 {
-	const unsigned changed = REACT_STATUS | (a->prompt == PROMPT_FILTER
-							 ? REACT_REBUILD | REACT_BODY
-							 : 0);
+	const unsigned changed =
+		REACT_STATUS |
+		(a->prompt == PROMPT_FILTER ? REACT_REBUILD | REACT_BODY : 0);
 	char *buf = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
 	size_t cap = a->prompt == PROMPT_FILTER ? sizeof(a->ov.filter) : sizeof(a->jump);
 	size_t len = strlen(buf);
@@ -291,7 +383,8 @@ static unsigned prompt_key(struct app *a, int key, bool is_char)
 
 	if (!is_char && key == KEY_ENTER)
 		key = '\r', is_char = true;
-	if ((!is_char && key == KEY_BACKSPACE) || (is_char && (key == 127 || key == CTRL('h')))) {
+	if ((!is_char && key == KEY_BACKSPACE) ||
+	    (is_char && (key == 127 || key == CTRL('h')))) {
 		drop_last_char(buf);
 		return changed;
 	}
@@ -348,6 +441,7 @@ size_t keymap_help(const struct app *a, struct help_line *out, size_t max)
 
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]) && n < max; i++)
 		if (bindings[i].modes & mode)
-			out[n++] = (struct help_line){ bindings[i].keys_text, bindings[i].help };
+			out[n++] = (struct help_line){bindings[i].keys_text,
+						      bindings[i].help};
 	return n;
 }

@@ -97,7 +97,7 @@ static struct frame *take_mail(struct tui *t)
 
 static void free_windows(struct tui *t)
 {
-	WINDOW **ws[] = { &t->timebar, &t->header, &t->body, &t->status, &t->fkeys };
+	WINDOW **ws[] = {&t->timebar, &t->header, &t->body, &t->status, &t->fkeys};
 
 	for (size_t i = 0; i < sizeof(ws) / sizeof(ws[0]); i++) {
 		if (*ws[i])
@@ -153,18 +153,21 @@ static void layout(struct tui *t)
 }
 
 static const struct fkey overview_keys[] = {
-	{ "F1", "Help   " }, { "F4", "Filter " }, { "F5", "Tree   " },
-	{ "F6", "SortBy " }, { "Enter", "Attach " }, { "F10", "Quit   " },
+	{"F1", "Help   "}, {"F4", "Filter "},	 {"F5", "Tree   "},
+	{"F6", "SortBy "}, {"Enter", "Attach "}, {"F10", "Quit   "},
 };
 static const struct fkey target_keys[] = {
-	{ "F1", "Help   " }, { "Esc", "Back   " }, { "F10", "Quit   " },
+	{"F1", "Help   "},
+	{"Esc", "Back   "},
+	{"F10", "Quit   "},
 };
 static const struct fkey replay_keys[] = {
-	{ "F1", "Help   " }, { "t/T", "Step   " }, { "Space", "Play   " },
-	{ "b", "Jump   " }, { "+/-", "Zoom   " }, { "F10", "Quit   " },
+	{"F1", "Help   "}, {"t/T", "Step   "}, {"Space", "Play   "},
+	{"b", "Jump   "},  {"+/-", "Zoom   "}, {"F10", "Quit   "},
 };
 static const struct fkey help_keys[] = {
-	{ "Esc", "Back   " }, { "F10", "Quit   " },
+	{"Esc", "Back   "},
+	{"F10", "Quit   "},
 };
 
 static void draw_body(struct tui *t)
@@ -189,16 +192,19 @@ static void draw_body(struct tui *t)
 static void draw_fkeys(struct tui *t)
 {
 	if (t->app.replaying && t->app.screen != UI_HELP) {
-		fkeys_draw(t->fkeys, replay_keys, sizeof(replay_keys) / sizeof(replay_keys[0]));
+		fkeys_draw(t->fkeys, replay_keys,
+			   sizeof(replay_keys) / sizeof(replay_keys[0]));
 		wnoutrefresh(t->fkeys);
 		return;
 	}
 	switch (t->app.screen) {
 	case UI_OVERVIEW:
-		fkeys_draw(t->fkeys, overview_keys, sizeof(overview_keys) / sizeof(overview_keys[0]));
+		fkeys_draw(t->fkeys, overview_keys,
+			   sizeof(overview_keys) / sizeof(overview_keys[0]));
 		break;
 	case UI_TARGET:
-		fkeys_draw(t->fkeys, target_keys, sizeof(target_keys) / sizeof(target_keys[0]));
+		fkeys_draw(t->fkeys, target_keys,
+			   sizeof(target_keys) / sizeof(target_keys[0]));
 		break;
 	case UI_HELP:
 		fkeys_draw(t->fkeys, help_keys, sizeof(help_keys) / sizeof(help_keys[0]));
@@ -209,8 +215,9 @@ static void draw_fkeys(struct tui *t)
 
 static void prompt_into_model(struct app *a)
 {
-	static const char *const labels[] = { [PROMPT_FILTER] = "Filter: ",
-					      [PROMPT_JUMP] = "Jump to (03:12, -5m, +30s): " };
+	static const char *const labels[] = {[PROMPT_FILTER] = "Filter: ",
+					     [PROMPT_JUMP] =
+						     "Jump to (03:12, -5m, +30s): "};
 
 	a->model.prompt_label = a->prompt != PROMPT_NONE ? labels[a->prompt] : NULL;
 	a->model.prompt_text = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
@@ -320,8 +327,8 @@ int tui_run(struct tui *t)
 
 	term_start(t->app.cfg.color);
 	layout(t);
-	fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
-	fds[1] = (struct pollfd){ .fd = term_wake_fd(), .events = POLLIN };
+	fds[0] = (struct pollfd){.fd = 0, .events = POLLIN};
+	fds[1] = (struct pollfd){.fd = term_wake_fd(), .events = POLLIN};
 	int64_t keys_ns = 0;
 	int nkeys = 0;
 
@@ -330,7 +337,8 @@ int tui_run(struct tui *t)
 		unsigned ev;
 
 		draw(t);
-		if (nkeys) /* what a key press costs, read to screen: make bench reads it */
+		if (nkeys) /* what a key press costs, read to screen: make bench reads it
+			    */
 			log_debug("%d key(s) handled and drawn in %.2f ms", nkeys,
 				  (double)(clock_mono_ns() - keys_ns) / 1e6);
 		nkeys = 0;

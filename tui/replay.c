@@ -11,7 +11,7 @@
 #include "store/query.h"
 #include "store/timeline.h"
 
-static const double speeds[REPLAY_SPEEDS] = { 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64 };
+static const double speeds[REPLAY_SPEEDS] = {0.25, 0.5, 1, 2, 4, 8, 16, 32, 64};
 #define SPEED_1X 2
 
 static void set_cursor(struct replay *r, int64_t t_ms)
@@ -29,7 +29,7 @@ static void refresh_span(struct replay *r)
 
 int replay_open(struct replay *r, struct store *s)
 {
-	*r = (struct replay){ .store = s, .speed = SPEED_1X };
+	*r = (struct replay){.store = s, .speed = SPEED_1X};
 	if (query_span(s, &r->first_ms, &r->last_ms, &r->ticks) < 0)
 		return -1;
 	set_cursor(r, r->first_ms);
@@ -55,8 +55,8 @@ bool replay_step(struct replay *r, int dir)
 
 	r->playing = false;
 	r->follow = false;
-	if (timeline_seek(r->store, r->cursor_ms, dir > 0 ? TIMELINE_AFTER : TIMELINE_BEFORE,
-			  &t) != 0)
+	if (timeline_seek(r->store, r->cursor_ms,
+			  dir > 0 ? TIMELINE_AFTER : TIMELINE_BEFORE, &t) != 0)
 		return false;
 	return move_to(r, t);
 }

@@ -18,7 +18,7 @@
 #include "core/xalloc.h"
 #include "views/draw.h"
 
-static int wake_pipe[2] = { -1, -1 };
+static int wake_pipe[2] = {-1, -1};
 static atomic_uint pending;
 static bool active;
 

@@ -13,9 +13,9 @@
 #include <stdbool.h>
 
 enum term_event {
-	TERM_EV_QUIT = 1u << 0,  /* SIGINT, SIGTERM, SIGHUP */
+	TERM_EV_QUIT = 1u << 0,	 /* SIGINT, SIGTERM, SIGHUP */
 	TERM_EV_CHILD = 1u << 1, /* SIGCHLD */
-	TERM_EV_WAKE = 1u << 2,  /* term_wake(): a new frame */
+	TERM_EV_WAKE = 1u << 2,	 /* term_wake(): a new frame */
 };
 
 /* True when the locale's charset is UTF-8 (call after setlocale). */

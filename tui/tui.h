@@ -19,13 +19,13 @@
 
 struct tui_config {
 	const char *session_path; /* read for history graphs */
-	bool recording;           /* show REC with the path (false: --no-record) */
-	bool ascii;               /* ASCII graphs and tree glyphs */
+	bool recording;		  /* show REC with the path (false: --no-record) */
+	bool ascii;		  /* ASCII graphs and tree glyphs */
 	bool color;
-	bool start_on_target;     /* -p PID or -- CMD: open on the target screen */
-	bool target_started;      /* the target is a command vigil started */
+	bool start_on_target; /* -p PID or -- CMD: open on the target screen */
+	bool target_started;  /* the target is a command vigil started */
 	int64_t interval_ms;
-	int64_t start_ns;         /* monotonic time vigil started, for the first-draw log */
+	int64_t start_ns; /* monotonic time vigil started, for the first-draw log */
 	const struct session_meta *meta;
 	/* Attach the sampler to pid (0 detaches); 0 or -1 with err. */
 	int (*attach)(void *ctx, int pid, char *err, size_t errlen);

@@ -9,8 +9,10 @@
 #include "views/draw.h"
 
 static const char *const sort_names[PROCLIST_SORT_N] = {
-	[PROCLIST_SORT_CPU] = "CPU", [PROCLIST_SORT_MEM] = "MEM",
-	[PROCLIST_SORT_PID] = "PID", [PROCLIST_SORT_NAME] = "NAME",
+	[PROCLIST_SORT_CPU] = "CPU",
+	[PROCLIST_SORT_MEM] = "MEM",
+	[PROCLIST_SORT_PID] = "PID",
+	[PROCLIST_SORT_NAME] = "NAME",
 };
 
 void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
@@ -37,9 +39,10 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 	}
 	wattrset(w, pal(PAL_STATUS));
 	if (screen == UI_OVERVIEW) {
-		snprintf(line, sizeof(line), "sort %s %s%s%s%s  ", sort_names[ov->opts.sort],
-			 ov->opts.descending ? "desc" : "asc", ov->opts.tree ? "  tree" : "",
-			 ov->filter[0] ? "  filter: " : "", ov->filter);
+		snprintf(line, sizeof(line), "sort %s %s%s%s%s  ",
+			 sort_names[ov->opts.sort], ov->opts.descending ? "desc" : "asc",
+			 ov->opts.tree ? "  tree" : "", ov->filter[0] ? "  filter: " : "",
+			 ov->filter);
 		x = put_text(w, 0, 0, cols, line, false);
 	}
 	if (m->dropped || m->failed) {
@@ -52,7 +55,8 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 		const char *base = strrchr(m->session_path, '/');
 		int len;
 
-		snprintf(line, sizeof(line), "REC %s (%s)", base ? base + 1 : m->session_path,
+		snprintf(line, sizeof(line), "REC %s (%s)",
+			 base ? base + 1 : m->session_path,
 			 units_bytes_short((double)m->session_bytes, size, sizeof(size)));
 		len = (int)strlen(line);
 		if (x + len <= cols) {

@@ -15,26 +15,26 @@ static attr_t palette[PAL_N];
 
 struct pal_spec {
 	short fg, bg;
-	attr_t extra;    /* with colour */
+	attr_t extra;	 /* with colour */
 	attr_t fallback; /* without colour */
 };
 
 static const struct pal_spec specs[PAL_N] = {
-	[PAL_NORMAL] = { -1, -1, 0, 0 },
-	[PAL_TITLE] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
-	[PAL_DIM] = { COLOR_BLUE, -1, A_BOLD, A_DIM },
-	[PAL_METER_USER] = { COLOR_GREEN, -1, 0, 0 },
-	[PAL_METER_SYS] = { COLOR_RED, -1, 0, A_BOLD },
-	[PAL_METER_OTHER] = { COLOR_YELLOW, -1, 0, A_DIM },
-	[PAL_GRAPH] = { COLOR_CYAN, -1, 0, 0 },
-	[PAL_TABLE_HEAD] = { COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE },
-	[PAL_SELECTED] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[PAL_STATUS] = { COLOR_CYAN, -1, 0, 0 },
-	[PAL_FKEY] = { -1, -1, A_BOLD, A_BOLD },
-	[PAL_FKEY_LABEL] = { COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE },
-	[PAL_WARN] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-	[PAL_BAD] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE },
-	[PAL_GOOD] = { COLOR_GREEN, -1, A_BOLD, 0 },
+	[PAL_NORMAL] = {-1, -1, 0, 0},
+	[PAL_TITLE] = {COLOR_CYAN, -1, A_BOLD, A_BOLD},
+	[PAL_DIM] = {COLOR_BLUE, -1, A_BOLD, A_DIM},
+	[PAL_METER_USER] = {COLOR_GREEN, -1, 0, 0},
+	[PAL_METER_SYS] = {COLOR_RED, -1, 0, A_BOLD},
+	[PAL_METER_OTHER] = {COLOR_YELLOW, -1, 0, A_DIM},
+	[PAL_GRAPH] = {COLOR_CYAN, -1, 0, 0},
+	[PAL_TABLE_HEAD] = {COLOR_BLACK, COLOR_GREEN, 0, A_REVERSE},
+	[PAL_SELECTED] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[PAL_STATUS] = {COLOR_CYAN, -1, 0, 0},
+	[PAL_FKEY] = {-1, -1, A_BOLD, A_BOLD},
+	[PAL_FKEY_LABEL] = {COLOR_BLACK, COLOR_CYAN, 0, A_REVERSE},
+	[PAL_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
+	[PAL_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE},
+	[PAL_GOOD] = {COLOR_GREEN, -1, A_BOLD, 0},
 };
 
 void draw_palette_init(bool color)
@@ -79,7 +79,7 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 		if (used + cw > width)
 			break;
 		if (cw > 0) {
-			wchar_t one[2] = { wc, 0 };
+			wchar_t one[2] = {wc, 0};
 
 			waddnwstr(w, one, 1);
 		}
@@ -106,7 +106,8 @@ int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
 }
 
 void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
-		const struct meter_part *parts, size_t nparts, double total, const char *text)
+		const struct meter_part *parts, size_t nparts, double total,
+		const char *text)
 {
 	int lw = (int)strlen(label), inner, filled = 0, tlen = (int)strlen(text);
 
@@ -142,11 +143,15 @@ void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
 void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
 		size_t n, double min, double max, bool ascii, enum pal role)
 {
-	struct graph_opts o = { .width = width, .height = height, .min = min, .max = max,
-				.style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE };
+	struct graph_opts o = {.width = width,
+			       .height = height,
+			       .min = min,
+			       .max = max,
+			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
 	char buf[8192], *lines[64];
 
-	if (width < 1 || height < 1 || height > 64 || graph_buf_size(width, height) > sizeof(buf))
+	if (width < 1 || height < 1 || height > 64 ||
+	    graph_buf_size(width, height) > sizeof(buf))
 		return;
 	if (graph_render(values, n, &o, buf, lines) < 0)
 		return;

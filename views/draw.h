@@ -20,16 +20,16 @@
 
 enum pal {
 	PAL_NORMAL,
-	PAL_TITLE,       /* labels in the header */
-	PAL_DIM,         /* secondary text */
-	PAL_METER_USER,  /* CPU user, memory used */
-	PAL_METER_SYS,   /* CPU system, memory buffers */
+	PAL_TITLE,	 /* labels in the header */
+	PAL_DIM,	 /* secondary text */
+	PAL_METER_USER,	 /* CPU user, memory used */
+	PAL_METER_SYS,	 /* CPU system, memory buffers */
 	PAL_METER_OTHER, /* iowait/steal, memory cache */
 	PAL_GRAPH,
 	PAL_TABLE_HEAD,
 	PAL_SELECTED,
 	PAL_STATUS,
-	PAL_FKEY,       /* "F1" */
+	PAL_FKEY,	/* "F1" */
 	PAL_FKEY_LABEL, /* "Help" */
 	PAL_WARN,
 	PAL_BAD,
@@ -64,7 +64,8 @@ struct meter_part {
  * scaled to total; text right-aligned inside the brackets.
  */
 void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
-		const struct meter_part *parts, size_t nparts, double total, const char *text);
+		const struct meter_part *parts, size_t nparts, double total,
+		const char *text);
 
 /*
  * A history graph of values (oldest first) in a box of width x height cells

@@ -8,7 +8,8 @@
 
 #include "views/draw.h"
 
-void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *lines, size_t n)
+void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *lines,
+	       size_t n)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), y = 0;
 
@@ -35,7 +36,8 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_NORMAL));
 	}
 	if (y < rows - 1 && m->session_path)
-		put_textf(w, y++, 1, cols - 1, "REC: every sample is written to %s", m->session_path);
+		put_textf(w, y++, 1, cols - 1, "REC: every sample is written to %s",
+			  m->session_path);
 	else if (y < rows - 1)
 		put_text(w, y++, 1, cols - 1, "not recording (--no-record)", false);
 	wattrset(w, pal(PAL_DIM));

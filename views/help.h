@@ -8,6 +8,7 @@
 
 #include "views/model.h"
 
-void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *lines, size_t n);
+void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *lines,
+	       size_t n);
 
 #endif

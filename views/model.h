@@ -30,8 +30,8 @@ struct ui_history {
 };
 
 struct ui_model {
-	const struct frame *cur;   /* latest frame, NULL before the first */
-	const struct frame *prev;  /* the one before, for rates; may be NULL */
+	const struct frame *cur;  /* latest frame, NULL before the first */
+	const struct frame *prev; /* the one before, for rates; may be NULL */
 	/* The newest frame in which the target was alive: what the target
 	 * screen keeps showing once the process is gone. */
 	const struct frame *target_last;
@@ -41,17 +41,17 @@ struct ui_model {
 	const char *session_path; /* NULL when not recording */
 	uint64_t session_bytes;
 	uint64_t dropped, failed; /* ticks the writer could not store */
-	const char *message;      /* transient status message, or NULL */
+	const char *message;	  /* transient status message, or NULL */
 	bool message_is_error;
 
-	bool target_started;      /* vigil started the target (-- CMD) */
+	bool target_started; /* vigil started the target (-- CMD) */
 	bool ascii;
 
 	/* A line being edited in the status line ("Filter: ", "Jump to: "), or NULL. */
 	const char *prompt_label, *prompt_text;
 
 	const struct ui_timebar *timebar; /* replay only; NULL live */
-	int64_t zoom_ms;                  /* width of the history graphs */
+	int64_t zoom_ms;		  /* width of the history graphs */
 };
 
 /* Where the replay cursor is, for the time bar. */
@@ -66,11 +66,11 @@ enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP };
 
 struct overview_state {
 	struct proclist_opts opts;
-	struct proclist list;     /* rebuilt by the tui when frame or opts change */
+	struct proclist list; /* rebuilt by the tui when frame or opts change */
 	char filter[128];
-	long selected;            /* index into list */
-	long top;                 /* first visible row */
-	int selected_pid;         /* keeps the selection on a process across rebuilds */
+	long selected;	  /* index into list */
+	long top;	  /* first visible row */
+	int selected_pid; /* keeps the selection on a process across rebuilds */
 };
 
 struct target_state {

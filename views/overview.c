@@ -42,14 +42,15 @@ static double cpu_parts(const struct cpu_times *a, const struct cpu_times *b,
 {
 	double total = (double)(cpu_times_total(b) - cpu_times_total(a));
 	double user = (double)((b->user + b->nice) - (a->user + a->nice));
-	double sys = (double)((b->system + b->irq + b->softirq) - (a->system + a->irq + a->softirq));
+	double sys = (double)((b->system + b->irq + b->softirq) -
+			      (a->system + a->irq + a->softirq));
 	double other = (double)((b->iowait + b->steal) - (a->iowait + a->steal));
 
 	if (cpu_times_total(b) <= cpu_times_total(a) || total <= 0)
 		total = 1, user = sys = other = 0;
-	parts[0] = (struct meter_part){ user * 100 / total, PAL_METER_USER };
-	parts[1] = (struct meter_part){ sys * 100 / total, PAL_METER_SYS };
-	parts[2] = (struct meter_part){ other * 100 / total, PAL_METER_OTHER };
+	parts[0] = (struct meter_part){user * 100 / total, PAL_METER_USER};
+	parts[1] = (struct meter_part){sys * 100 / total, PAL_METER_SYS};
+	parts[2] = (struct meter_part){other * 100 / total, PAL_METER_OTHER};
 	return parts[0].value + parts[1].value;
 }
 
@@ -70,7 +71,7 @@ static void draw_cores(WINDOW *w, const struct ui_model *m, int width)
 
 	for (size_t i = 0; i < s->ncores; i++) {
 		const struct core_times *pc = prev_core(m, s->cores[i].cpu);
-		struct cpu_times zero = { 0 };
+		struct cpu_times zero = {0};
 		struct meter_part parts[3];
 		char label[16], text[16];
 		double busy = cpu_parts(pc ? &pc->t : &zero, &s->cores[i].t, parts);
@@ -79,7 +80,8 @@ static void draw_cores(WINDOW *w, const struct ui_model *m, int width)
 			busy = 0, parts[0].value = parts[1].value = parts[2].value = 0;
 		snprintf(label, sizeof(label), "%3d", s->cores[i].cpu);
 		snprintf(text, sizeof(text), "%.1f%%", busy + parts[2].value);
-		draw_meter(w, (int)i % rows, (int)i / rows * cw, cw - 1, label, parts, 3, 100, text);
+		draw_meter(w, (int)i % rows, (int)i / rows * cw, cw - 1, label, parts, 3,
+			   100, text);
 	}
 }
 
@@ -94,12 +96,12 @@ static void draw_memory(WINDOW *w, const struct ui_model *m, int y, int width)
 
 	if (cache > s->mem_total - used)
 		cache = 0;
-	mem[0] = (struct meter_part){ used, PAL_METER_USER };
-	mem[1] = (struct meter_part){ cache, PAL_METER_OTHER };
+	mem[0] = (struct meter_part){used, PAL_METER_USER};
+	mem[1] = (struct meter_part){cache, PAL_METER_OTHER};
 	snprintf(text, sizeof(text), "%s/%s", units_bytes_short(used, a, sizeof(a)),
 		 units_bytes_short((double)s->mem_total, b, sizeof(b)));
 	draw_meter(w, y, 0, width - 1, "Mem", mem, 2, (double)s->mem_total, text);
-	swp[0] = (struct meter_part){ swap_used, PAL_METER_SYS };
+	swp[0] = (struct meter_part){swap_used, PAL_METER_SYS};
 	snprintf(text, sizeof(text), "%s/%s", units_bytes_short(swap_used, a, sizeof(a)),
 		 units_bytes_short((double)s->swap_total, b, sizeof(b)));
 	draw_meter(w, y + 1, 0, width - 1, "Swp", swp, 1, (double)s->swap_total, text);
@@ -117,12 +119,14 @@ static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 		threads += t->rows[i].threads;
 		running += t->rows[i].state == 'R';
 	}
-	off = snprintf(line, sizeof(line), "Tasks %zu, %ld thr, %ld running  Load %.2f %.2f %.2f",
-		       t->n, threads, running, s->load1, s->load5, s->load15);
+	off = snprintf(line, sizeof(line),
+		       "Tasks %zu, %ld thr, %ld running  Load %.2f %.2f %.2f", t->n,
+		       threads, running, s->load1, s->load5, s->load15);
 	if (s->psi[PSI_CPU].present && off > 0 && (size_t)off < sizeof(line))
 		snprintf(line + off, sizeof(line) - (size_t)off,
-			 "  PSI some cpu %.1f mem %.1f io %.1f", s->psi[PSI_CPU].some.avg10,
-			 s->psi[PSI_MEMORY].some.avg10, s->psi[PSI_IO].some.avg10);
+			 "  PSI some cpu %.1f mem %.1f io %.1f",
+			 s->psi[PSI_CPU].some.avg10, s->psi[PSI_MEMORY].some.avg10,
+			 s->psi[PSI_IO].some.avg10);
 	wattrset(w, pal(PAL_NORMAL));
 	put_text(w, y, 0, cols, line, true);
 }
@@ -140,10 +144,12 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 	struct meter_part parts[3];
 	/* the figure beside the graph is the newest tick's, not the graph's
 	 * last bucket (which in replay may lie after the cursor) */
-	double last_cpu = m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) +
-					    parts[2].value
-				  : 0;
-	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) * 100 /
+	double last_cpu =
+		m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) +
+				  parts[2].value
+			: 0;
+	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) *
+			 100 /
 			 (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
 	int gw = width - 10;
 
@@ -154,7 +160,8 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 	wattrset(w, pal(PAL_NORMAL));
 	put_textf(w, 1 < rows ? 1 : 0, x, 5, "%3.0f%%", last_cpu);
 	if (h)
-		draw_graph(w, 0, x + 5, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii, PAL_GRAPH);
+		draw_graph(w, 0, x + 5, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii,
+			   PAL_GRAPH);
 	wattrset(w, pal(PAL_TITLE));
 	put_text(w, rows, x, 4, "Mem", true);
 	wattrset(w, pal(PAL_NORMAL));

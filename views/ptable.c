@@ -23,13 +23,15 @@ int ptable_body_rows(int window_rows)
 static void draw_head(WINDOW *w, const struct overview_state *st, int cols)
 {
 	static const char *const names[PROCLIST_SORT_N] = {
-		[PROCLIST_SORT_CPU] = "CPU%", [PROCLIST_SORT_MEM] = "MEM%",
-		[PROCLIST_SORT_PID] = "PID", [PROCLIST_SORT_NAME] = "COMMAND",
+		[PROCLIST_SORT_CPU] = "CPU%",
+		[PROCLIST_SORT_MEM] = "MEM%",
+		[PROCLIST_SORT_PID] = "PID",
+		[PROCLIST_SORT_NAME] = "COMMAND",
 	};
 	char head[256];
 
-	snprintf(head, sizeof(head), "%7s %-9s S  NI  THR %5s %5s %6s %9s  %s", "PID", "USER",
-		 "CPU%", "MEM%", "RSS", "TIME+", "COMMAND");
+	snprintf(head, sizeof(head), "%7s %-9s S  NI  THR %5s %5s %6s %9s  %s", "PID",
+		 "USER", "CPU%", "MEM%", "RSS", "TIME+", "COMMAND");
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, 0, 0, cols, head, true);
 	/* mark the sort column the way htop does: reverse it */
@@ -62,8 +64,8 @@ static void draw_row(WINDOW *w, int y, const struct ui_model *m,
 		snprintf(cpu, sizeof(cpu), "%5.1f", r->cpu_pct);
 	units_bytes_short((double)r->rss_bytes, rss, sizeof(rss));
 	units_cpu_time(r->cpu_ticks, m->meta ? m->meta->clk_tck : 100, tm, sizeof(tm));
-	snprintf(line, sizeof(line), "%7d %-9.9s %c %3d %4d %s %5.1f %6s %9s  ", r->pid, r->user,
-		 r->state, r->nice, r->threads, cpu,
+	snprintf(line, sizeof(line), "%7d %-9.9s %c %3d %4d %s %5.1f %6s %9s  ", r->pid,
+		 r->user, r->state, r->nice, r->threads, cpu,
 		 total ? (double)r->rss_bytes * 100.0 / (double)total : 0.0, rss, tm);
 	wattrset(w, selected ? pal(PAL_SELECTED) : pal(PAL_NORMAL));
 	x = put_text(w, y, 0, cols, line, false);

@@ -29,7 +29,7 @@ struct rates {
 
 static struct rates rates_of(const struct ui_model *m, const struct target_sample *t)
 {
-	struct rates r = { .known = false };
+	struct rates r = {.known = false};
 	const struct target_sample *p = m->prev ? m->prev->target : NULL;
 
 	if (t != m->cur->target || !t->alive || !p || !p->alive || p->pid != t->pid ||
@@ -63,8 +63,8 @@ static const char *rate_text(double v, bool bytes, char *buf, size_t len)
 }
 
 /* fr: the frame t comes from (the newest, or the last one it was alive in). */
-static void draw_identity(WINDOW *w, const struct frame *fr, const struct target_sample *t,
-			  int cols)
+static void draw_identity(WINDOW *w, const struct frame *fr,
+			  const struct target_sample *t, int cols)
 {
 	const struct proc_row *row = proc_table_find(&fr->procs, t->pid);
 	char up[24], started[16] = "?";
@@ -82,23 +82,25 @@ static void draw_identity(WINDOW *w, const struct frame *fr, const struct target
 	wattrset(w, pal(PAL_NORMAL));
 	if (row)
 		put_textf(w, 0, 28 < cols ? 28 : cols, cols - 28,
-			  "state %c  user %s  started %s (up %s)", t->state ? t->state : '?',
-			  row->user, started, up);
+			  "state %c  user %s  started %s (up %s)",
+			  t->state ? t->state : '?', row->user, started, up);
 	wattrset(w, pal(PAL_DIM));
 	put_text(w, 1, 0, cols, row && row->cmdline ? row->cmdline : "", false);
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-static void draw_banner(WINDOW *w, const struct ui_model *m, const struct target_sample *cur,
-			int cols)
+static void draw_banner(WINDOW *w, const struct ui_model *m,
+			const struct target_sample *cur, int cols)
 {
 	if (!cur->alive) {
 		char status[64] = "";
 
 		if (cur->exit_code >= 0)
-			snprintf(status, sizeof(status), " with status %d", cur->exit_code);
+			snprintf(status, sizeof(status), " with status %d",
+				 cur->exit_code);
 		else if (cur->exit_signal > 0)
-			snprintf(status, sizeof(status), " on signal %d", cur->exit_signal);
+			snprintf(status, sizeof(status), " on signal %d",
+				 cur->exit_signal);
 		wattrset(w, pal(PAL_BAD));
 		put_textf(w, 2, 0, cols, "%s%s: showing its last sample and history",
 			  strstr(cur->why, "reused") ? "pid reused by another process"
@@ -112,19 +114,21 @@ static void draw_banner(WINDOW *w, const struct ui_model *m, const struct target
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
-			 int width)
+static void draw_numbers(WINDOW *w, const struct ui_model *m,
+			 const struct target_sample *t, int width)
 {
 	struct rates r = rates_of(m, t);
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
-	double user = r.known ? per_s(&r, t->utime, r.prev->utime) * 100 / (double)tck : -1;
-	double sys = r.known ? per_s(&r, t->stime, r.prev->stime) * 100 / (double)tck : -1;
+	double user =
+		r.known ? per_s(&r, t->utime, r.prev->utime) * 100 / (double)tck : -1;
+	double sys =
+		r.known ? per_s(&r, t->stime, r.prev->stime) * 100 / (double)tck : -1;
 	char a[16], b[16], c[16], d[16], e[16];
 	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
 
 	if (user >= 0 && sys >= 0)
-		put_textf(w, 3, 0, width, "CPU   %5.1f%%  user %5.1f%%  sys %5.1f%%", user + sys,
-			  user, sys);
+		put_textf(w, 3, 0, width, "CPU   %5.1f%%  user %5.1f%%  sys %5.1f%%",
+			  user + sys, user, sys);
 	else
 		put_text(w, 3, 0, width, "CPU       -   user     -   sys     -", false);
 	if (st) {
@@ -139,26 +143,32 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m, const struct targe
 			  units_bytes_short((double)t->vm_hwm, a, sizeof(a)),
 			  units_bytes_short((double)t->vm_data, b, sizeof(b)),
 			  units_bytes_short((double)t->vm_size, c, sizeof(c)));
-		put_textf(w, 7, 0, width, "Ctx   vol %s invol %s  faults %s major %s",
-			  rate_text(r.known ? per_s(&r, t->vol_ctxsw, r.prev->vol_ctxsw) : -1,
-				    false, a, sizeof(a)),
-			  rate_text(r.known ? per_s(&r, t->invol_ctxsw, r.prev->invol_ctxsw) : -1,
-				    false, b, sizeof(b)),
-			  rate_text(r.known ? per_s(&r, t->minflt, r.prev->minflt) : -1, false, c,
-				    sizeof(c)),
-			  rate_text(r.known ? per_s(&r, t->majflt, r.prev->majflt) : -1, false, d,
-				    sizeof(d)));
+		put_textf(
+			w, 7, 0, width, "Ctx   vol %s invol %s  faults %s major %s",
+			rate_text(r.known ? per_s(&r, t->vol_ctxsw, r.prev->vol_ctxsw)
+					  : -1,
+				  false, a, sizeof(a)),
+			rate_text(r.known ? per_s(&r, t->invol_ctxsw, r.prev->invol_ctxsw)
+					  : -1,
+				  false, b, sizeof(b)),
+			rate_text(r.known ? per_s(&r, t->minflt, r.prev->minflt) : -1,
+				  false, c, sizeof(c)),
+			rate_text(r.known ? per_s(&r, t->majflt, r.prev->majflt) : -1,
+				  false, d, sizeof(d)));
 	} else {
 		put_text(w, 5, 0, width, "Mem   n/a (status unreadable)", false);
 	}
 	put_textf(w, 8, 0, width, "IO    read %s write %s  fds %s  threads %d",
-		  io ? rate_text(r.known ? per_s(&r, t->read_bytes, r.prev->read_bytes) : -1,
+		  io ? rate_text(r.known ? per_s(&r, t->read_bytes, r.prev->read_bytes)
+					 : -1,
 				 true, a, sizeof(a))
 		     : "n/a",
-		  io ? rate_text(r.known ? per_s(&r, t->write_bytes, r.prev->write_bytes) : -1,
+		  io ? rate_text(r.known ? per_s(&r, t->write_bytes, r.prev->write_bytes)
+					 : -1,
 				 true, b, sizeof(b))
 		     : "n/a",
-		  t->have & TARGET_HAVE_FDS ? (snprintf(c, sizeof(c), "%d", t->fds), c) : "n/a",
+		  t->have & TARGET_HAVE_FDS ? (snprintf(c, sizeof(c), "%d", t->fds), c)
+					    : "n/a",
 		  t->num_threads);
 }
 
@@ -179,7 +189,8 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width)
 	wattrset(w, pal(PAL_TITLE));
 	put_text(w, 3, x, 5, "CPU", false);
 	put_text(w, 5, x, 5, "RSS", false);
-	draw_graph(w, 3, x + 5, gw, 2, h->tcpu.v, h->tcpu.n, 0, 0, m->ascii, PAL_METER_USER);
+	draw_graph(w, 3, x + 5, gw, 2, h->tcpu.v, h->tcpu.n, 0, 0, m->ascii,
+		   PAL_METER_USER);
 	draw_graph(w, 5, x + 5, gw, 2, h->trss.v, h->trss.n, 0, 0, m->ascii, PAL_GRAPH);
 	wattrset(w, pal(PAL_NORMAL));
 }
@@ -206,8 +217,9 @@ static const struct thread_sample *find_tid(const struct target_sample *s, int t
 	return NULL;
 }
 
-static void draw_threads(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
-			 struct target_state *st, int rows, int cols)
+static void draw_threads(WINDOW *w, const struct ui_model *m,
+			 const struct target_sample *t, struct target_state *st, int rows,
+			 int cols)
 {
 	struct rates r = rates_of(m, t);
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
@@ -215,19 +227,22 @@ static void draw_threads(WINDOW *w, const struct ui_model *m, const struct targe
 	int body = rows - TARGET_HEAD_ROWS - 1;
 	char head[128], tm[24];
 
-	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s", "TID", "THREAD", "CPU%", "TIME+");
+	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s", "TID", "THREAD", "CPU%",
+		 "TIME+");
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, TARGET_HEAD_ROWS, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	if (!tr)
 		return;
 	for (size_t i = 0; i < t->nthreads; i++) {
-		const struct thread_sample *p = r.known ? find_tid(r.prev, t->threads[i].tid) : NULL;
+		const struct thread_sample *p =
+			r.known ? find_tid(r.prev, t->threads[i].tid) : NULL;
 		uint64_t now = t->threads[i].utime + t->threads[i].stime;
 
 		tr[i].t = &t->threads[i];
 		tr[i].pct = p && now >= p->utime + p->stime
-				    ? (double)(now - p->utime - p->stime) / r.dt_s * 100 / (double)tck
+				    ? (double)(now - p->utime - p->stime) / r.dt_s * 100 /
+					      (double)tck
 				    : -1;
 	}
 	qsort(tr, t->nthreads, sizeof(*tr), by_cpu_desc);
@@ -260,7 +275,8 @@ void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
 
 	werase(w);
 	if (!cur) {
-		put_text(w, 0, 0, cols, "no process attached: Esc, then Enter on a process", false);
+		put_text(w, 0, 0, cols,
+			 "no process attached: Esc, then Enter on a process", false);
 		return;
 	}
 	if (!cur->alive) {

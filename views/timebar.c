@@ -21,14 +21,16 @@ static const char *state_text(const struct ui_timebar *tb, char *buf, size_t len
 }
 
 /* [----o-----] across width cells: the cursor's place in the span. */
-static void draw_span(WINDOW *w, int x, int width, const struct ui_timebar *tb, bool ascii)
+static void draw_span(WINDOW *w, int x, int width, const struct ui_timebar *tb,
+		      bool ascii)
 {
 	int inner = width - 2, at;
 	int64_t span = tb->last_ms - tb->first_ms;
 
 	if (inner < 3)
 		return;
-	at = span > 0 ? (int)((tb->cursor_ms - tb->first_ms) * (inner - 1) / span) : inner - 1;
+	at = span > 0 ? (int)((tb->cursor_ms - tb->first_ms) * (inner - 1) / span)
+		      : inner - 1;
 	wattrset(w, pal(PAL_DIM));
 	mvwaddch(w, 0, x, '[');
 	for (int i = 0; i < inner; i++)

@@ -200,9 +200,10 @@ static void test_unreadable_files_do_not_abort(void **state)
 		if (setgid(nobody->pw_gid) || setuid(nobody->pw_uid))
 			_exit(126);
 		if (access(vigil_bin(), X_OK) != 0)
-			_exit(77); /* checkout under a private home: cannot run as nobody */
-		execl(vigil_bin(), "vigil", "record", "-p", pidbuf, "-i", "100ms", "-d", "600ms",
-		      "-o", session, (char *)NULL);
+			_exit(77); /* checkout under a private home: cannot run as nobody
+				    */
+		execl(vigil_bin(), "vigil", "record", "-p", pidbuf, "-i", "100ms", "-d",
+		      "600ms", "-o", session, (char *)NULL);
 		_exit(127);
 	}
 	waitpid(rec, &status, 0);
@@ -212,7 +213,8 @@ static void test_unreadable_files_do_not_abort(void **state)
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	snprintf(cmd, sizeof(cmd),
-		 "sqlite3 -readonly '%s' \"SELECT COUNT(*), MAX(why) FROM target_samples\"",
+		 "sqlite3 -readonly '%s' \"SELECT COUNT(*), MAX(why) FROM "
+		 "target_samples\"",
 		 session);
 	p = popen(cmd, "r");
 	assert_non_null(p);
@@ -226,12 +228,18 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_version_and_help),
-		cmocka_unit_test_setup_teardown(test_usage_errors_exit_2, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_pid_exits_1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_existing_output_needs_force, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_unwritable_output_exits_1, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_command_that_cannot_run, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_report_rejects_non_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_usage_errors_exit_2, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_pid_exits_1, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_existing_output_needs_force, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_unwritable_output_exits_1, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_command_that_cannot_run, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_report_rejects_non_sessions, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_files_do_not_abort, setup,
 						teardown),
 	};

@@ -69,8 +69,8 @@ static void test_busy_process_is_one_core(void **state)
 	assert_true(jq_num(r.out, ".target.pid") == pid);
 	assert_true(jq_num(r.out, ".session.ticks") >= 10);
 	assert_true(jq_num(r.out, ".system.cpu_pct_avg") >= 95.0);
-	assert_string_equal(jq(r.out, ".target.comm", (char[64]){ 0 }, 64), "busy");
-	assert_string_equal(jq(r.out, ".target.exited", (char[64]){ 0 }, 64), "false");
+	assert_string_equal(jq(r.out, ".target.comm", (char[64]){0}, 64), "busy");
+	assert_string_equal(jq(r.out, ".target.exited", (char[64]){0}, 64), "false");
 }
 
 /* Resident memory matches the kernel's own VmRSS within 2%. */
@@ -149,7 +149,8 @@ static void test_system_only_and_sigint(void **state)
 		int devnull = open("/dev/null", O_WRONLY);
 
 		dup2(devnull, 2);
-		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-o", session, (char *)NULL);
+		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-o", session,
+		      (char *)NULL);
 		_exit(127);
 	}
 	sleep_ms(1200);
@@ -160,7 +161,8 @@ static void test_system_only_and_sigint(void **state)
 	report_json(&r);
 	assert_string_equal(jq(r.out, ".target", buf, sizeof(buf)), "null");
 	assert_true(jq_num(r.out, ".session.ticks") >= 5);
-	assert_true(jq_num(r.out, ".session.ended_ms") >= jq_num(r.out, ".session.started_ms"));
+	assert_true(jq_num(r.out, ".session.ended_ms") >=
+		    jq_num(r.out, ".session.started_ms"));
 	assert_true(jq_num(r.out, ".system.mem_used_bytes_avg") > 0);
 }
 
@@ -177,7 +179,8 @@ static void test_session_file_mode_and_integrity(void **state)
 	assert_int_equal(r.status, 0);
 	assert_int_equal(stat(session, &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	snprintf(cmd, sizeof(cmd), "sqlite3 -readonly '%s' 'PRAGMA integrity_check'", session);
+	snprintf(cmd, sizeof(cmd), "sqlite3 -readonly '%s' 'PRAGMA integrity_check'",
+		 session);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(line, sizeof(line), p));
@@ -190,7 +193,7 @@ static void test_process_table_in_session(void **state)
 {
 	struct run_result r;
 	struct store *st;
-	struct proc_table table = { 0 };
+	struct proc_table table = {0};
 	int64_t first, last;
 	uint64_t ticks;
 	char err[256];
@@ -255,8 +258,8 @@ static void test_pid_reuse_is_two_identities(void **state)
 		skip();
 	rec = fork();
 	if (rec == 0) {
-		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-d", "2500ms", "-o", session,
-		      (char *)NULL);
+		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-d", "2500ms", "-o",
+		      session, (char *)NULL);
 		_exit(127);
 	}
 	a = fixture_start("sleeper", NULL);
@@ -288,15 +291,21 @@ static void test_pid_reuse_is_two_identities(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_busy_process_is_one_core, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rss_matches_kernel, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_started_command_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_attached_process_exits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_system_only_and_sigint, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_session_file_mode_and_integrity, setup,
+		cmocka_unit_test_setup_teardown(test_busy_process_is_one_core, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_process_table_in_session, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pid_reuse_is_two_identities, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rss_matches_kernel, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_started_command_exits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_attached_process_exits, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_system_only_and_sigint, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_session_file_mode_and_integrity,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_process_table_in_session, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pid_reuse_is_two_identities, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("record", tests, NULL, NULL);

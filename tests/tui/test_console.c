@@ -31,7 +31,8 @@ static void start(int w, int h, const char *env, const char *args)
 	snprintf(path, sizeof(path), "%s/run.sh", dir);
 	f = fopen(path, "w");
 	assert_non_null(f);
-	fprintf(f, "%s XDG_STATE_HOME='%s' '%s' %s\n", env ? env : "", dir, vigil_bin(), args);
+	fprintf(f, "%s XDG_STATE_HOME='%s' '%s' %s\n", env ? env : "", dir, vigil_bin(),
+		args);
 	fputs("echo EXIT=$?\n"
 	      "stty -a | tr ' ;' '\\n\\n' | grep -x -- '-\\?echo' | sed 's/^/TTY=/'\n"
 	      "sleep 600\n",
@@ -154,7 +155,8 @@ static void test_ascii_flag_and_no_color(void **state)
 	(void)state;
 	start(100, 30, "LANG=C.UTF-8 LC_ALL=C.UTF-8", "-i 100ms");
 	assert_true(wait_for("PID USER"));
-	assert_true(has_colour(capture(true))); /* the check can fail: colours by default */
+	assert_true(
+		has_colour(capture(true))); /* the check can fail: colours by default */
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
 	tmux("kill-server");
@@ -205,11 +207,15 @@ static void test_sigterm_restores_terminal(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_filter_attach_resize_quit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter_attach_resize_quit, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_c_locale_is_ascii, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ascii_flag_and_no_color, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_started_command_exit_is_shown, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sigterm_restores_terminal, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ascii_flag_and_no_color, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_started_command_exit_is_shown, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sigterm_restores_terminal, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("console", tests, NULL, NULL);

@@ -30,7 +30,8 @@ static void start_replay(const char *path)
 	snprintf(script, sizeof(script), "%s/run.sh", dir);
 	f = fopen(script, "w");
 	assert_non_null(f);
-	fprintf(f, "TZ=UTC '%s' replay '%s'\necho EXIT=$?\nsleep 600\n", vigil_bin(), path);
+	fprintf(f, "TZ=UTC '%s' replay '%s'\necho EXIT=$?\nsleep 600\n", vigil_bin(),
+		path);
 	fclose(f);
 	assert_int_equal(tmux("new-session -d -s t -x 100 -y 30 'sh %s'", script), 0);
 }
@@ -69,7 +70,8 @@ static void expect_tick(struct store *st, int64_t t_ms, uint64_t i, uint64_t n)
 	time_t t = (time_t)(t_ms / 1000);
 	struct tm tm;
 
-	snprintf(text, sizeof(text), "#%llu/%llu", (unsigned long long)i, (unsigned long long)n);
+	snprintf(text, sizeof(text), "#%llu/%llu", (unsigned long long)i,
+		 (unsigned long long)n);
 	assert_true(wait_for(text));
 	gmtime_r(&t, &tm);
 	strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &tm);
@@ -143,8 +145,8 @@ static void test_end_follows_the_live_edge(void **state)
 		int devnull = open("/dev/null", O_WRONLY);
 
 		dup2(devnull, 2);
-		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-d", "20s", "-o", session,
-		      (char *)NULL);
+		execl(vigil_bin(), "vigil", "record", "-i", "100ms", "-d", "20s", "-o",
+		      session, (char *)NULL);
 		_exit(127);
 	}
 	sleep_ms(600);
@@ -191,8 +193,10 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_step_shows_the_recorded_ticks, setup,
 						teardown),
-		cmocka_unit_test_setup_teardown(test_end_follows_the_live_edge, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_files_are_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_end_follows_the_live_edge, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_files_are_refused, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);

@@ -40,7 +40,8 @@ static void test_strings(void **state)
 	assert_string_equal(capture_string("a\"b\\c"), "\"a\\\"b\\\\c\"");
 	assert_string_equal(capture_string("tab\there\nnl"), "\"tab\\there\\nnl\"");
 	assert_string_equal(capture_string("\x01\x1f"), "\"\\u0001\\u001f\"");
-	assert_string_equal(capture_string("h\xc3\xa9llo \xe2\x9c\x93"), "\"h\xc3\xa9llo \xe2\x9c\x93\"");
+	assert_string_equal(capture_string("h\xc3\xa9llo \xe2\x9c\x93"),
+			    "\"h\xc3\xa9llo \xe2\x9c\x93\"");
 	/* invalid UTF-8: a lone continuation byte, a truncated sequence, an overlong */
 	assert_string_equal(capture_string("a\x80z"), "\"a\\ufffdz\"");
 	assert_string_equal(capture_string("a\xe2\x9c"), "\"a\\ufffd\\ufffd\"");

@@ -73,7 +73,8 @@ static void test_stat_split(void **state)
 	assert_non_null(rest);
 	assert_string_equal(comm, "a) b) c");
 	assert_string_equal(rest, "S 1 2");
-	rest = procfs_stat_split("1 (a very long command name here) R 0", comm, sizeof(comm));
+	rest = procfs_stat_split("1 (a very long command name here) R 0", comm,
+				 sizeof(comm));
 	assert_non_null(rest);
 	assert_string_equal(comm, "a very long com"); /* truncated to the buffer */
 	assert_null(procfs_stat_split("1 no parens S", comm, sizeof(comm)));

@@ -18,18 +18,18 @@
 
 static struct proc_row row(int pid, uint64_t start, uint64_t cpu)
 {
-	struct proc_row r = { .pid = pid, .start_ticks = start, .cpu_ticks = cpu };
+	struct proc_row r = {.pid = pid, .start_ticks = start, .cpu_ticks = cpu};
 
 	return r;
 }
 
 static void test_derive_cpu(void **state)
 {
-	struct proc_row prev_rows[] = { row(1, 10, 100), row(5, 50, 0), row(7, 70, 30),
-					row(9, 90, 500) };
-	struct proc_row cur_rows[] = { row(1, 10, 150), row(3, 30, 5), row(5, 51, 40),
-				       row(7, 70, 30), row(9, 90, 400) };
-	struct proc_table prev = { 4, prev_rows }, cur = { 5, cur_rows };
+	struct proc_row prev_rows[] = {row(1, 10, 100), row(5, 50, 0), row(7, 70, 30),
+				       row(9, 90, 500)};
+	struct proc_row cur_rows[] = {row(1, 10, 150), row(3, 30, 5), row(5, 51, 40),
+				      row(7, 70, 30), row(9, 90, 400)};
+	struct proc_table prev = {4, prev_rows}, cur = {5, cur_rows};
 
 	(void)state;
 	/* 2 s at 100 ticks/s: 50 ticks = 25% of one core */
@@ -45,7 +45,8 @@ static void test_derive_cpu(void **state)
 
 static void test_cmdline_join(void **state)
 {
-	char a[] = "sleep\0" "10\0";
+	char a[] = "sleep\0"
+		   "10\0";
 	char b[] = "\0\0";
 	char c[] = "sh\0-c\0echo\nhi\0";
 
@@ -60,7 +61,7 @@ static void test_live_read(void **state)
 {
 	char err[128];
 	struct proc_collector *c = proc_collector_new("/proc", err, sizeof(err));
-	struct proc_table t1 = { 0 }, t2 = { 0 };
+	struct proc_table t1 = {0}, t2 = {0};
 	const struct proc_row *me, *me2;
 
 	(void)state;

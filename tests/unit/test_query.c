@@ -698,10 +698,10 @@ static void test_top_pid_reuse_and_clk_tck(void **state)
 		r->start_ticks = k < 5 ? 700 : 701;
 		write_frame(&t, f);
 	}
-	assert_int_equal(store_session_end(t.s, &(struct session_meta){
-							.ended_ms = T0 + 9000,
-							.target_exit_code = -1}),
-			 0);
+	assert_int_equal(
+		store_session_end(t.s, &(struct session_meta){.ended_ms = T0 + 9000,
+							      .target_exit_code = -1}),
+		0);
 	p = top(&t, T0, T0 + 9000, QUERY_TOP_CPU, 10, &n);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[0].pid, 70);

@@ -56,9 +56,12 @@ static struct frame *make_frame(uint64_t i)
 
 static int setup(void **state)
 {
-	struct session_meta meta = { .interval_ms = 1000, .ncpu = 1, .clk_tck = 100,
-				     .page_size = 4096, .target_pid = 42,
-				     .target_exit_code = -1 };
+	struct session_meta meta = {.interval_ms = 1000,
+				    .ncpu = 1,
+				    .clk_tck = 100,
+				    .page_size = 4096,
+				    .target_pid = 42,
+				    .target_exit_code = -1};
 	struct store *st;
 	char err[256];
 
@@ -92,15 +95,15 @@ static int teardown(void **state)
 static void compare(const char *metric, int64_t t0, int64_t t1, size_t npoints)
 {
 	struct store *rolled;
-	struct series a = { 0 }, b = { 0 };
+	struct series a = {0}, b = {0};
 	char err[256];
 
 	assert_int_equal(store_open(path, &rolled, err, sizeof(err)), 0);
 	/* b: wide buckets, from the rollups; a: one point per tick (1 s buckets
 	 * are read from the ticks), folded into b's buckets below */
 	assert_int_equal(query_series(rolled, metric, t0, t1, npoints, &b), 0);
-	assert_int_equal(query_series(rolled, metric, t0, t1, (size_t)((t1 - t0) / 1000), &a),
-			 0);
+	assert_int_equal(
+		query_series(rolled, metric, t0, t1, (size_t)((t1 - t0) / 1000), &a), 0);
 	assert_true(b.n >= 1);
 	/* fold the per-tick points into b's buckets and compare */
 	for (size_t k = 0; k < b.n; k++) {
@@ -142,18 +145,20 @@ static void test_rollups_match_ticks(void **state)
 static void test_every_minute_rolled_up(void **state)
 {
 	struct store *st;
-	struct series s = { 0 };
+	struct series s = {0};
 	char err[256];
 
 	(void)state;
 	assert_int_equal(store_open(path, &st, err, sizeof(err)), 0);
-	assert_int_equal(query_series(st, "mem.used", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
+	assert_int_equal(
+		query_series(st, "mem.used", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.points[0].n, MINUTES * 60);
 	assert_int_equal(s.points[0].t_ms, T0);
 	series_release(&s);
 	/* a rate has one value fewer: the session's first tick has no rate */
-	assert_int_equal(query_series(st, "cpu.total", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
+	assert_int_equal(
+		query_series(st, "cpu.total", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
 	assert_int_equal(s.points[0].n, MINUTES * 60 - 1);
 	series_release(&s);
 	store_close(st);
@@ -164,17 +169,19 @@ static void test_v1_file_reads_ticks(void **state)
 {
 	char v1[96], cmd[512];
 	struct store *st;
-	struct series s = { 0 };
+	struct series s = {0};
 	char err[256];
 
 	(void)state;
 	snprintf(v1, sizeof(v1), "%s.v1", path);
 	snprintf(cmd, sizeof(cmd),
-		 "cp '%s' '%s' && sqlite3 '%s' 'DROP TABLE rollups; PRAGMA user_version = 1'",
+		 "cp '%s' '%s' && sqlite3 '%s' 'DROP TABLE rollups; PRAGMA user_version "
+		 "= 1'",
 		 path, v1, v1);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(store_open(v1, &st, err, sizeof(err)), 0);
-	assert_int_equal(query_series(st, "mem.used", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
+	assert_int_equal(
+		query_series(st, "mem.used", T0, T0 + MINUTES * 60000 - 1, 1, &s), 0);
 	assert_int_equal(s.n, 1);
 	assert_int_equal(s.points[0].n, MINUTES * 60);
 	series_release(&s);

@@ -487,7 +487,7 @@ static void test_collector_reuse(void **state)
 	assert_int_equal(a.have, ALL_HAVE);
 	assert_int_equal(b.have, ALL_HAVE);
 	assert_int_equal(b.ncores, a.ncores);
-	assert_true(a.cores != b.cores); /* each sample owns its array */
+	assert_true(a.cores != b.cores);	/* each sample owns its array */
 	for (size_t i = 0; i < a.ncores; i++) { /* field by field: padding differs */
 		assert_int_equal(a.cores[i].cpu, b.cores[i].cpu);
 		assert_memory_equal(&a.cores[i].t, &b.cores[i].t, sizeof(a.cores[i].t));
