@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -751,9 +752,13 @@ static int close_minute(struct store *s, const struct frame *f, int64_t *next)
 	int64_t minute = f->t_ms / 60000;
 
 	*next = s->roll_minute;
-	if (s->roll_minute && minute > s->roll_minute &&
-	    store_rollup_minute(s, s->roll_minute) < 0)
-		return -1;
+	if (s->roll_minute && minute > s->roll_minute) {
+		if (store_rollup_minute(s, s->roll_minute) < 0)
+			return -1;
+		/* the rollup queries are a burst of short-lived allocations once a
+		 * minute; hand the freed memory back so RSS stays flat */
+		malloc_trim(0);
+	}
 	if (!s->roll_minute || minute > s->roll_minute)
 		*next = minute;
 	return 0;
