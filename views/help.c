@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * help: every key the console knows, listed from the same table that
+ * help: every key the console knows (help texts stay within 58 columns so
+ * they fit beside the key column at 80), listed from the same table that
  * dispatches them (so the help cannot drift from the behaviour), plus what
  * the colours and the status line mean.
  */
@@ -35,7 +36,10 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		put_text(w, y - 1, 27, cols - 27, "iowait+steal (memory: cache)", false);
 		wattrset(w, pal(PAL_NORMAL));
 	}
-	if (y < rows - 1 && m->session_path)
+	if (y < rows - 1 && m->timebar)
+		put_text(w, y++, 1, cols - 1,
+			 "replay: the session file is only read, never changed", false);
+	else if (y < rows - 1 && m->session_path)
 		put_textf(w, y++, 1, cols - 1, "REC: every sample is written to %s",
 			  m->session_path);
 	else if (y < rows - 1)
