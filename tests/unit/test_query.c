@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "sql.h"
+
 #include <math.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -97,22 +99,6 @@ static struct proc_row *add_proc(struct frame *f, int pid, uint64_t cpu)
 	r->cpu_ticks = cpu;
 	r->cmdline = xstrdup("");
 	return r;
-}
-
-static int64_t sql_int(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return v;
 }
 
 static void series(struct session *t, const char *metric, int64_t t0, int64_t t1,
