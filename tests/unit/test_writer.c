@@ -127,7 +127,12 @@ static void test_writer_writes_everything(void **state)
 	}
 	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM ticks"), 50);
 	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM proc_samples"), 50);
-	assert_false(thread_named("vigil-writer")); /* joined */
+	/*
+	 * No check that the thread is gone from /proc/self/task: the kernel
+	 * wakes pthread_join (clear_child_tid) before it releases the task,
+	 * so the entry can outlive the join for a moment. Joining is shown by
+	 * the final stats and the returned references above.
+	 */
 	session_remove(&t);
 }
 
