@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * schema: the session file's schema (v1 tables, v2 rollups) and the migrations
+ * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
+ * metrics, heap, profiles, alerts) and the migrations
  * that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -173,12 +174,189 @@ static const char *const schema_v2[] = {
 };
 
 /*
+ * v3: the rooms built on the foundation: kernel-side latency of the target,
+ * StatsD application metrics, heap detail and leak verdicts, CPU profiles and
+ * alert transitions. Derived results are rows, written when they were
+ * derived, so a replay shows what the operator saw at that moment.
+ */
+static const char *const schema_v3[] = {
+	"-- latency of the attached process (schedstat summed over threads,\n"
+	"-- delay accounting, the cgroup's own pressure); NULL when unreadable\n"
+	"ALTER TABLE target_samples ADD COLUMN run_ns INTEGER;       -- on CPU\n",
+	"ALTER TABLE target_samples ADD COLUMN run_delay_ns INTEGER; -- runnable, waiting\n",
+	"ALTER TABLE target_samples ADD COLUMN slices INTEGER;       -- pcount\n",
+	"ALTER TABLE target_samples ADD COLUMN blkio_ticks INTEGER;  -- stat field 42\n",
+	"ALTER TABLE target_samples ADD COLUMN delayacct INTEGER;    -- kernel.task_delayacct\n",
+	"ALTER TABLE target_samples ADD COLUMN cgroup TEXT;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_some_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_some_total_us INTEGER;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_full_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_full_total_us INTEGER;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_memory_some_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_memory_some_total_us INTEGER;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_memory_full_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_memory_full_total_us INTEGER;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_io_some_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_io_some_total_us INTEGER;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_io_full_avg10 REAL;\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_psi_io_full_total_us INTEGER;\n",
+	"ALTER TABLE thread_samples ADD COLUMN run_ns INTEGER;\n",
+	"ALTER TABLE thread_samples ADD COLUMN run_delay_ns INTEGER;\n",
+	"ALTER TABLE thread_samples ADD COLUMN slices INTEGER;\n",
+	"ALTER TABLE thread_samples ADD COLUMN blkio_ticks INTEGER;\n",
+	"ALTER TABLE thread_samples ADD COLUMN wchan TEXT;   -- where it blocks\n",
+	"ALTER TABLE thread_samples ADD COLUMN syscall INTEGER; -- -1 running\n",
+	"-- StatsD: one name per metric (name plus sorted tags), per-tick values\n"
+	"CREATE TABLE app_metrics (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  name TEXT NOT NULL,\n"
+	"  kind TEXT NOT NULL,           -- t timer, c counter, g gauge\n"
+	"  UNIQUE (name, kind)\n"
+	");\n",
+	"CREATE TABLE app_samples (\n"
+	"  metric INTEGER NOT NULL REFERENCES app_metrics (id),\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  count INTEGER NOT NULL,       -- values received in the tick\n"
+	"  value REAL,                   -- counter sum, gauge value\n"
+	"  hist BLOB,                    -- timers: core/hdr encoding (versioned)\n"
+	"  PRIMARY KEY (metric, tick)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE TABLE app_ingest (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  packets INTEGER NOT NULL,\n"
+	"  lines INTEGER NOT NULL,\n"
+	"  bad TEXT NOT NULL             -- JSON object: malformed lines per reason\n"
+	");\n",
+	"-- heap detail of the target, on their own cadence\n"
+	"CREATE TABLE heap_rollups (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  pss INTEGER, private_dirty INTEGER, anonymous INTEGER,\n"
+	"  lazyfree INTEGER, swap INTEGER,\n"
+	"  cost_ns INTEGER NOT NULL      -- what reading smaps_rollup cost\n"
+	");\n",
+	"CREATE TABLE mappings (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  start_ticks INTEGER NOT NULL,\n"
+	"  key TEXT NOT NULL,            -- stable across VMA splits and merges\n"
+	"  kind TEXT NOT NULL,           -- heap anon stack file shmem other\n"
+	"  name TEXT NOT NULL,\n"
+	"  UNIQUE (pid, start_ticks, key)\n"
+	");\n",
+	"CREATE TABLE mapping_samples (\n"
+	"  mapping INTEGER NOT NULL REFERENCES mappings (id),\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  size INTEGER NOT NULL, rss INTEGER NOT NULL, anon INTEGER NOT NULL,\n"
+	"  swap INTEGER NOT NULL, pss INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (mapping, tick)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE TABLE smaps_reads (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  mappings INTEGER NOT NULL,    -- VMAs read\n"
+	"  cost_ns INTEGER NOT NULL\n"
+	");\n",
+	"-- HotSpot performance data (the file jstat reads), bytes and ms\n"
+	"CREATE TABLE jvm_samples (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  young_used INTEGER, young_capacity INTEGER,\n"
+	"  old_used INTEGER, old_capacity INTEGER,\n"
+	"  meta_used INTEGER, meta_capacity INTEGER,\n"
+	"  young_gcs INTEGER, young_gc_ms REAL, full_gcs INTEGER, full_gc_ms REAL,\n"
+	"  old_after_gc INTEGER          -- old-gen used right after a collection\n"
+	");\n",
+	"-- what the leak analysis said, each time it ran\n"
+	"CREATE TABLE leak_verdicts (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  source TEXT NOT NULL,         -- rss or jvm\n"
+	"  verdict TEXT NOT NULL,        -- insufficient-data stable growing leak-suspect\n"
+	"  rate_bytes_per_hour REAL,\n"
+	"  confidence REAL,\n"
+	"  since_ms INTEGER,\n"
+	"  time_to_limit_s REAL,\n"
+	"  limit_bytes INTEGER,\n"
+	"  floor_bytes INTEGER           -- the latest floor\n"
+	");\n",
+	"CREATE TABLE leak_suspects (\n"
+	"  tick INTEGER NOT NULL REFERENCES leak_verdicts (tick),\n"
+	"  rank INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL,           -- process or mapping\n"
+	"  name TEXT NOT NULL,\n"
+	"  mapping INTEGER REFERENCES mappings (id),\n"
+	"  rate_bytes_per_hour REAL NOT NULL,\n"
+	"  size_bytes INTEGER NOT NULL,\n"
+	"  since_ms INTEGER,\n"
+	"  PRIMARY KEY (tick, rank)\n"
+	") WITHOUT ROWID;\n",
+	"-- CPU profiles: frames and a call tree shared by every stack\n"
+	"CREATE TABLE profiles (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  started_ms INTEGER NOT NULL,\n"
+	"  duration_ms INTEGER NOT NULL,\n"
+	"  mode TEXT NOT NULL,           -- cpu or wall\n"
+	"  hz INTEGER NOT NULL,\n"
+	"  samples INTEGER NOT NULL,\n"
+	"  lost INTEGER NOT NULL,\n"
+	"  partial INTEGER NOT NULL,\n"
+	"  sampler TEXT NOT NULL,        -- perf or ptrace\n"
+	"  why TEXT NOT NULL\n"
+	");\n",
+	"CREATE TABLE profile_frames (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  id INTEGER NOT NULL,          -- the frame id within the profile\n"
+	"  function TEXT NOT NULL,\n"
+	"  module TEXT NOT NULL,\n"
+	"  PRIMARY KEY (profile, id)\n"
+	") WITHOUT ROWID;\n",
+	"-- node 0 is the root; a stack is the path from the root to a node\n"
+	"CREATE TABLE profile_nodes (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  id INTEGER NOT NULL,\n"
+	"  parent INTEGER NOT NULL,      -- < id\n"
+	"  frame INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (profile, id)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE TABLE profile_counts (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  node INTEGER NOT NULL,        -- innermost frame of the sampled stack\n"
+	"  tid INTEGER NOT NULL,\n"
+	"  n INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (profile, node, tid)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE TABLE profile_threads (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  tid INTEGER NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  PRIMARY KEY (profile, tid)\n"
+	") WITHOUT ROWID;\n",
+	"-- every alert state transition, in order\n"
+	"CREATE TABLE alert_events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  rule TEXT NOT NULL,           -- the rule's name (its text by default)\n"
+	"  severity TEXT NOT NULL,\n"
+	"  state TEXT NOT NULL,          -- pending firing resolved acked inactive\n"
+	"  value REAL,\n"
+	"  word TEXT,                    -- for rules over words (memory.verdict)\n"
+	"  message TEXT NOT NULL,\n"
+	"  profile INTEGER REFERENCES profiles (id) -- captured by its action\n"
+	");\n",
+	"CREATE INDEX alert_events_by_time ON alert_events (t_ms);\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1,
 	schema_v2,
+	schema_v3,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,
