@@ -18,6 +18,8 @@
  */
 #include "collectors/target.h"
 
+#include "collectors/latency.h"
+
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -36,6 +38,7 @@
 #define REL_MAX 64
 /* starttime, the last stat field read (1-based, as in proc(5)) */
 #define STAT_LAST 22
+#define STAT_BLKIO 42 /* delayacct_blkio_ticks */
 /* stat fields that must not be negative: minflt majflt utime stime threads start */
 #define STAT_UNSIGNED                                                                    \
 	((1u << 10) | (1u << 12) | (1u << 14) | (1u << 15) | (1u << 20) | (1u << 22))
@@ -46,6 +49,7 @@ struct target_collector {
 	uint64_t start_ticks;
 	const char *gone;	 /* NULL while attached; why it ended, once it did */
 	char *fd_dir, *task_dir; /* "<root>/<pid>/fd", "<root>/<pid>/task" */
+	char *cgroup_root;	 /* cgroup file system, for the cgroup's PSI */
 	int *tids;		 /* the task/ listing, grown and kept */
 	size_t tids_cap;
 	char text[TARGET_BUF_CAP]; /* the file being parsed */
@@ -57,6 +61,7 @@ struct stat_line {
 	char comm[FRAME_COMM_MAX];
 	char state;
 	uint64_t minflt, majflt, utime, stime, num_threads, start_ticks;
+	uint64_t blkio_ticks; /* field 42 when present (2.6.18+), else 0 */
 };
 
 /* Appends a reason to s->why (see why_append). */
@@ -115,6 +120,16 @@ static int stat_line_parse(const char *text, struct stat_line *sl)
 	got.stime = field[15];
 	got.num_threads = field[20];
 	got.start_ticks = field[22];
+	/* Fields past 22 are optional to this parser: skip to 42 if there. */
+	got.blkio_ticks = 0;
+	for (int n = STAT_LAST + 1; n <= STAT_BLKIO && *p; n++) {
+		uint64_t v;
+
+		if (stat_field(&p, &v) < 0)
+			break;
+		if (n == STAT_BLKIO)
+			got.blkio_ticks = v;
+	}
 	*sl = got;
 	return 0;
 }
@@ -432,8 +447,30 @@ static long read_thread(struct target_collector *c, int tid, struct thread_sampl
 	t->state = sl.state;
 	t->utime = sl.utime;
 	t->stime = sl.stime;
+	t->blkio_ticks = sl.blkio_ticks;
 	memcpy(t->comm, sl.comm, sizeof(t->comm));
+	latency_read_thread(c->root, c->pid, t, c->text, sizeof(c->text));
 	return 0;
+}
+
+/* The process's latency figures are its threads' summed. */
+static void sum_threads(struct target_sample *out)
+{
+	bool all = out->nthreads > 0;
+
+	for (size_t i = 0; i < out->nthreads; i++) {
+		const struct thread_sample *t = &out->threads[i];
+
+		out->blkio_ticks += t->blkio_ticks;
+		all = all && t->have_sched;
+		out->run_ns += t->run_ns;
+		out->run_delay_ns += t->run_delay_ns;
+		out->slices += t->slices;
+	}
+	if (all)
+		out->have |= TARGET_HAVE_SCHED;
+	else
+		out->run_ns = out->run_delay_ns = out->slices = 0;
 }
 
 static void read_threads(struct target_collector *c, struct target_sample *out)
@@ -492,6 +529,9 @@ void target_collector_read(struct target_collector *c, struct target_sample *out
 		read_text_file(c, &target_files[i], out);
 	count_fds(c, out);
 	read_threads(c, out);
+	sum_threads(out);
+	latency_read_process(c->root, c->cgroup_root, c->pid, out, c->text,
+			     sizeof(c->text));
 
 	/* the pid may have changed hands while the files above were read */
 	identity_holds(c, out, &sl);
@@ -548,6 +588,9 @@ int target_collector_open(const char *proc_root, int pid, struct target_collecto
 	c->start_ticks = sl.start_ticks;
 	c->fd_dir = xasprintf("%s/%d/fd", proc_root, pid);
 	c->task_dir = xasprintf("%s/%d/task", proc_root, pid);
+	/* a fixture proc tree brings its own cgroup tree, or none */
+	if (!strcmp(proc_root, PROCFS_ROOT_DEFAULT))
+		c->cgroup_root = xstrdup(LATENCY_CGROUP_ROOT_DEFAULT);
 	*out = c;
 	return 0;
 }
@@ -559,8 +602,15 @@ void target_collector_free(struct target_collector *c)
 	free(c->root);
 	free(c->fd_dir);
 	free(c->task_dir);
+	free(c->cgroup_root);
 	free(c->tids);
 	free(c);
+}
+
+void target_collector_set_cgroup_root(struct target_collector *c, const char *cgroup_root)
+{
+	free(c->cgroup_root);
+	c->cgroup_root = cgroup_root ? xstrdup(cgroup_root) : NULL;
 }
 
 int target_collector_pid(const struct target_collector *c)

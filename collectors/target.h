@@ -2,7 +2,8 @@
 /*
  * target: the attached-target collector. Fills a struct target_sample
  * (core/frame.h) for one process every tick from <proc_root>/<pid>/stat,
- * status, io, fd/ and task/<tid>/stat.
+ * status, io, fd/, task/<tid>/stat and, through collectors/latency, the
+ * latency files (schedstat, wchan, syscall, cgroup pressure).
  *
  * Invariants:
  * - Identity is (pid, start_ticks). start_ticks is read once, at attach time.
@@ -52,6 +53,13 @@ int target_collector_open(const char *proc_root, int pid, struct target_collecto
 			  char *err, size_t errlen);
 /* Frees c and its buffers. NULL is ignored. */
 void target_collector_free(struct target_collector *c);
+
+/*
+ * Where the cgroup file system is, for the pressure of the target's cgroup
+ * (copied; NULL: do not read it). Default: /sys/fs/cgroup with the real
+ * /proc, none with a fixture proc root.
+ */
+void target_collector_set_cgroup_root(struct target_collector *c, const char *cgroup_root);
 
 int target_collector_pid(const struct target_collector *c);
 /* Start time of the attached process, clock ticks since boot (stat field 22). */

@@ -116,11 +116,20 @@ void proc_table_release(struct proc_table *t);
 /* Binary search by pid; NULL when absent. */
 const struct proc_row *proc_table_find(const struct proc_table *t, int pid);
 
+#define FRAME_WCHAN_MAX 48
+
 struct thread_sample {
 	int tid;
 	char state;
 	uint64_t utime, stime; /* clock ticks */
 	char comm[FRAME_COMM_MAX];
+	/* task/<tid>/schedstat, when have_sched: time on a CPU, time runnable
+	 * but waiting for one (run-queue delay), and timeslices run */
+	bool have_sched;
+	uint64_t run_ns, run_delay_ns, slices;
+	uint64_t blkio_ticks;	     /* stat field 42: waiting for block IO */
+	char wchan[FRAME_WCHAN_MAX]; /* where it sleeps; "" running/unreadable */
+	int syscall;		     /* in this syscall; -1 running; -2 unknown */
 };
 
 enum target_have {
@@ -129,6 +138,8 @@ enum target_have {
 	TARGET_HAVE_IO = 1u << 2,      /* /proc/PID/io */
 	TARGET_HAVE_FDS = 1u << 3,     /* /proc/PID/fd */
 	TARGET_HAVE_THREADS = 1u << 4, /* /proc/PID/task/<tid>/stat */
+	TARGET_HAVE_SCHED = 1u << 5,   /* every thread's schedstat */
+	TARGET_HAVE_CGPSI = 1u << 6,   /* pressure of the target's cgroup */
 };
 
 struct target_sample {
@@ -153,6 +164,14 @@ struct target_sample {
 
 	uint64_t rchar, wchar, read_bytes, write_bytes; /* io */
 	int fds;
+
+	/* latency, summed over the threads alive now (HAVE_SCHED); a thread
+	 * that exits takes its share with it, so readers skip negative deltas */
+	uint64_t run_ns, run_delay_ns, slices;
+	uint64_t blkio_ticks; /* stat field 42 summed; counts when delayacct == 1 */
+	int delayacct;	      /* kernel.task_delayacct: 1 on, 0 off, -1 unknown */
+	char cgroup[256];     /* cgroup v2 path ("/system.slice/x"); "" unknown */
+	struct psi cg_psi[PSI_N]; /* HAVE_CGPSI: that cgroup's pressure */
 
 	size_t nthreads;
 	struct thread_sample

@@ -31,6 +31,7 @@ enum metric_kind {
 	METRIC_GAUGE, /* the value as stored */
 	METRIC_RATE,  /* per second between consecutive ticks */
 	METRIC_SHARE, /* 100 * moved(expr) / moved(total) between ticks */
+	METRIC_RATIO, /* moved(expr) / moved(total) between ticks */
 };
 
 enum metric_source { METRIC_SYS, METRIC_TARGET };
@@ -40,8 +41,9 @@ struct metric {
 	enum metric_source source;
 	enum metric_kind kind;
 	const char *expr;  /* over the sample row "x"; :clk_tck may be used */
-	const char *total; /* METRIC_SHARE only */
+	const char *total; /* METRIC_SHARE and METRIC_RATIO only */
 	const char *unit;
+	int since; /* schema version that brought its columns; 0: always there */
 };
 
 #define CPU_ALL                                                                          \
@@ -55,58 +57,86 @@ struct metric {
 #define CORE_PCT(e) "(" e ") * 100.0 / :clk_tck"
 
 static const struct metric metrics[] = {
-	{"cpu.total", METRIC_SYS, METRIC_SHARE, CPU_BUSY, CPU_ALL, "%"},
-	{"cpu.user", METRIC_SYS, METRIC_SHARE, "x.cpu_user + x.cpu_nice", CPU_ALL, "%"},
+	{"cpu.total", METRIC_SYS, METRIC_SHARE, CPU_BUSY, CPU_ALL, "%", 0},
+	{"cpu.user", METRIC_SYS, METRIC_SHARE, "x.cpu_user + x.cpu_nice", CPU_ALL, "%",
+	 0},
 	{"cpu.system", METRIC_SYS, METRIC_SHARE,
-	 "x.cpu_system + x.cpu_irq + x.cpu_softirq", CPU_ALL, "%"},
-	{"cpu.iowait", METRIC_SYS, METRIC_SHARE, "x.cpu_iowait", CPU_ALL, "%"},
-	{"cpu.steal", METRIC_SYS, METRIC_SHARE, "x.cpu_steal", CPU_ALL, "%"},
+	 "x.cpu_system + x.cpu_irq + x.cpu_softirq", CPU_ALL, "%", 0},
+	{"cpu.iowait", METRIC_SYS, METRIC_SHARE, "x.cpu_iowait", CPU_ALL, "%", 0},
+	{"cpu.steal", METRIC_SYS, METRIC_SHARE, "x.cpu_steal", CPU_ALL, "%", 0},
 	{"mem.used", METRIC_SYS, METRIC_GAUGE, "x.mem_total - x.mem_available", NULL,
-	 "bytes"},
-	{"mem.available", METRIC_SYS, METRIC_GAUGE, "x.mem_available", NULL, "bytes"},
-	{"mem.cached", METRIC_SYS, METRIC_GAUGE, "x.mem_cached", NULL, "bytes"},
-	{"mem.buffers", METRIC_SYS, METRIC_GAUGE, "x.mem_buffers", NULL, "bytes"},
+	 "bytes", 0},
+	{"mem.available", METRIC_SYS, METRIC_GAUGE, "x.mem_available", NULL, "bytes", 0},
+	{"mem.cached", METRIC_SYS, METRIC_GAUGE, "x.mem_cached", NULL, "bytes", 0},
+	{"mem.buffers", METRIC_SYS, METRIC_GAUGE, "x.mem_buffers", NULL, "bytes", 0},
 	{"swap.used", METRIC_SYS, METRIC_GAUGE, "x.swap_total - x.swap_free", NULL,
-	 "bytes"},
-	{"load1", METRIC_SYS, METRIC_GAUGE, "x.load1", NULL, ""},
-	{"load5", METRIC_SYS, METRIC_GAUGE, "x.load5", NULL, ""},
-	{"load15", METRIC_SYS, METRIC_GAUGE, "x.load15", NULL, ""},
+	 "bytes", 0},
+	{"load1", METRIC_SYS, METRIC_GAUGE, "x.load1", NULL, "", 0},
+	{"load5", METRIC_SYS, METRIC_GAUGE, "x.load5", NULL, "", 0},
+	{"load15", METRIC_SYS, METRIC_GAUGE, "x.load15", NULL, "", 0},
 	{"psi.cpu.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_cpu_some_avg10", NULL,
-	 "%"},
+	 "%", 0},
 	{"psi.memory.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_memory_some_avg10",
-	 NULL, "%"},
+	 NULL, "%", 0},
 	{"psi.memory.full.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_memory_full_avg10",
-	 NULL, "%"},
-	{"psi.io.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_some_avg10", NULL, "%"},
-	{"psi.io.full.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_full_avg10", NULL, "%"},
-	{"ctxt.rate", METRIC_SYS, METRIC_RATE, "x.ctxt", NULL, "/s"},
-	{"forks.rate", METRIC_SYS, METRIC_RATE, "x.forks", NULL, "/s"},
+	 NULL, "%", 0},
+	{"psi.io.some.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_some_avg10", NULL, "%",
+	 0},
+	{"psi.io.full.avg10", METRIC_SYS, METRIC_GAUGE, "x.psi_io_full_avg10", NULL, "%",
+	 0},
+	{"ctxt.rate", METRIC_SYS, METRIC_RATE, "x.ctxt", NULL, "/s", 0},
+	{"forks.rate", METRIC_SYS, METRIC_RATE, "x.forks", NULL, "/s", 0},
 	{"target.cpu", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.utime + x.stime"), NULL,
-	 "%"},
-	{"target.cpu.user", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.utime"), NULL, "%"},
-	{"target.cpu.system", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.stime"), NULL, "%"},
-	{"target.rss", METRIC_TARGET, METRIC_GAUGE, "x.vm_rss", NULL, "bytes"},
-	{"target.rss_anon", METRIC_TARGET, METRIC_GAUGE, "x.rss_anon", NULL, "bytes"},
-	{"target.rss_file", METRIC_TARGET, METRIC_GAUGE, "x.rss_file", NULL, "bytes"},
-	{"target.rss_shmem", METRIC_TARGET, METRIC_GAUGE, "x.rss_shmem", NULL, "bytes"},
-	{"target.swap", METRIC_TARGET, METRIC_GAUGE, "x.vm_swap", NULL, "bytes"},
-	{"target.vm_hwm", METRIC_TARGET, METRIC_GAUGE, "x.vm_hwm", NULL, "bytes"},
-	{"target.vm_data", METRIC_TARGET, METRIC_GAUGE, "x.vm_data", NULL, "bytes"},
-	{"target.threads", METRIC_TARGET, METRIC_GAUGE, "x.num_threads", NULL, ""},
-	{"target.fds", METRIC_TARGET, METRIC_GAUGE, "x.fds", NULL, ""},
-	{"target.read_bps", METRIC_TARGET, METRIC_RATE, "x.read_bytes", NULL, "bytes/s"},
-	{"target.write_bps", METRIC_TARGET, METRIC_RATE, "x.write_bytes", NULL,
-	 "bytes/s"},
-	{"target.minflt.rate", METRIC_TARGET, METRIC_RATE, "x.minflt", NULL, "/s"},
-	{"target.majflt.rate", METRIC_TARGET, METRIC_RATE, "x.majflt", NULL, "/s"},
-	{"target.ctxsw.vol.rate", METRIC_TARGET, METRIC_RATE, "x.vol_ctxsw", NULL, "/s"},
+	 "%", 0},
+	{"target.cpu.user", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.utime"), NULL, "%",
+	 0},
+	{"target.cpu.system", METRIC_TARGET, METRIC_RATE, CORE_PCT("x.stime"), NULL, "%",
+	 0},
+	{"target.rss", METRIC_TARGET, METRIC_GAUGE, "x.vm_rss", NULL, "bytes", 0},
+	{"target.rss_anon", METRIC_TARGET, METRIC_GAUGE, "x.rss_anon", NULL, "bytes", 0},
+	{"target.rss_file", METRIC_TARGET, METRIC_GAUGE, "x.rss_file", NULL, "bytes", 0},
+	{"target.rss_shmem", METRIC_TARGET, METRIC_GAUGE, "x.rss_shmem", NULL, "bytes",
+	 0},
+	{"target.swap", METRIC_TARGET, METRIC_GAUGE, "x.vm_swap", NULL, "bytes", 0},
+	{"target.vm_hwm", METRIC_TARGET, METRIC_GAUGE, "x.vm_hwm", NULL, "bytes", 0},
+	{"target.vm_data", METRIC_TARGET, METRIC_GAUGE, "x.vm_data", NULL, "bytes", 0},
+	{"target.threads", METRIC_TARGET, METRIC_GAUGE, "x.num_threads", NULL, "", 0},
+	{"target.fds", METRIC_TARGET, METRIC_GAUGE, "x.fds", NULL, "", 0},
+	{"target.read_bps", METRIC_TARGET, METRIC_RATE, "x.read_bytes", NULL, "bytes/s",
+	 0},
+	{"target.write_bps", METRIC_TARGET, METRIC_RATE, "x.write_bytes", NULL, "bytes/s",
+	 0},
+	{"target.minflt.rate", METRIC_TARGET, METRIC_RATE, "x.minflt", NULL, "/s", 0},
+	{"target.majflt.rate", METRIC_TARGET, METRIC_RATE, "x.majflt", NULL, "/s", 0},
+	{"target.ctxsw.vol.rate", METRIC_TARGET, METRIC_RATE, "x.vol_ctxsw", NULL, "/s",
+	 0},
 	{"target.ctxsw.invol.rate", METRIC_TARGET, METRIC_RATE, "x.invol_ctxsw", NULL,
-	 "/s"},
+	 "/s", 0},
+	/* latency (v3): share of runnable time spent waiting for a CPU, that
+	 * wait in ms per second and per timeslice, block-IO delay in ms/s */
+	{"target.run_wait", METRIC_TARGET, METRIC_SHARE, "x.run_delay_ns",
+	 "x.run_delay_ns + x.run_ns", "%", 3},
+	{"target.run_delay.rate", METRIC_TARGET, METRIC_RATE, "x.run_delay_ns / 1e6",
+	 NULL, "ms/s", 3},
+	{"target.wait_per_slice", METRIC_TARGET, METRIC_RATIO, "x.run_delay_ns / 1e3",
+	 "x.slices", "us", 3},
+	{"target.io_delay.rate", METRIC_TARGET, METRIC_RATE,
+	 "x.blkio_ticks * 1000.0 / :clk_tck", NULL, "ms/s", 3},
+	{"target.cgpsi.cpu.some.avg10", METRIC_TARGET, METRIC_GAUGE,
+	 "x.cg_psi_cpu_some_avg10", NULL, "%", 3},
+	{"target.cgpsi.memory.some.avg10", METRIC_TARGET, METRIC_GAUGE,
+	 "x.cg_psi_memory_some_avg10", NULL, "%", 3},
+	{"target.cgpsi.memory.full.avg10", METRIC_TARGET, METRIC_GAUGE,
+	 "x.cg_psi_memory_full_avg10", NULL, "%", 3},
+	{"target.cgpsi.io.some.avg10", METRIC_TARGET, METRIC_GAUGE,
+	 "x.cg_psi_io_some_avg10", NULL, "%", 3},
+	{"target.cgpsi.io.full.avg10", METRIC_TARGET, METRIC_GAUGE,
+	 "x.cg_psi_io_full_avg10", NULL, "%", 3},
 };
 
 /* ---- small helpers ---- */
 
-static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
 		*st = NULL;
@@ -115,8 +145,7 @@ static int prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 	return 0;
 }
 
-/* Steps st; 1 for a row, 0 when done, -1 (store_error) on failure. */
-static int step(struct store *s, sqlite3_stmt *st)
+int store_step(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
 
@@ -151,9 +180,9 @@ int query_session(struct store *s, struct session_meta *out)
 	int rc, c = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (prepare(s, "SELECT " SESSION_COLUMNS " FROM sessions LIMIT 1", &st) < 0)
+	if (store_prepare(s, "SELECT " SESSION_COLUMNS " FROM sessions LIMIT 1", &st) < 0)
 		return -1;
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc == 0)
 		rc = store_fail(s, "the session has no sessions row");
 	if (rc < 0) {
@@ -202,9 +231,9 @@ int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *t
 
 	*first_ms = *last_ms = 0;
 	*ticks = 0;
-	if (prepare(s, "SELECT min(t_ms), max(t_ms), count(*) FROM ticks", &st) < 0)
+	if (store_prepare(s, "SELECT min(t_ms), max(t_ms), count(*) FROM ticks", &st) < 0)
 		return -1;
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc > 0) {
 		*first_ms = sqlite3_column_int64(st, 0);
 		*last_ms = sqlite3_column_int64(st, 1);
@@ -223,15 +252,15 @@ int query_tick_times(struct store *s, int64_t t0, int64_t t1, int64_t *out, size
 	*n = 0;
 	if (t1 < t0 || max == 0)
 		return 0;
-	if (prepare(s,
-		    "SELECT t_ms FROM ticks WHERE t_ms BETWEEN ?1 AND ?2"
-		    " ORDER BY t_ms, seq LIMIT ?3",
-		    &st) < 0)
+	if (store_prepare(s,
+			  "SELECT t_ms FROM ticks WHERE t_ms BETWEEN ?1 AND ?2"
+			  " ORDER BY t_ms, seq LIMIT ?3",
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
 	sqlite3_bind_int64(st, 3, max > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)max);
-	while (*n < max && (rc = step(s, st)) > 0)
+	while (*n < max && (rc = store_step(s, st)) > 0)
 		out[(*n)++] = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc < 0)
@@ -244,9 +273,9 @@ int query_has_target(struct store *s)
 	sqlite3_stmt *st;
 	int rc;
 
-	if (prepare(s, "SELECT EXISTS (SELECT 1 FROM target_samples)", &st) < 0)
+	if (store_prepare(s, "SELECT EXISTS (SELECT 1 FROM target_samples)", &st) < 0)
 		return -1;
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc > 0)
 		rc = sqlite3_column_int(st, 0) != 0;
 	else if (rc == 0)
@@ -308,6 +337,9 @@ static const char *metric_value_sql(enum metric_kind kind)
 	case METRIC_SHARE:
 		return "CASE WHEN v >= pv AND d > pd"
 		       " THEN 100.0 * (v - pv) / (d - pd) END";
+	case METRIC_RATIO:
+		return "CASE WHEN v >= pv AND d > pd"
+		       " THEN (v - pv) * 1.0 / (d - pd) END";
 	case METRIC_GAUGE:
 		break;
 	}
@@ -355,7 +387,7 @@ static int read_points(struct store *s, sqlite3_stmt *st, struct series *out)
 	size_t cap = 0;
 	int rc;
 
-	while ((rc = step(s, st)) > 0) {
+	while ((rc = store_step(s, st)) > 0) {
 		struct series_point *p;
 
 		out->points = xgrow(out->points, &cap, out->n + 1, sizeof(*out->points));
@@ -437,14 +469,15 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		return store_fail(s, "unknown metric '%s'", metric);
 	if (npoints == 0)
 		return store_fail(s, "a series needs at least one point");
-	if (t1 < t0)
+	/* a file older than the metric's columns has no such values */
+	if (t1 < t0 || s->version < m->since)
 		return 0;
 	/* wide buckets come from the minutes (readers only: the writer builds
 	 * the rollups from the ticks) */
 	rolled = s->readonly && has_rollups(s) &&
 		 ((double)t1 - (double)t0) / (double)npoints >= ROLLUP_MIN_WIDTH_MS;
 	sql = rolled ? xstrdup(rollup_sql) : series_sql(m);
-	rc = prepare(s, sql, &st);
+	rc = store_prepare(s, sql, &st);
 	free(sql);
 	if (rc < 0)
 		return -1;
@@ -473,7 +506,8 @@ int store_rollup_minute(struct store *s, int64_t minute)
 	bool has_before = tick_before(s, t0, &before);
 	sqlite3_stmt *ins;
 
-	if (prepare(s,
+	if (store_prepare(
+		    s,
 		    "INSERT OR REPLACE INTO rollups (metric, minute, n, min, sum, max)"
 		    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		    &ins) < 0)
@@ -524,13 +558,13 @@ static int resolve_tick(struct store *s, int64_t t_ms, struct tick_ref *ref)
 	int rc;
 
 	memset(ref, 0, sizeof(*ref));
-	if (prepare(s,
-		    "SELECT seq, t_ms, cost_ns FROM ticks WHERE t_ms <= ?1"
-		    " ORDER BY t_ms DESC, seq DESC LIMIT 1",
-		    &st) < 0)
+	if (store_prepare(s,
+			  "SELECT seq, t_ms, cost_ns FROM ticks WHERE t_ms <= ?1"
+			  " ORDER BY t_ms DESC, seq DESC LIMIT 1",
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t_ms);
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc > 0) {
 		ref->seq = sqlite3_column_int64(st, 0);
 		ref->t_ms = sqlite3_column_int64(st, 1);
@@ -539,13 +573,13 @@ static int resolve_tick(struct store *s, int64_t t_ms, struct tick_ref *ref)
 	sqlite3_finalize(st);
 	if (rc <= 0)
 		return rc;
-	if (prepare(s,
-		    "SELECT t_ms FROM ticks WHERE seq < ?1"
-		    " ORDER BY seq DESC LIMIT 1",
-		    &st) < 0)
+	if (store_prepare(s,
+			  "SELECT t_ms FROM ticks WHERE seq < ?1"
+			  " ORDER BY seq DESC LIMIT 1",
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc > 0) {
 		ref->has_prev = true;
 		ref->prev_ms = sqlite3_column_int64(st, 0);
@@ -624,10 +658,10 @@ static int read_proc_table(struct store *s, const struct tick_ref *ref,
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, proc_table_sql, &st) < 0)
+	if (store_prepare(s, proc_table_sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
-	while ((rc = step(s, st)) > 0) {
+	while ((rc = store_step(s, st)) > 0) {
 		out->rows = xgrow(out->rows, &cap, out->n + 1, sizeof(*out->rows));
 		read_proc_row(st, ref, clk, &out->rows[out->n++]);
 	}
@@ -716,21 +750,21 @@ static int read_sys(struct store *s, int64_t seq, struct sys_sample *y)
 	size_t cap = 0;
 	int rc;
 
-	if (prepare(s, "SELECT " SYS_COLUMNS " FROM sys_samples WHERE tick = ?1", &st) <
-	    0)
+	if (store_prepare(s, "SELECT " SYS_COLUMNS " FROM sys_samples WHERE tick = ?1",
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
-	rc = step(s, st);
+	rc = store_step(s, st);
 	if (rc > 0)
 		read_sys_row(st, y);
 	sqlite3_finalize(st);
-	if (rc < 0 || prepare(s,
-			      "SELECT cpu, " CPU_COLUMNS " FROM cpu_samples"
-			      " WHERE tick = ?1 ORDER BY cpu",
-			      &st) < 0)
+	if (rc < 0 || store_prepare(s,
+				    "SELECT cpu, " CPU_COLUMNS " FROM cpu_samples"
+				    " WHERE tick = ?1 ORDER BY cpu",
+				    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
-	while ((rc = step(s, st)) > 0) {
+	while ((rc = store_step(s, st)) > 0) {
 		struct core_times *core;
 
 		y->cores = xgrow(y->cores, &cap, y->ncores + 1, sizeof(*y->cores));
@@ -740,92 +774,6 @@ static int read_sys(struct store *s, int64_t seq, struct sys_sample *y)
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 0;
-}
-
-static void read_target_row(sqlite3_stmt *st, struct target_sample *t)
-{
-	int c = 1; /* after tick */
-
-	t->pid = sqlite3_column_int(st, c++);
-	t->start_ticks = store_column_u64(st, c++);
-	t->alive = sqlite3_column_int(st, c++) != 0;
-	t->exit_code = sqlite3_column_int(st, c++);
-	t->exit_signal = sqlite3_column_int(st, c++);
-	t->have = (unsigned)sqlite3_column_int64(st, c++);
-	store_column_text(st, c++, t->why, sizeof(t->why));
-	store_column_text(st, c++, t->comm, sizeof(t->comm));
-	t->state = store_column_char(st, c++);
-	t->num_threads = sqlite3_column_int(st, c++);
-	t->utime = store_column_u64(st, c++);
-	t->stime = store_column_u64(st, c++);
-	t->minflt = store_column_u64(st, c++);
-	t->majflt = store_column_u64(st, c++);
-	t->vm_size = store_column_u64(st, c++);
-	t->vm_rss = store_column_u64(st, c++);
-	t->rss_anon = store_column_u64(st, c++);
-	t->rss_file = store_column_u64(st, c++);
-	t->rss_shmem = store_column_u64(st, c++);
-	t->vm_swap = store_column_u64(st, c++);
-	t->vm_hwm = store_column_u64(st, c++);
-	t->vm_data = store_column_u64(st, c++);
-	t->vol_ctxsw = store_column_u64(st, c++);
-	t->invol_ctxsw = store_column_u64(st, c++);
-	t->rchar = store_column_u64(st, c++);
-	t->wchar = store_column_u64(st, c++);
-	t->read_bytes = store_column_u64(st, c++);
-	t->write_bytes = store_column_u64(st, c++);
-	t->fds = sqlite3_column_int(st, c++);
-}
-
-static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
-{
-	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
-
-	if (prepare(s,
-		    "SELECT tid, comm, state, utime, stime FROM thread_samples"
-		    " WHERE tick = ?1 AND pid = ?2 ORDER BY tid",
-		    &st) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	sqlite3_bind_int(st, 2, t->pid);
-	while ((rc = step(s, st)) > 0) {
-		struct thread_sample *th;
-
-		t->threads =
-			xgrow(t->threads, &cap, t->nthreads + 1, sizeof(*t->threads));
-		th = &t->threads[t->nthreads++];
-		th->tid = sqlite3_column_int(st, 0);
-		store_column_text(st, 1, th->comm, sizeof(th->comm));
-		th->state = store_column_char(st, 2);
-		th->utime = store_column_u64(st, 3);
-		th->stime = store_column_u64(st, 4);
-	}
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
-}
-
-static int read_target(struct store *s, int64_t seq, struct frame *f)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (prepare(s,
-		    "SELECT " TARGET_COLUMNS " FROM target_samples"
-		    " WHERE tick = ?1 ORDER BY pid LIMIT 1",
-		    &st) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, seq);
-	rc = step(s, st);
-	if (rc > 0) {
-		f->target = xcalloc(1, sizeof(*f->target));
-		read_target_row(st, f->target);
-	}
-	sqlite3_finalize(st);
-	if (rc <= 0)
-		return rc;
-	return read_threads(s, seq, f->target);
 }
 
 static int read_frame(struct store *s, int64_t t_ms, struct frame *f)
@@ -841,7 +789,8 @@ static int read_frame(struct store *s, int64_t t_ms, struct frame *f)
 	f->t_ms = ref.t_ms;
 	f->cost_ns = ref.cost_ns;
 	if (read_sys(s, ref.seq, &f->sys) < 0 ||
-	    read_proc_table(s, &ref, &f->procs) < 0 || read_target(s, ref.seq, f) < 0)
+	    read_proc_table(s, &ref, &f->procs) < 0 ||
+	    store_read_target(s, ref.seq, f) < 0)
 		return -1;
 	return 0;
 }
@@ -941,7 +890,7 @@ static int read_top_processes(struct store *s, sqlite3_stmt *st, struct top_proc
 	size_t cap = 0;
 	int rc;
 
-	while ((rc = step(s, st)) > 0) {
+	while ((rc = store_step(s, st)) > 0) {
 		*out = xgrow(*out, &cap, *count + 1, sizeof(**out));
 		read_top_process(st, &(*out)[(*count)++]);
 	}
@@ -965,7 +914,7 @@ int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_
 	assert(by == QUERY_TOP_CPU || by == QUERY_TOP_RSS);
 	if (t1 < t0 || n == 0)
 		return 0;
-	if (prepare(s, top_processes_sql[by], &st) < 0)
+	if (store_prepare(s, top_processes_sql[by], &st) < 0)
 		return -1;
 	bind_named_int64(st, ":t0", t0);
 	bind_named_int64(st, ":t1", t1);

@@ -454,7 +454,7 @@ fail:
 	return -1;
 }
 
-int schema_check(sqlite3 *db, char *err, size_t errlen)
+int schema_check(sqlite3 *db, int *version_out, char *err, size_t errlen)
 {
 	int64_t app_id = 0, version = 0, tables = 0;
 	int rc;
@@ -490,5 +490,6 @@ int schema_check(sqlite3 *db, char *err, size_t errlen)
 		snprintf(err, errlen, "not a vigil session file");
 		return -1;
 	}
+	*version_out = (int)version;
 	return 0;
 }

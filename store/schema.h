@@ -27,8 +27,9 @@ int schema_migrate(sqlite3 *db, char *err, size_t errlen);
  * Checks that db is a vigil session file of a version this vigil reads:
  * application id, user_version, the sessions table. Reads only. Returns 0,
  * or -1 with the reason in err ("not a vigil session file", "written by a
- * newer vigil (...)", "not an SQLite database", "file is corrupt: ...").
+ * newer vigil (...)", "not an SQLite database", "file is corrupt: ..."). On
+ * success *version is the file's schema version.
  */
-int schema_check(sqlite3 *db, char *err, size_t errlen);
+int schema_check(sqlite3 *db, int *version, char *err, size_t errlen);
 
 #endif

@@ -50,7 +50,20 @@
 	"vm_data, vol_ctxsw, invol_ctxsw, "                                              \
 	"rchar, wchar, read_bytes, write_bytes, fds"
 
+#define TARGET_NCOLUMNS 30 /* in TARGET_COLUMNS */
+
+/* schema v3: latency */
+#define TARGET_V3_COLUMNS                                                                \
+	"run_ns, run_delay_ns, slices, blkio_ticks, delayacct, cgroup, "                 \
+	"cg_psi_cpu_some_avg10, cg_psi_cpu_some_total_us, "                              \
+	"cg_psi_cpu_full_avg10, cg_psi_cpu_full_total_us, "                              \
+	"cg_psi_memory_some_avg10, cg_psi_memory_some_total_us, "                        \
+	"cg_psi_memory_full_avg10, cg_psi_memory_full_total_us, "                        \
+	"cg_psi_io_some_avg10, cg_psi_io_some_total_us, "                                \
+	"cg_psi_io_full_avg10, cg_psi_io_full_total_us"
+
 #define THREAD_COLUMNS "tick, pid, tid, comm, state, utime, stime"
+#define THREAD_V3_COLUMNS "run_ns, run_delay_ns, slices, blkio_ticks, wchan, syscall"
 
 /* The writer's prepared statements, prepared once in store_create. */
 enum store_stmt {
@@ -101,6 +114,7 @@ struct store {
 	struct identity_map next;   /* built by the frame being written */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
 	int has_rollups;	    /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
+	int version;		    /* the file's schema version */
 	char err[512];
 };
 
@@ -141,6 +155,18 @@ void store_identity_discard(struct store *s);
 /* Closes every open identity at its last tick (session end); empties seen. */
 int store_identity_close_all(struct store *s);
 void store_identity_map_release(struct identity_map *m);
+
+/* query.c: prepares sql on s (a failure is store_fail_sql); steps st: 1 for
+ * a row, 0 when done, -1 (store_error) on failure. */
+int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
+int store_step(struct store *s, sqlite3_stmt *st);
+
+/* target_rows.c: the attached target's rows (target_samples and
+ * thread_samples), both ways. write: into the open transaction, nothing
+ * without f->target. read: the target of tick seq into f->target (left NULL
+ * when the tick has none). 0 or -1 (store_error). */
+int store_write_target(struct store *s, const struct frame *f);
+int store_read_target(struct store *s, int64_t seq, struct frame *f);
 
 /* query.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */

@@ -228,9 +228,11 @@ static char *stmt_sql(enum store_stmt id)
 				  "cpu_ticks, rss, vsz",
 				  "");
 	case STMT_TARGET:
-		return insert_sql("target_samples", TARGET_COLUMNS, "");
+		return insert_sql("target_samples", TARGET_COLUMNS ", " TARGET_V3_COLUMNS,
+				  "");
 	case STMT_THREAD:
-		return insert_sql("thread_samples", THREAD_COLUMNS, "");
+		return insert_sql("thread_samples", THREAD_COLUMNS ", " THREAD_V3_COLUMNS,
+				  "");
 	case STMT_N:
 		break;
 	}
@@ -350,6 +352,7 @@ int store_create(const char *path, bool force, struct store **out, char *err,
 		return -1;
 	s = xcalloc(1, sizeof(*s));
 	s->has_rollups = -1;
+	s->version = STORE_SCHEMA_VERSION;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s",
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
@@ -447,7 +450,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	sqlite3_exec(s->db, "PRAGMA cache_size = -1024", NULL, NULL, NULL);
 	/* also where a truncated copy shows: SQLite refuses a file shorter
 	 * than its header says as corrupt */
-	if (schema_check(s->db, why, sizeof(why)) < 0)
+	if (schema_check(s->db, &s->version, why, sizeof(why)) < 0)
 		goto fail;
 	*out = s;
 	return 0;
@@ -655,94 +658,6 @@ static int write_cores(struct store *s, const struct frame *f)
 	return 0;
 }
 
-static void bind_target_stat(sqlite3_stmt *st, int i, const struct target_sample *t)
-{
-	bool have = t->have & TARGET_HAVE_STAT;
-
-	if (have)
-		store_bind_char(st, i, t->state);
-	i++;
-	store_bind_u64_if(st, i++, (uint64_t)t->num_threads, have);
-	store_bind_u64_if(st, i++, t->utime, have);
-	store_bind_u64_if(st, i++, t->stime, have);
-	store_bind_u64_if(st, i++, t->minflt, have);
-	store_bind_u64_if(st, i++, t->majflt, have);
-}
-
-static void bind_target_status(sqlite3_stmt *st, int i, const struct target_sample *t)
-{
-	bool have = t->have & TARGET_HAVE_STATUS;
-
-	store_bind_u64_if(st, i++, t->vm_size, have);
-	store_bind_u64_if(st, i++, t->vm_rss, have);
-	store_bind_u64_if(st, i++, t->rss_anon, have);
-	store_bind_u64_if(st, i++, t->rss_file, have);
-	store_bind_u64_if(st, i++, t->rss_shmem, have);
-	store_bind_u64_if(st, i++, t->vm_swap, have);
-	store_bind_u64_if(st, i++, t->vm_hwm, have);
-	store_bind_u64_if(st, i++, t->vm_data, have);
-	store_bind_u64_if(st, i++, t->vol_ctxsw, have);
-	store_bind_u64_if(st, i++, t->invol_ctxsw, have);
-}
-
-static void bind_target_io(sqlite3_stmt *st, int i, const struct target_sample *t)
-{
-	bool have = t->have & TARGET_HAVE_IO;
-
-	store_bind_u64_if(st, i++, t->rchar, have);
-	store_bind_u64_if(st, i++, t->wchar, have);
-	store_bind_u64_if(st, i++, t->read_bytes, have);
-	store_bind_u64_if(st, i++, t->write_bytes, have);
-	store_bind_u64_if(st, i++, (uint64_t)t->fds, t->have & TARGET_HAVE_FDS);
-}
-
-static int write_threads(struct store *s, const struct frame *f)
-{
-	const struct target_sample *t = f->target;
-
-	for (size_t k = 0; k < t->nthreads; k++) {
-		const struct thread_sample *th = &t->threads[k];
-		sqlite3_stmt *st = store_stmt(s, STMT_THREAD);
-
-		store_bind_u64(st, 1, f->seq);
-		sqlite3_bind_int(st, 2, t->pid);
-		sqlite3_bind_int(st, 3, th->tid);
-		store_bind_text(st, 4, th->comm, sizeof(th->comm));
-		store_bind_char(st, 5, th->state);
-		store_bind_u64(st, 6, th->utime);
-		store_bind_u64(st, 7, th->stime);
-		if (store_exec_stmt(s, st, "cannot write a thread sample") < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int write_target(struct store *s, const struct frame *f)
-{
-	const struct target_sample *t = f->target;
-	sqlite3_stmt *st;
-	int i = 1;
-
-	if (!t)
-		return 0;
-	st = store_stmt(s, STMT_TARGET);
-	store_bind_u64(st, i++, f->seq);
-	sqlite3_bind_int(st, i++, t->pid);
-	store_bind_u64(st, i++, t->start_ticks);
-	sqlite3_bind_int(st, i++, t->alive);
-	sqlite3_bind_int(st, i++, t->exit_code);
-	sqlite3_bind_int(st, i++, t->exit_signal);
-	sqlite3_bind_int64(st, i++, t->have);
-	store_bind_text(st, i++, t->why, sizeof(t->why));
-	store_bind_text(st, i++, t->comm, sizeof(t->comm));
-	bind_target_stat(st, i, t);
-	bind_target_status(st, i + 6, t);
-	bind_target_io(st, i + 16, t);
-	if (store_exec_stmt(s, st, "cannot write the target sample") < 0)
-		return -1;
-	return write_threads(s, f);
-}
-
 /*
  * The first frame of a new minute closes the one before: its rollups go into
  * the same transaction, so they exist exactly when its ticks do.
@@ -773,7 +688,7 @@ int store_write_frame(struct store *s, const struct frame *f)
 	if (store_exec_stmt(s, store_stmt(s, STMT_BEGIN), "cannot begin a frame") < 0)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
-	    store_identity_write_frame(s, f) < 0 || write_target(s, f) < 0 ||
+	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
 	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)

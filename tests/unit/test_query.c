@@ -459,9 +459,88 @@ static void test_every_metric_runs(void **state)
 		series(&t, names[count], T0, T0 + 2999, 4, &sr);
 		series_release(&sr);
 	}
-	assert_int_equal(count, 38);
+	assert_int_equal(count, 47);
 	assert_string_equal(query_metric_unit("target.read_bps"), "bytes/s");
 	assert_string_equal(query_metric_unit("cpu.total"), "%");
+	session_remove(&t);
+}
+
+/* Latency fields survive the store, and the latency metrics derive from them. */
+static void add_latency(struct target_sample *tg, uint64_t i)
+{
+	tg->have |= TARGET_HAVE_THREADS | TARGET_HAVE_SCHED | TARGET_HAVE_CGPSI;
+	tg->run_ns = 750000000ull * i;	     /* 750 ms on a CPU per second */
+	tg->run_delay_ns = 250000000ull * i; /* 250 ms waiting for one */
+	tg->slices = 50 * i;
+	tg->blkio_ticks = 10 * i; /* 100 ms/s at 100 Hz */
+	tg->delayacct = 1;
+	snprintf(tg->cgroup, sizeof(tg->cgroup), "/app.slice");
+	tg->cg_psi[PSI_IO].present = true;
+	tg->cg_psi[PSI_IO].has_full = true;
+	tg->cg_psi[PSI_IO].some.avg10 = 4.5;
+	tg->cg_psi[PSI_IO].full.total_us = 1234;
+	tg->nthreads = 1;
+	tg->threads = xcalloc(1, sizeof(*tg->threads));
+	tg->threads[0].tid = 4242;
+	tg->threads[0].state = 'D';
+	tg->threads[0].have_sched = true;
+	tg->threads[0].run_delay_ns = 250000000ull * i;
+	snprintf(tg->threads[0].wchan, sizeof(tg->threads[0].wchan), "io_schedule");
+	tg->threads[0].syscall = 17;
+}
+
+static void test_latency_round_trip(void **state)
+{
+	struct session t;
+	struct series sr;
+	struct frame *f;
+	const struct target_sample *tg;
+
+	(void)state;
+	session_create(&t, 100);
+	for (uint64_t i = 0; i < 5; i++) {
+		f = frame_at(i, T0 + 1000 * (int64_t)i);
+		add_target(f, i, TARGET_HAVE_STAT);
+		add_latency(f->target, i);
+		write_frame(&t, f);
+	}
+	series(&t, "target.run_wait", T0, T0 + 4999, 1, &sr);
+	assert_int_equal(sr.points[0].n, 4);
+	assert_dbl(sr.points[0].avg, 25.0);
+	series_release(&sr);
+	series(&t, "target.run_delay.rate", T0, T0 + 4999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 250.0);
+	series_release(&sr);
+	series(&t, "target.wait_per_slice", T0, T0 + 4999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 5000.0);
+	series_release(&sr);
+	series(&t, "target.io_delay.rate", T0, T0 + 4999, 1, &sr);
+	assert_dbl(sr.points[0].avg, 100.0);
+	series_release(&sr);
+	series(&t, "target.cgpsi.io.some.avg10", T0, T0 + 4999, 1, &sr);
+	assert_dbl(sr.points[0].max, 4.5);
+	series_release(&sr);
+	series(&t, "target.cgpsi.cpu.some.avg10", T0, T0 + 4999, 1, &sr);
+	assert_int_equal(sr.n, 0); /* never present: no values, not zeros */
+	series_release(&sr);
+
+	if (query_frame_at(t.s, T0 + 3000, &f) < 0)
+		fail_msg("query_frame_at: %s", store_error(t.s));
+	tg = f->target;
+	assert_non_null(tg);
+	assert_true(tg->have & TARGET_HAVE_SCHED);
+	assert_true(tg->run_delay_ns == 750000000ull);
+	assert_int_equal(tg->blkio_ticks, 30);
+	assert_int_equal(tg->delayacct, 1);
+	assert_string_equal(tg->cgroup, "/app.slice");
+	assert_true(tg->cg_psi[PSI_IO].present && tg->cg_psi[PSI_IO].has_full);
+	assert_false(tg->cg_psi[PSI_CPU].present);
+	assert_int_equal(tg->cg_psi[PSI_IO].full.total_us, 1234);
+	assert_int_equal(tg->nthreads, 1);
+	assert_true(tg->threads[0].have_sched);
+	assert_string_equal(tg->threads[0].wchan, "io_schedule");
+	assert_int_equal(tg->threads[0].syscall, 17);
+	frame_unref(f);
 	session_remove(&t);
 }
 
@@ -745,6 +824,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_pct),
+		cmocka_unit_test(test_latency_round_trip),
 		cmocka_unit_test(test_series_gauge_buckets),
 		cmocka_unit_test(test_series_rates),
 		cmocka_unit_test(test_series_target),

@@ -40,7 +40,7 @@
 #define FIXTURE_START 123456ull
 #define ALL_HAVE                                                                         \
 	(TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_IO | TARGET_HAVE_FDS |      \
-	 TARGET_HAVE_THREADS)
+	 TARGET_HAVE_THREADS | TARGET_HAVE_SCHED)
 
 /* "<srcdir>/tests/fixtures/proc-target/<tree>", owned by the caller. */
 static char *fixture(const char *tree)
@@ -396,6 +396,58 @@ static void assert_normal_sample(const struct target_sample *s)
 	assert_normal_threads(s);
 }
 
+/* The latency files of the normal tree: schedstat per thread, summed. */
+static void assert_normal_latency(const struct target_sample *s)
+{
+	const struct thread_sample *t = s->threads;
+
+	assert_true(t[0].have_sched && t[1].have_sched && t[2].have_sched);
+	assert_int_equal(t[1].run_delay_ns, 600000000);
+	assert_int_equal(t[2].slices, 5);
+	assert_int_equal(s->run_ns, 1350000000);
+	assert_int_equal(s->run_delay_ns, 860000000);
+	assert_int_equal(s->slices, 135);
+	/* field 42 of the thread in disk wait, where it sleeps, its syscall */
+	assert_int_equal(t[2].blkio_ticks, 17);
+	assert_int_equal(s->blkio_ticks, 17);
+	assert_string_equal(t[2].wchan, "io_schedule");
+	assert_string_equal(t[1].wchan, ""); /* "0": hidden or not sleeping */
+	assert_int_equal(t[0].syscall, -1);  /* "running" */
+	assert_int_equal(t[1].syscall, 7);
+	assert_int_equal(t[2].syscall, -2); /* unreadable */
+	assert_int_equal(s->delayacct, 1);
+	assert_string_equal(s->cgroup, "/test.slice/app.service");
+	assert_false(s->have & TARGET_HAVE_CGPSI); /* no cgroup root given */
+}
+
+static void test_collector_cgroup_pressure(void **state)
+{
+	char *root = fixture("normal");
+	char *cg = xasprintf("%s/../../cgroup-hybrid", root);
+	struct target_collector *c = open_ok(root, FIXTURE_PID);
+	struct target_sample s = {0};
+
+	(void)state;
+	target_collector_set_cgroup_root(c, cg);
+	target_collector_read(c, &s);
+	assert_true(s.have & TARGET_HAVE_CGPSI);
+	assert_string_equal(s.why, "");
+	assert_true(s.cg_psi[PSI_CPU].present);
+	assert_float_equal(s.cg_psi[PSI_CPU].some.avg10, 12.5, 1e-9);
+	assert_int_equal(s.cg_psi[PSI_IO].full.total_us, 8000000);
+	assert_int_equal(s.cg_psi[PSI_MEMORY].some.total_us, 10);
+	/* a tree without v2 says so and keeps the rest */
+	target_collector_set_cgroup_root(c, root);
+	target_collector_read(c, &s);
+	assert_false(s.have & TARGET_HAVE_CGPSI);
+	assert_string_equal(s.why, "cgroup pressure: no cgroup v2");
+	assert_int_equal(s.have, ALL_HAVE);
+	target_sample_release(&s);
+	target_collector_free(c);
+	free(cg);
+	free(root);
+}
+
 static void test_collector_normal(void **state)
 {
 	char *root = fixture("normal");
@@ -407,6 +459,7 @@ static void test_collector_normal(void **state)
 	assert_int_equal(target_collector_start_ticks(c), FIXTURE_START);
 	target_collector_read(c, &s);
 	assert_normal_sample(&s);
+	assert_normal_latency(&s);
 	/* a filled sample may be passed again: its threads are freed, not leaked */
 	target_collector_read(c, &s);
 	assert_normal_sample(&s);
@@ -455,7 +508,7 @@ static void test_collector_hostile_files(void **state)
 	assert_int_equal(s.have, TARGET_HAVE_STAT);
 	assert_string_equal(s.why,
 			    "status: unparsable; io: unparsable; fd: Not a directory; "
-			    "task/4243/stat: unparsable");
+			    "task/4243/stat: unparsable; cgroup: unknown");
 	assert_true(strlen(s.why) < FRAME_WHY_MAX);
 	assert_string_equal(s.comm, "a) b (c) d");
 	assert_int_equal(s.utime, 250);
@@ -768,8 +821,14 @@ static void test_live_self(void **state)
 	(void)state;
 	snprintf(comm, sizeof(comm), "%s", program_invocation_short_name);
 	target_collector_read(c, &s);
-	assert_int_equal(s.have, ALL_HAVE);
-	assert_string_equal(s.why, "");
+	/* the cgroup's pressure needs cgroup v2 with PSI: not on every machine */
+	if (s.have & TARGET_HAVE_CGPSI)
+		assert_string_equal(s.why, "");
+	else
+		assert_non_null(strstr(s.why, "cgroup"));
+	assert_int_equal(s.have & ~TARGET_HAVE_CGPSI, ALL_HAVE);
+	assert_true(s.run_ns > 0);
+	assert_true(s.cgroup[0] == '/');
 	assert_true(s.alive);
 	assert_string_equal(s.comm, comm);
 	assert_int_equal(s.state, 'R'); /* it is us, reading */
@@ -891,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_parse_io),
 		cmocka_unit_test(test_parse_thread_stat),
 		cmocka_unit_test(test_collector_normal),
+		cmocka_unit_test(test_collector_cgroup_pressure),
 		cmocka_unit_test(test_collector_missing_io),
 		cmocka_unit_test(test_collector_hostile_files),
 		cmocka_unit_test(test_open_hostile_stat),
