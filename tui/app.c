@@ -62,6 +62,7 @@ void app_release(struct app *a)
 	series_free(&a->hist.mem);
 	series_free(&a->hist.tcpu);
 	series_free(&a->hist.trss);
+	series_free(&a->hist.twait);
 }
 
 void app_message(struct app *a, bool error, const char *fmt, ...)
@@ -163,8 +164,9 @@ void app_refresh_history(struct app *a)
 	if (a->cur->target) {
 		load_series(a, "target.cpu", t0, t1, n, &a->hist.tcpu);
 		load_series(a, "target.rss", t0, t1, n, &a->hist.trss);
+		load_series(a, "target.run_wait", t0, t1, n, &a->hist.twait);
 	} else {
-		a->hist.tcpu.n = a->hist.trss.n = 0;
+		a->hist.tcpu.n = a->hist.trss.n = a->hist.twait.n = 0;
 	}
 }
 

@@ -179,6 +179,14 @@ static unsigned act_zoom(struct app *a, int key)
 	return REACT_BODY | REACT_HEADER | REACT_STATUS;
 }
 
+static unsigned act_panel(struct app *a, int key)
+{
+	(void)key;
+	a->tg.panel = (a->tg.panel + 1) % TARGET_PANEL_N;
+	a->tg.top = 0;
+	return REACT_BODY;
+}
+
 static long clamp(long v, long lo, long hi)
 {
 	return v < lo ? lo : v > hi ? hi : v;
@@ -295,6 +303,12 @@ static const struct binding bindings[] = {
 	 "Up Down j k",
 	 "move the selection (target screen: scroll threads)"},
 	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page"},
+	{{'\t', 0},
+	 ON_TARGET,
+	 BOTH,
+	 act_panel,
+	 "Tab",
+	 "target screen: next panel (threads, latency)"},
 	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last"},
 	{{'P', 'M', 'N', 'C', 0},
 	 ON_OVERVIEW,

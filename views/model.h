@@ -23,10 +23,11 @@ struct ui_series {
 };
 
 struct ui_history {
-	struct ui_series cpu;  /* system CPU, % of all CPUs */
-	struct ui_series mem;  /* memory used, bytes */
-	struct ui_series tcpu; /* target CPU, 100 = one core */
-	struct ui_series trss; /* target RSS, bytes */
+	struct ui_series cpu;	/* system CPU, % of all CPUs */
+	struct ui_series mem;	/* memory used, bytes */
+	struct ui_series tcpu;	/* target CPU, 100 = one core */
+	struct ui_series trss;	/* target RSS, bytes */
+	struct ui_series twait; /* target run-queue wait, % of runnable time */
 };
 
 struct ui_model {
@@ -73,8 +74,12 @@ struct overview_state {
 	int selected_pid; /* keeps the selection on a process across rebuilds */
 };
 
+/* The lower half of the target screen; Tab cycles through them. */
+enum target_panel { TARGET_PANEL_THREADS, TARGET_PANEL_LATENCY, TARGET_PANEL_N };
+
 struct target_state {
-	long top; /* first visible thread row */
+	long top; /* first visible row of the panel's table */
+	enum target_panel panel;
 };
 
 /* One line of the help screen: keys and what they do. */

@@ -2,7 +2,7 @@
 /*
  * target_view: one process in focus. Identity and state on top, then CPU,
  * memory breakdown, context switches, faults, IO and fds with history graphs
- * beside them, then its threads sorted by CPU.
+ * beside them, then a panel: its threads sorted by CPU, or its latency.
  *
  * Rates come from the two newest frames, and only when both saw the same
  * identity alive; once the process is gone the screen says so and keeps
@@ -17,6 +17,7 @@
 
 #include "core/units.h"
 #include "views/draw.h"
+#include "views/latency_view.h"
 
 #define TARGET_HEAD_ROWS 10
 #define GRAPH_MIN_COLS 70
@@ -265,6 +266,39 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 	free(tr);
 }
 
+/* Row 9: which panel is below, and how to change it. */
+static void draw_tabs(WINDOW *w, const struct target_state *st, int cols)
+{
+	static const char *const names[TARGET_PANEL_N] = {"Threads", "Latency"};
+	int x = 0;
+
+	for (int i = 0; i < TARGET_PANEL_N && x < cols; i++) {
+		wattrset(w, pal(i == (int)st->panel ? PAL_SELECTED : PAL_DIM));
+		x += put_textf(w, TARGET_HEAD_ROWS - 1, x, cols - x, " %s ", names[i]);
+		x++;
+	}
+	wattrset(w, pal(PAL_DIM));
+	if (x < cols)
+		put_text(w, TARGET_HEAD_ROWS - 1, x + 1, cols - x - 1, "Tab: next panel",
+			 false);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+		       struct target_state *st, int rows, int cols)
+{
+	struct rates r = rates_of(m, t);
+
+	draw_tabs(w, st, cols);
+	if (rows <= TARGET_HEAD_ROWS + 1)
+		return;
+	if (st->panel == TARGET_PANEL_LATENCY)
+		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0,
+			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols, &st->top);
+	else if (t->have & TARGET_HAVE_THREADS)
+		draw_threads(w, m, t, st, rows, cols);
+}
+
 void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
@@ -293,6 +327,5 @@ void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
 	draw_numbers(w, m, shown, left);
 	if (left < cols)
 		draw_graphs(w, m, left + 1, cols - left - 1);
-	if (rows > TARGET_HEAD_ROWS + 1 && (shown->have & TARGET_HAVE_THREADS))
-		draw_threads(w, m, shown, st, rows, cols);
+	draw_panel(w, m, shown, st, rows, cols);
 }

@@ -1,0 +1,251 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * latency_view: the latency panel. Figures are derived from two samples of
+ * the same process (this tick and the one before); a thread is compared with
+ * itself by tid, so threads that come and go never produce wild rates.
+ * When delay accounting is off the panel says how to turn it on instead of
+ * showing a block-IO delay of zero that would be a lie.
+ */
+#include "views/latency_view.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/syscalls.h"
+#include "views/draw.h"
+
+struct wait_row {
+	const struct thread_sample *t;
+	double wait_ms_s; /* run-queue wait, ms per second; < 0 unknown */
+	double share;	  /* % of runnable time spent waiting; < 0 unknown */
+	double per_slice_us;
+};
+
+static const struct thread_sample *find_tid(const struct target_sample *s, int tid)
+{
+	size_t lo = 0, hi = s ? s->nthreads : 0;
+
+	while (lo < hi) { /* threads are ascending by tid */
+		size_t mid = (lo + hi) / 2;
+
+		if (s->threads[mid].tid == tid)
+			return &s->threads[mid];
+		if (s->threads[mid].tid < tid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* Wait figures between two readings of run/delay/slices counters. */
+static void wait_of(uint64_t run, uint64_t delay, uint64_t slices, uint64_t prun,
+		    uint64_t pdelay, uint64_t pslices, double dt_s, struct wait_row *r)
+{
+	double dr, dd, ds;
+
+	r->wait_ms_s = r->share = r->per_slice_us = -1;
+	if (run < prun || delay < pdelay || slices < pslices || dt_s <= 0)
+		return;
+	dr = (double)(run - prun);
+	dd = (double)(delay - pdelay);
+	ds = (double)(slices - pslices);
+	r->wait_ms_s = dd / 1e6 / dt_s;
+	if (dr + dd > 0)
+		r->share = 100.0 * dd / (dr + dd);
+	if (ds > 0)
+		r->per_slice_us = dd / 1e3 / ds;
+}
+
+static int by_wait_desc(const void *a, const void *b)
+{
+	const struct wait_row *x = a, *y = b;
+
+	if (x->wait_ms_s != y->wait_ms_s)
+		return x->wait_ms_s < y->wait_ms_s ? 1 : -1;
+	return (x->t->tid > y->t->tid) - (x->t->tid < y->t->tid);
+}
+
+/* v with decimals places, or "-" when unknown. */
+static const char *num(double v, int decimals, char *buf, size_t len)
+{
+	if (v < 0 || isnan(v))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%.*f", decimals, v);
+	return buf;
+}
+
+static void draw_wait_lines(WINDOW *w, const struct target_sample *t,
+			    const struct target_sample *prev, double dt_s, long tck,
+			    int y, int cols)
+{
+	struct wait_row r = {0};
+	char a[16], b[16], c[16];
+
+	if (prev && (t->have & prev->have & TARGET_HAVE_SCHED))
+		wait_of(t->run_ns, t->run_delay_ns, t->slices, prev->run_ns,
+			prev->run_delay_ns, prev->slices, dt_s, &r);
+	else
+		r.wait_ms_s = r.share = r.per_slice_us = -1;
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, 0, 6, "Wait", false);
+	wattrset(w, pal(r.share >= 20 ? PAL_WARN : PAL_NORMAL));
+	if (t->have & TARGET_HAVE_SCHED)
+		put_textf(w, y, 6, cols - 6,
+			  "run queue %s%% of runnable time, %s ms/s, %s us/slice",
+			  num(r.share, 1, a, sizeof(a)),
+			  num(r.wait_ms_s, 1, b, sizeof(b)),
+			  num(r.per_slice_us, 0, c, sizeof(c)));
+	else
+		put_text(w, y, 6, cols - 6, "run queue: schedstat unreadable", false);
+	wattrset(w, pal(PAL_NORMAL));
+	if (t->delayacct == 1) {
+		double io = prev && t->blkio_ticks >= prev->blkio_ticks && dt_s > 0
+				    ? (double)(t->blkio_ticks - prev->blkio_ticks) *
+					      1000.0 / (double)tck / dt_s
+				    : -1;
+
+		put_textf(w, y + 1, 6, cols - 6, "block IO %s ms/s",
+			  num(io, 1, a, sizeof(a)));
+	} else {
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y + 1, 6, cols - 6,
+			 t->delayacct == 0
+				 ? "block IO: delay accounting off (as root: sysctl "
+				   "kernel.task_delayacct=1)"
+				 : "block IO: unknown (kernel.task_delayacct unreadable)",
+			 false);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+}
+
+static void draw_pressure(WINDOW *w, const struct ui_model *m,
+			  const struct target_sample *t, int y, int cols)
+{
+	const struct psi *s = m->cur ? m->cur->sys.psi : NULL;
+	char line[256];
+	int off;
+
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, 0, 6, "PSI", false);
+	wattrset(w, pal(PAL_NORMAL));
+	if (t->have & TARGET_HAVE_CGPSI) {
+		const struct psi *c = t->cg_psi;
+
+		off = snprintf(line, sizeof(line),
+			       "cg cpu %.1f mem %.1f/%.1f io %.1f/%.1f",
+			       c[PSI_CPU].some.avg10, c[PSI_MEMORY].some.avg10,
+			       c[PSI_MEMORY].full.avg10, c[PSI_IO].some.avg10,
+			       c[PSI_IO].full.avg10);
+	} else {
+		off = snprintf(line, sizeof(line), "cg n/a");
+	}
+	if (s && s[PSI_CPU].present && off > 0 && (size_t)off < sizeof(line))
+		snprintf(line + off, sizeof(line) - (size_t)off,
+			 " | sys cpu %.1f mem %.1f/%.1f io %.1f/%.1f",
+			 s[PSI_CPU].some.avg10, s[PSI_MEMORY].some.avg10,
+			 s[PSI_MEMORY].full.avg10, s[PSI_IO].some.avg10,
+			 s[PSI_IO].full.avg10);
+	put_text(w, y, 6, cols - 6, line, false);
+}
+
+static void draw_states(WINDOW *w, const struct ui_model *m,
+			const struct target_sample *t, int y, int cols)
+{
+	int run = 0, sleep = 0, disk = 0, other = 0;
+	int gx;
+
+	for (size_t i = 0; i < t->nthreads; i++) {
+		char s = t->threads[i].state;
+
+		if (s == 'R')
+			run++;
+		else if (s == 'S' || s == 'I')
+			sleep++;
+		else if (s == 'D')
+			disk++;
+		else
+			other++;
+	}
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, 0, 6, "Thr", false);
+	wattrset(w, pal(PAL_NORMAL));
+	gx = put_textf(w, y, 6, cols - 6, "%d running  %d sleeping  %d disk%s", run,
+		       sleep, disk, other ? "  + other" : "");
+	/* the wait share's history beside it, when there is room */
+	gx += 6 + 2;
+	if (m->hist && m->hist->twait.n && cols - gx >= 16) {
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y, gx, 6, "wait%", false);
+		draw_graph(w, y, gx + 6, cols - gx - 6, 1, m->hist->twait.v,
+			   m->hist->twait.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+}
+
+static void draw_thread_table(WINDOW *w, const struct target_sample *t,
+			      const struct target_sample *prev, double dt_s, int y,
+			      int rows, int cols, long *top)
+{
+	struct wait_row *wr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*wr));
+	char head[160], a[16], b[16], c[16], sys[16];
+
+	snprintf(head, sizeof(head), "%7s %-15s S %6s %7s %7s  %-20s %s", "TID", "THREAD",
+		 "WAIT%", "WAITms/s", "us/slc", "WCHAN", "SYSCALL");
+	wattrset(w, pal(PAL_TABLE_HEAD));
+	put_text(w, y, 0, cols, head, true);
+	wattrset(w, pal(PAL_NORMAL));
+	if (!wr)
+		return;
+	for (size_t i = 0; i < t->nthreads; i++) {
+		const struct thread_sample *th = &t->threads[i],
+					   *p = find_tid(prev, th->tid);
+
+		wr[i].t = th;
+		wr[i].wait_ms_s = wr[i].share = wr[i].per_slice_us = -1;
+		if (p && th->have_sched && p->have_sched)
+			wait_of(th->run_ns, th->run_delay_ns, th->slices, p->run_ns,
+				p->run_delay_ns, p->slices, dt_s, &wr[i]);
+	}
+	qsort(wr, t->nthreads, sizeof(*wr), by_wait_desc);
+	if (*top > (long)t->nthreads - (rows - 1))
+		*top = (long)t->nthreads - (rows - 1);
+	if (*top < 0)
+		*top = 0;
+	for (int i = 0; i + 1 < rows && *top + i < (long)t->nthreads; i++) {
+		const struct wait_row *x = &wr[*top + i];
+
+		if (x->t->syscall >= 0 && syscall_name(x->t->syscall))
+			snprintf(sys, sizeof(sys), "%s", syscall_name(x->t->syscall));
+		else if (x->t->syscall >= 0)
+			snprintf(sys, sizeof(sys), "#%d", x->t->syscall);
+		else
+			snprintf(sys, sizeof(sys), "%s",
+				 x->t->syscall == -1 ? "running" : "-");
+		put_textf(w, y + 1 + i, 0, cols,
+			  "%7d %-15.15s %c %6s %7s %7s  %-20.20s %s", x->t->tid,
+			  x->t->comm, x->t->state, num(x->share, 1, a, sizeof(a)),
+			  num(x->wait_ms_s, 1, b, sizeof(b)),
+			  num(x->per_slice_us, 0, c, sizeof(c)),
+			  x->t->wchan[0] ? x->t->wchan : "-", sys);
+	}
+	free(wr);
+}
+
+void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+		  const struct target_sample *prev, double dt_s, int y0, int rows,
+		  int cols, long *top)
+{
+	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+
+	if (rows < 4)
+		return;
+	draw_wait_lines(w, t, prev, dt_s, tck, y0, cols);
+	draw_pressure(w, m, t, y0 + 2, cols);
+	draw_states(w, m, t, y0 + 3, cols);
+	if (rows > 5 && (t->have & TARGET_HAVE_THREADS))
+		draw_thread_table(w, t, prev, dt_s, y0 + 4, rows - 4, cols, top);
+}
