@@ -154,7 +154,13 @@ fuzz: $(BIN)
 		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
 		-o $(FUZZ_BUILD)/fuzz_session tests/fuzz/fuzz_session.c \
 		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -I. -O1 -g \
+		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
+		-o $(FUZZ_BUILD)/fuzz_statsd tests/fuzz/fuzz_statsd.c \
+		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_session \
+		$(FUZZ_BUILD) $(FUZZ_SECONDS)
+	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_statsd \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 install: $(BIN)

@@ -1,23 +1,49 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Runs the session fuzzer (built by `make fuzz`) for FUZZ_SECONDS, seeded with
-# sessions recorded by the real binary: one as written (4 KiB pages, WAL
-# header) and one shrunk to a few 512-byte pages, where each mutation reaches
-# a b-tree page or a record sooner. Findings (crash-*, leak-*, timeout-*) are
-# left in the fuzz directory; the exit status is the fuzzer's.
+# Runs one fuzzer built by `make fuzz` for FUZZ_SECONDS, with its own seeds
+# and corpus under DIR. Findings (crash-*, leak-*, timeout-*) are left in DIR;
+# the exit status is the fuzzer's.
+#
+# fuzz_session is seeded with sessions recorded by the real binary: one as
+# written (4 KiB pages, WAL header) and one shrunk to a few 512-byte pages,
+# where each mutation reaches a b-tree page or a record sooner.
+#
+# fuzz_statsd is seeded with StatsD packets (every line form and a few
+# malformed ones) and with hdr blobs (core/hdr encoding v1), since one input
+# goes through both the packet parser and the blob decoder.
 #
 #   tests/fuzz/run.sh VIGIL FUZZER DIR SECONDS
 set -eu
 vigil=$1 fuzzer=$2 dir=$3 seconds=$4
-mkdir -p "$dir/seed" "$dir/corpus"
-if [ ! -s "$dir/seed/session.vigil" ]; then
-	"$vigil" record -i 100ms -d 400ms -o "$dir/seed/session.vigil" --force
-	cp "$dir/seed/session.vigil" "$dir/seed/small.vigil"
-	sqlite3 "$dir/seed/small.vigil" "PRAGMA journal_mode = DELETE;
-		DELETE FROM proc_samples WHERE proc > 12;
-		DELETE FROM procs WHERE id > 12;
-		PRAGMA page_size = 512; VACUUM;" >/dev/null
-fi
+
+case $(basename "$fuzzer") in
+fuzz_statsd)
+	seed=statsd-seed corpus=statsd-corpus
+	mkdir -p "$dir/$seed" "$dir/$corpus"
+	s=$dir/$seed
+	printf 'api.latency:12.5|ms\n' >"$s/timer"
+	printf 'a:1|c\r\nb:2.5|g\nc:+3|g\nd:-1|g\n\n' >"$s/multi"
+	printf 'req:1:2:3.25|ms|@0.5|#route:/a,env:prod,env:prod,host\n' >"$s/packed"
+	printf 'hits:1|c|@0.1|#b,a|c:abc|T1656581400\nx:1|h\ny:2|d\n' >"$s/dogstatsd"
+	printf 'u:alice|s\n_e{5,4}:title|text\n_sc|db|0\n:1|c\nx:1|zz\nx:1|c|@2\n' >"$s/bad"
+	printf 'x:1e3|c\nx:.5|c\ny:1E-2|ms\n' >"$s/numbers"
+	# one value of 5 us; then 100 us x3, 2 ms, 123.456 ms x2 and one clamped
+	printf '\001\001\000\005\005\000\000\000\000\000\000\024\100\013' >"$s/hdr-one"
+	printf '\001\007\001\144\200\310\316\264\015\000\000\200\057\356\322\352\101\310\001\003\207\026\266\057\002\253\166' >"$s/hdr-wide"
+	;;
+*)
+	seed=seed corpus=corpus
+	mkdir -p "$dir/$seed" "$dir/$corpus"
+	if [ ! -s "$dir/seed/session.vigil" ]; then
+		"$vigil" record -i 100ms -d 400ms -o "$dir/seed/session.vigil" --force
+		cp "$dir/seed/session.vigil" "$dir/seed/small.vigil"
+		sqlite3 "$dir/seed/small.vigil" "PRAGMA journal_mode = DELETE;
+			DELETE FROM proc_samples WHERE proc > 12;
+			DELETE FROM procs WHERE id > 12;
+			PRAGMA page_size = 512; VACUUM;" >/dev/null
+	fi
+	;;
+esac
 cd "$dir"
 exec "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-	-print_final_stats=1 corpus seed
+	-print_final_stats=1 "$corpus" "$seed"

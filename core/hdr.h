@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hdr: an HDR-style histogram of latencies in whole microseconds, 0 .. 1 h,
+ * so percentiles over any window come from merging per-tick histograms, never
+ * from averaging per-tick percentiles.
+ *
+ * Layout (log-linear, as HdrHistogram with 3 significant digits): values
+ * 0..1023 have a bucket each; above that every power of two [2^e, 2^(e+1))
+ * is cut into 512 equal buckets. A bucket [L, L+w) then has w <= L / 512,
+ * and its representative value L + (w-1)/2 is within w/2 of every value in
+ * it. Hence the guarantee, for every value a percentile can land on:
+ *
+ *     |reported - exact| <= exact / 1024      (relative error < 0.0977%)
+ *
+ * which is within the 0.1% of "3 significant decimal digits". Values below
+ * 1024 us are exact. Results are also clamped to [min, max], which are exact.
+ *
+ * Range: values above HDR_MAX_US (1 h) are recorded as HDR_MAX_US and counted
+ * in hdr_clamped(). 0 is a valid value.
+ *
+ * Memory: a recordable histogram holds HDR_NBUCKETS 64-bit counters
+ * (96 KiB), allocated once by hdr_new(); recording and merging never
+ * allocate. hdr_compact() makes a read-only copy holding only the non-empty
+ * buckets (16 bytes each), which is what travels inside a frame.
+ *
+ * Percentile definition: nearest rank. hdr_value_at_percentile(h, p) is the
+ * value of rank ceil(p/100 * count) (at least 1) in ascending order, within
+ * the bound above; p <= 0 gives min, p >= 100 gives max.
+ *
+ * Encoding (for SQLite BLOBs; all integers unsigned LEB128 varints):
+ *     byte 0        version, HDR_ENCODING_VERSION (1)
+ *     varint        count (total of the bucket counts)
+ *     varint        clamped
+ *     varint        min, varint max     (only when count > 0)
+ *     8 bytes       sum of values, IEEE-754 double, little endian
+ *     runs          until the end: varint g, where g>>1 is the number of
+ *                   empty buckets skipped before the next non-empty bucket
+ *                   and g&1 says its count is 1; otherwise a varint count
+ *                   (>= 2) follows.
+ * A tick of a few hundred timer values encodes to about one byte per value.
+ * Decoding checks everything (version, bucket bounds, counts adding up, min
+ * and max lying in the first and last buckets, a finite sum) and rejects
+ * the blob as a whole, leaving the destination untouched.
+ *
+ * Not thread-safe: one thread writes a histogram; a compact copy may be read
+ * by any number of threads once published.
+ */
+#ifndef VIGIL_CORE_HDR_H
+#define VIGIL_CORE_HDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HDR_MAX_US 3600000000ull /* 1 h */
+#define HDR_NBUCKETS 12288	 /* 1024 + 22 octaves of 512 */
+#define HDR_ENCODING_VERSION 1
+/* |reported - exact| <= exact / HDR_ERROR_DIVISOR */
+#define HDR_ERROR_DIVISOR 1024
+
+struct hdr;
+
+/* An empty recordable histogram owned by the caller (hdr_free). Never NULL. */
+struct hdr *hdr_new(void);
+/* Frees h. NULL is ignored. */
+void hdr_free(struct hdr *h);
+
+/*
+ * Records count occurrences of value_us (clamped to HDR_MAX_US). count 0 is
+ * a no-op. h must be recordable (not made by hdr_compact). Counts (the total
+ * and each bucket's) saturate at UINT64_MAX rather than wrap; a saturated
+ * histogram still encodes and decodes, its percentiles are then approximate.
+ */
+void hdr_record(struct hdr *h, uint64_t value_us, uint64_t count);
+/* Adds every value of src (recordable or compact) into recordable dst. */
+void hdr_merge(struct hdr *dst, const struct hdr *src);
+/* Empties a recordable h, keeping its memory. Cost is the touched range. */
+void hdr_reset(struct hdr *h);
+
+/*
+ * A read-only copy of h holding only its non-empty buckets, owned by the
+ * caller (hdr_free). Every reading function, hdr_merge (as src) and
+ * hdr_encode accept it; hdr_record, hdr_reset and merging into it do not.
+ */
+struct hdr *hdr_compact(const struct hdr *h);
+bool hdr_is_compact(const struct hdr *h);
+
+uint64_t hdr_count(const struct hdr *h);
+/* Values that were above HDR_MAX_US (they are counted at HDR_MAX_US). */
+uint64_t hdr_clamped(const struct hdr *h);
+/* Exact smallest and largest recorded values (after clamping); 0 when empty. */
+uint64_t hdr_min(const struct hdr *h);
+uint64_t hdr_max(const struct hdr *h);
+/* Mean of the recorded values (after clamping; the sum is kept as a double),
+ * 0 when empty. */
+double hdr_mean(const struct hdr *h);
+/* See the percentile definition above; 0 when empty. */
+uint64_t hdr_value_at_percentile(const struct hdr *h, double pct);
+/* Number of non-empty buckets. */
+size_t hdr_buckets_used(const struct hdr *h);
+
+/*
+ * Writes the encoding of h into buf when it fits in cap bytes, and returns
+ * its full length either way (like snprintf): hdr_encode(h, NULL, 0) sizes
+ * the buffer. Never more than hdr_encoded_max() bytes.
+ */
+size_t hdr_encode(const struct hdr *h, uint8_t *buf, size_t cap);
+size_t hdr_encoded_max(void);
+/*
+ * Decodes blob and adds its values into recordable dst. Returns 0, or -1 for
+ * a malformed blob or an unknown version, in which case dst is unchanged.
+ */
+int hdr_decode_merge(struct hdr *dst, const uint8_t *blob, size_t len);
+
+#endif

@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_hdr: the latency histogram against exact order statistics of 100k
+ * values from a fixed-seed log-normal generator (1 us .. minutes), merging
+ * per-tick histograms against one histogram of everything, the encoding
+ * (round trip, size, and every kind of damaged or hostile blob), clamping
+ * and counter saturation.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/hdr.h"
+#include "core/xalloc.h"
+
+#define NVALUES 100000
+#define NTICKS 100
+
+static uint64_t rng;
+
+static uint64_t next_rand(void)
+{
+	/* xorshift64* */
+	rng ^= rng >> 12;
+	rng ^= rng << 25;
+	rng ^= rng >> 27;
+	return rng * 2685821657736338717ull;
+}
+
+/* Uniform in (0, 1]. */
+static double uniform(void)
+{
+	return ((double)(next_rand() >> 11) + 1) / 9007199254740992.0;
+}
+
+/* Log-normal around 5 ms with sigma 2: most values 50 us .. 500 ms, some
+ * below 1 us (0) and some minutes long. */
+static uint64_t lognormal_us(void)
+{
+	double z = sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
+
+	return (uint64_t)exp(log(5000.0) + 2.0 * z);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The nearest-rank percentile of sorted[0..n). */
+static uint64_t exact_percentile(const uint64_t *sorted, size_t n, double pct)
+{
+	double r = ceil(pct / 100.0 * (double)n);
+	size_t rank = r < 1 ? 1 : r > (double)n ? n : (size_t)r;
+
+	return sorted[rank - 1];
+}
+
+static void assert_within_bound(uint64_t got, uint64_t exact, double pct)
+{
+	uint64_t diff = got > exact ? got - exact : exact - got;
+
+	if (diff * HDR_ERROR_DIVISOR > exact)
+		fail_msg("p%g: got %llu, exact %llu (error %llu > exact/%d)", pct,
+			 (unsigned long long)got, (unsigned long long)exact,
+			 (unsigned long long)diff, HDR_ERROR_DIVISOR);
+}
+
+static uint64_t *values_new(size_t n, uint64_t seed)
+{
+	uint64_t *v = xmalloc(n * sizeof(*v));
+
+	rng = seed;
+	for (size_t i = 0; i < n; i++)
+		v[i] = lognormal_us();
+	return v;
+}
+
+static const double pcts[] = {0, 0.1, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 99.99, 100};
+
+static void test_percentiles_lognormal(void **state)
+{
+	uint64_t *v = values_new(NVALUES, 42), *sorted;
+	struct hdr *h = hdr_new();
+	double sum = 0;
+
+	(void)state;
+	for (size_t i = 0; i < NVALUES; i++) {
+		hdr_record(h, v[i], 1);
+		sum += (double)v[i];
+	}
+	sorted = xmalloc(NVALUES * sizeof(*sorted));
+	memcpy(sorted, v, NVALUES * sizeof(*v));
+	qsort(sorted, NVALUES, sizeof(*sorted), cmp_u64);
+	/* the generator is as wide as promised */
+	assert_true(sorted[0] < 10);
+	assert_true(sorted[NVALUES - 1] > 10000000);
+
+	assert_int_equal(hdr_count(h), NVALUES);
+	assert_int_equal(hdr_clamped(h), 0);
+	assert_int_equal(hdr_min(h), sorted[0]);
+	assert_int_equal(hdr_max(h), sorted[NVALUES - 1]);
+	assert_true(fabs(hdr_mean(h) - sum / NVALUES) <= 1e-9 * (sum / NVALUES));
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+		assert_within_bound(hdr_value_at_percentile(h, pcts[i]),
+				    exact_percentile(sorted, NVALUES, pcts[i]), pcts[i]);
+	/* and every tenth of a percent in between */
+	for (int k = 1; k < 1000; k++)
+		assert_within_bound(hdr_value_at_percentile(h, k / 10.0),
+				    exact_percentile(sorted, NVALUES, k / 10.0),
+				    k / 10.0);
+	assert_int_equal(hdr_value_at_percentile(h, 100), sorted[NVALUES - 1]);
+	assert_int_equal(hdr_value_at_percentile(h, 0), sorted[0]);
+	free(sorted);
+	free(v);
+	hdr_free(h);
+}
+
+static void test_small_values_exact(void **state)
+{
+	struct hdr *h = hdr_new();
+
+	(void)state;
+	for (uint64_t v = 0; v < 1024; v++)
+		hdr_record(h, v, 1);
+	/* rank ceil(p/100 * 1024) of 0..1023 is that rank minus one */
+	assert_int_equal(hdr_value_at_percentile(h, 50), 511);
+	assert_int_equal(hdr_value_at_percentile(h, 90), 921);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 1022);
+	assert_int_equal(hdr_buckets_used(h), 1024);
+	hdr_free(h);
+}
+
+/* The same values as one histogram, compared through every reader. */
+static void assert_same(const struct hdr *a, const struct hdr *b)
+{
+	assert_int_equal(hdr_count(a), hdr_count(b));
+	assert_int_equal(hdr_clamped(a), hdr_clamped(b));
+	assert_int_equal(hdr_min(a), hdr_min(b));
+	assert_int_equal(hdr_max(a), hdr_max(b));
+	assert_int_equal(hdr_buckets_used(a), hdr_buckets_used(b));
+	assert_true(fabs(hdr_mean(a) - hdr_mean(b)) <= 1e-9 * hdr_mean(a));
+	for (int k = 0; k <= 1000; k++)
+		assert_int_equal(hdr_value_at_percentile(a, k / 10.0),
+				 hdr_value_at_percentile(b, k / 10.0));
+}
+
+static void test_merge_equals_whole(void **state)
+{
+	uint64_t *v = values_new(NVALUES, 7);
+	struct hdr *whole = hdr_new(), *merged = hdr_new(), *via_compact = hdr_new();
+	struct hdr *via_blob = hdr_new(), *tick = hdr_new();
+	uint8_t *blob = xmalloc(hdr_encoded_max());
+
+	(void)state;
+	for (size_t i = 0; i < NVALUES; i++)
+		hdr_record(whole, v[i], 1);
+	for (size_t t = 0; t < NTICKS; t++) {
+		struct hdr *c;
+		size_t len;
+
+		hdr_reset(tick);
+		assert_int_equal(hdr_count(tick), 0);
+		for (size_t i = t * (NVALUES / NTICKS); i < (t + 1) * (NVALUES / NTICKS);
+		     i++)
+			hdr_record(tick, v[i], 1);
+		hdr_merge(merged, tick);
+		c = hdr_compact(tick);
+		assert_true(hdr_is_compact(c));
+		hdr_merge(via_compact, c);
+		len = hdr_encode(c, blob, hdr_encoded_max());
+		assert_int_equal(hdr_decode_merge(via_blob, blob, len), 0);
+		hdr_free(c);
+	}
+	assert_same(whole, merged);
+	assert_same(whole, via_compact);
+	assert_same(whole, via_blob);
+	free(blob);
+	free(v);
+	hdr_free(whole);
+	hdr_free(merged);
+	hdr_free(via_compact);
+	hdr_free(via_blob);
+	hdr_free(tick);
+}
+
+static void test_encode_roundtrip(void **state)
+{
+	uint64_t *v = values_new(300, 99);
+	struct hdr *h = hdr_new(), *back = hdr_new(), *c;
+	uint8_t *a = xmalloc(hdr_encoded_max()), *b = xmalloc(hdr_encoded_max());
+	size_t alen, blen;
+
+	(void)state;
+	for (size_t i = 0; i < 300; i++)
+		hdr_record(h, v[i], 1);
+	hdr_record(h, 2500, 1000); /* a bucket with a large count */
+	alen = hdr_encode(h, a, hdr_encoded_max());
+	assert_int_equal(hdr_encode(h, NULL, 0), alen); /* sizing call */
+	/* a tick of a few hundred values: a few hundred bytes */
+	assert_true(alen < 2 * 300);
+	assert_int_equal(a[0], HDR_ENCODING_VERSION);
+	assert_int_equal(hdr_decode_merge(back, a, alen), 0);
+	assert_same(h, back);
+	blen = hdr_encode(back, b, hdr_encoded_max());
+	assert_int_equal(blen, alen);
+	assert_memory_equal(a, b, alen);
+
+	/* compact copies encode the same bytes */
+	c = hdr_compact(h);
+	assert_int_equal(hdr_encode(c, b, hdr_encoded_max()), alen);
+	assert_memory_equal(a, b, alen);
+
+	/* a buffer too small is not overrun and the length is still told */
+	memset(b, 0xAA, hdr_encoded_max());
+	assert_int_equal(hdr_encode(h, b, 10), alen);
+	assert_int_equal(b[10], 0xAA);
+
+	/* an empty histogram */
+	hdr_free(c);
+	c = hdr_new();
+	alen = hdr_encode(c, a, hdr_encoded_max());
+	assert_true(alen <= 12);
+	hdr_reset(back);
+	assert_int_equal(hdr_decode_merge(back, a, alen), 0);
+	assert_int_equal(hdr_count(back), 0);
+	assert_int_equal(hdr_value_at_percentile(back, 99), 0);
+	hdr_free(c);
+	free(a);
+	free(b);
+	free(v);
+	hdr_free(h);
+	hdr_free(back);
+}
+
+/* decode_merge must fail and leave dst exactly as it was. */
+static void assert_rejected(struct hdr *dst, const uint8_t *blob, size_t len)
+{
+	uint64_t count = hdr_count(dst), min = hdr_min(dst), max = hdr_max(dst);
+	uint64_t p50 = hdr_value_at_percentile(dst, 50);
+	size_t used = hdr_buckets_used(dst);
+
+	assert_int_equal(hdr_decode_merge(dst, blob, len), -1);
+	assert_int_equal(hdr_count(dst), count);
+	assert_int_equal(hdr_min(dst), min);
+	assert_int_equal(hdr_max(dst), max);
+	assert_int_equal(hdr_buckets_used(dst), used);
+	assert_int_equal(hdr_value_at_percentile(dst, 50), p50);
+}
+
+static void test_decode_rejects(void **state)
+{
+	uint64_t *v = values_new(200, 5);
+	struct hdr *h = hdr_new(), *dst = hdr_new();
+	uint8_t blob[4096], bad[4096];
+	size_t len;
+
+	(void)state;
+	for (size_t i = 0; i < 200; i++)
+		hdr_record(h, v[i], 1);
+	len = hdr_encode(h, blob, sizeof(blob));
+	assert_true(len < sizeof(blob) - 16);
+	hdr_record(dst, 777, 3); /* dst holds something that must survive */
+
+	assert_rejected(dst, blob, 0);
+	assert_rejected(dst, NULL, 0);
+	/* every truncation */
+	for (size_t cut = 0; cut < len; cut++)
+		assert_rejected(dst, blob, cut);
+	/* unknown versions */
+	memcpy(bad, blob, len);
+	for (int ver = 0; ver < 256; ver++) {
+		if (ver == HDR_ENCODING_VERSION)
+			continue;
+		bad[0] = (uint8_t)ver;
+		assert_rejected(dst, bad, len);
+	}
+	/* one extra run past the last bucket's count: totals no longer add up */
+	memcpy(bad, blob, len);
+	bad[len] = 1; /* next bucket, count 1 */
+	assert_rejected(dst, bad, len + 1);
+	/* a varint cut in the middle at the end */
+	bad[len] = 0x80;
+	assert_rejected(dst, bad, len + 1);
+
+	/* hand-made blobs: version, count, clamped, min, max, sum, runs */
+	{
+		static const uint8_t nan_sum[] = {1, 1, 0, 5, 5,    0,	  0,
+						  0, 0, 0, 0, 0xf8, 0x7f, 5 << 1 | 1};
+		static const uint8_t neg_sum[] = {1, 1, 0, 5, 5,    0,	  0,
+						  0, 0, 0, 0, 0x14, 0xc0, 5 << 1 | 1};
+		static const uint8_t ok[] = {1, 1, 0, 5, 5,    0,    0,
+					     0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
+		static const uint8_t min_elsewhere[] = {
+			1, 1, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0x18, 0x40, 5 << 1 | 1};
+		static const uint8_t min_over_max[] = {
+			1, 1, 0, 6, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
+		static const uint8_t zero_count_run[] = {
+			1, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1, 0};
+		static const uint8_t one_as_count[] = {1, 1, 0, 5,    5,    0,	    0, 0,
+						       0, 0, 0, 0x14, 0x40, 5 << 1, 1};
+		static const uint8_t clamped_low_max[] = {
+			1, 1, 1, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
+		static const uint8_t gap_out_of_range[] = {
+			1, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 0xff, 0xff, 0x03};
+		static const uint8_t overlong[] = {1,	 0x81, 0x80, 0x80, 0x80, 0x80,
+						   0x80, 0x80, 0x80, 0x80, 0x80, 0x00};
+		static const uint8_t empty_with_runs[] = {1, 0, 0, 0, 0, 0,
+							  0, 0, 0, 0, 0, 1};
+		static const uint8_t empty_with_sum[] = {1, 0, 0, 0,	0,   0,
+							 0, 0, 0, 0xf0, 0x3f};
+		struct hdr *fresh = hdr_new();
+
+		/* the control: 5 us, once, sum 5.0 */
+		assert_int_equal(hdr_decode_merge(fresh, ok, sizeof(ok)), 0);
+		assert_int_equal(hdr_count(fresh), 1);
+		assert_int_equal(hdr_value_at_percentile(fresh, 50), 5);
+		assert_true(hdr_mean(fresh) == 5.0);
+		hdr_free(fresh);
+		assert_rejected(dst, nan_sum, sizeof(nan_sum));
+		assert_rejected(dst, neg_sum, sizeof(neg_sum));
+		assert_rejected(dst, min_elsewhere, sizeof(min_elsewhere));
+		assert_rejected(dst, min_over_max, sizeof(min_over_max));
+		assert_rejected(dst, zero_count_run, sizeof(zero_count_run));
+		assert_rejected(dst, one_as_count, sizeof(one_as_count));
+		assert_rejected(dst, clamped_low_max, sizeof(clamped_low_max));
+		assert_rejected(dst, gap_out_of_range, sizeof(gap_out_of_range));
+		assert_rejected(dst, overlong, sizeof(overlong));
+		assert_rejected(dst, empty_with_runs, sizeof(empty_with_runs));
+		assert_rejected(dst, empty_with_sum, sizeof(empty_with_sum));
+	}
+
+	/* garbage: never a crash; what is accepted reads back consistently */
+	rng = 12345;
+	for (int round = 0; round < 20000; round++) {
+		struct hdr *g = hdr_new();
+		size_t n = next_rand() % 64;
+		uint8_t again[4096];
+
+		for (size_t i = 0; i < n; i++)
+			bad[i] = (uint8_t)next_rand();
+		if (round % 2)
+			bad[0] = HDR_ENCODING_VERSION; /* get past the first check */
+		if (hdr_decode_merge(g, bad, n) == 0) {
+			size_t k = hdr_encode(g, again, sizeof(again));
+			struct hdr *g2 = hdr_new();
+
+			assert_int_equal(hdr_decode_merge(g2, again, k), 0);
+			assert_same(g, g2);
+			hdr_free(g2);
+		} else {
+			assert_int_equal(hdr_count(g), 0);
+		}
+		hdr_free(g);
+	}
+	/* every single-byte corruption of a real blob */
+	for (size_t at = 0; at < len; at++) {
+		for (int bit = 0; bit < 8; bit++) {
+			struct hdr *g = hdr_new();
+
+			memcpy(bad, blob, len);
+			bad[at] ^= (uint8_t)(1u << bit);
+			if (hdr_decode_merge(g, bad, len) == 0)
+				assert_true(hdr_count(g) > 0 || hdr_buckets_used(g) == 0);
+			hdr_free(g);
+		}
+	}
+	assert_int_equal(hdr_count(dst), 3);
+	free(v);
+	hdr_free(h);
+	hdr_free(dst);
+}
+
+static void test_clamp(void **state)
+{
+	struct hdr *h = hdr_new(), *back = hdr_new();
+	uint8_t blob[256];
+	size_t len;
+
+	(void)state;
+	hdr_record(h, 0, 1);
+	hdr_record(h, HDR_MAX_US, 1); /* the top itself is not clamped */
+	hdr_record(h, HDR_MAX_US + 1, 2);
+	hdr_record(h, UINT64_MAX, 1);
+	assert_int_equal(hdr_count(h), 5);
+	assert_int_equal(hdr_clamped(h), 3);
+	assert_int_equal(hdr_min(h), 0);
+	assert_int_equal(hdr_max(h), HDR_MAX_US);
+	assert_int_equal(hdr_value_at_percentile(h, 100), HDR_MAX_US);
+	assert_int_equal(hdr_value_at_percentile(h, 20), 0);
+	assert_within_bound(hdr_value_at_percentile(h, 50), HDR_MAX_US, 50);
+	len = hdr_encode(h, blob, sizeof(blob));
+	assert_true(len <= sizeof(blob));
+	assert_int_equal(hdr_decode_merge(back, blob, len), 0);
+	assert_int_equal(hdr_clamped(back), 3);
+	assert_int_equal(hdr_max(back), HDR_MAX_US);
+	hdr_free(h);
+	hdr_free(back);
+}
+
+static void test_counts_and_saturation(void **state)
+{
+	struct hdr *h = hdr_new(), *m = hdr_new();
+
+	(void)state;
+	hdr_record(h, 100, 0); /* nothing */
+	assert_int_equal(hdr_count(h), 0);
+	assert_int_equal(hdr_min(h), 0);
+	assert_int_equal(hdr_value_at_percentile(h, 50), 0);
+	assert_true(hdr_mean(h) == 0);
+
+	hdr_record(h, 100, 3);
+	hdr_record(h, 200, 1);
+	assert_int_equal(hdr_count(h), 4);
+	assert_int_equal(hdr_value_at_percentile(h, 75), 100);
+	assert_int_equal(hdr_value_at_percentile(h, 76), 200);
+	assert_true(hdr_mean(h) == 125.0);
+
+	hdr_record(m, 5000, UINT64_MAX);
+	hdr_record(m, 5000, UINT64_MAX);
+	hdr_merge(m, h);
+	assert_int_equal(hdr_count(m), UINT64_MAX);
+	assert_int_equal(hdr_min(m), 100);
+	assert_within_bound(hdr_value_at_percentile(m, 50), 5000, 50);
+	/* a saturated histogram still goes through its encoding */
+	{
+		uint8_t blob[128];
+		size_t len = hdr_encode(m, blob, sizeof(blob));
+		struct hdr *back = hdr_new();
+
+		assert_true(len <= sizeof(blob));
+		assert_int_equal(hdr_decode_merge(back, blob, len), 0);
+		assert_int_equal(hdr_count(back), UINT64_MAX);
+		assert_int_equal(hdr_max(back), 5000);
+		/* and merging it into a non-empty one takes the careful path */
+		assert_int_equal(hdr_decode_merge(back, blob, len), 0);
+		assert_int_equal(hdr_count(back), UINT64_MAX);
+		assert_int_equal(hdr_buckets_used(back), 3); /* 100, 200, 5000 */
+		assert_rejected(back, blob, len - 1);
+		hdr_free(back);
+	}
+
+	hdr_reset(h);
+	assert_int_equal(hdr_count(h), 0);
+	assert_int_equal(hdr_buckets_used(h), 0);
+	hdr_record(h, 42, 1);
+	assert_int_equal(hdr_min(h), 42);
+	assert_int_equal(hdr_max(h), 42);
+	hdr_free(h);
+	hdr_free(m);
+	hdr_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_percentiles_lognormal),
+		cmocka_unit_test(test_small_values_exact),
+		cmocka_unit_test(test_merge_equals_whole),
+		cmocka_unit_test(test_encode_roundtrip),
+		cmocka_unit_test(test_decode_rejects),
+		cmocka_unit_test(test_clamp),
+		cmocka_unit_test(test_counts_and_saturation),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
