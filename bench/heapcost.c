@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * heapcost: what reading a process's heap detail costs, and the cadence the
+ * heap collector would keep because of it. Starts $FIXTURES/mappings with
+ * 100, 10,000 and 60,000 anonymous mappings, reads its smaps_rollup and smaps
+ * repeatedly through collectors/heap.c, and prints the median CPU cost of one
+ * reading (the calling thread's CPU time, what the cadence budgets) as
+ *
+ *   heap_rollup_us_N value us
+ *   heap_smaps_us_N value us
+ *   heap_rollup_every_N value ms   (max(10 s, 100 x cost))
+ *   heap_smaps_every_N value ms    (max(30 s, 100 x cost))
+ *
+ *   heapcost [ROUNDS]      default 20 readings of each per size
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "collectors/heap.h"
+#include "core/heap.h"
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Starts `mappings N` and waits for its "ready"; returns the pid or -1. */
+static pid_t start(const char *bin, int n)
+{
+	int fds[2];
+	char arg[32], line[64];
+	pid_t pid;
+	FILE *f;
+
+	if (pipe(fds) < 0)
+		return -1;
+	snprintf(arg, sizeof(arg), "%d", n);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		dup2(fds[1], STDOUT_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		execl(bin, bin, arg, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	f = fdopen(fds[0], "r");
+	if (!f || !fgets(line, sizeof(line), f) || strncmp(line, "ready", 5)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	return pid;
+}
+
+int main(int argc, char **argv)
+{
+	static const int sizes[] = {100, 10000, 60000};
+	const char *dir = getenv("FIXTURES");
+	int rounds = argc > 1 ? atoi(argv[1]) : 20;
+	char bin[4096], err[256];
+
+	if (rounds < 1) {
+		fprintf(stderr, "heapcost: bad round count '%s'\n", argv[1]);
+		return 2;
+	}
+	snprintf(bin, sizeof(bin), "%s/mappings", dir && *dir ? dir : "build/fixtures");
+	for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++) {
+		int n = sizes[s];
+		int64_t *roll = calloc((size_t)rounds, sizeof(*roll));
+		int64_t *full = calloc((size_t)rounds, sizeof(*full));
+		struct heap_cadence rc, sc;
+		size_t nvmas = 0;
+		pid_t pid = start(bin, n);
+
+		if (pid < 0 || !roll || !full) {
+			fprintf(stderr, "heapcost: cannot start '%s %d'\n", bin, n);
+			return 1;
+		}
+		for (int r = 0; r < rounds; r++) {
+			struct heap_rollup ro;
+			struct heap_mapping_set set = {0};
+
+			if (heap_read_rollup(NULL, pid, 0, &ro, err, sizeof(err)) ||
+			    heap_read_smaps(NULL, pid, 0, &set, err, sizeof(err))) {
+				fprintf(stderr, "heapcost: %s\n", err);
+				kill(pid, SIGKILL);
+				return 1;
+			}
+			roll[r] = ro.cost_ns;
+			full[r] = set.cost_ns;
+			nvmas = set.nvmas;
+			heap_mapping_set_release(&set);
+		}
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		qsort(roll, (size_t)rounds, sizeof(*roll), cmp_i64);
+		qsort(full, (size_t)rounds, sizeof(*full), cmp_i64);
+		heap_cadence_init(&rc, HEAP_ROLLUP_PERIOD_MS);
+		heap_cadence_init(&sc, HEAP_SMAPS_PERIOD_MS);
+		heap_cadence_done(&rc, 0, roll[rounds / 2]);
+		heap_cadence_done(&sc, 0, full[rounds / 2]);
+		printf("heap_vmas_%d %zu\n", n, nvmas);
+		printf("heap_rollup_us_%d %.1f us\n", n, (double)roll[rounds / 2] / 1e3);
+		printf("heap_smaps_us_%d %.1f us\n", n, (double)full[rounds / 2] / 1e3);
+		printf("heap_rollup_every_%d %lld ms\n", n,
+		       (long long)heap_cadence_interval_ms(&rc));
+		printf("heap_smaps_every_%d %lld ms\n", n,
+		       (long long)heap_cadence_interval_ms(&sc));
+		free(roll);
+		free(full);
+	}
+	return 0;
+}
