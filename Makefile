@@ -95,6 +95,12 @@ $(BUILD)/tests/%: $(BUILD)/tests/tui/%.o $(LIB)
 $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 
+# Profiler fixtures: optimised and without frame pointers, like distro
+# binaries, so the profiler must unwind them from DWARF (.eh_frame).
+$(BUILD)/fixtures/prof_%: tests/fixtures/prof_%.c
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fomit-frame-pointer -Wall -Wextra -o $@ $< -lpthread
+
 # Fixtures are plain programs; built without sanitizers so they behave like the
 # processes vigil meets in the wild (and so their memory figures are exact).
 $(BUILD)/fixtures/%: tests/fixtures/%.c

@@ -11,6 +11,7 @@
 #include "cmd/cli.h"
 #include "cmd/export.h"
 #include "cmd/live.h"
+#include "cmd/profile.h"
 #include "cmd/record.h"
 #include "cmd/replay.h"
 #include "cmd/report.h"
@@ -20,12 +21,15 @@ struct subcommand {
 	int (*run)(int argc, char **argv);
 };
 
+/* clang-format off */
 static const struct subcommand subcommands[] = {
 	{"export", cmd_export},
+	{"profile", cmd_profile},
 	{"record", cmd_record},
 	{"replay", cmd_replay},
 	{"report", cmd_report},
 };
+/* clang-format on */
 
 int main(int argc, char **argv)
 {

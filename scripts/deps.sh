@@ -9,7 +9,7 @@
 set -eu
 
 build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
-test_pkgs="libcmocka-dev tmux jq procps sqlite3"
+test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils"
 # peers that make bench compares against (atop only here: on a systemd host
 # its package also starts a logging service, which tests have no need for)
 bench_pkgs="htop atop"

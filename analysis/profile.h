@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profile: one CPU (or wall-clock) profile of one process, as a deduplicated
+ * call tree. The sampler (collectors/profiler) builds it; the store saves and
+ * loads it; views and `vigil profile` read it.
+ *
+ * Shape:
+ * - frames[] are unique (function, module) pairs; index = frame id.
+ * - nodes[] are the call tree: node i is the stack prefix "nodes[parent]
+ *   then frames[frame]", root first. Node 0 is the root and has no frame
+ *   (frame = PROFILE_NONE). A node id is stable once created; a stack is the
+ *   path from the root to a node, so identical stacks share one node.
+ * - counts[] are samples whose innermost frame is a node, per thread.
+ *
+ * Invariants: nodes[i].parent < i (a parent is always created first), every
+ * count refers to a node > 0, and meta.samples is the sum of counts[].n.
+ * A profile is built by one thread and then only read; it is not locked.
+ */
+#ifndef VIGIL_ANALYSIS_PROFILE_H
+#define VIGIL_ANALYSIS_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/frame.h"
+
+#define PROFILE_NONE UINT32_MAX
+
+enum profile_mode { PROFILE_CPU, PROFILE_WALL };
+
+struct profile_frame {
+	char *function; /* owned; "module+0x1a2b" when no symbol is known */
+	char *module;	/* owned; file basename, "[vdso]", "[jit]", "" unknown */
+};
+
+struct profile_node {
+	uint32_t parent; /* PROFILE_NONE for the root (node 0) */
+	uint32_t frame;	 /* PROFILE_NONE for the root */
+};
+
+struct profile_count {
+	uint32_t node; /* the innermost frame of the sampled stack */
+	int tid;
+	uint64_t n;
+};
+
+struct profile_thread {
+	int tid;
+	char comm[FRAME_COMM_MAX];
+};
+
+struct profile_meta {
+	int64_t id; /* store row id; 0 until stored */
+	int pid;
+	enum profile_mode mode;
+	int hz;
+	int64_t started_ms, duration_ms;
+	uint64_t samples; /* sum of counts */
+	uint64_t lost;	  /* samples the kernel dropped or could not unwind */
+	bool partial;	  /* cancelled, or the target exited mid-capture */
+	char sampler[16]; /* "perf" or "ptrace" */
+	char why[FRAME_WHY_MAX]; /* why partial, fallbacks taken */
+};
+
+struct profile {
+	struct profile_meta meta;
+	size_t nframes, nnodes, ncounts, nthreads;
+	struct profile_frame *frames;
+	struct profile_node *nodes;
+	struct profile_count *counts;
+	struct profile_thread *threads;
+	struct profile_index *index; /* private lookup tables */
+};
+
+/* A profile with only the root node; the caller owns it (profile_free). */
+struct profile *profile_new(const struct profile_meta *meta);
+void profile_free(struct profile *p);
+
+/* The id of (function, module), added when new. Both strings are copied. */
+uint32_t profile_frame_id(struct profile *p, const char *function,
+			  const char *module);
+
+/*
+ * Adds n samples of one stack for thread tid. frames[] are frame ids innermost
+ * first (frames[0] is the sampled pc), as an unwinder produces them; depth 0
+ * is ignored. Returns the node of the innermost frame.
+ */
+uint32_t profile_add_stack(struct profile *p, int tid, const uint32_t *frames,
+			   size_t depth, uint64_t n);
+
+/* The child of parent for frame, created when new (the store rebuilds a
+ * profile with it). parent must exist; frame must be a frame id. */
+uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame);
+
+/* Adds n samples at node for thread tid (merged with an existing count). */
+void profile_add_count(struct profile *p, uint32_t node, int tid, uint64_t n);
+
+/* Names a thread (last name wins). comm is copied. */
+void profile_set_thread(struct profile *p, int tid, const char *comm);
+
+/*
+ * Reading a profile. tid 0 means every thread. All return 0, or -1 with errno
+ * set when writing to out failed.
+ */
+
+/* One function's share: self = samples where it is the innermost frame,
+ * total = samples where it is anywhere on the stack (counted once per stack,
+ * so recursion does not inflate it). */
+struct profile_fn {
+	uint32_t frame;
+	uint64_t self, total;
+};
+
+/* Every function seen for tid, sorted by self then total, descending; *n is
+ * set to the count. The caller frees the array. */
+struct profile_fn *profile_top(const struct profile *p, int tid, size_t *n);
+
+/* stackcollapse format: "root;...;leaf count\n", frames as "function"
+ * (module omitted), sorted lexically, one line per distinct stack. */
+int profile_write_folded(const struct profile *p, FILE *out, int tid);
+/* speedscope's file format, one "sampled" profile per thread. */
+int profile_write_speedscope(const struct profile *p, FILE *out);
+/* A human table of the top limit functions: self %, total %, samples. */
+int profile_write_table(const struct profile *p, FILE *out, size_t limit);
+
+#endif

@@ -1,0 +1,495 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profiler: the capture thread (see profiler.h). It owns the sampler, the
+ * maps, the unwinder and the profile under construction; other threads see
+ * only the atomic progress counters and the cancel flag.
+ *
+ * Naming is the costly part of a sample after unwinding, so the frame id of
+ * every address is cached (ip -> frame id, open addressing); the cache is
+ * emptied whenever the mappings change, since an address may then stand for
+ * another function.
+ */
+#include "collectors/profiler.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collectors/maps.h"
+#include "collectors/perf_sampler.h"
+#include "collectors/ptrace_sampler.h"
+#include "collectors/unwind.h"
+#include "core/clock.h"
+#include "core/procfs.h"
+#include "core/xalloc.h"
+
+#define POLL_MS 50
+#define RESCAN_NS 100000000LL /* new threads, target alive */
+#define IPCACHE_BITS 14
+
+struct ipcache_slot {
+	uint64_t ip; /* 0: empty */
+	uint32_t frame;
+};
+
+struct profiler {
+	/* set before the thread starts, then read-only */
+	int pid;
+	struct profiler_opts opts;
+	bool force_ptrace, force_perf;
+	pthread_t thread;
+
+	/* handshake: the thread says whether its sampler attached */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int start_rc; /* 1 while starting, then 0 or -errno */
+	char start_err[256];
+
+	atomic_bool cancel, done;
+	atomic_int_fast64_t elapsed_ms;
+	atomic_uint_fast64_t samples, lost, unwind_ns;
+	char sampler[16]; /* written before start_rc, read after */
+
+	/* the thread's own */
+	struct profile *prof;
+	struct maps *maps;
+	struct unwinder *unw;
+	unsigned cache_gen;
+	struct ipcache_slot *cache;
+	int64_t started_ns;
+	uint64_t kernel_lost, no_user;
+	char why[FRAME_WHY_MAX];
+};
+
+static uint32_t frame_of(struct profiler *p, uint64_t ip)
+{
+	size_t mask = ((size_t)1 << IPCACHE_BITS) - 1;
+	size_t i = (size_t)((ip * 0x9e3779b97f4a7c15ull) >> (64 - IPCACHE_BITS));
+	char fn[512], mod[256];
+	uint32_t id;
+
+	if (maps_generation(p->maps) != p->cache_gen) {
+		memset(p->cache, 0, sizeof(*p->cache) << IPCACHE_BITS);
+		p->cache_gen = maps_generation(p->maps);
+	}
+	for (size_t probes = 0; probes < 8; probes++, i = (i + 1) & mask) {
+		if (p->cache[i].ip == ip)
+			return p->cache[i].frame;
+		if (!p->cache[i].ip)
+			break;
+	}
+	maps_symbolize(p->maps, ip, fn, sizeof(fn), mod, sizeof(mod));
+	id = profile_frame_id(p->prof, fn, mod);
+	if (!p->cache[i].ip || p->cache[i].ip != ip) {
+		p->cache[i].ip = ip;
+		p->cache[i].frame = id;
+	}
+	return id;
+}
+
+/* Names a thread the first time it is seen. */
+static void name_thread(struct profiler *p, int tid)
+{
+	char rel[64], comm[FRAME_COMM_MAX];
+
+	for (size_t i = 0; i < p->prof->nthreads; i++)
+		if (p->prof->threads[i].tid == tid)
+			return;
+	snprintf(rel, sizeof(rel), "%d/task/%d/comm", p->pid, tid);
+	if (procfs_read(PROCFS_ROOT_DEFAULT, rel, comm, sizeof(comm)) <= 0)
+		snprintf(comm, sizeof(comm), "%d", tid);
+	comm[strcspn(comm, "\n")] = '\0';
+	profile_set_thread(p->prof, tid, comm);
+}
+
+/* Adds one stack of return addresses (ips[0] the sampled pc). */
+static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
+		      size_t n)
+{
+	uint32_t frames[UNWIND_DEPTH_MAX + 2];
+	size_t depth = 0;
+
+	if (kernel)
+		frames[depth++] = profile_frame_id(p->prof, "[kernel]", "[kernel]");
+	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 1; i++)
+		/* a return address may be past the end of a noreturn caller */
+		frames[depth++] = frame_of(p, i ? ips[i] - 1 : ips[i]);
+	if (!depth)
+		return;
+	name_thread(p, tid);
+	profile_add_stack(p->prof, tid, frames, depth, 1);
+	atomic_fetch_add(&p->samples, 1);
+}
+
+static void on_sample(void *ctx, const struct perf_sample *s)
+{
+	struct profiler *p = ctx;
+	uint64_t ips[UNWIND_DEPTH_MAX + 1];
+	int64_t t0 = clock_mono_ns();
+	size_t n = 0;
+
+	if (s->pid != p->pid)
+		return;
+	if (s->have_user) {
+		maps_allow_refresh(p->maps);
+		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
+				    UNWIND_DEPTH_MAX);
+	}
+	if (!n && !s->kernel) {
+		p->no_user++;
+		atomic_fetch_add(&p->lost, 1);
+		return;
+	}
+	add_stack(p, s->tid, s->kernel, ips, n);
+	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+}
+
+static void on_comm(void *ctx, int tid, const char *comm)
+{
+	struct profiler *p = ctx;
+
+	profile_set_thread(p->prof, tid, comm);
+}
+
+static void on_mmap(void *ctx)
+{
+	struct profiler *p = ctx;
+
+	maps_refresh(p->maps);
+}
+
+static void on_ptrace_stack(void *ctx, int tid, const uint64_t *ips, size_t n)
+{
+	struct profiler *p = ctx;
+	int64_t t0 = clock_mono_ns();
+
+	maps_allow_refresh(p->maps);
+	add_stack(p, tid, false, ips, n);
+	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+}
+
+/* Whether the target still runs: a zombie or a vanished pid has ended. */
+static bool target_alive(int pid)
+{
+	char rel[32], text[512], comm[64];
+	const char *st;
+
+	snprintf(rel, sizeof(rel), "%d/stat", pid);
+	if (procfs_read(PROCFS_ROOT_DEFAULT, rel, text, sizeof(text)) <= 0)
+		return false;
+	st = procfs_stat_split(text, comm, sizeof(comm));
+	return st && *st != 'Z' && *st != 'X';
+}
+
+static int64_t elapsed_ms(const struct profiler *p)
+{
+	return (clock_mono_ns() - p->started_ns) / 1000000;
+}
+
+static void end_reason(struct profiler *p, bool exited)
+{
+	if (exited) {
+		p->prof->meta.partial = true;
+		why_append(p->why, sizeof(p->why), "target exited after %lldms",
+			   (long long)elapsed_ms(p));
+	} else if (atomic_load(&p->cancel)) {
+		p->prof->meta.partial = true;
+		why_append(p->why, sizeof(p->why), "cancelled after %lldms",
+			   (long long)elapsed_ms(p));
+	}
+}
+
+static void run_perf(struct profiler *p, struct perf_sampler *s)
+{
+	static const struct perf_sampler_ops ops = {
+		.sample = on_sample,
+		.comm = on_comm,
+		.mmap = on_mmap,
+	};
+	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
+	int64_t next_scan = p->started_ns + RESCAN_NS;
+	struct perf_sampler_stats st;
+	bool exited = false;
+
+	perf_sampler_enable(s);
+	while (!atomic_load(&p->cancel)) {
+		int64_t now = clock_mono_ns(), left = deadline - now;
+
+		if (left <= 0)
+			break;
+		perf_sampler_poll(
+			s, left / 1000000 < POLL_MS ? (int)(left / 1000000) + 1 : POLL_MS,
+			&ops, p);
+		perf_sampler_stats(s, &st);
+		atomic_store(&p->lost, st.lost + p->no_user);
+		atomic_store(&p->elapsed_ms, elapsed_ms(p));
+		if (clock_mono_ns() >= next_scan) {
+			next_scan = clock_mono_ns() + RESCAN_NS;
+			if (!target_alive(p->pid) || perf_sampler_rescan(s) == -ESRCH) {
+				exited = true;
+				break;
+			}
+		}
+	}
+	perf_sampler_disable(s);
+	perf_sampler_poll(s, 0, &ops, p);
+	perf_sampler_stats(s, &st);
+	p->kernel_lost = st.lost;
+	atomic_store(&p->lost, st.lost + p->no_user);
+	end_reason(p, exited);
+	if (st.kernel_excluded)
+		why_append(p->why, sizeof(p->why),
+			   "kernel time not sampled (not allowed)");
+	if (st.lost)
+		why_append(p->why, sizeof(p->why), "%llu samples lost by the kernel",
+			   (unsigned long long)st.lost);
+}
+
+static void run_ptrace(struct profiler *p, struct ptrace_sampler *s)
+{
+	int64_t period = 1000000000LL / p->opts.hz;
+	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
+	int64_t next = p->started_ns;
+	struct ptrace_sampler_stats st;
+	unsigned gen = maps_generation(p->maps);
+	bool exited = false;
+
+	while (!atomic_load(&p->cancel) && clock_mono_ns() < deadline) {
+		if (ptrace_sampler_tick(s, on_ptrace_stack, p) == -ESRCH ||
+		    !target_alive(p->pid)) {
+			exited = true;
+			break;
+		}
+		if (maps_generation(p->maps) != gen) {
+			ptrace_sampler_flush(s);
+			gen = maps_generation(p->maps);
+		}
+		ptrace_sampler_stats(s, &st);
+		atomic_store(&p->lost, st.failed);
+		atomic_store(&p->elapsed_ms, elapsed_ms(p));
+		next += period;
+		if (next < clock_mono_ns()) /* fell behind: do not burst */
+			next = clock_mono_ns();
+		clock_sleep_until(next < deadline ? next : deadline);
+	}
+	ptrace_sampler_stats(s, &st);
+	end_reason(p, exited);
+	if (st.samples)
+		why_append(p->why, sizeof(p->why),
+			   "ptrace: threads stopped %lluus per sample (max %lluus)",
+			   (unsigned long long)(st.stopped_ns / st.samples / 1000),
+			   (unsigned long long)(st.max_stopped_ns / 1000));
+}
+
+static bool refused(int rc)
+{
+	return rc == -EACCES || rc == -EPERM || rc == -ENOENT || rc == -ENOSYS ||
+	       rc == -EOPNOTSUPP || rc == -ENODEV;
+}
+
+static void started(struct profiler *p, int rc, const char *err)
+{
+	pthread_mutex_lock(&p->lock);
+	p->start_rc = rc;
+	if (err)
+		snprintf(p->start_err, sizeof(p->start_err), "%s", err);
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+static void *profiler_main(void *arg)
+{
+	struct profiler *p = arg;
+	struct perf_sampler *ps = NULL;
+	struct ptrace_sampler *ts = NULL;
+	char err[256] = "", fallback[256] = "";
+	struct profile_meta meta;
+	int rc = -EPERM;
+	size_t mods, bad;
+
+	pthread_setname_np(pthread_self(), "vigil-profiler");
+	p->maps = maps_new(NULL, p->pid, err, sizeof(err));
+	if (!p->maps) {
+		started(p, -ESRCH, err);
+		return NULL;
+	}
+	p->unw = unwinder_new(p->maps);
+	if (!p->unw) {
+		started(p, -ENOMEM, "libunwind: cannot create an address space");
+		return NULL;
+	}
+	if (p->opts.mode == PROFILE_CPU && !p->force_ptrace) {
+		rc = perf_sampler_open(NULL, p->pid, p->opts.hz,
+				       PERF_SAMPLER_STACK_DEFAULT, &ps, err, sizeof(err));
+		if (rc < 0 && (!refused(rc) || p->force_perf)) {
+			started(p, rc, err);
+			return NULL;
+		}
+		if (rc < 0)
+			snprintf(fallback, sizeof(fallback),
+				 "perf_event_open refused (%s): ptrace fallback",
+				 strerror(-rc));
+	}
+	if (!ps) {
+		rc = ptrace_sampler_open(NULL, p->pid, p->opts.mode == PROFILE_WALL,
+					 p->maps, &ts, err, sizeof(err));
+		if (rc < 0) {
+			if (fallback[0]) {
+				char both[256];
+
+				snprintf(both, sizeof(both), "%s; %s", fallback, err);
+				started(p, rc, both);
+			} else {
+				started(p, rc, err);
+			}
+			return NULL;
+		}
+	}
+	snprintf(p->sampler, sizeof(p->sampler), "%s", ps ? "perf" : "ptrace");
+	memset(&meta, 0, sizeof(meta));
+	meta.pid = p->pid;
+	meta.mode = p->opts.mode;
+	meta.hz = p->opts.hz;
+	meta.started_ms = clock_wall_ms();
+	snprintf(meta.sampler, sizeof(meta.sampler), "%s", p->sampler);
+	p->prof = profile_new(&meta);
+	p->cache = xcalloc((size_t)1 << IPCACHE_BITS, sizeof(*p->cache));
+	p->cache_gen = maps_generation(p->maps);
+	if (fallback[0])
+		why_append(p->why, sizeof(p->why), "%s", fallback);
+	else if (p->force_ptrace)
+		why_append(p->why, sizeof(p->why), "ptrace forced by VIGIL_PROFILER");
+	p->started_ns = clock_mono_ns();
+	started(p, 0, NULL);
+
+	if (ps)
+		run_perf(p, ps);
+	else
+		run_ptrace(p, ts);
+	perf_sampler_free(ps);
+	ptrace_sampler_free(ts);
+
+	p->prof->meta.duration_ms = elapsed_ms(p);
+	p->prof->meta.lost = atomic_load(&p->lost);
+	if (atomic_load(&p->samples))
+		why_append(p->why, sizeof(p->why), "unwind %lluus per sample",
+			   (unsigned long long)(atomic_load(&p->unwind_ns) /
+						atomic_load(&p->samples) / 1000));
+	maps_counts(p->maps, &mods, &bad);
+	if (bad)
+		why_append(p->why, sizeof(p->why), "%zu of %zu modules unreadable", bad,
+			   mods);
+	snprintf(p->prof->meta.why, sizeof(p->prof->meta.why), "%s", p->why);
+	atomic_store(&p->elapsed_ms, p->prof->meta.duration_ms);
+	atomic_store(&p->done, true);
+	return NULL;
+}
+
+static void release(struct profiler *p)
+{
+	unwinder_free(p->unw);
+	maps_free(p->maps);
+	free(p->cache);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	free(p);
+}
+
+struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char *err,
+				size_t errlen)
+{
+	const char *force = getenv("VIGIL_PROFILER");
+	struct profiler *p;
+	sigset_t all, old;
+	int rc;
+
+	if (pid <= 0) {
+		snprintf(err, errlen, "invalid pid %d", pid);
+		return NULL;
+	}
+	if (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX) {
+		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
+			 PROFILER_HZ_MAX);
+		return NULL;
+	}
+	if (opts->duration_ms <= 0) {
+		snprintf(err, errlen, "duration must be positive");
+		return NULL;
+	}
+	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL) {
+		snprintf(err, errlen, "unknown profile mode");
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->pid = pid;
+	p->opts = *opts;
+	p->force_ptrace = force && !strcmp(force, "ptrace");
+	p->force_perf = force && !strcmp(force, "perf");
+	p->start_rc = 1;
+	atomic_init(&p->cancel, false);
+	atomic_init(&p->done, false);
+	atomic_init(&p->elapsed_ms, 0);
+	atomic_init(&p->samples, 0);
+	atomic_init(&p->lost, 0);
+	atomic_init(&p->unwind_ns, 0);
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	/* signals belong to the threads that wait for them, never to ours */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&p->thread, NULL, profiler_main, p);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		snprintf(err, errlen, "cannot start the profiler thread: %s",
+			 strerror(rc));
+		release(p);
+		return NULL;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (p->start_rc == 1)
+		pthread_cond_wait(&p->cond, &p->lock);
+	rc = p->start_rc;
+	pthread_mutex_unlock(&p->lock);
+	if (rc < 0) {
+		pthread_join(p->thread, NULL);
+		snprintf(err, errlen, "%s", p->start_err);
+		release(p);
+		return NULL;
+	}
+	return p;
+}
+
+void profiler_progress(struct profiler *p, struct profiler_progress *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->elapsed_ms = atomic_load(&p->elapsed_ms);
+	out->samples = atomic_load(&p->samples);
+	out->lost = atomic_load(&p->lost);
+	out->unwind_ns = atomic_load(&p->unwind_ns);
+	snprintf(out->sampler, sizeof(out->sampler), "%s", p->sampler);
+}
+
+void profiler_cancel(struct profiler *p)
+{
+	atomic_store(&p->cancel, true);
+}
+
+bool profiler_done(struct profiler *p)
+{
+	return atomic_load(&p->done);
+}
+
+struct profile *profiler_finish(struct profiler *p)
+{
+	struct profile *prof;
+
+	pthread_join(p->thread, NULL);
+	prof = p->prof;
+	release(p);
+	return prof;
+}

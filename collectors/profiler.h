@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profiler: one profile capture of one process, on its own thread
+ * ("vigil-profiler"), from start to a finished struct profile
+ * (analysis/profile.h).
+ *
+ * The thread samples with perf_event (collectors/perf_sampler.h: CPU clock,
+ * user registers and stack copied per sample, DWARF-unwound by
+ * collectors/unwind.h), or with ptrace (collectors/ptrace_sampler.h) when
+ * perf_event_open is refused or missing, when VIGIL_PROFILER=ptrace forces
+ * it, and always for wall-clock profiles. Addresses are named by
+ * collectors/maps.h. meta.sampler says which sampler ran; meta.why says why a
+ * fallback was taken, what a ptrace capture cost the target (time its
+ * threads stood still per sample) and what the unwinding cost per sample.
+ *
+ * A capture ends when its duration is over, on profiler_cancel, or when the
+ * target exits. The last two keep every sample taken and set meta.partial,
+ * with the reason in meta.why.
+ *
+ * Threads: profiler_progress, profiler_cancel and profiler_done may be called
+ * from any thread while the capture runs; the profile is handed over only by
+ * profiler_finish, after the thread has ended, so it is never shared.
+ */
+#ifndef VIGIL_COLLECTORS_PROFILER_H
+#define VIGIL_COLLECTORS_PROFILER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis/profile.h"
+
+#define PROFILER_HZ_DEFAULT 99
+#define PROFILER_HZ_MAX 999
+#define PROFILER_DURATION_DEFAULT_MS 5000
+
+struct profiler_opts {
+	enum profile_mode mode; /* PROFILE_CPU or PROFILE_WALL */
+	int hz;			/* 1 .. PROFILER_HZ_MAX */
+	int64_t duration_ms;	/* > 0 */
+};
+
+struct profiler_progress {
+	int64_t elapsed_ms;
+	uint64_t samples;   /* stacks added to the profile */
+	uint64_t lost;	    /* dropped by the kernel or not unwindable */
+	uint64_t unwind_ns; /* time spent unwinding and naming, all samples */
+	char sampler[16];   /* "perf" or "ptrace" */
+};
+
+struct profiler;
+
+/*
+ * Starts capturing pid. Returns a handle once the sampler is attached, which
+ * the caller must pass to profiler_finish exactly once; or NULL with a reason
+ * in err (bad options, no such process, neither sampler allowed).
+ */
+struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char *err,
+				size_t errlen);
+
+void profiler_progress(struct profiler *p, struct profiler_progress *out);
+/* Asks the capture to end now (the profile will be partial). Any thread. */
+void profiler_cancel(struct profiler *p);
+/* Whether the capture has ended (profiler_finish will not block). */
+bool profiler_done(struct profiler *p);
+/* Waits for the end, frees the handle and returns the profile, which the
+ * caller owns (profile_free). */
+struct profile *profiler_finish(struct profiler *p);
+
+#endif

@@ -1,0 +1,410 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * profiles: writing a profile's rows and reading them back.
+ *
+ * Statements are prepared per profile, not kept on the store: a profile is
+ * written once per capture, and its rows (thousands) reuse the five
+ * statements within the call. Loading reads the four row tables in id order
+ * inside one read transaction and rebuilds the profile with the same
+ * functions the sampler uses (profile_frame_id, profile_node_id), checking
+ * that each row gets back the id it had: that one check catches gaps,
+ * reordering and duplicates.
+ */
+#include "store/profiles.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+#include "store/store-internal.h"
+
+#define PROFILE_COLUMNS                                                                  \
+	"pid, started_ms, duration_ms, mode, hz, samples, lost, partial, sampler, why"
+
+/* The first schema version with the profile tables. */
+#define PROFILES_SINCE_VERSION 3
+
+static const char *mode_name(enum profile_mode m)
+{
+	return m == PROFILE_WALL ? "wall" : "cpu";
+}
+
+/* ---- writing ---- */
+
+enum { INS_PROFILE, INS_FRAME, INS_NODE, INS_COUNT, INS_THREAD, INS_N };
+
+static const char *const insert_sql[INS_N] = {
+	[INS_PROFILE] = "INSERT INTO profiles (" PROFILE_COLUMNS ")"
+			" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[INS_FRAME] = "INSERT INTO profile_frames (profile, id, function, module)"
+		      " VALUES (?, ?, ?, ?)",
+	[INS_NODE] = "INSERT INTO profile_nodes (profile, id, parent, frame)"
+		     " VALUES (?, ?, ?, ?)",
+	[INS_COUNT] = "INSERT INTO profile_counts (profile, node, tid, n)"
+		      " VALUES (?, ?, ?, ?)",
+	[INS_THREAD] = "INSERT INTO profile_threads (profile, tid, comm)"
+		       " VALUES (?, ?, ?)",
+};
+
+/* Steps an insert and resets it; 0 or store_fail_sql. */
+static int insert(struct store *s, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_fail_sql(s, "cannot write profile");
+	return 0;
+}
+
+static int insert_rows(struct store *s, sqlite3_stmt **st, const struct profile *p,
+		       int64_t *id)
+{
+	const struct profile_meta *m = &p->meta;
+	sqlite3_stmt *q = st[INS_PROFILE];
+	int i = 1;
+
+	sqlite3_bind_int(q, i++, m->pid);
+	sqlite3_bind_int64(q, i++, m->started_ms);
+	sqlite3_bind_int64(q, i++, m->duration_ms);
+	sqlite3_bind_text(q, i++, mode_name(m->mode), -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, i++, m->hz);
+	store_bind_u64(q, i++, m->samples);
+	store_bind_u64(q, i++, m->lost);
+	sqlite3_bind_int(q, i++, m->partial ? 1 : 0);
+	store_bind_text(q, i++, m->sampler, sizeof(m->sampler));
+	store_bind_text(q, i++, m->why, sizeof(m->why));
+	if (insert(s, q) < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+
+	q = st[INS_FRAME];
+	sqlite3_bind_int64(q, 1, *id);
+	for (size_t f = 0; f < p->nframes; f++) {
+		sqlite3_bind_int64(q, 2, (int64_t)f);
+		store_bind_text(q, 3, p->frames[f].function, SIZE_MAX);
+		store_bind_text(q, 4, p->frames[f].module, SIZE_MAX);
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	q = st[INS_NODE];
+	sqlite3_bind_int64(q, 1, *id);
+	for (size_t n = 1; n < p->nnodes; n++) {
+		sqlite3_bind_int64(q, 2, (int64_t)n);
+		sqlite3_bind_int64(q, 3, p->nodes[n].parent);
+		sqlite3_bind_int64(q, 4, p->nodes[n].frame);
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	q = st[INS_COUNT];
+	sqlite3_bind_int64(q, 1, *id);
+	for (size_t c = 0; c < p->ncounts; c++) {
+		sqlite3_bind_int64(q, 2, p->counts[c].node);
+		sqlite3_bind_int(q, 3, p->counts[c].tid);
+		store_bind_u64(q, 4, p->counts[c].n);
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	q = st[INS_THREAD];
+	sqlite3_bind_int64(q, 1, *id);
+	for (size_t t = 0; t < p->nthreads; t++) {
+		sqlite3_bind_int(q, 2, p->threads[t].tid);
+		store_bind_text(q, 3, p->threads[t].comm, sizeof(p->threads[t].comm));
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void copy_err(struct store *s, char *err, size_t errlen)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", store_error(s));
+}
+
+int store_write_profile_const(struct store *s, const struct profile *p, int64_t *id,
+			      char *err, size_t errlen)
+{
+	sqlite3_stmt *st[INS_N] = {0};
+	bool nested;
+	int rc = -1;
+
+	*id = 0;
+	if (s->readonly) {
+		store_fail(s, "cannot write profile: the session is open read-only");
+		copy_err(s, err, errlen);
+		return -1;
+	}
+	/* inside the caller's transaction (a frame's), a savepoint keeps
+	 * "all of the profile or none of it" without ending theirs */
+	nested = !sqlite3_get_autocommit(s->db);
+	if (sqlite3_exec(s->db, nested ? "SAVEPOINT vigil_profile" : "BEGIN IMMEDIATE",
+			 NULL, NULL, NULL) != SQLITE_OK) {
+		store_fail_sql(s, "cannot write profile");
+		copy_err(s, err, errlen);
+		return -1;
+	}
+	for (int i = 0; i < INS_N; i++) {
+		if (sqlite3_prepare_v2(s->db, insert_sql[i], -1, &st[i], NULL) !=
+		    SQLITE_OK) {
+			store_fail_sql(s, "cannot write profile");
+			goto out;
+		}
+	}
+	if (insert_rows(s, st, p, id) < 0)
+		goto out;
+	if (sqlite3_exec(s->db, nested ? "RELEASE vigil_profile" : "COMMIT", NULL, NULL,
+			 NULL) != SQLITE_OK) {
+		store_fail_sql(s, "cannot write profile");
+		goto out;
+	}
+	rc = 0;
+out:
+	for (int i = 0; i < INS_N; i++)
+		sqlite3_finalize(st[i]);
+	if (rc < 0) {
+		sqlite3_exec(s->db,
+			     nested ? "ROLLBACK TO vigil_profile; RELEASE vigil_profile"
+				    : "ROLLBACK",
+			     NULL, NULL, NULL);
+		*id = 0;
+		copy_err(s, err, errlen);
+	}
+	return rc;
+}
+
+int store_write_profile(struct store *s, struct profile *p, char *err, size_t errlen)
+{
+	int64_t id;
+
+	if (store_write_profile_const(s, p, &id, err, errlen) < 0)
+		return -1;
+	p->meta.id = id;
+	return 0;
+}
+
+/* ---- reading ---- */
+
+static bool has_profiles(const struct store *s)
+{
+	return s->version >= PROFILES_SINCE_VERSION;
+}
+
+/* The meta of one profiles row read with "id, " PROFILE_COLUMNS. False when a
+ * value cannot be what we wrote (the reason in why, of whylen). */
+static bool read_meta(sqlite3_stmt *st, struct profile_meta *m, char *why, size_t whylen)
+{
+	const unsigned char *mode;
+	int64_t pid, hz;
+	int c = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->id = sqlite3_column_int64(st, c++);
+	pid = sqlite3_column_int64(st, c++);
+	m->started_ms = sqlite3_column_int64(st, c++);
+	m->duration_ms = sqlite3_column_int64(st, c++);
+	mode = sqlite3_column_text(st, c++);
+	hz = sqlite3_column_int64(st, c++);
+	m->samples = store_column_u64(st, c++);
+	m->lost = store_column_u64(st, c++);
+	m->partial = sqlite3_column_int(st, c++) != 0;
+	store_column_text(st, c++, m->sampler, sizeof(m->sampler));
+	store_column_text(st, c++, m->why, sizeof(m->why));
+	if (pid < 0 || pid > INT_MAX || hz < 0 || hz > INT_MAX) {
+		snprintf(why, whylen, "pid or hz out of range");
+		return false;
+	}
+	m->pid = (int)pid;
+	m->hz = (int)hz;
+	if (mode && !strcmp((const char *)mode, "wall")) {
+		m->mode = PROFILE_WALL;
+	} else if (mode && !strcmp((const char *)mode, "cpu")) {
+		m->mode = PROFILE_CPU;
+	} else {
+		snprintf(why, whylen, "unknown mode '%.32s'",
+			 mode ? (const char *)mode : "");
+		return false;
+	}
+	return true;
+}
+
+int query_profiles(struct store *s, struct profile_meta **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	char why[96];
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (!has_profiles(s))
+		return 0;
+	if (store_prepare(s,
+			  "SELECT id, " PROFILE_COLUMNS " FROM profiles"
+			  " ORDER BY started_ms DESC, id DESC",
+			  &st) < 0)
+		return -1;
+	while ((rc = store_step(s, st)) > 0) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		if (!read_meta(st, &(*out)[*n], why, sizeof(why))) {
+			rc = store_fail(s, "profile %lld is corrupt: %s",
+					(long long)sqlite3_column_int64(st, 0), why);
+			break;
+		}
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs sql (one ?1 = profile id) and hands each row to row(); stops at the
+ * first row it refuses. 0, or -1 with the reason in s->err. */
+static int each_row(struct store *s, int64_t id, const char *sql, struct profile *p,
+		    const char *(*row)(struct profile *, sqlite3_stmt *))
+{
+	sqlite3_stmt *st;
+	const char *bad = NULL;
+	int rc;
+
+	if (store_prepare(s, sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	while ((rc = store_step(s, st)) > 0) {
+		if ((bad = row(p, st)))
+			break;
+	}
+	sqlite3_finalize(st);
+	if (bad)
+		return store_fail(s, "profile %lld is corrupt: %s", (long long)id, bad);
+	return rc < 0 ? -1 : 0;
+}
+
+static const char *text_or_empty(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? (const char *)t : "";
+}
+
+static const char *frame_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+
+	if (id != (int64_t)p->nframes)
+		return "frame ids are not 0, 1, 2, ...";
+	if (profile_frame_id(p, text_or_empty(st, 1), text_or_empty(st, 2)) != id)
+		return "a frame is stored twice";
+	return NULL;
+}
+
+static const char *node_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	int64_t parent = sqlite3_column_int64(st, 1);
+	int64_t frame = sqlite3_column_int64(st, 2);
+
+	if (id != (int64_t)p->nnodes)
+		return "node ids are not 1, 2, 3, ...";
+	if (parent < 0 || parent >= id)
+		return "a node comes before its parent";
+	if (frame < 0 || frame >= (int64_t)p->nframes)
+		return "a node names an unknown frame";
+	if (profile_node_id(p, (uint32_t)parent, (uint32_t)frame) != id)
+		return "a node is stored twice";
+	return NULL;
+}
+
+static const char *count_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t node = sqlite3_column_int64(st, 0);
+	int64_t tid = sqlite3_column_int64(st, 1);
+	int64_t n = sqlite3_column_int64(st, 2);
+
+	if (node < 1 || node >= (int64_t)p->nnodes)
+		return "a count names an unknown node";
+	if (tid < INT_MIN || tid > INT_MAX || n < 0)
+		return "a count is out of range";
+	profile_add_count(p, (uint32_t)node, (int)tid, (uint64_t)n);
+	return NULL;
+}
+
+static const char *thread_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t tid = sqlite3_column_int64(st, 0);
+
+	if (tid < INT_MIN || tid > INT_MAX)
+		return "a thread id is out of range";
+	profile_set_thread(p, (int)tid, text_or_empty(st, 1));
+	return NULL;
+}
+
+static struct profile *load(struct store *s, int64_t id)
+{
+	struct profile_meta m;
+	struct profile *p;
+	sqlite3_stmt *st;
+	char why[96];
+	int rc;
+
+	if (!has_profiles(s)) {
+		store_fail(s, "no profile %lld in this session", (long long)id);
+		return NULL;
+	}
+	if (store_prepare(s, "SELECT id, " PROFILE_COLUMNS " FROM profiles WHERE id = ?1",
+			  &st) < 0)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	rc = store_step(s, st);
+	if (rc == 0)
+		store_fail(s, "no profile %lld in this session", (long long)id);
+	else if (rc > 0 && !read_meta(st, &m, why, sizeof(why)))
+		rc = store_fail(s, "profile %lld is corrupt: %s", (long long)id, why);
+	sqlite3_finalize(st);
+	if (rc <= 0)
+		return NULL;
+
+	p = profile_new(&m); /* samples is summed again from the counts */
+	if (each_row(s, id,
+		     "SELECT id, function, module FROM profile_frames"
+		     " WHERE profile = ?1 ORDER BY id",
+		     p, frame_row) < 0 ||
+	    each_row(s, id,
+		     "SELECT id, parent, frame FROM profile_nodes"
+		     " WHERE profile = ?1 ORDER BY id",
+		     p, node_row) < 0 ||
+	    each_row(s, id,
+		     "SELECT node, tid, n FROM profile_counts"
+		     " WHERE profile = ?1 ORDER BY node, tid",
+		     p, count_row) < 0 ||
+	    each_row(s, id,
+		     "SELECT tid, comm FROM profile_threads"
+		     " WHERE profile = ?1 ORDER BY tid",
+		     p, thread_row) < 0) {
+		profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+struct profile *query_profile_load(struct store *s, int64_t id, char *err, size_t errlen)
+{
+	struct profile *p = NULL;
+	bool began;
+
+	/* one snapshot: a writer in another process cannot interleave */
+	if (store_read_begin(s, &began) == 0) {
+		p = load(s, id);
+		store_read_end(s, began);
+	}
+	if (!p)
+		copy_err(s, err, errlen);
+	return p;
+}
