@@ -76,8 +76,19 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
-$(BIN): $(CMD_OBJ) $(UI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(UI_OBJ) $(LIB) $(LDLIBS_ALL)
+# The default alert rules are compiled in: vigil needs no data files.
+ASSET_OBJ := $(BUILD)/assets/alerts_conf.o
+$(BUILD)/assets/alerts_conf.c: assets/alerts.conf
+	@mkdir -p $(@D)
+	{ echo 'extern const char vigil_default_alerts[];'; \
+	  echo 'const char vigil_default_alerts[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; \
+	  echo ';'; } > $@
+$(ASSET_OBJ): $(BUILD)/assets/alerts_conf.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN): $(CMD_OBJ) $(UI_OBJ) $(ASSET_OBJ) $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $(CMD_OBJ) $(UI_OBJ) $(ASSET_OBJ) $(LIB) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UI_OBJ) $(LIB)
 	@mkdir -p $(@D)

@@ -31,22 +31,35 @@ struct live_opts {
 	char **cmd;
 	const char *out;
 	int64_t interval_ms;
-	bool force, no_record, ascii, no_color;
+	bool force, no_record, ascii, no_color, bell, no_alerts;
+	const char *alerts;
 };
 
 struct live {
 	struct pipeline p;
 	struct tui *tui;
+	struct alerts *alerts;
 };
 
 static void parse_opts(int argc, char **argv, struct live_opts *o)
 {
-	enum { OPT_NO_RECORD = 256, OPT_ASCII, OPT_NO_COLOR, OPT_FORCE };
+	enum {
+		OPT_NO_RECORD = 256,
+		OPT_ASCII,
+		OPT_NO_COLOR,
+		OPT_FORCE,
+		OPT_ALERTS,
+		OPT_NO_ALERTS,
+		OPT_BELL
+	};
 	static const struct option longopts[] = {
 		{"no-record", no_argument, NULL, OPT_NO_RECORD},
 		{"ascii", no_argument, NULL, OPT_ASCII},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"alerts", required_argument, NULL, OPT_ALERTS},
+		{"no-alerts", no_argument, NULL, OPT_NO_ALERTS},
+		{"bell", no_argument, NULL, OPT_BELL},
 		{"interval", required_argument, NULL, 'i'},
 		{"pid", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
@@ -81,6 +94,15 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_ALERTS:
+			o->alerts = optarg;
+			break;
+		case OPT_NO_ALERTS:
+			o->no_alerts = true;
+			break;
+		case OPT_BELL:
+			o->bell = true;
+			break;
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
@@ -111,6 +133,14 @@ static void hook_poll_child(void *ctx)
 	pipeline_poll_child(&((struct live *)ctx)->p);
 }
 
+static void hook_ack(void *ctx, const char *rule)
+{
+	struct live *l = ctx;
+
+	if (l->alerts)
+		alerts_ack(l->alerts, rule);
+}
+
 static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
 {
 	struct store_writer_stats st;
@@ -134,10 +164,13 @@ int cmd_live(int argc, char **argv)
 	int64_t start_ns = clock_mono_ns();
 	struct live_opts o;
 	struct live l = {.tui = NULL};
-	char *scratch = NULL, err[768];
+	char *scratch = NULL, err[768], alert_note[160] = "";
 	const char *no_color = getenv("NO_COLOR");
 
 	parse_opts(argc, argv, &o);
+	l.alerts = o.no_alerts ? NULL
+			       : alerts_load_or_exit(o.alerts, alert_note,
+						     sizeof(alert_note));
 	if (!isatty(0) || !isatty(1))
 		fatal("the live console needs a terminal: use 'vigil record' for a "
 		      "headless run");
@@ -154,6 +187,10 @@ int cmd_live(int argc, char **argv)
 		.attach = hook_attach,
 		.poll_child = hook_poll_child,
 		.writer_stats = hook_writer_stats,
+		.ack = l.alerts ? hook_ack : NULL,
+		.bell = o.bell,
+		/* rejected rules were said on stderr, hidden behind the screen now */
+		.startup_message = strstr(alert_note, "rejected") ? alert_note : NULL,
 		.ctx = &l,
 	};
 	if (o.no_record)
@@ -168,6 +205,7 @@ int cmd_live(int argc, char **argv)
 		.interval_ms = o.interval_ms,
 		.on_frame = on_frame,
 		.ctx = &l,
+		.alerts = l.alerts,
 	};
 	l.tui = tui_new(&cfg);
 	if (pipeline_start(&l.p, &po, err, sizeof(err)) < 0) {
@@ -184,6 +222,7 @@ int cmd_live(int argc, char **argv)
 	pipeline_stop_sampling(&l.p);
 	tui_free(l.tui);
 	int rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
+	alerts_free(l.alerts);
 	free(scratch);
 	if (rc < 0)
 		fatal("%s", err);

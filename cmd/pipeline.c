@@ -26,10 +26,14 @@ static void pipeline_publish(struct frame *f, void *ctx)
 {
 	struct pipeline *p = ctx;
 
+	/* before anyone else sees it: the transitions are part of the frame */
+	if (p->alerts)
+		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
 	store_writer_push(p->writer, f);
 	if (p->on_frame)
 		p->on_frame(f, p->ctx);
-	frame_unref(f);
+	frame_unref(p->prev);
+	p->prev = f; /* our reference moves to prev */
 }
 
 static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int pid)
@@ -60,8 +64,7 @@ static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int
 
 static void undo(struct pipeline *p)
 {
-	sampler_stop(p->sampler);
-	p->sampler = NULL;
+	pipeline_stop_sampling(p);
 	if (p->has_child)
 		spawn_finish(&p->child, 0);
 	store_writer_stop(p->writer);
@@ -127,6 +130,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->temporary = o->temporary;
 	p->on_frame = o->on_frame;
 	p->ctx = o->ctx;
+	p->alerts = o->alerts;
 	if (open_session(p, o, err, errlen) < 0)
 		return -1;
 	if (o->cmd) {
@@ -187,6 +191,8 @@ void pipeline_stop_sampling(struct pipeline *p)
 {
 	sampler_stop(p->sampler);
 	p->sampler = NULL;
+	frame_unref(p->prev);
+	p->prev = NULL;
 }
 
 int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,

@@ -4,7 +4,8 @@
  * the live console): the session file, its writer thread, the sampler thread,
  * and the command vigil may have started.
  *
- *   sampler --frame--> pipeline_publish --> store writer (its own reference)
+ *   sampler --frame--> pipeline_publish --> alert rules (transitions join it)
+ *                                       \-> store writer (its own reference)
  *                                       \-> the command's consumer (optional)
  *
  * Startup is all-or-nothing: on failure every piece started so far is undone
@@ -21,6 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cmd/alerts.h"
 #include "cmd/spawn.h"
 #include "core/frame.h"
 #include "store/writer.h"
@@ -37,6 +39,7 @@ struct pipeline_opts {
 	 * keep it). May be NULL. */
 	void (*on_frame)(struct frame *f, void *ctx);
 	void *ctx;
+	struct alerts *alerts; /* evaluated on every frame; borrowed; may be NULL */
 };
 
 struct pipeline {
@@ -50,6 +53,8 @@ struct pipeline {
 	struct session_meta meta;
 	void (*on_frame)(struct frame *f, void *ctx);
 	void *ctx;
+	struct alerts *alerts;
+	struct frame *prev; /* sampler thread: the frame before, for rates */
 };
 
 /*

@@ -40,6 +40,8 @@ struct record_opts {
 	int64_t interval_ms;
 	int64_t duration_ms; /* 0: until stopped */
 	bool force;
+	const char *alerts; /* --alerts FILE, or NULL: the user's default */
+	bool no_alerts;
 };
 
 /* How often main looks at the writer's counters while it waits. */
@@ -60,6 +62,8 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		{"duration", required_argument, NULL, 'd'},
 		{"pid", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
+		{"alerts", required_argument, NULL, 'A'},
+		{"no-alerts", no_argument, NULL, 'N'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -84,6 +88,12 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 			break;
 		case 'f':
 			o->force = true;
+			break;
+		case 'A':
+			o->alerts = optarg;
+			break;
+		case 'N':
+			o->no_alerts = true;
 			break;
 		case 'h':
 			cli_print_help(stdout);
@@ -188,10 +198,12 @@ int cmd_record(int argc, char **argv)
 	struct recorder r;
 	struct pipeline p;
 	struct store_writer_stats stats;
+	struct alerts *alerts;
 	char err[768];
 	int rc = 0;
 
 	parse_opts(argc, argv, &o);
+	alerts = o.no_alerts ? NULL : alerts_load_or_exit(o.alerts, NULL, 0);
 	/* before any thread exists, so every thread inherits the mask */
 	block_signals();
 	r.main_thread = pthread_self();
@@ -205,6 +217,7 @@ int cmd_record(int argc, char **argv)
 		.interval_ms = o.interval_ms,
 		.on_frame = on_frame,
 		.ctx = &r,
+		.alerts = alerts,
 	};
 	if (pipeline_start(&p, &po, err, sizeof(err)) < 0)
 		fatal("%s", err);
@@ -220,6 +233,7 @@ int cmd_record(int argc, char **argv)
 		else
 			fprintf(stderr, "vigil: %s\n", err);
 	}
+	alerts_free(alerts);
 	if (stats.failed || stats.dropped) {
 		fprintf(stderr,
 			"vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",

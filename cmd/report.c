@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "cmd/cli.h"
+#include "cmd/report_sections.h"
 #include "core/json.h"
 #include "core/units.h"
 #include "core/utf8.h"
@@ -185,7 +186,7 @@ static void json_top_processes(FILE *out, const struct summary *sm)
 	json_top_list(out, "cpu", sm->top_cpu, sm->ntop_cpu);
 	fputs(",\n", out);
 	json_top_list(out, "rss", sm->top_rss, sm->ntop_rss);
-	fputs("\n  }\n}\n", out);
+	fputs("\n  }", out);
 }
 
 /* The target object; the caller has written its key. */
@@ -218,8 +219,9 @@ static void json_target(FILE *out, const struct summary *sm)
 	fputc('}', out);
 }
 
-static void print_json(FILE *out, const struct summary *sm)
+static int print_json(FILE *out, struct store *st, const struct summary *sm)
 {
+	const struct report_span sp = {sm->first_ms, sm->last_ms};
 	const struct session_meta *m = &sm->meta;
 
 	fputs("{\n  \"session\": {\"version\": ", out);
@@ -247,6 +249,10 @@ static void print_json(FILE *out, const struct summary *sm)
 	else
 		fputs("null", out);
 	json_top_processes(out, sm);
+	if (report_alerts_json(out, st, &sp) < 0)
+		return -1;
+	fputs("\n}\n", out);
+	return 0;
 }
 
 static const char *fmt_time(int64_t ms, char *buf, size_t len)
@@ -360,8 +366,10 @@ static void print_top_text(FILE *out, const struct summary *sm)
 	}
 }
 
-static void print_text(FILE *out, const char *file, const struct summary *sm)
+static int print_text(FILE *out, struct store *st, const char *file,
+		      const struct summary *sm)
 {
+	const struct report_span sp = {sm->first_ms, sm->last_ms};
 	const struct session_meta *m = &sm->meta;
 	char a[64], b[64];
 
@@ -386,6 +394,7 @@ static void print_text(FILE *out, const char *file, const struct summary *sm)
 	else
 		fputs("target    none\n", out);
 	print_top_text(out, sm);
+	return report_alerts_text(out, st, &sp);
 }
 
 int cmd_report(int argc, char **argv)
@@ -422,11 +431,14 @@ int cmd_report(int argc, char **argv)
 		store_close(st);
 		fatal("cannot read session '%s': %s", argv[optind], err);
 	}
-	if (json)
-		print_json(stdout, &sm);
-	else
-		print_text(stdout, argv[optind], &sm);
+	rc = json ? print_json(stdout, st, &sm)
+		  : print_text(stdout, st, argv[optind], &sm);
 	summary_release(&sm);
+	if (rc < 0) {
+		snprintf(err, sizeof(err), "%s", store_error(st));
+		store_close(st);
+		fatal("cannot read session '%s': %s", argv[optind], err);
+	}
 	store_close(st);
 	return 0;
 }

@@ -99,5 +99,6 @@ void frame_unref(struct frame *f)
 		target_sample_release(f->target);
 		free(f->target);
 	}
+	free(f->alerts);
 	free(f);
 }

@@ -180,6 +180,19 @@ struct target_sample {
 
 void target_sample_release(struct target_sample *s);
 
+/* One alert state transition, as the alert engine decided it this tick. */
+struct alert_event {
+	int64_t t_ms;
+	char rule[160];	    /* the rule's name (its text by default) */
+	char severity[12];  /* info warning critical */
+	char state[12];	    /* pending firing resolved acked inactive */
+	bool has_value;	    /* a number moved it (value); else word did */
+	double value;	    /* in the metric's base unit */
+	char word[64];	    /* for rules over words (memory.verdict) */
+	char message[256];  /* "target.rss 2.3 GiB > 2 GiB for 10s" */
+	int64_t profile_id; /* a profile its action captured; 0 none */
+};
+
 struct frame {
 	atomic_int refs;
 	uint64_t seq;	 /* 0, 1, 2, ... within a session */
@@ -188,6 +201,8 @@ struct frame {
 	struct sys_sample sys;
 	struct proc_table procs;
 	struct target_sample *target; /* owned; NULL without a target */
+	struct alert_event *alerts;   /* owned; transitions this tick */
+	size_t nalerts;
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

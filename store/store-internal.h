@@ -81,6 +81,7 @@ enum store_stmt {
 	STMT_PROC_SAMPLE,
 	STMT_TARGET,
 	STMT_THREAD,
+	STMT_ALERT,
 	STMT_N
 };
 
@@ -167,6 +168,9 @@ int store_step(struct store *s, sqlite3_stmt *st);
  * when the tick has none). 0 or -1 (store_error). */
 int store_write_target(struct store *s, const struct frame *f);
 int store_read_target(struct store *s, int64_t seq, struct frame *f);
+
+/* alerts.c: the frame's alert transitions into the open transaction. */
+int store_write_alerts(struct store *s, const struct frame *f);
 
 /* query.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */

@@ -233,6 +233,12 @@ static char *stmt_sql(enum store_stmt id)
 	case STMT_THREAD:
 		return insert_sql("thread_samples", THREAD_COLUMNS ", " THREAD_V3_COLUMNS,
 				  "");
+	case STMT_ALERT:
+		return insert_sql(
+			"alert_events",
+			"tick, t_ms, rule, severity, state, value, word, message, "
+			"profile",
+			"");
 	case STMT_N:
 		break;
 	}
@@ -689,7 +695,7 @@ int store_write_frame(struct store *s, const struct frame *f)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
-	    close_minute(s, f, &next_minute) < 0)
+	    store_write_alerts(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/alerts.h"
 #include "store/query.h"
 #include "store/timeline.h"
 
@@ -43,6 +44,9 @@ void app_init(struct app *a, const struct tui_config *cfg)
 	a->model.session_path = cfg->recording ? cfg->session_path : NULL;
 	a->zoom = 1; /* 5 minutes */
 	a->model.zoom_ms = zooms_ms[a->zoom];
+	a->model.can_ack = cfg->ack != NULL;
+	if (cfg->startup_message)
+		app_message(a, false, "%s", cfg->startup_message);
 }
 
 static void series_free(struct ui_series *s)
@@ -63,6 +67,37 @@ void app_release(struct app *a)
 	series_free(&a->hist.tcpu);
 	series_free(&a->hist.trss);
 	series_free(&a->hist.twait);
+	free(a->astates);
+	free(a->arecent);
+}
+
+static bool open_reader(struct app *a);
+
+/* The transitions of the last day are plenty for one screen. */
+#define ALERT_RECENT_MS (24 * 3600 * 1000LL)
+#define ALERT_RECENT_MAX 64
+
+void app_refresh_alerts(struct app *a, int64_t t_ms)
+{
+	size_t n = 0, firing = 0;
+
+	if (!open_reader(a))
+		return;
+	free(a->astates);
+	free(a->arecent);
+	a->astates = a->arecent = NULL;
+	a->model.nalert_states = a->model.nalert_recent = 0;
+	if (query_alert_states_at(a->reader, t_ms, &a->astates, &n) == 0)
+		a->model.nalert_states = n;
+	if (query_alert_events(a->reader, t_ms - ALERT_RECENT_MS, t_ms, ALERT_RECENT_MAX,
+			       &a->arecent, &n) == 0)
+		a->model.nalert_recent = n;
+	for (size_t i = 0; i < a->model.nalert_states; i++)
+		firing += !strcmp(a->astates[i].state, "firing") ||
+			  !strcmp(a->astates[i].state, "acked");
+	a->model.alert_states = a->astates;
+	a->model.alert_recent = a->arecent;
+	a->model.alerts_firing = firing;
 }
 
 void app_message(struct app *a, bool error, const char *fmt, ...)
@@ -215,7 +250,13 @@ void app_take_frame(struct app *a, struct frame *f)
 	a->model.cur = a->cur;
 	a->model.prev = a->prev;
 	a->model.target_last = a->target_last;
+	for (size_t i = 0; i < f->nalerts; i++)
+		if (!strcmp(f->alerts[i].state, "firing"))
+			a->bell = a->cfg.bell;
 	app_refresh_history(a);
+	/* every tick: the writer may commit a frame's transitions just after
+	 * the frame reached us, so the badge is at most one tick late */
+	app_refresh_alerts(a, f->t_ms);
 	refresh_status(a);
 	app_rebuild_list(a);
 }
@@ -262,6 +303,7 @@ void app_replay_show(struct app *a)
 	a->model.target_last = a->target_last;
 	a->hist_stale = true;
 	app_refresh_history(a);
+	app_refresh_alerts(a, a->rp.cursor_ms);
 	app_rebuild_list(a);
 }
 

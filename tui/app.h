@@ -37,6 +37,9 @@ struct app {
 	enum ui_screen screen, back; /* back: where Esc/h return from help */
 	struct overview_state ov;
 	struct target_state tg;
+	struct alerts_state al;
+	struct alert_event *astates, *arecent;	/* the model's alert lists, owned */
+	bool bell;				/* a rule started firing: ring once */
 	struct frame *cur, *prev, *target_last; /* references held */
 	struct store *reader;			/* history queries; NULL until opened */
 	char message[256];
@@ -70,6 +73,8 @@ int app_replay_open(struct app *a, char *err, size_t errlen);
 void app_replay_show(struct app *a);
 /* Reloads the history series for the current window and zoom. */
 void app_refresh_history(struct app *a);
+/* Reloads the alerts as they were at t_ms (the shown frame's time). */
+void app_refresh_alerts(struct app *a, int64_t t_ms);
 /* Rebuilds the process list from the newest frame, keeping the selection. */
 void app_rebuild_list(struct app *a);
 /* Shows a transient message in the status line for a few seconds. */

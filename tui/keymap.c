@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/when.h"
+#include "views/alerts_view.h"
 #include "views/ptable.h"
 
 #define KEY_ESC 27
@@ -23,10 +24,11 @@
 enum {
 	ON_OVERVIEW = 1u << UI_OVERVIEW,
 	ON_TARGET = 1u << UI_TARGET,
-	ON_HELP = 1u << UI_HELP
+	ON_HELP = 1u << UI_HELP,
+	ON_ALERTS = 1u << UI_ALERTS
 };
-#define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP)
-#define ON_DATA (ON_OVERVIEW | ON_TARGET)
+#define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS)
+#define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS)
 
 /* Which console a key belongs to: some keys mean time in replay (t, Home). */
 enum { LIVE = 1u << 0, REPLAY = 1u << 1, BOTH = LIVE | REPLAY };
@@ -58,11 +60,46 @@ static unsigned act_help(struct app *a, int key)
 	return REACT_LAYOUT;
 }
 
+static unsigned act_back(struct app *a, int key);
+
+static unsigned act_alerts(struct app *a, int key)
+{
+	if (a->screen == UI_ALERTS)
+		return act_back(a, key);
+	a->back = a->screen;
+	a->screen = UI_ALERTS;
+	return REACT_LAYOUT;
+}
+
+/* A on the alerts screen: acknowledge the selected firing alert. */
+static unsigned act_ack(struct app *a, int key)
+{
+	const struct alert_event *e = NULL;
+	long k = 0;
+
+	(void)key;
+	/* the same order the screen draws: active ones first */
+	for (size_t i = 0; i < a->model.nalert_states && !e; i++)
+		if (alerts_state_active(a->model.alert_states[i].state) &&
+		    k++ == a->al.selected)
+			e = &a->model.alert_states[i];
+	if (!e || strcmp(e->state, "firing") != 0 || !a->cfg.ack) {
+		app_message(a, true, "%s",
+			    e ? "only a firing alert can be acknowledged"
+			      : "no alert selected");
+		return REACT_STATUS;
+	}
+	a->cfg.ack(a->cfg.ctx, e->rule);
+	app_message(a, false, "acknowledged '%s'", e->rule);
+	return REACT_STATUS;
+}
+
 static unsigned act_back(struct app *a, int key)
 {
 	(void)key;
-	if (a->screen == UI_HELP) {
-		a->screen = a->back;
+	if (a->screen == UI_HELP || a->screen == UI_ALERTS) {
+		a->screen = a->back == UI_ALERTS || a->back == UI_HELP ? UI_OVERVIEW
+								       : a->back;
 		return REACT_LAYOUT;
 	}
 	if (a->screen == UI_TARGET) {
@@ -195,11 +232,14 @@ static long clamp(long v, long lo, long hi)
 static unsigned act_move(struct app *a, int key)
 {
 	long page = a->body_rows > 2 ? a->body_rows - 1 : 1;
-	long *pos = a->screen == UI_TARGET ? &a->tg.top : &a->ov.selected;
-	long last = a->screen == UI_TARGET ? (a->cur && a->cur->target
-						      ? (long)a->cur->target->nthreads - 1
-						      : 0)
-					   : (long)a->ov.list.n - 1;
+	long *pos = a->screen == UI_TARGET   ? &a->tg.top
+		    : a->screen == UI_ALERTS ? &a->al.selected
+					     : &a->ov.selected;
+	long last = a->screen == UI_TARGET   ? (a->cur && a->cur->target
+							? (long)a->cur->target->nthreads - 1
+							: 0)
+		    : a->screen == UI_ALERTS ? (long)a->model.nalert_states - 1
+					     : (long)a->ov.list.n - 1;
 
 	switch (key) {
 	case KEY_UP:
@@ -303,6 +343,18 @@ static const struct binding bindings[] = {
 	 "Up Down j k",
 	 "move the selection (target screen: scroll threads)"},
 	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page"},
+	{{'a', 0},
+	 ON_DATA,
+	 BOTH,
+	 act_alerts,
+	 "a",
+	 "alerts: firing and recent, as at the time shown"},
+	{{'A', 0},
+	 ON_ALERTS,
+	 LIVE,
+	 act_ack,
+	 "A",
+	 "alerts screen: acknowledge the selected alert"},
 	{{'\t', 0},
 	 ON_TARGET,
 	 BOTH,

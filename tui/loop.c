@@ -27,6 +27,7 @@
 #include "tui/term.h"
 #include "views/bars.h"
 #include "views/draw.h"
+#include "views/alerts_view.h"
 #include "views/help.h"
 #include "views/overview.h"
 #include "views/ptable.h"
@@ -165,6 +166,12 @@ static const struct fkey replay_keys[] = {
 	{"F1", "Help   "}, {"t/T", "Step   "}, {"Space", "Play   "},
 	{"b", "Jump   "},  {"+/-", "Zoom   "}, {"F10", "Quit   "},
 };
+static const struct fkey alerts_keys[] = {
+	{"F1", "Help   "},
+	{"A", "Ack    "},
+	{"Esc", "Back   "},
+	{"F10", "Quit   "},
+};
 static const struct fkey help_keys[] = {
 	{"Esc", "Back   "},
 	{"F10", "Quit   "},
@@ -173,7 +180,7 @@ static const struct fkey help_keys[] = {
 static void draw_body(struct tui *t)
 {
 	struct app *a = &t->app;
-	struct help_line help[32];
+	struct help_line help[40];
 
 	switch (a->screen) {
 	case UI_OVERVIEW:
@@ -183,7 +190,10 @@ static void draw_body(struct tui *t)
 		target_draw(t->body, &a->model, &a->tg);
 		break;
 	case UI_HELP:
-		help_draw(t->body, &a->model, help, keymap_help(a, help, 32));
+		help_draw(t->body, &a->model, help, keymap_help(a, help, 40));
+		break;
+	case UI_ALERTS:
+		alerts_draw(t->body, &a->model, &a->al);
 		break;
 	}
 	wnoutrefresh(t->body);
@@ -208,6 +218,10 @@ static void draw_fkeys(struct tui *t)
 		break;
 	case UI_HELP:
 		fkeys_draw(t->fkeys, help_keys, sizeof(help_keys) / sizeof(help_keys[0]));
+		break;
+	case UI_ALERTS:
+		fkeys_draw(t->fkeys, alerts_keys,
+			   sizeof(alerts_keys) / sizeof(alerts_keys[0]));
 		break;
 	}
 	wnoutrefresh(t->fkeys);
@@ -249,6 +263,10 @@ static void draw(struct tui *t)
 		}
 		if (t->dirty & D_FKEYS)
 			draw_fkeys(t);
+	}
+	if (t->app.bell) {
+		beep();
+		t->app.bell = false;
 	}
 	doupdate();
 	t->dirty = 0;

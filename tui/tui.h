@@ -33,6 +33,10 @@ struct tui_config {
 	void (*poll_child)(void *ctx);
 	/* Ticks the writer dropped or failed to write so far. */
 	void (*writer_stats)(void *ctx, uint64_t *dropped, uint64_t *failed);
+	/* Acknowledge a firing alert by rule name (live; NULL in replay). */
+	void (*ack)(void *ctx, const char *rule);
+	bool bell;		     /* ring the terminal bell when an alert fires */
+	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;
 };
 

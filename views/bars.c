@@ -37,13 +37,18 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
+	if (m->alerts_firing) { /* the badge, on every screen */
+		wattrset(w, pal(PAL_BAD) | A_REVERSE);
+		snprintf(line, sizeof(line), " ALERT %zu ", m->alerts_firing);
+		x = put_text(w, 0, 0, cols, line, false) + 1;
+	}
 	wattrset(w, pal(PAL_STATUS));
 	if (screen == UI_OVERVIEW) {
 		snprintf(line, sizeof(line), "sort %s %s%s%s%s  ",
 			 sort_names[ov->opts.sort], ov->opts.descending ? "desc" : "asc",
 			 ov->opts.tree ? "  tree" : "", ov->filter[0] ? "  filter: " : "",
 			 ov->filter);
-		x = put_text(w, 0, 0, cols, line, false);
+		x += put_text(w, 0, x, cols - x, line, false);
 	}
 	if (m->dropped || m->failed) {
 		wattrset(w, pal(PAL_BAD));

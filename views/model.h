@@ -51,6 +51,12 @@ struct ui_model {
 	/* A line being edited in the status line ("Filter: ", "Jump to: "), or NULL. */
 	const char *prompt_label, *prompt_text;
 
+	/* Alerts at the shown time: each rule's latest transition, the newest
+	 * transitions, and how many rules are firing (the status badge). */
+	const struct alert_event *alert_states, *alert_recent;
+	size_t nalert_states, nalert_recent, alerts_firing;
+	bool can_ack; /* live: acknowledging reaches the rules */
+
 	const struct ui_timebar *timebar; /* replay only; NULL live */
 	int64_t zoom_ms;		  /* width of the history graphs */
 };
@@ -63,7 +69,11 @@ struct ui_timebar {
 	double speed;
 };
 
-enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP };
+enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP, UI_ALERTS };
+
+struct alerts_state {
+	long selected; /* row of alert_states */
+};
 
 struct overview_state {
 	struct proclist_opts opts;

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alerts (cmd): see alerts.h. The engine (analysis/alert) decides; this file
+ * feeds it values, turns its transitions into frame rows and runs actions.
+ *
+ * Values come from two lookups in turn: analysis/alert_metrics answers the
+ * names a frame holds directly; the one here answers the derived ones
+ * (target.run_wait_share, target.io_delay) from this frame and the previous.
+ */
+#include "cmd/alerts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/alert.h"
+#include "analysis/alert_metrics.h"
+#include "core/actions.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+/* assets/alerts.conf, compiled in by the Makefile */
+extern const char vigil_default_alerts[];
+
+#define ACK_MAX 16
+#define RULES_FILE_MAX (1 << 20)
+
+struct alerts {
+	struct alert_engine *engine;
+	char **errors;
+	size_t nerrors;
+	struct action_runner *runner;
+	void (*on_profile)(void *ctx, int64_t ms, const char *rule);
+	void *profile_ctx;
+
+	pthread_mutex_t lock; /* guards acks */
+	char *acks[ACK_MAX];
+	size_t nacks;
+};
+
+/* Reads a whole rules file; NULL with errno on failure. */
+static char *read_file(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = xmalloc(RULES_FILE_MAX + 1);
+	n = fread(buf, 1, RULES_FILE_MAX, f);
+	if (ferror(f) || !feof(f)) {
+		int e = ferror(f) ? EIO : EFBIG;
+
+		fclose(f);
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static char *user_rules_path(void)
+{
+	const char *cfg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (cfg && cfg[0] == '/')
+		return xasprintf("%s/vigil/alerts.conf", cfg);
+	if (home && home[0])
+		return xasprintf("%s/.config/vigil/alerts.conf", home);
+	return NULL;
+}
+
+struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *err,
+			  size_t errlen)
+{
+	struct rule_set set;
+	struct alerts *a;
+	char *user = path ? xstrdup(path) : user_rules_path();
+	char *text = NULL;
+
+	rule_set_init(&set);
+	rules_parse(&set, vigil_default_alerts, "(built-in alerts)",
+		    alert_metrics_name_valid);
+	if (user) {
+		text = read_file(user);
+		if (!text && path) {
+			snprintf(err, errlen, "cannot read alert rules '%s': %s", path,
+				 strerror(errno));
+			free(user);
+			rule_set_release(&set);
+			return NULL;
+		}
+		if (text)
+			rules_parse(&set, text, user, alert_metrics_name_valid);
+	}
+	free(text);
+	free(user);
+	rule_set_summary(&set, note, notelen);
+	a = xcalloc(1, sizeof(*a));
+	a->errors = set.errors;
+	a->nerrors = set.nerrors;
+	set.errors = NULL;
+	set.nerrors = 0;
+	a->engine = alert_engine_new(&set);
+	rule_set_release(&set);
+	a->runner = action_runner_new(0, 0);
+	pthread_mutex_init(&a->lock, NULL);
+	return a;
+}
+
+struct alerts *alerts_load_or_exit(const char *path, char *summary, size_t len)
+{
+	char note[128], err[512];
+	struct alerts *a = alerts_new(path, note, sizeof(note), err, sizeof(err));
+
+	if (!a)
+		fatal("%s", err);
+	for (size_t i = 0; i < a->nerrors; i++)
+		fprintf(stderr, "vigil: %s\n", a->errors[i]);
+	if (a->nerrors)
+		fprintf(stderr, "vigil: alert rules: %s\n", note);
+	if (summary)
+		snprintf(summary, len, "alert rules: %s", note);
+	return a;
+}
+
+void alerts_free(struct alerts *a)
+{
+	if (!a)
+		return;
+	alert_engine_free(a->engine);
+	action_runner_free(a->runner);
+	for (size_t i = 0; i < a->nerrors; i++)
+		free(a->errors[i]);
+	free(a->errors);
+	for (size_t i = 0; i < a->nacks; i++)
+		free(a->acks[i]);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+const char *const *alerts_errors(const struct alerts *a, size_t *n)
+{
+	*n = a->nerrors;
+	return (const char *const *)a->errors;
+}
+
+void alerts_on_profile(struct alerts *a,
+		       void (*fn)(void *ctx, int64_t ms, const char *rule), void *ctx)
+{
+	a->on_profile = fn;
+	a->profile_ctx = ctx;
+}
+
+void alerts_ack(struct alerts *a, const char *rule)
+{
+	pthread_mutex_lock(&a->lock);
+	if (a->nacks < ACK_MAX)
+		a->acks[a->nacks++] = xstrdup(rule);
+	pthread_mutex_unlock(&a->lock);
+}
+
+/* ---- the derived values ---- */
+
+struct derived {
+	const struct frame *cur, *prev;
+	long clk_tck;
+};
+
+/* The target of both frames, when it is the same live process in both. */
+static bool same_target(const struct derived *d, const struct target_sample **t,
+			const struct target_sample **p)
+{
+	*t = d->cur->target;
+	*p = d->prev ? d->prev->target : NULL;
+	return *t && *p && (*t)->alive && (*p)->alive && (*t)->pid == (*p)->pid &&
+	       (*t)->start_ticks == (*p)->start_ticks && d->cur->t_ms > d->prev->t_ms;
+}
+
+static enum alert_lookup_rc derived_lookup(void *ctx, const char *name,
+					   struct alert_value *out)
+{
+	const struct derived *d = ctx;
+	const struct target_sample *t, *p;
+
+	memset(out, 0, sizeof(*out));
+	if (!strcmp(name, "target.run_wait_share")) {
+		if (!same_target(d, &t, &p) || !(t->have & p->have & TARGET_HAVE_SCHED) ||
+		    t->run_delay_ns < p->run_delay_ns || t->run_ns < p->run_ns)
+			return ALERT_UNAVAILABLE;
+		double wait = (double)(t->run_delay_ns - p->run_delay_ns);
+		double run = (double)(t->run_ns - p->run_ns);
+
+		if (wait + run <= 0)
+			return ALERT_UNAVAILABLE;
+		out->number = 100.0 * wait / (wait + run);
+		return ALERT_VALUE;
+	}
+	if (!strcmp(name, "target.io_delay")) {
+		/* ms of block-IO wait per second */
+		if (!same_target(d, &t, &p) || t->delayacct != 1 ||
+		    t->blkio_ticks < p->blkio_ticks || d->clk_tck <= 0)
+			return ALERT_UNAVAILABLE;
+		out->number = (double)(t->blkio_ticks - p->blkio_ticks) * 1000.0 /
+			      (double)d->clk_tck /
+			      ((double)(d->cur->t_ms - d->prev->t_ms) / 1000.0);
+		return ALERT_VALUE;
+	}
+	/* memory.verdict and latency.timer.* have no collector in this build */
+	return alert_metrics_chained(name) ? ALERT_UNAVAILABLE : ALERT_NOT_FOUND;
+}
+
+/* ---- transitions ---- */
+
+static void to_event(const struct alert_transition *tr, struct alert_event *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->t_ms = tr->t_ms;
+	snprintf(e->rule, sizeof(e->rule), "%s", tr->name);
+	snprintf(e->severity, sizeof(e->severity), "%s",
+		 rule_severity_name(tr->severity));
+	snprintf(e->state, sizeof(e->state), "%s", alert_state_name(tr->to));
+	e->has_value = !isnan(tr->value);
+	e->value = e->has_value ? tr->value : 0;
+	snprintf(e->word, sizeof(e->word), "%s", tr->word);
+	snprintf(e->message, sizeof(e->message), "%s", tr->message);
+}
+
+static void run_actions(struct alerts *a, const struct alert_transition *tr)
+{
+	struct action_alert view;
+	char err[256];
+
+	alert_transition_view(tr, &view);
+	for (size_t i = 0; i < tr->nactions; i++) {
+		const struct rule_action *act = &tr->actions[i];
+
+		if (!alert_action_due(act, tr->to))
+			continue;
+		switch (act->kind) {
+		case RULE_ACTION_LOG:
+			if (action_log_append(act->path, &view, err, sizeof(err)) < 0)
+				log_debug("alert '%s': %s", tr->name, err);
+			break;
+		case RULE_ACTION_EXEC:
+			if (action_runner_exec(a->runner, act->argv, &view,
+					       (clock_mono_ns() / 1000000), err,
+					       sizeof(err)) < 0)
+				log_debug("alert '%s': %s", tr->name, err);
+			break;
+		case RULE_ACTION_PROFILE:
+			if (a->on_profile)
+				a->on_profile(a->profile_ctx, act->duration_ms, tr->name);
+			break;
+		}
+	}
+}
+
+static void append_event(struct frame *f, size_t *cap, const struct alert_transition *tr)
+{
+	f->alerts = xgrow(f->alerts, cap, f->nalerts + 1, sizeof(*f->alerts));
+	to_event(tr, &f->alerts[f->nalerts++]);
+}
+
+/* Acknowledgements asked for since the last tick, as transitions. */
+static void apply_acks(struct alerts *a, struct frame *f, size_t *cap)
+{
+	char *acks[ACK_MAX];
+	size_t n;
+
+	pthread_mutex_lock(&a->lock);
+	n = a->nacks;
+	memcpy(acks, a->acks, n * sizeof(*acks));
+	a->nacks = 0;
+	pthread_mutex_unlock(&a->lock);
+	for (size_t k = 0; k < n; k++) {
+		for (size_t i = 0; i < alert_engine_count(a->engine); i++) {
+			struct alert_transition tr;
+
+			if (strcmp(alert_engine_rule(a->engine, i)->name, acks[k]) != 0)
+				continue;
+			if (alert_engine_ack(a->engine, i, f->t_ms, &tr) == 0)
+				append_event(f, cap, &tr);
+		}
+		free(acks[k]);
+	}
+}
+
+void alerts_eval(struct alerts *a, struct frame *f, const struct frame *prev,
+		 long clk_tck)
+{
+	struct alert_metrics direct = {.cur = f, .prev = prev, .clk_tck = clk_tck};
+	struct derived derived = {.cur = f, .prev = prev, .clk_tck = clk_tck};
+	const struct alert_lookup lookups[] = {
+		{alert_metrics_lookup, &direct},
+		{derived_lookup, &derived},
+	};
+	const struct alert_transition *tr;
+	struct action_result done[8];
+	size_t n, cap = 0;
+
+	apply_acks(a, f, &cap);
+	n = alert_engine_eval(a->engine, f->t_ms, lookups, 2, &tr);
+	for (size_t i = 0; i < n; i++) {
+		append_event(f, &cap, &tr[i]);
+		run_actions(a, &tr[i]);
+	}
+	n = action_runner_poll(a->runner, (clock_mono_ns() / 1000000), done, 8);
+	for (size_t i = 0; i < n; i++)
+		if (!done[i].ok)
+			log_debug("alert action: %s", done[i].message);
+}

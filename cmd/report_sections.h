@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report_sections: the sections of `vigil report` that the rooms built on
+ * the foundation add (alerts, and the others as they come), each as a JSON
+ * member (",\n  \"key\": ...", written after the members before it) and as
+ * text lines. Each reads the session through the store's query API.
+ */
+#ifndef VIGIL_CMD_REPORT_SECTIONS_H
+#define VIGIL_CMD_REPORT_SECTIONS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+/* The time span a report covers, ms since the epoch. */
+struct report_span {
+	int64_t t0, t1;
+};
+
+/* "alerts": every firing, paired with its resolution. 0 or -1 (store_error). */
+int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp);
+
+#endif

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alerts (store): the alert transitions of a session, as rows of
+ * alert_events. The writer stores the transitions a frame carries in the
+ * frame's own transaction; readers (console, replay, report, export) ask for
+ * them by time, so a replay shows alerts exactly as they were.
+ */
+#ifndef VIGIL_STORE_ALERTS_H
+#define VIGIL_STORE_ALERTS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/frame.h"
+#include "store/store.h"
+
+/*
+ * Transitions with t0 <= t_ms <= t1 in the order they happened, at most max
+ * (the newest max when there are more). *out is owned by the caller (free),
+ * NULL when there are none. 0, or -1 (store_error). A file from before
+ * alerts existed has none.
+ */
+int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,
+		       struct alert_event **out, size_t *n);
+
+/*
+ * Every rule's latest transition at or before t_ms, one per rule, by rule
+ * name: what each alert's state was at that moment. Same ownership.
+ */
+int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **out,
+			  size_t *n);
+
+#endif

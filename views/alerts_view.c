@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* alerts_view: see alerts_view.h. */
+#include "views/alerts_view.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "views/draw.h"
+
+int alerts_state_active(const char *s)
+{
+	return !strcmp(s, "firing") || !strcmp(s, "acked") || !strcmp(s, "pending");
+}
+
+static enum pal state_colour(const char *state, const char *severity)
+{
+	if (!strcmp(state, "firing"))
+		return strcmp(severity, "info") ? PAL_BAD : PAL_WARN;
+	if (!strcmp(state, "pending") || !strcmp(state, "acked"))
+		return PAL_WARN;
+	return PAL_DIM;
+}
+
+static const char *clock_text(int64_t t_ms, char *buf, size_t len)
+{
+	time_t s = (time_t)(t_ms / 1000);
+	struct tm tm;
+
+	localtime_r(&s, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+	return buf;
+}
+
+static void draw_row(WINDOW *w, int y, int cols, const struct alert_event *e,
+		     bool selected)
+{
+	char at[16];
+
+	wattrset(w,
+		 selected ? pal(PAL_SELECTED) : pal(state_colour(e->state, e->severity)));
+	put_textf(w, y, 0, cols, "%s %-8s %-8.8s %-22.22s %s",
+		  clock_text(e->t_ms, at, sizeof(at)), e->state, e->severity, e->rule,
+		  e->message);
+	if (selected)
+		put_text(w, y, 0, cols, "", true);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), y = 0, half;
+	const struct alert_event *shown[64];
+	long n = 0;
+
+	werase(w);
+	/* active ones first, in rule order; then the rest */
+	for (int pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < m->nalert_states && n < 64; i++)
+			if (alerts_state_active(m->alert_states[i].state) == (pass == 0))
+				shown[n++] = &m->alert_states[i];
+	wattrset(w, pal(PAL_TITLE));
+	put_textf(w, y++, 0, cols, "Alerts: %zu firing%s", m->alerts_firing,
+		  m->can_ack && n ? "   (A: acknowledge the selected one)" : "");
+	wattrset(w, pal(PAL_TABLE_HEAD));
+	put_textf(w, y++, 0, cols, "%-8s %-8s %-8s %-22s %s", "SINCE", "STATE",
+		  "SEVERITY", "RULE", "WHY");
+	put_text(w, y - 1, 0, cols, "", true);
+	wattrset(w, pal(PAL_NORMAL));
+	if (st->selected >= n)
+		st->selected = n - 1;
+	if (st->selected < 0)
+		st->selected = 0;
+	half = (rows - 2) / 2;
+	if (!n)
+		put_text(w, y++, 0, cols, "no alert has fired or is pending", false);
+	for (long i = 0; i < n && y < 2 + half; i++)
+		draw_row(w, y++, cols, shown[i], i == st->selected);
+	y++;
+	if (y >= rows)
+		return;
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y++, 0, cols, "Recent transitions", false);
+	wattrset(w, pal(PAL_NORMAL));
+	/* newest first, as many as fit */
+	for (size_t i = m->nalert_recent; i > 0 && y < rows; i--)
+		draw_row(w, y++, cols, &m->alert_recent[i - 1], false);
+}

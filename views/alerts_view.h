@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * alerts_view: the alerts screen (key a). Every rule that has left the
+ * inactive state, firing first, then the newest transitions, as they were at
+ * the time shown (live: now; replay: the cursor).
+ */
+#ifndef VIGIL_VIEWS_ALERTS_VIEW_H
+#define VIGIL_VIEWS_ALERTS_VIEW_H
+
+#include <curses.h>
+
+#include "views/model.h"
+
+/* Draws the screen into w; st->selected is clamped here. */
+void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st);
+
+/* 1 while the alert state s ("firing", "acked", ...) needs attention. */
+int alerts_state_active(const char *s);
+
+#endif
