@@ -455,7 +455,7 @@ static void test_long_session_pages(void **state)
 	assert_string_equal(jq(r.out, buf, want, sizeof(want)), "null");
 }
 
-/* report --json: keys in their order, top_processes after target. */
+/* report --json: keys in their order, top_processes after target, then the rooms. */
 static void test_report_top_cpu(void **state)
 {
 	struct run_result r;
@@ -471,7 +471,7 @@ static void test_report_top_cpu(void **state)
 	run_vigil(&r, "report", session, "--json");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
-			    "session,system,target,top_processes");
+			    "session,system,target,top_processes,alerts");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
 	assert_true(jq_num(r.out, ".top_processes.rss | length") == 10);
 	snprintf(filter, sizeof(filter), ".top_processes.cpu | map(.pid) | index(%d)",
