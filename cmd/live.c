@@ -32,7 +32,7 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, bell, no_alerts;
-	const char *alerts;
+	const char *alerts, *statsd;
 };
 
 struct live {
@@ -50,7 +50,8 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		OPT_FORCE,
 		OPT_ALERTS,
 		OPT_NO_ALERTS,
-		OPT_BELL
+		OPT_BELL,
+		OPT_STATSD
 	};
 	static const struct option longopts[] = {
 		{"no-record", no_argument, NULL, OPT_NO_RECORD},
@@ -60,6 +61,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		{"alerts", required_argument, NULL, OPT_ALERTS},
 		{"no-alerts", no_argument, NULL, OPT_NO_ALERTS},
 		{"bell", no_argument, NULL, OPT_BELL},
+		{"statsd", required_argument, NULL, OPT_STATSD},
 		{"interval", required_argument, NULL, 'i'},
 		{"pid", required_argument, NULL, 'p'},
 		{"output", required_argument, NULL, 'o'},
@@ -102,6 +104,9 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 			break;
 		case OPT_BELL:
 			o->bell = true;
+			break;
+		case OPT_STATSD:
+			o->statsd = optarg;
 			break;
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -206,6 +211,7 @@ int cmd_live(int argc, char **argv)
 		.on_frame = on_frame,
 		.ctx = &l,
 		.alerts = l.alerts,
+		.statsd = o.statsd,
 	};
 	l.tui = tui_new(&cfg);
 	if (pipeline_start(&l.p, &po, err, sizeof(err)) < 0) {
@@ -214,6 +220,8 @@ int cmd_live(int argc, char **argv)
 		fatal("%s", err);
 	}
 	tui_set_session(l.tui, l.p.path, &l.p.meta);
+	if (l.p.warning[0])
+		tui_note(l.tui, l.p.warning);
 	tui_run(l.tui);
 	if (!o.no_record)
 		fprintf(stderr, "session saved to '%s'\n", l.p.path);

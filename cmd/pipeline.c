@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/procfs.h"
+#include "collectors/statsd.h"
 #include "core/xalloc.h"
 #include "store/store.h"
 
@@ -115,6 +116,20 @@ static void prune_saved_sessions(const char *path)
 		log_debug("retention: removed %zu old sessions", removed);
 }
 
+static void start_statsd(struct pipeline *p, const char *addr)
+{
+	char why[256];
+
+	if (addr && !strcmp(addr, "off"))
+		return;
+	if (!addr)
+		addr = STATSD_DEFAULT_ADDR;
+	if (statsd_start(addr, STATSD_MAX_METRICS, &p->statsd, why, sizeof(why)) < 0) {
+		p->statsd = NULL;
+		snprintf(p->warning, sizeof(p->warning), "no StatsD listener: %s", why);
+	}
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -144,6 +159,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		p->has_child = true;
 	}
 	cfg.target_pid = p->has_child ? p->child.pid : o->pid;
+	start_statsd(p, o->statsd);
+	cfg.statsd = p->statsd;
 	fill_meta(&p->meta, o, cfg.target_pid);
 	if (store_session_begin(p->store, &p->meta) < 0) {
 		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
@@ -193,6 +210,8 @@ void pipeline_stop_sampling(struct pipeline *p)
 	p->sampler = NULL;
 	frame_unref(p->prev);
 	p->prev = NULL;
+	statsd_stop(p->statsd); /* after the sampler: it takes from the listener */
+	p->statsd = NULL;
 }
 
 int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,

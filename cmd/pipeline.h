@@ -10,11 +10,12 @@
  *
  * Startup is all-or-nothing: on failure every piece started so far is undone
  * and a session file vigil created is removed, so a failed start leaves
- * nothing behind. A session in the default location (no out) prunes the
- * older saved sessions beside it once the start succeeded (cmd/retention.h);
- * a bad VIGIL_RETAIN_* setting is the one thing said on stderr here. Shutdown
- * stops the sampler first, then ends a command vigil started (so its exit
- * status is stored), then drains the writer.
+ * nothing behind. A StatsD address that cannot be bound is not a failure:
+ * the pipeline runs without it and says why in warning. A session in the default location
+ * (no out) prunes the older saved sessions beside it once the start succeeded
+ * (cmd/retention.h); a bad VIGIL_RETAIN_* setting is the one thing said on stderr here.
+ * Shutdown stops the sampler first, then ends a command vigil started (so its exit status
+ * is stored), then drains the writer.
  */
 #ifndef VIGIL_CMD_PIPELINE_H
 #define VIGIL_CMD_PIPELINE_H
@@ -40,6 +41,9 @@ struct pipeline_opts {
 	void (*on_frame)(struct frame *f, void *ctx);
 	void *ctx;
 	struct alerts *alerts; /* evaluated on every frame; borrowed; may be NULL */
+	/* StatsD listener address ("127.0.0.1:8125", "[::1]:9125", "8125"),
+	 * NULL for the default, "off" for none */
+	const char *statsd;
 };
 
 struct pipeline {
@@ -55,6 +59,8 @@ struct pipeline {
 	void *ctx;
 	struct alerts *alerts;
 	struct frame *prev; /* sampler thread: the frame before, for rates */
+	struct statsd *statsd;
+	char warning[320]; /* said once after start (e.g. the StatsD port is taken) */
 };
 
 /*

@@ -41,6 +41,7 @@ struct record_opts {
 	int64_t duration_ms; /* 0: until stopped */
 	bool force;
 	const char *alerts; /* --alerts FILE, or NULL: the user's default */
+	const char *statsd; /* --statsd ADDR|off, or NULL: the default */
 	bool no_alerts;
 };
 
@@ -64,6 +65,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		{"help", no_argument, NULL, 'h'},
 		{"alerts", required_argument, NULL, 'A'},
 		{"no-alerts", no_argument, NULL, 'N'},
+		{"statsd", required_argument, NULL, 'S'},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -94,6 +96,9 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 			break;
 		case 'N':
 			o->no_alerts = true;
+			break;
+		case 'S':
+			o->statsd = optarg;
 			break;
 		case 'h':
 			cli_print_help(stdout);
@@ -218,11 +223,14 @@ int cmd_record(int argc, char **argv)
 		.on_frame = on_frame,
 		.ctx = &r,
 		.alerts = alerts,
+		.statsd = o.statsd,
 	};
 	if (pipeline_start(&p, &po, err, sizeof(err)) < 0)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
+	if (p.warning[0])
+		fprintf(stderr, "vigil: %s\n", p.warning);
 	log_debug("recording ends: %s", wait_for_end(&o, &r, &p));
 	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
 		rc = 1;

@@ -10,6 +10,8 @@
 #include "core/json.h"
 #include "core/xalloc.h"
 #include "store/alerts.h"
+#include "store/app_rows.h"
+#include "store/query.h"
 
 /* ---- alerts ---- */
 
@@ -122,5 +124,153 @@ int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp
 	}
 	free(f);
 	free(ev);
+	return 0;
+}
+
+/* ---- latency ---- */
+
+#define REPORT_THREADS 10
+
+/* The whole-span average of a metric, NaN when it has no values. */
+static double span_avg(struct store *st, const char *metric, const struct report_span *sp)
+{
+	struct series s;
+	double v = NAN;
+
+	if (query_series(st, metric, sp->t0, sp->t1, 1, &s) == 0 && s.n)
+		v = s.points[0].avg;
+	series_release(&s);
+	return v;
+}
+
+static void json_key_number(FILE *out, const char *key, double v, int decimals)
+{
+	json_string(out, key);
+	fputs(": ", out);
+	json_number(out, v, decimals);
+}
+
+static void json_psi(FILE *out, struct store *st, const struct report_span *sp,
+		     const char *prefix)
+{
+	static const char *const names[] = {"cpu.some.avg10", "memory.some.avg10",
+					    "memory.full.avg10", "io.some.avg10",
+					    "io.full.avg10"};
+	char metric[64], key[64];
+
+	fputc('{', out);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(metric, sizeof(metric), "%s%s", prefix, names[i]);
+		snprintf(key, sizeof(key), "%s_avg", names[i]);
+		for (char *c = key; *c; c++)
+			if (*c == '.')
+				*c = '_';
+		if (i)
+			fputs(", ", out);
+		json_key_number(out, key, span_avg(st, metric, sp), 2);
+	}
+	fputc('}', out);
+}
+
+static int json_threads(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct thread_wait *tw;
+	size_t n;
+
+	if (query_thread_waits(st, sp->t0, sp->t1, REPORT_THREADS, &tw, &n) < 0)
+		return -1;
+	fputs("\"threads\": [", out);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s{\"tid\": %d, \"comm\": ", i ? ", " : "", tw[i].tid);
+		json_string(out, tw[i].comm);
+		fputs(", ", out);
+		json_key_number(out, "wait_share", tw[i].wait_share, 2);
+		fputs(", ", out);
+		json_key_number(out, "wait_ms", tw[i].wait_ms, 1);
+		fputc('}', out);
+	}
+	fputc(']', out);
+	free(tw);
+	return 0;
+}
+
+static int json_timers(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct timer_stat *t;
+	size_t n;
+
+	if (query_timers(st, sp->t0, sp->t1, &t, &n) < 0)
+		return -1;
+	fputs("\"timers\": {", out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n      " : "\n      ", out);
+		json_string(out, t[i].name);
+		fprintf(out, ": {\"count\": %llu, ", (unsigned long long)t[i].count);
+		json_key_number(out, "p50_ms", t[i].p50_ms, 3);
+		fputs(", ", out);
+		json_key_number(out, "p90_ms", t[i].p90_ms, 3);
+		fputs(", ", out);
+		json_key_number(out, "p99_ms", t[i].p99_ms, 3);
+		fputs(", ", out);
+		json_key_number(out, "p999_ms", t[i].p999_ms, 3);
+		fputs(", ", out);
+		json_key_number(out, "max_ms", t[i].max_ms, 3);
+		fputc('}', out);
+	}
+	fputs(n ? "\n    }" : "}", out);
+	free(t);
+	return 0;
+}
+
+int report_latency_json(FILE *out, struct store *st, const struct report_span *sp)
+{
+	fputs(",\n  \"latency\": {\n    \"run_delay\": {", out);
+	json_key_number(out, "wait_share_avg", span_avg(st, "target.run_wait", sp), 2);
+	fputs(", ", out);
+	json_key_number(out, "wait_per_slice_us_avg",
+			span_avg(st, "target.wait_per_slice", sp), 1);
+	fputs(", ", out);
+	if (json_threads(out, st, sp) < 0)
+		return -1;
+	fputs("},\n    ", out);
+	json_key_number(out, "io_delay_ms_per_s_avg",
+			span_avg(st, "target.io_delay.rate", sp), 2);
+	fputs(",\n    \"psi\": {\"cgroup\": ", out);
+	json_psi(out, st, sp, "target.cgpsi.");
+	fputs(", \"system\": ", out);
+	json_psi(out, st, sp, "psi.");
+	fputs("},\n    ", out);
+	if (json_timers(out, st, sp) < 0)
+		return -1;
+	fputs("\n  }", out);
+	return 0;
+}
+
+int report_latency_text(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct timer_stat *t;
+	double share = span_avg(st, "target.run_wait", sp);
+	double io = span_avg(st, "target.io_delay.rate", sp);
+	size_t n;
+
+	if (!isnan(share))
+		fprintf(out,
+			"latency   waits for a CPU %.1f%% of runnable time, %.0f us per "
+			"slice",
+			share, span_avg(st, "target.wait_per_slice", sp));
+	if (!isnan(share) && !isnan(io))
+		fprintf(out, "; block IO %.1f ms/s", io);
+	if (!isnan(share))
+		fputc('\n', out);
+	if (query_timers(st, sp->t0, sp->t1, &t, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		fprintf(out,
+			"%s %s: %llu, p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f "
+			"ms\n",
+			i ? "         " : "timers   ", t[i].name,
+			(unsigned long long)t[i].count, t[i].p50_ms, t[i].p90_ms,
+			t[i].p99_ms, t[i].p999_ms, t[i].max_ms);
+	free(t);
 	return 0;
 }

@@ -22,4 +22,8 @@ struct report_span {
 int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/* "latency": run-queue wait, IO delay, pressure and StatsD timers. */
+int report_latency_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_latency_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

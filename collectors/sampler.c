@@ -99,6 +99,8 @@ struct frame *sampler_collect_once(struct sampler *s)
 			f->target->exit_signal = atomic_load(&s->exit_signal);
 		}
 	}
+	if (s->cfg.statsd)
+		f->app = statsd_take(s->cfg.statsd);
 	f->cost_ns = clock_mono_ns() - t0;
 	return f;
 }

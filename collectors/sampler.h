@@ -15,12 +15,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collectors/statsd.h"
 #include "core/frame.h"
 
 struct sampler_config {
 	const char *proc_root;
 	int64_t interval_ms;
-	int target_pid; /* 0: no target */
+	int target_pid;	       /* 0: no target */
+	struct statsd *statsd; /* its tick's metrics join each frame; may be NULL */
 	/* Called on the sampler thread with a frame the callee now owns. */
 	void (*publish)(struct frame *f, void *ctx);
 	void *ctx;

@@ -100,5 +100,6 @@ void frame_unref(struct frame *f)
 		free(f->target);
 	}
 	free(f->alerts);
+	app_metrics_free(f->app);
 	free(f);
 }

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/appmetrics.h"
+
 #define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
 #define FRAME_USER_MAX 33
 #define FRAME_WHY_MAX 192
@@ -168,9 +170,9 @@ struct target_sample {
 	/* latency, summed over the threads alive now (HAVE_SCHED); a thread
 	 * that exits takes its share with it, so readers skip negative deltas */
 	uint64_t run_ns, run_delay_ns, slices;
-	uint64_t blkio_ticks; /* stat field 42 summed; counts when delayacct == 1 */
-	int delayacct;	      /* kernel.task_delayacct: 1 on, 0 off, -1 unknown */
-	char cgroup[256];     /* cgroup v2 path ("/system.slice/x"); "" unknown */
+	uint64_t blkio_ticks;	  /* stat field 42 summed; counts when delayacct == 1 */
+	int delayacct;		  /* kernel.task_delayacct: 1 on, 0 off, -1 unknown */
+	char cgroup[256];	  /* cgroup v2 path ("/system.slice/x"); "" unknown */
 	struct psi cg_psi[PSI_N]; /* HAVE_CGPSI: that cgroup's pressure */
 
 	size_t nthreads;
@@ -203,6 +205,7 @@ struct frame {
 	struct target_sample *target; /* owned; NULL without a target */
 	struct alert_event *alerts;   /* owned; transitions this tick */
 	size_t nalerts;
+	struct app_metrics *app; /* owned; StatsD this tick; NULL without a listener */
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

@@ -130,4 +130,19 @@ int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_
 /* Frees p, n entries from query_top_processes(). NULL is ignored. */
 void top_processes_free(struct top_process *p, size_t n);
 
+/* One thread's run-queue wait over a window (schema v3 files). */
+struct thread_wait {
+	int tid;
+	char comm[FRAME_COMM_MAX];
+	double wait_ms;	   /* time runnable but waiting for a CPU */
+	double wait_share; /* % of its runnable time */
+};
+
+/*
+ * The max threads that waited longest in t0 <= t_ms <= t1, longest first.
+ * *out is owned by the caller (free). 0 or -1.
+ */
+int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
+		       struct thread_wait **out, size_t *n);
+
 #endif

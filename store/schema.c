@@ -183,10 +183,12 @@ static const char *const schema_v3[] = {
 	"-- latency of the attached process (schedstat summed over threads,\n"
 	"-- delay accounting, the cgroup's own pressure); NULL when unreadable\n"
 	"ALTER TABLE target_samples ADD COLUMN run_ns INTEGER;       -- on CPU\n",
-	"ALTER TABLE target_samples ADD COLUMN run_delay_ns INTEGER; -- runnable, waiting\n",
+	"ALTER TABLE target_samples ADD COLUMN run_delay_ns INTEGER; -- runnable, "
+	"waiting\n",
 	"ALTER TABLE target_samples ADD COLUMN slices INTEGER;       -- pcount\n",
 	"ALTER TABLE target_samples ADD COLUMN blkio_ticks INTEGER;  -- stat field 42\n",
-	"ALTER TABLE target_samples ADD COLUMN delayacct INTEGER;    -- kernel.task_delayacct\n",
+	"ALTER TABLE target_samples ADD COLUMN delayacct INTEGER;    -- "
+	"kernel.task_delayacct\n",
 	"ALTER TABLE target_samples ADD COLUMN cgroup TEXT;\n",
 	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_some_avg10 REAL;\n",
 	"ALTER TABLE target_samples ADD COLUMN cg_psi_cpu_some_total_us INTEGER;\n",
@@ -225,6 +227,7 @@ static const char *const schema_v3[] = {
 	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
 	"  packets INTEGER NOT NULL,\n"
 	"  lines INTEGER NOT NULL,\n"
+	"  dropped INTEGER NOT NULL,     -- datagrams the kernel dropped\n"
 	"  bad TEXT NOT NULL             -- JSON object: malformed lines per reason\n"
 	");\n",
 	"-- heap detail of the target, on their own cadence\n"
@@ -271,7 +274,8 @@ static const char *const schema_v3[] = {
 	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
 	"  pid INTEGER NOT NULL,\n"
 	"  source TEXT NOT NULL,         -- rss or jvm\n"
-	"  verdict TEXT NOT NULL,        -- insufficient-data stable growing leak-suspect\n"
+	"  verdict TEXT NOT NULL,        -- insufficient-data stable growing "
+	"leak-suspect\n"
 	"  rate_bytes_per_hour REAL,\n"
 	"  confidence REAL,\n"
 	"  since_ms INTEGER,\n"

@@ -82,6 +82,9 @@ enum store_stmt {
 	STMT_TARGET,
 	STMT_THREAD,
 	STMT_ALERT,
+	STMT_APP_INGEST,
+	STMT_APP_METRIC,
+	STMT_APP_SAMPLE,
 	STMT_N
 };
 
@@ -168,6 +171,9 @@ int store_step(struct store *s, sqlite3_stmt *st);
  * when the tick has none). 0 or -1 (store_error). */
 int store_write_target(struct store *s, const struct frame *f);
 int store_read_target(struct store *s, int64_t seq, struct frame *f);
+
+/* app_rows.c: the frame's StatsD metrics into the open transaction. */
+int store_write_app(struct store *s, const struct frame *f);
 
 /* alerts.c: the frame's alert transitions into the open transaction. */
 int store_write_alerts(struct store *s, const struct frame *f);

@@ -239,6 +239,15 @@ static char *stmt_sql(enum store_stmt id)
 			"tick, t_ms, rule, severity, state, value, word, message, "
 			"profile",
 			"");
+	case STMT_APP_INGEST:
+		return insert_sql("app_ingest", "tick, packets, lines, dropped, bad", "");
+	case STMT_APP_METRIC:
+		return insert_sql(
+			"app_metrics", "name, kind",
+			" ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name"
+			" RETURNING id");
+	case STMT_APP_SAMPLE:
+		return insert_sql("app_samples", "metric, tick, count, value, hist", "");
 	case STMT_N:
 		break;
 	}
@@ -695,7 +704,8 @@ int store_write_frame(struct store *s, const struct frame *f)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
-	    store_write_alerts(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
+	    store_write_alerts(s, f) < 0 || store_write_app(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "core/xalloc.h"
+#include "store/query.h"
 #include "store/store-internal.h"
 
 /* ---- writing ---- */
@@ -276,4 +277,58 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 	if (rc <= 0)
 		return rc;
 	return read_threads(s, seq, f->target);
+}
+
+/* ---- per-thread waits over a window ---- */
+
+int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
+		       struct thread_wait **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	/* schedstat counters only grow for one tid: last minus first is its wait */
+	if (store_prepare(
+		    s,
+		    "SELECT tid, max(comm), max(run_delay_ns) - min(run_delay_ns) AS w,"
+		    " max(run_ns) - min(run_ns) FROM thread_samples x"
+		    " JOIN ticks t ON t.seq = x.tick WHERE t.t_ms BETWEEN ?1 AND ?2"
+		    " AND run_delay_ns IS NOT NULL GROUP BY pid, tid"
+		    " ORDER BY w DESC, tid LIMIT ?3",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	sqlite3_bind_int64(st, 3, (int64_t)max);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = store_step(s, st)) > 0) {
+		struct thread_wait *w;
+		double wait = (double)sqlite3_column_int64(st, 2);
+		double run = (double)sqlite3_column_int64(st, 3);
+
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		w = &(*out)[(*n)++];
+		w->tid = sqlite3_column_int(st, 0);
+		store_column_text(st, 1, w->comm, sizeof(w->comm));
+		w->wait_ms = wait / 1e6;
+		w->wait_share = wait + run > 0 ? 100.0 * wait / (wait + run) : 0;
+	}
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }

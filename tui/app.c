@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/alerts.h"
+#include "store/app_rows.h"
 #include "store/query.h"
 #include "store/timeline.h"
 
@@ -69,9 +70,46 @@ void app_release(struct app *a)
 	series_free(&a->hist.twait);
 	free(a->astates);
 	free(a->arecent);
+	free(a->timers_window);
+	free(a->timers_tick);
+	series_free(&a->hist.tp99);
 }
 
 static bool open_reader(struct app *a);
+static void load_series_of(struct app *a, const char *metric, const char *timer, int64_t t0,
+			   int64_t t1, size_t npoints, struct ui_series *s);
+
+/*
+ * StatsD timers over the graph window and in the shown tick, and the p99
+ * history of the busiest one.
+ */
+static void load_timers(struct app *a, int64_t t0, int64_t t1, size_t n)
+{
+	size_t k;
+
+	free(a->timers_window);
+	free(a->timers_tick);
+	a->timers_window = a->timers_tick = NULL;
+	a->model.ntimers_window = a->model.ntimers_tick = 0;
+	a->hist.tp99.n = 0;
+	if (query_timers(a->reader, t0, t1, &a->timers_window, &k) == 0)
+		a->model.ntimers_window = k;
+	if (a->cur &&
+	    query_timers(a->reader, a->cur->t_ms, a->cur->t_ms, &a->timers_tick, &k) == 0)
+		a->model.ntimers_tick = k;
+	a->model.timers_window = a->timers_window;
+	a->model.timers_tick = a->timers_tick;
+	if (a->model.ntimers_window) {
+		size_t top = 0;
+
+		for (size_t i = 1; i < a->model.ntimers_window; i++)
+			if (a->timers_window[i].count > a->timers_window[top].count)
+				top = i;
+		load_series_of(a, NULL, a->timers_window[top].name, t0, t1, n,
+			       &a->hist.tp99);
+		a->model.tp99_name = a->timers_window[top].name;
+	}
+}
 
 /* The transitions of the last day are plenty for one screen. */
 #define ALERT_RECENT_MS (24 * 3600 * 1000LL)
@@ -135,17 +173,22 @@ int app_zoom_levels(void)
  * time bucket, NaN where nothing was recorded: the graphs stay aligned in
  * time (a centred replay cursor stays centred at the session's edges).
  */
-static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t1,
-			size_t npoints, struct ui_series *s)
+/* Loads a metric's history (timer: a StatsD timer's p99 instead). */
+static void load_series_of(struct app *a, const char *metric, const char *timer,
+			   int64_t t0, int64_t t1, size_t npoints, struct ui_series *s)
 {
 	struct series ser = {0};
+	int rc;
 
 	s->v = xgrow(s->v, &s->cap, npoints, sizeof(*s->v));
 	s->n = npoints;
 	for (size_t i = 0; i < npoints; i++)
 		s->v[i] = NAN;
-	if (query_series(a->reader, metric, t0, t1, npoints, &ser) < 0) {
-		log_debug("history %s: %s", metric, store_error(a->reader));
+	rc = timer ? query_timer_series(a->reader, timer, 99, t0, t1, npoints, &ser)
+		   : query_series(a->reader, metric, t0, t1, npoints, &ser);
+	if (rc < 0) {
+		log_debug("history %s: %s", timer ? timer : metric,
+			  store_error(a->reader));
 		return;
 	}
 	for (size_t i = 0; i < ser.n; i++) {
@@ -155,6 +198,12 @@ static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t
 			s->v[slot] = ser.points[i].avg;
 	}
 	series_release(&ser);
+}
+
+static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t1,
+			size_t npoints, struct ui_series *s)
+{
+	load_series_of(a, metric, NULL, t0, t1, npoints, s);
 }
 
 static bool open_reader(struct app *a)
@@ -200,6 +249,7 @@ void app_refresh_history(struct app *a)
 		load_series(a, "target.cpu", t0, t1, n, &a->hist.tcpu);
 		load_series(a, "target.rss", t0, t1, n, &a->hist.trss);
 		load_series(a, "target.run_wait", t0, t1, n, &a->hist.twait);
+		load_timers(a, t0, t1, n);
 	} else {
 		a->hist.tcpu.n = a->hist.trss.n = a->hist.twait.n = 0;
 	}

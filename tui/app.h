@@ -40,6 +40,7 @@ struct app {
 	struct alerts_state al;
 	struct alert_event *astates, *arecent;	/* the model's alert lists, owned */
 	bool bell;				/* a rule started firing: ring once */
+	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
 	struct frame *cur, *prev, *target_last; /* references held */
 	struct store *reader;			/* history queries; NULL until opened */
 	char message[256];

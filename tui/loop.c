@@ -73,6 +73,11 @@ void tui_set_session(struct tui *t, const char *path, const struct session_meta 
 	t->app.model.session_path = t->app.cfg.recording ? path : NULL;
 }
 
+void tui_note(struct tui *t, const char *message)
+{
+	app_message(&t->app, false, "%s", message);
+}
+
 void tui_post_frame(struct tui *t, struct frame *f)
 {
 	struct frame *old;

@@ -52,6 +52,8 @@ struct tui *tui_new(const struct tui_config *cfg);
 int tui_open_replay(struct tui *t, char *err, size_t errlen);
 /* Names the session file and its metadata once the pipeline has them. */
 void tui_set_session(struct tui *t, const char *path, const struct session_meta *meta);
+/* Before tui_run, main thread: a note for the status line at start. */
+void tui_note(struct tui *t, const char *message);
 /* From the sampler thread: hands over the newest frame (tui takes a reference). */
 void tui_post_frame(struct tui *t, struct frame *f);
 /*

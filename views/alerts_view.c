@@ -35,15 +35,14 @@ static const char *clock_text(int64_t t_ms, char *buf, size_t len)
 static void draw_row(WINDOW *w, int y, int cols, const struct alert_event *e,
 		     bool selected)
 {
-	char at[16];
+	char at[16], line[512];
 
+	snprintf(line, sizeof(line), "%s %-8s %-8.8s %-22.22s %s",
+		 clock_text(e->t_ms, at, sizeof(at)), e->state, e->severity, e->rule,
+		 e->message);
 	wattrset(w,
 		 selected ? pal(PAL_SELECTED) : pal(state_colour(e->state, e->severity)));
-	put_textf(w, y, 0, cols, "%s %-8s %-8.8s %-22.22s %s",
-		  clock_text(e->t_ms, at, sizeof(at)), e->state, e->severity, e->rule,
-		  e->message);
-	if (selected)
-		put_text(w, y, 0, cols, "", true);
+	put_text(w, y, 0, cols, line, selected); /* the selection bar spans the row */
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -51,6 +50,7 @@ void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), y = 0, half;
 	const struct alert_event *shown[64];
+	char head[128];
 	long n = 0;
 
 	werase(w);
@@ -62,10 +62,10 @@ void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
 	wattrset(w, pal(PAL_TITLE));
 	put_textf(w, y++, 0, cols, "Alerts: %zu firing%s", m->alerts_firing,
 		  m->can_ack && n ? "   (A: acknowledge the selected one)" : "");
+	snprintf(head, sizeof(head), "%-8s %-8s %-8s %-22s %s", "SINCE", "STATE",
+		 "SEVERITY", "RULE", "WHY");
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_textf(w, y++, 0, cols, "%-8s %-8s %-8s %-22s %s", "SINCE", "STATE",
-		  "SEVERITY", "RULE", "WHY");
-	put_text(w, y - 1, 0, cols, "", true);
+	put_text(w, y++, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	if (st->selected >= n)
 		st->selected = n - 1;

@@ -235,17 +235,77 @@ static void draw_thread_table(WINDOW *w, const struct target_sample *t,
 	free(wr);
 }
 
+static const struct timer_stat *find_timer(const struct timer_stat *t, size_t n,
+					   const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(t[i].name, name))
+			return &t[i];
+	return NULL;
+}
+
+/*
+ * The StatsD timers: per timer the shown tick and the graph window, then the
+ * busiest timer's p99 over the window. Returns the rows used.
+ */
+static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int cols)
+{
+	char head[160];
+	int used = 0;
+
+	if (!m->ntimers_window || rows < 3)
+		return 0;
+	snprintf(head, sizeof(head), "%-24s %5s %8s %8s %8s %8s %8s",
+		 "TIMER (ms) tick|window", "n/s", "p50", "p90", "p99", "p99.9", "max");
+	wattrset(w, pal(PAL_TABLE_HEAD));
+	put_text(w, y + used++, 0, cols, head, true);
+	wattrset(w, pal(PAL_NORMAL));
+	for (size_t i = 0; i < m->ntimers_window && used + 3 <= rows; i++) {
+		const struct timer_stat *win = &m->timers_window[i];
+		const struct timer_stat *tk =
+			find_timer(m->timers_tick, m->ntimers_tick, win->name);
+
+		if (tk)
+			put_textf(w, y + used, 0, cols,
+				  "%-24.24s %5s %8.2f %8.2f %8.2f %8.2f %8.2f", win->name,
+				  "", tk->p50_ms, tk->p90_ms, tk->p99_ms, tk->p999_ms,
+				  tk->max_ms);
+		else
+			put_textf(w, y + used, 0, cols, "%-24.24s %5s %8s", win->name, "",
+				  "-");
+		used++;
+		wattrset(w, pal(PAL_DIM));
+		put_textf(w, y + used++, 0, cols,
+			  "%24s %5.0f %8.2f %8.2f %8.2f %8.2f %8.2f", "window",
+			  win->per_s, win->p50_ms, win->p90_ms, win->p99_ms, win->p999_ms,
+			  win->max_ms);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+	if (m->hist && m->hist->tp99.n && m->tp99_name && cols > 30) {
+		wattrset(w, pal(PAL_DIM));
+		put_textf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
+		draw_graph(w, y + used, 25, cols - 25, 1, m->hist->tp99.v,
+			   m->hist->tp99.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		wattrset(w, pal(PAL_NORMAL));
+		used++;
+	}
+	return used;
+}
+
 void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		  const struct target_sample *prev, double dt_s, int y0, int rows,
 		  int cols, long *top)
 {
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+	int used;
 
 	if (rows < 4)
 		return;
 	draw_wait_lines(w, t, prev, dt_s, tck, y0, cols);
 	draw_pressure(w, m, t, y0 + 2, cols);
 	draw_states(w, m, t, y0 + 3, cols);
-	if (rows > 5 && (t->have & TARGET_HAVE_THREADS))
-		draw_thread_table(w, t, prev, dt_s, y0 + 4, rows - 4, cols, top);
+	/* the application's own timings first, the threads get the rest */
+	used = 4 + draw_timers(w, m, y0 + 4, (rows - 4) / 2, cols);
+	if (rows - used > 1 && (t->have & TARGET_HAVE_THREADS))
+		draw_thread_table(w, t, prev, dt_s, y0 + used, rows - used, cols, top);
 }

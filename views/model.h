@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/frame.h"
+#include "store/app_rows.h"
 #include "views/proclist.h"
 
 /* One history series for a graph: values oldest first, newest last. */
@@ -28,6 +29,7 @@ struct ui_history {
 	struct ui_series tcpu;	/* target CPU, 100 = one core */
 	struct ui_series trss;	/* target RSS, bytes */
 	struct ui_series twait; /* target run-queue wait, % of runnable time */
+	struct ui_series tp99;	/* p99 of the busiest StatsD timer, ms */
 };
 
 struct ui_model {
@@ -56,6 +58,11 @@ struct ui_model {
 	const struct alert_event *alert_states, *alert_recent;
 	size_t nalert_states, nalert_recent, alerts_firing;
 	bool can_ack; /* live: acknowledging reaches the rules */
+
+	/* StatsD timers over the graph window and in the shown tick */
+	const struct timer_stat *timers_window, *timers_tick;
+	size_t ntimers_window, ntimers_tick;
+	const char *tp99_name; /* whose p99 hist->tp99 is */
 
 	const struct ui_timebar *timebar; /* replay only; NULL live */
 	int64_t zoom_ms;		  /* width of the history graphs */

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* app_rows: see app_rows.h. */
+#include "store/app_rows.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/hdr.h"
+#include "core/xalloc.h"
+#include "store/store-internal.h"
+
+/* ---- writing ---- */
+
+static int write_ingest(struct store *s, const struct frame *f)
+{
+	const struct app_metrics *m = f->app;
+	sqlite3_stmt *st = store_stmt(s, STMT_APP_INGEST);
+	char bad[1024];
+	size_t off = 0;
+
+	off += (size_t)snprintf(bad, sizeof(bad), "{");
+	for (int i = 0; i < APP_BAD_N && off < sizeof(bad); i++)
+		off += (size_t)snprintf(bad + off, sizeof(bad) - off, "%s\"%s\": %llu",
+					i ? ", " : "", app_bad_name((enum app_bad)i),
+					(unsigned long long)m->bad[i]);
+	if (off < sizeof(bad))
+		snprintf(bad + off, sizeof(bad) - off, "}");
+	store_bind_u64(st, 1, f->seq);
+	store_bind_u64(st, 2, m->packets);
+	store_bind_u64(st, 3, m->lines);
+	store_bind_u64(st, 4, m->dropped);
+	sqlite3_bind_text(st, 5, bad, -1, SQLITE_TRANSIENT);
+	return store_exec_stmt(s, st, "cannot write the StatsD counts");
+}
+
+/* The id of (name, kind), created on first sight. */
+static int metric_id(struct store *s, const struct app_metric *a, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_APP_METRIC);
+	char kind[2] = {a->kind, '\0'};
+	int rc;
+
+	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_fail_sql(s, "cannot write a StatsD metric");
+		sqlite3_reset(st);
+		return -1;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_step(st); /* runs RETURNING's statement to its end */
+	sqlite3_reset(st);
+	return 0;
+}
+
+int store_write_app(struct store *s, const struct frame *f)
+{
+	uint8_t *blob = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	if (!f->app)
+		return 0;
+	if (write_ingest(s, f) < 0)
+		return -1;
+	for (size_t i = 0; i < f->app->n && rc == 0; i++) {
+		const struct app_metric *a = &f->app->metrics[i];
+		sqlite3_stmt *st;
+		int64_t id;
+
+		if (metric_id(s, a, &id) < 0) {
+			rc = -1;
+			break;
+		}
+		st = store_stmt(s, STMT_APP_SAMPLE);
+		sqlite3_bind_int64(st, 1, id);
+		store_bind_u64(st, 2, f->seq);
+		store_bind_u64(st, 3, a->count);
+		if (a->hist) {
+			size_t len = hdr_encode(a->hist, NULL, 0);
+
+			blob = xgrow(blob, &cap, len, 1);
+			hdr_encode(a->hist, blob, len);
+			sqlite3_bind_blob(st, 5, blob, (int)len, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_double(st, 4, a->value);
+		}
+		rc = store_exec_stmt(s, st, "cannot write a StatsD sample");
+	}
+	free(blob);
+	return rc;
+}
+
+/* ---- reading ---- */
+
+/* The figures of one merged timer; per_s is left to the caller. */
+static void fill_stat(struct timer_stat *t, const struct hdr *h)
+{
+	t->count = hdr_count(h);
+	t->p50_ms = (double)hdr_value_at_percentile(h, 50) / 1000.0;
+	t->p90_ms = (double)hdr_value_at_percentile(h, 90) / 1000.0;
+	t->p99_ms = (double)hdr_value_at_percentile(h, 99) / 1000.0;
+	t->p999_ms = (double)hdr_value_at_percentile(h, 99.9) / 1000.0;
+	t->max_ms = (double)hdr_max(h) / 1000.0;
+	t->mean_ms = hdr_mean(h) / 1000.0;
+}
+
+int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **out,
+		 size_t *n)
+{
+	sqlite3_stmt *st;
+	struct hdr *h = NULL;
+	int64_t cur = -1;
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	if (store_prepare(s,
+			  "SELECT m.id, m.name, a.hist FROM app_samples a"
+			  " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq "
+			  "= a.tick"
+			  " WHERE m.kind = 't' AND t.t_ms BETWEEN ?1 AND ?2"
+			  " ORDER BY m.name, a.tick",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	h = hdr_new();
+	while ((rc = store_step(s, st)) > 0) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		if (id != cur) {
+			if (cur >= 0)
+				fill_stat(&(*out)[*n - 1], h);
+			*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+			memset(&(*out)[*n], 0, sizeof(**out));
+			store_column_text(st, 1, (*out)[*n].name,
+					  sizeof((*out)[*n].name));
+			(*n)++;
+			hdr_reset(h);
+			cur = id;
+		}
+		/* a damaged blob is skipped, never trusted */
+		hdr_decode_merge(h, sqlite3_column_blob(st, 2),
+				 (size_t)sqlite3_column_bytes(st, 2));
+	}
+	if (cur >= 0 && rc == 0)
+		fill_stat(&(*out)[*n - 1], h);
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	hdr_free(h);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	/* every timer's rate is over the whole window */
+	for (size_t i = 0; i < *n; i++)
+		(*out)[i].per_s =
+			t1 > t0 ? (double)(*out)[i].count / ((double)(t1 - t0) / 1000.0)
+				: NAN;
+	return 0;
+}
+
+int query_timer_series(struct store *s, const char *name, double pct, int64_t t0,
+		       int64_t t1, size_t npoints, struct series *out)
+{
+	sqlite3_stmt *st;
+	struct hdr *h;
+	double width = ((double)t1 - (double)t0 + 1.0) / (double)(npoints ? npoints : 1);
+	int64_t bucket = -1, bucket_t = 0;
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	out->n = 0;
+	out->points = NULL;
+	if (s->version < 3 || t1 < t0 || !npoints)
+		return 0;
+	if (store_prepare(
+		    s,
+		    "SELECT t.t_ms, a.hist FROM app_samples a"
+		    " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq = "
+		    "a.tick"
+		    " WHERE m.name = ?1 AND m.kind = 't' AND t.t_ms BETWEEN ?2 AND ?3"
+		    " ORDER BY t.t_ms",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, t0);
+	sqlite3_bind_int64(st, 3, t1);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	h = hdr_new();
+	for (;;) {
+		int64_t at = 0, b = -2;
+
+		rc = store_step(s, st);
+		if (rc > 0) {
+			at = sqlite3_column_int64(st, 0);
+			b = (int64_t)((double)(at - t0) / width);
+			if (b >= (int64_t)npoints)
+				b = (int64_t)npoints - 1;
+		}
+		if (b != bucket && bucket >= 0 && hdr_count(h)) {
+			double v = (double)hdr_value_at_percentile(h, pct) / 1000.0;
+
+			out->points = xgrow(out->points, &cap, out->n + 1,
+					    sizeof(*out->points));
+			out->points[out->n++] = (struct series_point){.t_ms = bucket_t,
+								      .min = v,
+								      .avg = v,
+								      .max = v,
+								      .n = hdr_count(h)};
+			hdr_reset(h);
+		}
+		if (rc <= 0)
+			break;
+		if (b != bucket)
+			bucket_t = at;
+		bucket = b;
+		hdr_decode_merge(h, sqlite3_column_blob(st, 1),
+				 (size_t)sqlite3_column_bytes(st, 1));
+	}
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	hdr_free(h);
+	if (rc < 0) {
+		series_release(out);
+		return -1;
+	}
+	return 0;
+}
+
+int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest *out)
+{
+	char sql[2048];
+	size_t off;
+	sqlite3_stmt *st;
+	bool began;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (s->version < 3)
+		return 0;
+	off = (size_t)snprintf(sql, sizeof(sql),
+			       "SELECT sum(packets), sum(lines), sum(dropped)");
+	for (int i = 0; i < APP_BAD_N; i++)
+		off += (size_t)snprintf(sql + off, sizeof(sql) - off,
+					", sum(json_extract(bad, '$.%s'))",
+					app_bad_name((enum app_bad)i));
+	snprintf(sql + off, sizeof(sql) - off,
+		 " FROM app_ingest a JOIN ticks t ON t.seq = a.tick"
+		 " WHERE t.t_ms BETWEEN ?1 AND ?2");
+	if (store_prepare(s, sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	rc = store_step(s, st);
+	if (rc > 0) {
+		out->packets = store_column_u64(st, 0);
+		out->lines = store_column_u64(st, 1);
+		out->dropped = store_column_u64(st, 2);
+		for (int i = 0; i < APP_BAD_N; i++)
+			out->bad[i] = store_column_u64(st, 3 + i);
+	}
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
