@@ -351,3 +351,21 @@ struct profile_fn *profile_top(const struct profile *p, int tid, size_t *n)
 	*n = m;
 	return fns;
 }
+
+struct profile *profile_clone(const struct profile *p)
+{
+	struct profile *c = profile_new(&p->meta);
+
+	/* ids are dense and parents come first, so re-adding in order gives the
+	 * same ids */
+	for (size_t i = 0; i < p->nframes; i++)
+		profile_frame_id(c, p->frames[i].function, p->frames[i].module);
+	for (size_t i = 1; i < p->nnodes; i++)
+		profile_node_id(c, p->nodes[i].parent, p->nodes[i].frame);
+	for (size_t i = 0; i < p->ncounts; i++)
+		profile_add_count(c, p->counts[i].node, p->counts[i].tid, p->counts[i].n);
+	for (size_t i = 0; i < p->nthreads; i++)
+		profile_set_thread(c, p->threads[i].tid, p->threads[i].comm);
+	c->meta = p->meta;
+	return c;
+}

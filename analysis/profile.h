@@ -57,10 +57,10 @@ struct profile_meta {
 	enum profile_mode mode;
 	int hz;
 	int64_t started_ms, duration_ms;
-	uint64_t samples; /* sum of counts */
-	uint64_t lost;	  /* samples the kernel dropped or could not unwind */
-	bool partial;	  /* cancelled, or the target exited mid-capture */
-	char sampler[16]; /* "perf" or "ptrace" */
+	uint64_t samples;	 /* sum of counts */
+	uint64_t lost;		 /* samples the kernel dropped or could not unwind */
+	bool partial;		 /* cancelled, or the target exited mid-capture */
+	char sampler[16];	 /* "perf" or "ptrace" */
 	char why[FRAME_WHY_MAX]; /* why partial, fallbacks taken */
 };
 
@@ -79,8 +79,7 @@ struct profile *profile_new(const struct profile_meta *meta);
 void profile_free(struct profile *p);
 
 /* The id of (function, module), added when new. Both strings are copied. */
-uint32_t profile_frame_id(struct profile *p, const char *function,
-			  const char *module);
+uint32_t profile_frame_id(struct profile *p, const char *function, const char *module);
 
 /*
  * Adds n samples of one stack for thread tid. frames[] are frame ids innermost
@@ -96,6 +95,9 @@ uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame);
 
 /* Adds n samples at node for thread tid (merged with an existing count). */
 void profile_add_count(struct profile *p, uint32_t node, int tid, uint64_t n);
+
+/* A deep copy with the same ids and meta; the caller owns it. */
+struct profile *profile_clone(const struct profile *p);
 
 /* Names a thread (last name wins). comm is copied. */
 void profile_set_thread(struct profile *p, int tid, const char *comm);

@@ -31,13 +31,14 @@
 #include "core/json.h"
 #include "core/when.h"
 #include "core/xalloc.h"
+#include "store/profiles.h"
 #include "store/query.h"
 #include "store/store.h"
 
 #define EXPORT_PAGE 1000 /* ticks per round of queries */
 #define TARGET_PREFIX "target."
 
-enum export_format { EXPORT_CSV, EXPORT_JSON };
+enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_FOLDED, EXPORT_DEFAULT };
 
 struct export_opts {
 	const char *session;
@@ -45,6 +46,7 @@ struct export_opts {
 	const char *out_path;  /* NULL: stdout */
 	enum export_format format;
 	bool metrics, force;
+	int64_t profile; /* --profile ID, 0: none */
 };
 
 struct export_writer {
@@ -61,11 +63,15 @@ struct export_writer {
 static const char export_usage[] =
 	"usage: vigil export FILE --metrics [--from TIME] [--to TIME]\n"
 	"                    [--format csv|json] [-o OUT [--force]]\n"
+	"       vigil export FILE --profile ID [--format folded|json] [-o OUT "
+	"[--force]]\n"
 	"\n"
 	"One row per tick: t_ms and every system metric (and target metric, when the\n"
 	"session has a target). TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the\n"
 	"epoch, +DUR (after the start; for --to, after --from), -DUR (before the end),\n"
-	"start, end. See docs/export.md.\n";
+	"start, end. See docs/export.md.\n"
+	"A profile (ids: vigil report FILE) exports as folded stacks (flamegraph.pl,\n"
+	"inferno) or as speedscope JSON.\n";
 
 static enum export_format parse_format(const char *s)
 {
@@ -74,9 +80,8 @@ static enum export_format parse_format(const char *s)
 	if (!strcmp(s, "json"))
 		return EXPORT_JSON;
 	if (!strcmp(s, "folded"))
-		usage_error("--format folded is for profiles, not available in this "
-			    "version");
-	usage_error("unknown format '%s' for export (use csv or json)", s);
+		return EXPORT_FOLDED;
+	usage_error("unknown format '%s' for export (use csv, json or folded)", s);
 }
 
 static bool same_file(const char *a, const char *b)
@@ -104,6 +109,7 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->format = EXPORT_DEFAULT;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
@@ -111,8 +117,17 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		case 'm':
 			o->metrics = true;
 			break;
-		case 'P':
-			usage_error("--profile is not available in this version");
+		case 'P': {
+			char *end;
+
+			o->profile = strtoll(optarg, &end, 10);
+			if (*end || o->profile <= 0)
+				usage_error("bad --profile '%s': want a profile id "
+					    "(vigil report "
+					    "lists them)",
+					    optarg);
+			break;
+		}
 		case 'A':
 			usage_error("--alerts is not available in this version");
 		case 'f':
@@ -143,8 +158,16 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error(optind < argc ? "export takes one session FILE"
 					  : "export needs a session FILE");
 	o->session = argv[optind];
-	if (!o->metrics)
-		usage_error("export needs --metrics (the only export in this version)");
+	if (o->metrics == (o->profile > 0))
+		usage_error("export needs one of --metrics or --profile ID");
+	if (o->profile && o->format == EXPORT_CSV)
+		usage_error("a profile exports as folded or json (speedscope), not csv");
+	if (o->metrics && o->format == EXPORT_FOLDED)
+		usage_error("--format folded is for profiles");
+	if (o->profile && (o->from || o->to))
+		usage_error("--from/--to are for --metrics; a profile is exported whole");
+	if (o->format == EXPORT_DEFAULT)
+		o->format = o->profile ? EXPORT_FOLDED : EXPORT_CSV;
 	if (o->out_path && same_file(o->out_path, o->session))
 		usage_error("-o '%s' is the session being exported", o->out_path);
 }
@@ -406,6 +429,24 @@ static int export_metrics(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
+/* --profile ID: folded stacks or speedscope JSON. -1 with err. */
+static int export_profile(struct store *st, const struct export_opts *o,
+			  struct export_writer *w, char *err, size_t errlen)
+{
+	struct profile *p = query_profile_load(st, o->profile, err, errlen);
+	int rc;
+
+	if (!p)
+		return -1;
+	w->out = open_output(o);
+	rc = o->format == EXPORT_JSON ? profile_write_speedscope(p, w->out)
+				      : profile_write_folded(p, w->out, 0);
+	if (rc < 0 && !w->err)
+		w->err = errno ? errno : EIO;
+	profile_free(p);
+	return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	struct export_writer w = {0};
@@ -419,8 +460,9 @@ int cmd_export(int argc, char **argv)
 	w.format = o.format;
 	if (store_open(o.session, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = export_metrics(st, &o, &w);
-	if (rc < 0)
+	rc = o.profile ? export_profile(st, &o, &w, err, sizeof(err))
+		       : export_metrics(st, &o, &w);
+	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
 	free(w.cols);

@@ -146,6 +146,11 @@ static void hook_ack(void *ctx, const char *rule)
 		alerts_ack(l->alerts, rule);
 }
 
+static void hook_save_profile(void *ctx, struct profile *p)
+{
+	pipeline_save_profile(&((struct live *)ctx)->p, p);
+}
+
 static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
 {
 	struct store_writer_stats st;
@@ -193,6 +198,7 @@ int cmd_live(int argc, char **argv)
 		.poll_child = hook_poll_child,
 		.writer_stats = hook_writer_stats,
 		.ack = l.alerts ? hook_ack : NULL,
+		.save_profile = hook_save_profile,
 		.bell = o.bell,
 		/* rejected rules were said on stderr, hidden behind the screen now */
 		.startup_message = strstr(alert_note, "rejected") ? alert_note : NULL,

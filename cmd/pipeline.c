@@ -17,16 +17,57 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/procfs.h"
+#include "collectors/profiler.h"
 #include "collectors/statsd.h"
 #include "core/xalloc.h"
 #include "store/store.h"
 
 #define WRITER_QUEUE_CAP 64
 
+/*
+ * Sampler thread: an alert with action=profile:DUR fired. One capture at a
+ * time; another alert's request meanwhile is logged and skipped.
+ */
+static void on_alert_profile(void *ctx, int64_t ms, const char *rule)
+{
+	struct pipeline *p = ctx;
+	struct profiler_opts o = {.mode = PROFILE_CPU, .hz = 99, .duration_ms = ms};
+	char err[256];
+
+	if (p->autoprofile || !p->tick_target) {
+		log_debug("alert '%s': no profile: %s", rule,
+			  p->autoprofile ? "a capture is running" : "no target");
+		return;
+	}
+	p->autoprofile = profiler_start(p->tick_target, &o, err, sizeof(err));
+	if (!p->autoprofile)
+		log_debug("alert '%s': no profile: %s", rule, err);
+	snprintf(p->autoprofile_rule, sizeof(p->autoprofile_rule), "%s", rule);
+}
+
+/* Sampler thread, every tick: a finished alert profile goes to the writer. */
+static void reap_autoprofile(struct pipeline *p, bool now)
+{
+	if (!p->autoprofile || (!now && !profiler_done(p->autoprofile)))
+		return;
+	if (now)
+		profiler_cancel(p->autoprofile);
+	store_writer_push_profile(p->writer, profiler_finish(p->autoprofile),
+				  p->autoprofile_rule);
+	p->autoprofile = NULL;
+}
+
+void pipeline_save_profile(struct pipeline *p, struct profile *prof)
+{
+	store_writer_push_profile(p->writer, prof, NULL);
+}
+
 static void pipeline_publish(struct frame *f, void *ctx)
 {
 	struct pipeline *p = ctx;
 
+	reap_autoprofile(p, false);
+	p->tick_target = f->target && f->target->alive ? f->target->pid : 0;
 	/* before anyone else sees it: the transitions are part of the frame */
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
@@ -146,6 +187,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->on_frame = o->on_frame;
 	p->ctx = o->ctx;
 	p->alerts = o->alerts;
+	if (p->alerts)
+		alerts_on_profile(p->alerts, on_alert_profile, p);
 	if (open_session(p, o, err, errlen) < 0)
 		return -1;
 	if (o->cmd) {
@@ -208,6 +251,8 @@ void pipeline_stop_sampling(struct pipeline *p)
 {
 	sampler_stop(p->sampler);
 	p->sampler = NULL;
+	if (p->writer)
+		reap_autoprofile(p, true); /* keeps what a cut-short capture took */
 	frame_unref(p->prev);
 	p->prev = NULL;
 	statsd_stop(p->statsd); /* after the sampler: it takes from the listener */

@@ -60,6 +60,9 @@ struct pipeline {
 	struct alerts *alerts;
 	struct frame *prev; /* sampler thread: the frame before, for rates */
 	struct statsd *statsd;
+	struct profiler *autoprofile; /* sampler thread: an alert's profile: action */
+	char autoprofile_rule[160];
+	int tick_target;   /* sampler thread: the live target of this tick, or 0 */
 	char warning[320]; /* said once after start (e.g. the StatsD port is taken) */
 };
 
@@ -78,6 +81,9 @@ bool pipeline_poll_child(struct pipeline *p);
  * Returns 0 or -1 with err ("no such process").
  */
 int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen);
+/* Any thread: stores a finished profile in the session (taken over). */
+void pipeline_save_profile(struct pipeline *p, struct profile *prof);
+
 /* Stops the sampler (no frame is published after it returns); idempotent. */
 void pipeline_stop_sampling(struct pipeline *p);
 /*

@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "store/alerts.h"
 #include "store/app_rows.h"
+#include "store/profiles.h"
 #include "store/query.h"
 
 /* ---- alerts ---- */
@@ -272,5 +273,97 @@ int report_latency_text(FILE *out, struct store *st, const struct report_span *s
 			(unsigned long long)t[i].count, t[i].p50_ms, t[i].p90_ms,
 			t[i].p99_ms, t[i].p999_ms, t[i].max_ms);
 	free(t);
+	return 0;
+}
+
+/* ---- profiles ---- */
+
+#define REPORT_PROFILE_TOP 10
+
+static void json_profile(FILE *out, const struct profile *p)
+{
+	const struct profile_meta *m = &p->meta;
+	struct profile_fn *top;
+	size_t n;
+	double all = m->samples ? (double)m->samples : 1;
+
+	fprintf(out,
+		"{\"id\": %lld, \"started_ms\": %lld, \"duration_ms\": %lld, \"mode\": "
+		"\"%s\", "
+		"\"hz\": %d, \"samples\": %llu, \"lost\": %llu, \"partial\": %s, "
+		"\"sampler\": ",
+		(long long)m->id, (long long)m->started_ms, (long long)m->duration_ms,
+		m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
+		(unsigned long long)m->samples, (unsigned long long)m->lost,
+		m->partial ? "true" : "false");
+	json_string(out, m->sampler);
+	fputs(", \"top\": [", out);
+	top = profile_top(p, 0, &n);
+	for (size_t i = 0; i < n && i < REPORT_PROFILE_TOP; i++) {
+		const struct profile_frame *f = &p->frames[top[i].frame];
+
+		fputs(i ? ", {\"function\": " : "{\"function\": ", out);
+		json_string(out, f->function);
+		fputs(", \"module\": ", out);
+		json_string(out, f->module);
+		fputs(", ", out);
+		json_key_number(out, "self_pct", 100.0 * (double)top[i].self / all, 2);
+		fputs(", ", out);
+		json_key_number(out, "total_pct", 100.0 * (double)top[i].total / all, 2);
+		fputc('}', out);
+	}
+	free(top);
+	fputs("]}", out);
+}
+
+int report_profiles_json(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct profile_meta *list;
+	size_t n, shown = 0;
+	char err[256];
+
+	(void)sp; /* a profile belongs to the session, whatever the window */
+	if (query_profiles(st, &list, &n) < 0)
+		return -1;
+	fputs(",\n  \"profiles\": [", out);
+	for (size_t i = n; i > 0; i--) { /* oldest first */
+		struct profile *p =
+			query_profile_load(st, list[i - 1].id, err, sizeof(err));
+
+		if (!p) { /* a damaged profile is said and skipped, not fatal */
+			fprintf(stderr, "vigil: %s (skipped)\n", err);
+			continue;
+		}
+		fputs(shown++ ? ",\n    " : "\n    ", out);
+		json_profile(out, p);
+		profile_free(p);
+	}
+	fputs(shown ? "\n  ]" : "]", out);
+	free(list);
+	return 0;
+}
+
+int report_profiles_text(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct profile_meta *list;
+	size_t n;
+
+	(void)sp;
+	if (query_profiles(st, &list, &n) < 0)
+		return -1;
+	for (size_t i = n; i > 0; i--) {
+		const struct profile_meta *m = &list[i - 1];
+		char at[16];
+
+		fprintf(out,
+			"%s #%lld %s %s, %d Hz, %lld ms, %llu samples%s (vigil export "
+			"--profile %lld)\n",
+			i == n ? "profiles " : "         ", (long long)m->id,
+			clock_text(m->started_ms, at, sizeof(at)),
+			m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
+			(long long)m->duration_ms, (unsigned long long)m->samples,
+			m->partial ? ", partial" : "", (long long)m->id);
+	}
+	free(list);
 	return 0;
 }

@@ -26,4 +26,8 @@ int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp
 int report_latency_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_latency_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/* "profiles": each stored profile with its top functions. */
+int report_profiles_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_profiles_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

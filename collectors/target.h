@@ -59,7 +59,8 @@ void target_collector_free(struct target_collector *c);
  * (copied; NULL: do not read it). Default: /sys/fs/cgroup with the real
  * /proc, none with a fixture proc root.
  */
-void target_collector_set_cgroup_root(struct target_collector *c, const char *cgroup_root);
+void target_collector_set_cgroup_root(struct target_collector *c,
+				      const char *cgroup_root);
 
 int target_collector_pid(const struct target_collector *c);
 /* Start time of the attached process, clock ticks since boot (stat field 22). */

@@ -120,3 +120,21 @@ int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **ou
 	sqlite3_bind_int64(st, 1, t_ms);
 	return read_events(s, st, out, n);
 }
+
+int store_link_alert_profile(struct store *s, const char *rule, int64_t profile)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (store_prepare(s,
+			  "UPDATE alert_events SET profile = ?1 WHERE id ="
+			  " (SELECT max(id) FROM alert_events WHERE rule = ?2 AND state "
+			  "= 'firing')",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, profile);
+	sqlite3_bind_text(st, 2, rule, -1, SQLITE_STATIC);
+	rc = store_step(s, st);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}

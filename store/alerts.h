@@ -30,4 +30,7 @@ int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,
 int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **out,
 			  size_t *n);
 
+/* Writer: links profile to rule's latest firing. 0 or -1 (store_error). */
+int store_link_alert_profile(struct store *s, const char *rule, int64_t profile);
+
 #endif

@@ -19,13 +19,23 @@
 #include "core/log.h"
 #include "core/queue.h"
 #include "core/xalloc.h"
+#include "store/alerts.h"
+#include "store/profiles.h"
+
+/* A finished profile waiting to be written, with the alert that asked for it. */
+struct pending_profile {
+	struct profile *p; /* owned */
+	char rule[160];	   /* "" when not captured for an alert */
+	struct pending_profile *next;
+};
 
 struct store_writer {
 	struct store *store;
 	struct queue queue;
 	pthread_t thread;
-	pthread_mutex_t lock; /* guards stats */
+	pthread_mutex_t lock; /* guards stats and profiles */
 	struct store_writer_stats stats;
+	struct pending_profile *profiles; /* oldest first */
 };
 
 static void count(struct store_writer *w, int rc)
@@ -39,6 +49,34 @@ static void count(struct store_writer *w, int rc)
 			 store_error(w->store));
 	}
 	pthread_mutex_unlock(&w->lock);
+}
+
+/* Writes the profiles handed in so far (between frames: the thread owns the
+ * connection, and a profile is never lost to a full frame queue). */
+static void write_profiles(struct store_writer *w)
+{
+	struct pending_profile *list, *next;
+	char err[256];
+	int64_t id;
+
+	pthread_mutex_lock(&w->lock);
+	list = w->profiles;
+	w->profiles = NULL;
+	pthread_mutex_unlock(&w->lock);
+	for (; list; list = next) {
+		next = list->next;
+		if (store_write_profile_const(w->store, list->p, &id, err, sizeof(err)) <
+		    0)
+			log_debug("writer: profile: %s", err);
+		else if (list->rule[0] &&
+			 store_link_alert_profile(w->store, list->rule, id) < 0)
+			log_debug("writer: profile of alert '%s': %s", list->rule,
+				  store_error(w->store));
+		else
+			log_debug("writer: profile %lld stored", (long long)id);
+		profile_free(list->p);
+		free(list);
+	}
 }
 
 static void *writer_main(void *arg)
@@ -56,7 +94,9 @@ static void *writer_main(void *arg)
 				  store_error(w->store));
 		count(w, rc);
 		frame_unref(f);
+		write_profiles(w);
 	}
+	write_profiles(w);
 	return NULL;
 }
 
@@ -87,6 +127,20 @@ void store_writer_push(struct store_writer *w, struct frame *f)
 	/* the oldest waiting frame (counted by the queue), or f itself if the
 	 * queue is already closed; either way it will not be written */
 	frame_unref(evicted);
+}
+
+void store_writer_push_profile(struct store_writer *w, struct profile *p,
+			       const char *rule)
+{
+	struct pending_profile *e = xcalloc(1, sizeof(*e)), **tail;
+
+	e->p = p;
+	snprintf(e->rule, sizeof(e->rule), "%s", rule ? rule : "");
+	pthread_mutex_lock(&w->lock);
+	for (tail = &w->profiles; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+	pthread_mutex_unlock(&w->lock);
 }
 
 void store_writer_stats(struct store_writer *w, struct store_writer_stats *out)

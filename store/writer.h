@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/profile.h"
 #include "core/frame.h"
 #include "store/store.h"
 
@@ -38,6 +39,14 @@ struct store_writer *store_writer_start(struct store *s, size_t queue_cap);
 /* Queues a new reference of f (taken here with frame_ref); the caller keeps
  * its own. Never blocks. Safe from any one producer thread. */
 void store_writer_push(struct store_writer *w, struct frame *f);
+
+/*
+ * Hands a finished profile to the writer, which stores it between frames
+ * (and before it stops) and frees it; rule names the alert whose action
+ * captured it (its firing row gets the profile's id), or is NULL.
+ */
+void store_writer_push_profile(struct store_writer *w, struct profile *p,
+			       const char *rule);
 
 /* A snapshot of the counters; callable from any thread while it runs. */
 void store_writer_stats(struct store_writer *w, struct store_writer_stats *out);

@@ -18,6 +18,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/alerts.h"
+#include "tui/capture.h"
 #include "store/app_rows.h"
 #include "store/query.h"
 #include "store/timeline.h"
@@ -46,6 +47,7 @@ void app_init(struct app *a, const struct tui_config *cfg)
 	a->zoom = 1; /* 5 minutes */
 	a->model.zoom_ms = zooms_ms[a->zoom];
 	a->model.can_ack = cfg->ack != NULL;
+	profile_view_state_init(&a->pv);
 	if (cfg->startup_message)
 		app_message(a, false, "%s", cfg->startup_message);
 }
@@ -73,11 +75,12 @@ void app_release(struct app *a)
 	free(a->timers_window);
 	free(a->timers_tick);
 	series_free(&a->hist.tp99);
+	capture_release(a);
 }
 
 static bool open_reader(struct app *a);
-static void load_series_of(struct app *a, const char *metric, const char *timer, int64_t t0,
-			   int64_t t1, size_t npoints, struct ui_series *s);
+static void load_series_of(struct app *a, const char *metric, const char *timer,
+			   int64_t t0, int64_t t1, size_t npoints, struct ui_series *s);
 
 /*
  * StatsD timers over the graph window and in the shown tick, and the p99

@@ -11,14 +11,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "collectors/profiler.h"
 #include "store/store.h"
+#include "views/profile_view.h"
 #include "tui/replay.h"
 #include "tui/tui.h"
 #include "views/model.h"
 
 /* What a handler asks of the loop. */
 /* A line edited in the status line; what Enter does with it depends on kind. */
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP, PROMPT_PROFILE };
 
 enum react {
 	REACT_NONE = 0,
@@ -38,9 +40,19 @@ struct app {
 	struct overview_state ov;
 	struct target_state tg;
 	struct alerts_state al;
-	struct alert_event *astates, *arecent;	/* the model's alert lists, owned */
-	bool bell;				/* a rule started firing: ring once */
+	struct alert_event *astates, *arecent; /* the model's alert lists, owned */
+	bool bell;			       /* a rule started firing: ring once */
 	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
+
+	/* CPU profiles (tui/capture.c) */
+	struct profiler *capture; /* running capture, or NULL */
+	struct profiler_opts capture_opts;
+	int capture_pid;
+	char capture_text[160];	 /* its progress line */
+	struct profile *profile; /* shown on UI_PROFILE; owned */
+	struct profile_view_state pv;
+	struct profile_meta *plist; /* replay: the session's profiles; owned */
+	size_t nplist;
 	struct frame *cur, *prev, *target_last; /* references held */
 	struct store *reader;			/* history queries; NULL until opened */
 	char message[256];
@@ -48,7 +60,8 @@ struct app {
 	int body_rows; /* rows of the main panel, for paging */
 
 	enum prompt_kind prompt;
-	char jump[64]; /* text of the "Jump to" prompt */
+	char jump[64];	       /* text of the "Jump to" prompt */
+	char profile_spec[64]; /* text of the "Profile" prompt */
 
 	bool replaying; /* frames come from the store at rp's cursor */
 	struct replay rp;

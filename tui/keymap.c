@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/when.h"
+#include "tui/capture.h"
 #include "views/alerts_view.h"
 #include "views/ptable.h"
 
@@ -25,16 +26,18 @@ enum {
 	ON_OVERVIEW = 1u << UI_OVERVIEW,
 	ON_TARGET = 1u << UI_TARGET,
 	ON_HELP = 1u << UI_HELP,
-	ON_ALERTS = 1u << UI_ALERTS
+	ON_ALERTS = 1u << UI_ALERTS,
+	ON_PROFILE = 1u << UI_PROFILE,
+	ON_PROFILES = 1u << UI_PROFILES
 };
-#define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS)
+#define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS | ON_PROFILE | ON_PROFILES)
 #define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS)
 
 /* Which console a key belongs to: some keys mean time in replay (t, Home). */
 enum { LIVE = 1u << 0, REPLAY = 1u << 1, BOTH = LIVE | REPLAY };
 
 struct binding {
-	int keys[5]; /* 0-terminated */
+	int keys[24]; /* 0-terminated */
 	unsigned screens;
 	unsigned modes;
 	unsigned (*act)(struct app *a, int key);
@@ -97,6 +100,10 @@ static unsigned act_ack(struct app *a, int key)
 static unsigned act_back(struct app *a, int key)
 {
 	(void)key;
+	if (capture_running(a))
+		return capture_cancel(a);
+	if (a->screen == UI_PROFILE || a->screen == UI_PROFILES)
+		return capture_key(a, KEY_ESC); /* the flame graph zooms out first */
 	if (a->screen == UI_HELP || a->screen == UI_ALERTS) {
 		a->screen = a->back == UI_ALERTS || a->back == UI_HELP ? UI_OVERVIEW
 								       : a->back;
@@ -151,6 +158,23 @@ static unsigned act_filter(struct app *a, int key)
 	(void)key;
 	a->prompt = PROMPT_FILTER;
 	return REACT_STATUS;
+}
+
+static unsigned act_profile(struct app *a, int key)
+{
+	if (a->replaying)
+		return capture_open_list(a);
+	if (key == 'P') { /* ask for duration, rate and mode */
+		a->prompt = PROMPT_PROFILE;
+		snprintf(a->profile_spec, sizeof(a->profile_spec), "5s 99 cpu");
+		return REACT_STATUS;
+	}
+	return capture_start(a, NULL);
+}
+
+static unsigned act_profile_screen(struct app *a, int key)
+{
+	return capture_key(a, key);
 }
 
 static unsigned act_jump(struct app *a, int key)
@@ -355,6 +379,28 @@ static const struct binding bindings[] = {
 	 act_ack,
 	 "A",
 	 "alerts screen: acknowledge the selected alert"},
+	{{'p', 'P', 0},
+	 ON_TARGET,
+	 LIVE,
+	 act_profile,
+	 "p P",
+	 "profile the target's CPU for 5s; P asks: DURATION [HZ] [cpu|wall]; Esc "
+	 "cancels"},
+	{{'p', 0},
+	 ON_OVERVIEW | ON_TARGET,
+	 REPLAY,
+	 act_profile,
+	 "p",
+	 "the session's profiles"},
+	/* on the profile screens every key goes to the view (Esc zooms out first) */
+	{{'\t', KEY_BTAB,  '1',	      '2',	 '3',	    KEY_UP,   KEY_DOWN, 'k',
+	  'j',	KEY_LEFT,  KEY_RIGHT, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END,	'\r',
+	  '\n', KEY_ENTER, KEY_ESC,   's',	 KEY_F(6),  '>',      '<',	0},
+	 ON_PROFILE | ON_PROFILES,
+	 BOTH,
+	 act_profile_screen,
+	 "Tab 1 2 3 arrows Enter s < >",
+	 "profile: top/tree/flame tabs, move, expand or zoom, sort, next thread"},
 	{{'\t', 0},
 	 ON_TARGET,
 	 BOTH,
@@ -441,8 +487,12 @@ static unsigned prompt_key(struct app *a, int key, bool is_char)
 	const unsigned changed =
 		REACT_STATUS |
 		(a->prompt == PROMPT_FILTER ? REACT_REBUILD | REACT_BODY : 0);
-	char *buf = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
-	size_t cap = a->prompt == PROMPT_FILTER ? sizeof(a->ov.filter) : sizeof(a->jump);
+	char *buf = a->prompt == PROMPT_FILTER	  ? a->ov.filter
+		    : a->prompt == PROMPT_PROFILE ? a->profile_spec
+						  : a->jump;
+	size_t cap = a->prompt == PROMPT_FILTER	   ? sizeof(a->ov.filter)
+		     : a->prompt == PROMPT_PROFILE ? sizeof(a->profile_spec)
+						   : sizeof(a->jump);
 	size_t len = strlen(buf);
 	char mb[MB_LEN_MAX];
 	int n;
@@ -465,6 +515,8 @@ static unsigned prompt_key(struct app *a, int key, bool is_char)
 		enum prompt_kind kind = a->prompt;
 
 		a->prompt = PROMPT_NONE;
+		if (kind == PROMPT_PROFILE)
+			return capture_start(a, a->profile_spec);
 		return kind == PROMPT_JUMP ? jump_to(a) : REACT_STATUS;
 	}
 	if (!iswprint((wint_t)key) || (n = wctomb(mb, (wchar_t)key)) <= 0 ||

@@ -27,7 +27,9 @@
 #include "tui/term.h"
 #include "views/bars.h"
 #include "views/draw.h"
+#include "tui/capture.h"
 #include "views/alerts_view.h"
+#include "views/profile_view.h"
 #include "views/help.h"
 #include "views/overview.h"
 #include "views/ptable.h"
@@ -177,6 +179,10 @@ static const struct fkey alerts_keys[] = {
 	{"Esc", "Back   "},
 	{"F10", "Quit   "},
 };
+static const struct fkey profile_fkeys[] = {
+	{"Tab", "Top/Tree/Flame "}, {"Enter", "Open/Zoom "}, {"s", "Sort "},
+	{"<>", "Thread "},	    {"Esc", "Back "},	     {"F10", "Quit "},
+};
 static const struct fkey help_keys[] = {
 	{"Esc", "Back   "},
 	{"F10", "Quit   "},
@@ -199,6 +205,13 @@ static void draw_body(struct tui *t)
 		break;
 	case UI_ALERTS:
 		alerts_draw(t->body, &a->model, &a->al);
+		break;
+	case UI_PROFILE:
+		if (a->profile)
+			profile_view_draw(t->body, a->profile, &a->pv, a->cfg.ascii);
+		break;
+	case UI_PROFILES:
+		profile_list_draw(t->body, a->plist, a->nplist, &a->pv);
 		break;
 	}
 	wnoutrefresh(t->body);
@@ -228,18 +241,26 @@ static void draw_fkeys(struct tui *t)
 		fkeys_draw(t->fkeys, alerts_keys,
 			   sizeof(alerts_keys) / sizeof(alerts_keys[0]));
 		break;
+	case UI_PROFILE:
+	case UI_PROFILES:
+		fkeys_draw(t->fkeys, profile_fkeys,
+			   sizeof(profile_fkeys) / sizeof(profile_fkeys[0]));
+		break;
 	}
 	wnoutrefresh(t->fkeys);
 }
 
 static void prompt_into_model(struct app *a)
 {
-	static const char *const labels[] = {[PROMPT_FILTER] = "Filter: ",
-					     [PROMPT_JUMP] =
-						     "Jump to (03:12, -5m, +30s): "};
+	static const char *const labels[] = {
+		[PROMPT_FILTER] = "Filter: ",
+		[PROMPT_PROFILE] = "Profile (DURATION [HZ] [cpu|wall]): ",
+		[PROMPT_JUMP] = "Jump to (03:12, -5m, +30s): "};
 
 	a->model.prompt_label = a->prompt != PROMPT_NONE ? labels[a->prompt] : NULL;
-	a->model.prompt_text = a->prompt == PROMPT_FILTER ? a->ov.filter : a->jump;
+	a->model.prompt_text = a->prompt == PROMPT_FILTER    ? a->ov.filter
+			       : a->prompt == PROMPT_PROFILE ? a->profile_spec
+							     : a->jump;
 }
 
 static void draw(struct tui *t)
@@ -333,8 +354,8 @@ static int wait_ms(const struct tui *t)
 {
 	int ms = t->app.replaying ? replay_wait_ms(&t->app.rp) : -1;
 
-	if (t->app.model.message && (ms < 0 || ms > 500))
-		ms = 500;
+	if ((t->app.model.message || capture_running(&t->app)) && (ms < 0 || ms > 500))
+		ms = 250;
 	return ms;
 }
 
@@ -382,6 +403,7 @@ int tui_run(struct tui *t)
 		running = read_keys(t, &nkeys);
 		if (app_expire_message(&t->app, clock_mono_ns()))
 			t->dirty |= D_STATUS;
+		on_react(t, capture_poll(&t->app));
 	}
 	free_windows(t);
 	term_stop();

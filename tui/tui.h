@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/profile.h"
 #include "core/frame.h"
 
 struct tui_config {
@@ -35,6 +36,8 @@ struct tui_config {
 	void (*writer_stats)(void *ctx, uint64_t *dropped, uint64_t *failed);
 	/* Acknowledge a firing alert by rule name (live; NULL in replay). */
 	void (*ack)(void *ctx, const char *rule);
+	/* Store a finished profile in the session (live; taken over). */
+	void (*save_profile)(void *ctx, struct profile *p);
 	bool bell;		     /* ring the terminal bell when an alert fires */
 	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;

@@ -62,7 +62,8 @@ struct ui_model {
 	/* StatsD timers over the graph window and in the shown tick */
 	const struct timer_stat *timers_window, *timers_tick;
 	size_t ntimers_window, ntimers_tick;
-	const char *tp99_name; /* whose p99 hist->tp99 is */
+	const char *tp99_name;	  /* whose p99 hist->tp99 is */
+	const char *capture_text; /* a profile capture's progress, or NULL */
 
 	const struct ui_timebar *timebar; /* replay only; NULL live */
 	int64_t zoom_ms;		  /* width of the history graphs */
@@ -76,7 +77,7 @@ struct ui_timebar {
 	double speed;
 };
 
-enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP, UI_ALERTS };
+enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP, UI_ALERTS, UI_PROFILE, UI_PROFILES };
 
 struct alerts_state {
 	long selected; /* row of alert_states */

@@ -140,6 +140,35 @@ static void test_rule_fires_resolves_and_acts(void **state)
 	assert_string_equal(buf, "pending,firing,resolved\n");
 }
 
+/* action=profile: a profile of the target is captured, stored and linked. */
+static void test_profile_action(void **state)
+{
+	char rules[128], session[128], cmd[512], buf[64];
+	struct run_result r;
+	FILE *p;
+
+	(void)state;
+	snprintf(rules, sizeof(rules), "%s/alerts.conf", dir);
+	snprintf(session, sizeof(session), "%s/p.vigil", dir);
+	write_file(rules, "target.cpu > 20% for 300ms name=hot action=profile:1s\n",
+		   0600);
+	run_vigil(&r, "record", "--alerts", rules, "-i", "200ms", "-d", "4s", "-o",
+		  session, "--", fixture_path("prof_split"));
+	assert_int_equal(r.status, 0);
+	snprintf(cmd, sizeof(cmd),
+		 "sqlite3 %s \"SELECT count(*), (SELECT profile FROM alert_events WHERE"
+		 " rule = 'hot' AND state = 'firing'), min(samples) > 0 FROM profiles\"",
+		 session);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(buf, sizeof(buf), p));
+	pclose(p);
+	assert_string_equal(buf, "1|1|1\n");
+	run_vigil(&r, "export", session, "--profile", "1");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "main;work_hot "));
+}
+
 static void test_unreadable_rules_file(void **state)
 {
 	struct run_result r;
@@ -160,6 +189,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_rule_fires_resolves_and_acts, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_profile_action, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_rules_file, setup,
 						teardown),
 	};

@@ -470,8 +470,9 @@ static void test_report_top_cpu(void **state)
 	fixture_stop(pid);
 	run_vigil(&r, "report", session, "--json");
 	assert_int_equal(r.status, 0);
-	assert_string_equal(jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
-			    "session,system,target,top_processes,latency,alerts");
+	assert_string_equal(
+		jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
+		"session,system,target,top_processes,latency,profiles,alerts");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
 	assert_true(jq_num(r.out, ".top_processes.rss | length") == 10);
 	snprintf(filter, sizeof(filter), ".top_processes.cpu | map(.pid) | index(%d)",

@@ -176,6 +176,39 @@ static void test_stacks_dedup(void **state)
 	profile_free(p);
 }
 
+/* A clone has the same ids, counts, threads and meta, and lives on its own. */
+static void test_clone(void **state)
+{
+	struct profile *p = new_profile(), *c;
+	char *a, *b;
+
+	(void)state;
+	add(p, 10, "main;a;b", 3);
+	add(p, 11, "main;a;c", 2);
+	add(p, 10, "main;d", 1);
+	profile_set_thread(p, 10, "worker");
+	p->meta.partial = true;
+	c = profile_clone(p);
+	assert_int_equal(c->nframes, p->nframes);
+	assert_int_equal(c->nnodes, p->nnodes);
+	assert_int_equal(c->ncounts, p->ncounts);
+	assert_int_equal(c->nthreads, p->nthreads);
+	assert_int_equal(c->meta.samples, 6);
+	assert_true(c->meta.partial);
+	for (size_t i = 1; i < p->nnodes; i++) {
+		assert_int_equal(c->nodes[i].parent, p->nodes[i].parent);
+		assert_int_equal(c->nodes[i].frame, p->nodes[i].frame);
+	}
+	a = capture(write_folded, p, 0);
+	profile_free(p); /* the clone owns its strings */
+	b = capture(write_folded, c, 0);
+	assert_string_equal(a, b);
+	assert_string_equal(c->threads[0].comm, "worker");
+	free(a);
+	free(b);
+	profile_free(c);
+}
+
 static void test_node_id_and_counts(void **state)
 {
 	struct profile *p = new_profile();
@@ -627,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_frames_dedup),
 		cmocka_unit_test(test_stacks_dedup),
 		cmocka_unit_test(test_node_id_and_counts),
+		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_top_self_total_recursion),

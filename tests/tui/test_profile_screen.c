@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_profile_screen: `p` in the real console. vigil starts prof_split (work
+ * split 50/30/20 across work_hot, work_warm and memcpy), `p` captures a 2 s
+ * profile with progress in the status line, the profile screen opens with the
+ * hottest function first, Tab reaches the flame graph, Esc goes back; the
+ * profile is in the session, replay lists and opens it, and export writes
+ * its folded stacks.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tmux.h"
+
+static char dir[64], session[128];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s", temp_dir());
+	snprintf(session, sizeof(session), "%s/s.vigil", dir);
+	tmux_init("profile");
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	(void)state;
+	tmux("kill-server");
+	fixtures_stop_all();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void run_in_tmux(const char *args)
+{
+	char script[256];
+	FILE *f;
+
+	snprintf(script, sizeof(script), "%s/run.sh", dir);
+	f = fopen(script, "w");
+	assert_non_null(f);
+	fprintf(f, "'%s' %s\necho EXIT=$?\nsleep 600\n", vigil_bin(), args);
+	fclose(f);
+	assert_int_equal(tmux("new-session -d -s t -x 100 -y 30 'sh %s'", script), 0);
+}
+
+static void test_capture_view_store_replay(void **state)
+{
+	char args[4400];
+	struct run_result r;
+
+	(void)state;
+	snprintf(args, sizeof(args), "--statsd off -o '%s' -- '%s'", session,
+		 fixture_path("prof_split"));
+	run_in_tmux(args);
+	assert_true(wait_for("prof_split"));
+	assert_true(wait_for("Tab: next panel"));
+	/* P asks; "2s" keeps the test short */
+	tmux("send-keys -t t P");
+	assert_true(wait_for("Profile (DURATION [HZ] [cpu|wall])"));
+	tmux("send-keys -t t C-u");
+	for (int i = 0; i < 12; i++)
+		tmux("send-keys -t t BSpace");
+	tmux("send-keys -t t -l '2s 199'");
+	tmux("send-keys -t t Enter");
+	assert_true(wait_for("profiling pid"));
+	assert_true(wait_for("PROFILE pid"));
+	assert_true(wait_for("[Top]"));
+	/* the hottest function by self time is the first row */
+	{
+		const char *row = strstr(screen, "FUNCTION");
+
+		assert_non_null(row);
+		row = strchr(row, '\n');
+		assert_non_null(row);
+		assert_non_null(strstr(row, "work_hot"));
+		assert_true(strstr(row, "work_hot") < strstr(row, "warm_inner"));
+	}
+	tmux("send-keys -t t Tab");
+	assert_true(wait_for("[Tree]"));
+	tmux("send-keys -t t Tab");
+	assert_true(wait_for("[Flame]"));
+	assert_non_null(strstr(screen, "main"));
+	tmux("send-keys -t t Escape");
+	assert_true(wait_for("Tab: next panel")); /* back on the target screen */
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+	tmux("kill-server");
+
+	/* stored: report lists it, export writes its stacks */
+	run_vigil(&r, "report", session, "--json");
+	assert_int_equal(r.status, 0);
+	assert_true(jq_num(r.out, ".profiles | length") == 1);
+	assert_true(jq_num(r.out, ".profiles[0].hz") == 199);
+	run_vigil(&r, "export", session, "--profile", "1");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "main;work_hot "));
+
+	/* replay: p lists the session's profiles, Enter opens one */
+	snprintf(args, sizeof(args), "replay '%s'", session);
+	run_in_tmux(args);
+	assert_true(wait_for("CPU"));
+	tmux("send-keys -t t p");
+	assert_true(wait_for("SAMPLES"));
+	assert_non_null(strstr(screen, " cpu    199 "));
+	tmux("send-keys -t t Enter");
+	assert_true(wait_for("PROFILE pid"));
+	assert_true(wait_for("work_hot"));
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_capture_view_store_replay, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * capture: CPU profiles in the console. Live: `p` on the target screen starts
+ * a capture of the target (5 s at 99 Hz by default, `P` asks), the status
+ * line shows its progress, Esc cancels and keeps what was taken, and the
+ * result opens in the profile screen and is stored in the session. Replay:
+ * `p` lists the session's profiles and Enter opens one.
+ *
+ * The profiler has its own thread (collectors/profiler); this polls it from
+ * the main loop, so nothing here blocks on it except the final join.
+ */
+#ifndef VIGIL_TUI_CAPTURE_H
+#define VIGIL_TUI_CAPTURE_H
+
+#include <stdbool.h>
+
+#include "tui/app.h"
+
+/* Starts a capture of the target: "5s 99 cpu"-like spec (all optional). */
+unsigned capture_start(struct app *a, const char *spec);
+/* Each loop iteration: progress, and the result once done. Reaction flags. */
+unsigned capture_poll(struct app *a);
+/* True while a capture runs (Esc then cancels it). */
+bool capture_running(const struct app *a);
+unsigned capture_cancel(struct app *a);
+/* Stops a running capture and frees what the app holds of profiles. */
+void capture_release(struct app *a);
+
+/* Replay: the session's profiles; Enter opens the selected one. */
+unsigned capture_open_list(struct app *a);
+unsigned capture_open_selected(struct app *a);
+
+/* A key on the profile screens, mapped to the view's actions. */
+unsigned capture_key(struct app *a, int key);
+
+#endif
