@@ -20,6 +20,7 @@
 #include "analysis/alert_metrics.h"
 #include "core/actions.h"
 #include "core/clock.h"
+#include "core/hdr.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 
@@ -184,6 +185,41 @@ static bool same_target(const struct derived *d, const struct target_sample **t,
 	       (*t)->start_ticks == (*p)->start_ticks && d->cur->t_ms > d->prev->t_ms;
 }
 
+/* latency.timer.NAME.STAT from this tick's StatsD metrics (ms). */
+static enum alert_lookup_rc timer_lookup(const struct frame *f, const char *rest,
+					 struct alert_value *out)
+{
+	static const struct {
+		const char *suffix;
+		double pct; /* < 0: max; 0: count */
+	} stats[] = {{".p50", 50},    {".p90", 90}, {".p99", 99},
+		     {".p999", 99.9}, {".max", -1}, {".count", 0}};
+	const char *dot = strrchr(rest, '.');
+	char name[256];
+	const struct app_metric *m;
+
+	if (!dot || !f->app || (size_t)(dot - rest) >= sizeof(name))
+		return ALERT_UNAVAILABLE;
+	snprintf(name, sizeof(name), "%.*s", (int)(dot - rest), rest);
+	m = app_metrics_find(f->app, name, APP_TIMER);
+	if (!m || !m->hist)
+		return ALERT_UNAVAILABLE;
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++) {
+		if (strcmp(dot, stats[i].suffix) != 0)
+			continue;
+		if (stats[i].pct == 0)
+			out->number = (double)hdr_count(m->hist);
+		else if (stats[i].pct < 0)
+			out->number = (double)hdr_max(m->hist) / 1000.0;
+		else
+			out->number =
+				(double)hdr_value_at_percentile(m->hist, stats[i].pct) /
+				1000.0;
+		return ALERT_VALUE;
+	}
+	return ALERT_UNAVAILABLE;
+}
+
 static enum alert_lookup_rc derived_lookup(void *ctx, const char *name,
 					   struct alert_value *out)
 {
@@ -213,7 +249,16 @@ static enum alert_lookup_rc derived_lookup(void *ctx, const char *name,
 			      ((double)(d->cur->t_ms - d->prev->t_ms) / 1000.0);
 		return ALERT_VALUE;
 	}
-	/* memory.verdict and latency.timer.* have no collector in this build */
+	if (!strcmp(name, "memory.verdict")) {
+		/* judged every few seconds; between verdicts the rule stays put */
+		if (!d->cur->leak)
+			return ALERT_UNAVAILABLE;
+		out->is_word = true;
+		snprintf(out->word, sizeof(out->word), "%s", d->cur->leak->state);
+		return ALERT_VALUE;
+	}
+	if (!strncmp(name, "latency.timer.", 14))
+		return timer_lookup(d->cur, name + 14, out);
 	return alert_metrics_chained(name) ? ALERT_UNAVAILABLE : ALERT_NOT_FOUND;
 }
 

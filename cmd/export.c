@@ -31,6 +31,7 @@
 #include "core/json.h"
 #include "core/when.h"
 #include "core/xalloc.h"
+#include "store/alerts.h"
 #include "store/profiles.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -45,7 +46,7 @@ struct export_opts {
 	const char *from, *to; /* when_parse text, NULL: the session's ends */
 	const char *out_path;  /* NULL: stdout */
 	enum export_format format;
-	bool metrics, force;
+	bool metrics, alerts, force;
 	int64_t profile; /* --profile ID, 0: none */
 };
 
@@ -129,7 +130,8 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 			break;
 		}
 		case 'A':
-			usage_error("--alerts is not available in this version");
+			o->alerts = true;
+			break;
 		case 'f':
 			o->from = optarg;
 			break;
@@ -158,8 +160,10 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error(optind < argc ? "export takes one session FILE"
 					  : "export needs a session FILE");
 	o->session = argv[optind];
-	if (o->metrics == (o->profile > 0))
-		usage_error("export needs one of --metrics or --profile ID");
+	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts != 1)
+		usage_error("export needs one of --metrics, --profile ID or --alerts");
+	if (o->alerts && o->format == EXPORT_FOLDED)
+		usage_error("--format folded is for profiles");
 	if (o->profile && o->format == EXPORT_CSV)
 		usage_error("a profile exports as folded or json (speedscope), not csv");
 	if (o->metrics && o->format == EXPORT_FOLDED)
@@ -429,6 +433,69 @@ static int export_metrics(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
+/* --alerts: every transition in the window, as CSV rows or a JSON array. */
+static int export_alerts(struct store *st, const struct export_opts *o,
+			 struct export_writer *w)
+{
+	struct alert_event *ev;
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+	size_t n;
+	char num[64];
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	if (query_alert_events(st, t0, t1, SIZE_MAX / 2, &ev, &n) < 0)
+		return -1;
+	w->out = open_output(o);
+	if (w->format == EXPORT_CSV)
+		fputs("t_ms,rule,severity,state,value,message,profile\n", w->out);
+	else
+		fputs("[", w->out);
+	for (size_t i = 0; i < n; i++) {
+		const struct alert_event *e = &ev[i];
+
+		if (e->has_value)
+			format_number(e->value, num, sizeof(num));
+		if (w->format == EXPORT_CSV) {
+			fprintf(w->out, "%lld,", (long long)e->t_ms);
+			csv_field(w->out, e->rule);
+			fprintf(w->out, ",%s,%s,", e->severity, e->state);
+			if (e->has_value)
+				fputs(num, w->out);
+			else
+				csv_field(w->out, e->word);
+			fputc(',', w->out);
+			csv_field(w->out, e->message);
+			if (e->profile_id)
+				fprintf(w->out, ",%lld\n", (long long)e->profile_id);
+			else
+				fputs(",\n", w->out);
+			continue;
+		}
+		fprintf(w->out, "%s\n  {\"t_ms\": %lld, \"rule\": ", i ? "," : "",
+			(long long)e->t_ms);
+		json_string(w->out, e->rule);
+		fprintf(w->out, ", \"severity\": \"%s\", \"state\": \"%s\", \"value\": ",
+			e->severity, e->state);
+		if (e->has_value)
+			fputs(num, w->out);
+		else
+			json_string(w->out, e->word);
+		fputs(", \"message\": ", w->out);
+		json_string(w->out, e->message);
+		if (e->profile_id)
+			fprintf(w->out, ", \"profile\": %lld}", (long long)e->profile_id);
+		else
+			fputs(", \"profile\": null}", w->out);
+	}
+	if (w->format == EXPORT_JSON)
+		fputs(n ? "\n]\n" : "]\n", w->out);
+	free(ev);
+	return 0;
+}
+
 /* --profile ID: folded stacks or speedscope JSON. -1 with err. */
 static int export_profile(struct store *st, const struct export_opts *o,
 			  struct export_writer *w, char *err, size_t errlen)
@@ -460,8 +527,9 @@ int cmd_export(int argc, char **argv)
 	w.format = o.format;
 	if (store_open(o.session, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = o.profile ? export_profile(st, &o, &w, err, sizeof(err))
-		       : export_metrics(st, &o, &w);
+	rc = o.profile	? export_profile(st, &o, &w, err, sizeof(err))
+	     : o.alerts ? export_alerts(st, &o, &w)
+			: export_metrics(st, &o, &w);
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);

@@ -68,7 +68,8 @@ static void pipeline_publish(struct frame *f, void *ctx)
 
 	reap_autoprofile(p, false);
 	p->tick_target = f->target && f->target->alive ? f->target->pid : 0;
-	/* before anyone else sees it: the transitions are part of the frame */
+	/* before anyone else sees it: verdicts and transitions are part of it */
+	leakwatch_feed(p->leak, f);
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
 	store_writer_push(p->writer, f);
@@ -187,6 +188,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->on_frame = o->on_frame;
 	p->ctx = o->ctx;
 	p->alerts = o->alerts;
+	p->leak = leakwatch_new();
 	if (p->alerts)
 		alerts_on_profile(p->alerts, on_alert_profile, p);
 	if (open_session(p, o, err, errlen) < 0)
@@ -257,6 +259,8 @@ void pipeline_stop_sampling(struct pipeline *p)
 	p->prev = NULL;
 	statsd_stop(p->statsd); /* after the sampler: it takes from the listener */
 	p->statsd = NULL;
+	leakwatch_free(p->leak);
+	p->leak = NULL;
 }
 
 int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *err,

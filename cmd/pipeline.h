@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #include "cmd/alerts.h"
+#include "cmd/leakwatch.h"
 #include "cmd/spawn.h"
 #include "core/frame.h"
 #include "store/writer.h"
@@ -60,6 +61,7 @@ struct pipeline {
 	struct alerts *alerts;
 	struct frame *prev; /* sampler thread: the frame before, for rates */
 	struct statsd *statsd;
+	struct leakwatch *leak;	      /* sampler thread: the leak analysis */
 	struct profiler *autoprofile; /* sampler thread: an alert's profile: action */
 	char autoprofile_rule[160];
 	int tick_target;   /* sampler thread: the live target of this tick, or 0 */

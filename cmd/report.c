@@ -249,7 +249,8 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 	else
 		fputs("null", out);
 	json_top_processes(out, sm);
-	if (report_latency_json(out, st, &sp) < 0 ||
+	if (report_memory_json(out, st, &sp, sm->comm) < 0 ||
+	    report_latency_json(out, st, &sp) < 0 ||
 	    report_profiles_json(out, st, &sp) < 0 ||
 	    report_alerts_json(out, st, &sp) < 0)
 		return -1;
@@ -396,7 +397,8 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	else
 		fputs("target    none\n", out);
 	print_top_text(out, sm);
-	if (report_latency_text(out, st, &sp) < 0 ||
+	if (report_memory_text(out, st, &sp) < 0 ||
+	    report_latency_text(out, st, &sp) < 0 ||
 	    report_profiles_text(out, st, &sp) < 0)
 		return -1;
 	return report_alerts_text(out, st, &sp);

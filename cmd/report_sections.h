@@ -30,4 +30,9 @@ int report_latency_text(FILE *out, struct store *st, const struct report_span *s
 int report_profiles_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_profiles_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/* "memory": the latest leak verdict for the target (comm), null without. */
+int report_memory_json(FILE *out, struct store *st, const struct report_span *sp,
+		       const char *comm);
+int report_memory_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

@@ -16,6 +16,7 @@
 
 #include "collectors/proctable.h"
 #include "collectors/sysstat.h"
+#include "collectors/heapwatch.h"
 #include "collectors/target.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -26,6 +27,7 @@ struct sampler {
 	struct sys_collector *sys;
 	struct proc_collector *procs;
 	struct target_collector *target;
+	struct heapwatch *heap; /* the target's heap; follows the target */
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;
@@ -99,6 +101,17 @@ struct frame *sampler_collect_once(struct sampler *s)
 			f->target->exit_signal = atomic_load(&s->exit_signal);
 		}
 	}
+	if (f->target) {
+		/* the heap watcher follows the target (a new attach, a new one) */
+		if (s->heap && heapwatch_pid(s->heap) != f->target->pid) {
+			heapwatch_free(s->heap);
+			s->heap = NULL;
+		}
+		if (!s->heap)
+			s->heap = heapwatch_new(s->cfg.proc_root, f->target->pid,
+						s->cfg.heap_period_ms);
+		heapwatch_read(s->heap, f);
+	}
 	if (s->cfg.statsd)
 		f->app = statsd_take(s->cfg.statsd);
 	f->cost_ns = clock_mono_ns() - t0;
@@ -160,6 +173,7 @@ static void close_collectors(struct sampler *s)
 	if (s->next_target)
 		target_collector_free(s->next_target);
 	proc_collector_free(s->procs);
+	heapwatch_free(s->heap);
 	if (s->sys)
 		sys_collector_free(s->sys);
 }

@@ -21,8 +21,9 @@
 struct sampler_config {
 	const char *proc_root;
 	int64_t interval_ms;
-	int target_pid;	       /* 0: no target */
-	struct statsd *statsd; /* its tick's metrics join each frame; may be NULL */
+	int target_pid;		/* 0: no target */
+	struct statsd *statsd;	/* its tick's metrics join each frame; may be NULL */
+	int64_t heap_period_ms; /* smaps_rollup of the target; 0: the default */
 	/* Called on the sampler thread with a frame the callee now owns. */
 	void (*publish)(struct frame *f, void *ctx);
 	void *ctx;

@@ -101,5 +101,8 @@ void frame_unref(struct frame *f)
 	}
 	free(f->alerts);
 	app_metrics_free(f->app);
+	free(f->rollup);
+	free(f->jvm);
+	free(f->leak);
 	free(f);
 }

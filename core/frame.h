@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/appmetrics.h"
+#include "core/heap.h"
 
 #define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
 #define FRAME_USER_MAX 33
@@ -206,6 +207,10 @@ struct frame {
 	struct alert_event *alerts;   /* owned; transitions this tick */
 	size_t nalerts;
 	struct app_metrics *app; /* owned; StatsD this tick; NULL without a listener */
+	/* the target's heap, each NULL when not read this tick (own cadences) */
+	struct heap_rollup *rollup; /* owned; smaps_rollup */
+	struct jvm_sample *jvm;	    /* owned; HotSpot perf data */
+	struct heap_verdict *leak;  /* owned; the leak analysis, when it ran */
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

@@ -108,4 +108,18 @@ struct jvm_sample {
 			     */
 };
 
+/* What the leak analysis said about the target at one moment (a frame
+ * carries one each time the analysis ran). */
+struct heap_verdict {
+	char source[8]; /* "rss" (RssAnon + VmSwap floors) or "jvm" (old gen after GC) */
+	char state[20]; /* insufficient-data stable growing leak-suspect */
+	double rate_bytes_per_hour;
+	double confidence;	/* 0..1 */
+	double time_to_limit_s; /* < 0 unknown or not leaking */
+	int64_t since_ms;	/* where the rise starts; 0 none */
+	uint64_t limit_bytes;	/* cgroup limit or MemTotal; 0 unknown */
+	uint64_t floor_bytes;	/* the latest floor */
+	size_t floors;		/* floors judged */
+};
+
 #endif

@@ -85,6 +85,9 @@ enum store_stmt {
 	STMT_APP_INGEST,
 	STMT_APP_METRIC,
 	STMT_APP_SAMPLE,
+	STMT_HEAP_ROLLUP,
+	STMT_JVM,
+	STMT_LEAK,
 	STMT_N
 };
 
@@ -171,6 +174,9 @@ int store_step(struct store *s, sqlite3_stmt *st);
  * when the tick has none). 0 or -1 (store_error). */
 int store_write_target(struct store *s, const struct frame *f);
 int store_read_target(struct store *s, int64_t seq, struct frame *f);
+
+/* heap_rows.c: the frame's heap readings and leak verdict. */
+int store_write_heap(struct store *s, const struct frame *f);
 
 /* app_rows.c: the frame's StatsD metrics into the open transaction. */
 int store_write_app(struct store *s, const struct frame *f);

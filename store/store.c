@@ -248,6 +248,24 @@ static char *stmt_sql(enum store_stmt id)
 			" RETURNING id");
 	case STMT_APP_SAMPLE:
 		return insert_sql("app_samples", "metric, tick, count, value, hist", "");
+	case STMT_HEAP_ROLLUP:
+		return insert_sql("heap_rollups",
+				  "tick, pid, pss, private_dirty, anonymous, lazyfree, "
+				  "swap, cost_ns",
+				  "");
+	case STMT_JVM:
+		return insert_sql(
+			"jvm_samples",
+			"tick, pid, young_used, young_capacity, old_used, old_capacity, "
+			"meta_used, meta_capacity, young_gcs, young_gc_ms, full_gcs, "
+			"full_gc_ms, old_after_gc",
+			"");
+	case STMT_LEAK:
+		return insert_sql(
+			"leak_verdicts",
+			"tick, pid, source, verdict, rate_bytes_per_hour, confidence, "
+			"since_ms, time_to_limit_s, limit_bytes, floor_bytes",
+			"");
 	case STMT_N:
 		break;
 	}
@@ -705,7 +723,7 @@ int store_write_frame(struct store *s, const struct frame *f)
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
 	    store_write_alerts(s, f) < 0 || store_write_app(s, f) < 0 ||
-	    close_minute(s, f, &next_minute) < 0)
+	    store_write_heap(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;

@@ -20,6 +20,7 @@
 #include "store/alerts.h"
 #include "tui/capture.h"
 #include "store/app_rows.h"
+#include "store/heap_rows.h"
 #include "store/query.h"
 #include "store/timeline.h"
 
@@ -75,6 +76,7 @@ void app_release(struct app *a)
 	free(a->timers_window);
 	free(a->timers_tick);
 	series_free(&a->hist.tp99);
+	series_free(&a->hist.tanon);
 	capture_release(a);
 }
 
@@ -136,6 +138,8 @@ void app_refresh_alerts(struct app *a, int64_t t_ms)
 	for (size_t i = 0; i < a->model.nalert_states; i++)
 		firing += !strcmp(a->astates[i].state, "firing") ||
 			  !strcmp(a->astates[i].state, "acked");
+	a->model.have_leak = query_leak_verdict_at(a->reader, t_ms, &a->model.leak,
+						   &a->model.leak_at_ms) > 0;
 	a->model.alert_states = a->astates;
 	a->model.alert_recent = a->arecent;
 	a->model.alerts_firing = firing;
@@ -252,6 +256,7 @@ void app_refresh_history(struct app *a)
 		load_series(a, "target.cpu", t0, t1, n, &a->hist.tcpu);
 		load_series(a, "target.rss", t0, t1, n, &a->hist.trss);
 		load_series(a, "target.run_wait", t0, t1, n, &a->hist.twait);
+		load_series(a, "target.rss_anon", t0, t1, n, &a->hist.tanon);
 		load_timers(a, t0, t1, n);
 	} else {
 		a->hist.tcpu.n = a->hist.trss.n = a->hist.twait.n = 0;

@@ -406,7 +406,7 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 act_panel,
 	 "Tab",
-	 "target screen: next panel (threads, latency)"},
+	 "target screen: next panel (threads, latency, memory)"},
 	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last"},
 	{{'P', 'M', 'N', 'C', 0},
 	 ON_OVERVIEW,

@@ -30,6 +30,7 @@ struct ui_history {
 	struct ui_series trss;	/* target RSS, bytes */
 	struct ui_series twait; /* target run-queue wait, % of runnable time */
 	struct ui_series tp99;	/* p99 of the busiest StatsD timer, ms */
+	struct ui_series tanon; /* target RssAnon + swap history, bytes */
 };
 
 struct ui_model {
@@ -65,6 +66,11 @@ struct ui_model {
 	const char *tp99_name;	  /* whose p99 hist->tp99 is */
 	const char *capture_text; /* a profile capture's progress, or NULL */
 
+	/* the leak verdict in force at the shown time (have_leak) */
+	bool have_leak;
+	struct heap_verdict leak;
+	int64_t leak_at_ms;
+
 	const struct ui_timebar *timebar; /* replay only; NULL live */
 	int64_t zoom_ms;		  /* width of the history graphs */
 };
@@ -93,7 +99,12 @@ struct overview_state {
 };
 
 /* The lower half of the target screen; Tab cycles through them. */
-enum target_panel { TARGET_PANEL_THREADS, TARGET_PANEL_LATENCY, TARGET_PANEL_N };
+enum target_panel {
+	TARGET_PANEL_THREADS,
+	TARGET_PANEL_LATENCY,
+	TARGET_PANEL_MEMORY,
+	TARGET_PANEL_N
+};
 
 struct target_state {
 	long top; /* first visible row of the panel's table */

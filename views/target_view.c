@@ -18,6 +18,7 @@
 #include "core/units.h"
 #include "views/draw.h"
 #include "views/latency_view.h"
+#include "views/memory_view.h"
 
 #define TARGET_HEAD_ROWS 10
 #define GRAPH_MIN_COLS 70
@@ -269,7 +270,7 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 /* Row 9: which panel is below, and how to change it. */
 static void draw_tabs(WINDOW *w, const struct target_state *st, int cols)
 {
-	static const char *const names[TARGET_PANEL_N] = {"Threads", "Latency"};
+	static const char *const names[TARGET_PANEL_N] = {"Threads", "Latency", "Memory"};
 	int x = 0;
 
 	for (int i = 0; i < TARGET_PANEL_N && x < cols; i++) {
@@ -292,7 +293,9 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 	draw_tabs(w, st, cols);
 	if (rows <= TARGET_HEAD_ROWS + 1)
 		return;
-	if (st->panel == TARGET_PANEL_LATENCY)
+	if (st->panel == TARGET_PANEL_MEMORY)
+		memory_draw(w, m, t, TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols);
+	else if (st->panel == TARGET_PANEL_LATENCY)
 		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0,
 			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols, &st->top);
 	else if (t->have & TARGET_HAVE_THREADS)

@@ -316,13 +316,15 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	record(0, "100ms", "300ms");
-	USAGE("needs --metrics", "export", session);
+	USAGE("needs one of --metrics, --profile ID or --alerts", "export", session);
 	USAGE("needs a session FILE", "export", "--metrics");
 	USAGE("one session FILE", "export", session, session, "--metrics");
-	USAGE("--profile is not available", "export", session, "--profile", "1");
-	USAGE("--alerts is not available", "export", session, "--alerts");
-	USAGE("folded is for profiles, not available", "export", session, "--metrics",
-	      "--format", "folded");
+	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
+	USAGE("needs one of", "export", session, "--alerts", "--metrics");
+	USAGE("a profile exports as folded or json", "export", session, "--profile", "1",
+	      "--format", "csv");
+	USAGE("folded is for profiles", "export", session, "--metrics", "--format",
+	      "folded");
 	USAGE("unknown format 'xml'", "export", session, "--metrics", "--format", "xml");
 	USAGE("unknown option '--bogus'", "export", session, "--metrics", "--bogus");
 	USAGE("option '--from' needs a value", "export", session, "--metrics", "--from");
@@ -472,7 +474,7 @@ static void test_report_top_cpu(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(
 		jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
-		"session,system,target,top_processes,latency,profiles,alerts");
+		"session,system,target,top_processes,memory,latency,profiles,alerts");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
 	assert_true(jq_num(r.out, ".top_processes.rss | length") == 10);
 	snprintf(filter, sizeof(filter), ".top_processes.cpu | map(.pid) | index(%d)",

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * memory_view: the memory panel of the target screen. The leak verdict in
+ * words and colour (insufficient data, stable, growing, leak suspect) with
+ * its rate, confidence, since when and time to the memory limit; what the
+ * heap is made of; and the anonymous memory's history.
+ */
+#ifndef VIGIL_VIEWS_MEMORY_VIEW_H
+#define VIGIL_VIEWS_MEMORY_VIEW_H
+
+#include <curses.h>
+
+#include "views/model.h"
+
+/* Draws the panel into rows y0 .. y0 + rows - 1 of w, cols wide. */
+void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
+		 int y0, int rows, int cols);
+
+#endif
