@@ -161,3 +161,7 @@ if [ "$RSS_SECONDS" -ge 120 ]; then
   echo "RSS after 1 min: ${rss1} KiB; after $((RSS_SECONDS / 60)) min: ${rss2} KiB; growth $((rss2 - rss1)) KiB (ratio $(ratio "$rss2" "$rss1"), target 1.00)"
   echo "of which anonymous (vigil's own allocations): ${anon1} KiB -> ${anon2} KiB (ratio $(ratio "$anon2" "$anon1"))"
 fi
+
+# StatsD, heap collectors and the profiler (bench/rooms.sh)
+echo
+"$(dirname "$0")/rooms.sh"
