@@ -365,27 +365,21 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 act_move,
 	 "Up Down j k",
-	 "move the selection (target screen: scroll threads)"},
+	 "move the selection (target screen: scroll)"},
 	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page"},
 	{{'a', 0},
 	 ON_DATA,
 	 BOTH,
 	 act_alerts,
 	 "a",
-	 "alerts: firing and recent, as at the time shown"},
-	{{'A', 0},
-	 ON_ALERTS,
-	 LIVE,
-	 act_ack,
-	 "A",
-	 "alerts screen: acknowledge the selected alert"},
+	 "alerts, as at the time shown (there A acknowledges)"},
+	{{'A', 0}, ON_ALERTS, LIVE, act_ack, "A", NULL},
 	{{'p', 'P', 0},
 	 ON_TARGET,
 	 LIVE,
 	 act_profile,
 	 "p P",
-	 "profile the target's CPU for 5s; P asks: DURATION [HZ] [cpu|wall]; Esc "
-	 "cancels"},
+	 "profile the target 5s (P asks: DURATION HZ cpu|wall)"},
 	{{'p', 0},
 	 ON_OVERVIEW | ON_TARGET,
 	 REPLAY,
@@ -400,7 +394,7 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 act_profile_screen,
 	 "Tab 1 2 3 arrows Enter s < >",
-	 "profile: top/tree/flame tabs, move, expand or zoom, sort, next thread"},
+	 NULL}, /* the profile screen's own key bar says it */
 	{{'\t', 0},
 	 ON_TARGET,
 	 BOTH,
@@ -558,7 +552,8 @@ size_t keymap_help(const struct app *a, struct help_line *out, size_t max)
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]) && n < max; i++)
-		if (bindings[i].modes & mode)
+		if ((bindings[i].modes & mode) &&
+		    bindings[i].help) /* NULL: said elsewhere */
 			out[n++] = (struct help_line){bindings[i].keys_text,
 						      bindings[i].help};
 	return n;

@@ -19,7 +19,8 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 	put_textf(w, y++, 0, cols, "vigil %s - keys", VIGIL_VERSION);
 	wattrset(w, pal(PAL_NORMAL));
 	y++;
-	for (size_t i = 0; i < n && y < rows - 4; i++, y++) {
+	/* the keys come first; the legend and the session line get what is left */
+	for (size_t i = 0; i < n && y < rows - 1; i++, y++) {
 		wattrset(w, pal(PAL_FKEY));
 		put_text(w, y, 1, 20, lines[i].keys, true);
 		wattrset(w, pal(PAL_NORMAL));

@@ -93,6 +93,7 @@ static void test_capture_view_store_replay(void **state)
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
 	tmux("kill-server");
+	tmux_init("profile-replay"); /* a new server: the old one may still be going */
 
 	/* stored: report lists it, export writes its stacks */
 	run_vigil(&r, "report", session, "--json");

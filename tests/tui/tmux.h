@@ -19,10 +19,17 @@
 static char tmux_sock[64];
 static char screen[65536]; /* the last capture */
 
-/* A private server per test binary, so parallel runs never meet. */
+/*
+ * A private server per test, so parallel runs never meet and a test never
+ * talks to the previous test's server while it is still shutting down
+ * (kill-server returns before the server has gone).
+ */
 static inline void tmux_init(const char *name)
 {
-	snprintf(tmux_sock, sizeof(tmux_sock), "vigil-%s-%d", name, (int)getpid());
+	static int n;
+
+	snprintf(tmux_sock, sizeof(tmux_sock), "vigil-%s-%d-%d", name, (int)getpid(),
+		 n++);
 }
 
 static inline int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -45,8 +52,8 @@ static inline const char *capture(bool esc)
 	FILE *p;
 	size_t n;
 
-	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p %s -t t 2>/dev/null", tmux_sock,
-		 esc ? "-e" : "");
+	snprintf(cmd, sizeof(cmd), "tmux -L %s capture-pane -p %s -t t 2>/dev/null",
+		 tmux_sock, esc ? "-e" : "");
 	screen[0] = '\0';
 	p = popen(cmd, "r");
 	if (!p)
