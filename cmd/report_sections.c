@@ -225,6 +225,25 @@ static int json_timers(FILE *out, struct store *st, const struct report_span *sp
 	return 0;
 }
 
+/* "statsd": what the listener received and could not parse. */
+static int json_ingest(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct app_ingest g;
+
+	if (query_app_ingest(st, sp->t0, sp->t1, &g) < 0)
+		return -1;
+	fprintf(out,
+		"\"statsd\": {\"packets\": %llu, \"lines\": %llu, \"dropped\": %llu, "
+		"\"malformed\": {",
+		(unsigned long long)g.packets, (unsigned long long)g.lines,
+		(unsigned long long)g.dropped);
+	for (int i = 0; i < APP_BAD_N; i++)
+		fprintf(out, "%s\"%s\": %llu", i ? ", " : "",
+			app_bad_name((enum app_bad)i), (unsigned long long)g.bad[i]);
+	fputs("}},\n    ", out);
+	return 0;
+}
+
 int report_latency_json(FILE *out, struct store *st, const struct report_span *sp)
 {
 	fputs(",\n  \"latency\": {\n    \"run_delay\": {", out);
@@ -243,7 +262,7 @@ int report_latency_json(FILE *out, struct store *st, const struct report_span *s
 	fputs(", \"system\": ", out);
 	json_psi(out, st, sp, "psi.");
 	fputs("},\n    ", out);
-	if (json_timers(out, st, sp) < 0)
+	if (json_ingest(out, st, sp) < 0 || json_timers(out, st, sp) < 0)
 		return -1;
 	fputs("\n  }", out);
 	return 0;

@@ -99,6 +99,8 @@ static void load_timers(struct app *a, int64_t t0, int64_t t1, size_t n)
 	a->hist.tp99.n = 0;
 	if (query_timers(a->reader, t0, t1, &a->timers_window, &k) == 0)
 		a->model.ntimers_window = k;
+	if (query_app_ingest(a->reader, t0, t1, &a->model.ingest) < 0)
+		memset(&a->model.ingest, 0, sizeof(a->model.ingest));
 	if (a->cur &&
 	    query_timers(a->reader, a->cur->t_ms, a->cur->t_ms, &a->timers_tick, &k) == 0)
 		a->model.ntimers_tick = k;

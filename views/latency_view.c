@@ -244,6 +244,34 @@ static const struct timer_stat *find_timer(const struct timer_stat *t, size_t n,
 	return NULL;
 }
 
+/* One line: StatsD lines in the window and the malformed ones by reason. */
+static int draw_ingest(WINDOW *w, const struct ui_model *m, int y, int cols)
+{
+	const struct app_ingest *g = &m->ingest;
+	char line[512];
+	int off;
+	uint64_t badn = 0;
+
+	for (int i = 0; i < APP_BAD_N; i++)
+		badn += g->bad[i];
+	off = snprintf(line, sizeof(line), "StatsD %llu lines, %llu malformed",
+		       (unsigned long long)g->lines, (unsigned long long)badn);
+	for (int i = 0; i < APP_BAD_N && off > 0 && (size_t)off < sizeof(line); i++)
+		if (g->bad[i])
+			off += snprintf(line + off, sizeof(line) - (size_t)off,
+					"%s %s %llu",
+					off > 0 && line[off - 1] == 'd' ? ":" : ",",
+					app_bad_name((enum app_bad)i),
+					(unsigned long long)g->bad[i]);
+	if (g->dropped && off > 0 && (size_t)off < sizeof(line))
+		snprintf(line + off, sizeof(line) - (size_t)off,
+			 "; %llu datagrams dropped", (unsigned long long)g->dropped);
+	wattrset(w, pal(badn || g->dropped ? PAL_WARN : PAL_DIM));
+	put_text(w, y, 0, cols, line, false);
+	wattrset(w, pal(PAL_NORMAL));
+	return 1;
+}
+
 /*
  * The StatsD timers: per timer the shown tick and the graph window, then the
  * busiest timer's p99 over the window. Returns the rows used.
@@ -253,8 +281,9 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	char head[160];
 	int used = 0;
 
-	if (!m->ntimers_window || rows < 3)
+	if ((!m->ntimers_window && !m->ingest.lines) || rows < 3)
 		return 0;
+	used += draw_ingest(w, m, y, cols);
 	snprintf(head, sizeof(head), "%-24s %5s %8s %8s %8s %8s %8s",
 		 "TIMER (ms) tick|window", "n/s", "p50", "p90", "p99", "p99.9", "max");
 	wattrset(w, pal(PAL_TABLE_HEAD));

@@ -64,6 +64,7 @@ struct ui_model {
 	const struct timer_stat *timers_window, *timers_tick;
 	size_t ntimers_window, ntimers_tick;
 	const char *tp99_name;	  /* whose p99 hist->tp99 is */
+	struct app_ingest ingest; /* StatsD lines over the window, malformed ones */
 	const char *capture_text; /* a profile capture's progress, or NULL */
 
 	/* the leak verdict in force at the shown time (have_leak) */
