@@ -144,7 +144,7 @@ void cli_print_help(FILE *out)
 	      "       vigil record [-p PID | -- CMD...] [-o FILE] [-i INTERVAL] [-d "
 	      "DURATION] [--force]\n"
 	      "       vigil replay FILE [--ascii] [--no-color]\n"
-	      "       vigil report FILE [--json]\n"
+	      "       vigil report FILE [--json] [--from T] [--to T]\n"
 	      "       vigil export FILE --metrics [--from T] [--to T] [--format "
 	      "csv|json] [-o OUT]\n"
 	      "       vigil profile -p PID [-d DURATION] [-F HZ] [--mode cpu|wall]\n"

@@ -27,6 +27,7 @@
 #include "core/json.h"
 #include "core/units.h"
 #include "core/utf8.h"
+#include "core/when.h"
 #include "core/xalloc.h"
 #include "store/query.h"
 #include "store/store.h"
@@ -119,7 +120,27 @@ out:
 	return rc;
 }
 
-static int summarise(struct store *st, struct summary *sm)
+/* --from/--to narrow the span to a window (as export's), or exit 2. */
+static void narrow(struct summary *sm, const char *from, const char *to)
+{
+	struct when_ctx c = {sm->first_ms, sm->last_ms, sm->first_ms, sm->last_ms};
+	char why[256];
+	int64_t t0 = sm->first_ms, t1 = sm->last_ms;
+
+	if (from && when_parse(from, &c, &t0, why, sizeof(why)) < 0)
+		usage_error("bad --from '%s': %s", from, why);
+	c.plus_ref_ms = t0;
+	if (to && when_parse(to, &c, &t1, why, sizeof(why)) < 0)
+		usage_error("bad --to '%s': %s", to, why);
+	if (t0 > t1)
+		usage_error("--from '%s' is after --to '%s'", from ? from : "start",
+			    to ? to : "end");
+	sm->first_ms = t0;
+	sm->last_ms = t1;
+}
+
+static int summarise(struct store *st, struct summary *sm, const char *from,
+		     const char *to)
 {
 	memset(sm, 0, sizeof(*sm));
 	if (query_session(st, &sm->meta) < 0 ||
@@ -127,6 +148,7 @@ static int summarise(struct store *st, struct summary *sm)
 		return -1;
 	if (!sm->ticks)
 		return 0;
+	narrow(sm, from, to);
 	if (aggregate(st, "cpu.total", sm, &sm->cpu, false) < 0 ||
 	    aggregate(st, "mem.used", sm, &sm->mem_used, false) < 0 ||
 	    load_target(st, sm) < 0 ||
@@ -408,9 +430,12 @@ int cmd_report(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"json", no_argument, NULL, 'j'},
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
+	const char *from = NULL, *to = NULL;
 	bool json = false;
 	struct summary sm;
 	struct store *st;
@@ -419,9 +444,15 @@ int cmd_report(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'j')
 			json = true;
+		else if (c == 'f')
+			from = optarg;
+		else if (c == 't')
+			to = optarg;
+		else if (c == ':')
+			usage_error("option '%s' needs a value", argv[optind - 1]);
 		else if (c == 'h') {
 			cli_print_help(stdout);
 			return 0;
@@ -432,7 +463,7 @@ int cmd_report(int argc, char **argv)
 		usage_error("report takes one session FILE");
 	if (store_open(argv[optind], &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = summarise(st, &sm);
+	rc = summarise(st, &sm, from, to);
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "%s", store_error(st));
 		store_close(st);
