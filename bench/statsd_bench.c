@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "collectors/statsd.h"
+#include "collectors/statsd_listener.h"
 #include "core/appmetrics.h"
 #include "core/hdr.h"
 #include "core/xalloc.h"

@@ -18,7 +18,7 @@
 #include "core/log.h"
 #include "core/procfs.h"
 #include "collectors/profiler.h"
-#include "collectors/statsd.h"
+#include "collectors/statsd_listener.h"
 #include "core/xalloc.h"
 #include "store/store.h"
 

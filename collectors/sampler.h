@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "collectors/statsd.h"
+#include "collectors/statsd_listener.h"
 #include "core/frame.h"
 
 struct sampler_config {

@@ -133,29 +133,4 @@ void statsd_agg_ingest(struct statsd_agg *a, const struct statsd_packet *pkts, s
  */
 struct app_metrics *statsd_agg_take(struct statsd_agg *a);
 
-/* ---- the UDP listener ---- */
-
-struct statsd;
-
-/*
- * Binds a UDP socket to addr, "HOST:PORT", "[IPV6]:PORT" or "PORT" (on
- * 127.0.0.1), numeric only (port 0 picks a free one, see statsd_port), and
- * starts the "vigil-statsd" thread. max_metrics as for statsd_agg_new.
- * Returns 0 with *out owned by the caller (statsd_stop); or -errno with *out
- * NULL and a reason in err: "invalid statsd address 'x'", "cannot bind
- * 'x': address already in use", ...
- */
-int statsd_start(const char *addr, size_t max_metrics, struct statsd **out, char *err,
-		 size_t errlen);
-/* Wakes the thread, joins it, closes the socket and frees s. NULL ignored. */
-void statsd_stop(struct statsd *s);
-/* statsd_agg_take on the listener's table; called once per tick. */
-struct app_metrics *statsd_take(struct statsd *s);
-/* The port the socket is bound to (host order). */
-int statsd_port(const struct statsd *s);
-/* CPU time the listener thread has used, in ns; -1 when unavailable. */
-int64_t statsd_thread_cpu_ns(const struct statsd *s);
-/* The receive buffer the kernel granted, in bytes (as SO_RCVBUF reports it). */
-int statsd_rcvbuf(const struct statsd *s);
-
 #endif

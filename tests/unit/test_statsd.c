@@ -27,7 +27,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/statsd.h"
+#include "collectors/statsd_listener.h"
 #include "core/appmetrics.h"
 #include "core/hdr.h"
 #include "core/xalloc.h"
