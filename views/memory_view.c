@@ -23,7 +23,7 @@ static enum pal verdict_colour(const char *state)
 static void draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 {
 	const struct heap_verdict *v = &m->leak;
-	char a[32], b[32], since[16] = "-";
+	char a[32], b[32], ttl[32], since[16] = "-";
 
 	wattrset(w, pal(PAL_TITLE));
 	put_text(w, y, 0, 6, "Leak", false);
@@ -57,7 +57,7 @@ static void draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 		v->limit_bytes ? units_bytes_short((double)v->limit_bytes, b, sizeof(b))
 			       : "?",
 		v->time_to_limit_s >= 0 ? units_span((int64_t)(v->time_to_limit_s * 1000),
-						     since, sizeof(since))
+						     ttl, sizeof(ttl))
 					: "-");
 }
 
