@@ -20,7 +20,7 @@
 #include <stdbool.h>
 
 #include "core/xalloc.h"
-#include "harness.h"
+#include "../integration/harness.h"
 
 #define RECORD_FOR "80s"
 
