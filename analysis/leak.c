@@ -240,11 +240,20 @@ size_t leak_knee(const struct leak_point *pts, size_t n)
 
 /* ---- floors ---- */
 
+#define CYCLE_WALK_MAX 4096 /* points walked back to find where a cycle began */
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/* Median of v[0..n) (n >= 1); sorts v. */
+static int64_t median_i64(int64_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_i64);
+	return v[(n - 1) / 2];
 }
 
 /* Median of the gaps between consecutive t[0..n) (n >= 2). */
@@ -254,10 +263,27 @@ static int64_t median_gap(const int64_t *t, size_t n)
 
 	for (size_t i = 0; i + 1 < n; i++)
 		gaps[i] = t[i + 1] - t[i];
-	qsort(gaps, n - 1, sizeof(*gaps), cmp_i64);
-	m = gaps[(n - 1) / 2];
+	m = median_i64(gaps, n - 1);
 	free(gaps);
 	return m;
+}
+
+/*
+ * How long the series stayed above the level it fell back to at pts[i]: the
+ * time since the latest earlier point at or below pts[i]. A collection that
+ * ends a sawtooth cycle lands near the cycle's trough, so this is the
+ * cycle's length; a one-sample spike (malloc's top pad trimmed right after
+ * a burst, a sample taken mid-burst) falls back to where the series was a
+ * sample or two before, so it counts as a short cycle and does not widen
+ * the windows. The walk back is bounded; a longer climb counts at the bound.
+ */
+static int64_t cycle_length(const struct leak_point *pts, size_t i)
+{
+	size_t k = i - 1, stop = i > CYCLE_WALK_MAX ? i - CYCLE_WALK_MAX : 0;
+
+	while (k > stop && pts[k].bytes > pts[i].bytes)
+		k--;
+	return pts[i].t_ms - pts[k].t_ms;
 }
 
 /* The fixed window length W for pts, sawtooth included; *gap the median interval. */
@@ -265,6 +291,7 @@ static int64_t window_length(const struct leak_point *pts, size_t n,
 			     const struct leak_params *p, int64_t *gap)
 {
 	int64_t w = p->window_ms, *t = xmalloc(n * sizeof(*t));
+	int64_t *cycles = xmalloc(n * sizeof(*cycles));
 	size_t drops = 0;
 
 	*gap = 0;
@@ -277,14 +304,23 @@ static int64_t window_length(const struct leak_point *pts, size_t n,
 	}
 	for (size_t i = 1; i < n; i++)
 		if (p->drop_frac > 0 &&
-		    pts[i].bytes < pts[i - 1].bytes * (1 - p->drop_frac))
-			t[drops++] = pts[i].t_ms;
+		    pts[i].bytes < pts[i - 1].bytes * (1 - p->drop_frac)) {
+			t[drops] = pts[i].t_ms;
+			cycles[drops++] = cycle_length(pts, i);
+		}
 	if (drops >= 3) {
-		int64_t period = median_gap(t, drops);
+		/* a sawtooth's falls come a cycle apart and each ends a cycle;
+		 * noise falls often, spikes end short cycles: either way the
+		 * shorter estimate is the one to trust */
+		int64_t period = median_gap(t, drops), cycle = median_i64(cycles, drops);
+
+		if (cycle < period)
+			period = cycle;
 
 		if (period + period / 2 > w)
 			w = period + period / 2;
 	}
+	free(cycles);
 	free(t);
 	return w > 0 ? w : 1;
 }

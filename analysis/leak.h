@@ -173,8 +173,12 @@ size_t leak_knee(const struct leak_point *pts, size_t n);
  * window's minimum sits higher and would fake an upturn at the end).
  * Sawtooth: when the series falls by more than drop_frac of its level from
  * one point to the next at least three times, W is raised to 1.5 times the
- * median interval between those falls, so each window holds a whole cycle
- * and its trough.
+ * period, so each window holds a whole cycle and its trough. The period is
+ * the shorter of the median interval between those falls and the median
+ * cycle they end (the time since the series was last at or below where a
+ * fall lands): a sawtooth's falls are a cycle apart and land at its trough,
+ * while a one-sample spike (a sample taken mid-burst, malloc trimming right
+ * after) lands where the series was just before it and leaves W alone.
  */
 size_t leak_floors(const struct leak_point *pts, size_t n, const int64_t *gc_ms,
 		   size_t ngc, const struct leak_params *p, struct leak_point *out);

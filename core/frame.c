@@ -103,6 +103,8 @@ void frame_unref(struct frame *f)
 	app_metrics_free(f->app);
 	free(f->rollup);
 	free(f->jvm);
+	heap_mapping_set_free(f->mappings);
 	free(f->leak);
+	free(f->suspects);
 	free(f);
 }

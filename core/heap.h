@@ -122,4 +122,21 @@ struct heap_verdict {
 	size_t floors;		/* floors judged */
 };
 
+/*
+ * One suspect the leak analysis raised with a verdict: the process itself
+ * (its RssAnon + swap floor, or a JVM's old generation) or one region of its
+ * address space whose resident anonymous memory keeps rising (ranked by rate).
+ */
+struct heap_suspect {
+	char kind[8];	/* "process" or "mapping" */
+	char region[8]; /* a mapping's heap_kind_name(); "" for the process */
+	char key[128];	/* a mapping's region key; "" for the process */
+	char name[128]; /* the process's comm, or the region's name */
+	double rate_bytes_per_hour;
+	double confidence; /* 0..1 */
+	uint64_t size_bytes; /* the latest floor (process) or anon + swap (mapping) */
+	int64_t since_ms;    /* where the rise starts; 0 unknown */
+	int64_t mapping_id;  /* the region's row in a session (queries); 0 otherwise */
+};
+
 #endif

@@ -38,6 +38,9 @@ struct tui_config {
 	void (*ack)(void *ctx, const char *rule);
 	/* Store a finished profile in the session (live; taken over). */
 	void (*save_profile)(void *ctx, struct profile *p);
+	/* Read the target's smaps as soon as its cost bound allows (live; NULL
+	 * in replay); the regions arrive with a later frame. */
+	void (*read_smaps)(void *ctx);
 	bool bell;		     /* ring the terminal bell when an alert fires */
 	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;

@@ -284,6 +284,30 @@ static void test_floors_sawtooth_period(void **state)
 	}
 }
 
+static void test_floors_spikes_are_not_a_sawtooth(void **state)
+{
+	struct leak_params p = fast_params();
+	struct leak_point pts[600], out[600];
+	static const int spikes[] = {40, 130, 210, 330, 480};
+	struct leak_verdict v;
+	size_t m;
+
+	(void)state;
+	/* a malloc leak of 1 MiB/s sampled every 200 ms, with a one-sample
+	 * spike of 8 MiB now and then (a sample taken mid-burst, then the top
+	 * pad trimmed): the falls are 16-30 s apart, but each lands where the
+	 * series was two samples before, so the windows stay at 5 s */
+	for (int i = 0; i < 600; i++)
+		pts[i] = (struct leak_point){T0 + i * 200, 50 * MIB + i * 0.2 * MIB};
+	for (size_t k = 0; k < sizeof(spikes) / sizeof(spikes[0]); k++)
+		pts[spikes[k]].bytes += 8 * MIB;
+	m = leak_floors(pts, 600, NULL, 0, &p, out);
+	assert_int_equal(m, 24);
+	leak_judge(out, m, 0, &p, &v);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+	assert_near(v.rate_bytes_per_hour, 3600 * MIB, 1);
+}
+
 /* ---- verdicts on synthetic series ---- */
 
 static void test_insufficient(void **state)
@@ -708,6 +732,7 @@ int main(void)
 		cmocka_unit_test(test_floors_fixed_windows),
 		cmocka_unit_test(test_floors_gc_markers),
 		cmocka_unit_test(test_floors_sawtooth_period),
+		cmocka_unit_test(test_floors_spikes_are_not_a_sawtooth),
 		cmocka_unit_test(test_insufficient),
 		cmocka_unit_test(test_linear_leak),
 		cmocka_unit_test(test_leak_starting_late),
