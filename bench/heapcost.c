@@ -10,25 +10,66 @@
  *   heap_smaps_us_N value us
  *   heap_rollup_every_N value ms   (max(10 s, 100 x cost))
  *   heap_smaps_every_N value ms    (max(30 s, 100 x cost))
+ *   heap_tick_max_us_N value us    (the longest heapwatch_read on the ticking
+ *                                   thread while smaps is read on its own)
  *
  *   heapcost [ROUNDS]      default 20 readings of each per size
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collectors/heap.h"
+#include "collectors/heapwatch.h"
+#include "core/clock.h"
 #include "core/heap.h"
+#include "core/xalloc.h"
 
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * What a tick pays for the heap while smaps is being read: heapwatch_read
+ * every 10 ms from the tick that asks for a reading until a frame carries
+ * it (at most 10 s), as the sampler thread would; the longest call in us.
+ */
+static double tick_max_us(pid_t pid)
+{
+	struct heapwatch *h = heapwatch_new(NULL, pid, 0, 0);
+	int64_t worst = 0, t_ms = clock_wall_ms();
+
+	for (int i = 0; i < 1000; i++) {
+		struct frame *f = frame_new();
+		struct timespec nap = {0, 10 * 1000 * 1000};
+		int64_t t0;
+		bool got;
+
+		f->t_ms = t_ms + i * 10;
+		f->target = xcalloc(1, sizeof(*f->target));
+		f->target->pid = pid;
+		f->target->alive = true;
+		t0 = clock_mono_ns();
+		heapwatch_read(h, f);
+		if (clock_mono_ns() - t0 > worst)
+			worst = clock_mono_ns() - t0;
+		got = f->mappings != NULL;
+		frame_unref(f);
+		if (got)
+			break;
+		nanosleep(&nap, NULL);
+	}
+	heapwatch_free(h);
+	return (double)worst / 1e3;
 }
 
 /* Starts `mappings N` and waits for its "ready"; returns the pid or -1. */
@@ -83,6 +124,7 @@ int main(int argc, char **argv)
 		int64_t *full = calloc((size_t)rounds, sizeof(*full));
 		struct heap_cadence rc, sc;
 		size_t nvmas = 0;
+		double tick;
 		pid_t pid = start(bin, n);
 
 		if (pid < 0 || !roll || !full) {
@@ -104,6 +146,7 @@ int main(int argc, char **argv)
 			nvmas = set.nvmas;
 			heap_mapping_set_release(&set);
 		}
+		tick = tick_max_us(pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		qsort(roll, (size_t)rounds, sizeof(*roll), cmp_i64);
@@ -119,6 +162,7 @@ int main(int argc, char **argv)
 		       (long long)heap_cadence_interval_ms(&rc));
 		printf("heap_smaps_every_%d %lld ms\n", n,
 		       (long long)heap_cadence_interval_ms(&sc));
+		printf("heap_tick_max_us_%d %.1f us\n", n, tick);
 		free(roll);
 		free(full);
 	}
