@@ -29,7 +29,9 @@ struct region {
 };
 
 struct leakwatch {
-	struct leak_params params, region_params;
+	/* params for a point per tick; sparse for a point per reading (smaps
+	 * regions) or per collection (a JVM's old generation after GC) */
+	struct leak_params params, sparse;
 	int64_t every_ms, next_ms;
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
@@ -82,10 +84,10 @@ struct leakwatch *leakwatch_new(void)
 	w->params = leak_params_default();
 	w->every_ms = LEAK_EVERY_MS;
 	parse_env(w);
-	/* a region's series has a point per smaps reading (30 s apart at the
-	 * defaults): a floor per window, however few readings it holds */
-	w->region_params = w->params;
-	w->region_params.window_samples = 1;
+	/* a point per smaps reading (30 s apart at the defaults) or per
+	 * collection: a floor per window, however few points it holds */
+	w->sparse = w->params;
+	w->sparse.window_samples = 1;
 	return w;
 }
 
@@ -170,13 +172,12 @@ static void regions_rank(struct leakwatch *w)
 	struct leak_suspect top[HEAP_SUSPECTS_MAX];
 
 	for (size_t i = 0; i < w->nregions; i++)
-		if (w->regions[i].s.n >= 2 &&
-		    may_leak(&w->regions[i].s, &w->region_params)) {
+		if (w->regions[i].s.n >= 2 && may_leak(&w->regions[i].s, &w->sparse)) {
 			series[n] = (struct leak_series){
 				w->regions[i].key, w->regions[i].s.v, w->regions[i].s.n};
 			which[n++] = i;
 		}
-	k = leak_rank(series, n, (double)w->limit, &w->region_params, top,
+	k = leak_rank(series, n, (double)w->limit, &w->sparse, top,
 		      HEAP_SUSPECTS_MAX - 1);
 	if (k > HEAP_SUSPECTS_MAX - 1)
 		k = HEAP_SUSPECTS_MAX - 1;
@@ -240,46 +241,50 @@ static void regions_feed(struct leakwatch *w, const struct heap_mapping_set *set
 	regions_rank(w);
 }
 
-/* The verdict's suspects: the process when it is one, then its regions. */
+/*
+ * The verdict's suspects: the process when it is one, then the regions that
+ * rise with it, ranked. Regions say where a leak is, so they are raised only
+ * with a leaking process: a region that grows while the process's floor
+ * does not is memory moving between regions (a runtime committing its
+ * reserved heap, a warm-up), and naming it would contradict the verdict.
+ */
 static void attach_suspects(struct leakwatch *w, struct frame *f,
 			    const struct leak_verdict *v, double floor)
 {
-	size_t n = 0;
+	struct heap_suspect *h;
 
+	if (v->state != LEAK_SUSPECT)
+		return;
 	f->suspects = xcalloc(HEAP_SUSPECTS_MAX, sizeof(*f->suspects));
-	if (v->state == LEAK_SUSPECT) {
-		struct heap_suspect *h = &f->suspects[n++];
-
-		snprintf(h->kind, sizeof(h->kind), "process");
-		snprintf(h->name, sizeof(h->name), "%s", f->target->comm);
-		h->rate_bytes_per_hour = v->rate_bytes_per_hour;
-		h->size_bytes = (uint64_t)floor;
-		h->since_ms = v->since_ms;
-	}
-	for (size_t i = 0; i < w->nregion_suspects && n < HEAP_SUSPECTS_MAX; i++)
-		f->suspects[n++] = w->region_suspects[i];
-	f->nsuspects = n;
-	if (!n) {
-		free(f->suspects);
-		f->suspects = NULL;
-	}
+	h = &f->suspects[0];
+	snprintf(h->kind, sizeof(h->kind), "process");
+	snprintf(h->name, sizeof(h->name), "%s", f->target->comm);
+	h->rate_bytes_per_hour = v->rate_bytes_per_hour;
+	h->size_bytes = (uint64_t)floor;
+	h->since_ms = v->since_ms;
+	f->nsuspects = 1;
+	for (size_t i = 0; i < w->nregion_suspects && f->nsuspects < HEAP_SUSPECTS_MAX;
+	     i++)
+		f->suspects[f->nsuspects++] = w->region_suspects[i];
 }
 
 static void judge(struct leakwatch *w, struct frame *f)
 {
-	/* a JVM's post-GC old generation is the truer floor once it has some */
+	/*
+	 * A JVM's old generation after collections is the truer floor once it
+	 * has some. After a young collection it still holds what was promoted
+	 * and died since the last old-generation cycle, so it saws too, and is
+	 * reduced to floors like RSS is.
+	 */
 	bool jvm = w->jvm.n >= w->params.min_floors;
 	const struct series *s = jvm ? &w->jvm : &w->rss;
 	struct leak_verdict v;
-	size_t nf = s->n;
 	struct heap_verdict *hv;
+	size_t nf;
 
-	if (!jvm) {
-		w->floors = xgrow(w->floors, &w->floors_cap, s->n ? s->n : 1,
-				  sizeof(*w->floors));
-		nf = leak_floors(s->v, s->n, NULL, 0, &w->params, w->floors);
-	}
-	leak_judge(jvm ? s->v : w->floors, nf, (double)w->limit, &w->params, &v);
+	w->floors = xgrow(w->floors, &w->floors_cap, s->n ? s->n : 1, sizeof(*w->floors));
+	nf = leak_floors(s->v, s->n, NULL, 0, jvm ? &w->sparse : &w->params, w->floors);
+	leak_judge(w->floors, nf, (double)w->limit, &w->params, &v);
 	hv = xcalloc(1, sizeof(*hv));
 	snprintf(hv->source, sizeof(hv->source), "%s", jvm ? "jvm" : "rss");
 	snprintf(hv->state, sizeof(hv->state), "%s", leak_state_name(v.state));
@@ -288,7 +293,7 @@ static void judge(struct leakwatch *w, struct frame *f)
 	hv->time_to_limit_s = v.time_to_limit_s;
 	hv->since_ms = v.since_ms;
 	hv->limit_bytes = w->limit;
-	hv->floor_bytes = nf ? (uint64_t)(jvm ? s->v : w->floors)[nf - 1].bytes : 0;
+	hv->floor_bytes = nf ? (uint64_t)w->floors[nf - 1].bytes : 0;
 	hv->floors = v.floors;
 	f->leak = hv;
 	attach_suspects(w, f, &v, (double)hv->floor_bytes);

@@ -8,8 +8,8 @@
  *
  * Each smaps reading (collectors/heapwatch) adds a point to every region's
  * series (anon + swap); the regions whose floor rises like a leak are ranked
- * at each reading and go, with the process itself when it is a suspect, into
- * the suspects of the next verdict.
+ * at each reading and, when the process itself is a leak suspect, go with it
+ * into the suspects of the next verdict (they say where it leaks).
  *
  * VIGIL_LEAK="every=10s,window=30s,span=150s,smaps=30s" changes the period,
  * the analysis's floor window and minimum span, and the smaps period (tests
