@@ -14,21 +14,35 @@
 
 #define LEAK_EVERY_MS 10000
 #define LEAK_POINTS_MAX 200000 /* halved (every other point) when reached */
+#define REGION_POINTS_MAX 4096 /* per region: 34 h of readings 30 s apart */
 
 struct series {
 	struct leak_point *v;
 	size_t n, cap;
 };
 
+/* One region of the target's address space: anon + swap at every smaps reading. */
+struct region {
+	char *key, *name; /* owned */
+	enum heap_kind kind;
+	struct series s;
+};
+
 struct leakwatch {
-	struct leak_params params;
+	struct leak_params params, region_params;
 	int64_t every_ms, next_ms;
+	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
 	uint64_t start_ticks;
 	uint64_t limit;
 	struct series rss, jvm;
 	struct leak_point *floors; /* scratch */
 	size_t floors_cap;
+	struct region *regions; /* ascending key, those of the latest reading */
+	size_t nregions;
+	/* the regions judged leak suspects at the latest reading, ranked */
+	struct heap_suspect region_suspects[HEAP_SUSPECTS_MAX];
+	size_t nregion_suspects;
 };
 
 static void parse_env(struct leakwatch *w)
@@ -54,6 +68,8 @@ static void parse_env(struct leakwatch *w)
 			w->params.window_ms = ms;
 		else if (!strcmp(tok, "span"))
 			w->params.min_span_ms = ms;
+		else if (!strcmp(tok, "smaps"))
+			w->smaps_ms = ms;
 		else
 			log_debug("VIGIL_LEAK: unknown '%s'", tok);
 	}
@@ -66,7 +82,29 @@ struct leakwatch *leakwatch_new(void)
 	w->params = leak_params_default();
 	w->every_ms = LEAK_EVERY_MS;
 	parse_env(w);
+	/* a region's series has a point per smaps reading (30 s apart at the
+	 * defaults): a floor per window, however few readings it holds */
+	w->region_params = w->params;
+	w->region_params.window_samples = 1;
 	return w;
+}
+
+int64_t leakwatch_smaps_period_ms(const struct leakwatch *w)
+{
+	return w->smaps_ms;
+}
+
+static void regions_clear(struct leakwatch *w)
+{
+	for (size_t i = 0; i < w->nregions; i++) {
+		free(w->regions[i].key);
+		free(w->regions[i].name);
+		free(w->regions[i].s.v);
+	}
+	free(w->regions);
+	w->regions = NULL;
+	w->nregions = 0;
+	w->nregion_suspects = 0;
 }
 
 void leakwatch_free(struct leakwatch *w)
@@ -76,12 +114,13 @@ void leakwatch_free(struct leakwatch *w)
 	free(w->rss.v);
 	free(w->jvm.v);
 	free(w->floors);
+	regions_clear(w);
 	free(w);
 }
 
-static void push(struct series *s, int64_t t_ms, double bytes)
+static void push(struct series *s, int64_t t_ms, double bytes, size_t max)
 {
-	if (s->n == LEAK_POINTS_MAX) { /* keep the whole span, at half the detail */
+	if (s->n == max) { /* keep the whole span, at half the detail */
 		for (size_t i = 0; i < s->n / 2; i++)
 			s->v[i] = s->v[2 * i];
 		s->n /= 2;
@@ -99,10 +138,131 @@ static void follow(struct leakwatch *w, const struct target_sample *t)
 	w->pid = t->pid;
 	w->start_ticks = t->start_ticks;
 	w->rss.n = w->jvm.n = 0;
+	regions_clear(w);
 	w->next_ms = 0;
 	w->limit = 0;
 	if (heap_memory_limit(NULL, NULL, t->pid, &w->limit, &src, err, sizeof(err)) < 0)
 		log_debug("leak: no memory limit for %d: %s", t->pid, err);
+}
+
+/*
+ * Whether a region's readings vary by enough to hold a leak at the least rate
+ * reported: a cheap look that spares the O(n^2) judging of the hundreds of
+ * regions (libraries, stacks) that never move.
+ */
+static bool may_leak(const struct series *s, const struct leak_params *p)
+{
+	double lo = s->v[0].bytes, hi = lo, hours;
+
+	for (size_t i = 1; i < s->n; i++) {
+		lo = s->v[i].bytes < lo ? s->v[i].bytes : lo;
+		hi = s->v[i].bytes > hi ? s->v[i].bytes : hi;
+	}
+	hours = (double)(s->v[s->n - 1].t_ms - s->v[0].t_ms) / 3.6e6;
+	return hi > lo && hi - lo >= p->min_rate_abs * hours;
+}
+
+/* Ranks the regions that may leak; the suspects wait for the next verdict. */
+static void regions_rank(struct leakwatch *w)
+{
+	struct leak_series *series = xmalloc((w->nregions + 1) * sizeof(*series));
+	size_t *which = xmalloc((w->nregions + 1) * sizeof(*which)), n = 0, k;
+	struct leak_suspect top[HEAP_SUSPECTS_MAX];
+
+	for (size_t i = 0; i < w->nregions; i++)
+		if (w->regions[i].s.n >= 2 &&
+		    may_leak(&w->regions[i].s, &w->region_params)) {
+			series[n] = (struct leak_series){
+				w->regions[i].key, w->regions[i].s.v, w->regions[i].s.n};
+			which[n++] = i;
+		}
+	k = leak_rank(series, n, (double)w->limit, &w->region_params, top,
+		      HEAP_SUSPECTS_MAX - 1);
+	if (k > HEAP_SUSPECTS_MAX - 1)
+		k = HEAP_SUSPECTS_MAX - 1;
+	for (size_t i = 0; i < k; i++) {
+		const struct region *r = &w->regions[which[top[i].index]];
+		struct heap_suspect *h = &w->region_suspects[i];
+
+		memset(h, 0, sizeof(*h));
+		snprintf(h->kind, sizeof(h->kind), "mapping");
+		snprintf(h->region, sizeof(h->region), "%s", heap_kind_name(r->kind));
+		snprintf(h->key, sizeof(h->key), "%s", r->key);
+		snprintf(h->name, sizeof(h->name), "%s", r->name);
+		h->rate_bytes_per_hour = top[i].verdict.rate_bytes_per_hour;
+		h->size_bytes = (uint64_t)top[i].size_bytes;
+		h->since_ms = top[i].verdict.since_ms;
+	}
+	w->nregion_suspects = k;
+	free(which);
+	free(series);
+}
+
+/*
+ * A new smaps reading: each region's series grows by a point; regions gone
+ * from the reading (unmapped, or their key moved) are dropped with theirs.
+ * Both lists are sorted by key, so this is one merge.
+ */
+static void regions_feed(struct leakwatch *w, const struct heap_mapping_set *set)
+{
+	struct region *next = xcalloc(set->n ? set->n : 1, sizeof(*next));
+	size_t j = 0;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const struct heap_mapping *m = &set->maps[i];
+		struct region *r = &next[i];
+		int c = 1;
+
+		while (j < w->nregions && (c = strcmp(w->regions[j].key, m->key)) < 0)
+			j++;
+		if (j < w->nregions && c == 0) {
+			*r = w->regions[j];
+			w->regions[j].key = NULL; /* moved */
+			free(r->name);
+			j++;
+		} else {
+			memset(r, 0, sizeof(*r));
+			r->key = xstrdup(m->key);
+		}
+		r->name = xstrdup(m->name);
+		r->kind = m->kind;
+		push(&r->s, set->t_ms, (double)(m->anon + m->swap), REGION_POINTS_MAX);
+	}
+	for (size_t i = 0; i < w->nregions; i++)
+		if (w->regions[i].key) { /* gone */
+			free(w->regions[i].key);
+			free(w->regions[i].name);
+			free(w->regions[i].s.v);
+		}
+	free(w->regions);
+	w->regions = next;
+	w->nregions = set->n;
+	regions_rank(w);
+}
+
+/* The verdict's suspects: the process when it is one, then its regions. */
+static void attach_suspects(struct leakwatch *w, struct frame *f,
+			    const struct leak_verdict *v, double floor)
+{
+	size_t n = 0;
+
+	f->suspects = xcalloc(HEAP_SUSPECTS_MAX, sizeof(*f->suspects));
+	if (v->state == LEAK_SUSPECT) {
+		struct heap_suspect *h = &f->suspects[n++];
+
+		snprintf(h->kind, sizeof(h->kind), "process");
+		snprintf(h->name, sizeof(h->name), "%s", f->target->comm);
+		h->rate_bytes_per_hour = v->rate_bytes_per_hour;
+		h->size_bytes = (uint64_t)floor;
+		h->since_ms = v->since_ms;
+	}
+	for (size_t i = 0; i < w->nregion_suspects && n < HEAP_SUSPECTS_MAX; i++)
+		f->suspects[n++] = w->region_suspects[i];
+	f->nsuspects = n;
+	if (!n) {
+		free(f->suspects);
+		f->suspects = NULL;
+	}
 }
 
 static void judge(struct leakwatch *w, struct frame *f)
@@ -131,6 +291,7 @@ static void judge(struct leakwatch *w, struct frame *f)
 	hv->floor_bytes = nf ? (uint64_t)(jvm ? s->v : w->floors)[nf - 1].bytes : 0;
 	hv->floors = v.floors;
 	f->leak = hv;
+	attach_suspects(w, f, &v, (double)hv->floor_bytes);
 }
 
 void leakwatch_feed(struct leakwatch *w, struct frame *f)
@@ -141,9 +302,11 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 		return;
 	if (t->pid != w->pid || t->start_ticks != w->start_ticks)
 		follow(w, t);
-	push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap));
+	push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap), LEAK_POINTS_MAX);
 	if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_AFTER_GC))
-		push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc);
+		push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc, LEAK_POINTS_MAX);
+	if (f->mappings)
+		regions_feed(w, f->mappings);
 	if (f->t_ms < w->next_ms)
 		return;
 	w->next_ms = f->t_ms + w->every_ms;

@@ -146,6 +146,11 @@ static void hook_ack(void *ctx, const char *rule)
 		alerts_ack(l->alerts, rule);
 }
 
+static void hook_read_smaps(void *ctx)
+{
+	pipeline_read_smaps(&((struct live *)ctx)->p);
+}
+
 static void hook_save_profile(void *ctx, struct profile *p)
 {
 	pipeline_save_profile(&((struct live *)ctx)->p, p);
@@ -199,6 +204,7 @@ int cmd_live(int argc, char **argv)
 		.writer_stats = hook_writer_stats,
 		.ack = l.alerts ? hook_ack : NULL,
 		.save_profile = hook_save_profile,
+		.read_smaps = hook_read_smaps,
 		.bell = o.bell,
 		/* rejected rules were said on stderr, hidden behind the screen now */
 		.startup_message = strstr(alert_note, "rejected") ? alert_note : NULL,

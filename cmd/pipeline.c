@@ -57,6 +57,12 @@ static void reap_autoprofile(struct pipeline *p, bool now)
 	p->autoprofile = NULL;
 }
 
+void pipeline_read_smaps(struct pipeline *p)
+{
+	if (p->sampler)
+		sampler_request_smaps(p->sampler);
+}
+
 void pipeline_save_profile(struct pipeline *p, struct profile *prof)
 {
 	store_writer_push_profile(p->writer, prof, NULL);
@@ -206,6 +212,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	cfg.target_pid = p->has_child ? p->child.pid : o->pid;
 	start_statsd(p, o->statsd);
 	cfg.statsd = p->statsd;
+	cfg.smaps_period_ms = leakwatch_smaps_period_ms(p->leak);
 	fill_meta(&p->meta, o, cfg.target_pid);
 	if (store_session_begin(p->store, &p->meta) < 0) {
 		snprintf(err, errlen, "cannot write session '%s': %s", p->path,

@@ -85,6 +85,8 @@ bool pipeline_poll_child(struct pipeline *p);
 int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen);
 /* Any thread: stores a finished profile in the session (taken over). */
 void pipeline_save_profile(struct pipeline *p, struct profile *prof);
+/* Asks for a smaps reading of the target now (any thread). */
+void pipeline_read_smaps(struct pipeline *p);
 
 /* Stops the sampler (no frame is published after it returns); idempotent. */
 void pipeline_stop_sampling(struct pipeline *p);

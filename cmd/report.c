@@ -419,7 +419,7 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	else
 		fputs("target    none\n", out);
 	print_top_text(out, sm);
-	if (report_memory_text(out, st, &sp) < 0 ||
+	if (report_memory_text(out, st, &sp, sm->comm) < 0 ||
 	    report_latency_text(out, st, &sp) < 0 ||
 	    report_profiles_text(out, st, &sp) < 0)
 		return -1;

@@ -12,7 +12,6 @@
 #include "core/xalloc.h"
 #include "store/alerts.h"
 #include "store/app_rows.h"
-#include "store/heap_rows.h"
 #include "store/profiles.h"
 #include "store/query.h"
 
@@ -144,13 +143,6 @@ static double span_avg(struct store *st, const char *metric, const struct report
 		v = s.points[0].avg;
 	series_release(&s);
 	return v;
-}
-
-static void json_key_number(FILE *out, const char *key, double v, int decimals)
-{
-	json_string(out, key);
-	fputs(": ", out);
-	json_number(out, v, decimals);
 }
 
 static void json_psi(FILE *out, struct store *st, const struct report_span *sp,
@@ -386,74 +378,5 @@ int report_profiles_text(FILE *out, struct store *st, const struct report_span *
 			m->partial ? ", partial" : "", (long long)m->id);
 	}
 	free(list);
-	return 0;
-}
-
-/* ---- memory ---- */
-
-int report_memory_json(FILE *out, struct store *st, const struct report_span *sp,
-		       const char *comm)
-{
-	struct heap_verdict v;
-	int64_t at;
-	int rc = query_leak_verdict_at(st, sp->t1, &v, &at);
-
-	if (rc < 0)
-		return -1;
-	fputs(",\n  \"memory\": ", out);
-	if (rc == 0) {
-		fputs("null", out);
-		return 0;
-	}
-	fputs("{\"source\": ", out);
-	json_string(out, v.source);
-	fputs(", \"verdict\": ", out);
-	json_string(out, v.state);
-	fputs(", ", out);
-	json_key_number(out, "rate_bytes_per_hour", v.rate_bytes_per_hour, 0);
-	fputs(", ", out);
-	json_key_number(out, "confidence", v.confidence, 3);
-	fputs(", ", out);
-	json_key_number(out, "since_ms", v.since_ms > 0 ? (double)v.since_ms : NAN, 0);
-	fputs(", ", out);
-	json_key_number(out, "time_to_limit_s",
-			v.time_to_limit_s >= 0 ? v.time_to_limit_s : NAN, 0);
-	fputs(", ", out);
-	json_key_number(out, "limit_bytes", v.limit_bytes ? (double)v.limit_bytes : NAN,
-			0);
-	fputs(", ", out);
-	json_key_number(out, "floor_bytes", (double)v.floor_bytes, 0);
-	fprintf(out, ", \"judged_ms\": %lld, \"suspects\": [", (long long)at);
-	if (!strcmp(v.state, "leak-suspect")) {
-		fputs("{\"kind\": \"process\", \"name\": ", out);
-		json_string(out, comm);
-		fputs(", ", out);
-		json_key_number(out, "rate_bytes_per_hour", v.rate_bytes_per_hour, 0);
-		fputs(", ", out);
-		json_key_number(out, "size_bytes", (double)v.floor_bytes, 0);
-		fputc('}', out);
-	}
-	fputs("]}", out);
-	return 0;
-}
-
-int report_memory_text(FILE *out, struct store *st, const struct report_span *sp)
-{
-	struct heap_verdict v;
-	int64_t at;
-	int rc = query_leak_verdict_at(st, sp->t1, &v, &at);
-	char a[32], b[32];
-
-	if (rc <= 0)
-		return rc;
-	fprintf(out, "memory    %s (%s floors)", v.state, v.source);
-	if (!strcmp(v.state, "leak-suspect") || !strcmp(v.state, "growing"))
-		fprintf(out, ", %s/h, confidence %.2f",
-			units_bytes(v.rate_bytes_per_hour, a, sizeof(a)), v.confidence);
-	if (v.time_to_limit_s >= 0)
-		fprintf(out, ", %s to the %s limit",
-			units_span((int64_t)(v.time_to_limit_s * 1000), b, sizeof(b)),
-			units_bytes((double)v.limit_bytes, a, sizeof(a)));
-	fputc('\n', out);
 	return 0;
 }

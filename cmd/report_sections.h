@@ -30,9 +30,13 @@ int report_latency_text(FILE *out, struct store *st, const struct report_span *s
 int report_profiles_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_profiles_text(FILE *out, struct store *st, const struct report_span *sp);
 
-/* "memory": the latest leak verdict for the target (comm), null without. */
+/*
+ * "memory": the latest leak verdict for the target (comm) with the suspects
+ * raised with it (the process, its regions), null without (report_memory.c).
+ */
 int report_memory_json(FILE *out, struct store *st, const struct report_span *sp,
 		       const char *comm);
-int report_memory_text(FILE *out, struct store *st, const struct report_span *sp);
+int report_memory_text(FILE *out, struct store *st, const struct report_span *sp,
+		       const char *comm);
 
 #endif

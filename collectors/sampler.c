@@ -38,6 +38,7 @@ struct sampler {
 	uint64_t seq;
 	atomic_int exit_code; /* -1 until the target was reaped */
 	atomic_int exit_signal;
+	atomic_bool smaps_asked;
 };
 
 /* Takes over a target handed in by sampler_attach, on the sampler thread. */
@@ -109,7 +110,10 @@ struct frame *sampler_collect_once(struct sampler *s)
 		}
 		if (!s->heap)
 			s->heap = heapwatch_new(s->cfg.proc_root, f->target->pid,
-						s->cfg.heap_period_ms);
+						s->cfg.heap_period_ms,
+						s->cfg.smaps_period_ms);
+		if (atomic_exchange(&s->smaps_asked, false))
+			heapwatch_request_smaps(s->heap, f->t_ms);
 		heapwatch_read(s->heap, f);
 	}
 	if (s->cfg.statsd)
@@ -213,6 +217,11 @@ void sampler_target_exited(struct sampler *s, int exit_code, int exit_signal)
 {
 	atomic_store(&s->exit_signal, exit_signal);
 	atomic_store(&s->exit_code, exit_code);
+}
+
+void sampler_request_smaps(struct sampler *s)
+{
+	atomic_store(&s->smaps_asked, true);
 }
 
 void sampler_stop(struct sampler *s)

@@ -21,9 +21,10 @@
 struct sampler_config {
 	const char *proc_root;
 	int64_t interval_ms;
-	int target_pid;		/* 0: no target */
-	struct statsd *statsd;	/* its tick's metrics join each frame; may be NULL */
-	int64_t heap_period_ms; /* smaps_rollup of the target; 0: the default */
+	int target_pid;		 /* 0: no target */
+	struct statsd *statsd;	 /* its tick's metrics join each frame; may be NULL */
+	int64_t heap_period_ms;	 /* smaps_rollup of the target; 0: the default */
+	int64_t smaps_period_ms; /* smaps of the target; 0: the default */
 	/* Called on the sampler thread with a frame the callee now owns. */
 	void (*publish)(struct frame *f, void *ctx);
 	void *ctx;
@@ -46,6 +47,8 @@ int sampler_start(const struct sampler_config *cfg, struct sampler **out, char *
 int sampler_attach(struct sampler *s, int pid, char *err, size_t errlen);
 /* Tells frames from now on how the target ended (vigil reaped it). */
 void sampler_target_exited(struct sampler *s, int exit_code, int exit_signal);
+/* Asks for a smaps reading of the target at the next tick (any thread). */
+void sampler_request_smaps(struct sampler *s);
 /* Stops and joins the thread, frees the collectors and s. NULL is ignored. */
 void sampler_stop(struct sampler *s);
 

@@ -210,9 +210,10 @@ struct frame {
 	/* the target's heap, each NULL when not read this tick (own cadences) */
 	struct heap_rollup *rollup; /* owned; smaps_rollup */
 	struct jvm_sample *jvm;	    /* owned; HotSpot perf data */
-	struct heap_mapping_set *mappings; /* owned; smaps regions, when a reading ended */
-	struct heap_verdict *leak;	   /* owned; the leak analysis, when it ran */
-	struct heap_suspect *suspects;	   /* owned; with leak: what it raised, ranked */
+	struct heap_mapping_set
+		*mappings;	       /* owned; smaps regions, when a reading ended */
+	struct heap_verdict *leak;     /* owned; the leak analysis, when it ran */
+	struct heap_suspect *suspects; /* owned; with leak: what it raised, ranked */
 	size_t nsuspects;
 };
 

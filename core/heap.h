@@ -122,6 +122,9 @@ struct heap_verdict {
 	size_t floors;		/* floors judged */
 };
 
+/* Most suspects raised with one verdict (the process and its top regions). */
+#define HEAP_SUSPECTS_MAX 16
+
 /*
  * One suspect the leak analysis raised with a verdict: the process itself
  * (its RssAnon + swap floor, or a JVM's old generation) or one region of its
@@ -133,7 +136,6 @@ struct heap_suspect {
 	char key[128];	/* a mapping's region key; "" for the process */
 	char name[128]; /* the process's comm, or the region's name */
 	double rate_bytes_per_hour;
-	double confidence; /* 0..1 */
 	uint64_t size_bytes; /* the latest floor (process) or anon + swap (mapping) */
 	int64_t since_ms;    /* where the rise starts; 0 unknown */
 	int64_t mapping_id;  /* the region's row in a session (queries); 0 otherwise */

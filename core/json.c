@@ -62,3 +62,10 @@ void json_number(FILE *out, double v, int decimals)
 	else
 		fprintf(out, "%.*f", decimals, v);
 }
+
+void json_key_number(FILE *out, const char *key, double v, int decimals)
+{
+	json_string(out, key);
+	fputs(": ", out);
+	json_number(out, v, decimals);
+}

@@ -3,8 +3,10 @@
 #include "store/heap_rows.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "store/store-internal.h"
 
 static int write_rollup(struct store *s, const struct frame *f)
@@ -66,6 +68,89 @@ static int write_leak(struct store *s, const struct frame *f)
 	return store_exec_stmt(s, st, "cannot write the leak verdict");
 }
 
+/* The id of the target's region key, created on first sight. */
+static int mapping_id(struct store *s, const struct frame *f, const char *key,
+		      const char *kind, const char *name, int64_t *id)
+{
+	sqlite3_stmt *st = store_stmt(s, STMT_MAPPING);
+	int rc;
+
+	sqlite3_bind_int(st, 1, f->target->pid);
+	store_bind_u64(st, 2, f->target->start_ticks);
+	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		store_fail_sql(s, "cannot write a mapping");
+		sqlite3_reset(st);
+		return -1;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	sqlite3_step(st); /* runs RETURNING's statement to its end */
+	sqlite3_reset(st);
+	return 0;
+}
+
+static int write_mappings(struct store *s, const struct frame *f)
+{
+	const struct heap_mapping_set *set = f->mappings;
+	sqlite3_stmt *st = store_stmt(s, STMT_SMAPS_READ);
+
+	store_bind_u64(st, 1, f->seq);
+	store_bind_u64(st, 2, set->nvmas);
+	sqlite3_bind_int64(st, 3, set->cost_ns);
+	if (store_exec_stmt(s, st, "cannot write the smaps reading") < 0)
+		return -1;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct heap_mapping *m = &set->maps[i];
+		int64_t id;
+
+		if (mapping_id(s, f, m->key, heap_kind_name(m->kind), m->name, &id) < 0)
+			return -1;
+		st = store_stmt(s, STMT_MAPPING_SAMPLE);
+		sqlite3_bind_int64(st, 1, id);
+		store_bind_u64(st, 2, f->seq);
+		store_bind_u64(st, 3, m->size);
+		store_bind_u64(st, 4, m->rss);
+		store_bind_u64(st, 5, m->anon);
+		store_bind_u64(st, 6, m->swap);
+		store_bind_u64(st, 7, m->pss);
+		if (store_exec_stmt(s, st, "cannot write a mapping sample") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int write_suspects(struct store *s, const struct frame *f)
+{
+	for (size_t i = 0; i < f->nsuspects; i++) {
+		const struct heap_suspect *h = &f->suspects[i];
+		bool region = !strcmp(h->kind, "mapping");
+		sqlite3_stmt *st;
+		int64_t id = 0;
+
+		/* a region raised before smaps rows were written for this
+		 * target (the first reading) gets its row here */
+		if (region && mapping_id(s, f, h->key, h->region, h->name, &id) < 0)
+			return -1;
+		st = store_stmt(s, STMT_SUSPECT);
+		store_bind_u64(st, 1, f->seq);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		sqlite3_bind_text(st, 3, h->kind, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, h->name, -1, SQLITE_STATIC);
+		if (region)
+			sqlite3_bind_int64(st, 5, id);
+		sqlite3_bind_double(st, 6, h->rate_bytes_per_hour);
+		store_bind_u64(st, 7, h->size_bytes);
+		if (h->since_ms > 0)
+			sqlite3_bind_int64(st, 8, h->since_ms);
+		if (store_exec_stmt(s, st, "cannot write a leak suspect") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int store_write_heap(struct store *s, const struct frame *f)
 {
 	if (!f->target)
@@ -74,7 +159,9 @@ int store_write_heap(struct store *s, const struct frame *f)
 		return -1;
 	if (f->jvm && write_jvm(s, f) < 0)
 		return -1;
-	if (f->leak && write_leak(s, f) < 0)
+	if (f->mappings && write_mappings(s, f) < 0)
+		return -1;
+	if (f->leak && (write_leak(s, f) < 0 || write_suspects(s, f) < 0))
 		return -1;
 	return 0;
 }
@@ -119,4 +206,160 @@ int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *ou
 	store_read_end(s, began);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int query_leak_suspects_at(struct store *s, int64_t t_ms, struct heap_suspect *out,
+			   size_t cap)
+{
+	sqlite3_stmt *st;
+	bool began;
+	int rc, n = 0;
+
+	if (s->version < 3 || !cap)
+		return 0;
+	/* the suspects of the latest verdict at or before t_ms, none if that
+	 * verdict raised none */
+	if (store_prepare(s,
+			  "SELECT x.kind, x.name, x.rate_bytes_per_hour, x.size_bytes,"
+			  " x.since_ms, x.mapping, m.kind, m.key"
+			  " FROM leak_suspects x LEFT JOIN mappings m ON m.id = x.mapping"
+			  " WHERE x.tick = (SELECT v.tick FROM leak_verdicts v"
+			  "  JOIN ticks t ON t.seq = v.tick WHERE t.t_ms <= ?1"
+			  "  ORDER BY v.tick DESC LIMIT 1)"
+			  " ORDER BY x.rank LIMIT ?2",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t_ms);
+	sqlite3_bind_int64(st, 2, (int64_t)cap);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = store_step(s, st)) > 0) {
+		struct heap_suspect *h = &out[n++];
+
+		memset(h, 0, sizeof(*h));
+		store_column_text(st, 0, h->kind, sizeof(h->kind));
+		store_column_text(st, 1, h->name, sizeof(h->name));
+		h->rate_bytes_per_hour = sqlite3_column_double(st, 2);
+		h->size_bytes = store_column_u64(st, 3);
+		h->since_ms = sqlite3_column_int64(st, 4);
+		h->mapping_id = sqlite3_column_int64(st, 5);
+		store_column_text(st, 6, h->region, sizeof(h->region));
+		store_column_text(st, 7, h->key, sizeof(h->key));
+	}
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : n;
+}
+
+int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, size_t cap,
+		      int64_t *read_ms, uint64_t *nvmas)
+{
+	sqlite3_stmt *st;
+	int64_t tick = -1;
+	bool began;
+	int rc, n = 0;
+
+	if (s->version < 3 || !cap)
+		return 0;
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	if (store_prepare(s,
+			  "SELECT r.tick, t.t_ms, r.mappings FROM smaps_reads r"
+			  " JOIN ticks t ON t.seq = r.tick WHERE t.t_ms <= ?1"
+			  " ORDER BY r.tick DESC LIMIT 1",
+			  &st) < 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, t_ms);
+	rc = store_step(s, st);
+	if (rc > 0) {
+		tick = sqlite3_column_int64(st, 0);
+		if (read_ms)
+			*read_ms = sqlite3_column_int64(st, 1);
+		if (nvmas)
+			*nvmas = store_column_u64(st, 2);
+	}
+	sqlite3_finalize(st);
+	if (rc <= 0) {
+		store_read_end(s, began);
+		return rc;
+	}
+	if (store_prepare(s,
+			  "SELECT m.id, m.kind, m.key, m.name, x.size, x.rss, x.anon,"
+			  " x.swap, x.pss FROM mapping_samples x"
+			  " JOIN mappings m ON m.id = x.mapping WHERE x.tick = ?1"
+			  " ORDER BY x.anon + x.swap DESC, m.key LIMIT ?2",
+			  &st) < 0)
+		goto fail;
+	sqlite3_bind_int64(st, 1, tick);
+	sqlite3_bind_int64(st, 2, (int64_t)cap);
+	while ((rc = store_step(s, st)) > 0) {
+		struct mapping_row *r = &out[n++];
+
+		r->mapping_id = sqlite3_column_int64(st, 0);
+		store_column_text(st, 1, r->kind, sizeof(r->kind));
+		store_column_text(st, 2, r->key, sizeof(r->key));
+		store_column_text(st, 3, r->name, sizeof(r->name));
+		r->size = store_column_u64(st, 4);
+		r->rss = store_column_u64(st, 5);
+		r->anon = store_column_u64(st, 6);
+		r->swap = store_column_u64(st, 7);
+		r->pss = store_column_u64(st, 8);
+	}
+	sqlite3_finalize(st);
+	store_read_end(s, began);
+	return rc < 0 ? -1 : n;
+fail:
+	store_read_end(s, began);
+	return -1;
+}
+
+int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
+			  int64_t to_ms, struct mapping_point **out, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	if (store_prepare(s,
+			  "SELECT t.t_ms, x.size, x.rss, x.anon, x.swap, x.pss"
+			  " FROM mapping_samples x JOIN ticks t ON t.seq = x.tick"
+			  " WHERE x.mapping = ?1 AND t.t_ms BETWEEN ?2 AND ?3"
+			  " ORDER BY x.tick",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, mapping_id);
+	sqlite3_bind_int64(st, 2, from_ms);
+	sqlite3_bind_int64(st, 3, to_ms);
+	if (store_read_begin(s, &began) < 0) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	while ((rc = store_step(s, st)) > 0) {
+		struct mapping_point *p;
+
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		p = &(*out)[(*n)++];
+		p->t_ms = sqlite3_column_int64(st, 0);
+		p->size = store_column_u64(st, 1);
+		p->rss = store_column_u64(st, 2);
+		p->anon = store_column_u64(st, 3);
+		p->swap = store_column_u64(st, 4);
+		p->pss = store_column_u64(st, 5);
+	}
+	store_read_end(s, began);
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }

@@ -16,9 +16,6 @@
 int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *out,
 			  int64_t *at_ms);
 
-/* Most suspects stored with one verdict (the process and its top regions). */
-#define HEAP_SUSPECTS_MAX 16
-
 /*
  * The suspects stored with the verdict in force at t_ms, in rank order (the
  * process first when it is one), with mapping_id set for regions. Returns
@@ -42,8 +39,8 @@ struct mapping_row {
  * VMA count in *nvmas (either may be NULL). Returns how many were written (0
  * when there was no reading yet), or -1.
  */
-int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out,
-		      size_t cap, int64_t *read_ms, uint64_t *nvmas);
+int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, size_t cap,
+		      int64_t *read_ms, uint64_t *nvmas);
 
 /* One region at one reading. */
 struct mapping_point {

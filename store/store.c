@@ -266,6 +266,21 @@ static char *stmt_sql(enum store_stmt id)
 			"tick, pid, source, verdict, rate_bytes_per_hour, confidence, "
 			"since_ms, time_to_limit_s, limit_bytes, floor_bytes",
 			"");
+	case STMT_MAPPING:
+		return insert_sql("mappings", "pid, start_ticks, key, kind, name",
+				  " ON CONFLICT (pid, start_ticks, key) DO UPDATE SET"
+				  " kind = excluded.kind, name = excluded.name"
+				  " RETURNING id");
+	case STMT_MAPPING_SAMPLE:
+		return insert_sql("mapping_samples",
+				  "mapping, tick, size, rss, anon, swap, pss", "");
+	case STMT_SMAPS_READ:
+		return insert_sql("smaps_reads", "tick, mappings, cost_ns", "");
+	case STMT_SUSPECT:
+		return insert_sql("leak_suspects",
+				  "tick, rank, kind, name, mapping, rate_bytes_per_hour, "
+				  "size_bytes, since_ms",
+				  "");
 	case STMT_N:
 		break;
 	}
