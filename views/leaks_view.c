@@ -164,6 +164,16 @@ static void draw_region(WINDOW *w, int y, int cols, const struct ui_model *m,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
+/* Why the suspect list is empty, from the verdict it would come with. */
+static const char *no_suspect_text(const struct ui_model *m)
+{
+	if (!m->have_leak || !strcmp(m->leak.state, "insufficient-data"))
+		return "none yet: a verdict needs a few minutes of floors";
+	if (!strcmp(m->leak.state, "leak-suspect"))
+		return "none stored with this verdict";
+	return "none: nothing rises like a leak";
+}
+
 static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 		      enum line_kind k, long row, long selected)
 {
@@ -184,12 +194,7 @@ static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 		break;
 	case L_NO_SUSPECT:
 		wattrset(w, pal(PAL_DIM));
-		put_text(
-			w, y, 0, cols,
-			m->have_leak
-				? "none: nothing rises like a leak"
-				: "none yet: the first verdict comes after a few minutes",
-			false);
+		put_text(w, y, 0, cols, no_suspect_text(m), false);
 		break;
 	case L_SUSPECT:
 		draw_suspect(w, y, cols, &m->suspects[row], row + 1, row == selected);

@@ -53,8 +53,7 @@ static void draw_title(WINDOW *w, const struct ui_model *m, const struct leaks_s
 			  units_bytes_short((double)(p->anon + p->swap), a, sizeof(a)));
 	wattrset(w, pal(PAL_DIM));
 	put_textf(w, 1, 0, cols,
-		  "anon+swap over %s, one step per smaps reading (+/-: "
-		  "zoom; Esc: back to the list)",
+		  "anon+swap over %s, one step per smaps reading; +/- zoom, Esc back",
 		  units_span(m->zoom_ms, span, sizeof(span)));
 	wattrset(w, pal(PAL_NORMAL));
 }

@@ -95,9 +95,9 @@ static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bo
 		enum pal role;
 	} items[] = {
 		{"\u28ff", ":", " anon+swap  ", PAL_GRAPH},
-		{"\u2824", "_", " floor (lowest of each window)  ", PAL_FLOOR},
+		{"\u2824", "_", " floor (lowest per window)  ", PAL_FLOOR},
 		{"\u00b7", ".", " young GC  ", PAL_METER_OTHER},
-		{"\u25b2", "^", " full GC", PAL_BAD},
+		{"\u25b2", "^", " full/concurrent GC", PAL_BAD},
 	};
 	int x = 6;
 
@@ -138,8 +138,8 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 	}
 	/* the graph takes what is left after its marks and legend rows */
 	gh = y0 + rows - y - 1 - (gc ? 1 : 0);
-	if (gh > 6)
-		gh = 6;
+	if (gh > 12) /* taller terminals get a taller graph, up to a point */
+		gh = 12;
 	if (!h || !h->tanon.n || gh < 2)
 		return;
 	wattrset(w, pal(PAL_DIM));
