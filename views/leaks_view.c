@@ -244,6 +244,11 @@ void leaks_draw(WINDOW *w, const struct ui_model *m, struct leaks_state *st)
 	long nrows = leaks_rows(m);
 
 	werase(w);
+	if (!m->cur || !m->cur->target) {
+		put_text(w, 0, 0, cols,
+			 "no process attached: Esc, then Enter on a process", false);
+		return;
+	}
 	memory_draw_verdict(w, m, 0, cols);
 	if (avail < 1)
 		return;
