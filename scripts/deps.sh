@@ -4,14 +4,13 @@
 # Installs the Debian packages vigil needs that are missing, and says nothing
 # when all are present. `deps.sh build` covers building and running;
 # `deps.sh test` adds what the tests drive (cmocka, tmux, jq, the sqlite3
-# shell, perf as the profiler's oracle); `deps.sh accuracy` Node.js and a JDK
-# for the leak verdicts against real garbage collectors; `deps.sh bench` adds the peer tools make bench runs beside vigil;
-# `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
+# shell, perf as the profiler's oracle, Node.js and a JDK for the leak
+# verdicts against real garbage collectors); `deps.sh bench` adds the peer
+# tools make bench runs beside vigil; `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
 set -eu
 
 build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
-test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils"
-accuracy_pkgs="nodejs openjdk-17-jdk-headless"
+test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils nodejs openjdk-17-jdk-headless"
 # peers that make bench compares against (atop only here: on a systemd host
 # its package also starts a logging service, which tests have no need for)
 bench_pkgs="htop atop"
@@ -22,9 +21,8 @@ case "${1:-build}" in
   build) want=$build_pkgs ;;
   test)  want="$build_pkgs $test_pkgs" ;;
   bench) want="$build_pkgs $test_pkgs $bench_pkgs" ;;
-  accuracy) want="$build_pkgs $test_pkgs $accuracy_pkgs" ;;
   format) want=$format_pkgs ;;
-  *) echo "usage: scripts/deps.sh build|test|bench|accuracy|format" >&2; exit 2 ;;
+  *) echo "usage: scripts/deps.sh build|test|bench|format" >&2; exit 2 ;;
 esac
 
 missing=""

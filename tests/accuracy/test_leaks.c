@@ -31,6 +31,7 @@ struct target {
 	const char *argv[8]; /* after "--"; "@" is replaced by the fixtures dir */
 	bool leaks;
 	const char *source;
+	const char *region; /* the kind of region a leaker's top mapping suspect is */
 	pid_t recorder;
 	char session[128];
 };
@@ -39,12 +40,14 @@ static struct target targets[] = {
 	{.name = "c-leak",
 	 .argv = {"@/leaker", "1048576", "200"},
 	 .leaks = true,
-	 .source = "rss"},
+	 .source = "rss",
+	 .region = "heap"}, /* malloc's small blocks come from the brk heap */
 	{.name = "c-churn", .argv = {"@/churner", "1048576", "200"}, .source = "rss"},
 	{.name = "node-leak",
 	 .argv = {"node", "--max-old-space-size=24", "@src/leak.js"},
 	 .leaks = true,
-	 .source = "rss"},
+	 .source = "rss",
+	 .region = "anon"}, /* V8's old space: anonymous reservations */
 	{.name = "node-bounded",
 	 .argv = {"node", "--max-old-space-size=24", "@src/bounded.js"},
 	 .source = "rss"},
@@ -110,7 +113,7 @@ static pid_t start_recorder(struct target *t)
 
 		dup2(devnull, 1);
 		dup2(devnull, 2);
-		setenv("VIGIL_LEAK", "every=5s,window=5s,span=30s", 1);
+		setenv("VIGIL_LEAK", "every=5s,window=5s,span=30s,smaps=2s", 1);
 		execv(args[0], args);
 		_exit(127);
 	}
@@ -122,7 +125,7 @@ static pid_t start_recorder(struct target *t)
 static void test_leakers_and_only_leakers_are_suspects(void **state)
 {
 	size_t n = sizeof(targets) / sizeof(targets[0]);
-	char buf[64], filter[64];
+	char buf[64], filter[64], regions[256];
 	struct run_result r;
 	int status, wrong = 0;
 
@@ -143,12 +146,26 @@ static void test_leakers_and_only_leakers_are_suspects(void **state)
 		jq(r.out, ".memory.verdict", buf, sizeof(buf));
 		suspect = !strcmp(buf, "leak-suspect");
 		jq(r.out, ".memory.source", filter, sizeof(filter));
-		print_message("%-13s %-17s source %s, %.0f MiB/h\n", t->name, buf, filter,
-			      jq_num(r.out, ".memory.rate_bytes_per_hour") / 1048576.0);
+		jq(r.out,
+		   "[.memory.suspects[] | select(.kind == \"mapping\") | .region] | "
+		   "join(\",\")",
+		   regions, sizeof(regions));
+		print_message("%-13s %-17s source %s, %.0f MiB/h; regions [%s]\n", t->name,
+			      buf, filter,
+			      jq_num(r.out, ".memory.rate_bytes_per_hour") / 1048576.0,
+			      regions);
 		if (suspect != t->leaks || strcmp(filter, t->source) != 0)
 			wrong++;
-		if (suspect) /* the process is named among the suspects */
-			assert_true(jq_num(r.out, ".memory.suspects | length") == 1);
+		/* the region that leaks ranks first among the mappings, and a
+		 * program that does not leak has no region raised either */
+		if (t->region && strncmp(regions, t->region, strlen(t->region)) != 0)
+			wrong++;
+		if (!t->leaks && regions[0])
+			wrong++;
+		if (suspect) { /* the process is named first among the suspects */
+			jq(r.out, ".memory.suspects[0].kind", buf, sizeof(buf));
+			assert_string_equal(buf, "process");
+		}
 	}
 	assert_int_equal(wrong, 0);
 }
