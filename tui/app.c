@@ -21,6 +21,8 @@
 #include "tui/capture.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
+#include "store/jvm_rows.h"
+#include "tui/memseries.h"
 #include "store/query.h"
 #include "store/timeline.h"
 
@@ -48,6 +50,7 @@ void app_init(struct app *a, const struct tui_config *cfg)
 	a->zoom = 1; /* 5 minutes */
 	a->model.zoom_ms = zooms_ms[a->zoom];
 	a->model.can_ack = cfg->ack != NULL;
+	a->model.can_read_smaps = cfg->read_smaps != NULL;
 	profile_view_state_init(&a->pv);
 	if (cfg->startup_message)
 		app_message(a, false, "%s", cfg->startup_message);
@@ -77,10 +80,15 @@ void app_release(struct app *a)
 	free(a->timers_tick);
 	series_free(&a->hist.tp99);
 	series_free(&a->hist.tanon);
+	series_free(&a->hist.tfloor);
+	series_free(&a->hist.region);
+	free(a->hist.tgc.v);
+	free(a->readings);
 	capture_release(a);
 }
 
 static bool open_reader(struct app *a);
+static void refresh_jvm(struct app *a, int64_t t_ms);
 static void load_series_of(struct app *a, const char *metric, const char *timer,
 			   int64_t t0, int64_t t1, size_t npoints, struct ui_series *s);
 
@@ -142,9 +150,44 @@ void app_refresh_alerts(struct app *a, int64_t t_ms)
 			  !strcmp(a->astates[i].state, "acked");
 	a->model.have_leak = query_leak_verdict_at(a->reader, t_ms, &a->model.leak,
 						   &a->model.leak_at_ms) > 0;
+	refresh_jvm(a, t_ms);
+	app_refresh_leaks(a, t_ms);
 	a->model.alert_states = a->astates;
 	a->model.alert_recent = a->arecent;
 	a->model.alerts_firing = firing;
+}
+
+/* A JVM's latest reading at t_ms, only while it is the target's own. */
+static void refresh_jvm(struct app *a, int64_t t_ms)
+{
+	a->model.have_jvm = query_jvm_at(a->reader, t_ms, &a->model.jvm) > 0 && a->cur &&
+			    a->cur->target && a->model.jvm.pid == a->cur->target->pid;
+}
+
+void app_refresh_leaks(struct app *a, int64_t t_ms)
+{
+	int n;
+
+	if (a->screen != UI_LEAKS || !open_reader(a))
+		return;
+	n = query_leak_suspects_at(a->reader, t_ms, a->suspects, HEAP_SUSPECTS_MAX);
+	a->model.nsuspects = n > 0 ? (size_t)n : 0;
+	a->model.suspects = a->suspects;
+	a->model.regions_ms = 0;
+	a->model.regions_vmas = 0;
+	n = query_mappings_at(a->reader, t_ms, a->regions, APP_REGIONS_MAX,
+			      &a->model.regions_ms, &a->model.regions_vmas);
+	a->model.nregions = n > 0 ? (size_t)n : 0;
+	if (n < 0)
+		log_debug("leaks screen: %s", store_error(a->reader));
+	a->model.regions = a->regions;
+}
+
+int64_t app_shown_ms(const struct app *a)
+{
+	if (a->replaying)
+		return a->rp.cursor_ms;
+	return a->cur ? a->cur->t_ms : 0;
 }
 
 void app_message(struct app *a, bool error, const char *fmt, ...)
@@ -215,6 +258,70 @@ static void load_series(struct app *a, const char *metric, int64_t t0, int64_t t
 	load_series_of(a, metric, NULL, t0, t1, npoints, s);
 }
 
+/*
+ * The Memory panel's heap graph over [t0, t1): RssAnon + swap (what the leak
+ * analysis judges) at the panel's own width, its floor line, and a JVM's
+ * collections under it.
+ */
+static void load_heap(struct app *a, int64_t t0, int64_t t1)
+{
+	struct ui_history *h = &a->hist;
+	size_t n = a->heap_points > 0
+			   ? (size_t)a->heap_points
+			   : (a->graph_points > 0 ? (size_t)a->graph_points : 1);
+	struct ui_series swap = {0};
+	struct jvm_gc_point *gcs = NULL;
+	size_t ngcs = 0;
+
+	load_series(a, "target.rss_anon", t0, t1, n, &h->tanon);
+	load_series(a, "target.swap", t0, t1, n, &swap);
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(swap.v[i]) && isfinite(h->tanon.v[i]))
+			h->tanon.v[i] += swap.v[i];
+	series_free(&swap);
+	h->tfloor.v = xgrow(h->tfloor.v, &h->tfloor.cap, n, sizeof(*h->tfloor.v));
+	h->tfloor.n = n;
+	memseries_floor_line(h->tanon.v, n, t0, t1, h->tfloor.v);
+	h->tgc.n = 0;
+	refresh_jvm(a, app_shown_ms(a)); /* the marks are for a JVM only */
+	if (!a->model.have_jvm)
+		return;
+	if (query_jvm_gcs(a->reader, t0, t1, &gcs, &ngcs) < 0) {
+		log_debug("history of JVM collections: %s", store_error(a->reader));
+		return;
+	}
+	h->tgc.v = xgrow(h->tgc.v, &h->tgc.cap, n, sizeof(*h->tgc.v));
+	h->tgc.n = n;
+	memseries_gc_marks(gcs, ngcs, a->cur->target->pid, t0, t1, n, h->tgc.v);
+	free(gcs);
+}
+
+/*
+ * The open region's readings over [t0, t1) for the leaks screen: its graph
+ * (held from one reading to the next) and its table (up to the shown time).
+ */
+static void load_region(struct app *a, int64_t t0, int64_t t1, size_t n)
+{
+	struct ui_series *s = &a->hist.region;
+	int64_t shown = app_shown_ms(a);
+	size_t k = 0;
+
+	free(a->readings);
+	a->readings = NULL;
+	a->nreadings = 0;
+	if (query_mapping_history(a->reader, a->lk.mapping_id, t0, t1, &a->readings,
+				  &a->nreadings) < 0)
+		log_debug("region history: %s", store_error(a->reader));
+	s->v = xgrow(s->v, &s->cap, n, sizeof(*s->v));
+	s->n = n;
+	memseries_hold(a->readings, a->nreadings, t0, t1,
+		       a->replaying ? a->rp.last_ms : shown, n, s->v);
+	while (k < a->nreadings && a->readings[k].t_ms <= shown)
+		k++;
+	a->model.readings = a->readings;
+	a->model.nreadings = k;
+}
+
 static bool open_reader(struct app *a)
 {
 	char err[256];
@@ -258,7 +365,9 @@ void app_refresh_history(struct app *a)
 		load_series(a, "target.cpu", t0, t1, n, &a->hist.tcpu);
 		load_series(a, "target.rss", t0, t1, n, &a->hist.trss);
 		load_series(a, "target.run_wait", t0, t1, n, &a->hist.twait);
-		load_series(a, "target.rss_anon", t0, t1, n, &a->hist.tanon);
+		load_heap(a, t0, t1);
+		if (a->screen == UI_LEAKS && a->lk.history)
+			load_region(a, t0, t1, n);
 		load_timers(a, t0, t1, n);
 	} else {
 		a->hist.tcpu.n = a->hist.trss.n = a->hist.twait.n = 0;

@@ -32,6 +32,9 @@ enum react {
 	REACT_HEADER = 1u << 5, /* redraw the header (meters, graphs, time bar) */
 };
 
+/* The largest regions the leaks screen lists. */
+#define APP_REGIONS_MAX 32
+
 struct app {
 	struct tui_config cfg;
 	struct ui_model model;
@@ -40,6 +43,12 @@ struct app {
 	struct overview_state ov;
 	struct target_state tg;
 	struct alerts_state al;
+	struct leaks_state lk;
+	/* the leaks screen's rows and the open region's readings (owned) */
+	struct heap_suspect suspects[HEAP_SUSPECTS_MAX];
+	struct mapping_row regions[APP_REGIONS_MAX];
+	struct mapping_point *readings;
+	size_t nreadings;
 	struct alert_event *astates, *arecent; /* the model's alert lists, owned */
 	bool bell;			       /* a rule started firing: ring once */
 	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
@@ -69,6 +78,7 @@ struct app {
 
 	int zoom;	  /* index into the history windows (1m .. 24h) */
 	int graph_points; /* values the current screen's graphs show */
+	int heap_points;  /* values of the Memory panel's heap graph (0: graph_points) */
 	int64_t hist_t1;  /* end of the window the history was loaded for */
 	bool hist_stale;  /* zoom or screen changed: reload at the next chance */
 };
@@ -89,6 +99,11 @@ void app_replay_show(struct app *a);
 void app_refresh_history(struct app *a);
 /* Reloads the alerts as they were at t_ms (the shown frame's time). */
 void app_refresh_alerts(struct app *a, int64_t t_ms);
+/* Reloads the leaks screen's suspects and regions as they were at t_ms
+ * (only while that screen is shown: nothing else draws them). */
+void app_refresh_leaks(struct app *a, int64_t t_ms);
+/* The time the screens show: live the newest frame's, replay the cursor. */
+int64_t app_shown_ms(const struct app *a);
 /* Rebuilds the process list from the newest frame, keeping the selection. */
 void app_rebuild_list(struct app *a);
 /* Shows a transient message in the status line for a few seconds. */

@@ -9,6 +9,7 @@
 
 #include <curses.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wctype.h>
@@ -17,6 +18,7 @@
 #include "core/when.h"
 #include "tui/capture.h"
 #include "views/alerts_view.h"
+#include "views/leaks_view.h"
 #include "views/ptable.h"
 
 #define KEY_ESC 27
@@ -28,10 +30,13 @@ enum {
 	ON_HELP = 1u << UI_HELP,
 	ON_ALERTS = 1u << UI_ALERTS,
 	ON_PROFILE = 1u << UI_PROFILE,
-	ON_PROFILES = 1u << UI_PROFILES
+	ON_PROFILES = 1u << UI_PROFILES,
+	ON_LEAKS = 1u << UI_LEAKS
 };
-#define ON_ALL (ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS | ON_PROFILE | ON_PROFILES)
-#define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS)
+#define ON_ALL                                                                           \
+	(ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS | ON_PROFILE | ON_PROFILES |      \
+	 ON_LEAKS)
+#define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS | ON_LEAKS)
 
 /* Which console a key belongs to: some keys mean time in replay (t, Home). */
 enum { LIVE = 1u << 0, REPLAY = 1u << 1, BOTH = LIVE | REPLAY };
@@ -64,6 +69,7 @@ static unsigned act_help(struct app *a, int key)
 }
 
 static unsigned act_back(struct app *a, int key);
+static unsigned leaks_back(struct app *a, int key);
 
 static unsigned act_alerts(struct app *a, int key)
 {
@@ -113,11 +119,81 @@ static unsigned act_back(struct app *a, int key)
 		a->screen = UI_OVERVIEW;
 		return REACT_LAYOUT;
 	}
+	if (a->screen == UI_LEAKS)
+		return leaks_back(a, key);
 	if (a->ov.filter[0]) { /* Esc on the overview clears the filter, as in htop */
 		a->ov.filter[0] = '\0';
 		return REACT_REBUILD | REACT_BODY | REACT_STATUS;
 	}
 	return REACT_NONE;
+}
+
+/* l: the leak suspects screen, as at the time shown (again: back). */
+static unsigned act_leaks(struct app *a, int key)
+{
+	if (a->screen == UI_LEAKS)
+		return leaks_back(a, key);
+	a->lk.back = a->screen;
+	a->lk.history = false;
+	a->lk.selected = a->lk.top = 0;
+	a->screen = UI_LEAKS;
+	app_refresh_leaks(a, app_shown_ms(a));
+	return REACT_LAYOUT;
+}
+
+/*
+ * Esc, Backspace, q (and l) on the leaks screen: from a region's history
+ * back to the list; from the list back to where l was pressed (q quits).
+ */
+static unsigned leaks_back(struct app *a, int key)
+{
+	if (a->lk.history) {
+		a->lk.history = false;
+		a->hist_stale = true;
+		return REACT_LAYOUT;
+	}
+	if (key == 'q')
+		return REACT_QUIT;
+	a->screen = a->lk.back == UI_HELP || a->lk.back == UI_LEAKS ? UI_OVERVIEW
+								    : a->lk.back;
+	return REACT_LAYOUT;
+}
+
+/* Enter on the leaks screen: the selected region's history. */
+static unsigned act_leaks_enter(struct app *a, int key)
+{
+	const char *kind = "", *name;
+	int64_t id = 0;
+
+	(void)key;
+	if (a->lk.history)
+		return REACT_NONE;
+	name = leaks_row_region(&a->model, a->lk.selected, &id, &kind);
+	if (!name || id <= 0) {
+		app_message(a, false, "the process has no region history: pick a region");
+		return REACT_STATUS;
+	}
+	a->lk.history = true;
+	a->lk.mapping_id = id;
+	snprintf(a->lk.name, sizeof(a->lk.name), "%s", name);
+	snprintf(a->lk.kind, sizeof(a->lk.kind), "%s", kind);
+	a->hist_stale = true;
+	return REACT_LAYOUT; /* the layout reloads the history at the graph's width */
+}
+
+/* r on the leaks screen (live): read the target's smaps now. */
+static unsigned act_read_smaps(struct app *a, int key)
+{
+	(void)key;
+	if (!a->cfg.read_smaps || !a->cur || !a->cur->target) {
+		app_message(a, true, "%s",
+			    a->cfg.read_smaps ? "no process attached"
+					      : "smaps cannot be read from here");
+		return REACT_STATUS;
+	}
+	a->cfg.read_smaps(a->cfg.ctx);
+	app_message(a, false, "smaps requested: the regions arrive with a later tick");
+	return REACT_STATUS;
 }
 
 static unsigned act_attach(struct app *a, int key)
@@ -258,12 +334,17 @@ static unsigned act_move(struct app *a, int key)
 	long page = a->body_rows > 2 ? a->body_rows - 1 : 1;
 	long *pos = a->screen == UI_TARGET   ? &a->tg.top
 		    : a->screen == UI_ALERTS ? &a->al.selected
+		    : a->screen == UI_LEAKS  ? &a->lk.selected
 					     : &a->ov.selected;
 	long last = a->screen == UI_TARGET   ? (a->cur && a->cur->target
 							? (long)a->cur->target->nthreads - 1
 							: 0)
 		    : a->screen == UI_ALERTS ? (long)a->model.nalert_states - 1
+		    : a->screen == UI_LEAKS  ? leaks_rows(&a->model) - 1
 					     : (long)a->ov.list.n - 1;
+
+	if (a->screen == UI_LEAKS && a->lk.history)
+		return REACT_NONE; /* one region: nothing to select */
 
 	switch (key) {
 	case KEY_UP:
@@ -335,6 +416,16 @@ static unsigned act_tree(struct app *a, int key)
 }
 
 static const struct binding bindings[] = {
+	/* the leaks screen's own Esc/q first: in a region's history they go back */
+	{{KEY_ESC, 'q', KEY_BACKSPACE, 127, CTRL('h'), 0},
+	 ON_LEAKS,
+	 BOTH,
+	 leaks_back,
+	 "Esc q",
+	 NULL},
+	{{'\r', '\n', KEY_ENTER, 0}, ON_LEAKS, BOTH, act_leaks_enter, "Enter", NULL},
+	/* selection, not time, on the leaks screen */
+	{{KEY_HOME, KEY_END, 0}, ON_LEAKS, REPLAY, act_move, "Home End", NULL},
 	{{'q', KEY_F(10), 0}, ON_ALL, BOTH, act_quit, "q F10", "quit"},
 	{{'h', '?', KEY_F(1), 0},
 	 ON_ALL,
@@ -374,6 +465,13 @@ static const struct binding bindings[] = {
 	 "a",
 	 "alerts, as at the time shown (there A acknowledges)"},
 	{{'A', 0}, ON_ALERTS, LIVE, act_ack, "A", NULL},
+	{{'l', 0},
+	 ON_DATA,
+	 BOTH,
+	 act_leaks,
+	 "l",
+	 "leak suspects and regions (Enter: history; r: read smaps)"},
+	{{'r', 0}, ON_LEAKS, LIVE, act_read_smaps, "r", NULL}, /* said by l */
 	{{'p', 'P', 0},
 	 ON_TARGET,
 	 LIVE,

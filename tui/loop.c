@@ -31,6 +31,9 @@
 #include "views/alerts_view.h"
 #include "views/profile_view.h"
 #include "views/help.h"
+#include "views/leaks_view.h"
+#include "views/mapping_view.h"
+#include "views/memory_view.h"
 #include "views/overview.h"
 #include "views/ptable.h"
 #include "views/target_view.h"
@@ -117,13 +120,19 @@ static void free_windows(struct tui *t)
 /* Values the graphs of the current screen show: history is loaded for them. */
 static void graph_points(struct tui *t, int cols)
 {
-	int cells = t->app.screen == UI_TARGET ? target_graph_cells(cols)
-					       : overview_graph_cells(cols);
-	int points = cells * (t->app.cfg.ascii ? 1 : 2);
+	int per = t->app.cfg.ascii ? 1 : 2;
+	int cells = t->app.screen == UI_TARGET	? target_graph_cells(cols)
+		    : t->app.screen == UI_LEAKS ? mapping_graph_cells(cols)
+						: overview_graph_cells(cols);
+	int points = cells * per, heap = memory_graph_cells(cols) * per;
 
-	if (points != t->app.graph_points && points > 0) {
-		t->app.graph_points = points;
+	if ((points != t->app.graph_points && points > 0) ||
+	    (heap != t->app.heap_points && heap > 0)) {
+		t->app.graph_points = points > 0 ? points : t->app.graph_points;
+		t->app.heap_points = heap > 0 ? heap : t->app.heap_points;
 		t->app.hist_stale = true;
+		app_refresh_history(&t->app);
+	} else if (t->app.hist_stale) { /* e.g. a region's history was opened */
 		app_refresh_history(&t->app);
 	}
 }
@@ -156,6 +165,7 @@ static void layout(struct tui *t)
 	t->status = newwin(1, cols, rows - 2, 0);
 	t->fkeys = newwin(1, cols, rows - 1, 0);
 	t->app.body_rows = t->app.screen == UI_OVERVIEW ? ptable_body_rows(rows - top - 2)
+			   : t->app.screen == UI_LEAKS	? rows - top - 2 - 5
 							: rows - top - 2 - 11;
 	graph_points(t, cols);
 }
@@ -182,6 +192,16 @@ static const struct fkey alerts_keys[] = {
 static const struct fkey profile_fkeys[] = {
 	{"Tab", "Top/Tree/Flame "}, {"Enter", "Open/Zoom "}, {"s", "Sort "},
 	{"<>", "Thread "},	    {"Esc", "Back "},	     {"F10", "Quit "},
+};
+static const struct fkey leaks_keys_smaps[] = {
+	{"F1", "Help   "},  {"Enter", "History "}, {"r", "ReadSmaps "},
+	{"Esc", "Back   "}, {"F10", "Quit   "},
+};
+static const struct fkey leaks_keys[] = {
+	{"F1", "Help   "},
+	{"Enter", "History "},
+	{"Esc", "Back   "},
+	{"F10", "Quit   "},
 };
 static const struct fkey help_keys[] = {
 	{"Esc", "Back   "},
@@ -212,6 +232,12 @@ static void draw_body(struct tui *t)
 		break;
 	case UI_PROFILES:
 		profile_list_draw(t->body, a->plist, a->nplist, &a->pv);
+		break;
+	case UI_LEAKS:
+		if (a->lk.history)
+			mapping_draw(t->body, &a->model, &a->lk);
+		else
+			leaks_draw(t->body, &a->model, &a->lk);
 		break;
 	}
 	wnoutrefresh(t->body);
@@ -245,6 +271,16 @@ static void draw_fkeys(struct tui *t)
 	case UI_PROFILES:
 		fkeys_draw(t->fkeys, profile_fkeys,
 			   sizeof(profile_fkeys) / sizeof(profile_fkeys[0]));
+		break;
+	case UI_LEAKS:
+		/* r only where it works: live, with a sampler to ask */
+		if (t->app.model.can_read_smaps)
+			fkeys_draw(t->fkeys, leaks_keys_smaps,
+				   sizeof(leaks_keys_smaps) /
+					   sizeof(leaks_keys_smaps[0]));
+		else
+			fkeys_draw(t->fkeys, leaks_keys,
+				   sizeof(leaks_keys) / sizeof(leaks_keys[0]));
 		break;
 	}
 	wnoutrefresh(t->fkeys);

@@ -35,6 +35,7 @@ static const struct pal_spec specs[PAL_N] = {
 	[PAL_WARN] = {COLOR_YELLOW, -1, A_BOLD, A_BOLD},
 	[PAL_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE},
 	[PAL_GOOD] = {COLOR_GREEN, -1, A_BOLD, 0},
+	[PAL_FLOOR] = {COLOR_MAGENTA, -1, A_BOLD, A_BOLD},
 };
 
 void draw_palette_init(bool color)
@@ -140,23 +141,90 @@ void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
-		size_t n, double min, double max, bool ascii, enum pal role)
+/*
+ * Puts the cells of a rendered row that are not blank, each in the role
+ * role_of picks for it (NULL: role), leaving the cells under the blanks as
+ * they are: how a layer goes over what is already drawn.
+ */
+static void put_cells(WINDOW *w, int y, int x, int width, const char *s, enum pal role,
+		      enum pal (*role_of)(wchar_t wc, void *arg), void *arg)
+{
+	mbstate_t st;
+	size_t left = strlen(s);
+
+	memset(&st, 0, sizeof(st));
+	for (int col = 0; col < width && left; col++) {
+		wchar_t wc;
+		size_t n = mbrtowc(&wc, s, left, &st);
+
+		if (n == (size_t)-1 || n == (size_t)-2 || n == 0)
+			return; /* graph.c writes valid UTF-8; stop rather than guess */
+		if (wc != L' ') {
+			wchar_t one[2] = {wc, 0};
+
+			wattrset(w, pal(role_of ? role_of(wc, arg) : role));
+			mvwaddnwstr(w, y, x + col, one, 1);
+		}
+		s += n;
+		left -= n;
+	}
+}
+
+void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const double *values,
+		     const double *line, size_t n, double min, double max, bool ascii,
+		     enum pal role, enum pal line_role)
 {
 	struct graph_opts o = {.width = width,
 			       .height = height,
 			       .min = min,
 			       .max = max,
 			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
-	char buf[8192], *lines[64];
+	char buf[8192], lbuf[8192], *lines[64], *llines[64];
 
 	if (width < 1 || height < 1 || height > 64 ||
 	    graph_buf_size(width, height) > sizeof(buf))
 		return;
-	if (graph_render(values, n, &o, buf, lines) < 0)
+	if (graph_render_line(values, line, n, &o, buf, lines, lbuf, llines) < 0)
 		return;
 	wattrset(w, pal(role));
 	for (int r = 0; r < height; r++)
 		put_text(w, y + r, x, width, lines[r], false);
+	for (int r = 0; line && r < height; r++)
+		put_cells(w, y + r, x, width, llines[r], line_role, NULL, NULL);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
+		size_t n, double min, double max, bool ascii, enum pal role)
+{
+	draw_graph_line(w, y, x, width, height, values, NULL, n, min, max, ascii, role,
+			role);
+}
+
+struct mark_roles {
+	enum pal minor, major;
+};
+
+static enum pal mark_role(wchar_t wc, void *arg)
+{
+	const struct mark_roles *r = arg;
+
+	return wc == L'^' || wc == 0x25b2 ? r->major : r->minor;
+}
+
+void draw_graph_marks(WINDOW *w, int y, int x, int width, const unsigned char *marks,
+		      size_t n, bool ascii, enum pal minor_role, enum pal major_role)
+{
+	struct graph_opts o = {.width = width,
+			       .height = 1,
+			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
+	struct mark_roles roles = {minor_role, major_role};
+	char buf[4096];
+
+	if (width < 1 || graph_buf_size(width, 1) > sizeof(buf))
+		return;
+	if (graph_render_marks(marks, n, &o, buf) < 0)
+		return;
+	put_cells(w, y, x, width, buf, PAL_NORMAL, mark_role, &roles);
 	wattrset(w, pal(PAL_NORMAL));
 }

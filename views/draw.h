@@ -34,6 +34,7 @@ enum pal {
 	PAL_WARN,
 	PAL_BAD,
 	PAL_GOOD,
+	PAL_FLOOR, /* a line over a graph: the heap's floor */
 	PAL_N
 };
 
@@ -73,5 +74,20 @@ void draw_meter(WINDOW *w, int y, int x, int width, const char *label,
  */
 void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
 		size_t n, double min, double max, bool ascii, enum pal role);
+
+/*
+ * draw_graph with a line over it (graph_render_line): line[0..n) on the same
+ * scale, drawn in line_role only where it passes. line NULL: draw_graph.
+ */
+void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const double *values,
+		     const double *line, size_t n, double min, double max, bool ascii,
+		     enum pal role, enum pal line_role);
+
+/*
+ * A row of marks under a graph of the same width and n (graph_render_marks):
+ * minor marks in minor_role, major ones in major_role.
+ */
+void draw_graph_marks(WINDOW *w, int y, int x, int width, const unsigned char *marks,
+		      size_t n, bool ascii, enum pal minor_role, enum pal major_role);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <string.h>
 
 #define BRAILLE_DOTS 4 /* vertical dots per cell */
 #define ASCII_STEPS 2  /* half-cell steps per cell */
@@ -54,8 +55,9 @@ size_t graph_capacity(const struct graph_opts *o)
 	return (size_t)o->width * values_per_cell(o->style);
 }
 
+/* lo..hi from the options, else 0..the largest finite value of both series. */
 static void scale_init(struct graph_scale *s, const struct graph_opts *o,
-		       const double *values, size_t n)
+		       const double *values, const double *line, size_t n)
 {
 	s->levels = o->height * (o->style == GRAPH_ASCII ? ASCII_STEPS : BRAILLE_DOTS);
 	if (isfinite(o->min) && isfinite(o->max) && o->max > o->min) {
@@ -65,9 +67,12 @@ static void scale_init(struct graph_scale *s, const struct graph_opts *o,
 	}
 	s->lo = 0;
 	s->hi = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		if (isfinite(values[i]) && values[i] > s->hi)
 			s->hi = values[i];
+		if (line && isfinite(line[i]) && line[i] > s->hi)
+			s->hi = line[i];
+	}
 	if (s->hi <= 0)
 		s->hi = 1; /* nothing above zero: every column is empty anyway */
 }
@@ -102,15 +107,9 @@ static int cell_fill(int level, int above, int steps)
 	return fill < 0 ? 0 : fill > steps ? steps : fill;
 }
 
-/* Writes one braille cell (or a space when no dot is set); returns bytes. */
-static size_t put_braille(char *p, int left, int right)
+/* Writes the braille glyph of dot bits (a space for none); returns bytes. */
+static size_t put_bits(char *p, unsigned bits)
 {
-	unsigned bits = 0;
-
-	for (int i = 0; i < left; i++)
-		bits |= braille_left[i];
-	for (int i = 0; i < right; i++)
-		bits |= braille_right[i];
 	if (!bits) {
 		*p = ' ';
 		return 1;
@@ -120,6 +119,18 @@ static size_t put_braille(char *p, int left, int right)
 	p[1] = (char)(0xa0 | (bits >> 6));
 	p[2] = (char)(0x80 | (bits & 0x3f));
 	return 3;
+}
+
+/* Writes one braille cell filled to left and right dots; returns bytes. */
+static size_t put_braille(char *p, int left, int right)
+{
+	unsigned bits = 0;
+
+	for (int i = 0; i < left; i++)
+		bits |= braille_left[i];
+	for (int i = 0; i < right; i++)
+		bits |= braille_right[i];
+	return put_bits(p, bits);
 }
 
 static void render_row(char *line, const struct graph_series *g,
@@ -144,25 +155,114 @@ static void render_row(char *line, const struct graph_series *g,
 	*p = '\0';
 }
 
-int graph_render(const double *values, size_t n, const struct graph_opts *o,
-		 char *lines_buf, char **lines)
+/*
+ * Row `above` of the line alone: in each column, the top step of the line's
+ * level when it falls inside this cell. Level 0 (at or below the minimum, or
+ * a gap) draws nothing, as it does for the area.
+ */
+static void render_line_row(char *line, const struct graph_series *g,
+			    const struct graph_scale *s, const struct graph_opts *o,
+			    int above)
 {
-	struct graph_series series;
+	char *p = line;
+
+	for (int col = 0; col < o->width; col++) {
+		if (o->style == GRAPH_ASCII) {
+			int top = scale_level(s, series_at(g, (size_t)col)) - 1;
+
+			*p++ = top < 0 || top / ASCII_STEPS != above ? ' '
+			       : top % ASCII_STEPS		     ? '-'
+								     : '_';
+		} else {
+			size_t slot = (size_t)col * 2;
+			int l = scale_level(s, series_at(g, slot)) - 1;
+			int r = scale_level(s, series_at(g, slot + 1)) - 1;
+			unsigned bits = 0;
+
+			if (l >= 0 && l / BRAILLE_DOTS == above)
+				bits |= braille_left[l % BRAILLE_DOTS];
+			if (r >= 0 && r / BRAILLE_DOTS == above)
+				bits |= braille_right[r % BRAILLE_DOTS];
+			p += put_bits(p, bits);
+		}
+	}
+	*p = '\0';
+}
+
+/* The visible part of values, right-aligned into the graph's slots. */
+static struct graph_series visible(const double *values, size_t n, size_t cap)
+{
+	size_t first = n > cap ? n - cap : 0;
+
+	return (struct graph_series){
+		.values = n ? values + first : values, /* no arithmetic on NULL */
+		.blank = cap - (n - first),
+	};
+}
+
+int graph_render_line(const double *values, const double *line, size_t n,
+		      const struct graph_opts *o, char *lines_buf, char **lines,
+		      char *line_buf, char **line_lines)
+{
+	struct graph_series series, over;
 	struct graph_scale scale;
-	size_t cap, stride, first;
+	size_t cap, stride;
 
 	if (!o || o->width < 1 || o->height < 1)
 		return -1;
 	assert(lines_buf && lines && (values || !n));
+	assert(!line || (line_buf && line_lines));
 	cap = graph_capacity(o);
 	stride = (size_t)o->width * 3 + 1;
-	first = n > cap ? n - cap : 0;
-	series.values = n ? values + first : values; /* no arithmetic on NULL */
-	series.blank = cap - (n - first);
-	scale_init(&scale, o, series.values, n - first);
+	series = visible(values, n, cap);
+	over = visible(line, line ? n : 0, cap);
+	scale_init(&scale, o, series.values, line ? over.values : NULL,
+		   n - (n > cap ? n - cap : 0));
 	for (int row = 0; row < o->height; row++) {
 		lines[row] = lines_buf + (size_t)row * stride;
 		render_row(lines[row], &series, &scale, o, o->height - 1 - row);
+		if (!line)
+			continue;
+		line_lines[row] = line_buf + (size_t)row * stride;
+		render_line_row(line_lines[row], &over, &scale, o, o->height - 1 - row);
 	}
+	return 0;
+}
+
+int graph_render(const double *values, size_t n, const struct graph_opts *o,
+		 char *lines_buf, char **lines)
+{
+	return graph_render_line(values, NULL, n, o, lines_buf, lines, NULL, NULL);
+}
+
+int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_opts *o,
+		       char *buf)
+{
+	static const char *const utf8[GRAPH_MARK_N] = {" ", "\u00b7", "\u25b2"};
+	static const char *const ascii[GRAPH_MARK_N] = {" ", ".", "^"};
+	size_t cap, per, first, blank;
+	char *p = buf;
+
+	if (!o || o->width < 1)
+		return -1;
+	assert(buf && (marks || !n));
+	cap = graph_capacity(o);
+	per = values_per_cell(o->style);
+	first = n > cap ? n - cap : 0;
+	blank = cap - (n - first);
+	for (int col = 0; col < o->width; col++) {
+		unsigned m = GRAPH_MARK_NONE;
+
+		/* a cell shows the strongest mark among its values */
+		for (size_t k = 0; k < per; k++) {
+			size_t slot = (size_t)col * per + k;
+			unsigned v = slot < blank ? 0 : marks[first + slot - blank];
+
+			if (v < GRAPH_MARK_N && v > m)
+				m = v;
+		}
+		p = stpcpy(p, (o->style == GRAPH_ASCII ? ascii : utf8)[m]);
+	}
+	*p = '\0';
 	return 0;
 }

@@ -21,6 +21,14 @@
  * maximum are full, and anything above the minimum shows at least one dot or
  * one '.', so activity never vanishes from a graph. NaN and infinities are
  * gaps, drawn empty.
+ *
+ * Layers over and under the area, for the memory graphs:
+ * - a line (graph_render_line), e.g. the floor of a heap that saws, drawn on
+ *   the area's scale into lines of its own, so the caller can give it its own
+ *   colour: in braille one dot per value at the line's level, in ASCII '_'
+ *   (lower half of a cell) or '-' (upper half);
+ * - a row of marks (graph_render_marks), e.g. garbage collections, aligned
+ *   with the values: a cell shows the strongest mark among its values.
  */
 #ifndef VIGIL_VIEWS_GRAPH_H
 #define VIGIL_VIEWS_GRAPH_H
@@ -59,5 +67,30 @@ size_t graph_capacity(const struct graph_opts *o);
  */
 int graph_render(const double *values, size_t n, const struct graph_opts *o,
 		 char *lines_buf, char **lines);
+
+/*
+ * graph_render with a line drawn over the area: line[0..n) (borrowed) is
+ * aligned with values, slot for slot, and both share one scale (auto-scaling
+ * takes the larger of the two). lines/lines_buf receive the area as with
+ * graph_render; line_lines/line_buf (same sizes, caller-owned) receive the
+ * line alone, a space in every cell it does not pass through. NaN in line is
+ * a gap. line NULL: exactly graph_render. Returns 0, or -1 as graph_render.
+ */
+int graph_render_line(const double *values, const double *line, size_t n,
+		      const struct graph_opts *o, char *lines_buf, char **lines,
+		      char *line_buf, char **line_lines);
+
+/* What happened at a value, for a row of marks; a higher one wins a cell. */
+enum graph_mark { GRAPH_MARK_NONE, GRAPH_MARK_MINOR, GRAPH_MARK_MAJOR, GRAPH_MARK_N };
+
+/*
+ * One row of o->width cells for marks[0..n) (borrowed, enum graph_mark,
+ * aligned with a graph's values the same way): ' ' none, minor U+00B7 '·'
+ * (ASCII '.'), major U+25B2 '▲' (ASCII '^'). buf (caller-owned) needs
+ * graph_buf_size(o->width, 1) bytes and receives one NUL-terminated line.
+ * Returns 0, or -1 when width is below 1.
+ */
+int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_opts *o,
+		       char *buf);
 
 #endif

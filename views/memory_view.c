@@ -20,7 +20,7 @@ static enum pal verdict_colour(const char *state)
 	return PAL_DIM;
 }
 
-static void draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
+void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 {
 	const struct heap_verdict *v = &m->leak;
 	char a[32], b[32], ttl[32], since[16] = "-";
@@ -61,14 +61,67 @@ static void draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 					: "-");
 }
 
+/* Two lines of a JVM's generations and collections (jstat -gc in short). */
+static void draw_jvm(WINDOW *w, const struct jvm_sample *j, int y, int cols)
+{
+	char a[16], b[16], c[16], d[16], e[16], f[16];
+
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, 0, 6, "JVM", false);
+	wattrset(w, pal(PAL_NORMAL));
+	put_textf(w, y, 6, cols - 6, "young %s/%s  old %s/%s  meta %s/%s",
+		  units_bytes_short((double)j->young_used, a, sizeof(a)),
+		  units_bytes_short((double)j->young_capacity, b, sizeof(b)),
+		  units_bytes_short((double)j->old_used, c, sizeof(c)),
+		  units_bytes_short((double)j->old_capacity, d, sizeof(d)),
+		  units_bytes_short((double)j->meta_used, e, sizeof(e)),
+		  units_bytes_short((double)j->meta_capacity, f, sizeof(f)));
+	if (!(j->have & JVM_HAVE_GC)) {
+		put_text(w, y + 1, 6, cols - 6, "collection counters not readable",
+			 false);
+		return;
+	}
+	put_textf(w, y + 1, 6, cols - 6,
+		  "collections: young %llu (%.2fs)  full+concurrent %llu (%.2fs)",
+		  (unsigned long long)j->young_gcs, j->young_gc_ms / 1000,
+		  (unsigned long long)j->full_gcs, j->full_gc_ms / 1000);
+}
+
+/* What the graph's layers are, in their own colours and glyphs. */
+static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bool gc)
+{
+	struct {
+		const char *glyph, *ascii, *text;
+		enum pal role;
+	} items[] = {
+		{"\u28ff", ":", " anon+swap  ", PAL_GRAPH},
+		{"\u2824", "_", " floor (lowest per window)  ", PAL_FLOOR},
+		{"\u00b7", ".", " young GC  ", PAL_METER_OTHER},
+		{"\u25b2", "^", " full/concurrent GC", PAL_BAD},
+	};
+	int x = 6;
+
+	for (size_t i = 0; i < (gc ? 4u : 2u) && x < cols; i++) {
+		wattrset(w, pal(items[i].role));
+		x += put_text(w, y, x, cols - x,
+			      m->ascii ? items[i].ascii : items[i].glyph, false);
+		wattrset(w, pal(PAL_DIM));
+		x += put_text(w, y, x, cols - x, items[i].text, false);
+	}
+	wattrset(w, pal(PAL_NORMAL));
+}
+
 void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		 int y0, int rows, int cols)
 {
+	const struct ui_history *h = m->hist;
 	char a[16], b[16], c[16], d[16];
+	bool gc = h && m->have_jvm && h->tgc.n == h->tanon.n;
+	int y = y0 + 3, gh;
 
 	if (rows < 4)
 		return;
-	draw_verdict(w, m, y0, cols);
+	memory_draw_verdict(w, m, y0, cols);
 	wattrset(w, pal(PAL_TITLE));
 	put_text(w, y0 + 2, 0, 6, "Heap", false);
 	wattrset(w, pal(PAL_NORMAL));
@@ -79,13 +132,33 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 			  units_bytes_short((double)t->vm_swap, b, sizeof(b)),
 			  units_bytes_short((double)t->vm_data, c, sizeof(c)),
 			  units_bytes_short((double)t->vm_hwm, d, sizeof(d)));
-	if (m->hist && m->hist->tanon.n && rows > 5) {
-		int h = rows - 4 > 6 ? 6 : rows - 4;
-
-		wattrset(w, pal(PAL_DIM));
-		put_text(w, y0 + 3, 0, 6, "anon", false);
-		draw_graph(w, y0 + 3, 6, cols - 6, h, m->hist->tanon.v, m->hist->tanon.n,
-			   0, 0, m->ascii, PAL_GRAPH);
-		wattrset(w, pal(PAL_NORMAL));
+	if (m->have_jvm && rows >= 8) {
+		draw_jvm(w, &m->jvm, y, cols);
+		y += 2;
 	}
+	/* the graph takes what is left after its marks and legend rows */
+	gh = y0 + rows - y - 1 - (gc ? 1 : 0);
+	if (gh > 12) /* taller terminals get a taller graph, up to a point */
+		gh = 12;
+	if (!h || !h->tanon.n || gh < 2)
+		return;
+	wattrset(w, pal(PAL_DIM));
+	put_text(w, y, 0, 6, "anon", false);
+	draw_graph_line(w, y, 6, cols - 6, gh, h->tanon.v,
+			h->tfloor.n == h->tanon.n ? h->tfloor.v : NULL, h->tanon.n, 0, 0,
+			m->ascii, PAL_GRAPH, PAL_FLOOR);
+	y += gh;
+	if (gc) {
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y, 0, 6, "GC", false);
+		draw_graph_marks(w, y, 6, cols - 6, h->tgc.v, h->tgc.n, m->ascii,
+				 PAL_METER_OTHER, PAL_BAD);
+		y++;
+	}
+	draw_legend(w, m, y, cols, gc);
+}
+
+int memory_graph_cells(int cols)
+{
+	return cols - 6;
 }

@@ -3,7 +3,9 @@
  * memory_view: the memory panel of the target screen. The leak verdict in
  * words and colour (insufficient data, stable, growing, leak suspect) with
  * its rate, confidence, since when and time to the memory limit; what the
- * heap is made of; and the anonymous memory's history.
+ * heap is made of (a JVM's generations and collections too); and the
+ * history of RssAnon + swap with its floor line (what the leak analysis
+ * judges) and, for a JVM, a row marking the collections under it.
  */
 #ifndef VIGIL_VIEWS_MEMORY_VIEW_H
 #define VIGIL_VIEWS_MEMORY_VIEW_H
@@ -15,5 +17,11 @@
 /* Draws the panel into rows y0 .. y0 + rows - 1 of w, cols wide. */
 void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		 int y0, int rows, int cols);
+
+/* The two lines of the leak verdict at row y (the leaks screen has them too). */
+void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols);
+
+/* Cells of the heap graph in a panel cols wide: its history is loaded for it. */
+int memory_graph_cells(int cols);
 
 #endif

@@ -15,11 +15,18 @@
 
 #include "core/frame.h"
 #include "store/app_rows.h"
+#include "store/heap_rows.h"
 #include "views/proclist.h"
 
 /* One history series for a graph: values oldest first, newest last. */
 struct ui_series {
 	double *v;
+	size_t n, cap;
+};
+
+/* One mark per slot of a history series (views/graph.h enum graph_mark). */
+struct ui_marks {
+	unsigned char *v;
 	size_t n, cap;
 };
 
@@ -31,6 +38,11 @@ struct ui_history {
 	struct ui_series twait; /* target run-queue wait, % of runnable time */
 	struct ui_series tp99;	/* p99 of the busiest StatsD timer, ms */
 	struct ui_series tanon; /* target RssAnon + swap history, bytes */
+	/* over and under tanon (same slots): its floor line as the leak
+	 * analysis sees it, and a JVM's collections (enum graph_mark) */
+	struct ui_series tfloor;
+	struct ui_marks tgc;
+	struct ui_series region; /* the leaks screen's region: anon + swap */
 };
 
 struct ui_model {
@@ -71,6 +83,24 @@ struct ui_model {
 	bool have_leak;
 	struct heap_verdict leak;
 	int64_t leak_at_ms;
+	/* a JVM target's latest HotSpot reading at the shown time (have_jvm) */
+	bool have_jvm;
+	struct jvm_sample jvm;
+
+	/* The leaks screen, at the shown time: the suspects stored with the
+	 * verdict, and the largest regions of the latest smaps reading (taken
+	 * at regions_ms, regions_vmas VMAs; regions_ms 0: none yet). */
+	const struct heap_suspect *suspects;
+	size_t nsuspects;
+	const struct mapping_row *regions;
+	size_t nregions;
+	int64_t regions_ms;
+	uint64_t regions_vmas;
+	bool can_read_smaps; /* live, and `r` reaches the sampler */
+	/* The open region's readings in the graph window up to the shown
+	 * time, oldest first (its graph is hist->region). */
+	const struct mapping_point *readings;
+	size_t nreadings;
 
 	const struct ui_timebar *timebar; /* replay only; NULL live */
 	int64_t zoom_ms;		  /* width of the history graphs */
@@ -84,10 +114,28 @@ struct ui_timebar {
 	double speed;
 };
 
-enum ui_screen { UI_OVERVIEW, UI_TARGET, UI_HELP, UI_ALERTS, UI_PROFILE, UI_PROFILES };
+enum ui_screen {
+	UI_OVERVIEW,
+	UI_TARGET,
+	UI_HELP,
+	UI_ALERTS,
+	UI_PROFILE,
+	UI_PROFILES,
+	UI_LEAKS
+};
 
 struct alerts_state {
 	long selected; /* row of alert_states */
+};
+
+/* The leaks screen (key l) and its region history (Enter on a region). */
+struct leaks_state {
+	long selected;	     /* suspects first, then regions */
+	long top;	     /* first visible row of the list */
+	enum ui_screen back; /* where l was pressed */
+	bool history;	     /* showing the region below instead of the list */
+	int64_t mapping_id;
+	char name[128], kind[8];
 };
 
 struct overview_state {

@@ -353,6 +353,89 @@ static void test_exact_buffer(void **state)
 	free(buf);
 }
 
+/* The line layer: one dot (braille) or '_'/'-' (ASCII) at its level. */
+static void test_line_over_area(void **state)
+{
+	const double area[] = {8, 8, 8, 8, 8, 8};
+	const double line[] = {1, 2, 5, 8, NAN, 0};
+	struct graph_opts o = opts(3, 2, 0, 8, GRAPH_BRAILLE);
+	struct canvas c, l;
+
+	(void)state;
+	memset(l.buf, 'x', sizeof(l.buf));
+	assert_int_equal(graph_render_line(area, line, NVALUES(area), &o, c.buf, c.lines,
+					   l.buf, l.lines),
+			 0);
+	/* the area is drawn as graph_render draws it */
+	assert_string_equal(c.lines[0], "⣿⣿⣿");
+	assert_string_equal(c.lines[1], "⣿⣿⣿");
+	/* levels 1 and 2 (bottom cell: left dot 7, right dot 6), 5 (top cell's
+	 * lowest left dot) and 8 (top cell's highest right dot); a gap and 0 draw
+	 * nothing */
+	assert_int_equal(braille_bits(l.lines[1], 0), 0x40 | 0x20);
+	assert_int_equal(braille_bits(l.lines[0], 0), 0);
+	assert_int_equal(braille_bits(l.lines[0], 1), 0x40 | 0x08);
+	assert_int_equal(braille_bits(l.lines[1], 1), 0);
+	assert_int_equal(braille_bits(l.lines[0], 2), 0);
+	assert_int_equal(braille_bits(l.lines[1], 2), 0);
+
+	/* ASCII: 4 half-cell levels; lower half '_', upper half '-' */
+	o = opts(4, 2, 0, 4, GRAPH_ASCII);
+	const double aline[] = {1, 2, 3, 4};
+	assert_int_equal(
+		graph_render_line(area, aline, 4, &o, c.buf, c.lines, l.buf, l.lines), 0);
+	assert_string_equal(l.lines[0], "  _-");
+	assert_string_equal(l.lines[1], "_-  ");
+	/* no line: exactly graph_render */
+	assert_int_equal(graph_render_line(area, NULL, 4, &o, c.buf, c.lines, NULL, NULL),
+			 0);
+	assert_string_equal(c.lines[1], "::::");
+}
+
+/* Auto-scaling takes the line into account, so it is never clipped. */
+static void test_line_scales_with_area(void **state)
+{
+	const double area[] = {2, 4};
+	const double line[] = {8, 1};
+	struct graph_opts o = opts(2, 1, 0, 0, GRAPH_ASCII);
+	struct canvas c, l;
+
+	(void)state;
+	assert_int_equal(
+		graph_render_line(area, line, 2, &o, c.buf, c.lines, l.buf, l.lines), 0);
+	/* scale 0..8: area 2 -> level 1 ('.'), 4 -> level 1; line 8 -> top */
+	assert_string_equal(c.lines[0], "..");
+	assert_string_equal(l.lines[0], "-_");
+}
+
+static void test_marks(void **state)
+{
+	const unsigned char m[] = {GRAPH_MARK_MINOR,
+				   0,
+				   GRAPH_MARK_MAJOR,
+				   GRAPH_MARK_MINOR,
+				   0,
+				   0,
+				   9 /* out of range: nothing */};
+	struct graph_opts o = opts(4, 1, 0, 0, GRAPH_BRAILLE);
+	char buf[64];
+
+	(void)state;
+	/* braille: 2 values a cell, right-aligned like the graph (8 slots, 7
+	 * values: the first slot is blank); the stronger mark wins a cell */
+	assert_int_equal(graph_render_marks(m, NVALUES(m), &o, buf), 0);
+	assert_string_equal(buf, "\u00b7\u25b2\u00b7 ");
+	o = opts(8, 1, 0, 0, GRAPH_ASCII);
+	assert_int_equal(graph_render_marks(m, NVALUES(m), &o, buf), 0);
+	assert_string_equal(buf, " . ^.   ");
+	/* more marks than cells: the newest are shown */
+	o = opts(2, 1, 0, 0, GRAPH_ASCII);
+	assert_int_equal(graph_render_marks(m, 4, &o, buf), 0);
+	assert_string_equal(buf, "^.");
+	o.width = 0;
+	assert_int_equal(graph_render_marks(m, 4, &o, buf), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +453,9 @@ int main(void)
 		cmocka_unit_test(test_huge_range),
 		cmocka_unit_test(test_bad_opts),
 		cmocka_unit_test(test_exact_buffer),
+		cmocka_unit_test(test_line_over_area),
+		cmocka_unit_test(test_line_scales_with_area),
+		cmocka_unit_test(test_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * leaks_view: see leaks_view.h.
+ *
+ * Below the verdict the screen is one list of "lines" (headings, table
+ * heads, rows) that scrolls as a whole, so the selection stays in view
+ * whether it is on a suspect or a region and however few rows there are.
+ */
+#include "views/leaks_view.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/units.h"
+#include "views/draw.h"
+#include "views/memory_view.h"
+
+#define VERDICT_ROWS 3 /* the verdict's two lines and a blank */
+#define FIXED_COLS 48  /* suspect columns other than the name */
+#define REGION_FIXED_COLS 43
+
+/* What each line of the list is. */
+enum line_kind {
+	L_SUSPECT_TITLE,
+	L_SUSPECT_HEAD,
+	L_SUSPECT,
+	L_NO_SUSPECT,
+	L_BLANK,
+	L_REGION_TITLE,
+	L_REGION_HEAD,
+	L_REGION,
+	L_NO_REGION,
+};
+
+static const char *clock_text(int64_t t_ms, char *buf, size_t len)
+{
+	time_t s = (time_t)(t_ms / 1000);
+	struct tm tm;
+
+	if (t_ms <= 0)
+		return snprintf(buf, len, "-"), buf;
+	localtime_r(&s, &tm);
+	strftime(buf, len, "%H:%M:%S", &tm);
+	return buf;
+}
+
+/* name cut to width from the left, where a path is least telling. */
+static const char *tail(const char *name, int width, char *buf, size_t len)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	if (width < 4 || n <= (size_t)width)
+		return name;
+	p = name + n - (size_t)(width - 3);
+	while ((*p & 0xc0) == 0x80) /* not in the middle of a character */
+		p++;
+	snprintf(buf, len, "...%s", p);
+	return buf;
+}
+
+long leaks_rows(const struct ui_model *m)
+{
+	return (long)(m->nsuspects + m->nregions);
+}
+
+const char *leaks_row_region(const struct ui_model *m, long row, int64_t *id,
+			     const char **kind)
+{
+	if (row >= 0 && row < (long)m->nsuspects) {
+		const struct heap_suspect *s = &m->suspects[row];
+
+		if (strcmp(s->kind, "mapping") != 0 || s->mapping_id <= 0)
+			return NULL;
+		*id = s->mapping_id;
+		*kind = s->region;
+		return s->name;
+	}
+	row -= (long)m->nsuspects;
+	if (row < 0 || row >= (long)m->nregions)
+		return NULL;
+	*id = m->regions[row].mapping_id;
+	*kind = m->regions[row].kind;
+	return m->regions[row].name;
+}
+
+/* The list's lines, and for each selectable one its row index (else -1). */
+static long build_lines(const struct ui_model *m, enum line_kind *kinds, long *rows,
+			long cap)
+{
+	long n = 0;
+
+#define ADD(k, r)                                                                        \
+	do {                                                                             \
+		if (n < cap) {                                                           \
+			kinds[n] = (k);                                                  \
+			rows[n] = (r);                                                   \
+		}                                                                        \
+		n++;                                                                     \
+	} while (0)
+	ADD(L_SUSPECT_TITLE, -1);
+	if (m->nsuspects)
+		ADD(L_SUSPECT_HEAD, -1);
+	else
+		ADD(L_NO_SUSPECT, -1);
+	for (size_t i = 0; i < m->nsuspects; i++)
+		ADD(L_SUSPECT, (long)i);
+	ADD(L_BLANK, -1);
+	ADD(L_REGION_TITLE, -1);
+	if (m->nregions)
+		ADD(L_REGION_HEAD, -1);
+	else
+		ADD(L_NO_REGION, -1);
+	for (size_t i = 0; i < m->nregions; i++)
+		ADD(L_REGION, (long)(m->nsuspects + i));
+#undef ADD
+	return n < cap ? n : cap;
+}
+
+static bool is_suspect_region(const struct ui_model *m, int64_t id)
+{
+	for (size_t i = 0; i < m->nsuspects; i++)
+		if (id > 0 && m->suspects[i].mapping_id == id)
+			return true;
+	return false;
+}
+
+static void draw_suspect(WINDOW *w, int y, int cols, const struct heap_suspect *s,
+			 long rank, bool selected)
+{
+	char rate[16], size[16], since[16], cut[160], line[512];
+	int nw = cols - FIXED_COLS > 8 ? cols - FIXED_COLS : 8;
+
+	snprintf(
+		line, sizeof(line), "%3ld %-7.7s %-6.6s %-*s %7s/h %9s %8s", rank,
+		s->kind, s->region[0] ? s->region : "-", nw,
+		tail(s->name, nw, cut, sizeof(cut)),
+		units_bytes_short(s->rate_bytes_per_hour > 0 ? s->rate_bytes_per_hour : 0,
+				  rate, sizeof(rate)),
+		units_bytes_short((double)s->size_bytes, size, sizeof(size)),
+		clock_text(s->since_ms, since, sizeof(since)));
+	wattrset(w, pal(selected ? PAL_SELECTED : PAL_BAD));
+	put_text(w, y, 0, cols, line, selected);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+static void draw_region(WINDOW *w, int y, int cols, const struct ui_model *m,
+			const struct mapping_row *r, bool selected)
+{
+	char a[16], b[16], c[16], d[16], cut[160], line[512];
+	int nw = cols - REGION_FIXED_COLS > 8 ? cols - REGION_FIXED_COLS : 8;
+
+	snprintf(line, sizeof(line), "%-6.6s %-*s %8s %8s %8s %8s", r->kind, nw,
+		 tail(r->name, nw, cut, sizeof(cut)),
+		 units_bytes_short((double)r->anon, a, sizeof(a)),
+		 units_bytes_short((double)r->swap, b, sizeof(b)),
+		 units_bytes_short((double)r->rss, c, sizeof(c)),
+		 units_bytes_short((double)r->size, d, sizeof(d)));
+	wattrset(w, pal(selected			      ? PAL_SELECTED
+			: is_suspect_region(m, r->mapping_id) ? PAL_WARN
+							      : PAL_NORMAL));
+	put_text(w, y, 0, cols, line, selected);
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+/* Why the suspect list is empty, from the verdict it would come with. */
+static const char *no_suspect_text(const struct ui_model *m)
+{
+	if (!m->have_leak || !strcmp(m->leak.state, "insufficient-data"))
+		return "none yet: a verdict needs a few minutes of floors";
+	if (!strcmp(m->leak.state, "leak-suspect"))
+		return "none stored with this verdict";
+	return "none: nothing rises like a leak";
+}
+
+static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
+		      enum line_kind k, long row, long selected)
+{
+	char at[16], head[256];
+	int nw;
+
+	switch (k) {
+	case L_SUSPECT_TITLE:
+		wattrset(w, pal(PAL_TITLE));
+		put_textf(w, y, 0, cols, "Suspects (%zu)", m->nsuspects);
+		break;
+	case L_SUSPECT_HEAD:
+		nw = cols - FIXED_COLS > 8 ? cols - FIXED_COLS : 8;
+		snprintf(head, sizeof(head), "%3s %-7s %-6s %-*s %9s %9s %8s", "#",
+			 "KIND", "REGION", nw, "NAME", "RATE", "SIZE", "SINCE");
+		wattrset(w, pal(PAL_TABLE_HEAD));
+		put_text(w, y, 0, cols, head, true);
+		break;
+	case L_NO_SUSPECT:
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y, 0, cols, no_suspect_text(m), false);
+		break;
+	case L_SUSPECT:
+		draw_suspect(w, y, cols, &m->suspects[row], row + 1, row == selected);
+		break;
+	case L_REGION_TITLE:
+		wattrset(w, pal(PAL_TITLE));
+		if (m->regions_ms > 0)
+			put_textf(w, y, 0, cols,
+				  "Largest regions: smaps read at %s, %llu VMAs"
+				  "   Enter: history",
+				  clock_text(m->regions_ms, at, sizeof(at)),
+				  (unsigned long long)m->regions_vmas);
+		else
+			put_text(w, y, 0, cols, "Regions", false);
+		break;
+	case L_REGION_HEAD:
+		nw = cols - REGION_FIXED_COLS > 8 ? cols - REGION_FIXED_COLS : 8;
+		snprintf(head, sizeof(head), "%-6s %-*s %8s %8s %8s %8s", "KIND", nw,
+			 "NAME", "ANON", "SWAP", "RSS", "SIZE");
+		wattrset(w, pal(PAL_TABLE_HEAD));
+		put_text(w, y, 0, cols, head, true);
+		break;
+	case L_NO_REGION:
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, y, 0, cols,
+			 m->can_read_smaps
+				 ? "no smaps reading yet: it is read every 30s, r reads "
+				   "it now"
+				 : "no smaps reading yet (smaps is read every 30s)",
+			 false);
+		break;
+	case L_REGION:
+		draw_region(w, y, cols, m, &m->regions[row - (long)m->nsuspects],
+			    row == selected);
+		break;
+	case L_BLANK:
+		break;
+	}
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+void leaks_draw(WINDOW *w, const struct ui_model *m, struct leaks_state *st)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), avail = rows - VERDICT_ROWS;
+	enum line_kind kinds[8 + HEAP_SUSPECTS_MAX + 64];
+	long idx[8 + HEAP_SUSPECTS_MAX + 64], n, sel_line = 0;
+	long nrows = leaks_rows(m);
+
+	werase(w);
+	if (!m->cur || !m->cur->target) {
+		put_text(w, 0, 0, cols,
+			 "no process attached: Esc, then Enter on a process", false);
+		return;
+	}
+	memory_draw_verdict(w, m, 0, cols);
+	if (avail < 1)
+		return;
+	n = build_lines(m, kinds, idx, (long)(sizeof(idx) / sizeof(idx[0])));
+	if (st->selected >= nrows)
+		st->selected = nrows - 1;
+	if (st->selected < 0)
+		st->selected = 0;
+	for (long i = 0; i < n; i++)
+		if (idx[i] == st->selected)
+			sel_line = i;
+	/* the selection in view, with its heading when there is room */
+	if (st->top > sel_line - 2)
+		st->top = sel_line - 2;
+	if (st->top < sel_line - avail + 1)
+		st->top = sel_line - avail + 1;
+	if (st->top > n - avail)
+		st->top = n - avail;
+	if (st->top < 0)
+		st->top = 0;
+	for (long i = st->top; i < n && i - st->top < avail; i++)
+		draw_line(w, VERDICT_ROWS + (int)(i - st->top), cols, m, kinds[i], idx[i],
+			  nrows ? st->selected : -1);
+}
