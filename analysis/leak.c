@@ -414,13 +414,48 @@ static double p_increase(const struct leak_point *f, size_t n)
 	return mk.p_increase;
 }
 
-/* Whether the rise is one step: without the largest jump it is not significant. */
-static bool one_step(const struct leak_point *f, size_t n, double alpha)
+/*
+ * The squared error of the best fit of two flat levels, one before a split
+ * and one after (the split at any k in 1..n-1), in O(n) with running sums.
+ */
+static double step_sse(const struct leak_point *f, size_t n)
+{
+	double all = 0, all2 = 0, left = 0, left2 = 0, best = INFINITY;
+
+	for (size_t i = 0; i < n; i++) {
+		all += f[i].bytes;
+		all2 += f[i].bytes * f[i].bytes;
+	}
+	for (size_t k = 1; k < n; k++) {
+		double right, right2, sse;
+
+		left += f[k - 1].bytes;
+		left2 += f[k - 1].bytes * f[k - 1].bytes;
+		right = all - left;
+		right2 = all2 - left2;
+		sse = (left2 - left * left / (double)k) +
+		      (right2 - right * right / (double)(n - k));
+		best = fmin(best, sse);
+	}
+	return best;
+}
+
+/*
+ * Whether the rise is one step: without the largest jump it is not
+ * significant, and two flat levels fit the floors better than a line does
+ * (sse_line). The second part keeps a noisy leak, whose largest jump may
+ * carry much of a short rise, from passing for a step: its floors lie along
+ * a line, a step's around two levels.
+ */
+static bool one_step(const struct leak_point *f, size_t n, double alpha, double sse_line)
 {
 	struct leak_point *g;
 	size_t at = 1;
 	double jump;
 	bool step;
+
+	if (step_sse(f, n) >= sse_line)
+		return false;
 
 	for (size_t i = 2; i < n; i++)
 		if (f[i].bytes - f[i - 1].bytes > f[at].bytes - f[at - 1].bytes)
@@ -443,7 +478,7 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 		const struct leak_params *p, struct leak_verdict *out)
 {
 	struct leak_point *f;
-	double *y, slope, intercept, span, mean = 0, rate, late;
+	double *y, slope, intercept, span, mean = 0, sst = 0, rate, late;
 	size_t half, max = p->max_floors > p->min_floors ? p->max_floors : p->min_floors;
 	struct leak_mk mk;
 
@@ -475,6 +510,8 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 		mean += y[i];
 	}
 	mean /= (double)n;
+	for (size_t i = 0; i < n; i++)
+		sst += (y[i] - mean) * (y[i] - mean);
 	leak_mann_kendall(y, n, &mk);
 	free(y);
 	slope = leak_theil_sen(f, n, &intercept);
@@ -503,7 +540,7 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 	if (out->r2 < p->min_r2)
 		goto done;
 	out->reason = LEAK_WHY_STEP;
-	if (one_step(f, n, p->alpha))
+	if (one_step(f, n, p->alpha, (1 - out->r2) * sst))
 		goto done;
 	half = n / 2;
 	late = leak_theil_sen(f + half, n - half, NULL);

@@ -22,7 +22,8 @@
  * 3. Rising, but not like a leak (GROWING): a least-squares fit explains
  *    less than min_r2 of the floors' variance; or a single step explains it
  *    (with the largest floor-to-floor jump taken out the rise is no longer
- *    significant: a cache filled, a pool grew); or it decelerates (the
+ *    significant, and two flat levels fit the floors better than a line: a
+ *    cache filled, a pool grew); or it decelerates (the
  *    Theil-Sen slope of the latest half of the floors is below decel_ratio
  *    of the whole: a warm-up levelling off).
  * 4. Otherwise LEAK_SUSPECT: rate (Theil-Sen, bytes/hour), confidence, since
