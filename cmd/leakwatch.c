@@ -36,7 +36,8 @@ struct leakwatch {
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
 	uint64_t start_ticks;
-	uint64_t limit;
+	uint64_t limit;	  /* cgroup limit, else MemTotal */
+	uint64_t jvm_max; /* a JVM's old generation maximum; 0 unknown */
 	struct series rss, jvm;
 	struct leak_point *floors; /* scratch */
 	size_t floors_cap;
@@ -143,6 +144,7 @@ static void follow(struct leakwatch *w, const struct target_sample *t)
 	regions_clear(w);
 	w->next_ms = 0;
 	w->limit = 0;
+	w->jvm_max = 0;
 	if (heap_memory_limit(NULL, NULL, t->pid, &w->limit, &src, err, sizeof(err)) < 0)
 		log_debug("leak: no memory limit for %d: %s", t->pid, err);
 }
@@ -280,11 +282,16 @@ static void judge(struct leakwatch *w, struct frame *f)
 	const struct series *s = jvm ? &w->jvm : &w->rss;
 	struct leak_verdict v;
 	struct heap_verdict *hv;
+	/* a JVM's old generation runs out at its maximum (-Xmx), whatever the
+	 * machine has left */
+	uint64_t limit = jvm && w->jvm_max && (!w->limit || w->jvm_max < w->limit)
+				 ? w->jvm_max
+				 : w->limit;
 	size_t nf;
 
 	w->floors = xgrow(w->floors, &w->floors_cap, s->n ? s->n : 1, sizeof(*w->floors));
 	nf = leak_floors(s->v, s->n, NULL, 0, jvm ? &w->sparse : &w->params, w->floors);
-	leak_judge(w->floors, nf, (double)w->limit, &w->params, &v);
+	leak_judge(w->floors, nf, (double)limit, &w->params, &v);
 	hv = xcalloc(1, sizeof(*hv));
 	snprintf(hv->source, sizeof(hv->source), "%s", jvm ? "jvm" : "rss");
 	snprintf(hv->state, sizeof(hv->state), "%s", leak_state_name(v.state));
@@ -292,7 +299,7 @@ static void judge(struct leakwatch *w, struct frame *f)
 	hv->confidence = v.confidence;
 	hv->time_to_limit_s = v.time_to_limit_s;
 	hv->since_ms = v.since_ms;
-	hv->limit_bytes = w->limit;
+	hv->limit_bytes = limit;
 	hv->floor_bytes = nf ? (uint64_t)w->floors[nf - 1].bytes : 0;
 	hv->floors = v.floors;
 	f->leak = hv;
@@ -308,6 +315,8 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 	if (t->pid != w->pid || t->start_ticks != w->start_ticks)
 		follow(w, t);
 	push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap), LEAK_POINTS_MAX);
+	if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_MAX))
+		w->jvm_max = f->jvm->old_max;
 	if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_AFTER_GC))
 		push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc, LEAK_POINTS_MAX);
 	if (f->mappings)

@@ -256,6 +256,9 @@ int hsperf_to_jvm(const struct hsperf *h, struct jvm_sample *out)
 	if (generation(h, 1, &out->old_used, &out->old_capacity) < 0)
 		return -1;
 	out->have |= JVM_HAVE_OLD;
+	if (!get_u64(h, "sun.gc.generation.1.maxCapacity", &out->old_max) &&
+	    out->old_max > 0)
+		out->have |= JVM_HAVE_OLD_MAX;
 	if (!generation(h, 0, &out->young_used, &out->young_capacity))
 		out->have |= JVM_HAVE_YOUNG;
 	if (!get_u64(h, "sun.gc.metaspace.used", &out->meta_used) &&

@@ -87,7 +87,8 @@ enum jvm_have {
 	JVM_HAVE_META = 1u << 2,       /* meta_used, meta_capacity */
 	JVM_HAVE_GC = 1u << 3,	       /* young_gcs, young_gc_ms, full_gcs, full_gc_ms */
 	JVM_HAVE_CONCURRENT = 1u << 4, /* concurrent_gcs, concurrent_gc_ms (G1, ZGC...) */
-	JVM_HAVE_OLD_AFTER_GC = 1u << 5 /* a collection ended since the last reading */
+	JVM_HAVE_OLD_AFTER_GC = 1u << 5, /* a collection ended since the last reading */
+	JVM_HAVE_OLD_MAX = 1u << 6	 /* old_max (the heap limit a leak runs into) */
 };
 
 struct jvm_sample {
@@ -96,6 +97,7 @@ struct jvm_sample {
 	unsigned have;
 	uint64_t young_used, young_capacity; /* eden + survivors */
 	uint64_t old_used, old_capacity;
+	uint64_t old_max; /* the most the old generation may grow to (-Xmx for G1) */
 	uint64_t meta_used, meta_capacity;
 	uint64_t young_gcs, full_gcs, concurrent_gcs; /* collector invocations */
 	double young_gc_ms, full_gc_ms, concurrent_gc_ms;
@@ -117,7 +119,8 @@ struct heap_verdict {
 	double confidence;	/* 0..1 */
 	double time_to_limit_s; /* < 0 unknown or not leaking */
 	int64_t since_ms;	/* where the rise starts; 0 none */
-	uint64_t limit_bytes;	/* cgroup limit or MemTotal; 0 unknown */
+	uint64_t limit_bytes;	/* cgroup limit or MemTotal (for a JVM its old
+				   generation's maximum when smaller); 0 unknown */
 	uint64_t floor_bytes;	/* the latest floor */
 	size_t floors;		/* floors judged */
 };

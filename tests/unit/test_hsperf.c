@@ -124,12 +124,14 @@ static void test_g1_matches_jstat(void **state)
 	assert_true(h.accessible);
 	assert_true(h.n > 150);
 	assert_int_equal(s.have, JVM_HAVE_YOUNG | JVM_HAVE_OLD | JVM_HAVE_META |
-					 JVM_HAVE_GC | JVM_HAVE_CONCURRENT);
+					 JVM_HAVE_GC | JVM_HAVE_CONCURRENT |
+					 JVM_HAVE_OLD_MAX);
 	assert_kb(s.young_used,
 		  jstat_get(&gc, "EU") + jstat_get(&gc, "S0U") + jstat_get(&gc, "S1U"));
 	assert_kb(s.young_capacity, jstat_get(&cap, "NGC"));
 	assert_kb(s.old_used, jstat_get(&gc, "OU"));
 	assert_kb(s.old_capacity, jstat_get(&gc, "OC"));
+	assert_kb(s.old_max, jstat_get(&cap, "OGCMX"));
 	assert_kb(s.meta_used, jstat_get(&gc, "MU"));
 	assert_kb(s.meta_capacity, jstat_get(&gc, "MC"));
 	assert_int_equal(s.young_gcs, (uint64_t)jstat_get(&gc, "YGC"));
@@ -149,12 +151,15 @@ static void test_parallel_matches_jstat(void **state)
 {
 	struct hsperf h;
 	struct jvm_sample s;
-	struct jstat gc;
+	struct jstat gc, cap;
 	char name[64];
 
 	(void)state;
 	parse_file("hsperf/parallel.hsperfdata", &h, &s);
 	jstat_load("hsperf/parallel.jstat-gc.txt", &gc);
+	jstat_load("hsperf/parallel.jstat-gccapacity.txt", &cap);
+	assert_true(s.have & JVM_HAVE_OLD_MAX);
+	assert_kb(s.old_max, jstat_get(&cap, "OGCMX"));
 	/* Parallel has no concurrent collector: jstat prints "-" */
 	assert_int_equal(jstat_get(&gc, "CGC"), -1);
 	assert_int_equal(s.have & JVM_HAVE_CONCURRENT, 0);
