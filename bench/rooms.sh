@@ -3,8 +3,10 @@
 #
 # The rooms built on the foundation, measured by make bench (called from
 # bench/run.sh with the same environment): StatsD ingest and histogram
-# merging, the cost of the heap collectors, and the profiler's cost next to
-# perf record on the same target in the same run. Figures, never pass/fail.
+# merging, the cost of the heap collectors, the profiler's cost next to
+# perf record on the same target, and the console attached to a process on
+# its Memory panel next to top, each pair in the same run. Figures, never
+# pass/fail.
 set -u
 work=$(mktemp -d /tmp/vigil-bench-rooms-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
@@ -49,3 +51,28 @@ if perf record -q -o "$work/probe.data" -- true 2>/dev/null; then
 else
   echo "perf record does not work here: skipped"
 fi
+echo
+
+# The console attached to a process, on the Memory panel (heap graph, floor
+# line, leak verdict: the per-tick queries of the memory room), next to top
+# refreshing every second over the same window.
+secs=${BENCH_SECONDS:-60}
+echo "== live console attached to a leaking process, Memory panel, CPU at a 1 s interval over ${secs}s"
+"$FIXTURES/leaker" 65536 200 >/dev/null &
+leaker=$!
+sock="vigil-bench-rooms-$$"
+tm() { tmux -L "$sock" "$@"; }
+tm new-session -d -s vigil -x 120 -y 40 "XDG_STATE_HOME=$work $VIGIL -i 1s -p $leaker"
+tm new-session -d -s top -x 120 -y 40 "top -d 1"
+sleep 2
+tm send-keys -t vigil Tab Tab
+vp=$(pgrep -P "$(tm list-panes -t vigil -F '#{pane_pid}')" -x vigil || tm list-panes -t vigil -F '#{pane_pid}')
+tp=$(tm list-panes -t top -F '#{pane_pid}')
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+v0=$(ticks_of "$vp"); t0=$(ticks_of "$tp")
+sleep "$secs"
+v1=$(ticks_of "$vp"); t1=$(ticks_of "$tp")
+tm kill-server
+kill "$leaker" 2>/dev/null
+echo "vigil (console, attached, Memory panel): $(( v1 - v0 )) ticks; top -d 1: $(( t1 - t0 )) (1 tick = 1/$(getconf CLK_TCK) s)"
+echo "ratio vigil/top: $(ratio $(( v1 - v0 )) $(( t1 - t0 )))   (target <= 1.0)"
