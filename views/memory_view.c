@@ -40,7 +40,9 @@ void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 	put_textf(w, y, 6 + (int)strlen(v->state) + 2, cols - 8 - (int)strlen(v->state),
 		  "floors of %s  floor %s",
 		  strcmp(v->source, "jvm") ? "RssAnon+swap" : "old gen after GC",
-		  units_bytes_short((double)v->floor_bytes, a, sizeof(a)));
+		  /* no floor yet (a live heap is never 0 bytes) */
+		  v->floor_bytes ? units_bytes_short((double)v->floor_bytes, a, sizeof(a))
+				 : "-");
 	if (v->since_ms > 0) {
 		time_t s = (time_t)(v->since_ms / 1000);
 		struct tm tm;
