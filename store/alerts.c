@@ -61,7 +61,7 @@ static int read_events(struct store *s, sqlite3_stmt *st, struct alert_event **o
 	*out = NULL;
 	*n = 0;
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	while ((rc = store_step(s, st)) > 0) {
@@ -69,7 +69,7 @@ static int read_events(struct store *s, sqlite3_stmt *st, struct alert_event **o
 		read_event(st, &(*out)[(*n)++]);
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
@@ -89,11 +89,12 @@ int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,
 	if (s->version < 3)
 		return 0;
 	/* the newest max, handed out oldest first */
-	if (store_prepare(s,
-			  "SELECT * FROM (" ALERT_SELECT ", id FROM alert_events"
-			  " WHERE t_ms BETWEEN ?1 AND ?2 ORDER BY t_ms DESC, id DESC"
-			  " LIMIT ?3) ORDER BY t_ms, id",
-			  &st) < 0)
+	if (store_prepare_cached(
+		    s,
+		    "SELECT * FROM (" ALERT_SELECT ", id FROM alert_events"
+		    " WHERE t_ms BETWEEN ?1 AND ?2 ORDER BY t_ms DESC, id DESC"
+		    " LIMIT ?3) ORDER BY t_ms, id",
+		    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
@@ -110,12 +111,12 @@ int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **ou
 	*n = 0;
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(s,
-			  ALERT_SELECT
-			  " FROM alert_events WHERE id IN"
-			  " (SELECT max(id) FROM alert_events WHERE t_ms <= ?1"
-			  " GROUP BY rule) ORDER BY rule",
-			  &st) < 0)
+	if (store_prepare_cached(s,
+				 ALERT_SELECT
+				 " FROM alert_events WHERE id IN"
+				 " (SELECT max(id) FROM alert_events WHERE t_ms <= ?1"
+				 " GROUP BY rule) ORDER BY rule",
+				 &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t_ms);
 	return read_events(s, st, out, n);

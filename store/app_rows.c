@@ -123,18 +123,19 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 	*n = 0;
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(s,
-			  "SELECT m.id, m.name, a.hist FROM app_samples a"
-			  " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq "
-			  "= a.tick"
-			  " WHERE m.kind = 't' AND t.t_ms BETWEEN ?1 AND ?2"
-			  " ORDER BY m.name, a.tick",
-			  &st) < 0)
+	if (store_prepare_cached(
+		    s,
+		    "SELECT m.id, m.name, a.hist FROM app_samples a"
+		    " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq "
+		    "= a.tick"
+		    " WHERE m.kind = 't' AND t.t_ms BETWEEN ?1 AND ?2"
+		    " ORDER BY m.name, a.tick",
+		    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	h = hdr_new();
@@ -159,7 +160,7 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 	if (cur >= 0 && rc == 0)
 		fill_stat(&(*out)[*n - 1], h);
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	hdr_free(h);
 	if (rc < 0) {
 		free(*out);
@@ -267,12 +268,12 @@ int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest 
 	snprintf(sql + off, sizeof(sql) - off,
 		 " FROM app_ingest a JOIN ticks t ON t.seq = a.tick"
 		 " WHERE t.t_ms BETWEEN ?1 AND ?2");
-	if (store_prepare(s, sql, &st) < 0)
+	if (store_prepare_cached(s, sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	rc = store_step(s, st);
@@ -284,6 +285,6 @@ int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest 
 			out->bad[i] = store_column_u64(st, 3 + i);
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc < 0 ? -1 : 0;
 }

@@ -176,7 +176,7 @@ int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *ou
 	memset(out, 0, sizeof(*out));
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(
+	if (store_prepare_cached(
 		    s,
 		    "SELECT t.t_ms, source, verdict, rate_bytes_per_hour, confidence,"
 		    " since_ms, time_to_limit_s, limit_bytes, floor_bytes"
@@ -186,7 +186,7 @@ int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *ou
 		return -1;
 	sqlite3_bind_int64(st, 1, t_ms);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	rc = store_step(s, st);
@@ -204,7 +204,7 @@ int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *ou
 		out->floor_bytes = store_column_u64(st, 8);
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc;
 }
 
@@ -219,20 +219,21 @@ int query_leak_suspects_at(struct store *s, int64_t t_ms, struct heap_suspect *o
 		return 0;
 	/* the suspects of the latest verdict at or before t_ms, none if that
 	 * verdict raised none */
-	if (store_prepare(s,
-			  "SELECT x.kind, x.name, x.rate_bytes_per_hour, x.size_bytes,"
-			  " x.since_ms, x.mapping, m.kind, m.key"
-			  " FROM leak_suspects x LEFT JOIN mappings m ON m.id = x.mapping"
-			  " WHERE x.tick = (SELECT v.tick FROM leak_verdicts v"
-			  "  JOIN ticks t ON t.seq = v.tick WHERE t.t_ms <= ?1"
-			  "  ORDER BY v.tick DESC LIMIT 1)"
-			  " ORDER BY x.rank LIMIT ?2",
-			  &st) < 0)
+	if (store_prepare_cached(
+		    s,
+		    "SELECT x.kind, x.name, x.rate_bytes_per_hour, x.size_bytes,"
+		    " x.since_ms, x.mapping, m.kind, m.key"
+		    " FROM leak_suspects x LEFT JOIN mappings m ON m.id = x.mapping"
+		    " WHERE x.tick = (SELECT v.tick FROM leak_verdicts v"
+		    "  JOIN ticks t ON t.seq = v.tick WHERE t.t_ms <= ?1"
+		    "  ORDER BY v.tick DESC LIMIT 1)"
+		    " ORDER BY x.rank LIMIT ?2",
+		    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t_ms);
 	sqlite3_bind_int64(st, 2, (int64_t)cap);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	while ((rc = store_step(s, st)) > 0) {
@@ -249,7 +250,7 @@ int query_leak_suspects_at(struct store *s, int64_t t_ms, struct heap_suspect *o
 		store_column_text(st, 7, h->key, sizeof(h->key));
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc < 0 ? -1 : n;
 }
 
@@ -265,11 +266,11 @@ int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, si
 		return 0;
 	if (store_read_begin(s, &began) < 0)
 		return -1;
-	if (store_prepare(s,
-			  "SELECT r.tick, t.t_ms, r.mappings FROM smaps_reads r"
-			  " JOIN ticks t ON t.seq = r.tick WHERE t.t_ms <= ?1"
-			  " ORDER BY r.tick DESC LIMIT 1",
-			  &st) < 0)
+	if (store_prepare_cached(s,
+				 "SELECT r.tick, t.t_ms, r.mappings FROM smaps_reads r"
+				 " JOIN ticks t ON t.seq = r.tick WHERE t.t_ms <= ?1"
+				 " ORDER BY r.tick DESC LIMIT 1",
+				 &st) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, t_ms);
 	rc = store_step(s, st);
@@ -280,17 +281,18 @@ int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, si
 		if (nvmas)
 			*nvmas = store_column_u64(st, 2);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc <= 0) {
 		store_read_end(s, began);
 		return rc;
 	}
-	if (store_prepare(s,
-			  "SELECT m.id, m.kind, m.key, m.name, x.size, x.rss, x.anon,"
-			  " x.swap, x.pss FROM mapping_samples x"
-			  " JOIN mappings m ON m.id = x.mapping WHERE x.tick = ?1"
-			  " ORDER BY x.anon + x.swap DESC, m.key LIMIT ?2",
-			  &st) < 0)
+	if (store_prepare_cached(
+		    s,
+		    "SELECT m.id, m.kind, m.key, m.name, x.size, x.rss, x.anon,"
+		    " x.swap, x.pss FROM mapping_samples x"
+		    " JOIN mappings m ON m.id = x.mapping WHERE x.tick = ?1"
+		    " ORDER BY x.anon + x.swap DESC, m.key LIMIT ?2",
+		    &st) < 0)
 		goto fail;
 	sqlite3_bind_int64(st, 1, tick);
 	sqlite3_bind_int64(st, 2, (int64_t)cap);
@@ -307,7 +309,7 @@ int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, si
 		r->swap = store_column_u64(st, 7);
 		r->pss = store_column_u64(st, 8);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	store_read_end(s, began);
 	return rc < 0 ? -1 : n;
 fail:
@@ -327,18 +329,18 @@ int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
 	*n = 0;
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(s,
-			  "SELECT t.t_ms, x.size, x.rss, x.anon, x.swap, x.pss"
-			  " FROM mapping_samples x JOIN ticks t ON t.seq = x.tick"
-			  " WHERE x.mapping = ?1 AND t.t_ms BETWEEN ?2 AND ?3"
-			  " ORDER BY x.tick",
-			  &st) < 0)
+	if (store_prepare_cached(s,
+				 "SELECT t.t_ms, x.size, x.rss, x.anon, x.swap, x.pss"
+				 " FROM mapping_samples x JOIN ticks t ON t.seq = x.tick"
+				 " WHERE x.mapping = ?1 AND t.t_ms BETWEEN ?2 AND ?3"
+				 " ORDER BY x.tick",
+				 &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, mapping_id);
 	sqlite3_bind_int64(st, 2, from_ms);
 	sqlite3_bind_int64(st, 3, to_ms);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	while ((rc = store_step(s, st)) > 0) {
@@ -354,7 +356,7 @@ int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
 		p->pss = store_column_u64(st, 5);
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;

@@ -57,20 +57,20 @@ int query_jvm_at(struct store *s, int64_t t_ms, struct jvm_sample *out)
 	memset(out, 0, sizeof(*out));
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(s,
-			  JVM_SELECT " WHERE t.t_ms <= ?1 ORDER BY j.tick DESC LIMIT 1",
-			  &st) < 0)
+	if (store_prepare_cached(
+		    s, JVM_SELECT " WHERE t.t_ms <= ?1 ORDER BY j.tick DESC LIMIT 1",
+		    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t_ms);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	rc = store_step(s, st);
 	if (rc > 0)
 		read_sample(st, out);
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc;
 }
 
@@ -96,12 +96,12 @@ int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 	*n = 0;
 	if (s->version < 3)
 		return 0;
-	if (store_prepare(s, sql, &st) < 0)
+	if (store_prepare_cached(s, sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
 	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
+		store_finish(s, st);
 		return -1;
 	}
 	while ((rc = store_step(s, st)) > 0) {
@@ -117,7 +117,7 @@ int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 		p->full_gc_ms = sqlite3_column_double(st, 5);
 	}
 	store_read_end(s, began);
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;

@@ -145,6 +145,61 @@ int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st)
 	return 0;
 }
 
+int store_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	struct stmt_cache *slot = NULL, *c;
+
+	for (int i = 0; i < STORE_CACHE_N; i++) {
+		c = &s->cache[i];
+		if (c->sql && !c->busy && !strcmp(c->sql, sql)) {
+			c->busy = true;
+			c->used = ++s->cache_clock;
+			*st = c->st;
+			return 0;
+		}
+		/* a free slot, else the least recently used idle one */
+		if (!c->busy &&
+		    (!slot || (slot->sql && (!c->sql || c->used < slot->used))))
+			slot = c;
+	}
+	if (store_prepare(s, sql, st) < 0)
+		return -1;
+	if (!slot)
+		return 0; /* every slot busy: finished by finalizing */
+	if (slot->sql) {
+		sqlite3_finalize(slot->st);
+		free(slot->sql);
+	}
+	slot->sql = xstrdup(sql);
+	slot->st = *st;
+	slot->busy = true;
+	slot->used = ++s->cache_clock;
+	return 0;
+}
+
+void store_finish(struct store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STORE_CACHE_N; i++)
+		if (s->cache[i].busy && s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->cache[i].busy = false;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+void store_cache_release(struct store *s)
+{
+	for (int i = 0; i < STORE_CACHE_N; i++) {
+		sqlite3_finalize(s->cache[i].st);
+		free(s->cache[i].sql);
+		s->cache[i] = (struct stmt_cache){0};
+	}
+}
+
 int store_step(struct store *s, sqlite3_stmt *st)
 {
 	int rc = sqlite3_step(st);
@@ -477,7 +532,10 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 	rolled = s->readonly && has_rollups(s) &&
 		 ((double)t1 - (double)t0) / (double)npoints >= ROLLUP_MIN_WIDTH_MS;
 	sql = rolled ? xstrdup(rollup_sql) : series_sql(m);
-	rc = store_prepare(s, sql, &st);
+	/* readers ask for the same few series every tick; the writer asks for
+	 * each metric once a minute (its rollups), which would only churn a
+	 * cache it never reads from again soon */
+	rc = s->readonly ? store_prepare_cached(s, sql, &st) : store_prepare(s, sql, &st);
 	free(sql);
 	if (rc < 0)
 		return -1;
@@ -496,7 +554,7 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		rc = read_points(s, st, out);
 		store_read_end(s, began);
 	}
-	sqlite3_finalize(st);
+	store_finish(s, st);
 	return rc < 0 ? -1 : 0;
 }
 

@@ -117,6 +117,8 @@ struct identity_map {
 	size_t n, cap;
 };
 
+#define STORE_CACHE_N 32
+
 struct store {
 	sqlite3 *db;
 	bool readonly;
@@ -124,8 +126,16 @@ struct store {
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
-	int has_rollups;	    /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
-	int version;		    /* the file's schema version */
+	/* statements the readers run every tick, kept prepared (query.c) */
+	struct stmt_cache {
+		char *sql; /* owned; NULL: a free slot */
+		sqlite3_stmt *st;
+		uint64_t used; /* cache_clock at the last use */
+		bool busy;     /* handed out and not finished */
+	} cache[STORE_CACHE_N];
+	uint64_t cache_clock;
+	int has_rollups; /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
+	int version;	 /* the file's schema version */
 	char err[512];
 };
 
@@ -171,6 +181,20 @@ void store_identity_map_release(struct identity_map *m);
  * a row, 0 when done, -1 (store_error) on failure. */
 int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
 int store_step(struct store *s, sqlite3_stmt *st);
+/*
+ * store_prepare for the queries a reader runs every tick: parsing the SQL
+ * again each time was a fifth of the live console's CPU. The statement comes
+ * from a cache of STORE_CACHE_N keyed by the SQL text (prepared on first use;
+ * the least recently used is finalized to make room; a statement already
+ * handed out is prepared anew) and must be given back with store_finish,
+ * never sqlite3_finalize.
+ */
+int store_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st);
+/* Gives back a statement from store_prepare_cached (reset, bindings cleared)
+ * or finalizes one from store_prepare. NULL is ignored. */
+void store_finish(struct store *s, sqlite3_stmt *st);
+/* Finalizes every cached statement (before the connection closes). */
+void store_cache_release(struct store *s);
 
 /* target_rows.c: the attached target's rows (target_samples and
  * thread_samples), both ways. write: into the open transaction, nothing

@@ -514,6 +514,7 @@ void store_close(struct store *s)
 		return;
 	for (int id = 0; id < STMT_N; id++)
 		sqlite3_finalize(s->stmt[id]);
+	store_cache_release(s);
 	/* close_v2: a statement a caller forgot cannot keep the file open */
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK) {
 		log_debug("store: close: %s", sqlite3_errmsg(s->db));
