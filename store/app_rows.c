@@ -41,20 +41,10 @@ static int metric_id(struct store *s, const struct app_metric *a, int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_APP_METRIC);
 	char kind[2] = {a->kind, '\0'};
-	int rc;
 
 	sqlite3_bind_text(st, 1, a->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, kind, -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_fail_sql(s, "cannot write a StatsD metric");
-		sqlite3_reset(st);
-		return -1;
-	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_step(st); /* runs RETURNING's statement to its end */
-	sqlite3_reset(st);
-	return 0;
+	return store_exec_returning_id(s, st, "cannot write a StatsD metric", id);
 }
 
 int store_write_app(struct store *s, const struct frame *f)

@@ -73,23 +73,13 @@ static int mapping_id(struct store *s, const struct frame *f, const char *key,
 		      const char *kind, const char *name, int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_MAPPING);
-	int rc;
 
 	sqlite3_bind_int(st, 1, f->target->pid);
 	store_bind_u64(st, 2, f->target->start_ticks);
 	sqlite3_bind_text(st, 3, key, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_fail_sql(s, "cannot write a mapping");
-		sqlite3_reset(st);
-		return -1;
-	}
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_step(st); /* runs RETURNING's statement to its end */
-	sqlite3_reset(st);
-	return 0;
+	return store_exec_returning_id(s, st, "cannot write a mapping", id);
 }
 
 static int write_mappings(struct store *s, const struct frame *f)

@@ -89,7 +89,7 @@ static int open_identity(struct store *s, const struct proc_row *r, int64_t tick
 			 int64_t *id)
 {
 	sqlite3_stmt *st = store_stmt(s, STMT_PROC_UPSERT);
-	int i = 1, rc;
+	int i = 1;
 
 	sqlite3_bind_int(st, i++, r->pid);
 	store_bind_u64(st, i++, r->start_ticks);
@@ -100,15 +100,7 @@ static int open_identity(struct store *s, const struct proc_row *r, int64_t tick
 	store_bind_text(st, i++, r->comm, sizeof(r->comm));
 	store_bind_text(st, i++, r->cmdline, (size_t)-1);
 	sqlite3_bind_int64(st, i++, tick);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		store_fail_sql(s, "cannot write a process identity");
-		sqlite3_reset(st);
-		return -1;
-	}
-	*id = sqlite3_column_int64(st, 0);
-	/* RETURNING: the row is only final once the statement ran to DONE */
-	return store_exec_stmt(s, st, "cannot write a process identity");
+	return store_exec_returning_id(s, st, "cannot write a process identity", id);
 }
 
 static int rename_identity(struct store *s, int64_t id, const struct proc_row *r)

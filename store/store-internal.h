@@ -152,6 +152,10 @@ const char *store_sql_reason(sqlite3 *db, char *buf, size_t len);
 sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
 /* Steps a statement that returns no rows; 0 or store_fail_sql(what). */
 int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
+/* Steps an upsert ending in RETURNING id to its end (the row is only final
+ * then) with the id in *id; 0, or -1 with what as the error. st is reset. */
+int store_exec_returning_id(struct store *s, sqlite3_stmt *st, const char *what,
+			    int64_t *id);
 
 /* Binding and reading helpers; NULL columns read as 0. */
 void store_bind_u64(sqlite3_stmt *st, int i, uint64_t v);

@@ -91,6 +91,18 @@ int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what)
 	return -1;
 }
 
+int store_exec_returning_id(struct store *s, sqlite3_stmt *st, const char *what,
+			    int64_t *id)
+{
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		store_fail_sql(s, what);
+		sqlite3_reset(st);
+		return -1;
+	}
+	*id = sqlite3_column_int64(st, 0);
+	return store_exec_stmt(s, st, what);
+}
+
 void store_bind_u64(sqlite3_stmt *st, int i, uint64_t v)
 {
 	sqlite3_bind_int64(st, i, (sqlite3_int64)v);
