@@ -36,8 +36,10 @@ int store_write_alerts(struct store *s, const struct frame *f)
 	return 0;
 }
 
-static void read_event(sqlite3_stmt *st, struct alert_event *e)
+static void read_event(sqlite3_stmt *st, void *row)
 {
+	struct alert_event *e = row;
+
 	memset(e, 0, sizeof(*e));
 	e->t_ms = sqlite3_column_int64(st, 0);
 	store_column_text(st, 1, e->rule, sizeof(e->rule));
@@ -54,29 +56,7 @@ static void read_event(sqlite3_stmt *st, struct alert_event *e)
 static int read_events(struct store *s, sqlite3_stmt *st, struct alert_event **out,
 		       size_t *n)
 {
-	size_t cap = 0;
-	bool began;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	if (store_read_begin(s, &began) < 0) {
-		store_finish(s, st);
-		return -1;
-	}
-	while ((rc = store_step(s, st)) > 0) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		read_event(st, &(*out)[(*n)++]);
-	}
-	store_read_end(s, began);
-	store_finish(s, st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_event);
 }
 
 int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,

@@ -307,13 +307,22 @@ fail:
 	return -1;
 }
 
+static void read_mapping_point(sqlite3_stmt *st, void *row)
+{
+	struct mapping_point *p = row;
+
+	p->t_ms = sqlite3_column_int64(st, 0);
+	p->size = store_column_u64(st, 1);
+	p->rss = store_column_u64(st, 2);
+	p->anon = store_column_u64(st, 3);
+	p->swap = store_column_u64(st, 4);
+	p->pss = store_column_u64(st, 5);
+}
+
 int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
 			  int64_t to_ms, struct mapping_point **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	bool began;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -329,29 +338,5 @@ int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
 	sqlite3_bind_int64(st, 1, mapping_id);
 	sqlite3_bind_int64(st, 2, from_ms);
 	sqlite3_bind_int64(st, 3, to_ms);
-	if (store_read_begin(s, &began) < 0) {
-		store_finish(s, st);
-		return -1;
-	}
-	while ((rc = store_step(s, st)) > 0) {
-		struct mapping_point *p;
-
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		p = &(*out)[(*n)++];
-		p->t_ms = sqlite3_column_int64(st, 0);
-		p->size = store_column_u64(st, 1);
-		p->rss = store_column_u64(st, 2);
-		p->anon = store_column_u64(st, 3);
-		p->swap = store_column_u64(st, 4);
-		p->pss = store_column_u64(st, 5);
-	}
-	store_read_end(s, began);
-	store_finish(s, st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_mapping_point);
 }

@@ -74,6 +74,18 @@ int query_jvm_at(struct store *s, int64_t t_ms, struct jvm_sample *out)
 	return rc;
 }
 
+static void read_gc_point(sqlite3_stmt *st, void *row)
+{
+	struct jvm_gc_point *p = row;
+
+	p->t_ms = sqlite3_column_int64(st, 0);
+	p->pid = sqlite3_column_int(st, 1);
+	p->young_gcs = store_column_u64(st, 2);
+	p->young_gc_ms = sqlite3_column_double(st, 3);
+	p->full_gcs = store_column_u64(st, 4);
+	p->full_gc_ms = sqlite3_column_double(st, 5);
+}
+
 int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 		  struct jvm_gc_point **out, size_t *n)
 {
@@ -88,9 +100,6 @@ int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 		" WHERE t.t_ms BETWEEN ?1 AND ?2 AND young_gcs IS NOT NULL"
 		" AND full_gcs IS NOT NULL ORDER BY 1";
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	bool began;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -100,29 +109,5 @@ int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 		return -1;
 	sqlite3_bind_int64(st, 1, from_ms);
 	sqlite3_bind_int64(st, 2, to_ms);
-	if (store_read_begin(s, &began) < 0) {
-		store_finish(s, st);
-		return -1;
-	}
-	while ((rc = store_step(s, st)) > 0) {
-		struct jvm_gc_point *p;
-
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		p = &(*out)[(*n)++];
-		p->t_ms = sqlite3_column_int64(st, 0);
-		p->pid = sqlite3_column_int(st, 1);
-		p->young_gcs = store_column_u64(st, 2);
-		p->young_gc_ms = sqlite3_column_double(st, 3);
-		p->full_gcs = store_column_u64(st, 4);
-		p->full_gc_ms = sqlite3_column_double(st, 5);
-	}
-	store_read_end(s, began);
-	store_finish(s, st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_gc_point);
 }

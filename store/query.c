@@ -191,6 +191,35 @@ void store_finish(struct store *s, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
+int store_read_rows(struct store *s, sqlite3_stmt *st, void **out, size_t *n, size_t size,
+		    void (*fill)(sqlite3_stmt *st, void *row))
+{
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (store_read_begin(s, &began) < 0) {
+		store_finish(s, st);
+		return -1;
+	}
+	while ((rc = store_step(s, st)) > 0) {
+		*out = xgrow(*out, &cap, *n + 1, size);
+		fill(st, (char *)*out + *n * size);
+		(*n)++;
+	}
+	store_read_end(s, began);
+	store_finish(s, st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
 void store_cache_release(struct store *s)
 {
 	for (int i = 0; i < STORE_CACHE_N; i++) {

@@ -197,6 +197,14 @@ int store_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st);
 /* Gives back a statement from store_prepare_cached (reset, bindings cleared)
  * or finalizes one from store_prepare. NULL is ignored. */
 void store_finish(struct store *s, sqlite3_stmt *st);
+/*
+ * Steps st inside a read transaction and appends each row to *out, an array
+ * of elements of `size` bytes grown as needed, through fill; *n counts them.
+ * st is given back (store_finish) either way. 0, or -1 with *out freed and
+ * NULL and *n 0.
+ */
+int store_read_rows(struct store *s, sqlite3_stmt *st, void **out, size_t *n, size_t size,
+		    void (*fill)(sqlite3_stmt *st, void *row));
 /* Finalizes every cached statement (before the connection closes). */
 void store_cache_release(struct store *s);
 
