@@ -29,6 +29,7 @@
 
 #include "cmd/cli.h"
 #include "core/json.h"
+#include "core/outfile.h"
 #include "core/when.h"
 #include "core/xalloc.h"
 #include "store/alerts.h"
@@ -52,6 +53,7 @@ struct export_opts {
 
 struct export_writer {
 	FILE *out;
+	struct outfile file; /* -o OUT: written beside it, put in place at the end */
 	enum export_format format;
 	const char **cols; /* metric names; t_ms comes first and is not here */
 	size_t ncols;
@@ -381,20 +383,30 @@ static const char **choose_columns(bool with_target, size_t *n)
 
 /* ---- the command ---- */
 
-/* -o OUT, created 0600 like a session; an existing file only with --force. */
-static FILE *open_output(const struct export_opts *o)
+/*
+ * -o OUT, 0600 like a session: written to a temporary file beside OUT and
+ * put in place only once whole (core/outfile), so a failed export leaves
+ * what was there untouched; an existing OUT is replaced only with --force,
+ * and only when it is a regular file.
+ */
+static FILE *open_output(const struct export_opts *o, struct export_writer *w)
 {
-	int fd;
+	char err[512];
+	FILE *f;
 
 	if (!o->out_path)
 		return stdout;
-	fd = open(o->out_path,
-		  O_WRONLY | O_CREAT | O_CLOEXEC | (o->force ? O_TRUNC : O_EXCL), 0600);
-	if (fd < 0 && errno == EEXIST)
-		fatal("'%s' exists (use --force to overwrite)", o->out_path);
-	if (fd < 0)
-		fatal("cannot create '%s': %s", o->out_path, strerror(errno));
-	return fdopen(fd, "w");
+	if (outfile_begin(&w->file, o->out_path, o->force, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	f = fdopen(w->file.fd, "w");
+	if (!f) {
+		int e = errno;
+
+		outfile_abort(&w->file);
+		fatal("cannot write '%s': %s", o->out_path, strerror(e));
+	}
+	w->file.fd = -1; /* the FILE owns it now */
+	return f;
 }
 
 /* Flushes and closes the output; 0, or the errno of the first failure. */
@@ -422,9 +434,7 @@ static int export_metrics(struct store *st, const struct export_opts *o,
 	w->cols = choose_columns(has_target > 0, &w->ncols);
 	w->values = xcalloc(w->ncols, sizeof(*w->values));
 	w->have = xcalloc(w->ncols, sizeof(*w->have));
-	w->out = open_output(o);
-	if (!w->out)
-		fatal("cannot write '%s': %s", o->out_path, strerror(errno));
+	w->out = open_output(o, w);
 	write_header(w);
 	if (ticks &&
 	    export_rows(st, w, t0 > first ? t0 : first, t1 < last ? t1 : last) < 0)
@@ -448,7 +458,7 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 	resolve_window(st, o, first, last, &t0, &t1);
 	if (query_alert_events(st, t0, t1, SIZE_MAX / 2, &ev, &n) < 0)
 		return -1;
-	w->out = open_output(o);
+	w->out = open_output(o, w);
 	if (w->format == EXPORT_CSV)
 		fputs("t_ms,rule,severity,state,value,message,profile\n", w->out);
 	else
@@ -505,7 +515,7 @@ static int export_profile(struct store *st, const struct export_opts *o,
 
 	if (!p)
 		return -1;
-	w->out = open_output(o);
+	w->out = open_output(o, w);
 	rc = o->format == EXPORT_JSON ? profile_write_speedscope(p, w->out)
 				      : profile_write_folded(p, w->out, 0);
 	if (rc < 0 && !w->err)
@@ -520,7 +530,6 @@ int cmd_export(int argc, char **argv)
 	struct export_opts o;
 	struct store *st;
 	char err[512];
-	bool created;
 	int rc;
 
 	parse_opts(argc, argv, &o);
@@ -536,12 +545,13 @@ int cmd_export(int argc, char **argv)
 	free(w.cols);
 	free(w.values);
 	free(w.have);
-	created = w.out && o.out_path;
 	if (w.out)
 		close_output(&w);
-	/* a half-written file is worse than none */
-	if ((rc < 0 || w.err) && created)
-		unlink(o.out_path);
+	/* a half-written file is worse than none: it never reaches OUT */
+	if (o.out_path && (rc < 0 || w.err))
+		outfile_abort(&w.file);
+	else if (o.out_path && outfile_commit(&w.file, err, sizeof(err)) < 0)
+		fatal("%s", err);
 	if (rc < 0)
 		fatal("cannot read session '%s': %s", o.session, err);
 	if (w.err == EPIPE && !o.out_path)

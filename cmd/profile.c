@@ -9,7 +9,9 @@
  * a (partial) profile that is written like a whole one. The signals are
  * blocked before the profiler thread starts and taken with sigtimedwait, so
  * no handler ever runs. An output file appears whole or not at all: it is
- * written to a temporary file beside it and renamed into place.
+ * written to a temporary file beside it (core/outfile) and put in place at
+ * the end; an existing one is replaced only with --force, and only when it is
+ * a regular file, which is checked before the capture starts.
  */
 #include "cmd/profile.h"
 
@@ -27,6 +29,7 @@
 #include "analysis/profile.h"
 #include "cmd/cli.h"
 #include "collectors/profiler.h"
+#include "core/outfile.h"
 #include "core/xalloc.h"
 
 #define TABLE_LIMIT 40
@@ -39,6 +42,7 @@ struct profile_opts {
 	struct profiler_opts p;
 	enum out_format format;
 	const char *out;
+	bool force; /* --force: -o may replace a regular file */
 };
 
 static int parse_hz(const char *value)
@@ -63,6 +67,7 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 		{"mode", required_argument, NULL, 'm'},
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
+		{"force", no_argument, NULL, 'W'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -110,6 +115,9 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 		case 'o':
 			o->out = optarg;
 			break;
+		case 'W':
+			o->force = true;
+			break;
 		case 'h':
 			cli_print_help(stdout);
 			exit(0);
@@ -156,46 +164,37 @@ static int write_profile(const struct profile *prof, enum out_format format, FIL
 	}
 }
 
-/* Writes to path through "<path>.XXXXXX" and rename(2). 0, or -1 with err. */
-static int write_atomically(const struct profile *prof, enum out_format format,
-			    const char *path, char *err, size_t errlen)
+/* Writes the profile into out (begun before the capture) and puts it in
+ * place. 0, or -1 with err; out is released either way. */
+static int write_output(const struct profile *prof, enum out_format format,
+			struct outfile *out, char *err, size_t errlen)
 {
-	char *tmp = xasprintf("%s.XXXXXX", path);
-	int fd = mkstemp(tmp), rc = -1;
-	FILE *f;
+	FILE *f = fdopen(out->fd, "w");
 
-	if (fd < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		free(tmp);
+	if (!f) {
+		snprintf(err, errlen, "cannot write '%s': %s", out->path,
+			 strerror(errno));
+		outfile_abort(out);
 		return -1;
 	}
-	f = fdopen(fd, "w");
-	if (!f) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	if (write_profile(prof, format, f) < 0 || fflush(f) == EOF || fsync(fd) < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
+	out->fd = -1; /* f owns it now */
+	/* a profile is no more secret than the table on stdout */
+	fchmod(fileno(f), 0644);
+	if (write_profile(prof, format, f) < 0 || fflush(f) == EOF ||
+	    fsync(fileno(f)) < 0) {
+		snprintf(err, errlen, "cannot write '%s': %s", out->path,
+			 strerror(errno));
 		fclose(f);
-		goto out;
+		outfile_abort(out);
+		return -1;
 	}
-	/* mkstemp made it 0600; a profile is no more secret than the table on stdout */
-	fchmod(fd, 0644);
 	if (fclose(f) == EOF) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
+		snprintf(err, errlen, "cannot write '%s': %s", out->path,
+			 strerror(errno));
+		outfile_abort(out);
+		return -1;
 	}
-	if (rename(tmp, path) < 0) {
-		snprintf(err, errlen, "cannot write '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (rc < 0)
-		unlink(tmp);
-	free(tmp);
-	return rc;
+	return outfile_commit(out, err, errlen) < 0 ? -1 : 0;
 }
 
 int cmd_profile(int argc, char **argv)
@@ -203,17 +202,24 @@ int cmd_profile(int argc, char **argv)
 	struct profile_opts o;
 	struct profiler *pr;
 	struct profile *prof;
+	struct outfile out;
 	sigset_t set;
 	char err[512];
 	int rc = 0;
 
 	parse_opts(argc, argv, &o);
+	/* before the capture: a path that will be refused is said at once */
+	if (o.out && outfile_begin(&out, o.out, o.force, err, sizeof(err)) < 0)
+		fatal("%s", err);
 	handled_signals(&set);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	raise_fd_limit();
 	pr = profiler_start(o.pid, &o.p, err, sizeof(err));
-	if (!pr)
+	if (!pr) {
+		if (o.out)
+			outfile_abort(&out);
 		fatal("cannot profile %d: %s", o.pid, err);
+	}
 	while (!profiler_done(pr)) {
 		struct timespec ts = {0, WAIT_NS};
 		int sig = sigtimedwait(&set, NULL, &ts);
@@ -226,7 +232,7 @@ int cmd_profile(int argc, char **argv)
 		fprintf(stderr, "vigil: partial profile of %d: %s\n", o.pid,
 			prof->meta.why);
 	if (o.out) {
-		if (write_atomically(prof, o.format, o.out, err, sizeof(err)) < 0) {
+		if (write_output(prof, o.format, &out, err, sizeof(err)) < 0) {
 			fprintf(stderr, "vigil: %s\n", err);
 			rc = 1;
 		}

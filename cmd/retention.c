@@ -26,6 +26,7 @@
 #include "core/duration.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/store.h"
 
 #define SESSION_SUFFIX ".vigil"
 #define DAY_MS ((int64_t)24 * 3600 * 1000)
@@ -290,34 +291,13 @@ static bool stat_ours(int dfd, const char *name, struct stat *st)
 	       st->st_uid == geteuid();
 }
 
-/*
- * Whether another process has the session open: SQLite holds a read lock on
- * the "DMS" byte of the -shm file (offset 128 in its unix VFS) for as long as
- * a connection to a WAL database is open. Never called on our own session:
- * closing any descriptor of a file drops this process's POSIX locks on it.
- */
-static bool in_use(int dfd, const char *name)
-{
-	struct flock fl = {
-		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
-	char *shm = xasprintf("%s-shm", name);
-	int fd = openat(dfd, shm, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	bool busy = false;
-
-	free(shm);
-	if (fd < 0)
-		return false;
-	busy = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
-	close(fd);
-	return busy;
-}
-
 /* Fills e for the session file name in dfd; false if it is not ours. */
 static bool gather(int dfd, const char *dir, const char *name, const char *current_name,
 		   struct retention_entry *e)
 {
 	struct stat st;
 	bool current = !strcmp(name, current_name);
+	pid_t holder;
 
 	if (!retention_name_is_session(name) || !stat_ours(dfd, name, &st))
 		return false;
@@ -334,7 +314,7 @@ static bool gather(int dfd, const char *dir, const char *name, const char *curre
 		}
 		free(side);
 	}
-	e->in_use = !current && in_use(dfd, name);
+	e->in_use = !current && store_session_in_use(e->path, &holder);
 	return true;
 }
 

@@ -11,18 +11,17 @@
 #include <time.h>
 #include <unistd.h>
 
-/* In the child: stdin from /dev/null, stdout and stderr into output. */
-static int redirect(const char *output)
+/* In the child: stdin from /dev/null, stdout and stderr into out_fd. */
+static int redirect(int out_fd)
 {
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	int out = open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0)
 		return -1;
 	return 0;
 }
 
-static void child_main(char *const argv[], const char *output, int gate, int error_fd)
+static void child_main(char *const argv[], int out_fd, int gate, int error_fd)
 {
 	sigset_t none;
 	char go;
@@ -34,7 +33,7 @@ static void child_main(char *const argv[], const char *output, int gate, int err
 	if (read(gate, &go, 1) != 1)
 		_exit(127); /* the parent gave up before releasing us */
 	close(gate);
-	if (output && redirect(output) < 0) {
+	if (out_fd >= 0 && redirect(out_fd) < 0) {
 		err = errno;
 		if (write(error_fd, &err, sizeof(err)) < 0)
 			_exit(127);
@@ -47,7 +46,7 @@ static void child_main(char *const argv[], const char *output, int gate, int err
 	_exit(127);
 }
 
-int spawn_start(char *const argv[], const char *output, struct spawn *sp, char *err,
+int spawn_start(char *const argv[], int out_fd, struct spawn *sp, char *err,
 		size_t errlen)
 {
 	int gate[2], errp[2];
@@ -67,7 +66,7 @@ int spawn_start(char *const argv[], const char *output, struct spawn *sp, char *
 	if (sp->pid == 0) {
 		close(gate[1]);
 		close(errp[0]);
-		child_main(argv, output, gate[0], errp[1]);
+		child_main(argv, out_fd, gate[0], errp[1]);
 	}
 	close(gate[0]);
 	close(errp[1]);

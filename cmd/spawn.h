@@ -25,11 +25,13 @@ struct spawn {
 };
 
 /*
- * Forks a child that waits at the gate. With output set, the child's stdout
- * and stderr go to that file (created 0600, truncated) and its stdin is
- * /dev/null: the console owns the terminal. Returns 0 or -1 with err.
+ * Forks a child that waits at the gate. With out_fd >= 0 (borrowed: the
+ * caller opened it, through core/outfile, and closes it after this call),
+ * the child's stdout and stderr go there and its stdin is /dev/null: the
+ * console owns the terminal. -1 leaves all three as they are. Returns 0 or
+ * -1 with err.
  */
-int spawn_start(char *const argv[], const char *output, struct spawn *sp, char *err,
+int spawn_start(char *const argv[], int out_fd, struct spawn *sp, char *err,
 		size_t errlen);
 /* Opens the gate; returns 0 once the exec succeeded, -1 with err if it failed. */
 int spawn_release(struct spawn *sp, char *err, size_t errlen);

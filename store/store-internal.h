@@ -92,6 +92,7 @@ enum store_stmt {
 	STMT_MAPPING_SAMPLE,
 	STMT_SMAPS_READ,
 	STMT_SUSPECT,
+	STMT_NOTICE,
 	STMT_N
 };
 
@@ -122,6 +123,8 @@ struct identity_map {
 struct store {
 	sqlite3 *db;
 	bool readonly;
+	int lock_fd; /* writer: the session file, flock'ed exclusive; else -1 */
+	char *path;  /* writer: owned, the file it created; else NULL */
 	sqlite3_stmt *stmt[STMT_N]; /* all NULL on a read-only store */
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
@@ -223,6 +226,7 @@ int store_write_app(struct store *s, const struct frame *f);
 
 /* alerts.c: the frame's alert transitions into the open transaction. */
 int store_write_alerts(struct store *s, const struct frame *f);
+int store_write_notices(struct store *s, const struct frame *f);
 
 /* query.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */

@@ -24,10 +24,12 @@
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/outfile.h"
 #include "core/xalloc.h"
 #include "store/schema.h"
 #include "store/store-internal.h"
@@ -293,6 +295,8 @@ static char *stmt_sql(enum store_stmt id)
 				  "tick, rank, kind, name, mapping, rate_bytes_per_hour, "
 				  "size_bytes, since_ms",
 				  "");
+	case STMT_NOTICE:
+		return insert_sql("notices", "tick, t_ms, kind, source, message", "");
 	case STMT_N:
 		break;
 	}
@@ -324,44 +328,123 @@ static char *sibling(const char *path, const char *suffix)
 	return xasprintf("%s%s", path, suffix);
 }
 
-static void remove_session_files(const char *path)
+/* What SQLite puts beside a session file. */
+static const char *const side_suffixes[] = {"-wal", "-shm", "-journal"};
+
+/*
+ * The -wal/-shm/-journal beside a session about to be created: each must be
+ * absent or a regular file. A left-over one is refused without force (SQLite
+ * would replay a stale -wal into the new file) and removed with it: it
+ * belongs to the session the user named to be replaced.
+ */
+static int clear_siblings(const char *path, bool force, char *err, size_t errlen)
 {
-	static const char *const suffixes[] = {"-wal", "-shm", "-journal"};
+	for (size_t i = 0; i < sizeof(side_suffixes) / sizeof(side_suffixes[0]); i++) {
+		char *p = sibling(path, side_suffixes[i]);
+		int rc = outfile_check(p, force, err, errlen);
 
-	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-		char *p = sibling(path, suffixes[i]);
-
-		unlink(p);
+		if (rc == 0 && force && unlink(p) < 0 && errno != ENOENT) {
+			snprintf(err, errlen, "cannot replace '%s': %s", p,
+				 strerror(errno));
+			rc = -1;
+		}
 		free(p);
+		if (rc < 0)
+			return -1;
 	}
-	unlink(path);
+	return 0;
 }
 
-/* Creates path empty, 0600, refusing an existing file unless force. */
+/* Removes the -wal/-shm/-journal this process's connection left beside
+ * path: regular files only, never through a link. */
+static void remove_siblings(const char *path)
+{
+	for (size_t i = 0; i < sizeof(side_suffixes) / sizeof(side_suffixes[0]); i++) {
+		char *p = sibling(path, side_suffixes[i]);
+		struct stat st;
+
+		if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+			unlink(p);
+		free(p);
+	}
+}
+
+/*
+ * Whether the file open as fd is held by another vigil: a writer's flock, or
+ * a live SQLite connection, which holds a read lock on the "DMS" byte of the
+ * -shm file (offset 128 in its unix VFS) while it is open. *holder gets the
+ * writer's pid when /proc/locks names it.
+ */
+static bool held_elsewhere(const char *path, int fd, pid_t *holder)
+{
+	struct flock fl = {
+		.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 128, .l_len = 1};
+	char *shm;
+	bool busy = false;
+	int sfd;
+
+	*holder = 0;
+	if (outfile_lock(fd, true) < 0) {
+		*holder = outfile_lock_holder("/proc", fd);
+		return true;
+	}
+	flock(fd, LOCK_UN);
+	shm = sibling(path, "-shm");
+	sfd = open(shm, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	free(shm);
+	if (sfd >= 0) {
+		busy = fcntl(sfd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+		close(sfd);
+	}
+	return busy;
+}
+
+int store_session_in_use(const char *path, pid_t *holder)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat st;
+	bool busy;
+
+	*holder = 0;
+	if (fd < 0)
+		return 0;
+	busy = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	       held_elsewhere(path, fd, holder);
+	close(fd);
+	return busy;
+}
+
+/*
+ * Creates path empty, 0600, and takes the writer's lock on it. An existing
+ * file is refused unless force, and even then only a regular file that no
+ * other vigil has open. Returns the locked descriptor or -1 with err.
+ */
 static int create_file(const char *path, bool force, char *err, size_t errlen)
 {
-	int fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+	pid_t holder;
+	int fd;
 
-	if (fd < 0 && errno == EEXIST && force) {
-		if (unlink(path) < 0) {
-			snprintf(err, errlen, "cannot replace '%s': %s", path,
-				 strerror(errno));
-			return -1;
-		}
-		remove_session_files(path);
-		fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
-	}
-	if (fd < 0) {
-		if (errno == EEXIST)
-			snprintf(err, errlen, "'%s' exists (use --force to overwrite)",
-				 path);
+	if (outfile_check(path, force, err, errlen) < 0)
+		return -1;
+	if (force && store_session_in_use(path, &holder)) {
+		if (holder > 0)
+			snprintf(err, errlen, "'%s' is in use by pid %d", path,
+				 (int)holder);
 		else
-			snprintf(err, errlen, "cannot create '%s': %s", path,
-				 strerror(errno));
+			snprintf(err, errlen, "'%s' is in use by another vigil", path);
 		return -1;
 	}
-	close(fd);
-	return 0;
+	if (clear_siblings(path, force, err, errlen) < 0)
+		return -1;
+	fd = outfile_create(path, force, err, errlen);
+	if (fd < 0)
+		return -1;
+	if (outfile_lock(fd, true) < 0) { /* another vigil created it meanwhile */
+		snprintf(err, errlen, "'%s' is in use by another vigil", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* WAL lets readers in other processes follow a live session; NORMAL syncs
@@ -406,14 +489,18 @@ int store_create(const char *path, bool force, struct store **out, char *err,
 {
 	struct store *s;
 	char why[384] = "";
+	int fd;
 
 	*out = NULL;
-	if (create_file(path, force, err, errlen) < 0)
+	if ((fd = create_file(path, force, err, errlen)) < 0)
 		return -1;
 	s = xcalloc(1, sizeof(*s));
+	s->lock_fd = fd;
+	s->path = xstrdup(path);
 	s->has_rollups = -1;
 	s->version = STORE_SCHEMA_VERSION;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
+			    NULL) != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s",
 			 s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		goto fail;
@@ -428,15 +515,15 @@ int store_create(const char *path, bool force, struct store **out, char *err,
 	return 0;
 fail:
 	snprintf(err, errlen, "cannot create '%s': %s", path, why);
-	store_close(s);
-	remove_session_files(path);
+	store_discard(s);
 	return -1;
 }
 
 /* Says why path cannot be read at all, before SQLite gives a vaguer reason. */
 static int check_file(const char *path, char *why, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO to read would wait for a writer */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 
 	if (fd < 0 || fstat(fd, &st) < 0) {
@@ -448,6 +535,10 @@ static int check_file(const char *path, char *why, size_t len)
 	close(fd);
 	if (S_ISDIR(st.st_mode)) {
 		snprintf(why, len, "%s", strerror(EISDIR));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, len, "not a regular file");
 		return -1;
 	}
 	return 0;
@@ -494,6 +585,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	if (check_file(path, why, sizeof(why)) < 0)
 		goto fail;
 	s = xcalloc(1, sizeof(*s));
+	s->lock_fd = -1;
 	s->has_rollups = -1;
 	s->readonly = true;
 	uri = reader_uri(path, !had_wal);
@@ -532,9 +624,34 @@ void store_close(struct store *s)
 		log_debug("store: close: %s", sqlite3_errmsg(s->db));
 		sqlite3_close_v2(s->db);
 	}
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* after the connection: the lock outlives it */
 	store_identity_map_release(&s->seen);
 	store_identity_map_release(&s->next);
+	free(s->path);
 	free(s);
+}
+
+void store_discard(struct store *s)
+{
+	char *path;
+	int fd;
+
+	if (!s)
+		return;
+	if (s->lock_fd < 0 || !s->path) { /* a reader: nothing of ours to remove */
+		store_close(s);
+		return;
+	}
+	path = s->path;
+	fd = s->lock_fd;
+	s->path = NULL;
+	s->lock_fd = -1;
+	store_close(s);
+	remove_siblings(path);
+	outfile_discard(path, fd);
+	close(fd);
+	free(path);
 }
 
 const char *store_error(const struct store *s)
@@ -750,8 +867,9 @@ int store_write_frame(struct store *s, const struct frame *f)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
-	    store_write_alerts(s, f) < 0 || store_write_app(s, f) < 0 ||
-	    store_write_heap(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
+	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
+	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;

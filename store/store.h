@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "core/frame.h"
 
@@ -27,16 +28,20 @@
  * writer) the map of process identities seen in the previous frame. */
 struct store;
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 #define STORE_APPLICATION_ID 0x5649474c /* 'VIGL' in the SQLite header */
 
 /*
- * Creates a new session file at path, mode 0600, and opens it for writing.
- * An existing path is refused ("'PATH' exists (use --force to overwrite)")
- * unless force, in which case it and its -wal/-shm files are replaced. On
- * failure nothing is left behind at path (unless it existed and !force).
- * Returns 0 and *out (the caller owns it; store_close frees it), or -1 with
- * a one-line reason in err.
+ * Creates a new session file at path, mode 0600, and opens it for writing,
+ * holding an exclusive flock on it until store_close, so another vigil can
+ * tell it is in use. Every path goes through core/outfile: a symlink, device,
+ * FIFO, socket or directory at path or at its -wal/-shm/-journal is refused.
+ * An existing regular file is refused ("'PATH' exists (use --force to
+ * overwrite)") unless force, and even then when another vigil has it open
+ * ("'PATH' is in use by pid N"); with force it and its -wal/-shm files are
+ * replaced. A stale -wal/-shm without force is refused too. On failure
+ * nothing this call created is left behind. Returns 0 and *out (the caller
+ * owns it; store_close frees it), or -1 with a one-line reason in err.
  */
 int store_create(const char *path, bool force, struct store **out, char *err,
 		 size_t errlen);
@@ -54,6 +59,22 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen);
 
 /* Finalises statements and closes the connection. NULL is ignored. */
 void store_close(struct store *s);
+
+/*
+ * store_close, then removes the session file store_create made (and the
+ * -wal/-shm its connection left), only while the name still refers to that
+ * very file: for a start that failed half-way and for scratch sessions. On a
+ * reader it is store_close. NULL is ignored.
+ */
+void store_discard(struct store *s);
+
+/*
+ * Whether another vigil has the session at path open: a writer (its flock)
+ * or any live SQLite connection to it (the -shm lock). *holder gets the
+ * writer's pid when the kernel names it, else 0. A missing file is not in
+ * use.
+ */
+int store_session_in_use(const char *path, pid_t *holder);
 
 /* The reason the last failing call on s failed ("" if none). Borrowed; valid
  * until the next call on s. */
