@@ -18,8 +18,7 @@
 
 #include "analysis/alert.h"
 #include "analysis/alert_metrics.h"
-#include "core/actions.h"
-#include "core/clock.h"
+#include "core/action_worker.h"
 #include "core/hdr.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -34,7 +33,8 @@ struct alerts {
 	struct alert_engine *engine;
 	char **errors;
 	size_t nerrors;
-	struct action_runner *runner;
+	struct action_worker *actions;	   /* log: and exec: run there, never here */
+	struct action_counts final_counts; /* once the worker has stopped */
 	void (*on_profile)(void *ctx, int64_t ms, const char *rule);
 	void *profile_ctx;
 
@@ -111,7 +111,7 @@ struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *er
 	set.nerrors = 0;
 	a->engine = alert_engine_new(&set);
 	rule_set_release(&set);
-	a->runner = action_runner_new(0, 0);
+	a->actions = action_worker_start(0, 0, 0);
 	pthread_mutex_init(&a->lock, NULL);
 	return a;
 }
@@ -137,7 +137,7 @@ void alerts_free(struct alerts *a)
 	if (!a)
 		return;
 	alert_engine_free(a->engine);
-	action_runner_free(a->runner);
+	alerts_stop_actions(a);
 	for (size_t i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
 	free(a->errors);
@@ -281,7 +281,6 @@ static void to_event(const struct alert_transition *tr, struct alert_event *e)
 static void run_actions(struct alerts *a, const struct alert_transition *tr)
 {
 	struct action_alert view;
-	char err[256];
 
 	alert_transition_view(tr, &view);
 	for (size_t i = 0; i < tr->nactions; i++) {
@@ -291,14 +290,13 @@ static void run_actions(struct alerts *a, const struct alert_transition *tr)
 			continue;
 		switch (act->kind) {
 		case RULE_ACTION_LOG:
-			if (action_log_append(act->path, &view, err, sizeof(err)) < 0)
-				log_debug("alert '%s': %s", tr->name, err);
+			if (a->actions)
+				action_worker_log(a->actions, tr->name, act->path, &view);
 			break;
 		case RULE_ACTION_EXEC:
-			if (action_runner_exec(a->runner, act->argv, &view,
-					       (clock_mono_ns() / 1000000), err,
-					       sizeof(err)) < 0)
-				log_debug("alert '%s': %s", tr->name, err);
+			if (a->actions)
+				action_worker_exec(a->actions, tr->name, act->argv,
+						   &view);
 			break;
 		case RULE_ACTION_PROFILE:
 			if (a->on_profile)
@@ -348,7 +346,6 @@ void alerts_eval(struct alerts *a, struct frame *f, const struct frame *prev,
 		{derived_lookup, &derived},
 	};
 	const struct alert_transition *tr;
-	struct action_result done[8];
 	size_t n, cap = 0;
 
 	apply_acks(a, f, &cap);
@@ -357,8 +354,24 @@ void alerts_eval(struct alerts *a, struct frame *f, const struct frame *prev,
 		append_event(f, &cap, &tr[i]);
 		run_actions(a, &tr[i]);
 	}
-	n = action_runner_poll(a->runner, (clock_mono_ns() / 1000000), done, 8);
-	for (size_t i = 0; i < n; i++)
-		if (!done[i].ok)
-			log_debug("alert action: %s", done[i].message);
+	/* what failed or was dropped since the last tick travels with this one */
+	free(f->notices);
+	f->notices = NULL;
+	f->nnotices = a->actions ? action_worker_take(a->actions, &f->notices) : 0;
+}
+
+void alerts_action_counts(struct alerts *a, struct action_counts *out)
+{
+	if (a->actions)
+		action_worker_counts(a->actions, out);
+	else
+		*out = a->final_counts;
+}
+
+void alerts_stop_actions(struct alerts *a)
+{
+	if (!a->actions)
+		return;
+	action_worker_stop_counted(a->actions, &a->final_counts);
+	a->actions = NULL;
 }

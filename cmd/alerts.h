@@ -3,9 +3,11 @@
  * alerts (cmd): the alert rules wired into a sampling command. Loads the
  * built-in defaults (assets/alerts.conf, compiled in) and the user's file,
  * evaluates every frame on the sampler thread before the frame is published
- * (so its transitions travel with it to the store and the screen), and runs
- * the log: and exec: actions. Acknowledgements come from the UI thread and
- * are applied at the next evaluation.
+ * (so its transitions travel with it to the store and the screen), and hands
+ * the log: and exec: actions to the action worker's thread (core/
+ * action_worker), never running them itself. Actions that failed or were
+ * dropped come back as the notices of a later frame. Acknowledgements come
+ * from the UI thread and are applied at the next evaluation.
  */
 #ifndef VIGIL_CMD_ALERTS_H
 #define VIGIL_CMD_ALERTS_H
@@ -14,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/action_worker.h"
 #include "core/frame.h"
 
 struct alerts;
@@ -48,11 +51,22 @@ void alerts_on_profile(struct alerts *a,
 
 /*
  * Sampler thread, before f is published: evaluates the rules on f (prev, the
- * frame before, for rates; may be NULL), attaches the transitions to f and
- * runs their actions. clk_tck turns CPU ticks into time.
+ * frame before, for rates; may be NULL), attaches the transitions to f,
+ * queues their actions, and attaches the notices of actions that failed or
+ * were dropped since the last call. clk_tck turns CPU ticks into time.
  */
 void alerts_eval(struct alerts *a, struct frame *f, const struct frame *prev,
 		 long clk_tck);
+
+/* Any thread: log: and exec: actions run, failed and dropped so far. */
+void alerts_action_counts(struct alerts *a, struct action_counts *out);
+
+/*
+ * Once sampling has stopped: ends the action worker (programs still running
+ * are killed, actions not yet run are dropped), so alerts_action_counts then
+ * gives the final counts. alerts_free does it too.
+ */
+void alerts_stop_actions(struct alerts *a);
 
 /* Any thread: acknowledges rule (by name) at the next evaluation. */
 void alerts_ack(struct alerts *a, const char *rule);

@@ -5,6 +5,8 @@
  */
 #include "cmd/pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "collectors/sampler.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/outfile.h"
 #include "core/procfs.h"
 #include "collectors/profiler.h"
 #include "collectors/statsd_listener.h"
@@ -118,10 +121,8 @@ static void undo(struct pipeline *p)
 		spawn_finish(&p->child, 0);
 	store_writer_stop(p->writer);
 	p->writer = NULL;
-	store_close(p->store);
+	store_discard(p->store); /* we created it: a failed start leaves nothing */
 	p->store = NULL;
-	if (p->path)
-		unlink(p->path);
 	free(p->path);
 	p->path = NULL;
 }
@@ -135,7 +136,7 @@ static int open_session(struct pipeline *p, const struct pipeline_opts *o, char 
 		return -1;
 	if (store_create(p->path, o->force, &p->store, err, errlen) < 0) {
 		free(p->path);
-		p->path = NULL; /* not ours: never unlink it */
+		p->path = NULL;
 		return -1;
 	}
 	return 0;
@@ -162,6 +163,31 @@ static void prune_saved_sessions(const char *path)
 	removed = retention_prune(path, &caps);
 	if (removed)
 		log_debug("retention: removed %zu old sessions", removed);
+}
+
+/*
+ * Where a started command's output goes while the console owns the terminal:
+ * SESSION.log beside the session (a new file; an existing one only with
+ * --force, and only a regular file), or nowhere for a scratch session.
+ * Returns the descriptor or -1 with err.
+ */
+static int open_command_log(const struct pipeline *p, const struct pipeline_opts *o,
+			    char *err, size_t errlen)
+{
+	char *log;
+	int fd;
+
+	if (o->temporary) {
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, errlen, "cannot open /dev/null: %s",
+				 strerror(errno));
+		return fd;
+	}
+	log = xasprintf("%s.log", p->path);
+	fd = outfile_create(log, o->force, err, errlen);
+	free(log);
+	return fd < 0 ? -1 : fd;
 }
 
 static void start_statsd(struct pipeline *p, const char *addr)
@@ -200,11 +226,13 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	if (open_session(p, o, err, errlen) < 0)
 		return -1;
 	if (o->cmd) {
-		char *log = o->cmd_quiet ? xasprintf("%s.log", p->path) : NULL;
-		int rc = spawn_start(o->cmd, o->temporary && log ? "/dev/null" : log,
-				     &p->child, err, errlen);
+		int out = o->cmd_quiet ? open_command_log(p, o, err, errlen) : -1, rc;
 
-		free(log);
+		if (o->cmd_quiet && out < 0)
+			goto fail;
+		rc = spawn_start(o->cmd, out, &p->child, err, errlen);
+		if (out >= 0)
+			close(out);
 		if (rc < 0)
 			goto fail;
 		p->has_child = true;
@@ -289,17 +317,11 @@ int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *er
 			 store_error(p->store));
 		rc = -1;
 	}
-	store_close(p->store);
+	if (p->temporary)
+		store_discard(p->store);
+	else
+		store_close(p->store);
 	p->store = NULL;
-	if (p->temporary) {
-		char side[4200];
-
-		unlink(p->path);
-		snprintf(side, sizeof(side), "%s-wal", p->path);
-		unlink(side);
-		snprintf(side, sizeof(side), "%s-shm", p->path);
-		unlink(side);
-	}
 	free(p->path);
 	p->path = NULL;
 	return rc;

@@ -119,6 +119,10 @@ static void on_frame(struct frame *f, void *ctx)
 {
 	struct recorder *r = ctx;
 
+	/* an alert action that failed or was dropped: said as it happens */
+	for (size_t i = 0; i < f->nnotices; i++)
+		fprintf(stderr, "vigil: alert '%s': %s\n", f->notices[i].source,
+			f->notices[i].message);
 	if (f->target && !f->target->alive && !atomic_exchange(&r->target_gone, true))
 		pthread_kill(r->main_thread, SIGUSR1);
 }
@@ -189,6 +193,23 @@ static const char *wait_for_end(const struct record_opts *o, struct recorder *r,
 	}
 }
 
+/* After the recording: the alert actions that failed or were dropped, in
+ * total (the last ones may have come after the last tick was written). */
+static void report_actions(struct alerts *a)
+{
+	struct action_counts c;
+
+	if (!a)
+		return;
+	alerts_stop_actions(a);
+	alerts_action_counts(a, &c);
+	if (c.failed || c.dropped)
+		fprintf(stderr,
+			"vigil: alert actions: %llu run, %llu failed, %llu dropped\n",
+			(unsigned long long)c.run, (unsigned long long)c.failed,
+			(unsigned long long)c.dropped);
+}
+
 static void block_signals(void)
 {
 	sigset_t set;
@@ -241,6 +262,7 @@ int cmd_record(int argc, char **argv)
 		else
 			fprintf(stderr, "vigil: %s\n", err);
 	}
+	report_actions(alerts);
 	alerts_free(alerts);
 	if (stats.failed || stats.dropped) {
 		fprintf(stderr,

@@ -59,6 +59,48 @@ static int load_firings(struct store *st, const struct report_span *sp,
 	return 0;
 }
 
+#define REPORT_NOTICES_MAX 1000
+
+static void count_notices(const struct notice *v, size_t n, size_t *failed,
+			  size_t *dropped)
+{
+	*failed = *dropped = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(v[i].kind, "action-dropped"))
+			(*dropped)++;
+		else
+			(*failed)++;
+	}
+}
+
+/* "alert_actions": the log: and exec: actions that failed or were dropped. */
+static int report_actions_json(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct notice *v;
+	size_t n, failed, dropped;
+
+	if (query_notices(st, sp->t0, sp->t1, REPORT_NOTICES_MAX, &v, &n) < 0)
+		return -1;
+	count_notices(v, n, &failed, &dropped);
+	fprintf(out,
+		",\n  \"alert_actions\": {\"failed\": %zu, \"dropped\": %zu, "
+		"\"notices\": [",
+		failed, dropped);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s\n    {\"t_ms\": %lld, \"kind\": ", i ? "," : "",
+			(long long)v[i].t_ms);
+		json_string(out, v[i].kind);
+		fputs(", \"rule\": ", out);
+		json_string(out, v[i].source);
+		fputs(", \"message\": ", out);
+		json_string(out, v[i].message);
+		fputc('}', out);
+	}
+	fputs(n ? "\n  ]}" : "]}", out);
+	free(v);
+	return 0;
+}
+
 int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp)
 {
 	struct alert_event *ev;
@@ -90,7 +132,7 @@ int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp
 	fputs(n ? "\n  ]" : "]", out);
 	free(f);
 	free(ev);
-	return 0;
+	return report_actions_json(out, st, sp);
 }
 
 static const char *clock_text(int64_t ms, char *buf, size_t len)
@@ -101,6 +143,27 @@ static const char *clock_text(int64_t ms, char *buf, size_t len)
 	localtime_r(&s, &tm);
 	strftime(buf, len, "%H:%M:%S", &tm);
 	return buf;
+}
+
+/* The actions that failed or were dropped: the count, then the last few. */
+static int report_actions_text(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct notice *v;
+	size_t n, failed, dropped, from;
+	char at[16];
+
+	if (query_notices(st, sp->t0, sp->t1, REPORT_NOTICES_MAX, &v, &n) < 0)
+		return -1;
+	count_notices(v, n, &failed, &dropped);
+	if (n)
+		fprintf(out, "actions   %zu failed, %zu dropped%s\n", failed, dropped,
+			n > 5 ? " (the last 5:)" : "");
+	from = n > 5 ? n - 5 : 0;
+	for (size_t i = from; i < n; i++)
+		fprintf(out, "           %s %s: %s\n",
+			clock_text(v[i].t_ms, at, sizeof(at)), v[i].source, v[i].message);
+	free(v);
+	return 0;
 }
 
 int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp)
@@ -126,7 +189,7 @@ int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp
 	}
 	free(f);
 	free(ev);
-	return 0;
+	return report_actions_text(out, st, sp);
 }
 
 /* ---- latency ---- */

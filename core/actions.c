@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/json.h"
+#include "core/outfile.h"
 #include "core/xalloc.h"
 
 extern char **environ;
@@ -108,13 +109,10 @@ int action_log_append(const char *path, const struct action_alert *a, char *err,
 	int fd, rc;
 
 	free(json);
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+	fd = outfile_append(path, err, errlen);
 	if (fd < 0) {
-		rc = -errno;
-		snprintf(err, errlen, "cannot open alert log '%s': %s", path,
-			 strerror(-rc));
 		free(line);
-		return rc;
+		return fd;
 	}
 	rc = write_all(fd, line, strlen(line));
 	if (rc)
@@ -318,6 +316,7 @@ int action_runner_exec(struct action_runner *r, char *const argv[],
 		.path = xstrdup(argv[0]),
 	};
 	ep[0] = -1;
+	rc = pid;
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)

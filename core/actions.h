@@ -62,7 +62,9 @@ char *action_alert_json(const struct action_alert *a);
 
 /*
  * Appends action_alert_json(a) and a newline to path in one write (O_APPEND,
- * created 0600). Returns 0, or -errno with a message in err.
+ * created 0600) through outfile_append: never through a symlink, never to a
+ * FIFO, device or another user's file. Returns 0, or -errno with a message
+ * in err.
  */
 int action_log_append(const char *path, const struct action_alert *a, char *err,
 		      size_t errlen);
@@ -85,8 +87,8 @@ void action_runner_free(struct action_runner *r);
  *   _VALUE (the number, or the word for word values), _WORD, _THRESHOLD,
  *   _MESSAGE, _TIME_MS, _JSON
  * now_ms is the caller's clock (monotonic ms is best); poll must use the same.
- * Returns 0 once the child is started, or -errno with a message in err (not
- * executable, too many running, fork failed). Never waits for the child.
+ * Returns the child's pid once it is started, or -errno with a message in
+ * err (not executable, too many running, fork failed). Never waits for it.
  */
 int action_runner_exec(struct action_runner *r, char *const argv[],
 		       const struct action_alert *a, int64_t now_ms, char *err,

@@ -100,6 +100,7 @@ void frame_unref(struct frame *f)
 		free(f->target);
 	}
 	free(f->alerts);
+	free(f->notices);
 	app_metrics_free(f->app);
 	free(f->rollup);
 	free(f->jvm);

@@ -196,6 +196,15 @@ struct alert_event {
 	int64_t profile_id; /* a profile its action captured; 0 none */
 };
 
+/* Something that went wrong beside the samples, e.g. an alert action that
+ * failed or was dropped. */
+struct notice {
+	int64_t t_ms;
+	char kind[16];	   /* action-failed action-dropped */
+	char source[160];  /* the alert rule's name */
+	char message[256]; /* "exec '/x': exited with status 3" */
+};
+
 struct frame {
 	atomic_int refs;
 	uint64_t seq;	 /* 0, 1, 2, ... within a session */
@@ -206,6 +215,8 @@ struct frame {
 	struct target_sample *target; /* owned; NULL without a target */
 	struct alert_event *alerts;   /* owned; transitions this tick */
 	size_t nalerts;
+	struct notice *notices; /* owned; what went wrong since the last tick */
+	size_t nnotices;
 	struct app_metrics *app; /* owned; StatsD this tick; NULL without a listener */
 	/* the target's heap, each NULL when not read this tick (own cadences) */
 	struct heap_rollup *rollup; /* owned; smaps_rollup */

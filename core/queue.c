@@ -3,15 +3,23 @@
 #include "core/queue.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "core/xalloc.h"
 
 void queue_init(struct queue *q, size_t cap)
 {
 	assert(cap > 0);
+	pthread_condattr_t attr;
+
 	pthread_mutex_init(&q->lock, NULL);
-	pthread_cond_init(&q->nonempty, NULL);
+	/* queue_pop_timed waits on the monotonic clock: a clock step is no wait */
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&q->nonempty, &attr);
+	pthread_condattr_destroy(&attr);
 	q->items = xcalloc(cap, sizeof(*q->items));
 	q->cap = cap;
 	q->head = q->len = 0;
@@ -70,6 +78,38 @@ void *queue_pop(struct queue *q)
 		item = take_locked(q);
 	pthread_mutex_unlock(&q->lock);
 	return item;
+}
+
+void *queue_pop_timed(struct queue *q, int64_t timeout_ms)
+{
+	struct timespec until;
+	void *item = NULL;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (timeout_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_mutex_lock(&q->lock);
+	while (q->len == 0 && !q->closed)
+		if (pthread_cond_timedwait(&q->nonempty, &q->lock, &until) == ETIMEDOUT)
+			break;
+	if (q->len)
+		item = take_locked(q);
+	pthread_mutex_unlock(&q->lock);
+	return item;
+}
+
+bool queue_closed(struct queue *q)
+{
+	bool closed;
+
+	pthread_mutex_lock(&q->lock);
+	closed = q->closed;
+	pthread_mutex_unlock(&q->lock);
+	return closed;
 }
 
 void *queue_try_pop(struct queue *q)

@@ -36,6 +36,10 @@ void queue_release(struct queue *q);
 void *queue_push(struct queue *q, void *item);
 /* Waits for an item; NULL once the queue is closed and drained. Caller owns it. */
 void *queue_pop(struct queue *q);
+/* Like queue_pop, but NULL also once timeout_ms (>= 0) passed with nothing. */
+void *queue_pop_timed(struct queue *q, int64_t timeout_ms);
+/* Whether queue_close was called. */
+bool queue_closed(struct queue *q);
 /* Like queue_pop but returns NULL at once when the queue is empty. */
 void *queue_try_pop(struct queue *q);
 /* Wakes every waiter; later pops drain what is left, then return NULL. */

@@ -36,6 +36,58 @@ int store_write_alerts(struct store *s, const struct frame *f)
 	return 0;
 }
 
+int store_write_notices(struct store *s, const struct frame *f)
+{
+	for (size_t i = 0; i < f->nnotices; i++) {
+		const struct notice *n = &f->notices[i];
+		sqlite3_stmt *st = store_stmt(s, STMT_NOTICE);
+
+		store_bind_u64(st, 1, f->seq);
+		sqlite3_bind_int64(st, 2, n->t_ms);
+		store_bind_text(st, 3, n->kind, sizeof(n->kind));
+		store_bind_text(st, 4, n->source, sizeof(n->source));
+		store_bind_text(st, 5, n->message, sizeof(n->message));
+		if (store_exec_stmt(s, st, "cannot write a notice") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void read_notice(sqlite3_stmt *st, void *row)
+{
+	struct notice *n = row;
+
+	memset(n, 0, sizeof(*n));
+	n->t_ms = sqlite3_column_int64(st, 0);
+	store_column_text(st, 1, n->kind, sizeof(n->kind));
+	store_column_text(st, 2, n->source, sizeof(n->source));
+	store_column_text(st, 3, n->message, sizeof(n->message));
+}
+
+int query_notices(struct store *s, int64_t t0, int64_t t1, size_t max,
+		  struct notice **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 4)
+		return 0;
+	/* the newest max, handed out oldest first */
+	if (store_prepare_cached(
+		    s,
+		    "SELECT t_ms, kind, source, message FROM ("
+		    " SELECT id, t_ms, kind, source, message FROM notices"
+		    " WHERE t_ms BETWEEN ?1 AND ?2 ORDER BY id DESC LIMIT ?3)"
+		    " ORDER BY id",
+		    &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	sqlite3_bind_int64(st, 3, max > INT64_MAX ? INT64_MAX : (int64_t)max);
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_notice);
+}
+
 static void read_event(sqlite3_stmt *st, void *row)
 {
 	struct alert_event *e = row;

@@ -353,6 +353,21 @@ static const char *const schema_v3[] = {
 	NULL,
 };
 
+/* v4: what went wrong beside the samples, so a replay and report show it. */
+static const char *const schema_v4[] = {
+	"-- alert actions that failed or were dropped, and the like\n"
+	"CREATE TABLE notices (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  kind TEXT NOT NULL,           -- action-failed action-dropped\n"
+	"  source TEXT NOT NULL,         -- the alert rule's name\n"
+	"  message TEXT NOT NULL\n"
+	");\n",
+	"CREATE INDEX notices_by_time ON notices (t_ms);\n",
+	NULL,
+};
+
 /*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
@@ -361,6 +376,7 @@ static const char *const *const migrations[] = {
 	schema_v1,
 	schema_v2,
 	schema_v3,
+	schema_v4,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -76,6 +76,7 @@ void app_release(struct app *a)
 	series_free(&a->hist.twait);
 	free(a->astates);
 	free(a->arecent);
+	free(a->anotices);
 	free(a->timers_window);
 	free(a->timers_tick);
 	series_free(&a->hist.tp99);
@@ -138,13 +139,18 @@ void app_refresh_alerts(struct app *a, int64_t t_ms)
 		return;
 	free(a->astates);
 	free(a->arecent);
+	free(a->anotices);
 	a->astates = a->arecent = NULL;
-	a->model.nalert_states = a->model.nalert_recent = 0;
+	a->anotices = NULL;
+	a->model.nalert_states = a->model.nalert_recent = a->model.nnotices = 0;
 	if (query_alert_states_at(a->reader, t_ms, &a->astates, &n) == 0)
 		a->model.nalert_states = n;
 	if (query_alert_events(a->reader, t_ms - ALERT_RECENT_MS, t_ms, ALERT_RECENT_MAX,
 			       &a->arecent, &n) == 0)
 		a->model.nalert_recent = n;
+	if (query_notices(a->reader, t_ms - ALERT_RECENT_MS, t_ms, ALERT_RECENT_MAX,
+			  &a->anotices, &n) == 0)
+		a->model.nnotices = n;
 	for (size_t i = 0; i < a->model.nalert_states; i++)
 		firing += !strcmp(a->astates[i].state, "firing") ||
 			  !strcmp(a->astates[i].state, "acked");
@@ -154,6 +160,7 @@ void app_refresh_alerts(struct app *a, int64_t t_ms)
 	app_refresh_leaks(a, t_ms);
 	a->model.alert_states = a->astates;
 	a->model.alert_recent = a->arecent;
+	a->model.notices = a->anotices;
 	a->model.alerts_firing = firing;
 }
 
@@ -422,6 +429,11 @@ void app_take_frame(struct app *a, struct frame *f)
 	for (size_t i = 0; i < f->nalerts; i++)
 		if (!strcmp(f->alerts[i].state, "firing"))
 			a->bell = a->cfg.bell;
+	if (f->nnotices) /* an action that failed is said where the operator looks */
+		app_message(
+			a, true, "alert '%s': %s%s", f->notices[f->nnotices - 1].source,
+			f->notices[f->nnotices - 1].message,
+			f->nnotices > 1 ? " (and more: see the alerts screen, a)" : "");
 	app_refresh_history(a);
 	/* every tick: the writer may commit a frame's transitions just after
 	 * the frame reached us, so the badge is at most one tick late */

@@ -50,6 +50,7 @@ struct app {
 	struct mapping_point *readings;
 	size_t nreadings;
 	struct alert_event *astates, *arecent; /* the model's alert lists, owned */
+	struct notice *anotices;	       /* failed actions, owned */
 	bool bell;			       /* a rule started firing: ring once */
 	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
 

@@ -46,6 +46,32 @@ static void draw_row(WINDOW *w, int y, int cols, const struct alert_event *e,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
+/* The newest failed or dropped actions, up to a third of what is left;
+ * returns the next free row. */
+static int draw_notices(WINDOW *w, int y, int rows, int cols, const struct ui_model *m)
+{
+	int room = (rows - y) / 3;
+	char at[16], line[512];
+
+	if (!m->nnotices || room < 2)
+		return y;
+	wattrset(w, pal(PAL_TITLE));
+	put_textf(w, y++, 0, cols, "Actions that failed or were dropped: %zu",
+		  m->nnotices);
+	wattrset(w, pal(PAL_BAD));
+	for (size_t i = m->nnotices; i > 0 && room-- > 1; i--) {
+		const struct notice *n = &m->notices[i - 1];
+
+		snprintf(line, sizeof(line), "%s %-8s %-22.22s %s",
+			 clock_text(n->t_ms, at, sizeof(at)),
+			 !strcmp(n->kind, "action-dropped") ? "dropped" : "failed",
+			 n->source, n->message);
+		put_text(w, y++, 0, cols, line, false);
+	}
+	wattrset(w, pal(PAL_NORMAL));
+	return y + 1;
+}
+
 void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), y = 0, half;
@@ -77,6 +103,9 @@ void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
 	for (long i = 0; i < n && y < 2 + half; i++)
 		draw_row(w, y++, cols, shown[i], i == st->selected);
 	y++;
+	if (y >= rows)
+		return;
+	y = draw_notices(w, y, rows, cols, m);
 	if (y >= rows)
 		return;
 	wattrset(w, pal(PAL_TITLE));

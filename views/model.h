@@ -70,6 +70,9 @@ struct ui_model {
 	 * transitions, and how many rules are firing (the status badge). */
 	const struct alert_event *alert_states, *alert_recent;
 	size_t nalert_states, nalert_recent, alerts_firing;
+	/* alert actions (log:, exec:) that failed or were dropped, same window */
+	const struct notice *notices;
+	size_t nnotices;
 	bool can_ack; /* live: acknowledging reaches the rules */
 
 	/* StatsD timers over the graph window and in the shown tick */

@@ -320,7 +320,7 @@ static void test_log_lines(void **state)
 	free(path);
 	path = in_dir("no/such/dir/alerts.jsonl");
 	assert_int_equal(action_log_append(path, &a, err, sizeof(err)), -ENOENT);
-	assert_non_null(strstr(err, "cannot open alert log '"));
+	assert_non_null(strstr(err, "cannot open '"));
 	assert_non_null(strstr(err, "No such file or directory"));
 	free(path);
 }
@@ -346,7 +346,7 @@ static void test_exec_gets_json_env_and_args(void **state)
 
 	(void)state;
 	setenv("VIGIL_ALERT_STATE", "stale", 1); /* replaced, not duplicated */
-	assert_int_equal(action_runner_exec(r, argv, &a, 0, err, sizeof(err)), 0);
+	assert_true(action_runner_exec(r, argv, &a, 0, err, sizeof(err)) > 0);
 	unsetenv("VIGIL_ALERT_STATE");
 	assert_int_equal(action_runner_running(r), 1);
 	res = wait_result(r, 0);
@@ -395,7 +395,7 @@ static void test_exec_gets_json_env_and_args(void **state)
 
 	/* status 0 is success */
 	argv[3] = status0;
-	assert_int_equal(action_runner_exec(r, argv, &a, 0, err, sizeof(err)), 0);
+	assert_true(action_runner_exec(r, argv, &a, 0, err, sizeof(err)) > 0);
 	res = wait_result(r, 0);
 	assert_true(res.ok);
 	assert_non_null(strstr(res.message, "': done"));
@@ -439,7 +439,7 @@ static void test_time_limit_kills_the_group(void **state)
 	int i;
 
 	(void)state;
-	assert_int_equal(action_runner_exec(r, argv, &a, 5000, err, sizeof(err)), 0);
+	assert_true(action_runner_exec(r, argv, &a, 5000, err, sizeof(err)) > 0);
 	for (i = 0; i < POLL_ROUNDS && !(pidtext = read_file("sleep.pid")); i++)
 		nap();
 	assert_non_null(pidtext);
@@ -495,14 +495,14 @@ static void test_exec_failures(void **state)
 
 	/* executable bit but not a program: execve's errno comes back */
 	argv[0] = garbage;
-	assert_int_equal(action_runner_exec(r, argv, &a, 0, err, sizeof(err)), 0);
+	assert_true(action_runner_exec(r, argv, &a, 0, err, sizeof(err)) > 0);
 	res = wait_result(r, 0);
 	assert_false(res.ok);
 	assert_non_null(strstr(res.message, "cannot execute: Exec format error"));
 
 	/* one at a time: the second is refused while the first runs */
 	argv[0] = slow;
-	assert_int_equal(action_runner_exec(r, argv, &a, 0, err, sizeof(err)), 0);
+	assert_true(action_runner_exec(r, argv, &a, 0, err, sizeof(err)) > 0);
 	assert_int_equal(action_runner_exec(r, argv, &a, 0, err, sizeof(err)), -EAGAIN);
 	assert_non_null(strstr(err, "1 actions still running"));
 	assert_int_equal(action_runner_poll(r, 0, &res, 0),
