@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -133,11 +134,36 @@ static inline void drain(int fd, char *buf, size_t cap)
 	buf[off < cap ? off : cap - 1] = '\0';
 }
 
+/* What a child vigil may not exceed: 0 leaves a limit off. */
+struct run_limits {
+	unsigned timeout_s;	 /* SIGALRM after this long: a hang is a failure */
+	unsigned long long fsize; /* RLIMIT_FSIZE: writes past it fail (EFBIG) */
+};
+
+/* In the child, before exec. */
+static inline void apply_limits(const struct run_limits *lim)
+{
+	if (!lim)
+		return;
+	if (lim->fsize) {
+		struct rlimit rl = { lim->fsize, lim->fsize };
+
+		/* write() past the limit then fails with EFBIG, as a full disk
+		 * fails with ENOSPC, instead of killing */
+		signal(SIGXFSZ, SIG_IGN);
+		setrlimit(RLIMIT_FSIZE, &rl);
+	}
+	if (lim->timeout_s)
+		alarm(lim->timeout_s);
+}
+
 /*
  * Runs vigil with args (NULL-terminated) to the end, stdout and stderr
- * captured. stderr is read after stdout, so keep it small (it is).
+ * captured, within lim (may be NULL). stderr is read after stdout, so keep
+ * it small (it is).
  */
-static inline void run_vigil_argv(struct run_result *r, const char *const args[])
+static inline void run_vigil_limited(struct run_result *r, const struct run_limits *lim,
+				     const char *const args[])
 {
 	char *argv[64];
 	int n = 0, out[2], err[2], status;
@@ -158,6 +184,7 @@ static inline void run_vigil_argv(struct run_result *r, const char *const args[]
 		dup2(out[1], 1);
 		dup2(err[1], 2);
 		close(out[0]), close(out[1]), close(err[0]), close(err[1]);
+		apply_limits(lim);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -169,6 +196,11 @@ static inline void run_vigil_argv(struct run_result *r, const char *const args[]
 	close(err[0]);
 	waitpid(pid, &status, 0);
 	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static inline void run_vigil_argv(struct run_result *r, const char *const args[])
+{
+	run_vigil_limited(r, NULL, args);
 }
 
 #define run_vigil(r, ...)                                                                \

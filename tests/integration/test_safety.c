@@ -69,46 +69,14 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* run_vigil_argv with a time limit and, unless 0, a limit on file size. */
+/* run_vigil_limited with the test's time limit and, unless 0, a limit on
+ * file size. */
 static void run_child(struct run_result *r, unsigned long long fsize,
 		      const char *const args[])
 {
-	char *argv[64];
-	int n = 0, out[2], err[2], status;
-	pid_t pid;
+	const struct run_limits lim = {.timeout_s = CHILD_TIMEOUT_S, .fsize = fsize};
 
-	memset(r, 0, sizeof(*r));
-	assert_int_equal(pipe(out), 0);
-	assert_int_equal(pipe(err), 0);
-	pid = fork();
-	if (pid == 0) {
-		argv[n++] = strdup(vigil_bin());
-		for (int i = 0; args[i] && n < 63; i++)
-			argv[n++] = strdup(args[i]);
-		argv[n] = NULL;
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		close(out[0]), close(out[1]), close(err[0]), close(err[1]);
-		if (fsize) {
-			struct rlimit rl = {fsize, fsize};
-
-			/* write() past the limit then fails with EFBIG, as a
-			 * full disk fails with ENOSPC, instead of killing */
-			signal(SIGXFSZ, SIG_IGN);
-			setrlimit(RLIMIT_FSIZE, &rl);
-		}
-		alarm(CHILD_TIMEOUT_S);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(out[1]);
-	close(err[1]);
-	drain(out[0], r->out, sizeof(r->out));
-	drain(err[0], r->err, sizeof(r->err));
-	close(out[0]);
-	close(err[0]);
-	waitpid(pid, &status, 0);
-	r->status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+	run_vigil_limited(r, &lim, args);
 }
 
 #define run(r, fsize, ...)                                                               \
