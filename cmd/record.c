@@ -98,7 +98,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 			o->no_alerts = true;
 			break;
 		case 'S':
-			o->statsd = optarg;
+			o->statsd = cli_statsd(optarg);
 			break;
 		case 'h':
 			cli_print_help(stdout);
@@ -225,7 +225,10 @@ int cmd_record(int argc, char **argv)
 		.alerts = alerts,
 		.statsd = o.statsd,
 	};
-	if (pipeline_start(&p, &po, err, sizeof(err)) < 0)
+	rc = pipeline_start(&p, &po, err, sizeof(err));
+	if (rc == PIPELINE_USAGE)
+		usage_error("%s", err);
+	if (rc < 0)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
