@@ -21,6 +21,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
+#include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/xalloc.h"
 #include "tui/term.h"
@@ -130,7 +131,11 @@ static void on_frame(struct frame *f, void *ctx)
 
 static int hook_attach(void *ctx, int pid, char *err, size_t errlen)
 {
-	return pipeline_attach(&((struct live *)ctx)->p, pid, err, errlen);
+	if (pipeline_attach(&((struct live *)ctx)->p, pid, err, errlen) < 0)
+		return -1;
+	/* attached, with holes: the status line says which */
+	target_access_describe(NULL, pid, TARGET_ACCESS_STATUS, err, errlen);
+	return 0;
 }
 
 static void hook_poll_child(void *ctx)
@@ -240,6 +245,15 @@ int cmd_live(int argc, char **argv)
 		/* on stderr too: it stays on the terminal once the console ends */
 		fprintf(stderr, "vigil: %s\n", l.p.warning);
 		tui_note(l.tui, l.p.warning);
+	}
+	if (l.p.meta.target_pid &&
+	    target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STDERR, err,
+				   sizeof(err))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		/* the status line has one message: this one matters more */
+		target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STATUS,
+				       err, sizeof(err));
+		tui_note(l.tui, err);
 	}
 	tui_run(l.tui);
 	if (!o.no_record)

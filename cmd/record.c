@@ -29,6 +29,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
+#include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -234,6 +235,10 @@ int cmd_record(int argc, char **argv)
 		fprintf(stderr, "recording to '%s'\n", p.path);
 	if (p.warning[0])
 		fprintf(stderr, "vigil: %s\n", p.warning);
+	if (p.meta.target_pid &&
+	    target_access_describe(NULL, p.meta.target_pid, TARGET_ACCESS_STDERR, err,
+				   sizeof(err)))
+		fprintf(stderr, "vigil: %s\n", err);
 	log_debug("recording ends: %s", wait_for_end(&o, &r, &p));
 	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
 		rc = 1;
