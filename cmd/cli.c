@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "collectors/statsd_listener.h"
 #include "core/duration.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -57,6 +58,16 @@ int cli_pid(const char *value)
 	if (errno || end == value || *end || pid <= 0 || pid > INT_MAX)
 		usage_error("bad pid '%s': expected a positive number", value);
 	return (int)pid;
+}
+
+const char *cli_statsd(const char *value)
+{
+	struct statsd_addr a;
+	char why[160];
+
+	if (strcmp(value, "off") && statsd_addr_parse(value, &a, why, sizeof(why)) < 0)
+		usage_error("--statsd '%s': %s", value, why);
+	return value;
 }
 
 char **cli_command(int argc, char **argv, int first)

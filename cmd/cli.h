@@ -23,6 +23,12 @@ int64_t cli_duration(const char *opt, const char *value);
 int64_t cli_interval(const char *value);
 /* Parses a positive pid or exits 2. */
 int cli_pid(const char *value);
+/*
+ * Checks --statsd's value: "off" or an address statsd_addr_parse takes;
+ * anything else exits 2 ("--statsd 'x': why"). Returns value. Whether it can
+ * be bound is pipeline_start's to find out.
+ */
+const char *cli_statsd(const char *value);
 
 /*
  * What follows the options: with "--" before it, the command to start

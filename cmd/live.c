@@ -21,6 +21,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
+#include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/xalloc.h"
 #include "tui/term.h"
@@ -106,7 +107,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 			o->bell = true;
 			break;
 		case OPT_STATSD:
-			o->statsd = optarg;
+			o->statsd = cli_statsd(optarg);
 			break;
 		case ':':
 			usage_error("option '%s' needs a value", argv[optind - 1]);
@@ -130,7 +131,11 @@ static void on_frame(struct frame *f, void *ctx)
 
 static int hook_attach(void *ctx, int pid, char *err, size_t errlen)
 {
-	return pipeline_attach(&((struct live *)ctx)->p, pid, err, errlen);
+	if (pipeline_attach(&((struct live *)ctx)->p, pid, err, errlen) < 0)
+		return -1;
+	/* attached, with holes: the status line says which */
+	target_access_describe(NULL, pid, TARGET_ACCESS_STATUS, err, errlen);
+	return 0;
 }
 
 static void hook_poll_child(void *ctx)
@@ -181,6 +186,7 @@ int cmd_live(int argc, char **argv)
 	struct live l = {.tui = NULL};
 	char *scratch = NULL, err[768], alert_note[160] = "";
 	const char *no_color = getenv("NO_COLOR");
+	int rc;
 
 	parse_opts(argc, argv, &o);
 	l.alerts = o.no_alerts ? NULL
@@ -226,14 +232,29 @@ int cmd_live(int argc, char **argv)
 		.statsd = o.statsd,
 	};
 	l.tui = tui_new(&cfg);
-	if (pipeline_start(&l.p, &po, err, sizeof(err)) < 0) {
+	rc = pipeline_start(&l.p, &po, err, sizeof(err));
+	if (rc < 0) {
 		tui_free(l.tui);
 		free(scratch);
+		if (rc == PIPELINE_USAGE)
+			usage_error("%s", err);
 		fatal("%s", err);
 	}
 	tui_set_session(l.tui, l.p.path, &l.p.meta);
-	if (l.p.warning[0])
+	if (l.p.warning[0]) {
+		/* on stderr too: it stays on the terminal once the console ends */
+		fprintf(stderr, "vigil: %s\n", l.p.warning);
 		tui_note(l.tui, l.p.warning);
+	}
+	if (l.p.meta.target_pid &&
+	    target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STDERR, err,
+				   sizeof(err))) {
+		fprintf(stderr, "vigil: %s\n", err);
+		/* the status line has one message: this one matters more */
+		target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STATUS,
+				       err, sizeof(err));
+		tui_note(l.tui, err);
+	}
 	tui_run(l.tui);
 	if (!o.no_record)
 		fprintf(stderr, "session saved to '%s'\n", l.p.path);
@@ -241,7 +262,7 @@ int cmd_live(int argc, char **argv)
 	 * the last and folds the WAL back into the file */
 	pipeline_stop_sampling(&l.p);
 	tui_free(l.tui);
-	int rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
+	rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
 	alerts_free(l.alerts);
 	free(scratch);
 	if (rc < 0)

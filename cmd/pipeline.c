@@ -190,18 +190,38 @@ static int open_command_log(const struct pipeline *p, const struct pipeline_opts
 	return fd < 0 ? -1 : fd;
 }
 
-static void start_statsd(struct pipeline *p, const char *addr)
+/*
+ * Binds the StatsD listener, before the session exists, so a refused
+ * --statsd leaves nothing behind. An explicit address that cannot be parsed
+ * or bound is a usage error; the default one only a warning (another vigil
+ * may hold it). A listener any other host can reach is said once.
+ */
+static int start_statsd(struct pipeline *p, const char *addr, char *err, size_t errlen)
 {
-	char why[256];
+	char why[256], where[64];
 
 	if (addr && !strcmp(addr, "off"))
-		return;
-	if (!addr)
-		addr = STATSD_DEFAULT_ADDR;
-	if (statsd_start(addr, STATSD_MAX_METRICS, &p->statsd, why, sizeof(why)) < 0) {
+		return 0;
+	if (statsd_start(addr ? addr : STATSD_DEFAULT_ADDR, STATSD_MAX_METRICS,
+			 &p->statsd, why, sizeof(why)) < 0) {
 		p->statsd = NULL;
-		snprintf(p->warning, sizeof(p->warning), "no StatsD listener: %s", why);
+		if (addr) {
+			snprintf(err, errlen, "--statsd '%s': %s", addr, why);
+			return PIPELINE_USAGE;
+		}
+		snprintf(p->warning, sizeof(p->warning),
+			 "warning: no StatsD listener on %s: %s", STATSD_DEFAULT_ADDR,
+			 why);
+		return 0;
 	}
+	if (!statsd_addr_is_loopback(statsd_bound(p->statsd))) {
+		statsd_addr_format(statsd_bound(p->statsd), where, sizeof(where));
+		snprintf(p->warning, sizeof(p->warning),
+			 "warning: StatsD listener on %s accepts packets from any host "
+			 "that can reach this one",
+			 where);
+	}
+	return 0;
 }
 
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
@@ -214,6 +234,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		.ctx = p,
 	};
 	char why[256];
+	int rc;
 
 	memset(p, 0, sizeof(*p));
 	p->temporary = o->temporary;
@@ -223,10 +244,13 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->leak = leakwatch_new();
 	if (p->alerts)
 		alerts_on_profile(p->alerts, on_alert_profile, p);
-	if (open_session(p, o, err, errlen) < 0)
-		return -1;
+	rc = start_statsd(p, o->statsd, err, errlen);
+	if (rc < 0 || open_session(p, o, err, errlen) < 0) {
+		pipeline_stop_sampling(p); /* the listener and the leak analysis */
+		return rc < 0 ? rc : -1;
+	}
 	if (o->cmd) {
-		int out = o->cmd_quiet ? open_command_log(p, o, err, errlen) : -1, rc;
+		int out = o->cmd_quiet ? open_command_log(p, o, err, errlen) : -1;
 
 		if (o->cmd_quiet && out < 0)
 			goto fail;
@@ -238,7 +262,6 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		p->has_child = true;
 	}
 	cfg.target_pid = p->has_child ? p->child.pid : o->pid;
-	start_statsd(p, o->statsd);
 	cfg.statsd = p->statsd;
 	cfg.smaps_period_ms = leakwatch_smaps_period_ms(p->leak);
 	fill_meta(&p->meta, o, cfg.target_pid);

@@ -10,8 +10,10 @@
  *
  * Startup is all-or-nothing: on failure every piece started so far is undone
  * and a session file vigil created is removed, so a failed start leaves
- * nothing behind. A StatsD address that cannot be bound is not a failure:
- * the pipeline runs without it and says why in warning. A session in the default location
+ * nothing behind. The StatsD listener is bound before the session file is
+ * created: an explicit --statsd that cannot be parsed or bound fails the
+ * start (a usage error), the default address taken is only a warning, and
+ * so is a listener other hosts can reach. A session in the default location
  * (no out) prunes the older saved sessions beside it once the start succeeded
  * (cmd/retention.h); a bad VIGIL_RETAIN_* setting is the one thing said on stderr here.
  * Shutdown stops the sampler first, then ends a command vigil started (so its exit status
@@ -64,15 +66,21 @@ struct pipeline {
 	struct leakwatch *leak;	      /* sampler thread: the leak analysis */
 	struct profiler *autoprofile; /* sampler thread: an alert's profile: action */
 	char autoprofile_rule[160];
-	int tick_target;   /* sampler thread: the live target of this tick, or 0 */
-	char warning[320]; /* said once after start (e.g. the StatsD port is taken) */
+	int tick_target; /* sampler thread: the live target of this tick, or 0 */
+	/* said once after start: "warning: ..." (the StatsD port is taken, or
+	 * the listener is reachable from other hosts) */
+	char warning[320];
 };
+
+/* pipeline_start's return for a usage error (exit 2), such as a bad --statsd */
+#define PIPELINE_USAGE (-2)
 
 /*
  * Creates the session, starts the writer and the sampler, releases the
  * command, and (default location only) prunes older saved sessions; a bad
- * VIGIL_RETAIN_* value prints a warning line to stderr. Returns 0, or -1 with a complete
- * one-line message in err (the caller prefixes "vigil: ").
+ * VIGIL_RETAIN_* value prints a warning line to stderr. Returns 0, or -1
+ * (runtime) or PIPELINE_USAGE (nothing was created) with a complete one-line
+ * message in err (the caller prefixes "vigil: ").
  */
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen);

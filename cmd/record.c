@@ -29,6 +29,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/pipeline.h"
+#include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -98,7 +99,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 			o->no_alerts = true;
 			break;
 		case 'S':
-			o->statsd = optarg;
+			o->statsd = cli_statsd(optarg);
 			break;
 		case 'h':
 			cli_print_help(stdout);
@@ -246,12 +247,19 @@ int cmd_record(int argc, char **argv)
 		.alerts = alerts,
 		.statsd = o.statsd,
 	};
-	if (pipeline_start(&p, &po, err, sizeof(err)) < 0)
+	rc = pipeline_start(&p, &po, err, sizeof(err));
+	if (rc == PIPELINE_USAGE)
+		usage_error("%s", err);
+	if (rc < 0)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
 	if (p.warning[0])
 		fprintf(stderr, "vigil: %s\n", p.warning);
+	if (p.meta.target_pid &&
+	    target_access_describe(NULL, p.meta.target_pid, TARGET_ACCESS_STDERR, err,
+				   sizeof(err)))
+		fprintf(stderr, "vigil: %s\n", err);
 	log_debug("recording ends: %s", wait_for_end(&o, &r, &p));
 	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
 		rc = 1;

@@ -274,7 +274,7 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 	if (report_memory_json(out, st, &sp, sm->comm) < 0 ||
 	    report_latency_json(out, st, &sp) < 0 ||
 	    report_profiles_json(out, st, &sp) < 0 ||
-	    report_alerts_json(out, st, &sp) < 0)
+	    report_alerts_json(out, st, &sp) < 0 || report_access_json(out, st, &sp) < 0)
 		return -1;
 	fputs("\n}\n", out);
 	return 0;
@@ -418,6 +418,8 @@ static int print_text(FILE *out, struct store *st, const char *file,
 		print_target_text(out, sm);
 	else
 		fputs("target    none\n", out);
+	if (report_access_text(out, st, &sp) < 0)
+		return -1;
 	print_top_text(out, sm);
 	if (report_memory_text(out, st, &sp, sm->comm) < 0 ||
 	    report_latency_text(out, st, &sp) < 0 ||

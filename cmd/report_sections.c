@@ -2,11 +2,14 @@
 /* report_sections: see report_sections.h. */
 #include "cmd/report_sections.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "collectors/target_access.h"
 #include "core/json.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -441,5 +444,53 @@ int report_profiles_text(FILE *out, struct store *st, const struct report_span *
 			m->partial ? ", partial" : "", (long long)m->id);
 	}
 	free(list);
+	return 0;
+}
+
+/* ---- access: targets the recorder could not fully read ---- */
+
+int report_access_json(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct target_denial *d;
+	size_t n;
+
+	if (query_target_denials(st, sp->t0, sp->t1, &d, &n) < 0)
+		return -1;
+	fputs(",\n  \"access\": [", out);
+	for (size_t i = 0; i < n; i++) {
+		bool first = true;
+
+		fprintf(out, "%s\n    {\"pid\": %d, \"comm\": ", i ? "," : "", d[i].pid);
+		json_string(out, d[i].comm);
+		fputs(", \"missing\": [", out);
+		for (unsigned bit = 1; bit & TARGET_ACCESS_ALL; bit <<= 1) {
+			if (!(d[i].denied & bit))
+				continue;
+			fputs(first ? "" : ", ", out);
+			json_string(out, target_access_name(bit));
+			first = false;
+		}
+		fprintf(out, "], \"reason\": \"permission denied\", \"first_ms\": %lld}",
+			(long long)d[i].first_ms);
+	}
+	fputs(n ? "\n  ]" : "]", out);
+	free(d);
+	return 0;
+}
+
+int report_access_text(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct target_denial *d;
+	char line[512];
+	size_t n;
+
+	if (query_target_denials(st, sp->t0, sp->t1, &d, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		target_access_warning(TARGET_ACCESS_REPORT, d[i].pid, d[i].comm, 0,
+				      d[i].denied, EACCES, line, sizeof(line));
+		fprintf(out, "%s%s\n", i ? "          " : "access    ", line);
+	}
+	free(d);
 	return 0;
 }

@@ -31,6 +31,14 @@ int report_profiles_json(FILE *out, struct store *st, const struct report_span *
 int report_profiles_text(FILE *out, struct store *st, const struct report_span *sp);
 
 /*
+ * "access": each target whose figures were partly refused to the recorder
+ * (another user's process) with the groups that are missing; [] and no text
+ * line when none was.
+ */
+int report_access_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_access_text(FILE *out, struct store *st, const struct report_span *sp);
+
+/*
  * "memory": the latest leak verdict for the target (comm) with the suspects
  * raised with it (the process, its regions), null without (report_memory.c).
  */

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <float.h>
 #include <math.h>
-#include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
@@ -33,6 +33,7 @@
 struct statsd {
 	int fd, wake; /* the socket; an eventfd statsd_stop writes */
 	int port, rcvbuf;
+	struct statsd_addr bound; /* where the socket is bound, port 0 resolved */
 	pthread_t thread;
 	struct statsd_agg *agg;
 	uint32_t drops_seen; /* last SO_RXQ_OVFL count */
@@ -120,48 +121,157 @@ static void *listener_main(void *arg)
 	return NULL;
 }
 
-/* "HOST:PORT", "[V6]:PORT" or "PORT" -> host and port strings. */
-static int split_addr(const char *addr, char *host, size_t hostcap, char *port,
-		      size_t portcap)
+/*
+ * The port after HOST: (p): 1-5 digits, 0..65535. Returns it, or -1 with a
+ * reason in err.
+ */
+static long parse_port(const char *p, char *err, size_t errlen)
 {
-	const char *p, *colon;
-	size_t hlen;
-	unsigned long v = 0;
+	unsigned long v;
 
-	if (!*addr)
+	if (!*p) {
+		snprintf(err, errlen,
+			 "missing port: expected HOST:PORT, [IPV6]:PORT or PORT");
 		return -1;
-	if (addr[strspn(addr, "0123456789")] == '\0') {
-		snprintf(host, hostcap, "127.0.0.1");
-		p = addr;
-	} else if (addr[0] == '[') {
-		const char *close = strchr(addr, ']');
-
-		if (!close || close[1] != ':')
-			return -1;
-		hlen = (size_t)(close - addr - 1);
-		if (!hlen || hlen >= hostcap)
-			return -1;
-		memcpy(host, addr + 1, hlen);
-		host[hlen] = '\0';
-		p = close + 2;
-	} else {
-		colon = strchr(addr, ':');
-		if (!colon || strchr(colon + 1, ':'))
-			return -1; /* none, or a bare IPv6 literal */
-		hlen = (size_t)(colon - addr);
-		if (!hlen || hlen >= hostcap)
-			return -1;
-		memcpy(host, addr, hlen);
-		host[hlen] = '\0';
-		p = colon + 1;
 	}
-	if (!*p || strlen(p) > 5 || p[strspn(p, "0123456789")])
+	if (p[strspn(p, "0123456789")]) {
+		snprintf(err, errlen, "port '%.16s' is not a number", p);
 		return -1;
-	v = strtoul(p, NULL, 10);
-	if (v > 65535)
+	}
+	v = strlen(p) > 5 ? 65536 : strtoul(p, NULL, 10);
+	if (v > 65535) {
+		snprintf(err, errlen, "port '%.16s' is out of range (0-65535)", p);
 		return -1;
-	snprintf(port, portcap, "%lu", v);
-	return 0;
+	}
+	return (long)v;
+}
+
+/* Numeric host text (no brackets) -> out, with the port; only IPv6 when
+ * v6_only (it was in brackets). 0, or -1. */
+static int parse_host(const char *host, bool v6_only, long port, struct statsd_addr *out,
+		      char *err, size_t errlen)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)&out->ss;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&out->ss;
+
+	memset(out, 0, sizeof(*out));
+	if (!v6_only && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons((uint16_t)port);
+		out->len = sizeof(*v4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons((uint16_t)port);
+		out->len = sizeof(*v6);
+		return 0;
+	}
+	memset(out, 0, sizeof(*out));
+	snprintf(err, errlen, "'%.64s' is not a numeric %s address", host,
+		 v6_only ? "IPv6" : "IPv4 or IPv6");
+	return -1;
+}
+
+int statsd_addr_parse(const char *text, struct statsd_addr *out, char *err, size_t errlen)
+{
+	char host[INET6_ADDRSTRLEN];
+	const char *p, *end;
+	size_t hlen;
+	long port;
+
+	if (!*text) {
+		snprintf(err, errlen,
+			 "empty address: expected HOST:PORT, [IPV6]:PORT or PORT");
+		return -1;
+	}
+	if (text[strspn(text, "0123456789")] == '\0') {
+		port = parse_port(text, err, errlen);
+		return port < 0 ? -1
+				: parse_host("127.0.0.1", false, port, out, err, errlen);
+	}
+	if (text[0] == '[') {
+		end = strchr(text, ']');
+		if (!end) {
+			snprintf(err, errlen, "missing ']' after an IPv6 address");
+			return -1;
+		}
+		if (end[1] != ':') {
+			snprintf(err, errlen, "missing port: expected [IPV6]:PORT");
+			return -1;
+		}
+		p = text + 1;
+		hlen = (size_t)(end - p);
+		port = parse_port(end + 2, err, errlen);
+	} else {
+		end = strrchr(text, ':');
+		if (!end) {
+			snprintf(err, errlen,
+				 "missing port: expected HOST:PORT, [IPV6]:PORT or PORT");
+			return -1;
+		}
+		if (memchr(text, ':', (size_t)(end - text))) {
+			snprintf(err, errlen,
+				 "an IPv6 address needs brackets: [IPV6]:PORT");
+			return -1;
+		}
+		p = text;
+		hlen = (size_t)(end - p);
+		port = parse_port(end + 1, err, errlen);
+	}
+	if (port < 0)
+		return -1;
+	if (!hlen) {
+		snprintf(err, errlen, "missing host before the port");
+		return -1;
+	}
+	if (hlen >= sizeof(host)) {
+		snprintf(err, errlen, "'%.*s...' is not a numeric IPv4 or IPv6 address",
+			 24, p);
+		return -1;
+	}
+	memcpy(host, p, hlen);
+	host[hlen] = '\0';
+	return parse_host(host, text[0] == '[', port, out, err, errlen);
+}
+
+bool statsd_addr_is_loopback(const struct statsd_addr *a)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
+	if (a->ss.ss_family == AF_INET) {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->ss;
+
+		return (ntohl(v4->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (a->ss.ss_family == AF_INET6) {
+		const uint8_t *b =
+			((const struct sockaddr_in6 *)&a->ss)->sin6_addr.s6_addr;
+
+		if (IN6_IS_ADDR_LOOPBACK(
+			    &((const struct sockaddr_in6 *)&a->ss)->sin6_addr))
+			return true;
+		/* ::ffff:127.x.y.z is IPv4 loopback seen through a v6 socket */
+		return !memcmp(b, mapped, sizeof(mapped)) && b[12] == 127;
+	}
+	return false;
+}
+
+void statsd_addr_format(const struct statsd_addr *a, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+
+	if (a->ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *v6 = (const struct sockaddr_in6 *)&a->ss;
+
+		inet_ntop(AF_INET6, &v6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(v6->sin6_port));
+	} else {
+		const struct sockaddr_in *v4 = (const struct sockaddr_in *)&a->ss;
+
+		inet_ntop(AF_INET, &v4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(v4->sin_port));
+	}
 }
 
 static const char *bind_reason(int err)
@@ -194,47 +304,36 @@ static void tune_socket(struct statsd *s)
 
 static int open_socket(struct statsd *s, const char *addr, char *err, size_t errlen)
 {
-	struct addrinfo hints = {.ai_family = AF_UNSPEC,
-				 .ai_socktype = SOCK_DGRAM,
-				 .ai_flags =
-					 AI_NUMERICHOST | AI_NUMERICSERV | AI_PASSIVE};
-	struct addrinfo *ai = NULL;
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	char host[64], port[8];
+	struct statsd_addr a;
+	char why[160];
 	int rc;
 
-	if (split_addr(addr, host, sizeof(host), port, sizeof(port)) < 0 ||
-	    getaddrinfo(host, port, &hints, &ai) != 0 || !ai) {
-		snprintf(err, errlen, "invalid statsd address '%s'", addr);
+	if (statsd_addr_parse(addr, &a, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "invalid address: %s", why);
 		return -EINVAL;
 	}
-	s->fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->fd = socket(a.ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot open a socket for '%s': %s", addr,
-			 strerror(-rc));
-		freeaddrinfo(ai);
+		snprintf(err, errlen, "cannot open a socket: %s", strerror(-rc));
 		return rc;
 	}
 	tune_socket(s);
-	if (bind(s->fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+	if (bind(s->fd, (const struct sockaddr *)&a.ss, a.len) < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot bind '%s': %s", addr, bind_reason(-rc));
-		freeaddrinfo(ai);
+		snprintf(err, errlen, "cannot bind: %s", bind_reason(-rc));
 		return rc;
 	}
-	freeaddrinfo(ai);
-	if (getsockname(s->fd, (struct sockaddr *)&ss, &sslen) < 0) {
+	s->bound.len = sizeof(s->bound.ss);
+	if (getsockname(s->fd, (struct sockaddr *)&s->bound.ss, &s->bound.len) < 0) {
 		rc = -errno;
-		snprintf(err, errlen, "cannot read the address of '%s': %s", addr,
-			 strerror(-rc));
+		snprintf(err, errlen, "cannot read the bound address: %s", strerror(-rc));
 		return rc;
 	}
-	if (ss.ss_family == AF_INET6)
-		s->port = ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (s->bound.ss.ss_family == AF_INET6)
+		s->port = ntohs(((struct sockaddr_in6 *)&s->bound.ss)->sin6_port);
 	else
-		s->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+		s->port = ntohs(((struct sockaddr_in *)&s->bound.ss)->sin_port);
 	return 0;
 }
 
@@ -314,6 +413,11 @@ struct app_metrics *statsd_take(struct statsd *s)
 int statsd_port(const struct statsd *s)
 {
 	return s->port;
+}
+
+const struct statsd_addr *statsd_bound(const struct statsd *s)
+{
+	return &s->bound;
 }
 
 int statsd_rcvbuf(const struct statsd *s)

@@ -19,6 +19,7 @@
 #include "collectors/target.h"
 
 #include "collectors/latency.h"
+#include "collectors/target_access.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -48,6 +49,7 @@ struct target_collector {
 	int pid;
 	uint64_t start_ticks;
 	const char *gone;	 /* NULL while attached; why it ended, once it did */
+	unsigned denied;	 /* TARGET_ACCESS_* refused, checked at attach */
 	char *fd_dir, *task_dir; /* "<root>/<pid>/fd", "<root>/<pid>/task" */
 	char *cgroup_root;	 /* cgroup file system, for the cgroup's PSI */
 	int *tids;		 /* the task/ listing, grown and kept */
@@ -524,6 +526,7 @@ void target_collector_read(struct target_collector *c, struct target_sample *out
 	out->stime = sl.stime;
 	out->num_threads = (int)sl.num_threads;
 	out->have |= TARGET_HAVE_STAT;
+	out->denied = c->denied;
 
 	for (size_t i = 0; i < sizeof(target_files) / sizeof(target_files[0]); i++)
 		read_text_file(c, &target_files[i], out);
@@ -586,6 +589,7 @@ int target_collector_open(const char *proc_root, int pid, struct target_collecto
 		return open_error(rc, err, errlen);
 	}
 	c->start_ticks = sl.start_ticks;
+	c->denied = target_access_check(proc_root, pid, NULL);
 	c->fd_dir = xasprintf("%s/%d/fd", proc_root, pid);
 	c->task_dir = xasprintf("%s/%d/task", proc_root, pid);
 	/* a fixture proc tree brings its own cgroup tree, or none */

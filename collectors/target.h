@@ -19,6 +19,9 @@
  *   clears its TARGET_HAVE_* bit and adds a reason such as
  *   "io: Permission denied" or "status: unparsable" to why (joined by "; ",
  *   cut to FRAME_WHY_MAX); the other files are still read.
+ * - Which groups of files this reader may not read at all (another user's
+ *   process: io, fd/, smaps, syscall) is checked once, at attach
+ *   (collectors/target_access), and told by every live sample's denied.
  * - A zombie is reported as it is (state 'Z', alive true); deciding that a
  *   zombie has ended is the caller's business (it may be the one to reap it).
  * - A thread that vanishes between listing task/ and reading its stat is

@@ -145,6 +145,20 @@ enum target_have {
 	TARGET_HAVE_CGPSI = 1u << 6,   /* pressure of the target's cgroup */
 };
 
+/*
+ * Groups of a target's figures the kernel shows only to the process's own
+ * user or root (ptrace read access), beyond stat and status which anyone
+ * may read. collectors/target_access checks them at attach.
+ */
+enum target_access {
+	TARGET_ACCESS_IO = 1u << 0,	 /* <pid>/io: read and written bytes */
+	TARGET_ACCESS_FDS = 1u << 1,	 /* <pid>/fd: open descriptors */
+	TARGET_ACCESS_MAPS = 1u << 2,	 /* smaps, smaps_rollup, maps: memory regions */
+	TARGET_ACCESS_SYSCALL = 1u << 3, /* task/<tid>/syscall: where threads block */
+	TARGET_ACCESS_JVM = 1u << 4,	 /* <pid>/root: a JVM's hsperf data */
+	TARGET_ACCESS_ALL = (1u << 5) - 1,
+};
+
 struct target_sample {
 	int pid;
 	uint64_t start_ticks;
@@ -153,6 +167,9 @@ struct target_sample {
 	int exit_signal;	 /* killed by this signal, else 0 */
 	unsigned have;		 /* TARGET_HAVE_* */
 	char why[FRAME_WHY_MAX]; /* "io: Permission denied; fd: ..." (strerror text) */
+	/* TARGET_ACCESS_* groups refused to this reader (EACCES/EPERM), as found
+	 * at attach; 0 when everything may be read or the process is gone */
+	unsigned denied;
 
 	char comm[FRAME_COMM_MAX];
 	char state;

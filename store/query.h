@@ -145,4 +145,21 @@ struct thread_wait {
 int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
 		       struct thread_wait **out, size_t *n);
 
+/* A target the recorder could not fully read (target_sample.denied). */
+struct target_denial {
+	int pid;
+	char comm[FRAME_COMM_MAX];
+	unsigned denied;  /* TARGET_ACCESS_* */
+	int64_t first_ms; /* the first tick it was so */
+};
+
+/*
+ * Each target in t0 <= t_ms <= t1 (and each set of refused groups it had)
+ * whose samples say some of its figures were refused to the recorder, in
+ * the order they were first seen. Files written before vigil stored this
+ * have none. *out is owned by the caller (free). 0 or -1.
+ */
+int query_target_denials(struct store *s, int64_t t0, int64_t t1,
+			 struct target_denial **out, size_t *n);
+
 #endif

@@ -4,13 +4,25 @@
  * back for a frame, in one place so the column lists and their order cannot
  * drift apart. Columns added by schema v3 (latency) are written always and
  * read only from files that have them; an older file reads them as unknown.
+ *
+ * The have column carries TARGET_HAVE_* in its low 16 bits and the sample's
+ * denied groups (TARGET_ACCESS_*) from bit 16 on, so which figures the
+ * recorder was refused needs no column of its own; files written before read
+ * as nothing refused.
  */
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/xalloc.h"
 #include "store/query.h"
 #include "store/store-internal.h"
+
+#define DENIED_SHIFT 16
+
+_Static_assert(TARGET_HAVE_CGPSI < (1u << DENIED_SHIFT) &&
+		       TARGET_ACCESS_ALL < (1u << (31 - DENIED_SHIFT)),
+	       "have and denied share the have column without overlapping");
 
 /* ---- writing ---- */
 
@@ -125,7 +137,8 @@ int store_write_target(struct store *s, const struct frame *f)
 	sqlite3_bind_int(st, i++, t->alive);
 	sqlite3_bind_int(st, i++, t->exit_code);
 	sqlite3_bind_int(st, i++, t->exit_signal);
-	sqlite3_bind_int64(st, i++, t->have);
+	sqlite3_bind_int64(st, i++,
+			   (int64_t)t->have | (int64_t)t->denied << DENIED_SHIFT);
 	store_bind_text(st, i++, t->why, sizeof(t->why));
 	store_bind_text(st, i++, t->comm, sizeof(t->comm));
 	bind_target_stat(st, i, t);
@@ -148,7 +161,10 @@ static void read_target_row(sqlite3_stmt *st, struct target_sample *t)
 	t->alive = sqlite3_column_int(st, c++) != 0;
 	t->exit_code = sqlite3_column_int(st, c++);
 	t->exit_signal = sqlite3_column_int(st, c++);
-	t->have = (unsigned)sqlite3_column_int64(st, c++);
+	t->have = (unsigned)sqlite3_column_int64(st, c);
+	t->denied = (t->have >> DENIED_SHIFT) & TARGET_ACCESS_ALL;
+	t->have &= (1u << DENIED_SHIFT) - 1;
+	c++;
 	store_column_text(st, c++, t->why, sizeof(t->why));
 	store_column_text(st, c++, t->comm, sizeof(t->comm));
 	t->state = store_column_char(st, c++);
@@ -331,4 +347,37 @@ int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- what the recorder was refused ---- */
+
+static void read_denial(sqlite3_stmt *st, void *row)
+{
+	struct target_denial *d = row;
+
+	memset(d, 0, sizeof(*d));
+	d->pid = sqlite3_column_int(st, 0);
+	store_column_text(st, 1, d->comm, sizeof(d->comm));
+	d->denied = (unsigned)sqlite3_column_int64(st, 2);
+	d->first_ms = sqlite3_column_int64(st, 3);
+}
+
+int query_target_denials(struct store *s, int64_t t0, int64_t t1,
+			 struct target_denial **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (store_prepare(s,
+			  "SELECT pid, max(comm), (have >> 16) & ?3 AS d, min(t.t_ms)"
+			  " FROM target_samples x JOIN ticks t ON t.seq = x.tick"
+			  " WHERE t.t_ms BETWEEN ?1 AND ?2 AND d != 0"
+			  " GROUP BY pid, start_ticks, d ORDER BY min(t.t_ms), pid",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	sqlite3_bind_int64(st, 3, TARGET_ACCESS_ALL);
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_denial);
 }

@@ -198,7 +198,7 @@ static unsigned act_read_smaps(struct app *a, int key)
 
 static unsigned act_attach(struct app *a, int key)
 {
-	char err[256];
+	char err[256] = "";
 	int pid;
 
 	(void)key;
@@ -225,7 +225,11 @@ static unsigned act_attach(struct app *a, int key)
 	a->model.target_last = NULL;
 	a->tg.top = 0;
 	a->screen = UI_TARGET;
-	app_message(a, false, "attached to pid %d: first figures at the next tick", pid);
+	if (err[0]) /* attached, but some of its figures will be missing */
+		app_message(a, true, "%s", err);
+	else
+		app_message(a, false,
+			    "attached to pid %d: first figures at the next tick", pid);
 	return REACT_LAYOUT;
 }
 

@@ -28,7 +28,9 @@ struct tui_config {
 	int64_t interval_ms;
 	int64_t start_ns; /* monotonic time vigil started, for the first-draw log */
 	const struct session_meta *meta;
-	/* Attach the sampler to pid (0 detaches); 0 or -1 with err. */
+	/* Attach the sampler to pid (0 detaches); 0 or -1 with err. On 0, err
+	 * may hold a warning for the status line (figures that will be missing),
+	 * else it is left "". */
 	int (*attach)(void *ctx, int pid, char *err, size_t errlen);
 	/* Reap the started command if it exited (after SIGCHLD). */
 	void (*poll_child)(void *ctx);

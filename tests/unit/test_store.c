@@ -195,6 +195,8 @@ static void add_target(struct frame *f, uint64_t k)
 	t->exit_code = -1;
 	t->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_IO |
 		  TARGET_HAVE_FDS | TARGET_HAVE_THREADS;
+	/* shares the have column with it: neither may spill into the other */
+	t->denied = k % 2 ? TARGET_ACCESS_ALL : TARGET_ACCESS_MAPS | TARGET_ACCESS_JVM;
 	snprintf(t->comm, sizeof(t->comm), "sleep");
 	t->state = 'R';
 	t->num_threads = 2;
@@ -377,6 +379,7 @@ static void assert_target_equal(const struct target_sample *a,
 	assert_int_equal(a->exit_code, b->exit_code);
 	assert_int_equal(a->exit_signal, b->exit_signal);
 	assert_int_equal(a->have, b->have);
+	assert_int_equal(a->denied, b->denied);
 	assert_string_equal(a->why, b->why);
 	assert_string_equal(a->comm, b->comm);
 	assert_int_equal(a->state, b->state);

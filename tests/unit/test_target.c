@@ -934,6 +934,8 @@ static void test_live_other_user(void **state)
 	assert_int_equal(s.have & TARGET_HAVE_IO, 0);
 	assert_non_null(strstr(s.why, "io: Permission denied"));
 	assert_int_equal(s.have & TARGET_HAVE_STAT, TARGET_HAVE_STAT);
+	/* the attach check said so too, for every tick */
+	assert_int_equal(s.denied & TARGET_ACCESS_IO, TARGET_ACCESS_IO);
 	target_sample_release(&s);
 	target_collector_free(c);
 }
