@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/duration.h"
+#include "core/textsafe.h"
 #include "core/xalloc.h"
 
 #define GOT_MAX 40 /* characters of the offending token quoted in a message */
@@ -234,21 +235,26 @@ static int column(const struct parser *ps, const char *at)
 static int fail(struct parser *ps, const char *at, const char *detail,
 		const char *expected)
 {
-	char got[GOT_MAX + 8];
+	char raw[GOT_MAX + 1], got[TEXT_ESCAPED_MAX(GOT_MAX) + 8];
 
 	if (ps->err)
 		return -1;
 	if (at >= ps->end) {
 		snprintf(got, sizeof(got), "end of line");
 	} else {
-		size_t n = (size_t)(token_end(ps, at) - at);
+		size_t n = (size_t)(token_end(ps, at) - at),
+		       k = n > GOT_MAX ? GOT_MAX : n;
+		size_t len;
 
-		if (n == 0)
-			n = 1;
-		if (n > GOT_MAX)
-			snprintf(got, sizeof(got), "'%.*s...'", GOT_MAX, at);
-		else
-			snprintf(got, sizeof(got), "'%.*s'", (int)n, at);
+		/* the token is the user's bytes, said on stderr and the status
+		 * line: escaped (a cut multi-byte character becomes \xHH too) */
+		if (k == 0)
+			k = 1;
+		memcpy(raw, at, k);
+		raw[k] = '\0';
+		got[0] = '\'';
+		len = 1 + text_escape(got + 1, raw, NULL);
+		snprintf(got + len, sizeof(got) - len, "%s'", n > GOT_MAX ? "..." : "");
 	}
 	ps->err = xasprintf("%s:%d:%d: expected %s, got %s%s%s%s", ps->file, ps->line,
 			    column(ps, at), expected, got, detail ? " (" : "",
