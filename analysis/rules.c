@@ -235,30 +235,30 @@ static int column(const struct parser *ps, const char *at)
 static int fail(struct parser *ps, const char *at, const char *detail,
 		const char *expected)
 {
-	char raw[GOT_MAX + 1], got[TEXT_ESCAPED_MAX(GOT_MAX) + 8];
+	char got[GOT_MAX + 8], *msg;
 
 	if (ps->err)
 		return -1;
 	if (at >= ps->end) {
 		snprintf(got, sizeof(got), "end of line");
 	} else {
-		size_t n = (size_t)(token_end(ps, at) - at),
-		       k = n > GOT_MAX ? GOT_MAX : n;
-		size_t len;
+		size_t n = (size_t)(token_end(ps, at) - at);
 
-		/* the token is the user's bytes, said on stderr and the status
-		 * line: escaped (a cut multi-byte character becomes \xHH too) */
-		if (k == 0)
-			k = 1;
-		memcpy(raw, at, k);
-		raw[k] = '\0';
-		got[0] = '\'';
-		len = 1 + text_escape(got + 1, raw, NULL);
-		snprintf(got + len, sizeof(got) - len, "%s'", n > GOT_MAX ? "..." : "");
+		if (n == 0)
+			n = 1;
+		if (n > GOT_MAX)
+			snprintf(got, sizeof(got), "'%.*s...'", GOT_MAX, at);
+		else
+			snprintf(got, sizeof(got), "'%.*s'", (int)n, at);
 	}
-	ps->err = xasprintf("%s:%d:%d: expected %s, got %s%s%s%s", ps->file, ps->line,
-			    column(ps, at), expected, got, detail ? " (" : "",
-			    detail ? detail : "", detail ? ")" : "");
+	msg = xasprintf("%s:%d:%d: expected %s, got %s%s%s%s", ps->file, ps->line,
+			column(ps, at), expected, got, detail ? " (" : "",
+			detail ? detail : "", detail ? ")" : "");
+	/* it quotes the user's bytes (the token, a duration's complaint about
+	 * them) and goes to stderr and the status line: escaped, and a
+	 * multi-byte character cut at GOT_MAX becomes \xHH too */
+	ps->err = text_escape_dup(msg);
+	free(msg);
 	return -1;
 }
 

@@ -301,6 +301,9 @@ static void test_errors(void **state)
 		{"cpu.total > 90% \xc2\x9b\xff",
 		 "t.conf:1:17: expected 'for' or an option (name= clear= severity= "
 		 "cooldown= action=), got '\\xc2\\x9b\\xff'"},
+		{"cpu.total > 90% for 30\x1b", "t.conf:1:21: expected a duration such as "
+					       "30s, 5m or 1h, got '30\\x1b' (unknown "
+					       "unit '\\x1b' (use ms, s, m, h))"},
 		/* cut inside "é": the stray lead byte is escaped, never printed raw */
 		{"cpu.total > 90% aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9",
 		 "t.conf:1:17: expected 'for' or an option (name= clear= severity= "
