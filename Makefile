@@ -7,7 +7,8 @@
 #   make run        install missing Debian packages, build, start the live console
 #   make test       install missing packages, build, run unit + integration tests
 #   make bench      side-by-side benchmarks against peer tools (see bench/)
-#   make fuzz       libFuzzer over the session reader (clang), FUZZ_SECONDS=60
+#   make fuzz       libFuzzer over the session reader, StatsD and alert rules
+#                   (clang), FUZZ_SECONDS=60 each
 #   make install    PREFIX=/usr/local DESTDIR=
 #   DEV=1           warnings are errors
 #   SANITIZE=address,undefined   sanitizer build (objects go to build/san-*)
@@ -166,7 +167,8 @@ bench:
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		BENCH_TOOLS=$(abspath $(BUILD)/bench) bench/run.sh
 
-# libFuzzer over the read side of session files (tests/fuzz/). Needs clang
+# libFuzzer over the read side of session files, StatsD packets and alert
+# rules (tests/fuzz/). Needs clang
 # (Debian: apt-get install clang); not part of `make test`. The library is
 # built instrumented into build/fuzz, the seeds come from the real binary.
 FUZZ_CC      ?= clang
@@ -187,9 +189,15 @@ fuzz: $(BIN)
 		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
 		-o $(FUZZ_BUILD)/fuzz_statsd tests/fuzz/fuzz_statsd.c \
 		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -I. -O1 -g \
+		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
+		-o $(FUZZ_BUILD)/fuzz_rules tests/fuzz/fuzz_rules.c \
+		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_session \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_statsd \
+		$(FUZZ_BUILD) $(FUZZ_SECONDS)
+	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_rules \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 install: $(BIN)

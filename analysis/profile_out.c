@@ -3,14 +3,17 @@
  * profile_out: the three text forms of a profile (declared in profile.h).
  *
  * - folded: Brendan Gregg's stackcollapse lines, what flamegraph.pl and
- *   speedscope import. The format has no escaping, so a ';' inside a name
- *   becomes ':' and control characters become ' ' (a name may contain
- *   spaces: readers split the count at the last one). Two stacks that print
- *   the same (same function names, different modules) merge into one line.
+ *   speedscope import. The format has no escaping of its own, so names go
+ *   through core/textsafe's escape with ';' added: a ';' is "\x3b", a
+ *   newline "\n", a control byte or broken UTF-8 "\xHH", a '\' "\\". Spaces
+ *   stay (C++ names have them, and readers split the count at the last
+ *   one). Two stacks that print the same (same function names, different
+ *   modules) merge into one line.
  * - speedscope: https://www.speedscope.app/file-format-schema.json, one
  *   "sampled" profile per thread, unit "none", weights = samples. Frame
  *   indexes are our frame ids, so shared.frames is frames[] in order.
- * - table: what `vigil profile --format table` prints, py-spy top style.
+ * - table: what `vigil profile --format table` prints, py-spy top style;
+ *   names escaped as in folded, without the ';'.
  *
  * Output is deterministic for a given profile (tests compare exact text).
  */
@@ -21,6 +24,7 @@
 #include <string.h>
 
 #include "core/json.h"
+#include "core/textsafe.h"
 #include "core/xalloc.h"
 
 #ifndef VIGIL_VERSION
@@ -49,22 +53,11 @@ static int cmp_line(const void *a, const void *b)
 		      ((const struct folded_line *)b)->stack);
 }
 
-/* Appends function to buf (at *len, growing) with folded's separators made safe. */
+/* Appends function to buf (at *len, growing) with folded's separators escaped. */
 static void put_name(char **buf, size_t *len, size_t *cap, const char *function)
 {
-	size_t n = strlen(function);
-
-	*buf = xgrow(*buf, cap, *len + n + 2, 1);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)function[i];
-
-		if (c == ';')
-			c = ':';
-		else if (c < 0x20 || c == 0x7f)
-			c = ' ';
-		(*buf)[(*len)++] = (char)c;
-	}
-	(*buf)[*len] = '\0';
+	*buf = xgrow(*buf, cap, *len + TEXT_ESCAPED_MAX(strlen(function)) + 1, 1);
+	*len += text_escape(*buf + *len, function, ";");
 }
 
 /* The stack of node as "root;...;leaf", in a new string. */
@@ -248,11 +241,15 @@ int profile_write_table(const struct profile *p, FILE *out, size_t limit)
 	for (size_t i = 0; i < n; i++) {
 		const struct profile_frame *f = &p->frames[fns[i].frame];
 
-		fprintf(out, "%6.1f%% %6.1f%% %9llu %9llu  %s", pct(fns[i].self, all),
+		fprintf(out, "%6.1f%% %6.1f%% %9llu %9llu  ", pct(fns[i].self, all),
 			pct(fns[i].total, all), (unsigned long long)fns[i].self,
-			(unsigned long long)fns[i].total, f->function);
-		if (f->module[0])
-			fprintf(out, " (%s)", f->module);
+			(unsigned long long)fns[i].total);
+		text_write(out, f->function);
+		if (f->module[0]) {
+			fputs(" (", out);
+			text_write(out, f->module);
+			fputc(')', out);
+		}
 		fputc('\n', out);
 	}
 	free(fns);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "core/duration.h"
+#include "core/textsafe.h"
 #include "core/xalloc.h"
 
 #define GOT_MAX 40 /* characters of the offending token quoted in a message */
@@ -234,7 +235,7 @@ static int column(const struct parser *ps, const char *at)
 static int fail(struct parser *ps, const char *at, const char *detail,
 		const char *expected)
 {
-	char got[GOT_MAX + 8];
+	char got[GOT_MAX + 8], *msg;
 
 	if (ps->err)
 		return -1;
@@ -250,9 +251,14 @@ static int fail(struct parser *ps, const char *at, const char *detail,
 		else
 			snprintf(got, sizeof(got), "'%.*s'", (int)n, at);
 	}
-	ps->err = xasprintf("%s:%d:%d: expected %s, got %s%s%s%s", ps->file, ps->line,
-			    column(ps, at), expected, got, detail ? " (" : "",
-			    detail ? detail : "", detail ? ")" : "");
+	msg = xasprintf("%s:%d:%d: expected %s, got %s%s%s%s", ps->file, ps->line,
+			column(ps, at), expected, got, detail ? " (" : "",
+			detail ? detail : "", detail ? ")" : "");
+	/* it quotes the user's bytes (the token, a duration's complaint about
+	 * them) and goes to stderr and the status line: escaped, and a
+	 * multi-byte character cut at GOT_MAX becomes \xHH too */
+	ps->err = text_escape_dup(msg);
+	free(msg);
 	return -1;
 }
 

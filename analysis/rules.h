@@ -32,7 +32,8 @@
  * ("\"" and "\\" escape inside quotes).
  *
  * Errors: a bad line is rejected whole, with "FILE:LINE:COLUMN: expected ...,
- * got '...'" (columns count characters from 1); the other lines still load.
+ * got '...'" (columns count characters from 1), escaped by core/textsafe so
+ * it is safe to print; the other lines still load.
  */
 #ifndef VIGIL_ANALYSIS_RULES_H
 #define VIGIL_ANALYSIS_RULES_H

@@ -18,6 +18,7 @@
 
 #include "analysis/alert.h"
 #include "analysis/alert_metrics.h"
+#include "cmd/cli.h"
 #include "core/action_worker.h"
 #include "core/hdr.h"
 #include "core/log.h"
@@ -124,9 +125,9 @@ struct alerts *alerts_load_or_exit(const char *path, char *summary, size_t len)
 	if (!a)
 		fatal("%s", err);
 	for (size_t i = 0; i < a->nerrors; i++)
-		fprintf(stderr, "vigil: %s\n", a->errors[i]);
+		cli_warn("%s", a->errors[i]);
 	if (a->nerrors)
-		fprintf(stderr, "vigil: alert rules: %s\n", note);
+		cli_warn("alert rules: %s", note);
 	if (summary)
 		snprintf(summary, len, "alert rules: %s", note);
 	return a;

@@ -15,6 +15,7 @@
 #include "collectors/statsd_listener.h"
 #include "core/duration.h"
 #include "core/log.h"
+#include "core/textsafe.h"
 #include "core/xalloc.h"
 
 void usage_error(const char *fmt, ...)
@@ -23,10 +24,21 @@ void usage_error(const char *fmt, ...)
 
 	fputs("vigil: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'vigil --help'.\n", stderr);
 	exit(EXIT_USAGE);
+}
+
+void cli_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vigil: ", stderr);
+	va_start(ap, fmt);
+	text_vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
 
 int64_t cli_duration(const char *opt, const char *value)
@@ -143,8 +155,7 @@ void cli_log_from_env(const char *path_or_null)
 	const char *path = path_or_null ? path_or_null : getenv("VIGIL_LOG");
 
 	if (path && *path && log_open(path) < 0)
-		fprintf(stderr, "vigil: cannot open log '%s': %s\n", path,
-			strerror(errno));
+		cli_warn("cannot open log '%s': %s", path, strerror(errno));
 }
 
 void cli_print_help(FILE *out)

@@ -14,8 +14,15 @@
 #define INTERVAL_MIN_MS 100
 #define INTERVAL_DEFAULT_MS 1000
 
-/* Prints "vigil: <message>" and "Try 'vigil --help'." to stderr, exits 2. */
+/*
+ * Prints "vigil: <message>" and "Try 'vigil --help'." to stderr, exits 2.
+ * Like cli_warn and fatal(), the message is escaped (core/textsafe.h): it
+ * may quote an argument, a process name or a command line.
+ */
 _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "vigil: <message>" to stderr, the message escaped, and goes on. */
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Parses a duration option value or exits 2 naming the option. */
 int64_t cli_duration(const char *opt, const char *value);

@@ -237,10 +237,22 @@ static const char *format_number(double v, char *buf, size_t len)
 	return buf;
 }
 
-/* An RFC 4180 field: quoted when it holds a comma, quote or line break. */
+/*
+ * An RFC 4180 field: quoted when it holds a comma, quote, line break or any
+ * other control byte (a tab or ESC inside quotes reads the same in every
+ * parser), quotes doubled. Any byte string stays one field.
+ */
+static bool csv_plain(const char *s)
+{
+	for (; *s; s++)
+		if (*s == ',' || *s == '"' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static void csv_field(FILE *out, const char *s)
 {
-	if (!s[strcspn(s, ",\"\r\n")]) {
+	if (csv_plain(s)) {
 		fputs(s, out);
 		return;
 	}

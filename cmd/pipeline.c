@@ -158,7 +158,7 @@ static void prune_saved_sessions(const char *path)
 		next = line + strcspn(line, "\n");
 		if (*next)
 			*next++ = '\0';
-		fprintf(stderr, "vigil: %s\n", line);
+		cli_warn("%s", line);
 	}
 	removed = retention_prune(path, &caps);
 	if (removed)

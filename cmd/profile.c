@@ -229,15 +229,14 @@ int cmd_profile(int argc, char **argv)
 	}
 	prof = profiler_finish(pr);
 	if (prof->meta.partial)
-		fprintf(stderr, "vigil: partial profile of %d: %s\n", o.pid,
-			prof->meta.why);
+		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
 	if (o.out) {
 		if (write_output(prof, o.format, &out, err, sizeof(err)) < 0) {
-			fprintf(stderr, "vigil: %s\n", err);
+			cli_warn("%s", err);
 			rc = 1;
 		}
 	} else if (write_profile(prof, o.format, stdout) < 0 || fflush(stdout) == EOF) {
-		fprintf(stderr, "vigil: cannot write the profile: %s\n", strerror(errno));
+		cli_warn("cannot write the profile: %s", strerror(errno));
 		rc = 1;
 	}
 	profile_free(prof);

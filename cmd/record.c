@@ -122,8 +122,7 @@ static void on_frame(struct frame *f, void *ctx)
 
 	/* an alert action that failed or was dropped: said as it happens */
 	for (size_t i = 0; i < f->nnotices; i++)
-		fprintf(stderr, "vigil: alert '%s': %s\n", f->notices[i].source,
-			f->notices[i].message);
+		cli_warn("alert '%s': %s", f->notices[i].source, f->notices[i].message);
 	if (f->target && !f->target->alive && !atomic_exchange(&r->target_gone, true))
 		pthread_kill(r->main_thread, SIGUSR1);
 }
@@ -153,10 +152,8 @@ static void check_writer(struct recorder *r, struct pipeline *p)
 	if (!st.failed)
 		return;
 	r->warned = true;
-	fprintf(stderr,
-		"vigil: cannot write to session '%s': %s (still recording, ticks are "
-		"lost)\n",
-		p->path, st.last_error);
+	cli_warn("cannot write to session '%s': %s (still recording, ticks are lost)",
+		 p->path, st.last_error);
 }
 
 /* Waits for the end of the recording; returns why it ended, for the log. */
@@ -255,11 +252,11 @@ int cmd_record(int argc, char **argv)
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
 	if (p.warning[0])
-		fprintf(stderr, "vigil: %s\n", p.warning);
+		cli_warn("%s", p.warning);
 	if (p.meta.target_pid &&
 	    target_access_describe(NULL, p.meta.target_pid, TARGET_ACCESS_STDERR, err,
 				   sizeof(err)))
-		fprintf(stderr, "vigil: %s\n", err);
+		cli_warn("%s", err);
 	log_debug("recording ends: %s", wait_for_end(&o, &r, &p));
 	if (pipeline_stop(&p, &stats, err, sizeof(err)) < 0) {
 		rc = 1;
@@ -268,17 +265,17 @@ int cmd_record(int argc, char **argv)
 		if (stats.failed)
 			log_debug("record: %s", err);
 		else
-			fprintf(stderr, "vigil: %s\n", err);
+			cli_warn("%s", err);
 	}
 	report_actions(alerts);
 	alerts_free(alerts);
 	if (stats.failed || stats.dropped) {
-		fprintf(stderr,
-			"vigil: %llu ticks not written (%llu dropped, %llu failed): %s\n",
-			(unsigned long long)(stats.failed + stats.dropped),
-			(unsigned long long)stats.dropped,
-			(unsigned long long)stats.failed,
-			stats.last_error[0] ? stats.last_error : "the disk was too slow");
+		cli_warn("%llu ticks not written (%llu dropped, %llu failed): %s",
+			 (unsigned long long)(stats.failed + stats.dropped),
+			 (unsigned long long)stats.dropped,
+			 (unsigned long long)stats.failed,
+			 stats.last_error[0] ? stats.last_error
+					     : "the disk was too slow");
 		if (stats.failed)
 			rc = 1;
 	}

@@ -8,9 +8,11 @@
  * The JSON schema is a contract (docs/report-json.md); sections are only ever
  * added. CPU percentages count 100 per core.
  *
- * Command lines come from the processes themselves, so the text writer shows
- * them cut to a fixed width with control characters and broken UTF-8 as '?':
- * a report printed to a terminal must not be able to drive it.
+ * Names and command lines come from the processes themselves (and a session
+ * file from anywhere), so the text writer prints every string it did not
+ * write itself through core/textsafe: control characters and broken UTF-8
+ * escaped as "\xHH", top tables cut to a fixed width. A report printed to a
+ * terminal must not be able to drive it.
  */
 #include "cmd/report.h"
 
@@ -26,7 +28,7 @@
 #include "cmd/report_sections.h"
 #include "core/json.h"
 #include "core/units.h"
-#include "core/utf8.h"
+#include "core/textsafe.h"
 #include "core/when.h"
 #include "core/xalloc.h"
 #include "store/query.h"
@@ -295,9 +297,13 @@ static void print_target_text(FILE *out, const struct summary *sm)
 	const struct session_meta *m = &sm->meta;
 	char a[32], b[32];
 
-	fprintf(out, "target    pid %d %s", sm->target_pid, sm->comm);
-	if (sm->cmdline && *sm->cmdline)
-		fprintf(out, " (%s)", sm->cmdline);
+	fprintf(out, "target    pid %d ", sm->target_pid);
+	text_write(out, sm->comm);
+	if (sm->cmdline && *sm->cmdline) {
+		fputs(" (", out);
+		text_write(out, sm->cmdline);
+		fputc(')', out);
+	}
 	if (sm->target_exited) {
 		fputs(", exited", out);
 		if (m->target_exit_code >= 0)
@@ -315,50 +321,19 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			units_bytes(sm->rss.max, b, sizeof(b)), sm->threads.max);
 }
 
-/* Length of the printable UTF-8 character at s, or 0 (control, invalid). */
-static size_t printable_len(const unsigned char *s)
-{
-	return s[0] < 0x20 || s[0] == 0x7f ? 0 : utf8_len(s);
-}
-
-/* s in at most width characters ("..." ends a cut one), each unprintable
- * byte as '?'. Returns the characters written. */
-static size_t print_cut(FILE *out, const char *s, size_t width)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t total = 0, shown = 0, n;
-
-	for (const unsigned char *q = p; *q; q += n ? n : 1, total++)
-		n = printable_len(q);
-	if (total > width)
-		width -= 3;
-	for (; *p && shown < width; p += n ? n : 1, shown++) {
-		n = printable_len(p);
-		if (n)
-			fwrite(p, 1, n, out);
-		else
-			fputc('?', out);
-	}
-	if (*p) {
-		fputs("...", out);
-		shown += 3;
-	}
-	return shown;
-}
-
 static void print_top_row(FILE *out, const struct top_process *p, const char *value)
 {
 	size_t shown;
 
 	fprintf(out, "  %7d %8s  ", p->pid, value);
-	shown = print_cut(out, p->comm, 15);
+	shown = text_write_cut(out, p->comm, 15);
 	fprintf(out, "%*s", (int)(16 - shown), "");
 	if (*p->cmdline) {
-		print_cut(out, p->cmdline, REPORT_CMDLINE_WIDTH);
+		text_write_cut(out, p->cmdline, REPORT_CMDLINE_WIDTH);
 	} else {
 		/* a kernel thread (or a zombie): its name, as ps shows it */
 		fputc('[', out);
-		print_cut(out, p->comm, REPORT_CMDLINE_WIDTH - 2);
+		text_write_cut(out, p->comm, REPORT_CMDLINE_WIDTH - 2);
 		fputc(']', out);
 	}
 	fputc('\n', out);
@@ -398,10 +373,17 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	const struct session_meta *m = &sm->meta;
 	char a[64], b[64];
 
-	fprintf(out, "session   %s\n", file);
-	fprintf(out, "host      %s, kernel %s, %d CPUs, %s memory (vigil %s)\n", m->host,
-		m->kernel, m->ncpu, units_bytes((double)m->mem_total, a, sizeof(a)),
-		m->version);
+	/* a session file can come from anywhere: its words are escaped too */
+	fputs("session   ", out);
+	text_write(out, file);
+	fputs("\nhost      ", out);
+	text_write(out, m->host);
+	fputs(", kernel ", out);
+	text_write(out, m->kernel);
+	fprintf(out, ", %d CPUs, %s memory (vigil ", m->ncpu,
+		units_bytes((double)m->mem_total, a, sizeof(a)));
+	text_write(out, m->version);
+	fputs(")\n", out);
 	fprintf(out, "span      %s .. %s, %llu ticks every %lld ms%s\n",
 		fmt_time(m->started_ms, a, sizeof(a)),
 		fmt_time(ended_ms(sm), b, sizeof(b)), (unsigned long long)sm->ticks,

@@ -5,6 +5,7 @@
 
 #include "cmd/report_sections.h"
 #include "core/json.h"
+#include "core/textsafe.h"
 #include "core/units.h"
 #include "store/heap_rows.h"
 
@@ -108,7 +109,11 @@ int report_memory_text(FILE *out, struct store *st, const struct report_span *sp
 		return rc;
 	if ((n = suspects_at(st, sp->t1, &v, comm, sus)) < 0)
 		return -1;
-	fprintf(out, "memory    %s (%s floors)", v.state, v.source);
+	fputs("memory    ", out); /* words, but read from a session file */
+	text_write(out, v.state);
+	fputs(" (", out);
+	text_write(out, v.source);
+	fputs(" floors)", out);
 	if (!strcmp(v.state, "leak-suspect") || !strcmp(v.state, "growing"))
 		fprintf(out, ", %s/h, confidence %.2f",
 			units_bytes(v.rate_bytes_per_hour, a, sizeof(a)), v.confidence);
@@ -117,11 +122,17 @@ int report_memory_text(FILE *out, struct store *st, const struct report_span *sp
 			units_span((int64_t)(v.time_to_limit_s * 1000), b, sizeof(b)),
 			units_bytes((double)v.limit_bytes, a, sizeof(a)));
 	fputc('\n', out);
-	for (int i = 0; i < n; i++)
-		if (!strcmp(sus[i].kind, "mapping"))
-			fprintf(out, "  suspect %s %s: %s/h, %s now\n", sus[i].region,
-				sus[i].name,
-				units_bytes(sus[i].rate_bytes_per_hour, a, sizeof(a)),
-				units_bytes((double)sus[i].size_bytes, b, sizeof(b)));
+	for (int i = 0; i < n; i++) {
+		if (strcmp(sus[i].kind, "mapping"))
+			continue;
+		/* a region's name is a path from the target's maps */
+		fputs("  suspect ", out);
+		text_write(out, sus[i].region);
+		fputc(' ', out);
+		text_write(out, sus[i].name);
+		fprintf(out, ": %s/h, %s now\n",
+			units_bytes(sus[i].rate_bytes_per_hour, a, sizeof(a)),
+			units_bytes((double)sus[i].size_bytes, b, sizeof(b)));
+	}
 	return 0;
 }

@@ -10,7 +10,9 @@
 #include <time.h>
 
 #include "collectors/target_access.h"
+#include "cmd/cli.h"
 #include "core/json.h"
+#include "core/textsafe.h"
 #include "core/units.h"
 #include "core/xalloc.h"
 #include "store/alerts.h"
@@ -183,12 +185,17 @@ int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp
 	for (size_t i = 0; i < n; i++) {
 		const struct alert_event *e = f[i].fired;
 
-		fprintf(out, "%s %s %s .. %s  %s (%s): %s\n",
-			i ? "         " : "alerts   ", i ? " " : " ",
+		/* rule and message quote the user's rules and process names */
+		fprintf(out, "%s %s %s .. %s  ", i ? "         " : "alerts   ", " ",
 			clock_text(e->t_ms, a, sizeof(a)),
 			f[i].resolved_ms ? clock_text(f[i].resolved_ms, b, sizeof(b))
-					 : "still firing",
-			e->rule, e->severity, e->message);
+					 : "still firing");
+		text_write(out, e->rule);
+		fputs(" (", out);
+		text_write(out, e->severity);
+		fputs("): ", out);
+		text_write(out, e->message);
+		fputc('\n', out);
 	}
 	free(f);
 	free(ev);
@@ -344,13 +351,16 @@ int report_latency_text(FILE *out, struct store *st, const struct report_span *s
 		fputc('\n', out);
 	if (query_timers(st, sp->t0, sp->t1, &t, &n) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		/* a timer's name came over the network */
+		fputs(i ? "          " : "timers    ", out);
+		text_write(out, t[i].name);
 		fprintf(out,
-			"%s %s: %llu, p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f "
+			": %llu, p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f "
 			"ms\n",
-			i ? "         " : "timers   ", t[i].name,
 			(unsigned long long)t[i].count, t[i].p50_ms, t[i].p90_ms,
 			t[i].p99_ms, t[i].p999_ms, t[i].max_ms);
+	}
 	free(t);
 	return 0;
 }
@@ -410,7 +420,7 @@ int report_profiles_json(FILE *out, struct store *st, const struct report_span *
 			query_profile_load(st, list[i - 1].id, err, sizeof(err));
 
 		if (!p) { /* a damaged profile is said and skipped, not fatal */
-			fprintf(stderr, "vigil: %s (skipped)\n", err);
+			cli_warn("%s (skipped)", err);
 			continue;
 		}
 		fputs(shown++ ? ",\n    " : "\n    ", out);

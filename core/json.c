@@ -35,7 +35,7 @@ void json_string(FILE *out, const char *s)
 		default:
 			break;
 		}
-		if (*p < 0x20) {
+		if (*p < 0x20 || *p == 0x7f) {
 			fprintf(out, "\\u%04x", *p++);
 			continue;
 		}
@@ -43,6 +43,13 @@ void json_string(FILE *out, const char *s)
 		if (!n) {
 			fputs("\\ufffd", out);
 			p++;
+			continue;
+		}
+		if (n == 2 && p[0] == 0xc2 && p[1] < 0xa0) {
+			/* C1 (U+0080..U+009F) is valid JSON raw, but U+009B is a CSI
+			 * to a terminal that shows the file: escaped, same value */
+			fprintf(out, "\\u%04x", p[1]);
+			p += 2;
 			continue;
 		}
 		fwrite(p, 1, n, out);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * json: the primitives the report and export writers need. Strings are
- * escaped per RFC 8259 (control characters as \u00XX; invalid UTF-8 bytes are
- * replaced by U+FFFD so the output always parses); non-finite numbers become
- * null.
+ * escaped per RFC 8259 (control characters, DEL and C1 as \u00XX, so the
+ * file is also safe to cat to a terminal; each byte that is not valid UTF-8,
+ * overlong forms and surrogates included, is replaced by U+FFFD so the output
+ * always parses); non-finite numbers become null.
  */
 #ifndef VIGIL_CORE_JSON_H
 #define VIGIL_CORE_JSON_H

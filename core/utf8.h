@@ -10,8 +10,9 @@
 
 /*
  * Length of the valid UTF-8 sequence starting at s (1 for ASCII, 2-4 for a
- * well-formed multi-byte character), or 0 for an invalid or truncated one.
- * Stops at a NUL, never reads past it.
+ * well-formed multi-byte character), or 0 for an invalid, truncated or
+ * overlong one, a surrogate or a code point above U+10FFFF. Stops at a NUL,
+ * never reads past it. Says nothing about printability: core/textsafe does.
  */
 size_t utf8_len(const unsigned char *s);
 

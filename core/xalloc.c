@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/textsafe.h"
+
 static void (*fatal_hook)(void);
 
 void fatal_set_hook(void (*hook)(void))
@@ -29,7 +31,7 @@ void fatal(const char *fmt, ...)
 	}
 	fputs("vigil: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	text_vfprintf(stderr, fmt, ap); /* a message may quote a process name */
 	va_end(ap);
 	fputc('\n', stderr);
 	exit(1);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <wchar.h>
 
+#include "core/textsafe.h"
+
 static attr_t palette[PAL_N];
 
 struct pal_spec {
@@ -56,26 +58,25 @@ attr_t pal(enum pal role)
 
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 {
-	mbstate_t st;
 	int used = 0;
-	size_t left = s ? strlen(s) : 0;
 
-	memset(&st, 0, sizeof(st));
 	wmove(w, y, x);
-	while (left && used < width) {
-		wchar_t wc;
-		size_t n = mbrtowc(&wc, s, left, &st);
-		int cw;
+	while (s && *s && used < width) {
+		bool printable;
+		size_t n = text_char(s, &printable);
+		wchar_t wc = L'?';
+		int cw = 1;
 
-		if (n == (size_t)-1 || n == (size_t)-2 || n == 0) {
+		/* core/textsafe decides what is printable (the report agrees);
+		 * the locale then decides whether this terminal can show it */
+		if (printable) {
+			mbstate_t st;
+
 			memset(&st, 0, sizeof(st));
-			wc = L'?';
-			n = 1;
-		}
-		cw = wcwidth(wc);
-		if (cw < 0) { /* control or unprintable */
-			wc = L'?';
-			cw = 1;
+			if (mbrtowc(&wc, s, n, &st) != n || (cw = wcwidth(wc)) < 0) {
+				wc = L'?';
+				cw = 1;
+			}
 		}
 		if (used + cw > width)
 			break;
@@ -86,7 +87,6 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 		}
 		used += cw;
 		s += n;
-		left -= n;
 	}
 	while (pad && used < width) {
 		waddch(w, ' ');

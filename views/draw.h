@@ -45,9 +45,11 @@ attr_t pal(enum pal role);
 
 /*
  * Writes s at (y, x) using at most width columns, counting display width of
- * UTF-8 (wide characters take two). Control characters and invalid bytes are
- * shown as '?'. Pads with spaces to width when pad is true. Returns the
- * columns used.
+ * UTF-8 (wide characters take two). What core/textsafe calls unprintable
+ * (C0, DEL, C1, each invalid byte), and what the locale cannot show, is one
+ * '?' per character, so a hostile name keeps its width and cannot drive the
+ * terminal. Pads with spaces to width when pad is true. Returns the columns
+ * used.
  */
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
 /* printf into put_text. */

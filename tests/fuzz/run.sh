@@ -12,6 +12,10 @@
 # malformed ones) and with hdr blobs (core/hdr encoding v1), since one input
 # goes through both the packet parser and the blob decoder.
 #
+# fuzz_rules is seeded with every line of assets/alerts.conf (one file each,
+# and the whole file) and with hostile lines: terminal escapes, broken UTF-8,
+# unclosed quotes, huge numbers, repeated options.
+#
 #   tests/fuzz/run.sh VIGIL FUZZER DIR SECONDS
 set -eu
 vigil=$1 fuzzer=$2 dir=$3 seconds=$4
@@ -30,6 +34,20 @@ fuzz_statsd)
 	# one value of 5 us; then 100 us x3, 2 ms, 123.456 ms x2 and one clamped
 	printf '\001\001\000\005\005\000\000\000\000\000\000\024\100\013' >"$s/hdr-one"
 	printf '\001\007\001\144\200\310\316\264\015\000\000\200\057\356\322\352\101\310\001\003\207\026\266\057\002\253\166' >"$s/hdr-wide"
+	;;
+fuzz_rules)
+	seed=rules-seed corpus=rules-corpus
+	mkdir -p "$dir/$seed" "$dir/$corpus"
+	s=$dir/$seed
+	conf=$(dirname "$0")/../../assets/alerts.conf
+	cp "$conf" "$s/alerts.conf"
+	grep -v '^#' "$conf" | grep . | split -l 1 - "$s/line-"
+	printf 'target.rss > 2GiB severity=critical clear=1.5GiB action=log:/tmp/a.jsonl action=exec:/bin/true,a,b\n' >"$s/actions"
+	printf 'latency.timer.api.request.p99 > 250ms for 1m cooldown=5m action=profile:10s\n' >"$s/timer"
+	printf 'memory.verdict == leak-suspect name="leak \\"x\\" # not a comment"\n' >"$s/quoted"
+	printf 'cpu.total > 90%% \033]0;pwned\007\033[2J\n\302\233 > 1\nload.1 > 1 name="\377\300\257\n' >"$s/hostile"
+	printf 'cpu.total > 9e9999\nload.1 > 1e308 clear=-1e308\ncpu.total > 90%% for 30x for 1s\n' >"$s/numbers"
+	printf 'cpu.total >= 0 severity=info severity=info cooldown=1h cooldown=0\n\tload.5 != 3 # c\r\n' >"$s/repeats"
 	;;
 *)
 	seed=seed corpus=corpus

@@ -46,6 +46,12 @@ static void test_strings(void **state)
 	assert_string_equal(capture_string("a\x80z"), "\"a\\ufffdz\"");
 	assert_string_equal(capture_string("a\xe2\x9c"), "\"a\\ufffd\\ufffd\"");
 	assert_string_equal(capture_string("\xc0\xaf"), "\"\\ufffd\\ufffd\"");
+	assert_string_equal(capture_string("\xe0\x80\xaf"), "\"\\ufffd\\ufffd\\ufffd\"");
+	assert_string_equal(capture_string("\xed\xa0\x80"), "\"\\ufffd\\ufffd\\ufffd\"");
+	/* DEL and C1 are valid JSON raw but drive a terminal: escaped, same value */
+	assert_string_equal(capture_string("\x7f\xc2\x9b\xc2\x80\xc2\xa0"),
+			    "\"\\u007f\\u009b\\u0080\xc2\xa0\"");
+	assert_string_equal(capture_string("\x1b]0;x\x07"), "\"\\u001b]0;x\\u0007\"");
 	assert_string_equal(capture_string(""), "\"\"");
 }
 

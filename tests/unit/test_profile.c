@@ -379,10 +379,20 @@ static void test_folded_merges_and_sanitises(void **state)
 	profile_add_stack(p, 1, (uint32_t[]){profile_frame_id(p, "x;y\nz", "")}, 1, 1);
 	profile_add_stack(p, 1, (uint32_t[]){profile_frame_id(p, "operator new", "")}, 1,
 			  4);
+	/* nor can a terminal escape reach the terminal the file is shown on
+	 * (frames leaf first) */
+	profile_add_stack(p, 1,
+			  (uint32_t[]){profile_frame_id(p,
+							"\xc2\x9b"
+							"2J\xff",
+							""),
+				       profile_frame_id(p, "\x1b]0;t\x07\\", "")},
+			  2, 7);
 	s = capture(write_folded, p, 0);
-	assert_string_equal(s, "main;lib 6\n"
+	assert_string_equal(s, "\\x1b]0\\x3bt\\x07\\\\;\\xc2\\x9b2J\\xff 7\n"
+			       "main;lib 6\n"
 			       "operator new 4\n"
-			       "x:y z 1\n");
+			       "x\\x3by\\nz 1\n");
 	free(s);
 	profile_free(p);
 }
@@ -400,6 +410,24 @@ static void test_table(void **state)
 	free(s);
 	s = capture(write_table, p, 0);
 	assert_non_null(strstr(s, "   0.0%  100.0%         0        10  main (app)\n"));
+	free(s);
+	profile_free(p);
+}
+
+static void test_table_escapes_names(void **state)
+{
+	struct profile *p = new_profile();
+	char *s;
+
+	(void)state;
+	profile_add_stack(
+		p, 1,
+		(uint32_t[]){profile_frame_id(p, "f\x1b[2J;\n\xc3\xa9", "m\x9b.so")}, 1,
+		1);
+	s = capture(write_table, p, 0);
+	assert_string_equal(s, "  SELF%  TOTAL%      SELF     TOTAL  FUNCTION\n"
+			       " 100.0%  100.0%         1         1  "
+			       "f\\x1b[2J;\\n\xc3\xa9 (m\\x9b.so)\n");
 	free(s);
 	profile_free(p);
 }
@@ -667,6 +695,7 @@ int main(void)
 		cmocka_unit_test(test_top_mutual_recursion),
 		cmocka_unit_test(test_folded_exact),
 		cmocka_unit_test(test_folded_merges_and_sanitises),
+		cmocka_unit_test(test_table_escapes_names),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_speedscope_round_trip),
 		cmocka_unit_test(test_speedscope_escapes_names),

@@ -294,6 +294,21 @@ static void test_errors(void **state)
 		{"cpu.total > 9e9999",
 		 "t.conf:1:14: expected a percentage such as 90%, got "
 		 "'e9999'"},
+		/* the quoted token is escaped: it goes to a terminal */
+		{"cpu.total > 90% \x1b]0;x\x07\x1b[2J",
+		 "t.conf:1:17: expected 'for' or an option (name= clear= severity= "
+		 "cooldown= action=), got '\\x1b]0;x\\x07\\x1b[2J'"},
+		{"cpu.total > 90% \xc2\x9b\xff",
+		 "t.conf:1:17: expected 'for' or an option (name= clear= severity= "
+		 "cooldown= action=), got '\\xc2\\x9b\\xff'"},
+		{"cpu.total > 90% for 30\x1b", "t.conf:1:21: expected a duration such as "
+					       "30s, 5m or 1h, got '30\\x1b' (unknown "
+					       "unit '\\x1b' (use ms, s, m, h))"},
+		/* cut inside "é": the stray lead byte is escaped, never printed raw */
+		{"cpu.total > 90% aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xc3\xa9",
+		 "t.conf:1:17: expected 'for' or an option (name= clear= severity= "
+		 "cooldown= action=), got "
+		 "'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\\xc3...'"},
 	};
 
 	(void)state;
