@@ -72,29 +72,24 @@ int latency_parse_cgroup(const char *text, char *path, size_t cap)
 	return -1;
 }
 
-/* Reads <root>/<pid>/task/<tid>/<name> into buf; returns the length or -errno. */
-static long read_task_file(const char *root, int pid, int tid, const char *name,
-			   char *buf, size_t cap)
+void latency_read_sched(struct task_files *tf, size_t i, struct thread_sample *t,
+			char *buf, size_t cap)
 {
-	char rel[REL_MAX];
-
-	snprintf(rel, sizeof(rel), "%d/task/%d/%s", pid, tid, name);
-	return procfs_read(root, rel, buf, cap);
+	t->have_sched = task_files_read(tf, i, TASK_SCHEDSTAT, buf, cap) >= 0 &&
+			latency_parse_schedstat(buf, &t->run_ns, &t->run_delay_ns,
+						&t->slices) == 0;
+	if (!t->have_sched)
+		t->run_ns = t->run_delay_ns = t->slices = 0;
 }
 
-void latency_read_thread(const char *root, int pid, struct thread_sample *t, char *buf,
-			 size_t cap)
+void latency_read_where(struct task_files *tf, struct thread_sample *t, char *buf,
+			size_t cap)
 {
 	size_t n;
 
-	t->have_sched = false;
 	t->wchan[0] = '\0';
 	t->syscall = -2;
-	if (read_task_file(root, pid, t->tid, "schedstat", buf, cap) >= 0 &&
-	    latency_parse_schedstat(buf, &t->run_ns, &t->run_delay_ns, &t->slices) == 0)
-		t->have_sched = true;
-	if (t->state != 'R' &&
-	    read_task_file(root, pid, t->tid, "wchan", buf, cap) >= 0 &&
+	if (t->state != 'R' && task_files_read_once(tf, t->tid, "wchan", buf, cap) >= 0 &&
 	    strcmp(buf, "0") != 0) {
 		/* a kernel symbol: keep it printable and short */
 		for (n = 0; buf[n] && !isspace((unsigned char)buf[n]) &&
@@ -103,7 +98,7 @@ void latency_read_thread(const char *root, int pid, struct thread_sample *t, cha
 			t->wchan[n] = isgraph((unsigned char)buf[n]) ? buf[n] : '?';
 		t->wchan[n] = '\0';
 	}
-	if (read_task_file(root, pid, t->tid, "syscall", buf, cap) >= 0)
+	if (task_files_read_once(tf, t->tid, "syscall", buf, cap) >= 0)
 		latency_parse_syscall(buf, &t->syscall);
 }
 

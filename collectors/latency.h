@@ -2,7 +2,9 @@
 /*
  * latency: where the attached process waits, as the kernel accounts it.
  * Per thread: task/<tid>/schedstat (time on a CPU, time runnable but waiting
- * for one, timeslices), wchan and syscall (the current blocking point). Per
+ * for one, timeslices), read every tick through collectors/tasks' kept
+ * descriptors, and wchan and syscall (the current blocking point), read
+ * when the target collector takes its thread detail. Per
  * process: kernel.task_delayacct (without it stat field 42, the block-IO
  * delay, stays 0) and the pressure (PSI) of the process's own cgroup.
  *
@@ -24,6 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collectors/tasks.h"
 #include "core/frame.h"
 
 #define LATENCY_CGROUP_ROOT_DEFAULT "/sys/fs/cgroup"
@@ -38,11 +41,17 @@ int latency_parse_syscall(const char *text, int *nr);
 int latency_parse_cgroup(const char *text, char *path, size_t cap);
 
 /*
- * Fills t's schedstat, wchan and syscall fields for task <pid>/task/<tid>
- * under proc root. buf (cap bytes) is scratch space.
+ * Fills t's schedstat fields from the i-th thread of tf's last listing
+ * (have_sched false when unreadable). buf (cap bytes) is scratch space.
  */
-void latency_read_thread(const char *root, int pid, struct thread_sample *t, char *buf,
-			 size_t cap);
+void latency_read_sched(struct task_files *tf, size_t i, struct thread_sample *t,
+			char *buf, size_t cap);
+/*
+ * Fills t's wchan and syscall (where t->tid blocks now; t->state must be
+ * set). Read less often than schedstat: two opens per thread.
+ */
+void latency_read_where(struct task_files *tf, struct thread_sample *t, char *buf,
+			size_t cap);
 
 /*
  * Fills out->delayacct, out->cgroup and out->cg_psi (setting

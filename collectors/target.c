@@ -20,6 +20,7 @@
 
 #include "collectors/latency.h"
 #include "collectors/target_access.h"
+#include "collectors/tasks.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -40,6 +41,8 @@
 /* starttime, the last stat field read (1-based, as in proc(5)) */
 #define STAT_LAST 22
 #define STAT_BLKIO 42 /* delayacct_blkio_ticks */
+/* threads whose detail is read per tick, on average (see take_detail) */
+#define TARGET_DETAIL_THREADS 500
 /* stat fields that must not be negative: minflt majflt utime stime threads start */
 #define STAT_UNSIGNED                                                                    \
 	((1u << 10) | (1u << 12) | (1u << 14) | (1u << 15) | (1u << 20) | (1u << 22))
@@ -48,12 +51,14 @@ struct target_collector {
 	char *root;
 	int pid;
 	uint64_t start_ticks;
-	const char *gone;	 /* NULL while attached; why it ended, once it did */
-	unsigned denied;	 /* TARGET_ACCESS_* refused, checked at attach */
-	char *fd_dir, *task_dir; /* "<root>/<pid>/fd", "<root>/<pid>/task" */
-	char *cgroup_root;	 /* cgroup file system, for the cgroup's PSI */
-	int *tids;		 /* the task/ listing, grown and kept */
-	size_t tids_cap;
+	const char *gone;	   /* NULL while attached; why it ended, once it did */
+	unsigned denied;	   /* TARGET_ACCESS_* refused, checked at attach */
+	char *fd_dir;		   /* "<root>/<pid>/fd" */
+	char *cgroup_root;	   /* cgroup file system, for the cgroup's PSI */
+	struct task_files *tasks;  /* task/ and its threads' kept files */
+	struct thread_sample *all; /* this tick's reading of every thread */
+	size_t all_cap;
+	size_t detail_wait;	   /* ticks until the next thread detail */
 	char text[TARGET_BUF_CAP]; /* the file being parsed */
 };
 
@@ -164,6 +169,7 @@ int target_parse_thread_stat(const char *text, struct thread_sample *out)
 	out->state = sl.state;
 	out->utime = sl.utime;
 	out->stime = sl.stime;
+	out->blkio_ticks = sl.blkio_ticks;
 	memcpy(out->comm, sl.comm, sizeof(out->comm));
 	return 0;
 }
@@ -383,85 +389,42 @@ static void count_fds(struct target_collector *c, struct target_sample *out)
 	out->have |= TARGET_HAVE_FDS;
 }
 
-/* A task/ entry name as a tid, or -1 when it is not one. */
-static int parse_tid(const char *name)
+/*
+ * Reads the i-th listed thread's stat and schedstat into *t. Returns 0, 1
+ * when the thread is gone, or -errno (-EBADMSG: unparsable).
+ */
+static long read_thread(struct target_collector *c, size_t i, int tid,
+			struct thread_sample *t)
 {
-	const char *p = name;
-	uint64_t v;
-
-	if (!isdigit((unsigned char)*name) || name[strspn(name, "0123456789")])
-		return -1;
-	if (procfs_next_u64(&p, &v) < 0 || v == 0 || v > INT_MAX)
-		return -1;
-	return (int)v;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Lists task/ into c->tids, ascending. Returns the count, or -errno. */
-static long list_tids(struct target_collector *c)
-{
-	DIR *dir = opendir(c->task_dir);
-	struct dirent *de;
-	size_t n = 0;
-	int tid, err;
-
-	if (!dir)
-		return -errno;
-	for (;;) {
-		errno = 0;
-		de = readdir(dir);
-		if (!de)
-			break;
-		tid = parse_tid(de->d_name);
-		if (tid < 0)
-			continue;
-		c->tids = xgrow(c->tids, &c->tids_cap, n + 1, sizeof(*c->tids));
-		c->tids[n++] = tid;
-	}
-	err = errno;
-	closedir(dir);
-	if (err)
-		return -err;
-	qsort(c->tids, n, sizeof(*c->tids), cmp_int);
-	return (long)n;
-}
-
-/* Reads task/<tid>/stat. Returns 0, 1 when the thread is gone, or -errno. */
-static long read_thread(struct target_collector *c, int tid, struct thread_sample *t)
-{
-	char rel[REL_MAX];
 	struct stat_line sl;
-	long rc;
+	long rc = task_files_read(c->tasks, i, TASK_STAT, c->text, sizeof(c->text));
 
-	snprintf(rel, sizeof(rel), "%d/task/%d/stat", c->pid, tid);
-	rc = read_stat(c, rel, tid, &sl);
 	if (rc == -ENOENT || rc == -ESRCH)
 		return 1;
 	if (rc < 0)
 		return rc;
+	if (stat_line_parse(c->text, &sl) < 0 || sl.pid != (uint64_t)tid)
+		return -EBADMSG;
 	t->tid = tid;
 	t->state = sl.state;
 	t->utime = sl.utime;
 	t->stime = sl.stime;
 	t->blkio_ticks = sl.blkio_ticks;
 	memcpy(t->comm, sl.comm, sizeof(t->comm));
-	latency_read_thread(c->root, c->pid, t, c->text, sizeof(c->text));
+	t->wchan[0] = '\0';
+	t->syscall = -2;
+	latency_read_sched(c->tasks, i, t, c->text, sizeof(c->text));
 	return 0;
 }
 
 /* The process's latency figures are its threads' summed. */
-static void sum_threads(struct target_sample *out)
+static void sum_threads(struct target_sample *out, const struct thread_sample *th,
+			size_t n)
 {
-	bool all = out->nthreads > 0;
+	bool all = n > 0;
 
-	for (size_t i = 0; i < out->nthreads; i++) {
-		const struct thread_sample *t = &out->threads[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct thread_sample *t = &th[i];
 
 		out->blkio_ticks += t->blkio_ticks;
 		all = all && t->have_sched;
@@ -475,35 +438,52 @@ static void sum_threads(struct target_sample *out)
 		out->run_ns = out->run_delay_ns = out->slices = 0;
 }
 
+/*
+ * The thread detail (the threads array, with wchan and syscall): every tick
+ * for up to TARGET_DETAIL_THREADS threads, every ceil(n / that) ticks for n
+ * threads, so its cost per tick stays flat however many threads there are.
+ */
+static void take_detail(struct target_collector *c, struct target_sample *out, size_t n)
+{
+	if (c->detail_wait > 0) {
+		c->detail_wait--;
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		latency_read_where(c->tasks, &c->all[i], c->text, sizeof(c->text));
+	if (n > 0) {
+		out->threads = xmalloc(n * sizeof(*out->threads));
+		memcpy(out->threads, c->all, n * sizeof(*out->threads));
+	}
+	out->nthreads = n;
+	c->detail_wait = n > 0 ? (n - 1) / TARGET_DETAIL_THREADS : 0;
+}
+
+/* Every thread's stat and schedstat (for the sums), and the detail when due. */
 static void read_threads(struct target_collector *c, struct target_sample *out)
 {
-	long n = list_tids(c), rc = 0;
+	const int *tids;
+	long n = task_files_list(c->tasks, &tids), rc = 0;
 	size_t k = 0;
 
 	if (n < 0) {
 		why_add(out, "task: %s", strerror((int)-n));
 		return;
 	}
-	if (n > 0)
-		out->threads = xmalloc((size_t)n * sizeof(*out->threads));
+	c->all = xgrow(c->all, &c->all_cap, (size_t)n + 1, sizeof(*c->all));
 	for (long i = 0; i < n; i++) {
-		rc = read_thread(c, c->tids[i], &out->threads[k]);
+		rc = read_thread(c, (size_t)i, tids[i], &c->all[k]);
 		if (rc < 0) {
-			why_add(out, "task/%d/stat: %s", c->tids[i],
+			why_add(out, "task/%d/stat: %s", tids[i],
 				rc == -EBADMSG ? "unparsable" : strerror((int)-rc));
-			break;
+			return;
 		}
 		if (rc == 0)
 			k++;
 	}
-	if (rc < 0 || k == 0) {
-		free(out->threads);
-		out->threads = NULL;
-		k = 0;
-	}
-	out->nthreads = k;
-	if (rc >= 0)
-		out->have |= TARGET_HAVE_THREADS;
+	out->have |= TARGET_HAVE_THREADS;
+	sum_threads(out, c->all, k);
+	take_detail(c, out, k);
 }
 
 void target_collector_read(struct target_collector *c, struct target_sample *out)
@@ -532,7 +512,6 @@ void target_collector_read(struct target_collector *c, struct target_sample *out
 		read_text_file(c, &target_files[i], out);
 	count_fds(c, out);
 	read_threads(c, out);
-	sum_threads(out);
 	latency_read_process(c->root, c->cgroup_root, c->pid, out, c->text,
 			     sizeof(c->text));
 
@@ -591,7 +570,7 @@ int target_collector_open(const char *proc_root, int pid, struct target_collecto
 	c->start_ticks = sl.start_ticks;
 	c->denied = target_access_check(proc_root, pid, NULL);
 	c->fd_dir = xasprintf("%s/%d/fd", proc_root, pid);
-	c->task_dir = xasprintf("%s/%d/task", proc_root, pid);
+	c->tasks = task_files_new(proc_root, pid);
 	/* a fixture proc tree brings its own cgroup tree, or none */
 	if (!strcmp(proc_root, PROCFS_ROOT_DEFAULT))
 		c->cgroup_root = xstrdup(LATENCY_CGROUP_ROOT_DEFAULT);
@@ -605,9 +584,9 @@ void target_collector_free(struct target_collector *c)
 		return;
 	free(c->root);
 	free(c->fd_dir);
-	free(c->task_dir);
+	task_files_free(c->tasks);
 	free(c->cgroup_root);
-	free(c->tids);
+	free(c->all);
 	free(c);
 }
 

@@ -25,9 +25,18 @@
  * - A zombie is reported as it is (state 'Z', alive true); deciding that a
  *   zombie has ended is the caller's business (it may be the one to reap it).
  * - A thread that vanishes between listing task/ and reading its stat is
- *   skipped without a reason. threads is NULL whenever HAVE_THREADS is clear.
+ *   skipped without a reason. Every tick reads every thread's stat and
+ *   schedstat (through collectors/tasks, kept open), so HAVE_THREADS and the
+ *   process's sums (run_ns, run_delay_ns, slices, blkio_ticks) cover all of
+ *   its threads at every tick.
+ * - The thread detail (out->threads, with wchan and syscall) is taken at the
+ *   first reading and then every ceil(n / 500) readings for n threads, so a
+ *   process with 5,000 threads costs no more per tick than one with 500; on
+ *   the other ticks threads is NULL and nthreads 0. The detail's time is the
+ *   tick's: readers find the newest tick that has one. threads is NULL
+ *   whenever HAVE_THREADS is clear.
  * - The collector's read buffers live as long as it does; the only per-tick
- *   allocation of its own is the sample's threads array.
+ *   allocation of its own is the sample's threads array, on detail ticks.
  * - Parsing (text -> struct) is separate from reading (path -> text): the
  *   target_parse_*() functions take any text, however hostile, and either fill
  *   their fields or return -1 leaving *out untouched. Numbers never wrap.

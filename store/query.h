@@ -95,6 +95,14 @@ int query_proc_table_at(struct store *s, int64_t t_ms, struct proc_table *out);
  */
 int query_frame_at(struct store *s, int64_t t_ms, struct frame **out);
 
+/*
+ * When the target's threads were last read at or before tick seq: a process
+ * with many threads has its thread rows every few ticks. Fills out[0] with
+ * the t_ms of the newest such tick and out[1] with the one before it, and
+ * returns how many it found (0, 1 or 2), or -1 on a read error.
+ */
+int query_thread_ticks(struct store *s, int64_t seq, int64_t out[2]);
+
 enum query_top_by {
 	QUERY_TOP_CPU, /* by cpu_pct_avg, highest first */
 	QUERY_TOP_RSS, /* by rss_bytes_max, highest first */

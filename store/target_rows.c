@@ -295,6 +295,30 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 	return read_threads(s, seq, f->target);
 }
 
+int query_thread_ticks(struct store *s, int64_t seq, int64_t out[2])
+{
+	sqlite3_stmt *st;
+	int found = 0, rc = 1;
+
+	/* max(tick) over the primary key's first column is one index probe */
+	if (store_prepare(s,
+			  "SELECT seq, t_ms FROM ticks WHERE seq ="
+			  " (SELECT max(tick) FROM thread_samples WHERE tick <= ?1)",
+			  &st) < 0)
+		return -1;
+	while (found < 2) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, seq);
+		rc = store_step(s, st);
+		if (rc <= 0)
+			break;
+		out[found++] = sqlite3_column_int64(st, 1);
+		seq = sqlite3_column_int64(st, 0) - 1;
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : found;
+}
+
 /* ---- per-thread waits over a window ---- */
 
 int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,

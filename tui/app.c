@@ -67,6 +67,8 @@ void app_release(struct app *a)
 	frame_unref(a->cur);
 	frame_unref(a->prev);
 	frame_unref(a->target_last);
+	frame_unref(a->threads);
+	frame_unref(a->threads_prev);
 	store_close(a->reader);
 	proclist_release(&a->ov.list);
 	series_free(&a->hist.cpu);
@@ -423,8 +425,17 @@ void app_take_frame(struct app *a, struct frame *f)
 		frame_unref(a->target_last);
 		a->target_last = frame_ref(f);
 	}
+	if (f->target && f->target->threads) {
+		/* the thread detail: every tick for most processes, every few
+		 * for one with thousands of threads */
+		frame_unref(a->threads_prev);
+		a->threads_prev = a->threads;
+		a->threads = frame_ref(f);
+	}
 	a->model.cur = a->cur;
 	a->model.prev = a->prev;
+	a->model.threads = a->threads;
+	a->model.threads_prev = a->threads_prev;
 	a->model.target_last = a->target_last;
 	for (size_t i = 0; i < f->nalerts; i++)
 		if (!strcmp(f->alerts[i].state, "firing"))
@@ -457,6 +468,29 @@ static void fill_timebar(struct app *a)
 	a->model.timebar = &a->timebar;
 }
 
+/* The thread readings at the cursor: the newest tick with thread rows at or
+ * before it and the one before that. */
+static void replay_threads(struct app *a)
+{
+	int64_t at[2];
+	int n = a->cur ? query_thread_ticks(a->reader, (int64_t)a->cur->seq, at) : 0;
+
+	frame_unref(a->threads);
+	frame_unref(a->threads_prev);
+	a->threads = a->threads_prev = NULL;
+	/* most often these are the shown tick and the one before it */
+	if (n >= 1 && at[0] == a->cur->t_ms)
+		a->threads = frame_ref(a->cur);
+	else if (n >= 1 && query_frame_at(a->reader, at[0], &a->threads) < 0)
+		a->threads = NULL;
+	if (n >= 2 && a->prev && at[1] == a->prev->t_ms)
+		a->threads_prev = frame_ref(a->prev);
+	else if (n >= 2 && query_frame_at(a->reader, at[1], &a->threads_prev) < 0)
+		a->threads_prev = NULL;
+	a->model.threads = a->threads;
+	a->model.threads_prev = a->threads_prev;
+}
+
 void app_replay_show(struct app *a)
 {
 	struct frame *cur = NULL, *prev = NULL, *alive = NULL;
@@ -482,6 +516,7 @@ void app_replay_show(struct app *a)
 	a->model.cur = a->cur;
 	a->model.prev = a->prev;
 	a->model.target_last = a->target_last;
+	replay_threads(a);
 	a->hist_stale = true;
 	app_refresh_history(a);
 	app_refresh_alerts(a, a->rp.cursor_ms);

@@ -64,6 +64,7 @@ struct app {
 	struct profile_meta *plist; /* replay: the session's profiles; owned */
 	size_t nplist;
 	struct frame *cur, *prev, *target_last; /* references held */
+	struct frame *threads, *threads_prev;	/* the last two thread readings */
 	struct store *reader;			/* history queries; NULL until opened */
 	char message[256];
 	int64_t message_until_ns;

@@ -158,7 +158,7 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 	int run = 0, sleep = 0, disk = 0, other = 0;
 	int gx;
 
-	for (size_t i = 0; i < t->nthreads; i++) {
+	for (size_t i = 0; t && i < t->nthreads; i++) {
 		char s = t->threads[i].state;
 
 		if (s == 'R')
@@ -187,14 +187,16 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 }
 
 static void draw_thread_table(WINDOW *w, const struct target_sample *t,
-			      const struct target_sample *prev, double dt_s, int y,
-			      int rows, int cols, long *top)
+			      const struct target_sample *prev, double dt_s, double age_s,
+			      int y, int rows, int cols, long *top)
 {
 	struct wait_row *wr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*wr));
-	char head[160], a[16], b[16], c[16], sys[16];
+	char head[160], a[16], b[16], c[16], sys[16], age[40] = "";
 
-	snprintf(head, sizeof(head), "%7s %-15s S %6s %7s %7s  %-20s %s", "TID", "THREAD",
-		 "WAIT%", "WAITms/s", "us/slc", "WCHAN", "SYSCALL");
+	if (age_s >= 0.5)
+		snprintf(age, sizeof(age), "  read %.0fs ago", age_s);
+	snprintf(head, sizeof(head), "%7s %-15s S %6s %7s %7s  %-20s %s%s", "TID",
+		 "THREAD", "WAIT%", "WAITms/s", "us/slc", "WCHAN", "SYSCALL", age);
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, y, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
@@ -326,15 +328,22 @@ void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sampl
 		  int cols, long *top)
 {
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+	const struct target_sample *th, *thp;
+	double th_dt, th_age;
+	bool have_th;
 	int used;
 
 	if (rows < 4)
 		return;
+	/* the threads' own figures come from the thread detail, which a big
+	 * process has every few ticks: rates over the time between readings */
+	have_th = ui_threads_of(m, t, &th, &thp, &th_dt, &th_age);
 	draw_wait_lines(w, t, prev, dt_s, tck, y0, cols);
 	draw_pressure(w, m, t, y0 + 2, cols);
-	draw_states(w, m, t, y0 + 3, cols);
+	draw_states(w, m, th, y0 + 3, cols);
 	/* the application's own timings first, the threads get the rest */
 	used = 4 + draw_timers(w, m, y0 + 4, (rows - 4) / 2, cols);
-	if (rows - used > 1 && (t->have & TARGET_HAVE_THREADS))
-		draw_thread_table(w, t, prev, dt_s, y0 + used, rows - used, cols, top);
+	if (rows - used > 1 && have_th)
+		draw_thread_table(w, th, thp, th_dt, th_age, y0 + used, rows - used, cols,
+				  top);
 }

@@ -51,6 +51,11 @@ struct ui_model {
 	/* The newest frame in which the target was alive: what the target
 	 * screen keeps showing once the process is gone. */
 	const struct frame *target_last;
+	/* The newest frame at or before cur that carries the target's thread
+	 * detail, and the one before it: a process with many threads has it
+	 * every few ticks, not every tick. Their t_ms is when each was read.
+	 * NULL when there is none. */
+	const struct frame *threads, *threads_prev;
 	const struct session_meta *meta;
 	const struct ui_history *hist;
 
@@ -168,5 +173,35 @@ struct help_line {
 	const char *keys;
 	const char *what;
 };
+
+/*
+ * The thread detail to show beside target sample t: the newest reading of
+ * the same process in *now and the one before it in *before (NULL when there
+ * is none, so rates are unknown), *dt_s seconds apart; *age_s is how old
+ * *now is at the shown tick. Returns false when there is no reading.
+ */
+static inline bool ui_threads_of(const struct ui_model *m, const struct target_sample *t,
+				 const struct target_sample **now,
+				 const struct target_sample **before, double *dt_s,
+				 double *age_s)
+{
+	const struct target_sample *n = m->threads ? m->threads->target : NULL;
+	const struct target_sample *b = m->threads_prev ? m->threads_prev->target : NULL;
+
+	*now = *before = NULL;
+	*dt_s = *age_s = 0;
+	if (!n || !n->threads || n->pid != t->pid || n->start_ticks != t->start_ticks)
+		return false;
+	*now = n;
+	*age_s = m->cur && m->cur->t_ms > m->threads->t_ms
+			 ? (double)(m->cur->t_ms - m->threads->t_ms) / 1000.0
+			 : 0;
+	if (b && b->threads && b->pid == n->pid && b->start_ticks == n->start_ticks &&
+	    m->threads->t_ms > m->threads_prev->t_ms) {
+		*before = b;
+		*dt_s = (double)(m->threads->t_ms - m->threads_prev->t_ms) / 1000.0;
+	}
+	return true;
+}
 
 #endif

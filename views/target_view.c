@@ -219,31 +219,45 @@ static const struct thread_sample *find_tid(const struct target_sample *s, int t
 	return NULL;
 }
 
-static void draw_threads(WINDOW *w, const struct ui_model *m,
-			 const struct target_sample *t, struct target_state *st, int rows,
-			 int cols)
+/* "  (read 3s ago)" when the thread detail is older than the shown tick. */
+static void age_note(char *buf, size_t len, double age_s)
 {
-	struct rates r = rates_of(m, t);
-	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
-	struct thread_row *tr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*tr));
-	int body = rows - TARGET_HEAD_ROWS - 1;
-	char head[128], tm[24];
+	if (age_s >= 0.5)
+		snprintf(buf, len, "  threads read %.0fs ago", age_s);
+	else
+		buf[0] = '\0';
+}
 
-	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s", "TID", "THREAD", "CPU%",
-		 "TIME+");
+static void draw_threads(WINDOW *w, const struct ui_model *m,
+			 const struct target_sample *cur, struct target_state *st,
+			 int rows, int cols)
+{
+	const struct target_sample *t, *prev;
+	double dt_s, age_s;
+	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
+	int body = rows - TARGET_HEAD_ROWS - 1;
+	char head[160], tm[24], age[40];
+	struct thread_row *tr;
+
+	if (!ui_threads_of(m, cur, &t, &prev, &dt_s, &age_s))
+		return;
+	age_note(age, sizeof(age), age_s);
+	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s%s", "TID", "THREAD", "CPU%",
+		 "TIME+", age);
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, TARGET_HEAD_ROWS, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
+	tr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*tr));
 	if (!tr)
 		return;
 	for (size_t i = 0; i < t->nthreads; i++) {
-		const struct thread_sample *p =
-			r.known ? find_tid(r.prev, t->threads[i].tid) : NULL;
+		const struct thread_sample *p = find_tid(prev, t->threads[i].tid);
 		uint64_t now = t->threads[i].utime + t->threads[i].stime;
 
 		tr[i].t = &t->threads[i];
-		tr[i].pct = p && now >= p->utime + p->stime
-				    ? (double)(now - p->utime - p->stime) / r.dt_s * 100 /
+		/* over the time between the two readings, however far apart */
+		tr[i].pct = p && dt_s > 0 && now >= p->utime + p->stime
+				    ? (double)(now - p->utime - p->stime) / dt_s * 100 /
 					      (double)tck
 				    : -1;
 	}
@@ -298,7 +312,7 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 	else if (st->panel == TARGET_PANEL_LATENCY)
 		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0,
 			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols, &st->top);
-	else if (t->have & TARGET_HAVE_THREADS)
+	else
 		draw_threads(w, m, t, st, rows, cols);
 }
 

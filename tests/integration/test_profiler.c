@@ -287,12 +287,19 @@ static void test_ptrace_fallback_matches_too(void **state)
 }
 
 /* A sample inside libc (memcpy) unwinds to work_libc and on to main. */
+/*
+ * Samples taken inside libc's copy routine unwind out of libc to the
+ * fixture's caller. Only samples whose leaf is that routine are judged: how
+ * much of work_libc goes to its clock_gettime (in the vdso, or in the kernel
+ * where the clocksource is kvm-clock or hpet) depends on the machine, and is
+ * not what this test is about.
+ */
 static void test_libc_sample_reaches_its_caller(void **state)
 {
 	struct run_result *r = malloc(sizeof(*r));
 	char pidbuf[16];
 	pid_t pid = fixture_start("prof_split", NULL);
-	uint64_t in_libc = 0, libc_total = 0;
+	uint64_t in_copy = 0, reached = 0;
 
 	(void)state;
 	assert_non_null(r);
@@ -305,19 +312,22 @@ static void test_libc_sample_reaches_its_caller(void **state)
 		char *sp = strrchr(line, ' ');
 		const char *leaf;
 		size_t leaf_len;
+		uint64_t n;
 
-		if (!sp || !strstr(line, ";work_libc"))
+		if (!sp)
 			continue;
-		libc_total += strtoull(sp + 1, NULL, 10);
+		n = strtoull(sp + 1, NULL, 10);
 		leaf = leaf_of(line, (size_t)(sp - line), &leaf_len);
 		/* the leaf is libc's copy routine, named or as libc.so.6+0x... */
-		if (strncmp(leaf, "work_libc", leaf_len) &&
-		    (strstr(leaf, "mem") || strstr(leaf, "libc.so")) &&
-		    strstr(line, "main;work_libc;"))
-			in_libc += strtoull(sp + 1, NULL, 10);
+		if (!memmem(leaf, leaf_len, "mem", 3) &&
+		    !memmem(leaf, leaf_len, "libc.so", 7))
+			continue;
+		in_copy += n;
+		if (strstr(line, "main;work_libc;"))
+			reached += n;
 	}
-	assert_true(libc_total > 0);
-	assert_true(in_libc * 10 >= libc_total * 8);
+	assert_true(in_copy > 0);
+	assert_true(reached * 10 >= in_copy * 8);
 	free(r);
 }
 
