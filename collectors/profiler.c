@@ -107,11 +107,12 @@ static void name_thread(struct profiler *p, int tid)
 	profile_set_thread(p->prof, tid, comm);
 }
 
-/* Adds one stack of return addresses (ips[0] the sampled pc). */
+/* Adds one stack of return addresses (ips[0] the sampled pc); a truncated
+ * one gets PROFILE_TRUNCATED as its root. */
 static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n)
+		      size_t n, bool truncated)
 {
-	uint32_t frames[UNWIND_DEPTH_MAX + 2];
+	uint32_t frames[UNWIND_DEPTH_MAX + 3];
 	size_t depth = 0;
 
 	if (kernel)
@@ -121,6 +122,8 @@ static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *
 		frames[depth++] = frame_of(p, i ? ips[i] - 1 : ips[i]);
 	if (!depth)
 		return;
+	if (truncated)
+		depth = profile_mark_truncated(p->prof, frames, depth);
 	name_thread(p, tid);
 	profile_add_stack(p->prof, tid, frames, depth, 1);
 	atomic_fetch_add(&p->samples, 1);
@@ -131,6 +134,7 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 	struct profiler *p = ctx;
 	uint64_t ips[UNWIND_DEPTH_MAX + 1];
 	int64_t t0 = clock_mono_ns();
+	bool truncated = false;
 	size_t n = 0;
 
 	if (s->pid != p->pid)
@@ -138,14 +142,14 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 	if (s->have_user) {
 		maps_allow_refresh(p->maps);
 		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
-				    UNWIND_DEPTH_MAX);
+				    UNWIND_DEPTH_MAX, &truncated);
 	}
 	if (!n && !s->kernel) {
 		p->no_user++;
 		atomic_fetch_add(&p->lost, 1);
 		return;
 	}
-	add_stack(p, s->tid, s->kernel, ips, n);
+	add_stack(p, s->tid, s->kernel, ips, n, truncated);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -163,13 +167,14 @@ static void on_mmap(void *ctx)
 	maps_refresh(p->maps);
 }
 
-static void on_ptrace_stack(void *ctx, int tid, const uint64_t *ips, size_t n)
+static void on_ptrace_stack(void *ctx, int tid, const uint64_t *ips, size_t n,
+			    bool truncated)
 {
 	struct profiler *p = ctx;
 	int64_t t0 = clock_mono_ns();
 
 	maps_allow_refresh(p->maps);
-	add_stack(p, tid, false, ips, n);
+	add_stack(p, tid, false, ips, n, truncated);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 

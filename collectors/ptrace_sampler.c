@@ -54,6 +54,7 @@ struct ptrace_sampler {
 	size_t tids_cap;
 	char text[1024];
 	uint64_t ips[UNWIND_DEPTH_MAX + 1];
+	bool truncated; /* of the stack in ips */
 	struct ptrace_sampler_stats st;
 };
 
@@ -171,12 +172,15 @@ static char thread_state(struct ptrace_sampler *s, int tid)
 	return st ? *st : '?';
 }
 
+/* Unwinds the stopped thread t into s->ips; s->truncated says whether the
+ * depth limit left frames out (the live stack is read whole: no copy limit). */
 static size_t unwind_thread(struct ptrace_sampler *s, struct traced *t)
 {
 	unw_cursor_t c;
 	size_t n = 0;
 
 	unwinding_maps = s->maps;
+	s->truncated = false;
 	if (!t->upt || unw_init_remote(&c, s->as, t->upt) < 0)
 		return 0;
 	do {
@@ -186,6 +190,8 @@ static size_t unwind_thread(struct ptrace_sampler *s, struct traced *t)
 			break;
 		s->ips[n++] = ip;
 	} while (n < UNWIND_DEPTH_MAX && unw_step(&c) > 0);
+	if (n == UNWIND_DEPTH_MAX && unw_step(&c) > 0)
+		s->truncated = true;
 	return n;
 }
 
@@ -221,7 +227,7 @@ static int handle_stop(struct ptrace_sampler *s, struct traced *t, int status,
 		if (sample)
 			n = unwind_thread(s, t);
 		if (n && fn)
-			fn(ctx, t->tid, s->ips, n);
+			fn(ctx, t->tid, s->ips, n, s->truncated);
 		ptrace(PTRACE_CONT, t->tid, NULL, NULL);
 		return n > 0;
 	}
@@ -233,7 +239,7 @@ static int handle_stop(struct ptrace_sampler *s, struct traced *t, int status,
 	if (sample)
 		n = unwind_thread(s, t);
 	if (n && fn)
-		fn(ctx, t->tid, s->ips, n);
+		fn(ctx, t->tid, s->ips, n, s->truncated);
 	ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)sig);
 	return n > 0;
 }

@@ -42,8 +42,10 @@ struct ptrace_sampler_stats {
 };
 
 /* Called once per sampled thread: ips innermost first (callers are return
- * addresses), borrowed for the call. */
-typedef void (*ptrace_stack_fn)(void *ctx, int tid, const uint64_t *ips, size_t n);
+ * addresses), borrowed for the call; truncated when the depth limit left
+ * frames out. */
+typedef void (*ptrace_stack_fn)(void *ctx, int tid, const uint64_t *ips, size_t n,
+				bool truncated);
 
 /*
  * Seizes every thread of pid (under proc_root, NULL: "/proc"). wall selects
