@@ -32,6 +32,10 @@
  * its copy of the stack ended, or the depth limit was reached. Without it the
  * deepest frame copied would pass for a root function. */
 #define PROFILE_TRUNCATED "[truncated]"
+/* The leaf frame (module "") of a wall-clock sample that stands for time the
+ * thread spent off a CPU (blocked, sleeping, waiting for a CPU): its self
+ * share is the time off CPU, the rest of the profile is on CPU. */
+#define PROFILE_OFF_CPU "[off-cpu]"
 
 enum profile_mode { PROFILE_CPU, PROFILE_WALL };
 

@@ -225,6 +225,8 @@ int cmd_profile(int argc, char **argv)
 	if (prof->meta.partial)
 		fprintf(stderr, "vigil: partial profile of %d: %s\n", o.pid,
 			prof->meta.why);
+	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */
+		fprintf(stderr, "vigil: profile of %d: %s\n", o.pid, prof->meta.why);
 	if (o.out) {
 		if (write_atomically(prof, o.format, o.out, err, sizeof(err)) < 0) {
 			fprintf(stderr, "vigil: %s\n", err);

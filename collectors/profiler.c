@@ -108,16 +108,19 @@ static void name_thread(struct profiler *p, int tid)
 }
 
 /* Adds one stack of return addresses (ips[0] the sampled pc); a truncated
- * one gets PROFILE_TRUNCATED as its root. */
+ * one gets PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as
+ * its leaf. */
 static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n, bool truncated)
+		      size_t n, bool truncated, bool off_cpu)
 {
-	uint32_t frames[UNWIND_DEPTH_MAX + 3];
+	uint32_t frames[UNWIND_DEPTH_MAX + 4];
 	size_t depth = 0;
 
+	if (off_cpu)
+		frames[depth++] = profile_frame_id(p->prof, PROFILE_OFF_CPU, "");
 	if (kernel)
 		frames[depth++] = profile_frame_id(p->prof, "[kernel]", "[kernel]");
-	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 1; i++)
+	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 2; i++)
 		/* a return address may be past the end of a noreturn caller */
 		frames[depth++] = frame_of(p, i ? ips[i] - 1 : ips[i]);
 	if (!depth)
@@ -149,7 +152,7 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 		atomic_fetch_add(&p->lost, 1);
 		return;
 	}
-	add_stack(p, s->tid, s->kernel, ips, n, truncated);
+	add_stack(p, s->tid, s->kernel, ips, n, truncated, false);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -167,14 +170,13 @@ static void on_mmap(void *ctx)
 	maps_refresh(p->maps);
 }
 
-static void on_ptrace_stack(void *ctx, int tid, const uint64_t *ips, size_t n,
-			    bool truncated)
+static void on_ptrace_stack(void *ctx, const struct ptrace_stack *st)
 {
 	struct profiler *p = ctx;
 	int64_t t0 = clock_mono_ns();
 
 	maps_allow_refresh(p->maps);
-	add_stack(p, tid, false, ips, n, truncated);
+	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -307,6 +309,24 @@ static void started(struct profiler *p, int rc, const char *err)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* An empty profile says why before anything else in why. */
+static void no_samples_first(struct profiler *p)
+{
+	char rest[FRAME_WHY_MAX];
+
+	if (atomic_load(&p->samples))
+		return;
+	snprintf(rest, sizeof(rest), "%s", p->why);
+	p->why[0] = '\0';
+	if (p->prof->meta.lost)
+		why_append(p->why, sizeof(p->why), "0 samples: %llu lost",
+			   (unsigned long long)p->prof->meta.lost);
+	else
+		why_append(p->why, sizeof(p->why), "%s", PROFILER_NO_SAMPLES);
+	if (rest[0])
+		why_append(p->why, sizeof(p->why), "%s", rest);
+}
+
 static void *profiler_main(void *arg)
 {
 	struct profiler *p = arg;
@@ -381,6 +401,7 @@ static void *profiler_main(void *arg)
 
 	p->prof->meta.duration_ms = elapsed_ms(p);
 	p->prof->meta.lost = atomic_load(&p->lost);
+	no_samples_first(p);
 	if (atomic_load(&p->samples))
 		why_append(p->why, sizeof(p->why), "unwind %lluus per sample",
 			   (unsigned long long)(atomic_load(&p->unwind_ns) /
