@@ -40,7 +40,8 @@ endif
 CFLAGS  ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DVIGIL_VERSION='"$(VERSION)"' -I. \
 	$(WARN) $(CFLAGS) $(PKG_CFLAGS) -MMD -MP
-LDLIBS_ALL = $(PKG_LIBS) -lpthread -lm
+# libiberty (demangling) has no pkg-config file: a static library, linked by name
+LDLIBS_ALL = $(PKG_LIBS) -liberty -lpthread -lm
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 LDFLAGS    += -fsanitize=$(SANITIZE)
@@ -54,6 +55,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 TUI_SRC  := $(wildcard tests/tui/test_*.c)
 ACC_SRC  := $(wildcard tests/accuracy/test_*.c)
 FIX_SRC  := $(wildcard tests/fixtures/*.c)
+FIX_CXX_SRC := $(wildcard tests/fixtures/*.cc)
 BENCH_SRC := $(wildcard bench/*.c)
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -65,7 +67,9 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 INTEG_BIN := $(INTEG_SRC:tests/integration/%.c=$(BUILD)/tests/%)
 TUI_BIN  := $(TUI_SRC:tests/tui/%.c=$(BUILD)/tests/%)
 ACC_BIN  := $(ACC_SRC:tests/accuracy/%.c=$(BUILD)/tests/%)
-FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%)
+FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
+	$(FIX_CXX_SRC:tests/fixtures/%.cc=$(BUILD)/fixtures/%) \
+	$(BUILD)/fixtures/prof_hot-stripped
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all run test unit integration tui accuracy bench fuzz install clean deps deps-test format check-format
@@ -118,6 +122,16 @@ $(BUILD)/bench/%: $(BUILD)/bench/%.o $(LIB)
 $(BUILD)/fixtures/prof_%: tests/fixtures/prof_%.c
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -D_GNU_SOURCE -O2 -g -fomit-frame-pointer -Wall -Wextra -o $@ $< -lpthread
+
+# C++ profiler fixtures (demangling), built like the C ones.
+CXX ?= g++
+$(BUILD)/fixtures/prof_%: tests/fixtures/prof_%.cc
+	@mkdir -p $(@D)
+	$(CXX) -std=c++17 -O2 -g -fomit-frame-pointer -Wall -Wextra -o $@ $<
+
+# A stripped binary: no .symtab, only .eh_frame to tell its functions apart.
+$(BUILD)/fixtures/prof_hot-stripped: $(BUILD)/fixtures/prof_hot
+	strip -o $@ $<
 
 # Fixtures are plain programs; built without sanitizers so they behave like the
 # processes vigil meets in the wild (and so their memory figures are exact).

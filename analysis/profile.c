@@ -269,6 +269,12 @@ uint32_t profile_add_stack(struct profile *p, int tid, const uint32_t *frames,
 	return node;
 }
 
+size_t profile_mark_truncated(struct profile *p, uint32_t *frames, size_t depth)
+{
+	frames[depth] = profile_frame_id(p, PROFILE_TRUNCATED, "");
+	return depth + 1;
+}
+
 void profile_set_thread(struct profile *p, int tid, const char *comm)
 {
 	struct profile_thread *t = NULL;

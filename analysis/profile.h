@@ -28,6 +28,15 @@
 
 #define PROFILE_NONE UINT32_MAX
 
+/* The outermost frame (module "") of a stack the unwinder could not finish:
+ * its copy of the stack ended, or the depth limit was reached. Without it the
+ * deepest frame copied would pass for a root function. */
+#define PROFILE_TRUNCATED "[truncated]"
+/* The leaf frame (module "") of a wall-clock sample that stands for time the
+ * thread spent off a CPU (blocked, sleeping, waiting for a CPU): its self
+ * share is the time off CPU, the rest of the profile is on CPU. */
+#define PROFILE_OFF_CPU "[off-cpu]"
+
 enum profile_mode { PROFILE_CPU, PROFILE_WALL };
 
 struct profile_frame {
@@ -88,6 +97,10 @@ uint32_t profile_frame_id(struct profile *p, const char *function, const char *m
  */
 uint32_t profile_add_stack(struct profile *p, int tid, const uint32_t *frames,
 			   size_t depth, uint64_t n);
+
+/* Appends the PROFILE_TRUNCATED frame to frames (innermost first, depth
+ * entries, room for one more) and returns the new depth. */
+size_t profile_mark_truncated(struct profile *p, uint32_t *frames, size_t depth);
 
 /* The child of parent for frame, created when new (the store rebuilds a
  * profile with it). parent must exist; frame must be a frame id. */

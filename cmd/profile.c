@@ -230,6 +230,8 @@ int cmd_profile(int argc, char **argv)
 	prof = profiler_finish(pr);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
+	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */
+		cli_warn("profile of %d: %s", o.pid, prof->meta.why);
 	if (o.out) {
 		if (write_output(prof, o.format, &out, err, sizeof(err)) < 0) {
 			cli_warn("%s", err);

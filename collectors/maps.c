@@ -19,6 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collectors/demangle.h"
+#include "collectors/ehframe.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 
@@ -505,10 +507,15 @@ int maps_symbolize(struct maps *m, uint64_t addr, char *fn, size_t fnlen, char *
 	}
 	s = elf_file_lookup(f, addr - e->bias);
 	if (!s) {
-		snprintf(fn, fnlen, "%s+0x%" PRIx64, mod, addr - e->bias);
+		/* one row per function, not per address: the FDE's start */
+		uint64_t start, end, at = addr - e->bias;
+
+		if (ehframe_function(f, at, &start, &end) == 0)
+			at = start;
+		snprintf(fn, fnlen, "%s+0x%" PRIx64, mod, at);
 		return 1;
 	}
-	snprintf(fn, fnlen, "%s", s->name);
+	demangle(s->name, fn, fnlen);
 	return 0;
 }
 

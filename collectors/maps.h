@@ -85,8 +85,12 @@ struct elf_file *maps_module(struct maps *m, struct map_entry *e);
 int maps_read(struct maps *m, uint64_t addr, void *buf, size_t len);
 
 /*
- * Names addr: function into fn ("module+0x1a2b" when no symbol covers it) and
- * module into mod ("[vdso]", "[jit]", the file's basename, "" unknown).
+ * Names addr: function into fn, module into mod ("[vdso]", "[jit]", the
+ * file's basename, "" unknown). A symbol's name is demangled
+ * (collectors/demangle.h); a PLT stub is "sym@plt". Code no symbol covers is
+ * "module+0xSTART", START the link-time address (as nm and addr2line -e
+ * take it) of the function's start from .eh_frame, so one function is one
+ * name; of addr itself when no FDE covers it either.
  * Returns 0 when a symbol was found, 1 when only a module offset is known,
  * -1 when no mapping covers addr.
  */

@@ -107,20 +107,26 @@ static void name_thread(struct profiler *p, int tid)
 	profile_set_thread(p->prof, tid, comm);
 }
 
-/* Adds one stack of return addresses (ips[0] the sampled pc). */
+/* Adds one stack of return addresses (ips[0] the sampled pc); a truncated
+ * one gets PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as
+ * its leaf. */
 static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n)
+		      size_t n, bool truncated, bool off_cpu)
 {
-	uint32_t frames[UNWIND_DEPTH_MAX + 2];
+	uint32_t frames[UNWIND_DEPTH_MAX + 4];
 	size_t depth = 0;
 
+	if (off_cpu)
+		frames[depth++] = profile_frame_id(p->prof, PROFILE_OFF_CPU, "");
 	if (kernel)
 		frames[depth++] = profile_frame_id(p->prof, "[kernel]", "[kernel]");
-	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 1; i++)
+	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 2; i++)
 		/* a return address may be past the end of a noreturn caller */
 		frames[depth++] = frame_of(p, i ? ips[i] - 1 : ips[i]);
 	if (!depth)
 		return;
+	if (truncated)
+		depth = profile_mark_truncated(p->prof, frames, depth);
 	name_thread(p, tid);
 	profile_add_stack(p->prof, tid, frames, depth, 1);
 	atomic_fetch_add(&p->samples, 1);
@@ -131,6 +137,7 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 	struct profiler *p = ctx;
 	uint64_t ips[UNWIND_DEPTH_MAX + 1];
 	int64_t t0 = clock_mono_ns();
+	bool truncated = false;
 	size_t n = 0;
 
 	if (s->pid != p->pid)
@@ -138,14 +145,14 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 	if (s->have_user) {
 		maps_allow_refresh(p->maps);
 		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
-				    UNWIND_DEPTH_MAX);
+				    UNWIND_DEPTH_MAX, &truncated);
 	}
 	if (!n && !s->kernel) {
 		p->no_user++;
 		atomic_fetch_add(&p->lost, 1);
 		return;
 	}
-	add_stack(p, s->tid, s->kernel, ips, n);
+	add_stack(p, s->tid, s->kernel, ips, n, truncated, false);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -163,13 +170,13 @@ static void on_mmap(void *ctx)
 	maps_refresh(p->maps);
 }
 
-static void on_ptrace_stack(void *ctx, int tid, const uint64_t *ips, size_t n)
+static void on_ptrace_stack(void *ctx, const struct ptrace_stack *st)
 {
 	struct profiler *p = ctx;
 	int64_t t0 = clock_mono_ns();
 
 	maps_allow_refresh(p->maps);
-	add_stack(p, tid, false, ips, n);
+	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -302,6 +309,24 @@ static void started(struct profiler *p, int rc, const char *err)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/* An empty profile says why before anything else in why. */
+static void no_samples_first(struct profiler *p)
+{
+	char rest[FRAME_WHY_MAX];
+
+	if (atomic_load(&p->samples))
+		return;
+	snprintf(rest, sizeof(rest), "%s", p->why);
+	p->why[0] = '\0';
+	if (p->prof->meta.lost)
+		why_append(p->why, sizeof(p->why), "0 samples: %llu lost",
+			   (unsigned long long)p->prof->meta.lost);
+	else
+		why_append(p->why, sizeof(p->why), "%s", PROFILER_NO_SAMPLES);
+	if (rest[0])
+		why_append(p->why, sizeof(p->why), "%s", rest);
+}
+
 static void *profiler_main(void *arg)
 {
 	struct profiler *p = arg;
@@ -376,6 +401,7 @@ static void *profiler_main(void *arg)
 
 	p->prof->meta.duration_ms = elapsed_ms(p);
 	p->prof->meta.lost = atomic_load(&p->lost);
+	no_samples_first(p);
 	if (atomic_load(&p->samples))
 		why_append(p->why, sizeof(p->why), "unwind %lluus per sample",
 			   (unsigned long long)(atomic_load(&p->unwind_ns) /

@@ -13,6 +13,10 @@
  * fallback was taken, what a ptrace capture cost the target (time its
  * threads stood still per sample) and what the unwinding cost per sample.
  *
+ * A capture that took no sample says so first in meta.why:
+ * PROFILER_NO_SAMPLES when nothing was lost either (the target never ran on
+ * a CPU while it was watched), else how many samples were lost.
+ *
  * A capture ends when its duration is over, on profiler_cancel, or when the
  * target exits. The last two keep every sample taken and set meta.partial,
  * with the reason in meta.why.
@@ -33,6 +37,7 @@
 #define PROFILER_HZ_DEFAULT 99
 #define PROFILER_HZ_MAX 999
 #define PROFILER_DURATION_DEFAULT_MS 5000
+#define PROFILER_NO_SAMPLES "0 samples: the target did not run"
 
 struct profiler_opts {
 	enum profile_mode mode; /* PROFILE_CPU or PROFILE_WALL */

@@ -33,6 +33,9 @@
  * (a thread in uninterruptible sleep stops only when it leaves it). */
 #define STOP_WAIT_NS 50000000LL
 #define STOP_POLL_NS 20000L
+/* on-CPU credit a thread may carry: more would only be owed to samples
+ * taken long after the CPU time was spent */
+#define CREDIT_MAX 2.0
 
 struct traced {
 	int tid;
@@ -40,6 +43,12 @@ struct traced {
 	bool interrupt_sent; /* an EVENT_STOP is still to come */
 	bool group_stopped;  /* in a group stop, left with PTRACE_LISTEN */
 	bool gone;
+	/* wall mode's on-CPU account (see ptrace_sampler.h) */
+	bool seen;	    /* cpu_ticks and seen_ns hold a reading */
+	bool off_cpu;	    /* of the sample being taken */
+	uint64_t cpu_ticks; /* utime + stime at seen_ns */
+	int64_t seen_ns;
+	double credit; /* on-CPU samples owed, in samples */
 };
 
 struct ptrace_sampler {
@@ -54,6 +63,7 @@ struct ptrace_sampler {
 	size_t tids_cap;
 	char text[1024];
 	uint64_t ips[UNWIND_DEPTH_MAX + 1];
+	bool truncated; /* of the stack in ips */
 	struct ptrace_sampler_stats st;
 };
 
@@ -98,6 +108,8 @@ static struct traced *find(struct ptrace_sampler *s, int tid)
 	return NULL;
 }
 
+static bool on_cpu_now(struct ptrace_sampler *s, struct traced *t);
+
 static int seize(struct ptrace_sampler *s, int tid)
 {
 	struct traced *t;
@@ -109,6 +121,8 @@ static int seize(struct ptrace_sampler *s, int tid)
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->upt = _UPT_create(tid);
+	if (s->wall)
+		on_cpu_now(s, t); /* the first reading: CPU time counts from here */
 	return 0;
 }
 
@@ -158,25 +172,65 @@ static int seize_new(struct ptrace_sampler *s)
 	return added ? added : err;
 }
 
-/* Thread state letter from task/<tid>/stat, '?' when unreadable. */
-static char thread_state(struct ptrace_sampler *s, int tid)
+/* Thread state letter from task/<tid>/stat, '?' when unreadable; its
+ * utime + stime (clock ticks) into *cpu_ticks when not NULL. */
+static char thread_state(struct ptrace_sampler *s, int tid, uint64_t *cpu_ticks)
 {
-	char rel[64], comm[64];
+	char rel[64], comm[64], state;
+	unsigned long long utime, stime;
 	const char *st;
 
 	snprintf(rel, sizeof(rel), "%d/task/%d/stat", s->pid, tid);
 	if (procfs_read(s->root, rel, s->text, sizeof(s->text)) <= 0)
 		return '?';
 	st = procfs_stat_split(s->text, comm, sizeof(comm));
-	return st ? *st : '?';
+	if (!st)
+		return '?';
+	if (!cpu_ticks)
+		return *st;
+	/* state ppid pgrp session tty tpgid flags minflt cminflt majflt
+	 * cmajflt utime stime */
+	if (sscanf(st, "%c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &state,
+		   &utime, &stime) != 3)
+		return '?';
+	*cpu_ticks = utime + stime;
+	return state;
 }
 
+/* Wall mode: reads t's CPU time and says whether the sample about to be
+ * taken stands for time on a CPU (see ptrace_sampler.h). */
+static bool on_cpu_now(struct ptrace_sampler *s, struct traced *t)
+{
+	int64_t now = clock_mono_ns();
+	uint64_t ticks;
+	char state = thread_state(s, t->tid, &ticks);
+
+	if (state == '?')
+		return false;
+	if (t->seen && now > t->seen_ns && ticks >= t->cpu_ticks)
+		t->credit += (double)(ticks - t->cpu_ticks) * 1e9 /
+			     (double)procfs_clk_tck() / (double)(now - t->seen_ns);
+	t->seen = true;
+	t->cpu_ticks = ticks;
+	t->seen_ns = now;
+	if (t->credit > CREDIT_MAX)
+		t->credit = CREDIT_MAX;
+	if (state == 'R' && t->credit >= 0.5) {
+		t->credit -= 1.0;
+		return true;
+	}
+	return false;
+}
+
+/* Unwinds the stopped thread t into s->ips; s->truncated says whether the
+ * depth limit left frames out (the live stack is read whole: no copy limit). */
 static size_t unwind_thread(struct ptrace_sampler *s, struct traced *t)
 {
 	unw_cursor_t c;
 	size_t n = 0;
 
 	unwinding_maps = s->maps;
+	s->truncated = false;
 	if (!t->upt || unw_init_remote(&c, s->as, t->upt) < 0)
 		return 0;
 	do {
@@ -186,7 +240,24 @@ static size_t unwind_thread(struct ptrace_sampler *s, struct traced *t)
 			break;
 		s->ips[n++] = ip;
 	} while (n < UNWIND_DEPTH_MAX && unw_step(&c) > 0);
+	if (n == UNWIND_DEPTH_MAX && unw_step(&c) > 0)
+		s->truncated = true;
 	return n;
+}
+
+/* Hands the n frames just unwound from t to fn. */
+static void emit(struct ptrace_sampler *s, struct traced *t, size_t n, ptrace_stack_fn fn,
+		 void *ctx)
+{
+	struct ptrace_stack st = {
+		.tid = t->tid,
+		.ips = s->ips,
+		.n = n,
+		.truncated = s->truncated,
+		.off_cpu = s->wall && t->off_cpu,
+	};
+
+	fn(ctx, &st);
 }
 
 /*
@@ -221,7 +292,7 @@ static int handle_stop(struct ptrace_sampler *s, struct traced *t, int status,
 		if (sample)
 			n = unwind_thread(s, t);
 		if (n && fn)
-			fn(ctx, t->tid, s->ips, n);
+			emit(s, t, n, fn, ctx);
 		ptrace(PTRACE_CONT, t->tid, NULL, NULL);
 		return n > 0;
 	}
@@ -233,7 +304,7 @@ static int handle_stop(struct ptrace_sampler *s, struct traced *t, int status,
 	if (sample)
 		n = unwind_thread(s, t);
 	if (n && fn)
-		fn(ctx, t->tid, s->ips, n);
+		emit(s, t, n, fn, ctx);
 	ptrace(PTRACE_CONT, t->tid, NULL, (void *)(long)sig);
 	return n > 0;
 }
@@ -328,8 +399,10 @@ int ptrace_sampler_tick(struct ptrace_sampler *s, ptrace_stack_fn fn, void *ctx)
 
 		if (t->gone || t->group_stopped)
 			continue;
-		if (!s->wall && thread_state(s, t->tid) != 'R')
+		if (!s->wall && thread_state(s, t->tid, NULL) != 'R')
 			continue;
+		if (s->wall)
+			t->off_cpu = !on_cpu_now(s, t);
 		t0 = clock_mono_ns();
 		if (!t->interrupt_sent) {
 			if (ptrace(PTRACE_INTERRUPT, t->tid, NULL, NULL) < 0) {

@@ -12,6 +12,16 @@
  * only threads the kernel shows running or runnable ('R' in task/<tid>/stat) are sampled;
  * in wall mode all of them. Threads that appear are seized at the next tick.
  *
+ * Wall mode says which samples stand for time on a CPU, from the kernel's
+ * own account rather than from the state letter: 'R' also means waiting for
+ * a CPU (as much as running, on a loaded machine), and a thread stopped here
+ * shows 't'. Each thread's utime+stime (task/<tid>/stat) is read before it
+ * is stopped; the share of the interval since its previous sample it spent
+ * on a CPU is added to a credit, and a sample taken while the thread is 'R'
+ * spends one unit of credit to be on-CPU (error diffusion: credit carries
+ * over, so across the capture the on-CPU samples are the kernel's CPU time
+ * over the wall time, within a sample or two). Other samples are off-CPU.
+ *
  * The target pays for this: each sampled thread stands still while it is
  * unwound. The time from interrupt to continue is measured and summed
  * (ptrace_sampler_stats), so the cost is reported rather than guessed.
@@ -41,9 +51,17 @@ struct ptrace_sampler_stats {
 	size_t threads;	 /* threads attached now */
 };
 
-/* Called once per sampled thread: ips innermost first (callers are return
- * addresses), borrowed for the call. */
-typedef void (*ptrace_stack_fn)(void *ctx, int tid, const uint64_t *ips, size_t n);
+/* One sampled thread: ips innermost first (callers are return addresses),
+ * borrowed for the call. */
+struct ptrace_stack {
+	int tid;
+	const uint64_t *ips;
+	size_t n;
+	bool truncated; /* the depth limit left frames out */
+	bool off_cpu;	/* wall mode: this sample stands for time off a CPU */
+};
+
+typedef void (*ptrace_stack_fn)(void *ctx, const struct ptrace_stack *st);
 
 /*
  * Seizes every thread of pid (under proc_root, NULL: "/proc"). wall selects

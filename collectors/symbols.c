@@ -2,9 +2,9 @@
 /*
  * symbols: ELF64 headers, notes and symbol tables read straight from the
  * mapped image, every access bounds-checked (see symbols.h). The symbol table
- * is a sorted array of (addr, size, name) for FUNC and IFUNC symbols; names
- * point into the image of the file that holds the table, so the table lives
- * exactly as long as that image.
+ * is a sorted array of (addr, size, name) for FUNC and IFUNC symbols and PLT
+ * stubs; names point into the image of the file that holds the table or into
+ * f->names, so the table lives exactly as long as the elf_file.
  */
 #include "collectors/symbols.h"
 
@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "collectors/plt.h"
 #include "core/xalloc.h"
 
 /* Bigger images are not modules anyone maps: refuse rather than map them. */
@@ -81,6 +82,52 @@ static const Elf64_Shdr *find_section(const struct elf_file *f, const char *name
 			return sh;
 	}
 	return NULL;
+}
+
+int elf_file_section(const struct elf_file *f, unsigned i, struct elf_section *out)
+{
+	const Elf64_Shdr *sh = i ? shdr(f, i) : NULL;
+	const char *n;
+
+	if (!sh)
+		return -1;
+	n = section_name(f, sh);
+	out->name = n ? n : "";
+	out->type = sh->sh_type;
+	out->link = sh->sh_link;
+	out->info = sh->sh_info;
+	out->addr = sh->sh_addr;
+	out->offset = sh->sh_offset;
+	out->size = sh->sh_size;
+	out->entsize = sh->sh_entsize;
+	return 0;
+}
+
+int elf_file_find_section(const struct elf_file *f, const char *name,
+			  struct elf_section *out)
+{
+	for (unsigned i = 1; i < ehdr(f)->e_shnum; i++) {
+		if (elf_file_section(f, i, out) < 0)
+			return -1;
+		if (!strcmp(out->name, name))
+			return 0;
+	}
+	return -1;
+}
+
+const char *elf_file_string(const struct elf_file *f, const struct elf_section *strtab,
+			    uint64_t off)
+{
+	const char *s;
+
+	if (strtab->type != SHT_STRTAB || off >= strtab->size ||
+	    !in_image(f, strtab->offset, strtab->size))
+		return NULL;
+	s = image_str(f, strtab->offset + off);
+	/* the string must end inside its own table */
+	if (!s || !memchr(s, '\0', strtab->size - off))
+		return NULL;
+	return s;
 }
 
 /* Walks a note area for NT_GNU_BUILD_ID and records it as hex. */
@@ -248,6 +295,9 @@ void elf_file_free(struct elf_file *f)
 	else
 		free((void *)(uintptr_t)f->bytes);
 	elf_file_free(f->debug);
+	for (size_t i = 0; i < f->nnames; i++)
+		free(f->names[i]);
+	free(f->names);
 	free(f->syms);
 	free(f->loads);
 	free(f->name);
@@ -315,9 +365,12 @@ static int bind_rank(unsigned char info)
 	}
 }
 
+#define RANK_PLT 3 /* a made-up name loses to any symbol at its address */
+
 struct sym_build {
 	struct elf_sym s;
 	int rank;
+	uint64_t section_end; /* where the symbol's section ends; 0 unknown */
 };
 
 static int cmp_sym(const void *a, const void *b)
@@ -332,6 +385,18 @@ static int cmp_sym(const void *a, const void *b)
 	if ((x->s.size == 0) != (y->s.size == 0))
 		return x->s.size == 0 ? 1 : -1;
 	return strcmp(x->s.name, y->s.name);
+}
+
+/* The end address of section shndx when it holds addr, else 0 (unknown). */
+static uint64_t section_end(const struct elf_file *f, unsigned shndx, uint64_t addr)
+{
+	struct elf_section sec;
+
+	if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE ||
+	    elf_file_section(f, shndx, &sec) < 0 || !(sec.addr <= addr) ||
+	    addr - sec.addr >= sec.size)
+		return 0;
+	return sec.addr + sec.size;
 }
 
 /* Reads the FUNC symbols of one SHT_SYMTAB/SHT_DYNSYM section of f. */
@@ -378,13 +443,67 @@ static size_t load_table(const struct elf_file *f, unsigned type, struct sym_bui
 		v[n].s.size = sym.st_size;
 		v[n].s.name = name;
 		v[n].rank = bind_rank(sym.st_info);
+		v[n].section_end = section_end(f, sym.st_shndx, sym.st_value);
 		n++;
 	}
 	*out = v;
 	return n;
 }
 
-/* Sorts, keeps one symbol per address, and ends unsized symbols at the next. */
+/* A name made up here, owned by f. */
+static const char *keep_name(struct elf_file *f, char *name)
+{
+	f->names = xrealloc(f->names, (f->nnames + 1) * sizeof(*f->names));
+	f->names[f->nnames++] = name;
+	return name;
+}
+
+/* The FUNC symbol at addr among v (unsorted), or NULL. */
+static const char *name_at(const struct sym_build *v, size_t n, uint64_t addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].s.addr == addr && v[i].rank < RANK_PLT)
+			return v[i].s.name;
+	return NULL;
+}
+
+/*
+ * Appends f's PLT stubs to v as "sym@plt". An IRELATIVE stub is named after
+ * the ifunc its resolver belongs to when a symbol sits there, else as perf
+ * names it ("*ABS*+0x1234@plt").
+ */
+static size_t add_plt(struct elf_file *f, struct sym_build **v, size_t n)
+{
+	struct plt_entry *e;
+	size_t ne = plt_entries(f, &e);
+
+	*v = xrealloc(*v, (n + ne + 1) * sizeof(**v));
+	for (size_t i = 0; i < ne; i++) {
+		const char *sym = e[i].sym ? e[i].sym : name_at(*v, n, e[i].addend);
+		size_t len = (sym ? strlen(sym) : 32) + sizeof("@plt");
+		char *name = xmalloc(len);
+
+		if (sym)
+			snprintf(name, len, "%s@plt", sym);
+		else
+			snprintf(name, len, "*ABS*+0x%llx@plt",
+				 (unsigned long long)e[i].addend);
+		(*v)[n + i].s.addr = e[i].addr;
+		(*v)[n + i].s.size = e[i].size;
+		(*v)[n + i].s.name = keep_name(f, name);
+		(*v)[n + i].rank = RANK_PLT;
+		(*v)[n + i].section_end = 0;
+	}
+	free(e);
+	return n + ne;
+}
+
+/*
+ * Sorts, keeps one symbol per address, and ends each unsized symbol where the
+ * next one starts or its section ends, whichever is first. One with neither
+ * covers its first byte only: stretching it would name code it says nothing
+ * about.
+ */
 static void finish_table(struct elf_file *f, struct sym_build *v, size_t n)
 {
 	size_t k = 0;
@@ -395,11 +514,19 @@ static void finish_table(struct elf_file *f, struct sym_build *v, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (k && f->syms[k - 1].addr == v[i].s.addr)
 			continue;
+		if (v[i].s.size == 0) {
+			uint64_t end = v[i].section_end ? v[i].section_end : UINT64_MAX;
+
+			for (size_t j = i + 1; j < n; j++)
+				if (v[j].s.addr > v[i].s.addr) {
+					if (v[j].s.addr < end)
+						end = v[j].s.addr;
+					break;
+				}
+			v[i].s.size = end == UINT64_MAX ? 1 : end - v[i].s.addr;
+		}
 		f->syms[k++] = v[i].s;
 	}
-	for (size_t i = 0; i < k; i++)
-		if (f->syms[i].size == 0 && i + 1 < k)
-			f->syms[i].size = f->syms[i + 1].addr - f->syms[i].addr;
 	f->nsyms = k;
 }
 
@@ -409,21 +536,19 @@ static void load_symbols(struct elf_file *f)
 	size_t n = 0;
 
 	f->syms_loaded = true;
-	if (f->debug) {
-		/* the debug file's names live in its image: it owns the table */
+	/* the debug file's names live in its image, which f owns */
+	if (f->debug)
 		n = load_table(f->debug, SHT_SYMTAB, &v);
-		if (n) {
-			finish_table(f, v, n);
-			free(v);
-			return;
-		}
+	if (!n) {
 		free(v);
+		n = load_table(f, SHT_SYMTAB, &v);
 	}
-	n = load_table(f, SHT_SYMTAB, &v);
 	if (!n) {
 		free(v);
 		n = load_table(f, SHT_DYNSYM, &v);
 	}
+	/* the stubs are code of f itself: a debug file's .plt has no bytes */
+	n = add_plt(f, &v, n);
 	finish_table(f, v, n);
 	free(v);
 }
@@ -446,8 +571,7 @@ const struct elf_sym *elf_file_lookup(struct elf_file *f, uint64_t vaddr)
 	}
 	if (lo == 0)
 		return NULL;
-	if (vaddr - f->syms[lo - 1].addr >= f->syms[lo - 1].size &&
-	    !(f->syms[lo - 1].size == 0 && lo == f->nsyms))
+	if (vaddr - f->syms[lo - 1].addr >= f->syms[lo - 1].size)
 		return NULL;
 	return &f->syms[lo - 1];
 }

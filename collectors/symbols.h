@@ -12,8 +12,13 @@
  * - the build id (NT_GNU_BUILD_ID) and .gnu_debuglink, so the debug file of a
  *   stripped binary is found under /usr/lib/debug when it is installed;
  * - which function covers an address: FUNC/IFUNC symbols of .symtab (else
- *   .dynsym) of the debug file when there is one, sorted and searched by
- *   binary search; a symbol without a size ends where the next one starts.
+ *   .dynsym) of the debug file when there is one, plus one "name@plt" per
+ *   PLT entry (collectors/plt.h), sorted and searched by binary search; a
+ *   symbol without a size ends where the next one starts or where its
+ *   section ends, whichever comes first (so `_init` never swallows .plt);
+
+ * Where a function starts when no symbol names it is collectors/ehframe.h's
+ * question, answered from the same image.
  *
  * Invariants: nothing in the file is trusted. Every offset, size, count and
  * string read from it is checked against the image size before use; a
@@ -33,7 +38,14 @@
 
 struct elf_sym {
 	uint64_t addr, size; /* link-time virtual address and size */
-	const char *name;    /* points into the image that holds the table */
+	const char *name;    /* into the image that holds the table, or names[] */
+};
+
+/* One section header, as read (sh_*); name "" when it has none. */
+struct elf_section {
+	const char *name;
+	uint32_t type, link, info;
+	uint64_t addr, offset, size, entsize;
 };
 
 struct elf_load {
@@ -57,6 +69,8 @@ struct elf_file {
 	bool syms_loaded;
 	struct elf_sym *syms; /* owned, sorted by addr, one per address */
 	size_t nsyms;
+	char **names; /* owned: names made up here ("puts@plt") */
+	size_t nnames;
 	struct elf_file *debug; /* owned: the separate debug file, if found */
 };
 
@@ -86,6 +100,19 @@ int elf_file_vaddr_to_offset(const struct elf_file *f, uint64_t vaddr, uint64_t 
 /* Copies len bytes at vaddr out of the file image. Returns 0, or -1 when any
  * of them is outside the file-backed part of a PT_LOAD. */
 int elf_file_read_vaddr(const struct elf_file *f, uint64_t vaddr, void *buf, size_t len);
+
+/*
+ * Section i (1 .. e_shnum - 1) of f into *out. Returns 0, or -1 when there is
+ * no such section or its header lies outside the image. The bytes of a
+ * section are not checked here: callers check offset and size.
+ */
+int elf_file_section(const struct elf_file *f, unsigned i, struct elf_section *out);
+/* The first section called name; 0 or -1. */
+int elf_file_find_section(const struct elf_file *f, const char *name,
+			  struct elf_section *out);
+/* The NUL-terminated string at off inside string table strtab, or NULL. */
+const char *elf_file_string(const struct elf_file *f, const struct elf_section *strtab,
+			    uint64_t off);
 
 /*
  * Looks for the separate debug file: /usr/lib/debug/.build-id/xx/yyyy.debug,

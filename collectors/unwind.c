@@ -40,6 +40,7 @@ struct sample_ctx {
 	const struct unwind_regs *regs;
 	const uint8_t *stack;
 	size_t len;
+	bool past_copy; /* a read wanted stack bytes beyond the copy */
 };
 
 /* Reads one encoded pointer at *addr (runtime address), advancing *addr. Only
@@ -158,8 +159,10 @@ static int access_mem(unw_addr_space_t as, unw_word_t addr, unw_word_t *valp, in
 		return 0;
 	}
 	/* the stack beyond the copy is unknown: never guess from files */
-	if (addr >= sp && addr - sp < (1u << 20))
+	if (addr >= sp && addr - sp < (1u << 20)) {
+		c->past_copy = true;
 		return -UNW_EINVAL;
+	}
 	if (maps_read(c->u->maps, addr, valp, sizeof(*valp)) < 0)
 		return -UNW_EINVAL;
 	return 0;
@@ -267,12 +270,15 @@ uint64_t unwinder_refused(const struct unwinder *u)
 }
 
 size_t unwinder_unwind(struct unwinder *u, const struct unwind_regs *regs,
-		       const uint8_t *stack, size_t len, uint64_t *ips, size_t max)
+		       const uint8_t *stack, size_t len, uint64_t *ips, size_t max,
+		       bool *truncated)
 {
 	struct sample_ctx c = {.u = u, .regs = regs, .stack = stack, .len = len};
 	unw_cursor_t cursor;
 	size_t n = 0;
+	int rc = 1; /* > 0: not ended yet */
 
+	*truncated = false;
 	if (max == 0)
 		return 0;
 	ips[n++] = regs->r[UNWIND_IP];
@@ -282,16 +288,27 @@ size_t unwinder_unwind(struct unwinder *u, const struct unwind_regs *regs,
 	}
 	if (unw_init_remote(&cursor, u->as, &c) < 0)
 		return n;
-	while (n < max && unw_step(&cursor) > 0) {
+	while (n < max && (rc = unw_step(&cursor)) > 0) {
 		unw_word_t ip, sp;
 
-		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0)
+		if (unw_get_reg(&cursor, UNW_REG_IP, &ip) < 0 || ip == 0) {
+			rc = 0;
 			break;
+		}
 		unw_get_reg(&cursor, UNW_REG_SP, &sp);
 		/* a stack that does not grow towards its base is a loop */
-		if (sp < regs->r[UNWIND_SP])
+		if (sp < regs->r[UNWIND_SP]) {
+			rc = 0;
 			break;
+		}
 		ips[n++] = ip;
+	}
+	if (n == max && rc > 0) {
+		c.past_copy = false;
+		rc = unw_step(&cursor);
+		*truncated = rc > 0 || (rc < 0 && c.past_copy);
+	} else {
+		*truncated = rc < 0 && c.past_copy;
 	}
 	/* the mappings may have changed while unwinding (a miss re-read them) */
 	if (maps_generation(u->maps) != u->generation) {

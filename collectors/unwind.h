@@ -22,6 +22,7 @@
 #define VIGIL_COLLECTORS_UNWIND_H
 
 #include <libunwind.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -68,9 +69,14 @@ void unwinder_free(struct unwinder *u);
  * regs->r[UNWIND_SP] and above. Writes return addresses innermost first into
  * ips (ips[0] is the sampled ip) and returns how many (at least 1, at most
  * max). Callers' entries are return addresses: symbolise ips[i] - 1 for i > 0.
+ * *truncated is set when the stack goes on beyond what was unwound: a frame
+ * needed stack bytes past the copy, or max frames were taken and there are
+ * more; it is clear when the unwinding reached the outermost frame or ended
+ * for another reason (no unwind table, a wild address).
  */
 size_t unwinder_unwind(struct unwinder *u, const struct unwind_regs *regs,
-		       const uint8_t *stack, size_t len, uint64_t *ips, size_t max);
+		       const uint8_t *stack, size_t len, uint64_t *ips, size_t max,
+		       bool *truncated);
 
 /*
  * libunwind's find_proc_info over the modules of m: the .eh_frame_hdr table

@@ -9,7 +9,7 @@
 # tools make bench runs beside vigil; `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
 set -eu
 
-build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev"
+build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev libiberty-dev"
 test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils nodejs openjdk-17-jdk-headless"
 # peers that make bench compares against (atop only here: on a systemd host
 # its package also starts a logging service, which tests have no need for)

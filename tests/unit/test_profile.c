@@ -365,6 +365,44 @@ static void test_folded_exact(void **state)
 	profile_free(p);
 }
 
+/* A stack the unwinder could not finish gets [truncated] as its root, in the
+ * tree and so in every output, never a root function of its own. */
+static void test_truncated_stack_root(void **state)
+{
+	struct profile *p = new_profile();
+	uint32_t frames[3], node;
+	struct profile_fn *fns;
+	const struct profile_fn *f;
+	size_t n, depth = 0;
+	char *s;
+
+	(void)state;
+	add(p, 1, "main;a;b", 1);
+	/* innermost first: b called by a, the copy ended there */
+	frames[depth++] = profile_frame_id(p, "b", "app");
+	frames[depth++] = profile_frame_id(p, "a", "app");
+	depth = profile_mark_truncated(p, frames, depth);
+	assert_int_equal(depth, 3);
+	node = profile_add_stack(p, 1, frames, depth, 2);
+	while (p->nodes[node].parent != 0)
+		node = p->nodes[node].parent;
+	assert_string_equal(p->frames[p->nodes[node].frame].function, PROFILE_TRUNCATED);
+	s = capture(write_folded, p, 0);
+	assert_string_equal(s, "[truncated];a;b 2\n"
+			       "main;a;b 1\n");
+	free(s);
+	fns = profile_top(p, 0, &n);
+	f = find_fn(p, fns, n, PROFILE_TRUNCATED);
+	assert_non_null(f);
+	assert_int_equal(f->self, 0);
+	assert_int_equal(f->total, 2);
+	free(fns);
+	s = capture(write_speedscope, p, 0);
+	assert_non_null(strstr(s, "\"name\":\"[truncated]\""));
+	free(s);
+	profile_free(p);
+}
+
 static void test_folded_merges_and_sanitises(void **state)
 {
 	struct profile *p = new_profile();
@@ -696,6 +734,7 @@ int main(void)
 		cmocka_unit_test(test_folded_exact),
 		cmocka_unit_test(test_folded_merges_and_sanitises),
 		cmocka_unit_test(test_table_escapes_names),
+		cmocka_unit_test(test_truncated_stack_root),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_speedscope_round_trip),
 		cmocka_unit_test(test_speedscope_escapes_names),

@@ -3,8 +3,10 @@
  * test_symbols: the ELF reader and the maps-based symboliser against the
  * truth of binutils: the function symbols `nm` lists for this test binary
  * must come back for addresses inside them, the build id must be the one
- * `readelf -n` prints; plus libc, the vdso, a JIT map, maps text, and ELF
- * images that lie about their own layout.
+ * `readelf -n` prints; the PLT stubs objdump names "sym@plt" must have
+ * those names; a stripped copy of this binary must name every address of a
+ * function after the function's start; plus libc, the vdso, a JIT map, maps
+ * text, and ELF images that lie about their own layout.
  */
 #include <elf.h>
 #include <setjmp.h>
@@ -20,6 +22,7 @@
 
 #include <cmocka.h>
 
+#include "collectors/ehframe.h"
 #include "collectors/maps.h"
 #include "collectors/symbols.h"
 #include "core/xalloc.h"
@@ -269,6 +272,149 @@ static void test_maps_parse(void **state)
 	maps_entries_free(v, n);
 }
 
+struct plt_stub {
+	uint64_t addr;
+	char name[256];
+};
+
+/* The PLT stubs objdump names in file, "<sym@plt>" labels of its PLT sections. */
+static size_t objdump_plt(const char *file, struct plt_stub **out)
+{
+	char cmd[4300], line[1024];
+	struct plt_stub *v = NULL;
+	size_t n = 0, cap = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "objdump -d -j .plt -j .plt.sec -j .plt.got '%s' 2>/dev/null", file);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		unsigned long long a;
+		char name[256];
+
+		size_t len;
+
+		/* "<puts@plt>", "<*ABS*+0x9f550@plt>"; not "<puts@plt-0x10>" */
+		if (sscanf(line, "%llx <%255[^>]>:", &a, name) != 2 ||
+		    (len = strlen(name)) < 5 || strcmp(name + len - 4, "@plt"))
+			continue;
+		v = xgrow(v, &cap, n + 1, sizeof(*v));
+		v[n].addr = a;
+		snprintf(v[n].name, sizeof(v[n].name), "%s", name);
+		n++;
+	}
+	pclose(p);
+	*out = v;
+	return n;
+}
+
+/* Every stub objdump names in this binary has that name here, inside it too,
+ * and the unsized `_init` before .plt names none of it. */
+static void test_plt_stubs_named_like_objdump(void **state)
+{
+	struct plt_stub *v;
+	size_t n = objdump_plt(exe, &v);
+	struct elf_section plt;
+	struct elf_file *f;
+	char err[256];
+
+	(void)state;
+	/* this test calls printf, malloc, popen...: libc through the PLT */
+	assert_true(n >= 10);
+	assert_int_equal(elf_file_open(exe, NULL, &f, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct elf_sym *s = elf_file_lookup(f, v[i].addr);
+
+		if (!s || strcmp(s->name, v[i].name))
+			fail_msg("0x%llx: got '%s', objdump says '%s'",
+				 (unsigned long long)v[i].addr, s ? s->name : "(none)",
+				 v[i].name);
+		s = elf_file_lookup(f, v[i].addr + 6);
+		assert_non_null(s);
+		assert_string_equal(s->name, v[i].name);
+	}
+	/* PLT0, the resolver's trampoline, is no one's: not `_init` */
+	assert_int_equal(elf_file_find_section(f, ".plt", &plt), 0);
+	for (uint64_t at = plt.addr; at < plt.addr + 16; at += 4) {
+		const struct elf_sym *s = elf_file_lookup(f, at);
+
+		assert_true(!s || strcmp(s->name, "_init"));
+	}
+	elf_file_free(f);
+	free(v);
+}
+
+/* libc's own stubs, IRELATIVE ones (objdump: "*ABS*+0x...@plt") included,
+ * are named after the function they reach. */
+static void test_libc_plt(void **state)
+{
+	const char *libc = "/lib/x86_64-linux-gnu/libc.so.6";
+	struct plt_stub *v;
+	size_t n = objdump_plt(libc, &v), abs_named = 0;
+	struct elf_file *f;
+	char err[256];
+
+	(void)state;
+	assert_true(n > 10);
+	assert_int_equal(elf_file_open(libc, NULL, &f, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++) {
+		const struct elf_sym *s = elf_file_lookup(f, v[i].addr + 1);
+		size_t len;
+
+		assert_non_null(s);
+		len = strlen(s->name);
+		assert_true(len > 4 && !strcmp(s->name + len - 4, "@plt"));
+		if (strncmp(v[i].name, "*ABS*", 5))
+			assert_string_equal(s->name, v[i].name);
+		else if (strncmp(s->name, "*ABS*", 5))
+			abs_named++;
+	}
+	/* glibc's internal ifunc calls (memcpy, strlen...) go through them */
+	assert_true(abs_named > 0);
+	elf_file_free(f);
+	free(v);
+}
+
+/* A stripped copy of this binary: no symbol names its functions any more,
+ * but every address inside one of them has that function's start from
+ * .eh_frame, so a profile gets one row per function. */
+static void test_stripped_grouped_by_fde(void **state)
+{
+	char dir[] = "/tmp/vigil-test-XXXXXX", path[4200], cmd[8600], err[256];
+	struct nm_sym *v;
+	size_t n = nm_functions(&v), checked = 0;
+	struct elf_file *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/stripped", dir);
+	snprintf(cmd, sizeof(cmd), "strip -o '%s' '%s'", path, exe);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(elf_file_open(path, NULL, &f, err, sizeof(err)), 0);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t start, end;
+
+		/* this file's own functions: compiled here, with FDEs */
+		if (strncmp(v[i].name, "test_", 5) || v[i].size < 16)
+			continue;
+		assert_null(elf_file_lookup(f, v[i].addr + v[i].size / 2));
+		for (uint64_t at = v[i].addr; at < v[i].addr + v[i].size; at += 7) {
+			assert_int_equal(ehframe_function(f, at, &start, &end), 0);
+			assert_int_equal(start, v[i].addr);
+			assert_true(end >= v[i].addr + v[i].size);
+		}
+		checked++;
+	}
+	assert_true(checked >= 8);
+	/* no FDE covers the ELF header */
+	assert_int_equal(ehframe_function(f, 0, &(uint64_t){0}, &(uint64_t){0}), -1);
+	elf_file_free(f);
+	free(v);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Images that lie: every refusal is an error or an empty table, not a crash. */
 static void test_hostile_images(void **state)
 {
@@ -363,6 +509,9 @@ int main(void)
 		cmocka_unit_test(test_maps_parse),
 		cmocka_unit_test(test_hostile_images),
 		cmocka_unit_test(test_debug_file_by_build_id),
+		cmocka_unit_test(test_plt_stubs_named_like_objdump),
+		cmocka_unit_test(test_libc_plt),
+		cmocka_unit_test(test_stripped_grouped_by_fde),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -8,6 +8,7 @@
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -106,6 +107,7 @@ static void test_unwinds_own_chain(void **state)
 	struct unwinder *u = unwinder_new(self_maps);
 	uint64_t ips[UNWIND_DEPTH_MAX];
 	char fn[512];
+	bool truncated;
 	size_t n;
 
 	(void)state;
@@ -113,8 +115,11 @@ static void test_unwinds_own_chain(void **state)
 	outer_fn();
 	barrier();
 	assert_true(stack_len > 64);
-	n = unwinder_unwind(u, &regs, stack_copy, stack_len, ips, UNWIND_DEPTH_MAX);
+	n = unwinder_unwind(u, &regs, stack_copy, stack_len, ips, UNWIND_DEPTH_MAX,
+			    &truncated);
 	assert_true(n >= 4);
+	/* _start ends the chain: the whole stack was there */
+	assert_false(truncated);
 	name_of(ips[0], fn, sizeof(fn));
 	assert_string_equal(fn, "capture");
 	name_of(ips[1] - 1, fn, sizeof(fn));
@@ -131,22 +136,50 @@ static void test_unwinds_own_chain(void **state)
 		assert_true(i + 1 < n);
 	}
 	/* the second time comes from libunwind's cache: the same answer */
-	assert_int_equal(
-		unwinder_unwind(u, &regs, stack_copy, stack_len, ips, UNWIND_DEPTH_MAX),
-		n);
+	assert_int_equal(unwinder_unwind(u, &regs, stack_copy, stack_len, ips,
+					 UNWIND_DEPTH_MAX, &truncated),
+			 n);
 	unwinder_free(u);
 }
 
-/* Without the stack bytes the return address is unknown: only the pc. */
+/* Without the stack bytes the return address is unknown: only the pc, and
+ * a stack that goes on beyond it. */
 static void test_no_stack_gives_pc_only(void **state)
 {
 	struct unwinder *u = unwinder_new(self_maps);
 	uint64_t ips[8];
+	bool truncated;
 
 	(void)state;
 	outer_fn();
-	assert_int_equal(unwinder_unwind(u, &regs, stack_copy, 0, ips, 8), 1);
+	assert_int_equal(unwinder_unwind(u, &regs, stack_copy, 0, ips, 8, &truncated), 1);
 	assert_int_equal(ips[0], regs.r[UNWIND_IP]);
+	assert_true(truncated);
+	unwinder_free(u);
+}
+
+/* A copy cut below the test function's frame (as perf's copy limit cuts a
+ * deep stack): the frames inside it come back, and the stack is marked as
+ * going on. */
+static void test_cut_copy_is_truncated(void **state)
+{
+	struct unwinder *u = unwinder_new(self_maps);
+	uint64_t ips[UNWIND_DEPTH_MAX], full[UNWIND_DEPTH_MAX];
+	bool truncated;
+	size_t n, all;
+
+	(void)state;
+	outer_fn();
+	all = unwinder_unwind(u, &regs, stack_copy, stack_len, full, UNWIND_DEPTH_MAX,
+			      &truncated);
+	assert_false(truncated);
+	for (size_t len = 8; len < 512 && len < stack_len; len += 8) {
+		n = unwinder_unwind(u, &regs, stack_copy, len, ips, UNWIND_DEPTH_MAX,
+				    &truncated);
+		assert_true(n >= 1 && n < all);
+		assert_memory_equal(ips, full, n * sizeof(ips[0]));
+		assert_true(truncated);
+	}
 	unwinder_free(u);
 }
 
@@ -163,22 +196,25 @@ static void test_wild_pc(void **state)
 	outer_fn();
 	r = regs;
 	r.r[UNWIND_IP] = 0x10;
-	n = unwinder_unwind(u, &r, stack_copy, stack_len, ips, 8);
+	n = unwinder_unwind(u, &r, stack_copy, stack_len, ips, 8, &(bool){false});
 	assert_true(n >= 1 && n <= 8);
 	assert_int_equal(ips[0], 0x10);
 	assert_true(unwinder_refused(u) >= 1);
 	unwinder_free(u);
 }
 
-/* max bounds the depth. */
+/* max bounds the depth; the frames left out make the stack truncated. */
 static void test_depth_limit(void **state)
 {
 	struct unwinder *u = unwinder_new(self_maps);
 	uint64_t ips[2];
+	bool truncated;
 
 	(void)state;
 	outer_fn();
-	assert_int_equal(unwinder_unwind(u, &regs, stack_copy, stack_len, ips, 2), 2);
+	assert_int_equal(
+		unwinder_unwind(u, &regs, stack_copy, stack_len, ips, 2, &truncated), 2);
+	assert_true(truncated);
 	unwinder_free(u);
 }
 
@@ -187,6 +223,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_unwinds_own_chain),
 		cmocka_unit_test(test_no_stack_gives_pc_only),
+		cmocka_unit_test(test_cut_copy_is_truncated),
 		cmocka_unit_test(test_wild_pc),
 		cmocka_unit_test(test_depth_limit),
 	};
