@@ -7,7 +7,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "collectors/statsd.h"
 #include "core/json.h"
 #include "core/units.h"
 #include "core/xalloc.h"
@@ -328,7 +327,7 @@ static int text_ingest(FILE *out, struct store *st, const struct report_span *sp
 		fputc(')', out);
 	if (cap)
 		fprintf(out, "; %llu dropped over the %d-metrics-per-tick cap",
-			(unsigned long long)cap, STATSD_MAX_METRICS);
+			(unsigned long long)cap, APP_METRICS_PER_TICK);
 	if (g.dropped)
 		fprintf(out, "; %llu datagrams dropped by the kernel",
 			(unsigned long long)g.dropped);

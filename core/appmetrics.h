@@ -36,6 +36,11 @@
 
 struct hdr;
 
+/* Distinct metrics a tick holds; lines of any further metric are refused
+ * and counted as APP_BAD_TOO_MANY_METRICS (shown as a drop, not as
+ * malformed). */
+#define APP_METRICS_PER_TICK 1000
+
 #define APP_TIMER 't'
 #define APP_COUNTER 'c'
 #define APP_GAUGE 'g'

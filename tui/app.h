@@ -52,6 +52,7 @@ struct app {
 	struct alert_event *astates, *arecent; /* the model's alert lists, owned */
 	bool bell;			       /* a rule started firing: ring once */
 	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
+	struct app_value_stat *app_values;		/* StatsD, owned */
 
 	/* CPU profiles (tui/capture.c) */
 	struct profiler *capture; /* running capture, or NULL */
