@@ -292,7 +292,7 @@ static int bench_merge(void)
 
 		hdr_reset(tick);
 		for (int v = 0; v < VALUES_PER_TICK; v++)
-			hdr_record(tick, value_us() * scale, 1);
+			hdr_record(tick, value_us() * 1000 * scale, 1); /* ns */
 		lens[t] = hdr_encode(tick, NULL, 0);
 		blobs[t] = xmalloc(lens[t]);
 		hdr_encode(tick, blobs[t], lens[t]);
@@ -317,7 +317,7 @@ static int bench_merge(void)
 	/* medians of 7; the CPU figure is the one to trust on a busy machine */
 	printf("statsd_merge_hour_p99 %.2f ms\n", runs[3]);
 	printf("statsd_merge_hour_p99_cpu %.2f ms\n", cpu[3]);
-	printf("statsd_merge_hour_p99_value %llu us\n", (unsigned long long)p99);
+	printf("statsd_merge_hour_p99_value %.3f us\n", (double)p99 / 1000.0);
 	printf("statsd_hist_bytes_per_tick %.0f bytes\n", (double)total / TICKS_PER_HOUR);
 	printf("statsd_hist_bytes_per_hour %zu bytes\n", total);
 	for (int t = 0; t < TICKS_PER_HOUR; t++)

@@ -211,11 +211,11 @@ static enum alert_lookup_rc timer_lookup(const struct frame *f, const char *rest
 		if (stats[i].pct == 0)
 			out->number = (double)hdr_count(m->hist);
 		else if (stats[i].pct < 0)
-			out->number = (double)hdr_max(m->hist) / 1000.0;
-		else
+			out->number = (double)hdr_max(m->hist) / 1e6;
+		else /* ns to ms, every digit kept */
 			out->number =
 				(double)hdr_value_at_percentile(m->hist, stats[i].pct) /
-				1000.0;
+				1e6;
 		return ALERT_VALUE;
 	}
 	return ALERT_UNAVAILABLE;

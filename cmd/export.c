@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/export_app.h"
 #include "core/json.h"
 #include "core/outfile.h"
 #include "core/when.h"
@@ -55,8 +56,10 @@ struct export_writer {
 	FILE *out;
 	struct outfile file; /* -o OUT: written beside it, put in place at the end */
 	enum export_format format;
-	const char **cols; /* metric names; t_ms comes first and is not here */
+	const char **cols; /* column names; t_ms comes first and is not here */
 	size_t ncols;
+	size_t nseries;		/* cols[0..nseries) are query API metrics */
+	struct export_app *app; /* then the StatsD columns (export_app.h) */
 	uint64_t rows;
 	int err;	/* errno of the first failed write, 0 while all is well */
 	double *values; /* ncols each, the row being built */
@@ -326,14 +329,18 @@ static int export_page(struct store *st, struct export_writer *w, const int64_t 
 		       size_t n, int64_t qt0, struct series *ser)
 {
 	int64_t qt1 = times[n - 1];
-	size_t *at = xcalloc(w->ncols, sizeof(*at));
+	size_t *at = xcalloc(w->nseries ? w->nseries : 1, sizeof(*at));
 	int rc = 0;
 
-	for (size_t c = 0; c < w->ncols && rc == 0; c++)
+	for (size_t c = 0; c < w->nseries && rc == 0; c++)
 		rc = query_series(st, w->cols[c], qt0, qt1, (size_t)(qt1 - qt0) + 1,
 				  &ser[c]);
+	if (rc == 0)
+		rc = export_app_load(w->app, st, times[0], qt1);
 	for (size_t i = 0; i < n && rc == 0; i++) {
-		for (size_t c = 0; c < w->ncols; c++) {
+		export_app_fill(w->app, times[i], w->values + w->nseries,
+				w->have + w->nseries);
+		for (size_t c = 0; c < w->nseries; c++) {
 			const struct series *s = &ser[c];
 
 			while (at[c] < s->n && s->points[at[c]].t_ms < times[i])
@@ -343,7 +350,7 @@ static int export_page(struct store *st, struct export_writer *w, const int64_t 
 		}
 		write_row(w, times[i]);
 	}
-	for (size_t c = 0; c < w->ncols; c++)
+	for (size_t c = 0; c < w->nseries; c++)
 		series_release(&ser[c]);
 	free(at);
 	return rc;
@@ -354,7 +361,7 @@ static int export_page(struct store *st, struct export_writer *w, const int64_t 
 static int export_rows(struct store *st, struct export_writer *w, int64_t t0, int64_t t1)
 {
 	int64_t *times = xmalloc(EXPORT_PAGE * sizeof(*times));
-	struct series *ser = xcalloc(w->ncols, sizeof(*ser));
+	struct series *ser = xcalloc(w->nseries ? w->nseries : 1, sizeof(*ser));
 	int64_t from = t0, qt0 = 0;
 	bool first_page = true;
 	size_t n;
@@ -373,8 +380,9 @@ static int export_rows(struct store *st, struct export_writer *w, int64_t t0, in
 	return rc;
 }
 
-/* Metric columns: the system's, then the target's when there is one. */
-static const char **choose_columns(bool with_target, size_t *n)
+/* Metric columns: the system's, then the target's when there is one, then
+ * room for `extra` more. */
+static const char **choose_columns(bool with_target, size_t extra, size_t *n)
 {
 	const char *const *names = query_metric_names();
 	const char **cols;
@@ -382,7 +390,7 @@ static const char **choose_columns(bool with_target, size_t *n)
 
 	while (names[count])
 		count++;
-	cols = xcalloc(count, sizeof(*cols));
+	cols = xcalloc(count + extra, sizeof(*cols));
 	*n = 0;
 	for (size_t i = 0; i < count; i++)
 		if (strncmp(names[i], TARGET_PREFIX, strlen(TARGET_PREFIX)))
@@ -443,7 +451,13 @@ static int export_metrics(struct store *st, const struct export_opts *o,
 	    (has_target = query_has_target(st)) < 0)
 		return -1;
 	resolve_window(st, o, first, last, &t0, &t1);
-	w->cols = choose_columns(has_target > 0, &w->ncols);
+	w->app = export_app_new(st, t0, t1);
+	if (!w->app)
+		return -1;
+	w->cols = choose_columns(has_target > 0, export_app_ncols(w->app), &w->ncols);
+	w->nseries = w->ncols;
+	for (size_t i = 0; i < export_app_ncols(w->app); i++)
+		w->cols[w->ncols++] = export_app_col(w->app, i);
 	w->values = xcalloc(w->ncols, sizeof(*w->values));
 	w->have = xcalloc(w->ncols, sizeof(*w->have));
 	w->out = open_output(o, w);
@@ -555,6 +569,7 @@ int cmd_export(int argc, char **argv)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
 	free(w.cols);
+	export_app_free(w.app);
 	free(w.values);
 	free(w.have);
 	if (w.out)

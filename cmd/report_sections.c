@@ -264,6 +264,8 @@ static int json_threads(FILE *out, struct store *st, const struct report_span *s
 
 static int json_timers(FILE *out, struct store *st, const struct report_span *sp)
 {
+	static const char *const keys[] = {"p50_ms",  "p90_ms", "p99_ms",
+					   "p999_ms", "max_ms", "mean_ms"};
 	struct timer_stat *t;
 	size_t n;
 
@@ -271,22 +273,62 @@ static int json_timers(FILE *out, struct store *st, const struct report_span *sp
 		return -1;
 	fputs("\"timers\": {", out);
 	for (size_t i = 0; i < n; i++) {
+		const double v[] = {t[i].p50_ms,  t[i].p90_ms, t[i].p99_ms,
+				    t[i].p999_ms, t[i].max_ms, t[i].mean_ms};
+
 		fputs(i ? ",\n      " : "\n      ", out);
 		json_string(out, t[i].name);
-		fprintf(out, ": {\"count\": %llu, ", (unsigned long long)t[i].count);
-		json_key_number(out, "p50_ms", t[i].p50_ms, 3);
-		fputs(", ", out);
-		json_key_number(out, "p90_ms", t[i].p90_ms, 3);
-		fputs(", ", out);
-		json_key_number(out, "p99_ms", t[i].p99_ms, 3);
-		fputs(", ", out);
-		json_key_number(out, "p999_ms", t[i].p999_ms, 3);
-		fputs(", ", out);
-		json_key_number(out, "max_ms", t[i].max_ms, 3);
+		fprintf(out, ": {\"count\": %llu, \"clamped\": %llu, ",
+			(unsigned long long)t[i].count, (unsigned long long)t[i].clamped);
+		json_key_number(out, "per_s", t[i].per_s, 3);
+		/* ms to the nanosecond: 6 decimals */
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			fputs(", ", out);
+			json_key_number(out, keys[k], v[k], 6);
+		}
 		fputc('}', out);
 	}
 	fputs(n ? "\n    }" : "}", out);
 	free(t);
+	return 0;
+}
+
+/* "counters" and "gauges": each by name, over the window. */
+static int json_app_values(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct app_value_stat *v;
+	size_t n, shown = 0;
+
+	if (query_app_values(st, sp->t0, sp->t1, &v, &n) < 0)
+		return -1;
+	for (int pass = 0; pass < 2; pass++) {
+		char kind = pass ? APP_GAUGE : APP_COUNTER;
+
+		shown = 0;
+		fputs(pass ? ",\n    \"gauges\": {" : ",\n    \"counters\": {", out);
+		for (size_t i = 0; i < n; i++) {
+			if (v[i].kind != kind)
+				continue;
+			fputs(shown++ ? ",\n      " : "\n      ", out);
+			json_string(out, v[i].name);
+			fprintf(out, ": {\"count\": %llu, ",
+				(unsigned long long)v[i].count);
+			if (kind == APP_COUNTER) {
+				json_key_number(out, "total", v[i].total, 6);
+				fputs(", ", out);
+				json_key_number(out, "per_s", v[i].per_s, 3);
+			} else {
+				json_key_number(out, "last", v[i].last, 6);
+				fputs(", ", out);
+				json_key_number(out, "min", v[i].min, 6);
+				fputs(", ", out);
+				json_key_number(out, "max", v[i].max, 6);
+			}
+			fputc('}', out);
+		}
+		fputs(shown ? "\n    }" : "}", out);
+	}
+	free(v);
 	return 0;
 }
 
@@ -327,9 +369,89 @@ int report_latency_json(FILE *out, struct store *st, const struct report_span *s
 	fputs(", \"system\": ", out);
 	json_psi(out, st, sp, "psi.");
 	fputs("},\n    ", out);
-	if (json_ingest(out, st, sp) < 0 || json_timers(out, st, sp) < 0)
+	if (json_ingest(out, st, sp) < 0 || json_timers(out, st, sp) < 0 ||
+	    json_app_values(out, st, sp) < 0)
 		return -1;
 	fputs("\n  }", out);
+	return 0;
+}
+
+/* "statsd" line: what came in, what was refused and why, what was lost. */
+static int text_ingest(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct app_ingest g;
+	uint64_t bad = 0, cap;
+
+	if (query_app_ingest(st, sp->t0, sp->t1, &g) < 0)
+		return -1;
+	if (!g.lines && !g.dropped)
+		return 0;
+	cap = g.bad[APP_BAD_TOO_MANY_METRICS];
+	for (int i = 0; i < APP_BAD_N; i++)
+		bad += i == APP_BAD_TOO_MANY_METRICS ? 0 : g.bad[i];
+	fprintf(out, "statsd    %llu lines, %llu malformed", (unsigned long long)g.lines,
+		(unsigned long long)bad);
+	for (int i = 0, k = 0; i < APP_BAD_N; i++)
+		if (g.bad[i] && i != APP_BAD_TOO_MANY_METRICS)
+			fprintf(out, "%s%s %llu", k++ ? ", " : " (",
+				app_bad_name((enum app_bad)i),
+				(unsigned long long)g.bad[i]);
+	if (bad)
+		fputc(')', out);
+	if (cap)
+		fprintf(out, "; %llu dropped over the %d-metrics-per-tick cap",
+			(unsigned long long)cap, APP_METRICS_PER_TICK);
+	if (g.dropped)
+		fprintf(out, "; %llu datagrams dropped by the kernel",
+			(unsigned long long)g.dropped);
+	fputc('\n', out);
+	return 0;
+}
+
+static void text_timer(FILE *out, const struct timer_stat *t, bool first)
+{
+	char a[16], b[16], c[16], d[16], e[16];
+
+	/* names came over the network: escaped */
+	fputs(first ? "timers    " : "          ", out);
+	text_write(out, t->name);
+	fprintf(out,
+		": %llu (%.1f/s), p50 %s p90 %s p99 %s p99.9 %s max "
+		"%s",
+		(unsigned long long)t->count, t->per_s,
+		units_latency(t->p50_ms, a, sizeof(a)),
+		units_latency(t->p90_ms, b, sizeof(b)),
+		units_latency(t->p99_ms, c, sizeof(c)),
+		units_latency(t->p999_ms, d, sizeof(d)),
+		units_latency(t->max_ms, e, sizeof(e)));
+	if (t->clamped)
+		fprintf(out, "; %llu clamped above 1h", (unsigned long long)t->clamped);
+	fputc('\n', out);
+}
+
+static int text_app_values(FILE *out, struct store *st, const struct report_span *sp)
+{
+	struct app_value_stat *v;
+	size_t n;
+	bool counters = false, gauges = false;
+
+	if (query_app_values(st, sp->t0, sp->t1, &v, &n) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (v[i].kind == APP_COUNTER) {
+			fputs(counters ? "          " : "counters  ", out);
+			text_write(out, v[i].name);
+			fprintf(out, ": %.6g (%.1f/s)\n", v[i].total, v[i].per_s);
+			counters = true;
+		} else {
+			fputs(gauges ? "          " : "gauges    ", out);
+			text_write(out, v[i].name);
+			fprintf(out, ": last %.6g, min %.6g, max %.6g\n", v[i].last,
+				v[i].min, v[i].max);
+			gauges = true;
+		}
+	}
+	free(v);
 	return 0;
 }
 
@@ -349,20 +471,12 @@ int report_latency_text(FILE *out, struct store *st, const struct report_span *s
 		fprintf(out, "; block IO %.1f ms/s", io);
 	if (!isnan(share))
 		fputc('\n', out);
-	if (query_timers(st, sp->t0, sp->t1, &t, &n) < 0)
+	if (text_ingest(out, st, sp) < 0 || query_timers(st, sp->t0, sp->t1, &t, &n) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		/* a timer's name came over the network */
-		fputs(i ? "          " : "timers    ", out);
-		text_write(out, t[i].name);
-		fprintf(out,
-			": %llu, p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f "
-			"ms\n",
-			(unsigned long long)t[i].count, t[i].p50_ms, t[i].p90_ms,
-			t[i].p99_ms, t[i].p999_ms, t[i].max_ms);
-	}
+	for (size_t i = 0; i < n; i++)
+		text_timer(out, &t[i], i == 0);
 	free(t);
-	return 0;
+	return text_app_values(out, st, sp);
 }
 
 /* ---- profiles ---- */

@@ -382,6 +382,7 @@ struct slot {
 	char kind;
 	uint64_t count;
 	double value;
+	double lo, hi;		  /* gauges: lowest and highest value in the tick */
 	double carry;		  /* timers: occurrences owed from sample rates */
 	struct hdr *hist;	  /* timers */
 	struct gauge_memory *mem; /* gauges: where the value outlives the tick */
@@ -543,15 +544,16 @@ static struct slot *lookup(struct statsd_agg *a, struct table *t, const char *ke
 	return s;
 }
 
-static uint64_t timer_us(const struct number *n)
+/* A timer value (ms) in whole nanoseconds, rounded to the nearest. */
+static uint64_t timer_ns(const struct number *n)
 {
-	double us = number_abs(n, 3);
+	double ns = number_abs(n, 6);
 
-	if (n->neg || us < 0.5)
+	if (n->neg || ns < 0.5)
 		return 0;
-	if (us >= 18446744073709549568.0) /* the last double below 2^64 */
+	if (ns >= 18446744073709549568.0) /* the last double below 2^64 */
 		return UINT64_MAX;
-	return (uint64_t)(us + 0.5);
+	return (uint64_t)(ns + 0.5);
 }
 
 /* Sums and gauges stay finite: an overflow sticks at the largest double. */
@@ -578,6 +580,10 @@ static void apply(struct slot *s, const struct statsd_line *l)
 		case APP_GAUGE:
 			s->value = n.has_sign ? keep_finite(s->value + number_value(&n))
 					      : number_value(&n);
+			if (s->count == 1 || s->value < s->lo)
+				s->lo = s->value;
+			if (s->count == 1 || s->value > s->hi)
+				s->hi = s->value;
 			break;
 		default: {
 			double owed = s->carry + 1 / l->rate;
@@ -590,7 +596,7 @@ static void apply(struct slot *s, const struct statsd_line *l)
 				times = (uint64_t)owed;
 				s->carry = owed - (double)times;
 			}
-			hdr_record(s->hist, timer_us(&n), times);
+			hdr_record(s->hist, timer_ns(&n), times);
 			break;
 		}
 		}
@@ -685,6 +691,8 @@ struct app_metrics *statsd_agg_take(struct statsd_agg *a)
 		am->kind = s->kind;
 		am->count = s->count;
 		am->value = s->kind == APP_TIMER ? 0 : s->value;
+		am->lo = s->kind == APP_GAUGE ? s->lo : am->value;
+		am->hi = s->kind == APP_GAUGE ? s->hi : am->value;
 		if (s->hist) {
 			am->hist = hdr_compact(s->hist);
 			hdr_reset(s->hist);

@@ -50,10 +50,10 @@
 #include "core/appmetrics.h"
 
 #define STATSD_DEFAULT_ADDR "127.0.0.1:8125"
-#define STATSD_NAME_MAX 200	  /* bytes of a name, tags not included */
-#define STATSD_KEY_MAX 1000	  /* bytes of the key: name, '#', tags */
-#define STATSD_TAGS_MAX 32	  /* tags on one line */
-#define STATSD_MAX_METRICS 1000	  /* distinct metrics per tick, by default */
+#define STATSD_NAME_MAX 200			/* bytes of a name, tags not included */
+#define STATSD_KEY_MAX 1000			/* bytes of the key: name, '#', tags */
+#define STATSD_TAGS_MAX 32			/* tags on one line */
+#define STATSD_MAX_METRICS APP_METRICS_PER_TICK /* by default */
 #define STATSD_RCVBUF (8u << 20)  /* socket buffer asked for (capped by rmem_max) */
 #define STATSD_DATAGRAM_MAX 65536 /* longer datagrams are cut and counted */
 

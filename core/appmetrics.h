@@ -18,10 +18,12 @@
  * - count is the number of values received in the tick, not corrected for
  *   sample rates (a packed "x:1:2:3|ms" counts 3). value is the counter sum
  *   corrected for sample rates (each value divided by its rate), or the
- *   gauge's value at the end of the tick; 0 for timers. hist (timers only,
- *   NULL otherwise) is a compact core/hdr histogram of the values in
- *   microseconds, each occurring 1/rate times (so hdr_count(hist) >= count
- *   when rates below 1 were sent).
+ *   gauge's value at the end of the tick; 0 for timers. lo and hi are the
+ *   gauge's lowest and highest value in the tick (value for the others).
+ *   hist (timers only, NULL otherwise) is a compact core/hdr histogram of
+ *   the values in nanoseconds, each occurring 1/rate times (so
+ *   hdr_count(hist) >= count when rates below 1 were sent); values above
+ *   its 1 h are counted there as clamped (hdr_clamped).
  * - lines counts every non-empty line received, good or bad; bad[] counts
  *   the lines rejected, per reason; dropped counts datagrams the kernel
  *   dropped because the socket buffer was full.
@@ -33,6 +35,11 @@
 #include <stdint.h>
 
 struct hdr;
+
+/* Distinct metrics a tick holds; lines of any further metric are refused
+ * and counted as APP_BAD_TOO_MANY_METRICS (shown as a drop, not as
+ * malformed). */
+#define APP_METRICS_PER_TICK 1000
 
 #define APP_TIMER 't'
 #define APP_COUNTER 'c'
@@ -60,6 +67,7 @@ struct app_metric {
 	char kind;  /* APP_TIMER, APP_COUNTER, APP_GAUGE */
 	uint64_t count;
 	double value;
+	double lo, hi;	  /* gauges: lowest and highest value in the tick */
 	struct hdr *hist; /* owned; compact; timers only */
 };
 

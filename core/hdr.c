@@ -178,20 +178,20 @@ static void add_totals(struct hdr *h, uint64_t count, uint64_t clamped, uint64_t
 	h->sum += sum;
 }
 
-void hdr_record(struct hdr *h, uint64_t value_us, uint64_t count)
+void hdr_record(struct hdr *h, uint64_t value_ns, uint64_t count)
 {
 	uint64_t clamped = 0;
 
 	assert(h->counts);
 	if (!count)
 		return;
-	if (value_us > HDR_MAX_US) {
-		value_us = HDR_MAX_US;
+	if (value_ns > HDR_MAX_NS) {
+		value_ns = HDR_MAX_NS;
 		clamped = count;
 	}
-	add_bucket(h, bucket_index(value_us), count);
-	add_totals(h, count, clamped, value_us, value_us,
-		   (double)value_us * (double)count);
+	add_bucket(h, bucket_index(value_ns), count);
+	add_totals(h, count, clamped, value_ns, value_ns,
+		   (double)value_ns * (double)count);
 }
 
 void hdr_merge(struct hdr *dst, const struct hdr *src)
@@ -269,21 +269,37 @@ size_t hdr_buckets_used(const struct hdr *h)
 	return used;
 }
 
-uint64_t hdr_value_at_percentile(const struct hdr *h, double pct)
+/*
+ * ceil(ppm * count / 10^6) without overflow or rounding: with count =
+ * q * 10^6 + r, the product splits into q * ppm (whole) and r * ppm / 10^6
+ * (r * ppm < 10^12 fits easily).
+ */
+static uint64_t nearest_rank(uint64_t count, uint64_t ppm)
+{
+	uint64_t q = count / 1000000, r = count % 1000000;
+	uint64_t part = (r * ppm + 999999) / 1000000;
+
+	return q * ppm + part;
+}
+
+uint64_t hdr_value_at_ppm(const struct hdr *h, uint64_t ppm)
 {
 	struct bucket_iter it;
 	uint64_t rank, seen = 0, n;
 	uint32_t i;
-	double r;
 
 	if (!h->count)
 		return 0;
-	if (!(pct > 0))
+	if (!ppm)
 		return h->min;
-	if (pct >= 100)
+	if (ppm >= 1000000)
 		return h->max;
-	r = ceil(pct / 100.0 * (double)h->count);
-	rank = r < 1 ? 1 : r >= (double)h->count ? h->count : (uint64_t)r;
+	rank = nearest_rank(h->count, ppm);
+	/* the lowest and highest ranks are min and max, which are exact */
+	if (rank <= 1)
+		return h->min;
+	if (rank >= h->count)
+		return h->max;
 	iter_init(&it, h);
 	while (iter_next(&it, &i, &n)) {
 		seen = add_sat(seen, n);
@@ -291,6 +307,15 @@ uint64_t hdr_value_at_percentile(const struct hdr *h, double pct)
 			return bucket_value(h, i);
 	}
 	return h->max; /* counts saturated: the rank lies past the last bucket */
+}
+
+uint64_t hdr_value_at_percentile(const struct hdr *h, double pct)
+{
+	if (!(pct > 0))
+		return hdr_value_at_ppm(h, 0);
+	if (pct >= 100)
+		return hdr_value_at_ppm(h, 1000000);
+	return hdr_value_at_ppm(h, (uint64_t)llround(pct * 10000.0));
 }
 
 /* ---- encoding ---- */
@@ -411,16 +436,35 @@ static int get_run(struct reader *r, uint32_t *next, uint32_t *idx, uint64_t *n)
 	return 0;
 }
 
+/* Version 1 blobs hold microseconds, and were clamped at 1 h of them. */
+#define V1_SCALE 1000u
+#define V1_MAX (HDR_MAX_NS / V1_SCALE)
+
 struct blob_head {
-	uint64_t count, clamped, min, max;
+	uint64_t count, clamped, min, max; /* in the blob's unit */
 	double sum;
+	uint64_t scale; /* nanoseconds per unit of the blob: 1, or V1_SCALE */
 };
 
 static int read_head(struct reader *r, struct blob_head *hd)
 {
+	uint64_t top;
+
 	memset(hd, 0, sizeof(*hd));
-	if (r->p >= r->end || *r->p++ != HDR_ENCODING_VERSION)
+	if (r->p >= r->end)
 		return -1;
+	switch (*r->p++) {
+	case HDR_ENCODING_VERSION:
+		hd->scale = 1;
+		top = HDR_MAX_NS;
+		break;
+	case 1:
+		hd->scale = V1_SCALE;
+		top = V1_MAX;
+		break;
+	default:
+		return -1;
+	}
 	if (get_varint(r, &hd->count) < 0 || get_varint(r, &hd->clamped) < 0)
 		return -1;
 	if (hd->count && (get_varint(r, &hd->min) < 0 || get_varint(r, &hd->max) < 0))
@@ -431,16 +475,36 @@ static int read_head(struct reader *r, struct blob_head *hd)
 		return -1;
 	if (!hd->count)
 		return hd->sum == 0 && r->p == r->end ? 0 : -1;
-	if (hd->min > hd->max || hd->max > HDR_MAX_US)
+	if (hd->min > hd->max || hd->max > top)
 		return -1;
-	if (hd->clamped && hd->max != HDR_MAX_US)
+	if (hd->clamped && hd->max != top)
 		return -1;
 	return 0;
 }
 
 /*
- * The careful path, for when the counts could saturate: validate the whole
- * blob first, then add it. Counts saturate in a histogram (see hdr_record),
+ * Where a bucket of the blob goes in a nanosecond histogram: itself, or for
+ * a microsecond blob the bucket of its reported value (as a version 1 reader
+ * reported it, clamped to [min, max]) in nanoseconds.
+ */
+static uint32_t blob_bucket(const struct blob_head *hd, uint32_t idx)
+{
+	uint64_t w, v;
+
+	if (hd->scale == 1)
+		return idx;
+	v = bucket_low(idx, &w) + (w - 1) / 2;
+	if (v < hd->min)
+		v = hd->min;
+	if (v > hd->max)
+		v = hd->max;
+	return bucket_index(v * hd->scale);
+}
+
+/*
+ * The careful path, for when the counts could saturate or the buckets must
+ * be converted (a version 1 blob): validate the whole blob first, then add
+ * it. Counts saturate in a histogram (see hdr_record),
  * so a blob claiming UINT64_MAX values is consistent when its bucket counts
  * add up to at least that.
  */
@@ -467,9 +531,10 @@ static int decode_two_pass(struct hdr *dst, struct reader r, const struct blob_h
 	next = 0;
 	while (r.p < r.end) {
 		get_run(&r, &next, &idx, &n);
-		add_bucket(dst, idx, n);
+		add_bucket(dst, blob_bucket(hd, idx), n);
 	}
-	add_totals(dst, hd->count, hd->clamped, hd->min, hd->max, hd->sum);
+	add_totals(dst, hd->count, hd->clamped, hd->min * hd->scale, hd->max * hd->scale,
+		   hd->sum * (double)hd->scale);
 	return 0;
 }
 
@@ -485,7 +550,7 @@ int hdr_decode_merge(struct hdr *dst, const uint8_t *blob, size_t len)
 	assert(dst->counts);
 	if (!blob || read_head(&r, &hd) < 0)
 		return -1;
-	if (hd.count >= UINT64_MAX - dst->count)
+	if (hd.count >= UINT64_MAX - dst->count || hd.scale != 1)
 		return decode_two_pass(dst, r, &hd);
 
 	/* One pass, adding as it goes (no bucket can overflow: each stays

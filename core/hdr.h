@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hdr: an HDR-style histogram of latencies in whole microseconds, 0 .. 1 h,
+ * hdr: an HDR-style histogram of latencies in whole nanoseconds, 0 .. 1 h,
  * so percentiles over any window come from merging per-tick histograms, never
  * from averaging per-tick percentiles.
  *
@@ -13,22 +13,31 @@
  *     |reported - exact| <= exact / 1024      (relative error < 0.0977%)
  *
  * which is within the 0.1% of "3 significant decimal digits". Values below
- * 1024 us are exact. Results are also clamped to [min, max], which are exact.
+ * 1024 ns are exact. Results are also clamped to [min, max], which are exact.
+ * So every value from 1 us to 1 h is reported within 0.1%, and a value
+ * below 1 us to the nanosecond.
  *
- * Range: values above HDR_MAX_US (1 h) are recorded as HDR_MAX_US and counted
+ * Range: values above HDR_MAX_NS (1 h) are recorded as HDR_MAX_NS and counted
  * in hdr_clamped(). 0 is a valid value.
  *
  * Memory: a recordable histogram holds HDR_NBUCKETS 64-bit counters
- * (96 KiB), allocated once by hdr_new(); recording and merging never
+ * (136 KiB), allocated once by hdr_new(); recording and merging never
  * allocate. hdr_compact() makes a read-only copy holding only the non-empty
  * buckets (16 bytes each), which is what travels inside a frame.
  *
- * Percentile definition: nearest rank. hdr_value_at_percentile(h, p) is the
- * value of rank ceil(p/100 * count) (at least 1) in ascending order, within
- * the bound above; p <= 0 gives min, p >= 100 gives max.
+ * Percentile definition: nearest rank, in integers. With p in parts per
+ * million (99.9% = 999000), hdr_value_at_ppm(h, p) is the value of rank
+ * ceil(p * count / 10^6) (at least 1) in ascending order, within the bound
+ * above, the rank computed exactly (no floating point: 99.9% of 1000 values
+ * is rank 999, never 1000); p 0 gives min, p >= 10^6 gives max, and so do
+ * ranks 1 and count (min and max are exact).
  *
  * Encoding (for SQLite BLOBs; all integers unsigned LEB128 varints):
- *     byte 0        version, HDR_ENCODING_VERSION (1)
+ *     byte 0        version: HDR_ENCODING_VERSION (2) for nanoseconds; 1 is
+ *                   the same layout in microseconds (vigil before schema 4),
+ *                   still decoded: its values are taken as whole
+ *                   microseconds (each bucket at its reported value) and
+ *                   turned into nanoseconds, min, max and sum exactly
  *     varint        count (total of the bucket counts)
  *     varint        clamped
  *     varint        min, varint max     (only when count > 0)
@@ -52,9 +61,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HDR_MAX_US 3600000000ull /* 1 h */
-#define HDR_NBUCKETS 12288	 /* 1024 + 22 octaves of 512 */
-#define HDR_ENCODING_VERSION 1
+#define HDR_MAX_NS 3600000000000ull /* 1 h */
+#define HDR_NBUCKETS 17408	    /* 1024 + 32 octaves of 512 (to 2^42 ns) */
+#define HDR_ENCODING_VERSION 2	    /* 1: the same in microseconds */
 /* |reported - exact| <= exact / HDR_ERROR_DIVISOR */
 #define HDR_ERROR_DIVISOR 1024
 
@@ -66,12 +75,12 @@ struct hdr *hdr_new(void);
 void hdr_free(struct hdr *h);
 
 /*
- * Records count occurrences of value_us (clamped to HDR_MAX_US). count 0 is
+ * Records count occurrences of value_ns (clamped to HDR_MAX_NS). count 0 is
  * a no-op. h must be recordable (not made by hdr_compact). Counts (the total
  * and each bucket's) saturate at UINT64_MAX rather than wrap; a saturated
  * histogram still encodes and decodes, its percentiles are then approximate.
  */
-void hdr_record(struct hdr *h, uint64_t value_us, uint64_t count);
+void hdr_record(struct hdr *h, uint64_t value_ns, uint64_t count);
 /* Adds every value of src (recordable or compact) into recordable dst. */
 void hdr_merge(struct hdr *dst, const struct hdr *src);
 /* Empties a recordable h, keeping its memory. Cost is the touched range. */
@@ -86,7 +95,7 @@ struct hdr *hdr_compact(const struct hdr *h);
 bool hdr_is_compact(const struct hdr *h);
 
 uint64_t hdr_count(const struct hdr *h);
-/* Values that were above HDR_MAX_US (they are counted at HDR_MAX_US). */
+/* Values that were above HDR_MAX_NS (they are counted at HDR_MAX_NS). */
 uint64_t hdr_clamped(const struct hdr *h);
 /* Exact smallest and largest recorded values (after clamping); 0 when empty. */
 uint64_t hdr_min(const struct hdr *h);
@@ -95,6 +104,11 @@ uint64_t hdr_max(const struct hdr *h);
  * 0 when empty. */
 double hdr_mean(const struct hdr *h);
 /* See the percentile definition above; 0 when empty. */
+uint64_t hdr_value_at_ppm(const struct hdr *h, uint64_t ppm);
+/*
+ * The same with pct in percent, taken to 4 decimals (rounded to parts per
+ * million, so 99.9 is exactly 999000 ppm); pct <= 0 gives min.
+ */
 uint64_t hdr_value_at_percentile(const struct hdr *h, double pct);
 /* Number of non-empty buckets. */
 size_t hdr_buckets_used(const struct hdr *h);

@@ -53,6 +53,39 @@ const char *units_cpu_time(uint64_t ticks, long clk_tck, char *buf, size_t len)
 	return buf;
 }
 
+const char *units_latency(double ms, char *buf, size_t len)
+{
+	static const struct {
+		const char *unit;
+		double per_ns, top; /* top: where the next unit takes over */
+	} scale[] = {
+		{"us", 1e3, 999.95},
+		{"ms", 1e6, 999.95},
+		{"s", 1e9, 59.995},
+		{"min", 60e9, 1e300},
+	};
+	double ns = ms * 1e6, v;
+	size_t i;
+
+	if (!(ns >= 0)) {
+		snprintf(buf, len, "-");
+		return buf;
+	}
+	if (ns < 999.5) {
+		snprintf(buf, len, "%.0fns", ns);
+		return buf;
+	}
+	for (i = 0; ns / scale[i].per_ns >= scale[i].top; i++)
+		;
+	v = ns / scale[i].per_ns;
+	snprintf(buf, len, "%.*f%s",
+		 v < 9.9995   ? 3
+		 : v < 99.995 ? 2
+			      : 1,
+		 v, scale[i].unit);
+	return buf;
+}
+
 const char *units_span(int64_t ms, char *buf, size_t len)
 {
 	int64_t s = ms / 1000;

@@ -71,7 +71,7 @@ int query_notices(struct store *s, int64_t t0, int64_t t1, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 4)
+	if (!store_has(s, STORE_SINCE_NOTICES))
 		return 0;
 	/* the newest max, handed out oldest first */
 	if (store_prepare_cached(

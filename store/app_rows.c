@@ -79,6 +79,10 @@ int store_write_app(struct store *s, const struct frame *f)
 		} else {
 			sqlite3_bind_double(st, 4, a->value);
 		}
+		if (a->kind == APP_GAUGE) {
+			sqlite3_bind_double(st, 6, a->lo);
+			sqlite3_bind_double(st, 7, a->hi);
+		}
 		rc = store_exec_stmt(s, st, "cannot write a StatsD sample");
 	}
 	free(blob);
@@ -87,16 +91,61 @@ int store_write_app(struct store *s, const struct frame *f)
 
 /* ---- reading ---- */
 
+static double ns_to_ms(uint64_t ns)
+{
+	return (double)ns / 1e6;
+}
+
 /* The figures of one merged timer; per_s is left to the caller. */
 static void fill_stat(struct timer_stat *t, const struct hdr *h)
 {
 	t->count = hdr_count(h);
-	t->p50_ms = (double)hdr_value_at_percentile(h, 50) / 1000.0;
-	t->p90_ms = (double)hdr_value_at_percentile(h, 90) / 1000.0;
-	t->p99_ms = (double)hdr_value_at_percentile(h, 99) / 1000.0;
-	t->p999_ms = (double)hdr_value_at_percentile(h, 99.9) / 1000.0;
-	t->max_ms = (double)hdr_max(h) / 1000.0;
-	t->mean_ms = hdr_mean(h) / 1000.0;
+	t->clamped = hdr_clamped(h);
+	t->p50_ms = ns_to_ms(hdr_value_at_ppm(h, 500000));
+	t->p90_ms = ns_to_ms(hdr_value_at_ppm(h, 900000));
+	t->p99_ms = ns_to_ms(hdr_value_at_ppm(h, 990000));
+	t->p999_ms = ns_to_ms(hdr_value_at_ppm(h, 999000));
+	t->max_ms = ns_to_ms(hdr_max(h));
+	t->mean_ms = hdr_mean(h) / 1e6;
+}
+
+/* What the window covers: its last recorded tick and the session's tick
+ * interval (ms, at least 1). 0 or -1. */
+struct cover {
+	int64_t last_ms, interval_ms;
+};
+
+static int window_cover(struct store *s, int64_t t0, int64_t t1, struct cover *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	c->last_ms = t1;
+	c->interval_ms = 1000;
+	if (store_prepare_cached(s,
+				 "SELECT (SELECT max(t_ms) FROM ticks WHERE t_ms BETWEEN "
+				 "?1 AND ?2), (SELECT interval_ms FROM sessions)",
+				 &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	rc = store_step(s, st);
+	if (rc > 0) {
+		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
+			c->last_ms = sqlite3_column_int64(st, 0);
+		if (sqlite3_column_int64(st, 1) > 0)
+			c->interval_ms = sqlite3_column_int64(st, 1);
+	}
+	store_finish(s, st);
+	return rc < 0 ? -1 : 0;
+}
+
+/* n over the time covered from the tick at first_ms (see app_rows.h). */
+static double rate_from(double n, int64_t first_ms, const struct cover *c)
+{
+	double span = (double)(c->last_ms - first_ms + c->interval_ms) / 1000.0;
+
+	return span > 0 ? n / span : NAN;
 }
 
 int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **out,
@@ -104,8 +153,9 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 {
 	sqlite3_stmt *st;
 	struct hdr *h = NULL;
-	int64_t cur = -1;
-	size_t cap = 0;
+	struct cover cov;
+	int64_t cur = -1, *first = NULL;
+	size_t cap = 0, fcap = 0;
 	bool began;
 	int rc;
 
@@ -113,21 +163,22 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 	*n = 0;
 	if (s->version < 3)
 		return 0;
-	if (store_prepare_cached(
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	if (window_cover(s, t0, t1, &cov) < 0 ||
+	    store_prepare_cached(
 		    s,
-		    "SELECT m.id, m.name, a.hist FROM app_samples a"
+		    "SELECT m.id, m.name, a.hist, t.t_ms FROM app_samples a"
 		    " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq "
 		    "= a.tick"
 		    " WHERE m.kind = 't' AND t.t_ms BETWEEN ?1 AND ?2"
-		    " ORDER BY m.name, a.tick",
-		    &st) < 0)
-		return -1;
-	sqlite3_bind_int64(st, 1, t0);
-	sqlite3_bind_int64(st, 2, t1);
-	if (store_read_begin(s, &began) < 0) {
-		store_finish(s, st);
+		    " ORDER BY m.name, t.t_ms",
+		    &st) < 0) {
+		store_read_end(s, began);
 		return -1;
 	}
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
 	h = hdr_new();
 	while ((rc = store_step(s, st)) > 0) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -136,9 +187,11 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 			if (cur >= 0)
 				fill_stat(&(*out)[*n - 1], h);
 			*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+			first = xgrow(first, &fcap, *n + 1, sizeof(*first));
 			memset(&(*out)[*n], 0, sizeof(**out));
 			store_column_text(st, 1, (*out)[*n].name,
 					  sizeof((*out)[*n].name));
+			first[*n] = sqlite3_column_int64(st, 3);
 			(*n)++;
 			hdr_reset(h);
 			cur = id;
@@ -152,17 +205,210 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 	store_read_end(s, began);
 	store_finish(s, st);
 	hdr_free(h);
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		(*out)[i].per_s = rate_from((double)(*out)[i].count, first[i], &cov);
+	free(first);
 	if (rc < 0) {
 		free(*out);
 		*out = NULL;
 		*n = 0;
 		return -1;
 	}
-	/* every timer's rate is over the whole window */
-	for (size_t i = 0; i < *n; i++)
-		(*out)[i].per_s =
-			t1 > t0 ? (double)(*out)[i].count / ((double)(t1 - t0) / 1000.0)
-				: NAN;
+	return 0;
+}
+
+/* Gauges' lo and hi columns: NULL before schema 4, value stands in. */
+static const char *gauge_range_sql(const struct store *s)
+{
+	return store_has(s, STORE_SINCE_GAUGE_RANGE)
+		       ? "coalesce(a.lo, a.value), coalesce(a.hi, a.value)"
+		       : "a.value, a.value";
+}
+
+/* Folds one row (count, value, lo, hi at columns c..c+3) into v. */
+static void fold_value(struct app_value_stat *v, sqlite3_stmt *st, int c, bool first)
+{
+	double value = sqlite3_column_double(st, c + 1);
+	double lo = sqlite3_column_double(st, c + 2),
+	       hi = sqlite3_column_double(st, c + 3);
+
+	v->count += store_column_u64(st, c);
+	if (v->kind == APP_COUNTER) {
+		v->total += value;
+		return;
+	}
+	v->last = value;
+	if (first || lo < v->min)
+		v->min = lo;
+	if (first || hi > v->max)
+		v->max = hi;
+}
+
+int query_app_values(struct store *s, int64_t t0, int64_t t1, struct app_value_stat **out,
+		     size_t *n)
+{
+	char sql[512];
+	sqlite3_stmt *st;
+	struct cover cov;
+	int64_t cur = -1, *first = NULL;
+	size_t cap = 0, fcap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT m.id, m.name, m.kind, t.t_ms, a.count, a.value, %s"
+		 " FROM app_samples a JOIN app_metrics m ON m.id = a.metric"
+		 " JOIN ticks t ON t.seq = a.tick"
+		 " WHERE m.kind IN ('c', 'g') AND t.t_ms BETWEEN ?1 AND ?2"
+		 " ORDER BY m.kind, m.name, t.t_ms",
+		 gauge_range_sql(s));
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	if (window_cover(s, t0, t1, &cov) < 0 || store_prepare_cached(s, sql, &st) < 0) {
+		store_read_end(s, began);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	while ((rc = store_step(s, st)) > 0) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		bool fresh = id != cur;
+
+		if (fresh) {
+			*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+			first = xgrow(first, &fcap, *n + 1, sizeof(*first));
+			memset(&(*out)[*n], 0, sizeof(**out));
+			store_column_text(st, 1, (*out)[*n].name,
+					  sizeof((*out)[*n].name));
+			(*out)[*n].kind = store_column_char(st, 2);
+			first[*n] = sqlite3_column_int64(st, 3);
+			(*n)++;
+			cur = id;
+		}
+		fold_value(&(*out)[*n - 1], st, 4, fresh);
+	}
+	store_read_end(s, began);
+	store_finish(s, st);
+	for (size_t i = 0; rc == 0 && i < *n; i++)
+		(*out)[i].per_s = (*out)[i].kind == APP_COUNTER
+					  ? rate_from((*out)[i].total, first[i], &cov)
+					  : NAN;
+	free(first);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+static void fill_name(sqlite3_stmt *st, void *row)
+{
+	struct app_name *a = row;
+
+	store_column_text(st, 0, a->name, sizeof(a->name));
+	a->kind = store_column_char(st, 1);
+}
+
+int query_app_names(struct store *s, int64_t t0, int64_t t1, struct app_name **out,
+		    size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	if (store_prepare_cached(s,
+				 "SELECT m.name, m.kind FROM app_metrics m WHERE EXISTS"
+				 " (SELECT 1 FROM app_samples a JOIN ticks t ON t.seq = "
+				 "a.tick"
+				 " WHERE a.metric = m.id AND t.t_ms BETWEEN ?1 AND ?2)"
+				 " ORDER BY m.kind, m.name",
+				 &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), fill_name);
+}
+
+/* One row of query_app_ticks: t_ms, count, value, lo, hi, hist. */
+static void fill_tick(struct app_tick *k, sqlite3_stmt *st, struct hdr *h,
+		      const struct cover *c)
+{
+	memset(k, 0, sizeof(*k));
+	k->t_ms = sqlite3_column_int64(st, 0);
+	k->count = store_column_u64(st, 1);
+	k->value = sqlite3_column_double(st, 2);
+	k->per_s = k->value * 1000.0 / (double)c->interval_ms;
+	k->lo = sqlite3_column_double(st, 3);
+	k->hi = sqlite3_column_double(st, 4);
+	if (sqlite3_column_type(st, 5) != SQLITE_BLOB)
+		return;
+	hdr_reset(h);
+	if (hdr_decode_merge(h, sqlite3_column_blob(st, 5),
+			     (size_t)sqlite3_column_bytes(st, 5)) < 0)
+		return; /* damaged: the tick reads as empty */
+	k->count = hdr_count(h);
+	k->clamped = hdr_clamped(h);
+	k->p50_ms = ns_to_ms(hdr_value_at_ppm(h, 500000));
+	k->p90_ms = ns_to_ms(hdr_value_at_ppm(h, 900000));
+	k->p99_ms = ns_to_ms(hdr_value_at_ppm(h, 990000));
+	k->p999_ms = ns_to_ms(hdr_value_at_ppm(h, 999000));
+	k->max_ms = ns_to_ms(hdr_max(h));
+}
+
+int query_app_ticks(struct store *s, const char *name, char kind, int64_t t0, int64_t t1,
+		    struct app_tick **out, size_t *n)
+{
+	char sql[512], kind_text[2] = {kind, '\0'};
+	sqlite3_stmt *st;
+	struct cover cov;
+	struct hdr *h;
+	size_t cap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (s->version < 3)
+		return 0;
+	snprintf(sql, sizeof(sql),
+		 "SELECT t.t_ms, a.count, a.value, %s, a.hist"
+		 " FROM app_samples a JOIN app_metrics m ON m.id = a.metric"
+		 " JOIN ticks t ON t.seq = a.tick"
+		 " WHERE m.name = ?1 AND m.kind = ?2 AND t.t_ms BETWEEN ?3 AND ?4"
+		 " ORDER BY t.t_ms",
+		 gauge_range_sql(s));
+	if (store_read_begin(s, &began) < 0)
+		return -1;
+	if (window_cover(s, t0, t1, &cov) < 0 || store_prepare_cached(s, sql, &st) < 0) {
+		store_read_end(s, began);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, kind_text, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, t0);
+	sqlite3_bind_int64(st, 4, t1);
+	h = hdr_new();
+	while ((rc = store_step(s, st)) > 0) {
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		fill_tick(&(*out)[(*n)++], st, h, &cov);
+	}
+	hdr_free(h);
+	store_read_end(s, began);
+	store_finish(s, st);
+	if (rc < 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+		return -1;
+	}
 	return 0;
 }
 
@@ -209,7 +455,7 @@ int query_timer_series(struct store *s, const char *name, double pct, int64_t t0
 				b = (int64_t)npoints - 1;
 		}
 		if (b != bucket && bucket >= 0 && hdr_count(h)) {
-			double v = (double)hdr_value_at_percentile(h, pct) / 1000.0;
+			double v = ns_to_ms(hdr_value_at_percentile(h, pct));
 
 			out->points = xgrow(out->points, &cap, out->n + 1,
 					    sizeof(*out->points));

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
- * metrics, heap, profiles, alerts) and the migrations
+ * metrics, heap, profiles, alerts, v4 timers in ns and gauge ranges) and the
+ * migrations
  * that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -220,7 +221,7 @@ static const char *const schema_v3[] = {
 	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
 	"  count INTEGER NOT NULL,       -- values received in the tick\n"
 	"  value REAL,                   -- counter sum, gauge value\n"
-	"  hist BLOB,                    -- timers: core/hdr encoding (versioned)\n"
+	"  hist BLOB,                    -- timers: core/hdr encoding (versioned: unit)\n"
 	"  PRIMARY KEY (metric, tick)\n"
 	") WITHOUT ROWID;\n",
 	"CREATE TABLE app_ingest (\n"
@@ -369,14 +370,23 @@ static const char *const schema_v4[] = {
 };
 
 /*
+ * v5: timers in nanoseconds and gauges' range. A timer's hist blob says its
+ * own unit (core/hdr encoding version 1: us, written before v5; 2: ns), so
+ * old rows need no rewrite and read the same; gauges gain the lowest and
+ * highest value of the tick (NULL in rows from before v5: value stands in).
+ */
+static const char *const schema_v5[] = {
+	"ALTER TABLE app_samples ADD COLUMN lo REAL; -- gauges: lowest in the tick\n",
+	"ALTER TABLE app_samples ADD COLUMN hi REAL; -- gauges: highest in the tick\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1,
-	schema_v2,
-	schema_v3,
-	schema_v4,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

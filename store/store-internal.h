@@ -142,6 +142,16 @@ struct store {
 	char err[512];
 };
 
+/* The schema version that brought each later table or column; a reader asks
+ * store_has(s, STORE_SINCE_X) before it touches one. */
+#define STORE_SINCE_NOTICES 4	  /* notices */
+#define STORE_SINCE_GAUGE_RANGE 5 /* app_samples.lo, .hi; timers in ns */
+
+static inline bool store_has(const struct store *s, int since)
+{
+	return s->version >= since;
+}
+
 /* Sets s->err from a format, logs it, and returns -1. */
 int store_fail(struct store *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -261,7 +261,8 @@ static char *stmt_sql(enum store_stmt id)
 			" ON CONFLICT (name, kind) DO UPDATE SET name = excluded.name"
 			" RETURNING id");
 	case STMT_APP_SAMPLE:
-		return insert_sql("app_samples", "metric, tick, count, value, hist", "");
+		return insert_sql("app_samples",
+				  "metric, tick, count, value, hist, lo, hi", "");
 	case STMT_HEAP_ROLLUP:
 		return insert_sql("heap_rollups",
 				  "tick, pid, pss, private_dirty, anonymous, lazyfree, "

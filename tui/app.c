@@ -81,6 +81,7 @@ void app_release(struct app *a)
 	free(a->anotices);
 	free(a->timers_window);
 	free(a->timers_tick);
+	free(a->app_values);
 	series_free(&a->hist.tp99);
 	series_free(&a->hist.tanon);
 	series_free(&a->hist.tfloor);
@@ -96,8 +97,8 @@ static void load_series_of(struct app *a, const char *metric, const char *timer,
 			   int64_t t0, int64_t t1, size_t npoints, struct ui_series *s);
 
 /*
- * StatsD timers over the graph window and in the shown tick, and the p99
- * history of the busiest one.
+ * StatsD timers over the graph window and in the shown tick, the p99
+ * history of the busiest one, and the counters and gauges of the window.
  */
 static void load_timers(struct app *a, int64_t t0, int64_t t1, size_t n)
 {
@@ -105,8 +106,13 @@ static void load_timers(struct app *a, int64_t t0, int64_t t1, size_t n)
 
 	free(a->timers_window);
 	free(a->timers_tick);
+	free(a->app_values);
 	a->timers_window = a->timers_tick = NULL;
-	a->model.ntimers_window = a->model.ntimers_tick = 0;
+	a->app_values = NULL;
+	a->model.ntimers_window = a->model.ntimers_tick = a->model.napp_values = 0;
+	if (query_app_values(a->reader, t0, t1, &a->app_values, &k) == 0)
+		a->model.napp_values = k;
+	a->model.app_values = a->app_values;
 	a->hist.tp99.n = 0;
 	if (query_timers(a->reader, t0, t1, &a->timers_window, &k) == 0)
 		a->model.ntimers_window = k;

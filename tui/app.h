@@ -53,6 +53,7 @@ struct app {
 	struct notice *anotices;	       /* failed actions, owned */
 	bool bell;			       /* a rule started firing: ring once */
 	struct timer_stat *timers_window, *timers_tick; /* StatsD, owned */
+	struct app_value_stat *app_values;		/* StatsD, owned */
 
 	/* CPU profiles (tui/capture.c) */
 	struct profiler *capture; /* running capture, or NULL */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/syscalls.h"
+#include "core/units.h"
 #include "views/draw.h"
 
 struct wait_row {
@@ -246,73 +247,133 @@ static const struct timer_stat *find_timer(const struct timer_stat *t, size_t n,
 	return NULL;
 }
 
-/* One line: StatsD lines in the window and the malformed ones by reason. */
+/* One line: StatsD lines in the window, the malformed ones by reason, and
+ * what was dropped (over the per-tick metric cap, by the kernel). */
 static int draw_ingest(WINDOW *w, const struct ui_model *m, int y, int cols)
 {
 	const struct app_ingest *g = &m->ingest;
+	uint64_t badn = 0, cap = g->bad[APP_BAD_TOO_MANY_METRICS];
 	char line[512];
 	int off;
-	uint64_t badn = 0;
 
 	for (int i = 0; i < APP_BAD_N; i++)
-		badn += g->bad[i];
+		badn += i == APP_BAD_TOO_MANY_METRICS ? 0 : g->bad[i];
 	off = snprintf(line, sizeof(line), "StatsD %llu lines, %llu malformed",
 		       (unsigned long long)g->lines, (unsigned long long)badn);
 	for (int i = 0; i < APP_BAD_N && off > 0 && (size_t)off < sizeof(line); i++)
-		if (g->bad[i])
+		if (g->bad[i] && i != APP_BAD_TOO_MANY_METRICS)
 			off += snprintf(line + off, sizeof(line) - (size_t)off,
 					"%s %s %llu",
 					off > 0 && line[off - 1] == 'd' ? ":" : ",",
 					app_bad_name((enum app_bad)i),
 					(unsigned long long)g->bad[i]);
+	if (cap && off > 0 && (size_t)off < sizeof(line))
+		off += snprintf(line + off, sizeof(line) - (size_t)off,
+				"; %llu dropped over %d metrics/tick",
+				(unsigned long long)cap, APP_METRICS_PER_TICK);
 	if (g->dropped && off > 0 && (size_t)off < sizeof(line))
 		snprintf(line + off, sizeof(line) - (size_t)off,
 			 "; %llu datagrams dropped", (unsigned long long)g->dropped);
-	wattrset(w, pal(badn || g->dropped ? PAL_WARN : PAL_DIM));
+	wattrset(w, pal(badn || cap || g->dropped ? PAL_WARN : PAL_DIM));
 	put_text(w, y, 0, cols, line, false);
 	wattrset(w, pal(PAL_NORMAL));
 	return 1;
 }
 
+/* A rate for the n/s column: whole above 100/s, one decimal below. */
+static const char *rate_text(double r, char *buf, size_t len)
+{
+	if (isnan(r) || r < 0)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, r >= 99.95 ? "%.0f" : "%.1f", r);
+	return buf;
+}
+
+/* One timer row: label, n/s, p50 p90 p99 p99.9 max in their own units. */
+static void timer_row(WINDOW *w, int y, int cols, const char *label,
+		      const struct timer_stat *t)
+{
+	char r[16], v[5][16];
+
+	put_textf(w, y, 0, cols, "%-24.24s %5s %8s %8s %8s %8s %8s", label,
+		  rate_text(t->per_s, r, sizeof(r)), units_latency(t->p50_ms, v[0], 16),
+		  units_latency(t->p90_ms, v[1], 16), units_latency(t->p99_ms, v[2], 16),
+		  units_latency(t->p999_ms, v[3], 16),
+		  units_latency(t->max_ms, v[4], 16));
+}
+
+/* Counters (total, rate) and gauges (last, min, max) over the window. */
+static int draw_values(WINDOW *w, const struct ui_model *m, int y, int rows, int cols)
+{
+	int used = 0;
+
+	if (!m->napp_values || rows < 2)
+		return 0;
+	wattrset(w, pal(PAL_TABLE_HEAD));
+	put_text(w, y + used++, 0, cols, "COUNTER|GAUGE (window)", true);
+	wattrset(w, pal(PAL_NORMAL));
+	for (size_t i = 0; i < m->napp_values && used < rows; i++) {
+		const struct app_value_stat *v = &m->app_values[i];
+		char r[16];
+
+		if (v->kind == APP_COUNTER)
+			put_textf(w, y + used++, 0, cols, "%-24.24s total %-12.6g %s/s",
+				  v->name, v->total, rate_text(v->per_s, r, sizeof(r)));
+		else
+			put_textf(w, y + used++, 0, cols,
+				  "%-24.24s last %-10.6g min %-10.6g max %.6g", v->name,
+				  v->last, v->min, v->max);
+	}
+	return used;
+}
+
 /*
  * The StatsD timers: per timer the shown tick and the graph window, then the
- * busiest timer's p99 over the window. Returns the rows used.
+ * busiest timer's p99 over the window, then counters and gauges. Returns the
+ * rows used.
  */
 static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int cols)
 {
-	char head[160];
-	int used = 0;
+	char head[160], label[48];
+	int used = 0, fit;
+	size_t nvalues = m->napp_values;
+	/* rows kept for counters and gauges: their header and two of them */
+	int keep = nvalues ? 1 + (nvalues > 1 ? 2 : 1) : 0;
 
-	if ((!m->ntimers_window && !m->ingest.lines) || rows < 3)
+	if ((!m->ntimers_window && !m->ingest.lines) || rows < 2)
 		return 0;
 	used += draw_ingest(w, m, y, cols);
-	snprintf(head, sizeof(head), "%-24s %5s %8s %8s %8s %8s %8s",
-		 "TIMER (ms) tick|window", "n/s", "p50", "p90", "p99", "p99.9", "max");
-	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, y + used++, 0, cols, head, true);
-	wattrset(w, pal(PAL_NORMAL));
-	for (size_t i = 0; i < m->ntimers_window && used + 3 <= rows; i++) {
+	fit = (rows - used - keep - 1) / 2; /* timers that fit, two rows each */
+	if (m->ntimers_window && fit > 0) {
+		snprintf(head, sizeof(head), "%-24s %5s %8s %8s %8s %8s %8s",
+			 "TIMER tick|window", "n/s", "p50", "p90", "p99", "p99.9", "max");
+		wattrset(w, pal(PAL_TABLE_HEAD));
+		put_text(w, y + used++, 0, cols, head, true);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+	for (size_t i = 0; i < m->ntimers_window && (int)i < fit; i++) {
 		const struct timer_stat *win = &m->timers_window[i];
 		const struct timer_stat *tk =
 			find_timer(m->timers_tick, m->ntimers_tick, win->name);
 
 		if (tk)
-			put_textf(w, y + used, 0, cols,
-				  "%-24.24s %5s %8.2f %8.2f %8.2f %8.2f %8.2f", win->name,
-				  "", tk->p50_ms, tk->p90_ms, tk->p99_ms, tk->p999_ms,
-				  tk->max_ms);
+			timer_row(w, y + used, cols, win->name, tk);
 		else
-			put_textf(w, y + used, 0, cols, "%-24.24s %5s %8s", win->name, "",
-				  "-");
+			put_textf(w, y + used, 0, cols, "%-24.24s %5s %8s", win->name,
+				  "-", "-");
 		used++;
-		wattrset(w, pal(PAL_DIM));
-		put_textf(w, y + used++, 0, cols,
-			  "%24s %5.0f %8.2f %8.2f %8.2f %8.2f %8.2f", "window",
-			  win->per_s, win->p50_ms, win->p90_ms, win->p99_ms, win->p999_ms,
-			  win->max_ms);
+		if (win->clamped)
+			snprintf(label, sizeof(label), "%llu clamped above 1h",
+				 (unsigned long long)win->clamped);
+		else
+			snprintf(label, sizeof(label), "window");
+		wattrset(w, pal(win->clamped ? PAL_WARN : PAL_DIM));
+		timer_row(w, y + used++, cols, label, win);
 		wattrset(w, pal(PAL_NORMAL));
 	}
-	if (m->hist && m->hist->tp99.n && m->tp99_name && cols > 30) {
+	if (m->hist && m->hist->tp99.n && m->tp99_name && cols > 30 && fit > 0 &&
+	    used + 1 + keep <= rows) {
 		wattrset(w, pal(PAL_DIM));
 		put_textf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
 		draw_graph(w, y + used, 25, cols - 25, 1, m->hist->tp99.v,
@@ -320,7 +381,16 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 		wattrset(w, pal(PAL_NORMAL));
 		used++;
 	}
-	return used;
+	return used + draw_values(w, m, y + used, rows - used, cols);
+}
+
+/* Rows the StatsD part would use with room for everything. */
+static int timers_rows_wanted(const struct ui_model *m)
+{
+	if (!m->ntimers_window && !m->ingest.lines)
+		return 0;
+	return 1 + (m->ntimers_window ? 2 + 2 * (int)m->ntimers_window : 0) +
+	       (m->napp_values ? 1 + (int)m->napp_values : 0);
 }
 
 void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
@@ -341,8 +411,17 @@ void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sampl
 	draw_wait_lines(w, t, prev, dt_s, tck, y0, cols);
 	draw_pressure(w, m, t, y0 + 2, cols);
 	draw_states(w, m, th, y0 + 3, cols);
-	/* the application's own timings first, the threads get the rest */
-	used = 4 + draw_timers(w, m, y0 + 4, (rows - 4) / 2, cols);
+	/* the application's own metrics first, with all the rows they need
+	 * but the thread table's head and up to two threads, at least half;
+	 * the threads get the rest */
+	{
+		int want = timers_rows_wanted(m), room = (rows - 4) / 2;
+		int threads = 1 + (t->nthreads < 2 ? (int)t->nthreads : 2);
+
+		if (want > room)
+			room = want < rows - 4 - threads ? want : rows - 4 - threads;
+		used = 4 + draw_timers(w, m, y0 + 4, room, cols);
+	}
 	if (rows - used > 1 && have_th)
 		draw_thread_table(w, th, thp, th_dt, th_age, y0 + used, rows - used, cols,
 				  top);

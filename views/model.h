@@ -83,7 +83,10 @@ struct ui_model {
 	/* StatsD timers over the graph window and in the shown tick */
 	const struct timer_stat *timers_window, *timers_tick;
 	size_t ntimers_window, ntimers_tick;
-	const char *tp99_name;	  /* whose p99 hist->tp99 is */
+	const char *tp99_name; /* whose p99 hist->tp99 is */
+	/* StatsD counters and gauges over the graph window */
+	const struct app_value_stat *app_values;
+	size_t napp_values;
 	struct app_ingest ingest; /* StatsD lines over the window, malformed ones */
 	const char *capture_text; /* a profile capture's progress, or NULL */
 

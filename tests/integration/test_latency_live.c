@@ -7,10 +7,14 @@
  *   the sender prints) within the histogram's stated relative error.
  * - A target competing with CPU hogs on this machine waits for a CPU a far
  *   larger share of its runnable time than the same target alone.
+ * - Known timers (sub-microsecond digits, one above 1 h), counters and
+ *   gauges sent in one datagram come back exactly from `report --json` and
+ *   `export --metrics`, rates over the time the data covers.
  * (A StatsD address that is taken or refused: test_access.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -122,6 +126,121 @@ static void test_timer_percentiles_are_exact(void **state)
 		     field(exact, "max="));
 }
 
+/* The value of column name in the one CSV row where it is not empty. */
+static double export_cell(const char *csv, const char *name, long long *t_ms)
+{
+	char head[8192];
+	const char *nl = strchr(csv, '\n'), *row;
+	int col = 0, k;
+	bool found = false;
+
+	assert_non_null(nl);
+	snprintf(head, sizeof(head), "%.*s", (int)(nl - csv), csv);
+	for (char *tok = strtok(head, ",\r"); tok; tok = strtok(NULL, ",\r"), col++)
+		if (!strcmp(tok, name)) {
+			found = true;
+			break;
+		}
+	if (!found)
+		fail_msg("no column '%s'", name);
+	for (row = nl + 1; *row; row = strchr(row, '\n') + 1) {
+		const char *p = row;
+
+		for (k = 0; k < col; k++)
+			p = strchr(p, ',') + 1;
+		if (*p != ',' && *p != '\r') {
+			*t_ms = atoll(row);
+			return atof(p);
+		}
+		if (!strchr(row, '\n'))
+			break;
+	}
+	fail_msg("column '%s' is empty in every row", name);
+	return 0;
+}
+
+static void test_statsd_kinds_exact(void **state)
+{
+	/* one datagram, so every line lands in one tick */
+	static const char lines[] =
+		"mix:0.0005|ms\nmix:0.0005|ms\nmix:0.0005|ms\nmix:0.0005|ms\n"
+		"mix:0.0005|ms\nmix:0.0009|ms\nmix:0.0009|ms\nmix:0.0009|ms\n"
+		"mix:0.0009|ms\nmix:15.4|ms\nsub:0.0014|ms\nsub:0.0154|ms\n"
+		"big:3600000.5|ms\nbig:1|ms\n"
+		"req:5|c\nreq:5|c\nreq:5|c\nreq:5|c\nreq:2|c|@0.5\n"
+		"q:10|g\nq:+5|g\nq:-12|g\nq:7|g";
+	char addr[32], port[8], cmd[5000];
+	struct run_result r;
+	pid_t rec;
+	int status;
+	long long t_data = 0, t_last = 0;
+	double interval_s = 0.2, covered;
+
+	(void)state;
+	snprintf(port, sizeof(port), "%d", free_udp_port());
+	snprintf(addr, sizeof(addr), "127.0.0.1:%s", port);
+	rec = fork();
+	if (rec == 0) {
+		execl(vigil_bin(), "vigil", "record", "--statsd", addr, "-i", "200ms",
+		      "-d", "3s", "-o", session, (char *)NULL);
+		_exit(127);
+	}
+	sleep_ms(1000); /* the listener is up once recording started */
+	snprintf(cmd, sizeof(cmd), "%s 127.0.0.1 %s --raw '%s'",
+		 fixture_path("statsd_send"), port, lines);
+	assert_int_equal(system(cmd), 0);
+	waitpid(rec, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+	run_vigil(&r, "report", session, "--json");
+	assert_int_equal(r.status, 0);
+	/* 5 x 500 ns, 4 x 900 ns, 15.4 ms: ranks 5, 9, 10 of 10 */
+	assert_true(jq_num(r.out, ".latency.timers.mix.count") == 10);
+	assert_true(jq_num(r.out, ".latency.timers.mix.p50_ms") == 0.0005);
+	assert_true(jq_num(r.out, ".latency.timers.mix.p90_ms") == 0.0009);
+	assert_true(jq_num(r.out, ".latency.timers.mix.p99_ms") == 15.4);
+	assert_true(jq_num(r.out, ".latency.timers.mix.p999_ms") == 15.4);
+	assert_true(jq_num(r.out, ".latency.timers.mix.max_ms") == 15.4);
+	/* 1.4 us and 15.4 us: min and max, exact */
+	assert_true(jq_num(r.out, ".latency.timers.sub.p50_ms") == 0.0014);
+	assert_true(jq_num(r.out, ".latency.timers.sub.max_ms") == 0.0154);
+	/* above 1 h: clamped, counted */
+	assert_true(jq_num(r.out, ".latency.timers.big.clamped") == 1);
+	assert_true(jq_num(r.out, ".latency.timers.big.max_ms") == 3600000);
+	assert_true(jq_num(r.out, ".latency.timers.big.p50_ms") == 1);
+	/* 4 x 5 + 2 / 0.5 */
+	assert_true(jq_num(r.out, ".latency.counters.req.total") == 24);
+	assert_true(jq_num(r.out, ".latency.counters.req.count") == 5);
+	/* 10, 15, 3, 7 */
+	assert_true(jq_num(r.out, ".latency.gauges.q.last") == 7);
+	assert_true(jq_num(r.out, ".latency.gauges.q.min") == 3);
+	assert_true(jq_num(r.out, ".latency.gauges.q.max") == 15);
+
+	run_vigil(&r, "export", session, "--metrics");
+	assert_int_equal(r.status, 0);
+	assert_true(export_cell(r.out, "app.counter.req", &t_data) == 24);
+	/* per second of the 200 ms interval */
+	assert_true(export_cell(r.out, "app.counter.req.rate", &t_data) == 120);
+	assert_true(export_cell(r.out, "app.gauge.q", &t_data) == 7);
+	assert_true(export_cell(r.out, "app.gauge.q.min", &t_data) == 3);
+	assert_true(export_cell(r.out, "app.gauge.q.max", &t_data) == 15);
+	assert_true(export_cell(r.out, "app.timer.mix.p50_ms", &t_data) == 0.0005);
+	assert_true(export_cell(r.out, "app.timer.mix.p90_ms", &t_data) == 0.0009);
+	assert_true(export_cell(r.out, "app.timer.mix.max_ms", &t_data) == 15.4);
+	assert_true(export_cell(r.out, "app.timer.sub.p50_ms", &t_data) == 0.0014);
+	assert_true(export_cell(r.out, "app.timer.big.clamped", &t_data) == 1);
+	/* the rate over the time covered: from the data's tick (its interval
+	 * included) to the session's last tick */
+	for (const char *row = r.out; (row = strstr(row, "\r\n")) && row[2]; row += 2)
+		t_last = atoll(row + 2); /* the last row's t_ms */
+	run_vigil(&r, "report", session, "--json");
+	covered = (double)(t_last - t_data) / 1000.0 + interval_s;
+	assert_true(fabs(jq_num(r.out, ".latency.counters.req.per_s") - 24 / covered) <
+		    0.001);
+	assert_true(fabs(jq_num(r.out, ".latency.timers.mix.per_s") - 10 / covered) <
+		    0.001);
+}
+
 /* The target's average run-queue wait share over a short recording. */
 static double wait_share(pid_t target)
 {
@@ -165,6 +284,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_run_queue_wait_under_contention,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_statsd_kinds_exact, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

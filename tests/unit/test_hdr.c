@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_hdr: the latency histogram against exact order statistics of 100k
- * values from a fixed-seed log-normal generator (1 us .. minutes), merging
+ * values from a fixed-seed log-normal generator (ns .. minutes), exact
+ * integer ranks, every value from 1 us to 1 h within 0.1%, merging
  * per-tick histograms against one histogram of everything, the encoding
  * (round trip, size, and every kind of damaged or hostile blob), clamping
  * and counter saturation.
@@ -39,13 +40,13 @@ static double uniform(void)
 	return ((double)(next_rand() >> 11) + 1) / 9007199254740992.0;
 }
 
-/* Log-normal around 5 ms with sigma 2: most values 50 us .. 500 ms, some
- * below 1 us (0) and some minutes long. */
-static uint64_t lognormal_us(void)
+/* Log-normal around 5 ms with sigma 2, in ns: most values 50 us .. 500 ms,
+ * some below 1 us and some minutes long. */
+static uint64_t lognormal_ns(void)
 {
 	double z = sqrt(-2 * log(uniform())) * cos(2 * M_PI * uniform());
 
-	return (uint64_t)exp(log(5000.0) + 2.0 * z);
+	return (uint64_t)exp(log(5e6) + 2.0 * z);
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -55,12 +56,17 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The nearest-rank percentile of sorted[0..n). */
+/* The nearest-rank percentile of sorted[0..n) (n < 10^12), in integers:
+ * the smallest rank r with r * 10^6 >= ppm * n. */
 static uint64_t exact_percentile(const uint64_t *sorted, size_t n, double pct)
 {
-	double r = ceil(pct / 100.0 * (double)n);
-	size_t rank = r < 1 ? 1 : r > (double)n ? n : (size_t)r;
+	uint64_t ppm = (uint64_t)llround(pct * 10000.0);
+	uint64_t rank = (ppm * n + 999999) / 1000000;
 
+	if (rank < 1)
+		rank = 1;
+	if (rank > n)
+		rank = n;
 	return sorted[rank - 1];
 }
 
@@ -80,7 +86,7 @@ static uint64_t *values_new(size_t n, uint64_t seed)
 
 	rng = seed;
 	for (size_t i = 0; i < n; i++)
-		v[i] = lognormal_us();
+		v[i] = lognormal_ns();
 	return v;
 }
 
@@ -101,8 +107,8 @@ static void test_percentiles_lognormal(void **state)
 	memcpy(sorted, v, NVALUES * sizeof(*v));
 	qsort(sorted, NVALUES, sizeof(*sorted), cmp_u64);
 	/* the generator is as wide as promised */
-	assert_true(sorted[0] < 10);
-	assert_true(sorted[NVALUES - 1] > 10000000);
+	assert_true(sorted[0] < 10000);
+	assert_true(sorted[NVALUES - 1] > 10000000000ull);
 
 	assert_int_equal(hdr_count(h), NVALUES);
 	assert_int_equal(hdr_clamped(h), 0);
@@ -278,7 +284,7 @@ static void test_decode_rejects(void **state)
 	/* unknown versions */
 	memcpy(bad, blob, len);
 	for (int ver = 0; ver < 256; ver++) {
-		if (ver == HDR_ENCODING_VERSION)
+		if (ver == HDR_ENCODING_VERSION || ver == 1)
 			continue;
 		bad[0] = (uint8_t)ver;
 		assert_rejected(dst, bad, len);
@@ -293,38 +299,50 @@ static void test_decode_rejects(void **state)
 
 	/* hand-made blobs: version, count, clamped, min, max, sum, runs */
 	{
-		static const uint8_t nan_sum[] = {1, 1, 0, 5, 5,    0,	  0,
+		static const uint8_t nan_sum[] = {2, 1, 0, 5, 5,    0,	  0,
 						  0, 0, 0, 0, 0xf8, 0x7f, 5 << 1 | 1};
-		static const uint8_t neg_sum[] = {1, 1, 0, 5, 5,    0,	  0,
+		static const uint8_t neg_sum[] = {2, 1, 0, 5, 5,    0,	  0,
 						  0, 0, 0, 0, 0x14, 0xc0, 5 << 1 | 1};
-		static const uint8_t ok[] = {1, 1, 0, 5, 5,    0,    0,
+		static const uint8_t ok[] = {2, 1, 0, 5, 5,    0,    0,
 					     0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
 		static const uint8_t min_elsewhere[] = {
-			1, 1, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0x18, 0x40, 5 << 1 | 1};
+			2, 1, 0, 6, 6, 0, 0, 0, 0, 0, 0, 0x18, 0x40, 5 << 1 | 1};
 		static const uint8_t min_over_max[] = {
-			1, 1, 0, 6, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
+			2, 1, 0, 6, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
 		static const uint8_t zero_count_run[] = {
-			1, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1, 0};
-		static const uint8_t one_as_count[] = {1, 1, 0, 5,    5,    0,	    0, 0,
+			2, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1, 0};
+		static const uint8_t one_as_count[] = {2, 1, 0, 5,    5,    0,	    0, 0,
 						       0, 0, 0, 0x14, 0x40, 5 << 1, 1};
 		static const uint8_t clamped_low_max[] = {
-			1, 1, 1, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
+			2, 1, 1, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 5 << 1 | 1};
 		static const uint8_t gap_out_of_range[] = {
-			1, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 0xff, 0xff, 0x03};
-		static const uint8_t overlong[] = {1,	 0x81, 0x80, 0x80, 0x80, 0x80,
+			2, 1, 0, 5, 5, 0, 0, 0, 0, 0, 0, 0x14, 0x40, 0xff, 0xff, 0x03};
+		static const uint8_t overlong[] = {2,	 0x81, 0x80, 0x80, 0x80, 0x80,
 						   0x80, 0x80, 0x80, 0x80, 0x80, 0x00};
-		static const uint8_t empty_with_runs[] = {1, 0, 0, 0, 0, 0,
+		static const uint8_t empty_with_runs[] = {2, 0, 0, 0, 0, 0,
 							  0, 0, 0, 0, 0, 1};
-		static const uint8_t empty_with_sum[] = {1, 0, 0, 0,	0,   0,
+		static const uint8_t empty_with_sum[] = {2, 0, 0, 0,	0,   0,
 							 0, 0, 0, 0xf0, 0x3f};
 		struct hdr *fresh = hdr_new();
 
-		/* the control: 5 us, once, sum 5.0 */
+		/* the control: 5 ns, once, sum 5.0 */
 		assert_int_equal(hdr_decode_merge(fresh, ok, sizeof(ok)), 0);
 		assert_int_equal(hdr_count(fresh), 1);
 		assert_int_equal(hdr_value_at_percentile(fresh, 50), 5);
 		assert_true(hdr_mean(fresh) == 5.0);
 		hdr_free(fresh);
+		/* the same as version 1 is 5 us */
+		{
+			uint8_t v1[sizeof(ok)];
+
+			memcpy(v1, ok, sizeof(ok));
+			v1[0] = 1;
+			fresh = hdr_new();
+			assert_int_equal(hdr_decode_merge(fresh, v1, sizeof(v1)), 0);
+			assert_int_equal(hdr_value_at_percentile(fresh, 50), 5000);
+			assert_true(hdr_mean(fresh) == 5000.0);
+			hdr_free(fresh);
+		}
 		assert_rejected(dst, nan_sum, sizeof(nan_sum));
 		assert_rejected(dst, neg_sum, sizeof(neg_sum));
 		assert_rejected(dst, min_elsewhere, sizeof(min_elsewhere));
@@ -387,21 +405,21 @@ static void test_clamp(void **state)
 
 	(void)state;
 	hdr_record(h, 0, 1);
-	hdr_record(h, HDR_MAX_US, 1); /* the top itself is not clamped */
-	hdr_record(h, HDR_MAX_US + 1, 2);
+	hdr_record(h, HDR_MAX_NS, 1); /* the top itself is not clamped */
+	hdr_record(h, HDR_MAX_NS + 1, 2);
 	hdr_record(h, UINT64_MAX, 1);
 	assert_int_equal(hdr_count(h), 5);
 	assert_int_equal(hdr_clamped(h), 3);
 	assert_int_equal(hdr_min(h), 0);
-	assert_int_equal(hdr_max(h), HDR_MAX_US);
-	assert_int_equal(hdr_value_at_percentile(h, 100), HDR_MAX_US);
+	assert_int_equal(hdr_max(h), HDR_MAX_NS);
+	assert_int_equal(hdr_value_at_percentile(h, 100), HDR_MAX_NS);
 	assert_int_equal(hdr_value_at_percentile(h, 20), 0);
-	assert_within_bound(hdr_value_at_percentile(h, 50), HDR_MAX_US, 50);
+	assert_within_bound(hdr_value_at_percentile(h, 50), HDR_MAX_NS, 50);
 	len = hdr_encode(h, blob, sizeof(blob));
 	assert_true(len <= sizeof(blob));
 	assert_int_equal(hdr_decode_merge(back, blob, len), 0);
 	assert_int_equal(hdr_clamped(back), 3);
-	assert_int_equal(hdr_max(back), HDR_MAX_US);
+	assert_int_equal(hdr_max(back), HDR_MAX_NS);
 	hdr_free(h);
 	hdr_free(back);
 }
@@ -459,6 +477,107 @@ static void test_counts_and_saturation(void **state)
 	hdr_free(NULL);
 }
 
+/* Nearest rank in integers, where floating point once said rank 1000 of
+ * 1000 for p99.9. */
+static void test_rank_exact(void **state)
+{
+	struct hdr *h = hdr_new();
+
+	(void)state;
+	/* N = 1000: ranks 1..1000 hold 1..1000 ns (exact below 1024) */
+	for (uint64_t v = 1; v <= 1000; v++)
+		hdr_record(h, v, 1);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 999);
+	assert_int_equal(hdr_value_at_ppm(h, 999000), 999);
+	assert_int_equal(hdr_value_at_ppm(h, 999001), 1000);
+	assert_int_equal(hdr_value_at_percentile(h, 99), 990);
+	assert_int_equal(hdr_value_at_percentile(h, 50), 500);
+	assert_int_equal(hdr_value_at_percentile(h, 0.1), 1);
+	assert_int_equal(hdr_value_at_ppm(h, 1), 1);
+
+	/* the case: 999 x 10 ms and 1 x 500 ms, p99.9 is 10 ms */
+	hdr_reset(h);
+	hdr_record(h, 10000000, 999);
+	hdr_record(h, 500000000, 1);
+	/* (10 ms is reported from its bucket, within the bound) */
+	assert_within_bound(hdr_value_at_percentile(h, 99.9), 10000000, 99.9);
+	assert_int_equal(hdr_value_at_percentile(h, 99.95), 500000000);
+	assert_int_equal(hdr_value_at_percentile(h, 100), 500000000);
+
+	/* N = 1: every percentile is the value */
+	hdr_reset(h);
+	hdr_record(h, 777, 1);
+	assert_int_equal(hdr_value_at_percentile(h, 0.0001), 777);
+	assert_int_equal(hdr_value_at_percentile(h, 50), 777);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 777);
+
+	/* N = 2: p50 is rank 1, anything above it rank 2 */
+	hdr_reset(h);
+	hdr_record(h, 100, 1);
+	hdr_record(h, 200, 1);
+	assert_int_equal(hdr_value_at_percentile(h, 50), 100);
+	assert_int_equal(hdr_value_at_ppm(h, 500001), 200);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 200);
+
+	/* N = 10^6: 999 x 10^3 values of 1 ns, then 10^3 of 2 ns; p99.9 is
+	 * rank 999000 exactly, the last of the 1s, and one ppm more is a 2 */
+	hdr_reset(h);
+	hdr_record(h, 1, 999000);
+	hdr_record(h, 2, 1000);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 1);
+	assert_int_equal(hdr_value_at_ppm(h, 999001), 2);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9999), 2);
+
+	/* counts far beyond 10^6 keep the rank exact: 3 * 10^12 + 1 values */
+	hdr_reset(h);
+	hdr_record(h, 5, 2997000000000ull); /* rank of p99.9 is 2997000000001 */
+	hdr_record(h, 9, 3000000001ull);
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 9);
+	hdr_reset(h);
+	hdr_record(h, 5, 2997000000000ull);
+	hdr_record(h, 9, 3000000000ull); /* now 3 * 10^12: rank 2997 * 10^9 */
+	assert_int_equal(hdr_value_at_percentile(h, 99.9), 5);
+	hdr_free(h);
+}
+
+/* Every value from 1 us to 1 h comes back within 0.1%, with neighbours on
+ * both sides so the value is reported from its bucket, not from min/max. */
+static void assert_resolves(uint64_t ns)
+{
+	struct hdr *h = hdr_new();
+	uint64_t got, diff;
+
+	hdr_record(h, ns / 2, 1);
+	hdr_record(h, ns, 1);
+	hdr_record(h, ns + ns / 2 > HDR_MAX_NS ? HDR_MAX_NS : ns + ns / 2, 1);
+	got = hdr_value_at_percentile(h, 50);
+	diff = got > ns ? got - ns : ns - got;
+	if (diff * 1000 > ns)
+		fail_msg("%llu ns reads %llu ns", (unsigned long long)ns,
+			 (unsigned long long)got);
+	hdr_free(h);
+}
+
+static void test_resolution_sweep(void **state)
+{
+	static const uint64_t named[] = {
+		1000,	       /* 1.0 us */
+		1400,	       /* 1.4 us: read 1 us when kept in us */
+		15400,	       /* 15.4 us: read 15 us */
+		999900,	       /* 999.9 us */
+		1234567000,    /* 1.234567 s */
+		3540000000000, /* 59 min */
+		HDR_MAX_NS,    /* 1 h */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		assert_resolves(named[i]);
+	/* geometric sweep, 0.1% apart, 1 us .. 1 h */
+	for (double v = 1000; v <= (double)HDR_MAX_NS; v *= 1.001)
+		assert_resolves((uint64_t)v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -469,6 +588,8 @@ int main(void)
 		cmocka_unit_test(test_decode_rejects),
 		cmocka_unit_test(test_clamp),
 		cmocka_unit_test(test_counts_and_saturation),
+		cmocka_unit_test(test_rank_exact),
+		cmocka_unit_test(test_resolution_sweep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -339,6 +339,8 @@ static void test_agg_rates_and_timers(void **state)
 	feed(a, "t:3|ms|@0.3\nt:3|ms|@0.3\nt:3|ms|@0.3");
 	feed(a, "u:1.5:0.0004:2000|ms\nu:0.0006|ms");
 	feed(a, "d:1|d\nd:2|h");
+	feed(a, "s:0.0154:0.0014:3600000.001:0.0154|ms");
+	feed(a, "g:5|g\ng:-3|g\ng:+10|g\ng:4|g");
 	m = statsd_agg_take(a);
 	assert_true(fabs(find(m, "c", APP_COUNTER)->value - 30) < 1e-9);
 	assert_int_equal(find(m, "c", APP_COUNTER)->count, 2);
@@ -349,19 +351,36 @@ static void test_agg_rates_and_timers(void **state)
 	assert_non_null(t->hist);
 	assert_true(hdr_is_compact(t->hist));
 	assert_int_equal(hdr_count(t->hist), 10);
-	assert_int_equal(hdr_min(t->hist), 3000);
-	assert_int_equal(hdr_max(t->hist), 3000);
+	assert_int_equal(hdr_min(t->hist), 3000000);
+	assert_int_equal(hdr_max(t->hist), 3000000);
 	assert_true(t->value == 0);
 
-	/* ms -> us, rounded to nearest */
+	/* ms -> ns, rounded to nearest */
 	t = find(m, "u", APP_TIMER);
 	assert_int_equal(t->count, 4);
 	assert_int_equal(hdr_count(t->hist), 4);
-	assert_int_equal(hdr_min(t->hist), 0);
-	assert_int_equal(hdr_max(t->hist), 2000000);
-	assert_int_equal(hdr_value_at_percentile(t->hist, 50), 1);
-	assert_int_equal(hdr_value_at_percentile(t->hist, 75), 1500);
+	assert_int_equal(hdr_min(t->hist), 400);
+	assert_int_equal(hdr_max(t->hist), 2000000000);
+	assert_int_equal(hdr_value_at_percentile(t->hist, 50), 600);
+	assert_true(llabs((long long)hdr_value_at_percentile(t->hist, 75) - 1500000) <=
+		    1500000 / 1000);
 	assert_int_equal(find(m, "d", APP_TIMER)->count, 2);
+
+	/* sub-microsecond digits survive; above 1 h is clamped and counted */
+	t = find(m, "s", APP_TIMER);
+	assert_int_equal(hdr_count(t->hist), 4);
+	assert_int_equal(hdr_clamped(t->hist), 1);
+	assert_int_equal(hdr_min(t->hist), 1400);
+	assert_int_equal(hdr_max(t->hist), HDR_MAX_NS);
+	assert_true(llabs((long long)hdr_value_at_percentile(t->hist, 50) - 15400) <=
+		    15400 / 1000);
+
+	/* gauges: the last value, and the lowest and highest on the way
+	 * (5, 5 - 3, 2 + 10, 4) */
+	t = find(m, "g", APP_GAUGE);
+	assert_true(t->value == 4);
+	assert_true(t->lo == 2);
+	assert_true(t->hi == 12);
 	app_metrics_free(m);
 
 	/* a reused histogram carries nothing over from the last tick */
@@ -369,7 +388,7 @@ static void test_agg_rates_and_timers(void **state)
 	m = statsd_agg_take(a);
 	t = find(m, "t", APP_TIMER);
 	assert_int_equal(hdr_count(t->hist), 1);
-	assert_int_equal(hdr_min(t->hist), 7000);
+	assert_int_equal(hdr_min(t->hist), 7000000);
 	assert_null(app_metrics_find(m, "u", APP_TIMER));
 	app_metrics_free(m);
 	statsd_agg_free(a);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* test_units: exact human-readable forms of sizes, CPU times and spans. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +38,27 @@ static void test_cpu_time(void **state)
 	assert_string_equal(units_cpu_time(5, 0, b, sizeof(b)), "0:00.00");
 }
 
+static void test_latency(void **state)
+{
+	char b[32];
+
+	(void)state;
+	assert_string_equal(units_latency(0, b, sizeof(b)), "0ns");
+	assert_string_equal(units_latency(0.0005, b, sizeof(b)), "500ns");
+	assert_string_equal(units_latency(0.001, b, sizeof(b)), "1.000us");
+	assert_string_equal(units_latency(0.0014, b, sizeof(b)), "1.400us");
+	assert_string_equal(units_latency(0.0154, b, sizeof(b)), "15.40us");
+	assert_string_equal(units_latency(0.9999, b, sizeof(b)), "999.9us");
+	assert_string_equal(units_latency(0.99996, b, sizeof(b)), "1.000ms");
+	assert_string_equal(units_latency(12.3456, b, sizeof(b)), "12.35ms");
+	assert_string_equal(units_latency(500, b, sizeof(b)), "500.0ms");
+	assert_string_equal(units_latency(1234.567, b, sizeof(b)), "1.235s");
+	assert_string_equal(units_latency(59 * 60000.0, b, sizeof(b)), "59.00min");
+	assert_string_equal(units_latency(3600000, b, sizeof(b)), "60.00min");
+	assert_string_equal(units_latency(-1, b, sizeof(b)), "-");
+	assert_string_equal(units_latency(NAN, b, sizeof(b)), "-");
+}
+
 static void test_span(void **state)
 {
 	char b[32];
@@ -55,6 +77,7 @@ int main(void)
 		cmocka_unit_test(test_bytes),
 		cmocka_unit_test(test_cpu_time),
 		cmocka_unit_test(test_span),
+		cmocka_unit_test(test_latency),
 	};
 
 	return cmocka_run_group_tests_name("units", tests, NULL, NULL);
