@@ -154,8 +154,10 @@ void cli_log_from_env(const char *path_or_null)
 {
 	const char *path = path_or_null ? path_or_null : getenv("VIGIL_LOG");
 
-	if (path && *path && log_open(path) < 0)
-		cli_warn("cannot open log '%s': %s", path, strerror(errno));
+	char err[512];
+
+	if (path && *path && log_open(path, err, sizeof(err)) < 0)
+		cli_warn("debug log: %s", err);
 }
 
 void cli_print_help(FILE *out)

@@ -6,17 +6,30 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "core/outfile.h"
 
 static FILE *log_file;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int log_open(const char *path)
+int log_open(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "ae");
+	int fd = outfile_append(path, err, errlen);
+	FILE *f;
 
-	if (!f)
-		return -errno;
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "a");
+	if (!f) {
+		int e = errno;
+
+		close(fd);
+		snprintf(err, errlen, "cannot open '%s': %s", path, strerror(e));
+		return -e;
+	}
 	pthread_mutex_lock(&log_lock);
 	if (log_file)
 		fclose(log_file);

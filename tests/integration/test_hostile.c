@@ -162,6 +162,30 @@ static void test_record_never_replaces_nodes(void **state)
 	assert_nodes_intact(&n);
 }
 
+/* VIGIL_LOG, the debug log a root operator may turn on: never through a
+ * link, never into a FIFO. The recording still happens. */
+static void test_debug_log_is_never_written_through(void **state)
+{
+	const char *s = in_dir("d.vigil");
+	struct run_result r;
+	struct nodes n;
+
+	(void)state;
+	make_nodes(&n);
+	setenv("VIGIL_LOG", n.link, 1);
+	run(&r, "record", "-d", "1s", "-i", "200ms", "--statsd", "off", "-o", s);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "debug log: "));
+	assert_non_null(strstr(r.err, "is a symlink"));
+	setenv("VIGIL_LOG", n.fifo, 1);
+	run(&r, "record", "-d", "1s", "-i", "200ms", "--statsd", "off", "-o", s,
+	    "--force");
+	unsetenv("VIGIL_LOG");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.err, "is a FIFO"));
+	assert_nodes_intact(&n);
+}
+
 /* A -wal planted beside a new session: refused, and never written through. */
 static void test_record_refuses_planted_siblings(void **state)
 {
@@ -425,6 +449,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_record_never_replaces_nodes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_debug_log_is_never_written_through,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_refuses_planted_siblings,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_record_refuses_a_session_in_use,
