@@ -42,6 +42,7 @@ static int teardown(void **state)
 
 	(void)state;
 	fixtures_stop_all();
+	unsetenv("VIGIL_LOG"); /* a test that failed half-way may have set it */
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
