@@ -174,16 +174,38 @@ static void name_of_failed(const struct resolved *opts, char **argv, char *buf,
 			 argv[optind - 1]);
 }
 
-static _Noreturn void option_error(const struct cli_command *cmd, int c,
-				   const struct resolved *opts, char **argv)
+/* "--f" when it begins more than one long name: those names, else "". */
+static void ambiguous(const char *name, const struct resolved *opts, size_t n, char *buf,
+		      size_t len)
 {
-	char name[128];
+	size_t plen = strlen(name) - 2, used = 0;
+	int matches = 0;
+
+	buf[0] = '\0';
+	if (strncmp(name, "--", 2) || !plen)
+		return;
+	for (size_t i = 0; i < n && used < len; i++)
+		if (!strncmp(opts[i].long_name, name + 2, plen))
+			used += (size_t)snprintf(buf + used, len - used, "%s--%s",
+						 matches++ ? ", " : "",
+						 opts[i].long_name);
+	if (matches < 2)
+		buf[0] = '\0';
+}
+
+static _Noreturn void option_error(const struct cli_command *cmd, int c,
+				   const struct resolved *opts, size_t n, char **argv)
+{
+	char name[128], candidates[256];
 
 	name_of_failed(opts, argv, name, sizeof(name));
 	if (c == ':')
 		usage_error("option '%s' needs a value", name);
 	if (optopt >= OPT_LONG_BASE) /* known: only "--flag=value" gets here */
 		usage_error("option '%s' takes no value", name);
+	ambiguous(name, opts, n, candidates, sizeof(candidates));
+	if (candidates[0])
+		usage_error("option '%s' is ambiguous: %s", name, candidates);
 	if (cmd->name)
 		usage_error("unknown option '%s' for %s", name, cmd->name);
 	usage_error("unknown option '%s'", name);
@@ -227,7 +249,7 @@ void cli_parse(const struct cli_command *cmd, int argc, char **argv, struct cli_
 			while (i < n && opts[i].short_name != c)
 				i++;
 		if (c == ':' || c == '?' || i == n)
-			option_error(cmd, c, opts, argv);
+			option_error(cmd, c, opts, n, argv);
 		take(cmd, &opts[i], optarg, a);
 	}
 	a->operand = optind;

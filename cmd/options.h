@@ -16,8 +16,9 @@
  * Every subcommand accepts -h/--help (it is not listed in the tables):
  * prints the usage on stdout, exits 0. Errors are usage errors (exit 2,
  * "Try 'vigil SUB --help'."): "option '-p' needs a value", "option
- * '--force' takes no value", "unknown option '--x' for record", and the
- * shared values' own ("bad pid 'x': expected a positive number").
+ * '--force' takes no value", "option '--f' is ambiguous: --from, ...",
+ * "unknown option '--x' for record", and the shared values' own ("bad pid
+ * 'x': expected a positive number"). Long names may be abbreviated.
  */
 #ifndef VIGIL_CMD_OPTIONS_H
 #define VIGIL_CMD_OPTIONS_H

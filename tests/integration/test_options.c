@@ -211,7 +211,10 @@ static void test_missing_values_and_unknown_options(void **state)
 	/* the cases issue 15 names, word for word */
 	expect_error("record", "-p", NULL, "option '-p' needs a value");
 	expect_error("record", "--x", NULL, "unknown option '--x' for record");
-	/* replay and profile once took --help for an unknown option */
+	/* an abbreviation getopt cannot resolve names the candidates */
+	expect_error("export", "--f", "x",
+		     "option '--f' is ambiguous: --from, --format, --force");
+	/* replay once called --help an unknown option */
 	expect_error("replay", "--pid", "1", "unknown option '--pid' for replay");
 }
 
