@@ -18,6 +18,14 @@
 #include "core/textsafe.h"
 #include "core/xalloc.h"
 
+/* The subcommand whose help a usage error points at; NULL: vigil's. */
+static const char *help_command;
+
+void cli_set_command(const char *name)
+{
+	help_command = name;
+}
+
 void usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -26,7 +34,8 @@ void usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	text_vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'vigil --help'.\n", stderr);
+	fprintf(stderr, "\nTry 'vigil%s%s --help'.\n", help_command ? " " : "",
+		help_command ? help_command : "");
 	exit(EXIT_USAGE);
 }
 
@@ -158,59 +167,4 @@ void cli_log_from_env(const char *path_or_null)
 
 	if (path && *path && log_open(path, err, sizeof(err)) < 0)
 		cli_warn("debug log: %s", err);
-}
-
-void cli_print_help(FILE *out)
-{
-	fputs("usage: vigil [-i INTERVAL] [-o FILE | --no-record] [--ascii] "
-	      "[--no-color]\n"
-	      "             [-p PID | -- CMD ARGS...]                   live console\n"
-	      "       vigil record [-p PID | -- CMD...] [-o FILE] [-i INTERVAL] [-d "
-	      "DURATION] [--force]\n"
-	      "       vigil replay FILE [--ascii] [--no-color]\n"
-	      "       vigil report FILE [--json] [--from T] [--to T]\n"
-	      "       vigil export FILE --metrics [--from T] [--to T] [--format "
-	      "csv|json] [-o OUT]\n"
-	      "       vigil export FILE --profile ID [--format folded|json] | --alerts\n"
-	      "       vigil profile -p PID [-d DURATION] [-F HZ] [--mode cpu|wall]\n"
-	      "                     [--format folded|table|json] [-o FILE]\n"
-	      "\n"
-	      "Watch a Linux server and one process; record everything to a SQLite "
-	      "session.\n"
-	      "\n"
-	      "commands:\n"
-	      "  record   sample without a terminal until -d ends, the target exits, or "
-	      "SIGINT/SIGTERM\n"
-	      "  replay   the console over a session file, with a time cursor\n"
-	      "  report   summarise a session file (--json: the schema in "
-	      "docs/report-json.md)\n"
-	      "  export   metrics per tick, a profile or alerts (docs/export.md)\n"
-	      "  profile  sample a process's call stacks (default 5s at 99 Hz, a table "
-	      "on stdout)\n"
-	      "\n"
-	      "options:\n"
-	      "  -p PID          attach to a running process\n"
-	      "  -- CMD ARGS     start CMD and attach to it\n"
-	      "  -i INTERVAL     sampling interval (default 1s, minimum 100ms)\n"
-	      "  -d DURATION     stop recording after DURATION\n"
-	      "  -o FILE         session file (default: "
-	      "$XDG_STATE_HOME/vigil/HOST-DATE.vigil)\n"
-	      "  --force         overwrite an existing -o FILE\n"
-	      "  --no-record     console: keep the session in a scratch file, removed on "
-	      "exit\n"
-	      "  --ascii         console: ASCII graphs (automatic outside UTF-8 "
-	      "locales)\n"
-	      "  --no-color      console: no colours (also NO_COLOR=1)\n"
-	      "  --bell          console: ring the bell when an alert fires\n"
-	      "  --alerts FILE   alert rules after the built-in ones (default: the "
-	      "user's)\n"
-	      "  --no-alerts     evaluate no alert rules\n"
-	      "  --statsd ADDR   StatsD listener (default 127.0.0.1:8125; off: none)\n"
-	      "  VIGIL_LOG=FILE  write a debug log to FILE\n"
-	      "  -h, --help      this help\n"
-	      "  -V, --version   print the version\n"
-	      "\n"
-	      "Durations: 250ms, 5s, 2m, 1h, 1m30s. Exit status: 0 ok, 1 failure, 2 "
-	      "usage error.\n",
-	      out);
 }

@@ -2,7 +2,8 @@
 /*
  * cli: what every subcommand shares: usage errors (exit 2), runtime errors
  * (exit 1), option values (durations, pids), where sessions live by default,
- * and the debug log switch.
+ * and the debug log switch. Which options a subcommand takes, and their
+ * help, is cmd/options.h's.
  */
 #ifndef VIGIL_CMD_CLI_H
 #define VIGIL_CMD_CLI_H
@@ -15,11 +16,15 @@
 #define INTERVAL_DEFAULT_MS 1000
 
 /*
- * Prints "vigil: <message>" and "Try 'vigil --help'." to stderr, exits 2.
+ * Prints "vigil: <message>" and "Try 'vigil --help'." (or 'vigil SUB --help'
+ * after cli_set_command) to stderr, exits 2.
  * Like cli_warn and fatal(), the message is escaped (core/textsafe.h): it
  * may quote an argument, a process name or a command line.
  */
 _Noreturn void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Which subcommand's help usage errors point at (NULL: vigil's). */
+void cli_set_command(const char *name);
 
 /* Prints "vigil: <message>" to stderr, the message escaped, and goes on. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -53,7 +58,5 @@ char *cli_default_session_path(char *err, size_t errlen);
 
 /* Opens the debug log when VIGIL_LOG names a file (or -v asked for it). */
 void cli_log_from_env(const char *path_or_null);
-
-void cli_print_help(FILE *out);
 
 #endif

@@ -18,7 +18,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -66,29 +65,40 @@ struct export_writer {
 	bool *have;
 };
 
-static const char export_usage[] =
-	"usage: vigil export FILE --metrics [--from TIME] [--to TIME]\n"
-	"                    [--format csv|json] [-o OUT [--force]]\n"
-	"       vigil export FILE --profile ID [--format folded|json] [-o OUT "
-	"[--force]]\n"
-	"\n"
-	"One row per tick: t_ms and every system metric (and target metric, when the\n"
-	"session has a target). TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the\n"
-	"epoch, +DUR (after the start; for --to, after --from), -DUR (before the end),\n"
-	"start, end. See docs/export.md.\n"
-	"A profile (ids: vigil report FILE) exports as folded stacks (flamegraph.pl,\n"
-	"inferno) or as speedscope JSON.\n";
+static int cmd_export(int argc, char **argv);
 
-static enum export_format parse_format(const char *s)
-{
-	if (!strcmp(s, "csv"))
-		return EXPORT_CSV;
-	if (!strcmp(s, "json"))
-		return EXPORT_JSON;
-	if (!strcmp(s, "folded"))
-		return EXPORT_FOLDED;
-	usage_error("unknown format '%s' for export (use csv, json or folded)", s);
-}
+enum { EXPORT_OPT_METRICS = CLI_OPT_OWN, EXPORT_OPT_PROFILE, EXPORT_OPT_ALERTS };
+
+/* clang-format off */
+static const struct cli_option export_options[] = {
+	{EXPORT_OPT_METRICS, 0, "metrics", NULL,
+	 "one row per tick, every metric a column"},
+	{EXPORT_OPT_PROFILE, 0, "profile", "ID",
+	 "a stored profile (ids: vigil report FILE)"},
+	{EXPORT_OPT_ALERTS, 0, "alerts", NULL, "every alert transition of the window"},
+	CLI_SHARED(CLI_OPT_FROM),
+	CLI_SHARED(CLI_OPT_TO),
+	/* in the order of enum export_format */
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "csv|json|folded",
+		      "default csv; a profile: folded, or json (speedscope)"),
+	CLI_SHARED_AS(CLI_OPT_OUTPUT, "OUT", "write to OUT (created 0600) instead of "
+		      "stdout"),
+	CLI_SHARED(CLI_OPT_FORCE),
+};
+/* clang-format on */
+
+const struct cli_command export_command = {
+	.name = "export",
+	.operands = "FILE --metrics|--profile ID|--alerts",
+	.summary = "metrics per tick, a profile or alerts (docs/export.md)",
+	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
+		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
+		 "start, end.\nA profile exports as folded stacks (flamegraph.pl, "
+		 "inferno) or as speedscope\nJSON, whole.\n",
+	.options = export_options,
+	.noptions = sizeof(export_options) / sizeof(export_options[0]),
+	.run = cmd_export,
+};
 
 static bool same_file(const char *a, const char *b)
 {
@@ -98,73 +108,41 @@ static bool same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
+/* --profile's value: a positive profile id. */
+static int64_t parse_profile_id(const char *value)
+{
+	char *end;
+	long long id = strtoll(value, &end, 10);
+
+	if (end == value || *end || id <= 0)
+		usage_error("bad --profile '%s': want a profile id (vigil report lists "
+			    "them)",
+			    value);
+	return id;
+}
+
 static void parse_opts(int argc, char **argv, struct export_opts *o)
 {
-	static const struct option longopts[] = {
-		{"metrics", no_argument, NULL, 'm'},
-		{"profile", required_argument, NULL, 'P'},
-		{"alerts", no_argument, NULL, 'A'},
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{"format", required_argument, NULL, 'F'},
-		{"output", required_argument, NULL, 'o'},
-		{"force", no_argument, NULL, 'x'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	struct cli_args a;
+	int first;
+
+	cli_parse(&export_command, argc, argv, &a);
+	*o = (struct export_opts){
+		.from = a.value[CLI_OPT_FROM],
+		.to = a.value[CLI_OPT_TO],
+		.out_path = a.value[CLI_OPT_OUTPUT],
+		.format = a.format < 0 ? EXPORT_DEFAULT : (enum export_format)a.format,
+		.metrics = cli_has(&a, EXPORT_OPT_METRICS),
+		.alerts = cli_has(&a, EXPORT_OPT_ALERTS),
+		.force = cli_has(&a, CLI_OPT_FORCE),
 	};
-	int c;
-
-	memset(o, 0, sizeof(*o));
-	o->format = EXPORT_DEFAULT;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'm':
-			o->metrics = true;
-			break;
-		case 'P': {
-			char *end;
-
-			o->profile = strtoll(optarg, &end, 10);
-			if (*end || o->profile <= 0)
-				usage_error("bad --profile '%s': want a profile id "
-					    "(vigil report "
-					    "lists them)",
-					    optarg);
-			break;
-		}
-		case 'A':
-			o->alerts = true;
-			break;
-		case 'f':
-			o->from = optarg;
-			break;
-		case 't':
-			o->to = optarg;
-			break;
-		case 'F':
-			o->format = parse_format(optarg);
-			break;
-		case 'o':
-			o->out_path = optarg;
-			break;
-		case 'x':
-			o->force = true;
-			break;
-		case 'h':
-			fputs(export_usage, stdout);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			usage_error("unknown option '%s' for export", argv[optind - 1]);
-		}
-	}
-	if (optind != argc - 1)
-		usage_error(optind < argc ? "export takes one session FILE"
-					  : "export needs a session FILE");
-	o->session = argv[optind];
+	if (cli_has(&a, EXPORT_OPT_PROFILE))
+		o->profile = parse_profile_id(a.value[EXPORT_OPT_PROFILE]);
+	first = a.operand;
+	if (first != argc - 1)
+		usage_error(first < argc ? "export takes one session FILE"
+					 : "export needs a session FILE");
+	o->session = argv[first];
 	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts != 1)
 		usage_error("export needs one of --metrics, --profile ID or --alerts");
 	if (o->alerts && o->format == EXPORT_FOLDED)
@@ -550,7 +528,7 @@ static int export_profile(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
-int cmd_export(int argc, char **argv)
+static int cmd_export(int argc, char **argv)
 {
 	struct export_writer w = {0};
 	struct export_opts o;

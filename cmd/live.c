@@ -12,7 +12,6 @@
  */
 #include "cmd/live.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/commands.h"
 #include "cmd/pipeline.h"
 #include "collectors/target_access.h"
 #include "core/clock.h"
@@ -42,80 +42,66 @@ struct live {
 	struct alerts *alerts;
 };
 
+static int cmd_live(int argc, char **argv);
+
+enum { LIVE_OPT_NO_RECORD = CLI_OPT_OWN, LIVE_OPT_BELL, LIVE_OPT_VERSION };
+
+/* clang-format off */
+static const struct cli_option live_options[] = {
+	CLI_SHARED(CLI_OPT_PID),
+	CLI_SHARED(CLI_OPT_INTERVAL),
+	CLI_SHARED(CLI_OPT_OUTPUT),
+	CLI_SHARED_AS(CLI_OPT_FORCE, NULL, "replace an existing -o file and its "
+		      "FILE.log"),
+	{LIVE_OPT_NO_RECORD, 0, "no-record", NULL,
+	 "keep the session in a scratch file, removed on exit"},
+	CLI_SHARED(CLI_OPT_ASCII),
+	CLI_SHARED(CLI_OPT_NO_COLOR),
+	{LIVE_OPT_BELL, 0, "bell", NULL, "ring the bell when an alert fires"},
+	CLI_SHARED(CLI_OPT_ALERTS),
+	CLI_SHARED(CLI_OPT_NO_ALERTS),
+	CLI_SHARED(CLI_OPT_STATSD),
+	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
+};
+/* clang-format on */
+
+const struct cli_command live_command = {
+	.name = NULL,
+	.operands = "[-- CMD ARGS...]",
+	.summary = "The console: watch a Linux server and one process (-p PID, or a "
+		   "command it\nstarts), and record everything to a SQLite session.",
+	.about = "Durations: 250ms, 5s, 2m, 1h, 1m30s. VIGIL_LOG=FILE writes a debug "
+		 "log.\nExit status: 0 ok, 1 failure, 2 usage error.\n",
+	.options = live_options,
+	.noptions = sizeof(live_options) / sizeof(live_options[0]),
+	.flags = CLI_CMD_OPTIONS_FIRST,
+	.run = cmd_live,
+	.more_help = commands_print_list,
+};
+
 static void parse_opts(int argc, char **argv, struct live_opts *o)
 {
-	enum {
-		OPT_NO_RECORD = 256,
-		OPT_ASCII,
-		OPT_NO_COLOR,
-		OPT_FORCE,
-		OPT_ALERTS,
-		OPT_NO_ALERTS,
-		OPT_BELL,
-		OPT_STATSD
-	};
-	static const struct option longopts[] = {
-		{"no-record", no_argument, NULL, OPT_NO_RECORD},
-		{"ascii", no_argument, NULL, OPT_ASCII},
-		{"no-color", no_argument, NULL, OPT_NO_COLOR},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"alerts", required_argument, NULL, OPT_ALERTS},
-		{"no-alerts", no_argument, NULL, OPT_NO_ALERTS},
-		{"bell", no_argument, NULL, OPT_BELL},
-		{"statsd", required_argument, NULL, OPT_STATSD},
-		{"interval", required_argument, NULL, 'i'},
-		{"pid", required_argument, NULL, 'p'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	struct cli_args a;
 
-	memset(o, 0, sizeof(*o));
-	o->interval_ms = INTERVAL_DEFAULT_MS;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+i:p:o:", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'i':
-			o->interval_ms = cli_interval(optarg);
-			break;
-		case 'p':
-			o->pid = cli_pid(optarg);
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case OPT_NO_RECORD:
-			o->no_record = true;
-			break;
-		case OPT_ASCII:
-			o->ascii = true;
-			break;
-		case OPT_NO_COLOR:
-			o->no_color = true;
-			break;
-		case OPT_FORCE:
-			o->force = true;
-			break;
-		case OPT_ALERTS:
-			o->alerts = optarg;
-			break;
-		case OPT_NO_ALERTS:
-			o->no_alerts = true;
-			break;
-		case OPT_BELL:
-			o->bell = true;
-			break;
-		case OPT_STATSD:
-			o->statsd = cli_statsd(optarg);
-			break;
-		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
-		}
+	cli_parse(&live_command, argc, argv, &a);
+	if (cli_has(&a, LIVE_OPT_VERSION)) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		exit(fflush(stdout) == 0 ? 0 : 1);
 	}
-	o->cmd = cli_command(argc, argv, optind);
+	*o = (struct live_opts){
+		.pid = a.pid,
+		.out = a.value[CLI_OPT_OUTPUT],
+		.interval_ms = a.interval_ms,
+		.force = cli_has(&a, CLI_OPT_FORCE),
+		.no_record = cli_has(&a, LIVE_OPT_NO_RECORD),
+		.ascii = cli_has(&a, CLI_OPT_ASCII),
+		.no_color = cli_has(&a, CLI_OPT_NO_COLOR),
+		.bell = cli_has(&a, LIVE_OPT_BELL),
+		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
+		.alerts = a.value[CLI_OPT_ALERTS],
+		.statsd = a.value[CLI_OPT_STATSD],
+	};
+	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
 	if (o->no_record && o->out)
@@ -179,7 +165,7 @@ static char *scratch_path(void)
 			 (int)getpid());
 }
 
-int cmd_live(int argc, char **argv)
+static int cmd_live(int argc, char **argv)
 {
 	int64_t start_ns = clock_mono_ns();
 	struct live_opts o;

@@ -3,7 +3,9 @@
 #ifndef VIGIL_CMD_LIVE_H
 #define VIGIL_CMD_LIVE_H
 
-/* `vigil [-i INTERVAL] [-p PID | -- CMD...]`. Returns the exit status. */
-int cmd_live(int argc, char **argv);
+#include "cmd/options.h"
+
+/* Its options, usage and run function (argv[0] is "vigil"). */
+extern const struct cli_command live_command;
 
 #endif

@@ -16,7 +16,6 @@
 #include "cmd/profile.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -45,6 +44,39 @@ struct profile_opts {
 	bool force; /* --force: -o may replace a regular file */
 };
 
+static int cmd_profile(int argc, char **argv);
+
+enum { PROFILE_OPT_FREQ = CLI_OPT_OWN, PROFILE_OPT_MODE };
+
+/* clang-format off */
+static const struct cli_option profile_options[] = {
+	CLI_SHARED_AS(CLI_OPT_PID, NULL, "the process to sample (required)"),
+	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "how long to sample (default 5s)"),
+	{PROFILE_OPT_FREQ, 'F', "freq", "HZ", "samples per second (default 99, up to "
+	 "999)"},
+	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
+	 "blocked threads too"},
+	/* in the order of enum out_format */
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json", "default table; folded "
+		      "stacks; speedscope JSON"),
+	CLI_SHARED_AS(CLI_OPT_OUTPUT, NULL, "write to FILE (created 0600) instead of "
+		      "stdout"),
+	CLI_SHARED(CLI_OPT_FORCE),
+};
+/* clang-format on */
+
+const struct cli_command profile_command = {
+	.name = "profile",
+	.operands = NULL,
+	.summary = "sample a process's call stacks (-p PID; default 5s at 99 Hz, a "
+		   "table)",
+	.about = "SIGINT stops early and keeps what was taken.\n",
+	.options = profile_options,
+	.noptions = sizeof(profile_options) / sizeof(profile_options[0]),
+	.flags = CLI_CMD_OPTIONS_FIRST,
+	.run = cmd_profile,
+};
+
 static int parse_hz(const char *value)
 {
 	char *end;
@@ -58,77 +90,33 @@ static int parse_hz(const char *value)
 	return (int)hz;
 }
 
+static enum profile_mode parse_mode(const char *value)
+{
+	if (!strcmp(value, "cpu"))
+		return PROFILE_CPU;
+	if (!strcmp(value, "wall"))
+		return PROFILE_WALL;
+	usage_error("bad mode '%s': expected cpu or wall", value);
+}
+
 static void parse_opts(int argc, char **argv, struct profile_opts *o)
 {
-	static const struct option longopts[] = {
-		{"pid", required_argument, NULL, 'p'},
-		{"duration", required_argument, NULL, 'd'},
-		{"freq", required_argument, NULL, 'F'},
-		{"mode", required_argument, NULL, 'm'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"force", no_argument, NULL, 'W'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	struct cli_args a;
 
+	cli_parse(&profile_command, argc, argv, &a);
 	memset(o, 0, sizeof(*o));
-	o->p.mode = PROFILE_CPU;
-	o->p.hz = PROFILER_HZ_DEFAULT;
-	o->p.duration_ms = PROFILER_DURATION_DEFAULT_MS;
-	o->format = OUT_TABLE;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:d:F:o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->pid = cli_pid(optarg);
-			break;
-		case 'd':
-			o->p.duration_ms = cli_duration("-d", optarg);
-			break;
-		case 'F':
-			o->p.hz = parse_hz(optarg);
-			break;
-		case 'm':
-			if (!strcmp(optarg, "cpu"))
-				o->p.mode = PROFILE_CPU;
-			else if (!strcmp(optarg, "wall"))
-				o->p.mode = PROFILE_WALL;
-			else
-				usage_error("bad mode '%s': expected cpu or wall",
-					    optarg);
-			break;
-		case 'f':
-			if (!strcmp(optarg, "table"))
-				o->format = OUT_TABLE;
-			else if (!strcmp(optarg, "folded"))
-				o->format = OUT_FOLDED;
-			else if (!strcmp(optarg, "json"))
-				o->format = OUT_JSON;
-			else
-				usage_error(
-					"bad format '%s': expected folded, table or json",
-					optarg);
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'W':
-			o->force = true;
-			break;
-		case 'h':
-			cli_print_help(stdout);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			usage_error("unknown option '%s' for profile", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		usage_error("unexpected argument '%s'", argv[optind]);
+	o->pid = a.pid;
+	o->p.mode = cli_has(&a, PROFILE_OPT_MODE) ? parse_mode(a.value[PROFILE_OPT_MODE])
+						  : PROFILE_CPU;
+	o->p.hz = cli_has(&a, PROFILE_OPT_FREQ) ? parse_hz(a.value[PROFILE_OPT_FREQ])
+						: PROFILER_HZ_DEFAULT;
+	o->p.duration_ms = cli_has(&a, CLI_OPT_DURATION) ? a.duration_ms
+							 : PROFILER_DURATION_DEFAULT_MS;
+	o->format = a.format < 0 ? OUT_TABLE : (enum out_format)a.format;
+	o->out = a.value[CLI_OPT_OUTPUT];
+	o->force = cli_has(&a, CLI_OPT_FORCE);
+	if (a.operand < argc)
+		usage_error("unexpected argument '%s'", argv[a.operand]);
 	if (!o->pid)
 		usage_error("profile needs -p PID");
 }
@@ -197,7 +185,7 @@ static int write_output(const struct profile *prof, enum out_format format,
 	return outfile_commit(out, err, errlen) < 0 ? -1 : 0;
 }
 
-int cmd_profile(int argc, char **argv)
+static int cmd_profile(int argc, char **argv)
 {
 	struct profile_opts o;
 	struct profiler *pr;

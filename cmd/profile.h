@@ -3,7 +3,9 @@
 #ifndef VIGIL_CMD_PROFILE_H
 #define VIGIL_CMD_PROFILE_H
 
-/* `vigil profile ...`; argv[0] is "profile". Returns the exit status. */
-int cmd_profile(int argc, char **argv);
+#include "cmd/options.h"
+
+/* Its options, usage and run function (argv[0] is "profile"). */
+extern const struct cli_command profile_command;
 
 #endif

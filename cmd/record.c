@@ -17,7 +17,6 @@
 #include "cmd/record.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -55,62 +54,50 @@ struct recorder {
 	bool warned; /* said once that ticks cannot be written */
 };
 
+static int cmd_record(int argc, char **argv);
+
+/* clang-format off */
+static const struct cli_option record_options[] = {
+	CLI_SHARED(CLI_OPT_PID),
+	CLI_SHARED(CLI_OPT_OUTPUT),
+	CLI_SHARED(CLI_OPT_INTERVAL),
+	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "stop recording after DURATION"),
+	CLI_SHARED(CLI_OPT_FORCE),
+	CLI_SHARED(CLI_OPT_ALERTS),
+	CLI_SHARED(CLI_OPT_NO_ALERTS),
+	CLI_SHARED(CLI_OPT_STATSD),
+};
+/* clang-format on */
+
+const struct cli_command record_command = {
+	.name = "record",
+	.operands = "[-- CMD ARGS...]",
+	.summary = "sample without a terminal until -d ends, the target exits, or a "
+		   "signal",
+	.about = "SIGINT, SIGTERM or SIGHUP end the recording; a command started with "
+		 "-- that\nstill runs then gets SIGTERM.\n",
+	.options = record_options,
+	.noptions = sizeof(record_options) / sizeof(record_options[0]),
+	.flags = CLI_CMD_OPTIONS_FIRST,
+	.run = cmd_record,
+};
+
 static void parse_opts(int argc, char **argv, struct record_opts *o)
 {
-	static const struct option longopts[] = {
-		{"force", no_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"interval", required_argument, NULL, 'i'},
-		{"duration", required_argument, NULL, 'd'},
-		{"pid", required_argument, NULL, 'p'},
-		{"help", no_argument, NULL, 'h'},
-		{"alerts", required_argument, NULL, 'A'},
-		{"no-alerts", no_argument, NULL, 'N'},
-		{"statsd", required_argument, NULL, 'S'},
-		{NULL, 0, NULL, 0},
-	};
-	int c;
+	struct cli_args a;
 
-	memset(o, 0, sizeof(*o));
-	o->interval_ms = INTERVAL_DEFAULT_MS;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:o:i:d:fh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'p':
-			o->pid = cli_pid(optarg);
-			break;
-		case 'o':
-			o->out = optarg;
-			break;
-		case 'i':
-			o->interval_ms = cli_interval(optarg);
-			break;
-		case 'd':
-			o->duration_ms = cli_duration("-d", optarg);
-			break;
-		case 'f':
-			o->force = true;
-			break;
-		case 'A':
-			o->alerts = optarg;
-			break;
-		case 'N':
-			o->no_alerts = true;
-			break;
-		case 'S':
-			o->statsd = cli_statsd(optarg);
-			break;
-		case 'h':
-			cli_print_help(stdout);
-			exit(0);
-		case ':':
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-		default:
-			usage_error("unknown option '%s' for record", argv[optind - 1]);
-		}
-	}
-	o->cmd = cli_command(argc, argv, optind);
+	cli_parse(&record_command, argc, argv, &a);
+	*o = (struct record_opts){
+		.pid = a.pid,
+		.out = a.value[CLI_OPT_OUTPUT],
+		.interval_ms = a.interval_ms,
+		.duration_ms = a.duration_ms,
+		.force = cli_has(&a, CLI_OPT_FORCE),
+		.alerts = a.value[CLI_OPT_ALERTS],
+		.statsd = a.value[CLI_OPT_STATSD],
+		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
+	};
+	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
 }
@@ -216,7 +203,7 @@ static void block_signals(void)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 }
 
-int cmd_record(int argc, char **argv)
+static int cmd_record(int argc, char **argv)
 {
 	struct record_opts o;
 	struct recorder r;

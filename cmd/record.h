@@ -3,7 +3,9 @@
 #ifndef VIGIL_CMD_RECORD_H
 #define VIGIL_CMD_RECORD_H
 
-/* `vigil record ...`; argv[0] is "record". Returns the exit status. */
-int cmd_record(int argc, char **argv);
+#include "cmd/options.h"
+
+/* Its options, usage and run function (argv[0] is "record"). */
+extern const struct cli_command record_command;
 
 #endif

@@ -7,7 +7,6 @@
  */
 #include "cmd/replay.h"
 
-#include <getopt.h>
 #include <locale.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,41 +20,46 @@
 #include "tui/term.h"
 #include "tui/tui.h"
 
-int cmd_replay(int argc, char **argv)
+static int cmd_replay(int argc, char **argv);
+
+static const struct cli_option replay_options[] = {
+	CLI_SHARED(CLI_OPT_ASCII),
+	CLI_SHARED(CLI_OPT_NO_COLOR),
+};
+
+const struct cli_command replay_command = {
+	.name = "replay",
+	.operands = "FILE",
+	.summary = "the console over a session file, with a time cursor",
+	.options = replay_options,
+	.noptions = sizeof(replay_options) / sizeof(replay_options[0]),
+	.run = cmd_replay,
+};
+
+static int cmd_replay(int argc, char **argv)
 {
-	enum { OPT_ASCII = 256, OPT_NO_COLOR };
-	static const struct option longopts[] = {
-		{"ascii", no_argument, NULL, OPT_ASCII},
-		{"no-color", no_argument, NULL, OPT_NO_COLOR},
-		{NULL, 0, NULL, 0},
-	};
 	const char *no_color = getenv("NO_COLOR");
-	bool ascii = false, color = !(no_color && *no_color);
 	struct session_meta meta;
 	struct store *probe;
 	struct tui *tui;
+	struct cli_args a;
 	char err[512];
-	int c;
+	const char *path;
+	bool ascii, color;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (c == OPT_ASCII)
-			ascii = true;
-		else if (c == OPT_NO_COLOR)
-			color = false;
-		else
-			usage_error("unknown option '%s' for replay", argv[optind - 1]);
-	}
-	if (optind != argc - 1)
+	cli_parse(&replay_command, argc, argv, &a);
+	ascii = cli_has(&a, CLI_OPT_ASCII);
+	color = !cli_has(&a, CLI_OPT_NO_COLOR) && !(no_color && *no_color);
+	if (a.operand != argc - 1)
 		usage_error("replay takes one session FILE");
+	path = argv[a.operand];
 	/* refuse a bad file before touching the terminal */
-	if (store_open(argv[optind], &probe, err, sizeof(err)) < 0)
+	if (store_open(path, &probe, err, sizeof(err)) < 0)
 		fatal("%s", err);
 	if (query_session(probe, &meta) < 0) {
 		snprintf(err, sizeof(err), "%s", store_error(probe));
 		store_close(probe);
-		fatal("cannot read session '%s': %s", argv[optind], err);
+		fatal("cannot read session '%s': %s", path, err);
 	}
 	store_close(probe);
 	if (!isatty(0) || !isatty(1))
@@ -64,7 +68,7 @@ int cmd_replay(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
 	struct tui_config cfg = {
-		.session_path = argv[optind],
+		.session_path = path,
 		.recording = false,
 		.ascii = ascii || !term_locale_utf8(),
 		.color = color,
@@ -76,7 +80,7 @@ int cmd_replay(int argc, char **argv)
 	tui = tui_new(&cfg);
 	if (tui_open_replay(tui, err, sizeof(err)) < 0) {
 		tui_free(tui);
-		fatal("cannot replay '%s': %s", argv[optind], err);
+		fatal("cannot replay '%s': %s", path, err);
 	}
 	tui_run(tui);
 	tui_free(tui);

@@ -3,7 +3,9 @@
 #ifndef VIGIL_CMD_REPLAY_H
 #define VIGIL_CMD_REPLAY_H
 
-/* `vigil replay FILE [--ascii] [--no-color]`; argv[0] is "replay". */
-int cmd_replay(int argc, char **argv);
+#include "cmd/options.h"
+
+/* Its options, usage and run function (argv[0] is "replay"). */
+extern const struct cli_command replay_command;
 
 #endif

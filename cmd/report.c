@@ -16,7 +16,6 @@
  */
 #include "cmd/report.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -410,56 +409,59 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	return report_alerts_text(out, st, &sp);
 }
 
-int cmd_report(int argc, char **argv)
+static int cmd_report(int argc, char **argv);
+
+enum { REPORT_OPT_JSON = CLI_OPT_OWN };
+
+static const struct cli_option report_options[] = {
+	{REPORT_OPT_JSON, 0, "json", NULL, "JSON for scripts (docs/report-json.md)"},
+	CLI_SHARED(CLI_OPT_FROM),
+	CLI_SHARED(CLI_OPT_TO),
+};
+
+const struct cli_command report_command = {
+	.name = "report",
+	.operands = "FILE",
+	.summary = "summarise a session file for humans, or for scripts with --json",
+	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
+		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
+		 "start, end.\n",
+	.options = report_options,
+	.noptions = sizeof(report_options) / sizeof(report_options[0]),
+	.run = cmd_report,
+};
+
+static int cmd_report(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
-	};
-	const char *from = NULL, *to = NULL;
-	bool json = false;
+	const char *from, *to, *path;
+	bool json;
 	struct summary sm;
 	struct store *st;
+	struct cli_args a;
 	char err[512];
-	int c, rc;
+	int rc;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'f')
-			from = optarg;
-		else if (c == 't')
-			to = optarg;
-		else if (c == ':')
-			usage_error("option '%s' needs a value", argv[optind - 1]);
-		else if (c == 'h') {
-			cli_print_help(stdout);
-			return 0;
-		} else
-			usage_error("unknown option '%s' for report", argv[optind - 1]);
-	}
-	if (optind != argc - 1)
+	cli_parse(&report_command, argc, argv, &a);
+	json = cli_has(&a, REPORT_OPT_JSON);
+	from = a.value[CLI_OPT_FROM];
+	to = a.value[CLI_OPT_TO];
+	if (a.operand != argc - 1)
 		usage_error("report takes one session FILE");
-	if (store_open(argv[optind], &st, err, sizeof(err)) < 0)
+	path = argv[a.operand];
+	if (store_open(path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
 	rc = summarise(st, &sm, from, to);
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "%s", store_error(st));
 		store_close(st);
-		fatal("cannot read session '%s': %s", argv[optind], err);
+		fatal("cannot read session '%s': %s", path, err);
 	}
-	rc = json ? print_json(stdout, st, &sm)
-		  : print_text(stdout, st, argv[optind], &sm);
+	rc = json ? print_json(stdout, st, &sm) : print_text(stdout, st, path, &sm);
 	summary_release(&sm);
 	if (rc < 0) {
 		snprintf(err, sizeof(err), "%s", store_error(st));
 		store_close(st);
-		fatal("cannot read session '%s': %s", argv[optind], err);
+		fatal("cannot read session '%s': %s", path, err);
 	}
 	store_close(st);
 	return 0;

@@ -3,7 +3,9 @@
 #ifndef VIGIL_CMD_REPORT_H
 #define VIGIL_CMD_REPORT_H
 
-/* `vigil report FILE [--json]`; argv[0] is "report". Returns the exit status. */
-int cmd_report(int argc, char **argv);
+#include "cmd/options.h"
+
+/* Its options, usage and run function (argv[0] is "report"). */
+extern const struct cli_command report_command;
 
 #endif

@@ -223,7 +223,7 @@ static void start_pending(struct action_worker *w)
 	while (started < w->npending && action_runner_running(w->runner) < w->max_running)
 		start_exec(w, w->pending[started++]);
 	if (!started)
-		return; /* also: pending may still be NULL */
+		return; /* pending may still be NULL: memmove must not see it */
 	memmove(w->pending, w->pending + started,
 		(w->npending - started) * sizeof(*w->pending));
 	w->npending -= started;

@@ -54,10 +54,19 @@ static void test_version_and_help(void **state)
 	run_vigil(&r, "--version");
 	assert_int_equal(r.status, 0);
 	assert_true(!strncmp(r.out, "vigil ", 6));
+	run_vigil(&r, "-V");
+	assert_int_equal(r.status, 0);
+	assert_true(!strncmp(r.out, "vigil ", 6));
 	run_vigil(&r, "--help");
 	assert_int_equal(r.status, 0);
-	assert_non_null(strstr(r.out, "vigil record"));
-	assert_non_null(strstr(r.out, "vigil report FILE"));
+	/* the console's usage, then every subcommand */
+	assert_true(!strncmp(r.out, "usage: vigil [OPTIONS]", 22));
+	assert_non_null(strstr(r.out, "vigil record [OPTIONS] [-- CMD ARGS...]"));
+	assert_non_null(strstr(r.out, "vigil replay [OPTIONS] FILE"));
+	assert_non_null(strstr(r.out, "vigil report [OPTIONS] FILE"));
+	assert_non_null(strstr(r.out, "vigil export [OPTIONS] FILE"));
+	assert_non_null(strstr(r.out, "vigil profile [OPTIONS]"));
+	assert_string_equal(r.err, "");
 }
 
 static void test_usage_errors_exit_2(void **state)
