@@ -161,7 +161,7 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	if (store_read_begin(s, &began) < 0)
 		return -1;
@@ -257,7 +257,7 @@ int query_app_values(struct store *s, int64_t t0, int64_t t1, struct app_value_s
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	snprintf(sql, sizeof(sql),
 		 "SELECT m.id, m.name, m.kind, t.t_ms, a.count, a.value, %s"
@@ -322,7 +322,7 @@ int query_app_names(struct store *s, int64_t t0, int64_t t1, struct app_name **o
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	if (store_prepare_cached(s,
 				 "SELECT m.name, m.kind FROM app_metrics m WHERE EXISTS"
@@ -376,7 +376,7 @@ int query_app_ticks(struct store *s, const char *name, char kind, int64_t t0, in
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	snprintf(sql, sizeof(sql),
 		 "SELECT t.t_ms, a.count, a.value, %s, a.hist"
@@ -425,7 +425,7 @@ int query_timer_series(struct store *s, const char *name, double pct, int64_t t0
 
 	out->n = 0;
 	out->points = NULL;
-	if (s->version < 3 || t1 < t0 || !npoints)
+	if (!store_has(s, STORE_SINCE_APP) || t1 < t0 || !npoints)
 		return 0;
 	if (store_prepare(
 		    s,
@@ -493,7 +493,7 @@ int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	off = (size_t)snprintf(sql, sizeof(sql),
 			       "SELECT sum(packets), sum(lines), sum(dropped)");

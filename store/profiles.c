@@ -23,9 +23,6 @@
 #define PROFILE_COLUMNS                                                                  \
 	"pid, started_ms, duration_ms, mode, hz, samples, lost, partial, sampler, why"
 
-/* The first schema version with the profile tables. */
-#define PROFILES_SINCE_VERSION 3
-
 static const char *mode_name(enum profile_mode m)
 {
 	return m == PROFILE_WALL ? "wall" : "cpu";
@@ -189,7 +186,7 @@ int store_write_profile(struct store *s, struct profile *p, char *err, size_t er
 
 static bool has_profiles(const struct store *s)
 {
-	return s->version >= PROFILES_SINCE_VERSION;
+	return store_has(s, STORE_SINCE_PROFILES);
 }
 
 /* The meta of one profiles row read with "id, " PROFILE_COLUMNS. False when a

@@ -115,23 +115,23 @@ static const struct metric metrics[] = {
 	/* latency (v3): share of runnable time spent waiting for a CPU, that
 	 * wait in ms per second and per timeslice, block-IO delay in ms/s */
 	{"target.run_wait", METRIC_TARGET, METRIC_SHARE, "x.run_delay_ns",
-	 "x.run_delay_ns + x.run_ns", "%", 3},
+	 "x.run_delay_ns + x.run_ns", "%", STORE_SINCE_LATENCY},
 	{"target.run_delay.rate", METRIC_TARGET, METRIC_RATE, "x.run_delay_ns / 1e6",
-	 NULL, "ms/s", 3},
+	 NULL, "ms/s", STORE_SINCE_LATENCY},
 	{"target.wait_per_slice", METRIC_TARGET, METRIC_RATIO, "x.run_delay_ns / 1e3",
-	 "x.slices", "us", 3},
+	 "x.slices", "us", STORE_SINCE_LATENCY},
 	{"target.io_delay.rate", METRIC_TARGET, METRIC_RATE,
-	 "x.blkio_ticks * 1000.0 / :clk_tck", NULL, "ms/s", 3},
+	 "x.blkio_ticks * 1000.0 / :clk_tck", NULL, "ms/s", STORE_SINCE_LATENCY},
 	{"target.cgpsi.cpu.some.avg10", METRIC_TARGET, METRIC_GAUGE,
-	 "x.cg_psi_cpu_some_avg10", NULL, "%", 3},
+	 "x.cg_psi_cpu_some_avg10", NULL, "%", STORE_SINCE_LATENCY},
 	{"target.cgpsi.memory.some.avg10", METRIC_TARGET, METRIC_GAUGE,
-	 "x.cg_psi_memory_some_avg10", NULL, "%", 3},
+	 "x.cg_psi_memory_some_avg10", NULL, "%", STORE_SINCE_LATENCY},
 	{"target.cgpsi.memory.full.avg10", METRIC_TARGET, METRIC_GAUGE,
-	 "x.cg_psi_memory_full_avg10", NULL, "%", 3},
+	 "x.cg_psi_memory_full_avg10", NULL, "%", STORE_SINCE_LATENCY},
 	{"target.cgpsi.io.some.avg10", METRIC_TARGET, METRIC_GAUGE,
-	 "x.cg_psi_io_some_avg10", NULL, "%", 3},
+	 "x.cg_psi_io_some_avg10", NULL, "%", STORE_SINCE_LATENCY},
 	{"target.cgpsi.io.full.avg10", METRIC_TARGET, METRIC_GAUGE,
-	 "x.cg_psi_io_full_avg10", NULL, "%", 3},
+	 "x.cg_psi_io_full_avg10", NULL, "%", STORE_SINCE_LATENCY},
 };
 
 /* ---- small helpers ---- */
@@ -511,24 +511,6 @@ static bool tick_before(struct store *s, int64_t t, int64_t *out)
 /* Buckets this wide or wider are read from the per-minute rollups. */
 #define ROLLUP_MIN_WIDTH_MS (2 * MINUTE_MS)
 
-/* Whether this file has rollups (schema v2 on): asked once per connection. */
-static bool has_rollups(struct store *s)
-{
-	sqlite3_stmt *st;
-
-	if (s->has_rollups >= 0)
-		return s->has_rollups;
-	s->has_rollups = 0;
-	if (sqlite3_prepare_v2(s->db,
-			       "SELECT 1 FROM sqlite_master WHERE type = 'table'"
-			       " AND name = 'rollups'",
-			       -1, &st, NULL) == SQLITE_OK) {
-		s->has_rollups = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
-	}
-	return s->has_rollups;
-}
-
 /* Buckets built from whole minutes: min of mins, weighted mean, max of maxes. */
 static const char rollup_sql[] =
 	"SELECT min(minute) * 60000, min(min), sum(sum) / sum(n), max(max), sum(n)"
@@ -554,11 +536,11 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 	if (npoints == 0)
 		return store_fail(s, "a series needs at least one point");
 	/* a file older than the metric's columns has no such values */
-	if (t1 < t0 || s->version < m->since)
+	if (t1 < t0 || !store_has(s, m->since))
 		return 0;
 	/* wide buckets come from the minutes (readers only: the writer builds
 	 * the rollups from the ticks) */
-	rolled = s->readonly && has_rollups(s) &&
+	rolled = s->readonly && store_has(s, STORE_SINCE_ROLLUPS) &&
 		 ((double)t1 - (double)t0) / (double)npoints >= ROLLUP_MIN_WIDTH_MS;
 	sql = rolled ? xstrdup(rollup_sql) : series_sql(m);
 	/* readers ask for the same few series every tick; the writer asks for

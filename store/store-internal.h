@@ -137,13 +137,24 @@ struct store {
 		bool busy;     /* handed out and not finished */
 	} cache[STORE_CACHE_N];
 	uint64_t cache_clock;
-	int has_rollups; /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
-	int version;	 /* the file's schema version */
+	int version; /* the file's schema version (store_has) */
 	char err[512];
 };
 
-/* The schema version that brought each later table or column; a reader asks
- * store_has(s, STORE_SINCE_X) before it touches one. */
+/*
+ * The schema version that brought each later table or column (store/schema.c
+ * has the migrations); a reader asks store_has(s, STORE_SINCE_X) before it
+ * touches one, and a file older than that answers with no rows, never an
+ * error. v3 brought several rooms at once; each has its own name so a check
+ * says what it needs, not which release brought it.
+ */
+#define STORE_SINCE_ROLLUPS 2	  /* rollups (per-minute series) */
+#define STORE_SINCE_LATENCY 3	  /* target_/thread_samples run_ns.. syscall */
+#define STORE_SINCE_APP 3	  /* app_metrics, app_samples, app_ingest */
+#define STORE_SINCE_HEAP 3	  /* heap_rollups, mappings, smaps_reads, leak_* */
+#define STORE_SINCE_JVM 3	  /* jvm_samples */
+#define STORE_SINCE_PROFILES 3	  /* profiles, profile_* */
+#define STORE_SINCE_ALERTS 3	  /* alert_events */
 #define STORE_SINCE_NOTICES 4	  /* notices */
 #define STORE_SINCE_GAUGE_RANGE 5 /* app_samples.lo, .hi; timers in ns */
 

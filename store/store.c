@@ -498,7 +498,6 @@ int store_create(const char *path, bool force, struct store **out, char *err,
 	s = xcalloc(1, sizeof(*s));
 	s->lock_fd = fd;
 	s->path = xstrdup(path);
-	s->has_rollups = -1;
 	s->version = STORE_SCHEMA_VERSION;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW,
 			    NULL) != SQLITE_OK) {
@@ -587,7 +586,6 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 		goto fail;
 	s = xcalloc(1, sizeof(*s));
 	s->lock_fd = -1;
-	s->has_rollups = -1;
 	s->readonly = true;
 	uri = reader_uri(path, !had_wal);
 	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);

@@ -236,7 +236,7 @@ static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
 
 	if (store_prepare(
 		    s,
-		    s->version >= 3
+		    store_has(s, STORE_SINCE_LATENCY)
 			    ? "SELECT tid, comm, state, utime, stime, " THREAD_V3_COLUMNS
 			      " FROM thread_samples WHERE tick = ?1 AND pid = ?2"
 			      " ORDER BY tid"
@@ -257,7 +257,7 @@ static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
 		th->state = store_column_char(st, 2);
 		th->utime = store_column_u64(st, 3);
 		th->stime = store_column_u64(st, 4);
-		if (s->version >= 3)
+		if (store_has(s, STORE_SINCE_LATENCY))
 			read_thread_latency(st, 5, th);
 		else
 			th->syscall = -2;
@@ -273,7 +273,7 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 
 	if (store_prepare(
 		    s,
-		    s->version >= 3
+		    store_has(s, STORE_SINCE_LATENCY)
 			    ? "SELECT " TARGET_COLUMNS ", " TARGET_V3_COLUMNS
 			      " FROM target_samples WHERE tick = ?1 ORDER BY pid LIMIT 1"
 			    : "SELECT " TARGET_COLUMNS " FROM target_samples"
@@ -286,7 +286,7 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 		f->target = xcalloc(1, sizeof(*f->target));
 		read_target_row(st, f->target);
 		f->target->delayacct = -1;
-		if (s->version >= 3)
+		if (store_has(s, STORE_SINCE_LATENCY))
 			read_target_latency(st, TARGET_NCOLUMNS, f->target);
 	}
 	sqlite3_finalize(st);
@@ -331,7 +331,7 @@ int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_LATENCY))
 		return 0;
 	/* schedstat counters only grow for one tid: last minus first is its wait */
 	if (store_prepare(
