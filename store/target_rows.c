@@ -10,12 +10,13 @@
  * recorder was refused needs no column of its own; files written before read
  * as nothing refused.
  */
+#include "store/target_rows.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/query.h"
 #include "store/store-internal.h"
 
 #define DENIED_SHIFT 16

@@ -2,7 +2,7 @@
 /*
  * alerts (store): writing a frame's alert transitions and reading them back.
  */
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
