@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xalloc.h"
 #include "store/store-internal.h"
 
 /* ---- the session and its ticks ---- */
@@ -280,10 +279,17 @@ static void read_sys_row(sqlite3_stmt *st, struct sys_sample *y)
 		c = read_psi(st, c, &y->psi[r]);
 }
 
+static void read_core(sqlite3_stmt *st, void *row)
+{
+	struct core_times *core = row;
+
+	core->cpu = sqlite3_column_int(st, 0);
+	read_cpu_times(st, 1, &core->t);
+}
+
 static int read_sys(struct store *s, int64_t seq, struct sys_sample *y)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
 	int rc;
 
 	if (store_prepare(s, "SELECT " SYS_COLUMNS " FROM sys_samples WHERE tick = ?1",
@@ -300,16 +306,8 @@ static int read_sys(struct store *s, int64_t seq, struct sys_sample *y)
 				    &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
-	while ((rc = store_step(s, st)) > 0) {
-		struct core_times *core;
-
-		y->cores = xgrow(y->cores, &cap, y->ncores + 1, sizeof(*y->cores));
-		core = &y->cores[y->ncores++];
-		core->cpu = sqlite3_column_int(st, 0);
-		read_cpu_times(st, 1, &core->t);
-	}
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return store_read_rows(s, st, (void **)&y->cores, &y->ncores, sizeof(*y->cores),
+			       read_core);
 }
 
 static int read_frame(struct store *s, int64_t t_ms, struct frame *f)

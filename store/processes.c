@@ -50,9 +50,16 @@ static double cpu_pct(sqlite3_stmt *st, const struct store_tick *ref, long clk,
 	return (double)(cpu_ticks - before) * 100000.0 / ((double)dt * clk);
 }
 
-static void read_proc_row(sqlite3_stmt *st, const struct store_tick *ref, long clk,
-			  struct proc_row *r)
+/* What cpu_pct of a row is derived from besides the row itself. */
+struct proc_row_ctx {
+	const struct store_tick *ref;
+	long clk;
+};
+
+static int read_proc_row(sqlite3_stmt *st, void *row, void *arg)
 {
+	const struct proc_row_ctx *ctx = arg;
+	struct proc_row *r = row;
 	const unsigned char *cmdline;
 	int c = 0;
 
@@ -72,28 +79,27 @@ static void read_proc_row(sqlite3_stmt *st, const struct store_tick *ref, long c
 	r->cpu_ticks = store_column_u64(st, c++);
 	r->rss_bytes = store_column_u64(st, c++);
 	r->vsz_bytes = store_column_u64(st, c++);
-	r->cpu_pct = cpu_pct(st, ref, clk, r->cpu_ticks);
+	r->cpu_pct = cpu_pct(st, ctx->ref, ctx->clk, r->cpu_ticks);
+	return 0;
+}
+
+static void drop_proc_row(void *row)
+{
+	free(((struct proc_row *)row)->cmdline);
 }
 
 int store_read_proc_table(struct store *s, const struct store_tick *ref,
 			  struct proc_table *out)
 {
-	long clk = store_session_clk_tck(s);
+	struct proc_row_ctx ctx = {.ref = ref, .clk = store_session_clk_tck(s)};
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
 
 	if (store_prepare(s, proc_table_sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
-	while ((rc = store_step(s, st)) > 0) {
-		out->rows = xgrow(out->rows, &cap, out->n + 1, sizeof(*out->rows));
-		read_proc_row(st, ref, clk, &out->rows[out->n++]);
-	}
-	sqlite3_finalize(st);
-	if (rc < 0)
-		proc_table_release(out);
-	return rc < 0 ? -1 : 0;
+	return store_read_rows_with(s, st, (void **)&out->rows, &out->n,
+				    sizeof(*out->rows), read_proc_row, &ctx,
+				    drop_proc_row);
 }
 
 int query_proc_table_at(struct store *s, int64_t t_ms, struct proc_table *out)
@@ -167,8 +173,9 @@ void top_processes_free(struct top_process *p, size_t n)
 	free(p);
 }
 
-static void read_top_process(sqlite3_stmt *st, struct top_process *p)
+static int read_top_process(sqlite3_stmt *st, void *row, void *arg)
 {
+	struct top_process *p = row;
 	const unsigned char *cmdline;
 
 	memset(p, 0, sizeof(*p));
@@ -180,32 +187,19 @@ static void read_top_process(sqlite3_stmt *st, struct top_process *p)
 	p->rss_bytes_max = store_column_u64(st, 4);
 	p->first_ms = sqlite3_column_int64(st, 5);
 	p->last_ms = sqlite3_column_int64(st, 6);
+	(void)arg;
+	return 0;
 }
 
-static int read_top_processes(struct store *s, sqlite3_stmt *st, struct top_process **out,
-			      size_t *count)
+static void drop_top_process(void *row)
 {
-	size_t cap = 0;
-	int rc;
-
-	while ((rc = store_step(s, st)) > 0) {
-		*out = xgrow(*out, &cap, *count + 1, sizeof(**out));
-		read_top_process(st, &(*out)[(*count)++]);
-	}
-	if (rc < 0) {
-		top_processes_free(*out, *count);
-		*out = NULL;
-		*count = 0;
-	}
-	return rc;
+	free(((struct top_process *)row)->cmdline);
 }
 
 int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_by by,
 			size_t n, struct top_process **out, size_t *count)
 {
 	sqlite3_stmt *st;
-	bool began;
-	int rc;
 
 	*out = NULL;
 	*count = 0;
@@ -219,11 +213,6 @@ int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_
 	store_bind_named_int64(st, ":n",
 			       n > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)n);
 	store_bind_named_int64(st, ":clk_tck", store_session_clk_tck(s));
-	rc = store_read_begin(s, &began);
-	if (rc == 0) {
-		rc = read_top_processes(s, st, out, count);
-		store_read_end(s, began);
-	}
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return store_read_rows_with(s, st, (void **)out, count, sizeof(**out),
+				    read_top_process, NULL, drop_top_process);
 }

@@ -226,25 +226,15 @@ static char *series_sql(const struct metric *m)
 			 metric_value_sql(m->kind));
 }
 
-static int read_points(struct store *s, sqlite3_stmt *st, struct series *out)
+static void read_point(sqlite3_stmt *st, void *row)
 {
-	size_t cap = 0;
-	int rc;
+	struct series_point *p = row;
 
-	while ((rc = store_step(s, st)) > 0) {
-		struct series_point *p;
-
-		out->points = xgrow(out->points, &cap, out->n + 1, sizeof(*out->points));
-		p = &out->points[out->n++];
-		p->t_ms = sqlite3_column_int64(st, 0);
-		p->min = sqlite3_column_double(st, 1);
-		p->avg = sqlite3_column_double(st, 2);
-		p->max = sqlite3_column_double(st, 3);
-		p->n = store_column_u64(st, 4);
-	}
-	if (rc < 0)
-		series_release(out);
-	return rc;
+	p->t_ms = sqlite3_column_int64(st, 0);
+	p->min = sqlite3_column_double(st, 1);
+	p->avg = sqlite3_column_double(st, 2);
+	p->max = sqlite3_column_double(st, 3);
+	p->n = store_column_u64(st, 4);
 }
 
 bool store_metric_is_gauge(const char *name)
@@ -274,7 +264,7 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 	const struct metric *m = metric_find(metric);
 	sqlite3_stmt *st;
 	char *sql;
-	bool began, rolled;
+	bool rolled;
 	int rc;
 
 	out->n = 0;
@@ -308,11 +298,6 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 				((double)t1 - (double)t0 + 1.0) / (double)npoints);
 	store_bind_named_int64(st, ":last", (int64_t)npoints - 1);
 	store_bind_named_int64(st, ":clk_tck", store_session_clk_tck(s));
-	rc = store_read_begin(s, &began);
-	if (rc == 0) {
-		rc = read_points(s, st, out);
-		store_read_end(s, began);
-	}
-	store_finish(s, st);
-	return rc < 0 ? -1 : 0;
+	return store_read_rows(s, st, (void **)&out->points, &out->n,
+			       sizeof(*out->points), read_point);
 }

@@ -233,6 +233,7 @@ static int read_rows(struct store *s, sqlite3_stmt *st, void **out, size_t *n,
 
 		*out = xgrow(*out, &cap, *n + 1, size);
 		row = (char *)*out + *n * size;
+		memset(row, 0, size);
 		if (plain)
 			plain(st, row);
 		else if (fill(st, row, arg) < 0) {

@@ -76,7 +76,8 @@ int store_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st);
 void store_finish(struct store *s, sqlite3_stmt *st);
 /*
  * Steps st inside a read transaction and appends each row to *out, an array
- * of elements of `size` bytes grown as needed, through fill; *n counts them.
+ * of elements of `size` bytes grown as needed, through fill (each element
+ * zeroed before); *n counts them.
  * st is given back (store_finish) either way. 0, or -1 with *out freed and
  * NULL and *n 0.
  */
