@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alerts (store): writing a frame's alert transitions and reading them back.
+ * alert_rows: writing a frame's alert transitions and notices, and reading
+ * them back (declared in store/alert_rows.h).
  */
 #include "store/alert_rows.h"
 

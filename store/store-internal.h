@@ -192,7 +192,8 @@ int store_write_heap(struct store *s, const struct frame *f);
 /* app_rows.c: the frame's StatsD metrics into the open transaction. */
 int store_write_app(struct store *s, const struct frame *f);
 
-/* alerts.c: the frame's alert transitions into the open transaction. */
+/* alert_rows.c: the frame's alert transitions and notices into the open
+ * transaction. */
 int store_write_alerts(struct store *s, const struct frame *f);
 int store_write_notices(struct store *s, const struct frame *f);
 
