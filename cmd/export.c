@@ -32,9 +32,10 @@
 #include "core/outfile.h"
 #include "core/when.h"
 #include "core/xalloc.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
+#include "store/frames.h"
 #include "store/profiles.h"
-#include "store/query.h"
+#include "store/series.h"
 #include "store/store.h"
 
 #define EXPORT_PAGE 1000 /* ticks per round of queries */

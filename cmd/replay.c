@@ -15,7 +15,7 @@
 #include "cmd/cli.h"
 #include "core/clock.h"
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/frames.h"
 #include "store/store.h"
 #include "tui/term.h"
 #include "tui/tui.h"

@@ -30,7 +30,9 @@
 #include "core/textsafe.h"
 #include "core/when.h"
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/processes.h"
+#include "store/series.h"
 #include "store/store.h"
 
 #define REPORT_TOP_JSON 10 /* entries per top_processes list */

@@ -15,10 +15,11 @@
 #include "core/textsafe.h"
 #include "core/units.h"
 #include "core/xalloc.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/app_rows.h"
 #include "store/profiles.h"
-#include "store/query.h"
+#include "store/series.h"
+#include "store/target_rows.h"
 
 /* ---- alerts ---- */
 

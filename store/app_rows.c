@@ -161,7 +161,7 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	if (store_read_begin(s, &began) < 0)
 		return -1;
@@ -257,7 +257,7 @@ int query_app_values(struct store *s, int64_t t0, int64_t t1, struct app_value_s
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	snprintf(sql, sizeof(sql),
 		 "SELECT m.id, m.name, m.kind, t.t_ms, a.count, a.value, %s"
@@ -322,7 +322,7 @@ int query_app_names(struct store *s, int64_t t0, int64_t t1, struct app_name **o
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	if (store_prepare_cached(s,
 				 "SELECT m.name, m.kind FROM app_metrics m WHERE EXISTS"
@@ -337,10 +337,21 @@ int query_app_names(struct store *s, int64_t t0, int64_t t1, struct app_name **o
 	return store_read_rows(s, st, (void **)out, n, sizeof(**out), fill_name);
 }
 
+/* What fill_tick needs besides the row: a histogram to decode into (reused
+ * across rows) and the window's cover. */
+struct tick_ctx {
+	struct hdr *h;
+	const struct cover *cover;
+};
+
 /* One row of query_app_ticks: t_ms, count, value, lo, hi, hist. */
-static void fill_tick(struct app_tick *k, sqlite3_stmt *st, struct hdr *h,
-		      const struct cover *c)
+static int fill_tick(sqlite3_stmt *st, void *row, void *arg)
 {
+	const struct tick_ctx *ctx = arg;
+	const struct cover *c = ctx->cover;
+	struct hdr *h = ctx->h;
+	struct app_tick *k = row;
+
 	memset(k, 0, sizeof(*k));
 	k->t_ms = sqlite3_column_int64(st, 0);
 	k->count = store_column_u64(st, 1);
@@ -349,11 +360,11 @@ static void fill_tick(struct app_tick *k, sqlite3_stmt *st, struct hdr *h,
 	k->lo = sqlite3_column_double(st, 3);
 	k->hi = sqlite3_column_double(st, 4);
 	if (sqlite3_column_type(st, 5) != SQLITE_BLOB)
-		return;
+		return 0;
 	hdr_reset(h);
 	if (hdr_decode_merge(h, sqlite3_column_blob(st, 5),
 			     (size_t)sqlite3_column_bytes(st, 5)) < 0)
-		return; /* damaged: the tick reads as empty */
+		return 0; /* damaged: the tick reads as empty */
 	k->count = hdr_count(h);
 	k->clamped = hdr_clamped(h);
 	k->p50_ms = ns_to_ms(hdr_value_at_ppm(h, 500000));
@@ -361,6 +372,7 @@ static void fill_tick(struct app_tick *k, sqlite3_stmt *st, struct hdr *h,
 	k->p99_ms = ns_to_ms(hdr_value_at_ppm(h, 990000));
 	k->p999_ms = ns_to_ms(hdr_value_at_ppm(h, 999000));
 	k->max_ms = ns_to_ms(hdr_max(h));
+	return 0;
 }
 
 int query_app_ticks(struct store *s, const char *name, char kind, int64_t t0, int64_t t1,
@@ -369,14 +381,13 @@ int query_app_ticks(struct store *s, const char *name, char kind, int64_t t0, in
 	char sql[512], kind_text[2] = {kind, '\0'};
 	sqlite3_stmt *st;
 	struct cover cov;
-	struct hdr *h;
-	size_t cap = 0;
+	struct tick_ctx ctx = {.cover = &cov};
 	bool began;
 	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	snprintf(sql, sizeof(sql),
 		 "SELECT t.t_ms, a.count, a.value, %s, a.hist"
@@ -395,21 +406,12 @@ int query_app_ticks(struct store *s, const char *name, char kind, int64_t t0, in
 	sqlite3_bind_text(st, 2, kind_text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, t0);
 	sqlite3_bind_int64(st, 4, t1);
-	h = hdr_new();
-	while ((rc = store_step(s, st)) > 0) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		fill_tick(&(*out)[(*n)++], st, h, &cov);
-	}
-	hdr_free(h);
+	ctx.h = hdr_new();
+	rc = store_read_rows_with(s, st, (void **)out, n, sizeof(**out), fill_tick, &ctx,
+				  NULL);
+	hdr_free(ctx.h);
 	store_read_end(s, began);
-	store_finish(s, st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return rc;
 }
 
 int query_timer_series(struct store *s, const char *name, double pct, int64_t t0,
@@ -425,7 +427,7 @@ int query_timer_series(struct store *s, const char *name, double pct, int64_t t0
 
 	out->n = 0;
 	out->points = NULL;
-	if (s->version < 3 || t1 < t0 || !npoints)
+	if (!store_has(s, STORE_SINCE_APP) || t1 < t0 || !npoints)
 		return 0;
 	if (store_prepare(
 		    s,
@@ -493,7 +495,7 @@ int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest 
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_APP))
 		return 0;
 	off = (size_t)snprintf(sql, sizeof(sql),
 			       "SELECT sum(packets), sum(lines), sum(dropped)");

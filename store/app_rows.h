@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "core/appmetrics.h"
-#include "store/query.h"
+#include "store/series.h"
 #include "store/store.h"
 
 /* One timer over a window. Times in ms, to the nanosecond. */

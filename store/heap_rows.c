@@ -164,7 +164,7 @@ int query_leak_verdict_at(struct store *s, int64_t t_ms, struct heap_verdict *ou
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_HEAP))
 		return 0;
 	if (store_prepare_cached(
 		    s,
@@ -205,7 +205,7 @@ int query_leak_suspects_at(struct store *s, int64_t t_ms, struct heap_suspect *o
 	bool began;
 	int rc, n = 0;
 
-	if (s->version < 3 || !cap)
+	if (!store_has(s, STORE_SINCE_HEAP) || !cap)
 		return 0;
 	/* the suspects of the latest verdict at or before t_ms, none if that
 	 * verdict raised none */
@@ -252,7 +252,7 @@ int query_mappings_at(struct store *s, int64_t t_ms, struct mapping_row *out, si
 	bool began;
 	int rc, n = 0;
 
-	if (s->version < 3 || !cap)
+	if (!store_has(s, STORE_SINCE_HEAP) || !cap)
 		return 0;
 	if (store_read_begin(s, &began) < 0)
 		return -1;
@@ -326,7 +326,7 @@ int query_mapping_history(struct store *s, int64_t mapping_id, int64_t from_ms,
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_HEAP))
 		return 0;
 	if (store_prepare_cached(s,
 				 "SELECT t.t_ms, x.size, x.rss, x.anon, x.swap, x.pss"

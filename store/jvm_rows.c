@@ -55,7 +55,7 @@ int query_jvm_at(struct store *s, int64_t t_ms, struct jvm_sample *out)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_JVM))
 		return 0;
 	if (store_prepare_cached(
 		    s, JVM_SELECT " WHERE t.t_ms <= ?1 ORDER BY j.tick DESC LIMIT 1",
@@ -103,7 +103,7 @@ int query_jvm_gcs(struct store *s, int64_t from_ms, int64_t to_ms,
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_JVM))
 		return 0;
 	if (store_prepare_cached(s, sql, &st) < 0)
 		return -1;

@@ -17,14 +17,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/xalloc.h"
 #include "store/store-internal.h"
 
 #define PROFILE_COLUMNS                                                                  \
 	"pid, started_ms, duration_ms, mode, hz, samples, lost, partial, sampler, why"
-
-/* The first schema version with the profile tables. */
-#define PROFILES_SINCE_VERSION 3
 
 static const char *mode_name(enum profile_mode m)
 {
@@ -189,7 +185,7 @@ int store_write_profile(struct store *s, struct profile *p, char *err, size_t er
 
 static bool has_profiles(const struct store *s)
 {
-	return s->version >= PROFILES_SINCE_VERSION;
+	return store_has(s, STORE_SINCE_PROFILES);
 }
 
 /* The meta of one profiles row read with "id, " PROFILE_COLUMNS. False when a
@@ -230,12 +226,20 @@ static bool read_meta(sqlite3_stmt *st, struct profile_meta *m, char *why, size_
 	return true;
 }
 
+/* One row of query_profiles; arg is the store, to say which row is corrupt. */
+static int read_profile_row(sqlite3_stmt *st, void *row, void *arg)
+{
+	char why[96];
+
+	if (read_meta(st, row, why, sizeof(why)))
+		return 0;
+	return store_fail(arg, "profile %lld is corrupt: %s",
+			  (long long)sqlite3_column_int64(st, 0), why);
+}
+
 int query_profiles(struct store *s, struct profile_meta **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	char why[96];
-	int rc;
 
 	*out = NULL;
 	*n = 0;
@@ -246,23 +250,8 @@ int query_profiles(struct store *s, struct profile_meta **out, size_t *n)
 			  " ORDER BY started_ms DESC, id DESC",
 			  &st) < 0)
 		return -1;
-	while ((rc = store_step(s, st)) > 0) {
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		if (!read_meta(st, &(*out)[*n], why, sizeof(why))) {
-			rc = store_fail(s, "profile %lld is corrupt: %s",
-					(long long)sqlite3_column_int64(st, 0), why);
-			break;
-		}
-		(*n)++;
-	}
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_read_rows_with(s, st, (void **)out, n, sizeof(**out),
+				    read_profile_row, s, NULL);
 }
 
 /* Runs sql (one ?1 = profile id) and hands each row to row(); stops at the

@@ -8,7 +8,7 @@
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
  * as counters. Rates and percentages are derived at query time from two
- * consecutive ticks (store/query.c), so a reader can change how it derives
+ * consecutive ticks (store/series.c), so a reader can change how it derives
  * them without rewriting any file. A value a collector could not read is
  * NULL, never 0, so aggregates skip it instead of averaging in a lie.
  *

@@ -3,11 +3,14 @@
  * store-internal: what the files of the store room share and nobody else may
  * see (after git's refs/refs-internal.h). The layout of struct store, the
  * column lists that both the writer (INSERT) and the readers (SELECT) use so
- * their order is written down once, and small sqlite3 helpers.
+ * their order is written down once, the schema version each room needs
+ * (store_has), and the hooks one file of the room calls in another. The
+ * sqlite3 helpers every file uses are in store/statements.h.
  *
  * Invariants:
  * - Column order in the *_COLUMNS lists is the order of the bind and column
- *   calls in store.c and query.c; change one, change both.
+ *   calls in write.c and frames.c (and target_rows.c); change one, change
+ *   both.
  * - uint64_t values are stored as the int64_t with the same bits; nothing a
  *   kernel counter reaches in practice comes near 2^63.
  */
@@ -20,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/frame.h"
+#include "store/statements.h"
 
 #define SESSION_COLUMNS                                                                  \
 	"version, host, kernel, started_ms, ended_ms, interval_ms, ncpu, "               \
@@ -118,7 +122,8 @@ struct identity_map {
 	size_t n, cap;
 };
 
-#define STORE_CACHE_N 32
+#define STORE_CACHE_N 32      /* statements in a reader's cache (statements.c) */
+#define STORE_MINUTE_MS 60000 /* rollups are per minute of t_ms */
 
 struct store {
 	sqlite3 *db;
@@ -129,7 +134,7 @@ struct store {
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
-	/* statements the readers run every tick, kept prepared (query.c) */
+	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
 		sqlite3_stmt *st;
@@ -137,13 +142,24 @@ struct store {
 		bool busy;     /* handed out and not finished */
 	} cache[STORE_CACHE_N];
 	uint64_t cache_clock;
-	int has_rollups; /* reader: -1 not yet known, 0 no (v1 file), 1 yes */
-	int version;	 /* the file's schema version */
+	int version; /* the file's schema version (store_has) */
 	char err[512];
 };
 
-/* The schema version that brought each later table or column; a reader asks
- * store_has(s, STORE_SINCE_X) before it touches one. */
+/*
+ * The schema version that brought each later table or column (store/schema.c
+ * has the migrations); a reader asks store_has(s, STORE_SINCE_X) before it
+ * touches one, and a file older than that answers with no rows, never an
+ * error. v3 brought several rooms at once; each has its own name so a check
+ * says what it needs, not which release brought it.
+ */
+#define STORE_SINCE_ROLLUPS 2	  /* rollups (per-minute series) */
+#define STORE_SINCE_LATENCY 3	  /* target_/thread_samples run_ns.. syscall */
+#define STORE_SINCE_APP 3	  /* app_metrics, app_samples, app_ingest */
+#define STORE_SINCE_HEAP 3	  /* heap_rollups, mappings, smaps_reads, leak_* */
+#define STORE_SINCE_JVM 3	  /* jvm_samples */
+#define STORE_SINCE_PROFILES 3	  /* profiles, profile_* */
+#define STORE_SINCE_ALERTS 3	  /* alert_events */
 #define STORE_SINCE_NOTICES 4	  /* notices */
 #define STORE_SINCE_GAUGE_RANGE 5 /* app_samples.lo, .hi; timers in ns */
 
@@ -151,37 +167,6 @@ static inline bool store_has(const struct store *s, int since)
 {
 	return s->version >= since;
 }
-
-/* Sets s->err from a format, logs it, and returns -1. */
-int store_fail(struct store *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Sets s->err to "<what>: <sqlite reason>" (a corrupt file says so) and
- * returns -1. */
-int store_fail_sql(struct store *s, const char *what);
-/* "file is corrupt: ..." for SQLITE_CORRUPT/NOTADB, else sqlite3_errmsg. */
-const char *store_sql_reason(sqlite3 *db, char *buf, size_t len);
-
-/* The writer statement id, reset and with bindings cleared. */
-sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
-/* Steps a statement that returns no rows; 0 or store_fail_sql(what). */
-int store_exec_stmt(struct store *s, sqlite3_stmt *st, const char *what);
-/* Steps an upsert ending in RETURNING id to its end (the row is only final
- * then) with the id in *id; 0, or -1 with what as the error. st is reset. */
-int store_exec_returning_id(struct store *s, sqlite3_stmt *st, const char *what,
-			    int64_t *id);
-
-/* Binding and reading helpers; NULL columns read as 0. */
-void store_bind_u64(sqlite3_stmt *st, int i, uint64_t v);
-void store_bind_u64_if(sqlite3_stmt *st, int i, uint64_t v, bool have);
-void store_bind_double_if(sqlite3_stmt *st, int i, double v, bool have);
-void store_bind_char(sqlite3_stmt *st, int i, char c);
-/* Binds at most max bytes of text (a fixed array may lack its NUL); NULL
- * binds "". */
-void store_bind_text(sqlite3_stmt *st, int i, const char *text, size_t max);
-uint64_t store_column_u64(sqlite3_stmt *st, int i);
-char store_column_char(sqlite3_stmt *st, int i);
-/* Copies a text column into buf (always terminated, truncated to fit). */
-void store_column_text(sqlite3_stmt *st, int i, char *buf, size_t len);
 
 /* identity.c: the writer's map of process identities. */
 /* Writes identities and changed process rows of f into the open transaction
@@ -193,33 +178,6 @@ void store_identity_discard(struct store *s);
 /* Closes every open identity at its last tick (session end); empties seen. */
 int store_identity_close_all(struct store *s);
 void store_identity_map_release(struct identity_map *m);
-
-/* query.c: prepares sql on s (a failure is store_fail_sql); steps st: 1 for
- * a row, 0 when done, -1 (store_error) on failure. */
-int store_prepare(struct store *s, const char *sql, sqlite3_stmt **st);
-int store_step(struct store *s, sqlite3_stmt *st);
-/*
- * store_prepare for the queries a reader runs every tick: parsing the SQL
- * again each time was a fifth of the live console's CPU. The statement comes
- * from a cache of STORE_CACHE_N keyed by the SQL text (prepared on first use;
- * the least recently used is finalized to make room; a statement already
- * handed out is prepared anew) and must be given back with store_finish,
- * never sqlite3_finalize.
- */
-int store_prepare_cached(struct store *s, const char *sql, sqlite3_stmt **st);
-/* Gives back a statement from store_prepare_cached (reset, bindings cleared)
- * or finalizes one from store_prepare. NULL is ignored. */
-void store_finish(struct store *s, sqlite3_stmt *st);
-/*
- * Steps st inside a read transaction and appends each row to *out, an array
- * of elements of `size` bytes grown as needed, through fill; *n counts them.
- * st is given back (store_finish) either way. 0, or -1 with *out freed and
- * NULL and *n 0.
- */
-int store_read_rows(struct store *s, sqlite3_stmt *st, void **out, size_t *n, size_t size,
-		    void (*fill)(sqlite3_stmt *st, void *row));
-/* Finalizes every cached statement (before the connection closes). */
-void store_cache_release(struct store *s);
 
 /* target_rows.c: the attached target's rows (target_samples and
  * thread_samples), both ways. write: into the open transaction, nothing
@@ -234,19 +192,41 @@ int store_write_heap(struct store *s, const struct frame *f);
 /* app_rows.c: the frame's StatsD metrics into the open transaction. */
 int store_write_app(struct store *s, const struct frame *f);
 
-/* alerts.c: the frame's alert transitions into the open transaction. */
+/* alert_rows.c: the frame's alert transitions and notices into the open
+ * transaction. */
 int store_write_alerts(struct store *s, const struct frame *f);
 int store_write_notices(struct store *s, const struct frame *f);
 
-/* query.c: writes the rollups of every metric for one minute (t_ms / 60000)
+/* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */
 int store_rollup_minute(struct store *s, int64_t minute);
+/* write.c: prepares the writer's statements (store_create). 0, or -1 with
+ * the reason in err. */
+int store_prepare_writer(struct store *s, char *err, size_t errlen);
+/* The writer statement id, reset and with bindings cleared. */
+sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
 
-/* Read transactions, so a multi-statement read sees one snapshot while
- * another process writes. Nest-safe: inside an open transaction they do
- * nothing. read_begin returns 0 or -1; read_end must follow a 0 with the
- * same value of *began. */
-int store_read_begin(struct store *s, bool *began);
-void store_read_end(struct store *s, bool began);
+/* series.c: whether metric name is a gauge (its rollup needs no tick before
+ * the minute). false for an unknown name. */
+bool store_metric_is_gauge(const char *name);
+
+/* frames.c: the tick a point in time falls in, and the one before it. */
+struct store_tick {
+	int64_t seq, t_ms, cost_ns;
+	bool has_prev;
+	int64_t prev_ms;
+};
+/* 1 with *ref filled, 0 when no tick is <= t_ms, -1 on failure. */
+int store_resolve_tick(struct store *s, int64_t t_ms, struct store_tick *ref);
+/* store_fail's "no tick at or before T"; returns -1. */
+int store_no_tick(struct store *s, int64_t t_ms);
+/* Clock ticks per second of the recorded machine; 100 (Linux's USER_HZ on
+ * every architecture we know) when the file has no session row yet. */
+long store_session_clk_tck(struct store *s);
+
+/* processes.c: the process table at ref into out (empty on entry). 0 or -1
+ * with out released. */
+int store_read_proc_table(struct store *s, const struct store_tick *ref,
+			  struct proc_table *out);
 
 #endif

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * store: one session = one SQLite file. This header is the write side and
- * the lifetime of a connection; store/query.h is the read side and
- * store/writer.h the thread that drains frames into the file.
+ * store: one session = one SQLite file. This header is the lifetime of a
+ * connection (store.c) and the write side (write.c); store/writer.h is the
+ * thread that drains frames into the file. The read side is in rooms by
+ * concern: store/frames.h (session, ticks, whole frames), store/series.h
+ * (metrics over time), store/processes.h, store/target_rows.h,
+ * store/alert_rows.h, store/app_rows.h, store/heap_rows.h, store/jvm_rows.h
+ * and store/profiles.h.
  *
  * Invariants:
  * - A struct store is one sqlite3 connection and is used by one thread at a

@@ -10,12 +10,13 @@
  * recorder was refused needs no column of its own; files written before read
  * as nothing refused.
  */
+#include "store/target_rows.h"
+
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xalloc.h"
-#include "store/query.h"
 #include "store/store-internal.h"
 
 #define DENIED_SHIFT 16
@@ -228,15 +229,30 @@ static void read_thread_latency(sqlite3_stmt *st, int c, struct thread_sample *t
 			      : sqlite3_column_int(st, c);
 }
 
+/* One thread row; arg is the store (whether the file has latency). */
+static int read_thread(sqlite3_stmt *st, void *row, void *arg)
+{
+	struct thread_sample *th = row;
+
+	th->tid = sqlite3_column_int(st, 0);
+	store_column_text(st, 1, th->comm, sizeof(th->comm));
+	th->state = store_column_char(st, 2);
+	th->utime = store_column_u64(st, 3);
+	th->stime = store_column_u64(st, 4);
+	if (store_has(arg, STORE_SINCE_LATENCY))
+		read_thread_latency(st, 5, th);
+	else
+		th->syscall = -2;
+	return 0;
+}
+
 static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	int rc;
 
 	if (store_prepare(
 		    s,
-		    s->version >= 3
+		    store_has(s, STORE_SINCE_LATENCY)
 			    ? "SELECT tid, comm, state, utime, stime, " THREAD_V3_COLUMNS
 			      " FROM thread_samples WHERE tick = ?1 AND pid = ?2"
 			      " ORDER BY tid"
@@ -246,24 +262,8 @@ static int read_threads(struct store *s, int64_t seq, struct target_sample *t)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_int(st, 2, t->pid);
-	while ((rc = store_step(s, st)) > 0) {
-		struct thread_sample *th;
-
-		t->threads =
-			xgrow(t->threads, &cap, t->nthreads + 1, sizeof(*t->threads));
-		th = &t->threads[t->nthreads++];
-		th->tid = sqlite3_column_int(st, 0);
-		store_column_text(st, 1, th->comm, sizeof(th->comm));
-		th->state = store_column_char(st, 2);
-		th->utime = store_column_u64(st, 3);
-		th->stime = store_column_u64(st, 4);
-		if (s->version >= 3)
-			read_thread_latency(st, 5, th);
-		else
-			th->syscall = -2;
-	}
-	sqlite3_finalize(st);
-	return rc < 0 ? -1 : 0;
+	return store_read_rows_with(s, st, (void **)&t->threads, &t->nthreads,
+				    sizeof(*t->threads), read_thread, s, NULL);
 }
 
 int store_read_target(struct store *s, int64_t seq, struct frame *f)
@@ -273,7 +273,7 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 
 	if (store_prepare(
 		    s,
-		    s->version >= 3
+		    store_has(s, STORE_SINCE_LATENCY)
 			    ? "SELECT " TARGET_COLUMNS ", " TARGET_V3_COLUMNS
 			      " FROM target_samples WHERE tick = ?1 ORDER BY pid LIMIT 1"
 			    : "SELECT " TARGET_COLUMNS " FROM target_samples"
@@ -286,7 +286,7 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 		f->target = xcalloc(1, sizeof(*f->target));
 		read_target_row(st, f->target);
 		f->target->delayacct = -1;
-		if (s->version >= 3)
+		if (store_has(s, STORE_SINCE_LATENCY))
 			read_target_latency(st, TARGET_NCOLUMNS, f->target);
 	}
 	sqlite3_finalize(st);
@@ -321,17 +321,26 @@ int query_thread_ticks(struct store *s, int64_t seq, int64_t out[2])
 
 /* ---- per-thread waits over a window ---- */
 
+static void read_wait(sqlite3_stmt *st, void *row)
+{
+	struct thread_wait *w = row;
+	double wait = (double)sqlite3_column_int64(st, 2);
+	double run = (double)sqlite3_column_int64(st, 3);
+
+	w->tid = sqlite3_column_int(st, 0);
+	store_column_text(st, 1, w->comm, sizeof(w->comm));
+	w->wait_ms = wait / 1e6;
+	w->wait_share = wait + run > 0 ? 100.0 * wait / (wait + run) : 0;
+}
+
 int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
 		       struct thread_wait **out, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t cap = 0;
-	bool began;
-	int rc;
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_LATENCY))
 		return 0;
 	/* schedstat counters only grow for one tid: last minus first is its wait */
 	if (store_prepare(
@@ -346,31 +355,7 @@ int query_thread_waits(struct store *s, int64_t t0, int64_t t1, size_t max,
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
 	sqlite3_bind_int64(st, 3, (int64_t)max);
-	if (store_read_begin(s, &began) < 0) {
-		sqlite3_finalize(st);
-		return -1;
-	}
-	while ((rc = store_step(s, st)) > 0) {
-		struct thread_wait *w;
-		double wait = (double)sqlite3_column_int64(st, 2);
-		double run = (double)sqlite3_column_int64(st, 3);
-
-		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
-		w = &(*out)[(*n)++];
-		w->tid = sqlite3_column_int(st, 0);
-		store_column_text(st, 1, w->comm, sizeof(w->comm));
-		w->wait_ms = wait / 1e6;
-		w->wait_share = wait + run > 0 ? 100.0 * wait / (wait + run) : 0;
-	}
-	store_read_end(s, began);
-	sqlite3_finalize(st);
-	if (rc < 0) {
-		free(*out);
-		*out = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_wait);
 }
 
 /* ---- what the recorder was refused ---- */

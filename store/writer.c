@@ -19,7 +19,7 @@
 #include "core/log.h"
 #include "core/queue.h"
 #include "core/xalloc.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "store/profiles.h"
 
 /* A finished profile waiting to be written, with the alert that asked for it. */

@@ -17,14 +17,15 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 #include "tui/capture.h"
 #include "store/app_rows.h"
+#include "store/frames.h"
 #include "store/heap_rows.h"
 #include "store/jvm_rows.h"
+#include "store/series.h"
+#include "store/target_rows.h"
 #include "tui/memseries.h"
-#include "store/query.h"
-#include "store/timeline.h"
 
 #define MESSAGE_NS (4LL * 1000000000)
 

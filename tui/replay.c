@@ -8,8 +8,7 @@
 #include "tui/replay.h"
 
 #include "core/log.h"
-#include "store/query.h"
-#include "store/timeline.h"
+#include "store/frames.h"
 
 static const double speeds[REPLAY_SPEEDS] = {0.25, 0.5, 1, 2, 4, 8, 16, 32, 64};
 #define SPEED_1X 2

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/processes.h"
+#include "store/series.h"
 #include "store/store.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,7 +19,8 @@
 #include "harness.h"
 #include "core/frame.h"
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/series.h"
 #include "store/store.h"
 
 static char session[4096], dir[256];

@@ -14,7 +14,8 @@
 #include <cmocka.h>
 
 #include "harness.h"
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/processes.h"
 #include "store/store.h"
 
 static char session[4096];

@@ -20,8 +20,8 @@
 
 #include "tmux.h"
 #include "core/units.h"
+#include "store/frames.h"
 #include "store/heap_rows.h"
-#include "store/query.h"
 #include "store/store.h"
 
 static char dir[128], session[256];

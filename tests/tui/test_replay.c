@@ -16,9 +16,8 @@
 
 #include "tmux.h"
 #include "core/units.h"
-#include "store/query.h"
+#include "store/frames.h"
 #include "store/store.h"
-#include "store/timeline.h"
 
 static char dir[128], session[256];
 

@@ -22,7 +22,9 @@
 
 #include "core/frame.h"
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/processes.h"
+#include "store/series.h"
 #include "store/store.h"
 
 #define T0 1700000000000LL

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/series.h"
 #include "store/store.h"
 
 #define MINUTES 5

@@ -27,7 +27,8 @@
 
 #include "core/frame.h"
 #include "core/xalloc.h"
-#include "store/query.h"
+#include "store/frames.h"
+#include "store/processes.h"
 #include "store/store.h"
 
 #define T0 1700000000000LL /* ms: the first tick of every test session */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alerts (store): writing a frame's alert transitions and reading them back.
+ * alert_rows: writing a frame's alert transitions and notices, and reading
+ * them back (declared in store/alert_rows.h).
  */
-#include "store/alerts.h"
+#include "store/alert_rows.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -118,7 +119,7 @@ int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_ALERTS))
 		return 0;
 	/* the newest max, handed out oldest first */
 	if (store_prepare_cached(
@@ -141,7 +142,7 @@ int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **ou
 
 	*out = NULL;
 	*n = 0;
-	if (s->version < 3)
+	if (!store_has(s, STORE_SINCE_ALERTS))
 		return 0;
 	if (store_prepare_cached(s,
 				 ALERT_SELECT

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * alerts (store): the alert transitions of a session, as rows of
+ * alert_rows: the alert transitions of a session, as rows of
  * alert_events. The writer stores the transitions a frame carries in the
  * frame's own transaction; readers (console, replay, report, export) ask for
  * them by time, so a replay shows alerts exactly as they were. The notices
  * (alert actions that failed or were dropped) live here too.
  */
-#ifndef VIGIL_STORE_ALERTS_H
-#define VIGIL_STORE_ALERTS_H
+#ifndef VIGIL_STORE_ALERT_ROWS_H
+#define VIGIL_STORE_ALERT_ROWS_H
 
 #include <stddef.h>
 #include <stdint.h>
