@@ -79,8 +79,10 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# Made anew each time: `ar r` keeps members of objects whose source is gone.
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(@D)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 # The default alert rules are compiled in: vigil needs no data files.
