@@ -4,12 +4,6 @@
 
 #include <string.h>
 
-#include "cmd/export.h"
-#include "cmd/profile.h"
-#include "cmd/record.h"
-#include "cmd/replay.h"
-#include "cmd/report.h"
-
 /* in the order `vigil --help` lists them */
 static const struct cli_command *const commands[] = {
 	&record_command, &replay_command,  &report_command,

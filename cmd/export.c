@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "cmd/commands.h"
 /*
  * export: `vigil export FILE --metrics` — one row per tick of a window, with
  * every metric the query API knows as a column, as CSV (RFC 4180) or JSON
@@ -13,7 +14,6 @@
  * Numbers are written by hand from fixed-point text, never with the
  * locale's decimal separator, so a file exported anywhere reads the same.
  */
-#include "cmd/export.h"
 
 #include <ctype.h>
 #include <errno.h>

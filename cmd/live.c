@@ -10,7 +10,6 @@
  * `--` writes its output to <session>.log, since the console owns the
  * terminal.
  */
-#include "cmd/live.h"
 
 #include <locale.h>
 #include <stdio.h>

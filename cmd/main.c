@@ -10,7 +10,6 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
-#include "cmd/live.h"
 
 int main(int argc, char **argv)
 {

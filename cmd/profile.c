@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "cmd/commands.h"
 /*
  * profile: `vigil profile -p PID` — capture one profile of a running process
  * without a terminal and write it as a table, folded stacks or speedscope
@@ -13,7 +14,6 @@
  * the end; an existing one is replaced only with --force, and only when it is
  * a regular file, which is checked before the capture starts.
  */
-#include "cmd/profile.h"
 
 #include <errno.h>
 #include <limits.h>

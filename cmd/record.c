@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "cmd/commands.h"
 /*
  * record: `vigil record` — sample without a terminal into a session file.
  *
@@ -14,7 +15,6 @@
  * perf record does); a command vigil started and that still runs then gets
  * SIGTERM so its exit status lands in the session.
  */
-#include "cmd/record.h"
 
 #include <errno.h>
 #include <pthread.h>

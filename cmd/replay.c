@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+#include "cmd/commands.h"
 /*
  * replay: `vigil replay FILE` — the same console as live, rewound. The tui
  * reads everything from the session through the query API (the path live
  * history already takes), so there is one code path for both. The file is
  * opened read-only and may still be being written by another vigil.
  */
-#include "cmd/replay.h"
 
 #include <locale.h>
 #include <stdlib.h>

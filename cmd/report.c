@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include "cmd/commands.h"
 /*
  * report: `vigil report FILE [--json]` — a session summarised for humans or
  * for scripts. Everything comes through the store's query API (the same one
@@ -14,7 +15,6 @@
  * escaped as "\xHH", top tables cut to a fixed width. A report printed to a
  * terminal must not be able to drive it.
  */
-#include "cmd/report.h"
 
 #include <math.h>
 #include <stdbool.h>
