@@ -49,6 +49,10 @@ const char *leak_reason_name(enum leak_reason r)
 		return "one step";
 	case LEAK_WHY_DECELERATING:
 		return "levelling off";
+	case LEAK_WHY_TOO_LITTLE:
+		return "rise below the minimum so far";
+	case LEAK_WHY_UNSURE:
+		return "confidence below the minimum";
 	case LEAK_WHY_RISING:
 		return "floor rising";
 	}
@@ -69,6 +73,8 @@ struct leak_params leak_params_default(void)
 		.min_rate_abs = 4.0 * 1024 * 1024,
 		.min_rate_rel = 1.0,
 		.decel_ratio = 0.25,
+		.min_rise_bytes = 1024.0 * 1024,
+		.min_confidence = 0.5,
 	};
 }
 
@@ -478,7 +484,7 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 		const struct leak_params *p, struct leak_verdict *out)
 {
 	struct leak_point *f;
-	double *y, slope, intercept, span, mean = 0, sst = 0, rate, late;
+	double *y, slope, intercept, span, mean = 0, sst = 0, rate, early, late;
 	size_t half, max = p->max_floors > p->min_floors ? p->max_floors : p->min_floors;
 	struct leak_mk mk;
 
@@ -542,10 +548,18 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 	out->reason = LEAK_WHY_STEP;
 	if (one_step(f, n, p->alpha, (1 - out->r2) * sst))
 		goto done;
+	/* a warm-up rises ever slower; a leak's halves rise alike */
 	half = n / 2;
+	early = leak_theil_sen(f, n - half, NULL);
 	late = leak_theil_sen(f + half, n - half, NULL);
 	out->reason = LEAK_WHY_DECELERATING;
-	if (late < p->decel_ratio * slope)
+	if (late < p->decel_ratio * fmax(early, slope))
+		goto done;
+	out->reason = LEAK_WHY_TOO_LITTLE;
+	if (slope * span < p->min_rise_bytes)
+		goto done;
+	out->reason = LEAK_WHY_UNSURE;
+	if (out->confidence < p->min_confidence)
 		goto done;
 
 	out->state = LEAK_SUSPECT;
