@@ -23,14 +23,17 @@
  *    less than min_r2 of the floors' variance; or a single step explains it
  *    (with the largest floor-to-floor jump taken out the rise is no longer
  *    significant, and two flat levels fit the floors better than a line: a
- *    cache filled, a pool grew); or it decelerates (the
- *    Theil-Sen slope of the latest half of the floors is below decel_ratio
- *    of that of the earliest half, or of the whole: a warm-up levelling off,
- *    such as a cache filling like 1 - e^-t, whose late half still rises at
- *    a good share of the whole's rate but clearly slower than its early
- *    half); or the floor has not yet risen by min_rise_bytes in all (an
- *    allocator settling in moves a floor by a few hundred KiB); or the
- *    confidence (below) is under min_confidence.
+ *    cache filled, a pool grew); or it decelerates: the Theil-Sen slope of
+ *    the latest half of the floors is below decel_ratio of that of the
+ *    earliest half, or of the whole (a cache filling like 1 - e^-t still
+ *    rises at a good share of the whole's rate in its late half, but
+ *    clearly slower than in its early half), or the late half is slower
+ *    than the early one and a parabola through the floors bends down by at
+ *    least decel_t standard errors of its quadratic term (a V8 heap being
+ *    sized, still rising after minutes but ever slower, bent by t = -17;
+ *    leaks measured -2.3 .. 1.4); or the floor has not yet risen by
+ *    min_rise_bytes in all (an allocator settling in moves a floor by a
+ *    few hundred KiB); or the confidence (below) is under min_confidence.
  * 4. Otherwise LEAK_SUSPECT: rate (Theil-Sen, bytes/hour), confidence, since
  *    when (the knee of a flat-then-linear fit), and the time until the floor,
  *    continuing at that rate, reaches the memory limit.
@@ -111,6 +114,7 @@ struct leak_params {
 	double min_rate_abs; /* bytes per hour */
 	double min_rate_rel; /* percent of the mean floor per hour */
 	double decel_ratio; /* latest-half slope below this share of the whole: warm-up */
+	double decel_t;	    /* a parabola's bend at least this many standard errors */
 	double min_rise_bytes; /* a suspect's floor has risen by this much */
 	double min_confidence; /* a rise judged with less is GROWING, not a suspect */
 };
@@ -118,7 +122,7 @@ struct leak_params {
 /*
  * Defaults for a 1 s tick: window_ms 30 s, window_samples 6, drop_frac 0.05,
  * min_floors 8, min_span_ms 150 s, max_floors 256, alpha 0.01, min_r2 0.5,
- * min_rate_abs 4 MiB/h, min_rate_rel 1 %/h, decel_ratio 0.25,
+ * min_rate_abs 4 MiB/h, min_rate_rel 1 %/h, decel_ratio 0.25, decel_t 3,
  * min_rise_bytes 1 MiB, min_confidence 0.5.
  */
 struct leak_params leak_params_default(void);

@@ -540,6 +540,37 @@ static void test_saturating_rise_is_decelerating(void **state)
 	assert_int_equal(v.state, LEAK_SUSPECT);
 }
 
+static void test_concave_rise_is_decelerating(void **state)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point pts[300];
+	struct leak_verdict v;
+	double early, late;
+
+	(void)state;
+	/* a heap being sized, rising ever slower but far from flat after 5
+	 * minutes (1 - e^(-t/250 s)): its late half rises at over half the rate
+	 * of its early half, so no ratio of slopes tells it from a noisy leak;
+	 * the bend of a parabola through its floors, many standard errors
+	 * below zero, does */
+	for (int i = 0; i < 300; i++)
+		pts[i] = (struct leak_point){
+			T0 + i * 1000, 100 * MIB + 60 * MIB * (1 - exp(-i / 250.0)) +
+					       0.2 * MIB * noise()};
+	early = floor_slope(pts, 0, 150, &p);
+	late = floor_slope(pts, 150, 300, &p);
+	assert_true(late > 0.5 * early && late < early);
+	v = judge_points(pts, 300, &p, 0);
+	assert_true(v.r2 > 0.9);
+	assert_int_equal(v.state, LEAK_GROWING);
+	assert_int_equal(v.reason, LEAK_WHY_DECELERATING);
+	/* a leak as noisy, for as long, is not bent */
+	for (int i = 0; i < 300; i++)
+		pts[i].bytes = 100 * MIB + 0.1 * MIB * i + 0.2 * MIB * noise();
+	v = judge_points(pts, 300, &p, 0);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+}
+
 static void test_too_little_rise_is_growing(void **state)
 {
 	struct leak_params p = leak_params_default();
@@ -938,6 +969,7 @@ int main(void)
 		/* last: noise() is one sequence, and the tests above were tuned to it */
 		cmocka_unit_test(test_saturating_rise_is_decelerating),
 		cmocka_unit_test(test_too_little_rise_is_growing),
+		cmocka_unit_test(test_concave_rise_is_decelerating),
 		cmocka_unit_test(test_low_confidence_is_growing),
 	};
 
