@@ -33,6 +33,7 @@ struct leakwatch {
 	/* params for a point per tick; sparse for a point per reading (smaps
 	 * regions) or per collection (a JVM's old generation after GC) */
 	struct leak_params params, sparse;
+	struct leak_params regional; /* sparse, for regions: no minimum rise */
 	int64_t every_ms, next_ms;
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
@@ -93,6 +94,12 @@ struct leakwatch *leakwatch_new(void)
 	 * collection: a floor per window, however few points it holds */
 	w->sparse = w->params;
 	w->sparse.window_samples = 1;
+	/* a region is named only beside a leaking process, whose floor has
+	 * risen min_rise_bytes already; a runtime's heap may be many regions
+	 * (V8's pages are 256 KiB mappings each), none of which rises that
+	 * much by itself */
+	w->regional = w->sparse;
+	w->regional.min_rise_bytes = 0;
 	return w;
 }
 
@@ -184,12 +191,12 @@ static void regions_rank(struct leakwatch *w)
 	struct leak_suspect top[HEAP_SUSPECTS_MAX];
 
 	for (size_t i = 0; i < w->nregions; i++)
-		if (w->regions[i].s.n >= 2 && may_leak(&w->regions[i].s, &w->sparse)) {
+		if (w->regions[i].s.n >= 2 && may_leak(&w->regions[i].s, &w->regional)) {
 			series[n] = (struct leak_series){
 				w->regions[i].key, w->regions[i].s.v, w->regions[i].s.n};
 			which[n++] = i;
 		}
-	k = leak_rank(series, n, (double)w->limit, &w->sparse, top,
+	k = leak_rank(series, n, (double)w->limit, &w->regional, top,
 		      HEAP_SUSPECTS_MAX - 1);
 	if (k > HEAP_SUSPECTS_MAX - 1)
 		k = HEAP_SUSPECTS_MAX - 1;
