@@ -74,8 +74,9 @@ struct leak_params leak_params_default(void)
 		.min_rate_rel = 1.0,
 		.decel_ratio = 0.25,
 		.decel_t = 3.0,
+		.bend_ratio = 0.75,
 		.min_rise_bytes = 1024.0 * 1024,
-		.min_confidence = 0.5,
+		.min_confidence = 0.6,
 	};
 }
 
@@ -609,7 +610,7 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 	late = leak_theil_sen(f + half, n - half, NULL);
 	out->reason = LEAK_WHY_DECELERATING;
 	if (late < p->decel_ratio * fmax(early, slope) ||
-	    (late < early && curvature_t(f, n) <= -p->decel_t))
+	    (late < p->bend_ratio * early && curvature_t(f, n) <= -p->decel_t))
 		goto done;
 	out->reason = LEAK_WHY_TOO_LITTLE;
 	if (slope * span < p->min_rise_bytes)

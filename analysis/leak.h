@@ -27,11 +27,13 @@
  *    the latest half of the floors is below decel_ratio of that of the
  *    earliest half, or of the whole (a cache filling like 1 - e^-t still
  *    rises at a good share of the whole's rate in its late half, but
- *    clearly slower than in its early half), or the late half is slower
- *    than the early one and a parabola through the floors bends down by at
- *    least decel_t standard errors of its quadratic term (a V8 heap being
- *    sized, still rising after minutes but ever slower, bent by t = -17;
- *    leaks measured -2.3 .. 1.4); or the floor has not yet risen by
+ *    clearly slower than in its early half), or the late half rises at
+ *    less than bend_ratio of the early one and a parabola through the
+ *    floors bends down by at least decel_t standard errors of its
+ *    quadratic term (a V8 heap being sized, still rising after minutes but
+ *    ever slower, bent by t = -17, leaks by -3.3 .. 1.4: a leak's floors
+ *    can lie on so straight a line that a bend of no size is significant,
+ *    hence the ratio too); or the floor has not yet risen by
  *    min_rise_bytes in all (an allocator settling in moves a floor by a
  *    few hundred KiB); or the confidence (below) is under min_confidence.
  * 4. Otherwise LEAK_SUSPECT: rate (Theil-Sen, bytes/hour), confidence, since
@@ -55,12 +57,13 @@
  *
  * Confidence, for every verdict but INSUFFICIENT_DATA, is how sure the
  * rising floor is: (1 - p) * R^2 * min(1, span / (2 * min_span_ms)), in 0..1.
- * A suspect needs at least min_confidence (0.5): a line that explains half
- * the floors' variance over twice the minimum span, or a better one over a
- * shorter span (at the first verdict, span about 1.4 * min_span_ms, R^2 of
- * 0.72). Leaks measured at the defaults reach 0.63-0.70 at their first
- * verdict and 0.8-0.9 a minute later; a V8 heap being sized was judged a
- * suspect at 0.46 before this minimum.
+ * A suspect needs at least min_confidence (0.6): a line that explains 0.6
+ * of the floors' variance over twice the minimum span, or more of it over
+ * a shorter one (at the first verdict, span about 1.4 * min_span_ms, R^2 of
+ * 0.86). Leaks recorded at the defaults (C, V8, HotSpot, CPython) reached
+ * 0.68-0.78 at their first verdict and 0.78-0.90 a minute later; a V8 heap
+ * being sized was judged a suspect at 0.46, and a cache filling under V8's
+ * heap sizing, cut by a major collection half-way, at 0.56.
  */
 #ifndef VIGIL_ANALYSIS_LEAK_H
 #define VIGIL_ANALYSIS_LEAK_H
@@ -115,6 +118,8 @@ struct leak_params {
 	double min_rate_rel; /* percent of the mean floor per hour */
 	double decel_ratio; /* latest-half slope below this share of the whole: warm-up */
 	double decel_t;	    /* a parabola's bend at least this many standard errors */
+	double bend_ratio;  /* ... with a latest-half slope below this share of the
+			       earliest */
 	double min_rise_bytes; /* a suspect's floor has risen by this much */
 	double min_confidence; /* a rise judged with less is GROWING, not a suspect */
 };
@@ -123,7 +128,7 @@ struct leak_params {
  * Defaults for a 1 s tick: window_ms 30 s, window_samples 6, drop_frac 0.05,
  * min_floors 8, min_span_ms 150 s, max_floors 256, alpha 0.01, min_r2 0.5,
  * min_rate_abs 4 MiB/h, min_rate_rel 1 %/h, decel_ratio 0.25, decel_t 3,
- * min_rise_bytes 1 MiB, min_confidence 0.5.
+ * bend_ratio 0.75, min_rise_bytes 1 MiB, min_confidence 0.6.
  */
 struct leak_params leak_params_default(void);
 
