@@ -33,7 +33,8 @@ struct leakwatch {
 	/* params for a point per tick; sparse for a point per reading (smaps
 	 * regions) or per collection (a JVM's old generation after GC) */
 	struct leak_params params, sparse;
-	struct leak_params regional; /* sparse, for regions: no minimum rise */
+	struct leak_params
+		regional; /* sparse, for regions: no minimum rise or confidence */
 	int64_t every_ms, next_ms;
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
@@ -95,11 +96,12 @@ struct leakwatch *leakwatch_new(void)
 	w->sparse = w->params;
 	w->sparse.window_samples = 1;
 	/* a region is named only beside a leaking process, whose floor has
-	 * risen min_rise_bytes already; a runtime's heap may be many regions
-	 * (V8's pages are 256 KiB mappings each), none of which rises that
-	 * much by itself */
+	 * risen min_rise_bytes with min_confidence already; a runtime's heap
+	 * may be many regions (V8's pages are 256 KiB mappings each), none of
+	 * which rises that much, or that smoothly, by itself */
 	w->regional = w->sparse;
 	w->regional.min_rise_bytes = 0;
+	w->regional.min_confidence = 0;
 	return w;
 }
 
