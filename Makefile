@@ -155,7 +155,7 @@ tui: $(BIN) $(TUI_BIN) $(FIX_BIN)
 		scripts/run-tests.sh tui $(TUI_BIN)
 
 # Accuracy against real runtimes (C, Node.js, Java): the leak verdicts of
-# test_leaks, six programs recorded side by side for 100 s.
+# test_leaks, six programs recorded side by side for 80 s.
 accuracy: $(BIN) $(ACC_BIN) $(FIX_BIN)
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		scripts/run-tests.sh accuracy $(ACC_BIN)

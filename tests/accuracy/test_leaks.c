@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_leaks: the leak verdict against real programs and real garbage
- * collectors. Six targets are recorded side by side for 100 s at a 200 ms
+ * collectors. Six targets are recorded side by side for 80 s at a 200 ms
  * interval with the analysis's windows shortened (VIGIL_LEAK) so a verdict
  * comes within the run: a C program leaking through malloc while it churns,
  * the same churn without the leak, a Node.js program retaining a little every
@@ -110,7 +110,7 @@ struct mode {
 };
 
 static const struct mode short_mode = {
-	"200ms", "100s", "every=5s,window=5s,span=30s,smaps=2s", short_targets,
+	"200ms", "80s", "every=5s,window=5s,span=30s,smaps=2s", short_targets,
 	sizeof(short_targets) / sizeof(short_targets[0])};
 static const struct mode long_mode = {NULL, "330s", NULL, long_targets,
 				      sizeof(long_targets) / sizeof(long_targets[0])};
