@@ -61,7 +61,7 @@
  * of the floors' variance over twice the minimum span, or more of it over
  * a shorter one (at the first verdict, span about 1.4 * min_span_ms, R^2 of
  * 0.86). Leaks recorded at the defaults (C, V8, HotSpot, CPython) reached
- * 0.68-0.78 at their first verdict and 0.78-0.90 a minute later; a V8 heap
+ * 0.66-0.78 at their first verdict and 0.75-0.90 a minute later; a V8 heap
  * being sized was judged a suspect at 0.46, and a cache filling under V8's
  * heap sizing, cut by a major collection half-way, at 0.56.
  */
