@@ -49,6 +49,10 @@ const char *leak_reason_name(enum leak_reason r)
 		return "one step";
 	case LEAK_WHY_DECELERATING:
 		return "levelling off";
+	case LEAK_WHY_TOO_LITTLE:
+		return "rise below the minimum so far";
+	case LEAK_WHY_UNSURE:
+		return "confidence below the minimum";
 	case LEAK_WHY_RISING:
 		return "floor rising";
 	}
@@ -69,6 +73,10 @@ struct leak_params leak_params_default(void)
 		.min_rate_abs = 4.0 * 1024 * 1024,
 		.min_rate_rel = 1.0,
 		.decel_ratio = 0.25,
+		.decel_t = 3.0,
+		.bend_ratio = 0.75,
+		.min_rise_bytes = 1024.0 * 1024,
+		.min_confidence = 0.6,
 	};
 }
 
@@ -474,11 +482,65 @@ static bool one_step(const struct leak_point *f, size_t n, double alpha, double 
 	return step;
 }
 
+/*
+ * The t statistic of the quadratic term of a least-squares parabola through
+ * the floors (time centred and scaled to the span): clearly negative for a
+ * rise that keeps slowing down (a cache filling, a heap being sized), near
+ * zero for a line with noise. 0 with fewer than 4 floors.
+ */
+static double curvature_t(const struct leak_point *f, size_t n)
+{
+	double tm = 0, sp = (double)(f[n - 1].t_ms - f[0].t_ms), s[5] = {0}, b[3] = {0};
+	double det, c0, c1, c2, a, bb, c, sse = 0, var;
+
+	if (n < 4 || sp <= 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		tm += (double)(f[i].t_ms - f[0].t_ms);
+	tm /= (double)n;
+	for (size_t i = 0; i < n; i++) {
+		double x = ((double)(f[i].t_ms - f[0].t_ms) - tm) / sp, xk = 1;
+
+		for (int k = 0; k < 5; k++, xk *= x)
+			s[k] += xk;
+		b[0] += f[i].bytes;
+		b[1] += x * f[i].bytes;
+		b[2] += x * x * f[i].bytes;
+	}
+	/* the normal equations [s0 s1 s2; s1 s2 s3; s2 s3 s4] by cofactors */
+	c0 = s[2] * s[4] - s[3] * s[3];
+	c1 = s[1] * s[4] - s[2] * s[3];
+	c2 = s[1] * s[3] - s[2] * s[2];
+	det = s[0] * c0 - s[1] * c1 + s[2] * c2;
+	if (det <= 0)
+		return 0;
+	a = (b[0] * c0 - s[1] * (b[1] * s[4] - s[3] * b[2]) +
+	     s[2] * (b[1] * s[3] - s[2] * b[2])) /
+	    det;
+	bb = (s[0] * (b[1] * s[4] - s[3] * b[2]) - b[0] * c1 +
+	      s[2] * (s[1] * b[2] - s[2] * b[1])) /
+	     det;
+	c = (s[0] * (s[2] * b[2] - s[3] * b[1]) - s[1] * (s[1] * b[2] - s[2] * b[1]) +
+	     b[0] * c2) /
+	    det;
+	for (size_t i = 0; i < n; i++) {
+		double x = ((double)(f[i].t_ms - f[0].t_ms) - tm) / sp,
+		       r = f[i].bytes - (a + bb * x + c * x * x);
+
+		sse += r * r;
+	}
+	/* Var(c) = sigma^2 * (the (2,2) entry of the inverse) */
+	var = sse / (double)(n - 3) * (s[0] * s[2] - s[1] * s[1]) / det;
+	if (var <= 0)
+		return c < 0 ? -INFINITY : c > 0 ? INFINITY : 0;
+	return c / sqrt(var);
+}
+
 void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 		const struct leak_params *p, struct leak_verdict *out)
 {
 	struct leak_point *f;
-	double *y, slope, intercept, span, mean = 0, sst = 0, rate, late;
+	double *y, slope, intercept, span, mean = 0, sst = 0, rate, early, late;
 	size_t half, max = p->max_floors > p->min_floors ? p->max_floors : p->min_floors;
 	struct leak_mk mk;
 
@@ -542,10 +604,19 @@ void leak_judge(const struct leak_point *floors, size_t n, double limit_bytes,
 	out->reason = LEAK_WHY_STEP;
 	if (one_step(f, n, p->alpha, (1 - out->r2) * sst))
 		goto done;
+	/* a warm-up rises ever slower; a leak's halves rise alike */
 	half = n / 2;
+	early = leak_theil_sen(f, n - half, NULL);
 	late = leak_theil_sen(f + half, n - half, NULL);
 	out->reason = LEAK_WHY_DECELERATING;
-	if (late < p->decel_ratio * slope)
+	if (late < p->decel_ratio * fmax(early, slope) ||
+	    (late < p->bend_ratio * early && curvature_t(f, n) <= -p->decel_t))
+		goto done;
+	out->reason = LEAK_WHY_TOO_LITTLE;
+	if (slope * span < p->min_rise_bytes)
+		goto done;
+	out->reason = LEAK_WHY_UNSURE;
+	if (out->confidence < p->min_confidence)
 		goto done;
 
 	out->state = LEAK_SUSPECT;

@@ -23,9 +23,19 @@
  *    less than min_r2 of the floors' variance; or a single step explains it
  *    (with the largest floor-to-floor jump taken out the rise is no longer
  *    significant, and two flat levels fit the floors better than a line: a
- *    cache filled, a pool grew); or it decelerates (the
- *    Theil-Sen slope of the latest half of the floors is below decel_ratio
- *    of the whole: a warm-up levelling off).
+ *    cache filled, a pool grew); or it decelerates: the Theil-Sen slope of
+ *    the latest half of the floors is below decel_ratio of that of the
+ *    earliest half, or of the whole (a cache filling like 1 - e^-t still
+ *    rises at a good share of the whole's rate in its late half, but
+ *    clearly slower than in its early half), or the late half rises at
+ *    less than bend_ratio of the early one and a parabola through the
+ *    floors bends down by at least decel_t standard errors of its
+ *    quadratic term (a V8 heap being sized, still rising after minutes but
+ *    ever slower, bent by t = -17, leaks by -3.3 .. 1.4: a leak's floors
+ *    can lie on so straight a line that a bend of no size is significant,
+ *    hence the ratio too); or the floor has not yet risen by
+ *    min_rise_bytes in all (an allocator settling in moves a floor by a
+ *    few hundred KiB); or the confidence (below) is under min_confidence.
  * 4. Otherwise LEAK_SUSPECT: rate (Theil-Sen, bytes/hour), confidence, since
  *    when (the knee of a flat-then-linear fit), and the time until the floor,
  *    continuing at that rate, reaches the memory limit.
@@ -41,10 +51,19 @@
  * and it must also rise above the floors' own noise: with n floors of
  * spread sigma the rise over the span must be a few sigma before
  * Mann-Kendall sees it (a noise-free rise of any size is significant at
- * alpha = 0.01 with 8 floors: S = 28, Z = 3.34).
+ * alpha = 0.01 with 8 floors: S = 28, Z = 3.34). It is a suspect once the
+ * floor has risen min_rise_bytes over the span: 15 minutes at 4 MiB/h,
+ * 4 minutes at 15 MiB/h.
  *
  * Confidence, for every verdict but INSUFFICIENT_DATA, is how sure the
  * rising floor is: (1 - p) * R^2 * min(1, span / (2 * min_span_ms)), in 0..1.
+ * A suspect needs at least min_confidence (0.6): a line that explains 0.6
+ * of the floors' variance over twice the minimum span, or more of it over
+ * a shorter one (at the first verdict, span about 1.4 * min_span_ms, R^2 of
+ * 0.86). Leaks recorded at the defaults (C, V8, HotSpot, CPython) reached
+ * 0.66-0.78 at their first verdict and 0.75-0.90 a minute later; a V8 heap
+ * being sized was judged a suspect at 0.46, and a cache filling under V8's
+ * heap sizing, cut by a major collection half-way, at 0.56.
  */
 #ifndef VIGIL_ANALYSIS_LEAK_H
 #define VIGIL_ANALYSIS_LEAK_H
@@ -76,6 +95,8 @@ enum leak_reason {
 	LEAK_WHY_NOT_LINEAR,   /* R^2 below min_r2 */
 	LEAK_WHY_STEP,	       /* one step explains the rise */
 	LEAK_WHY_DECELERATING, /* the latest half rises much slower: a warm-up */
+	LEAK_WHY_TOO_LITTLE,   /* the floor has not risen min_rise_bytes yet */
+	LEAK_WHY_UNSURE,       /* confidence below min_confidence */
 	LEAK_WHY_RISING,       /* a leak suspect */
 };
 
@@ -96,12 +117,18 @@ struct leak_params {
 	double min_rate_abs; /* bytes per hour */
 	double min_rate_rel; /* percent of the mean floor per hour */
 	double decel_ratio; /* latest-half slope below this share of the whole: warm-up */
+	double decel_t;	    /* a parabola's bend at least this many standard errors */
+	double bend_ratio;  /* ... with a latest-half slope below this share of the
+			       earliest */
+	double min_rise_bytes; /* a suspect's floor has risen by this much */
+	double min_confidence; /* a rise judged with less is GROWING, not a suspect */
 };
 
 /*
  * Defaults for a 1 s tick: window_ms 30 s, window_samples 6, drop_frac 0.05,
  * min_floors 8, min_span_ms 150 s, max_floors 256, alpha 0.01, min_r2 0.5,
- * min_rate_abs 4 MiB/h, min_rate_rel 1 %/h, decel_ratio 0.25.
+ * min_rate_abs 4 MiB/h, min_rate_rel 1 %/h, decel_ratio 0.25, decel_t 3,
+ * bend_ratio 0.75, min_rise_bytes 1 MiB, min_confidence 0.6.
  */
 struct leak_params leak_params_default(void);
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "analysis/leak.h"
 #include "collectors/heap.h"
@@ -32,10 +33,14 @@ struct leakwatch {
 	/* params for a point per tick; sparse for a point per reading (smaps
 	 * regions) or per collection (a JVM's old generation after GC) */
 	struct leak_params params, sparse;
+	struct leak_params
+		regional; /* sparse, for regions: no minimum rise or confidence */
 	int64_t every_ms, next_ms;
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
 	uint64_t start_ticks;
+	int64_t born_ms; /* when the target started, wall time; 0 unknown */
+	long clk_tck;
 	uint64_t limit;	  /* cgroup limit, else MemTotal */
 	uint64_t jvm_max; /* a JVM's old generation maximum; 0 unknown */
 	struct series rss, jvm;
@@ -84,11 +89,19 @@ struct leakwatch *leakwatch_new(void)
 
 	w->params = leak_params_default();
 	w->every_ms = LEAK_EVERY_MS;
+	w->clk_tck = sysconf(_SC_CLK_TCK);
 	parse_env(w);
 	/* a point per smaps reading (30 s apart at the defaults) or per
 	 * collection: a floor per window, however few points it holds */
 	w->sparse = w->params;
 	w->sparse.window_samples = 1;
+	/* a region is named only beside a leaking process, whose floor has
+	 * risen min_rise_bytes with min_confidence already; a runtime's heap
+	 * may be many regions (V8's pages are 256 KiB mappings each), none of
+	 * which rises that much, or that smoothly, by itself */
+	w->regional = w->sparse;
+	w->regional.min_rise_bytes = 0;
+	w->regional.min_confidence = 0;
 	return w;
 }
 
@@ -133,13 +146,19 @@ static void push(struct series *s, int64_t t_ms, double bytes, size_t max)
 }
 
 /* A new target (or the first): start over, and find its memory limit. */
-static void follow(struct leakwatch *w, const struct target_sample *t)
+static void follow(struct leakwatch *w, const struct frame *f)
 {
+	const struct target_sample *t = f->target;
 	enum heap_limit_source src;
 	char err[256];
 
 	w->pid = t->pid;
 	w->start_ticks = t->start_ticks;
+	w->born_ms =
+		f->sys.boot_time_s > 0 && w->clk_tck > 0
+			? f->sys.boot_time_s * 1000 +
+				  (int64_t)(t->start_ticks * 1000 / (uint64_t)w->clk_tck)
+			: 0;
 	w->rss.n = w->jvm.n = 0;
 	regions_clear(w);
 	w->next_ms = 0;
@@ -174,12 +193,12 @@ static void regions_rank(struct leakwatch *w)
 	struct leak_suspect top[HEAP_SUSPECTS_MAX];
 
 	for (size_t i = 0; i < w->nregions; i++)
-		if (w->regions[i].s.n >= 2 && may_leak(&w->regions[i].s, &w->sparse)) {
+		if (w->regions[i].s.n >= 2 && may_leak(&w->regions[i].s, &w->regional)) {
 			series[n] = (struct leak_series){
 				w->regions[i].key, w->regions[i].s.v, w->regions[i].s.n};
 			which[n++] = i;
 		}
-	k = leak_rank(series, n, (double)w->limit, &w->sparse, top,
+	k = leak_rank(series, n, (double)w->limit, &w->regional, top,
 		      HEAP_SUSPECTS_MAX - 1);
 	if (k > HEAP_SUSPECTS_MAX - 1)
 		k = HEAP_SUSPECTS_MAX - 1;
@@ -313,14 +332,25 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 	if (!t || !t->alive || !(t->have & TARGET_HAVE_STATUS))
 		return;
 	if (t->pid != w->pid || t->start_ticks != w->start_ticks)
-		follow(w, t);
-	push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap), LEAK_POINTS_MAX);
+		follow(w, f);
+	/*
+	 * A process's first window is its start-up (the runtime loading, the
+	 * heap being set up), not its steady state: judged as a floor, it sits
+	 * far below the rest, makes any rise look significant and the early
+	 * floors look steeper than the late ones. Only a target vigil saw start
+	 * (one it ran, or attached to at once) has such samples.
+	 */
+	if (!w->born_ms || f->t_ms - w->born_ms >= w->params.window_ms) {
+		push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap),
+		     LEAK_POINTS_MAX);
+		if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_AFTER_GC))
+			push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc,
+			     LEAK_POINTS_MAX);
+		if (f->mappings)
+			regions_feed(w, f->mappings);
+	}
 	if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_MAX))
 		w->jvm_max = f->jvm->old_max;
-	if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_AFTER_GC))
-		push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc, LEAK_POINTS_MAX);
-	if (f->mappings)
-		regions_feed(w, f->mappings);
 	if (f->t_ms < w->next_ms)
 		return;
 	w->next_ms = f->t_ms + w->every_ms;

@@ -497,6 +497,132 @@ static void test_warm_up_is_growing(void **state)
 	assert_int_equal(v.reason, LEAK_WHY_DECELERATING);
 }
 
+/* The Theil-Sen slope of the floors of pts[from..to). */
+static double floor_slope(const struct leak_point *pts, size_t from, size_t to,
+			  const struct leak_params *p)
+{
+	struct leak_point *fl = xmalloc((to - from) * sizeof(*fl));
+	size_t m = leak_floors(pts + from, to - from, NULL, 0, p, fl);
+	double slope = leak_theil_sen(fl, m, NULL);
+
+	free(fl);
+	return slope;
+}
+
+static void test_saturating_rise_is_decelerating(void **state)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point pts[300];
+	struct leak_verdict v;
+	double whole, late;
+
+	(void)state;
+	/* a cache filling like 1 - e^(-t/100 s) seen for 5 minutes: 60 MiB, 95%
+	 * of it by the end, over 0.5 MiB of churn. A line fits it well (r2
+	 * above 0.8) and its latest half still rises at over a quarter of the
+	 * whole's rate; only against its early half is the late one clearly
+	 * slower. */
+	for (int i = 0; i < 300; i++)
+		pts[i] = (struct leak_point){
+			T0 + i * 1000, 100 * MIB + 60 * MIB * (1 - exp(-i / 100.0)) +
+					       0.5 * MIB * noise()};
+	whole = floor_slope(pts, 0, 300, &p);
+	late = floor_slope(pts, 150, 300, &p);
+	assert_true(late > 0.25 * whole);
+	v = judge_points(pts, 300, &p, 0);
+	assert_true(v.r2 > 0.8);
+	assert_int_equal(v.state, LEAK_GROWING);
+	assert_int_equal(v.reason, LEAK_WHY_DECELERATING);
+	/* the same span of a leak at the cache's mean rate is a suspect */
+	for (int i = 0; i < 300; i++)
+		pts[i].bytes = 100 * MIB + 0.2 * MIB * i + 0.5 * MIB * noise();
+	v = judge_points(pts, 300, &p, 0);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+}
+
+static void test_concave_rise_is_decelerating(void **state)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point pts[300];
+	struct leak_verdict v;
+	double early, late;
+
+	(void)state;
+	/* a heap being sized, rising ever slower but far from flat after 5
+	 * minutes (1 - e^(-t/250 s)): its late half rises at over half the rate
+	 * of its early half, so no ratio of slopes tells it from a noisy leak;
+	 * the bend of a parabola through its floors, many standard errors
+	 * below zero, does */
+	for (int i = 0; i < 300; i++)
+		pts[i] = (struct leak_point){
+			T0 + i * 1000, 100 * MIB + 60 * MIB * (1 - exp(-i / 250.0)) +
+					       0.2 * MIB * noise()};
+	early = floor_slope(pts, 0, 150, &p);
+	late = floor_slope(pts, 150, 300, &p);
+	assert_true(late > 0.5 * early && late < p.bend_ratio * early);
+	v = judge_points(pts, 300, &p, 0);
+	assert_true(v.r2 > 0.9);
+	assert_int_equal(v.state, LEAK_GROWING);
+	assert_int_equal(v.reason, LEAK_WHY_DECELERATING);
+	/* a leak as noisy, for as long, is not bent */
+	for (int i = 0; i < 300; i++)
+		pts[i].bytes = 100 * MIB + 0.1 * MIB * i + 0.2 * MIB * noise();
+	v = judge_points(pts, 300, &p, 0);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+}
+
+static void test_too_little_rise_is_growing(void **state)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point pts[300];
+	struct leak_verdict v;
+
+	(void)state;
+	/* a floor creeping 0.4 MiB in 5 minutes (an allocator settling in):
+	 * significant, linear, 4.8 MiB/h, but not yet min_rise_bytes in all */
+	for (int i = 0; i < 300; i++)
+		pts[i] = (struct leak_point){T0 + i * 1000,
+					     11 * MIB + 0.4 * MIB * i / 300};
+	v = judge_points(pts, 300, &p, 0);
+	assert_true(v.rate_bytes_per_hour > p.min_rate_abs);
+	assert_true(v.confidence > p.min_confidence);
+	assert_int_equal(v.state, LEAK_GROWING);
+	assert_int_equal(v.reason, LEAK_WHY_TOO_LITTLE);
+	/* 1.5 MiB in the same 5 minutes is a suspect */
+	for (int i = 0; i < 300; i++)
+		pts[i].bytes = 11 * MIB + 1.5 * MIB * i / 300;
+	v = judge_points(pts, 300, &p, 0);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+}
+
+static void test_low_confidence_is_growing(void **state)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point f[10];
+	struct leak_verdict v;
+	/* floors 30 s apart rising 1 MiB each, off the line by a fixed pattern
+	 * that is neither a step nor a levelling off: significant (p 0.006), r2
+	 * 0.54, confidence 0.49 over 270 s */
+	static const double off[10] = {3, 2, -1, 1, 3, -1, -2, -2, -2, -1};
+
+	(void)state;
+	for (int i = 0; i < 10; i++)
+		f[i] = (struct leak_point){T0 + i * 30000,
+					   100 * MIB + i * MIB + off[i] * MIB};
+	leak_judge(f, 10, 0, &p, &v);
+	assert_true(v.p < p.alpha);
+	assert_true(v.r2 >= p.min_r2);
+	assert_true(v.confidence < p.min_confidence);
+	assert_int_equal(v.state, LEAK_GROWING);
+	assert_int_equal(v.reason, LEAK_WHY_UNSURE);
+	/* the same floors on the line: a suspect, with confidence to spare */
+	for (int i = 0; i < 10; i++)
+		f[i].bytes = 100 * MIB + i * MIB;
+	leak_judge(f, 10, 0, &p, &v);
+	assert_int_equal(v.state, LEAK_SUSPECT);
+	assert_true(v.confidence >= p.min_confidence);
+}
+
 static void test_too_slow_and_not_linear(void **state)
 {
 	struct leak_params p = leak_params_default();
@@ -732,6 +858,76 @@ static void test_real_series_jvm(void **state)
 	expect_series("noleak-java-rss", false, false, false);
 }
 
+/*
+ * A series recorded at the defaults (1 s ticks, 330 s from the program's
+ * start), judged as leakwatch does: without the first window (the start-up)
+ * and every 10 s. No verdict along the way may call a program that does not
+ * leak a suspect; a leaker must be one by the end, with at least the
+ * minimum confidence, and its first suspect verdict within 5 minutes.
+ */
+static void expect_defaults(const char *name, bool leaking)
+{
+	struct leak_params p = leak_params_default();
+	struct leak_point *fl;
+	struct leak_verdict v = {0};
+	struct series s;
+	size_t skip = 0, m;
+	int64_t next = 0;
+	double first = -1;
+	int suspects = 0, verdicts = 0;
+
+	load(name, false, &s);
+	while (skip < s.n && s.pts[skip].t_ms - s.pts[0].t_ms < p.window_ms)
+		skip++;
+	fl = xmalloc(s.n * sizeof(*fl));
+	for (size_t k = skip + 1; k <= s.n; k++) {
+		if (s.pts[k - 1].t_ms < next)
+			continue;
+		next = s.pts[k - 1].t_ms + 10000;
+		m = leak_floors(s.pts + skip, k - skip, NULL, 0, &p, fl);
+		leak_judge(fl, m, 0, &p, &v);
+		if (v.state == LEAK_INSUFFICIENT_DATA)
+			continue;
+		verdicts++;
+		if (v.state == LEAK_SUSPECT) {
+			suspects++;
+			assert_true(v.confidence >= p.min_confidence);
+			if (first < 0)
+				first = (double)(s.pts[k - 1].t_ms - s.pts[0].t_ms) /
+					1000;
+		}
+	}
+	print_message("%-18s defaults: %s (%s) %.0f MiB/h conf %.2f r2 %.2f, "
+		      "%d of %d verdicts suspects, first at %.0f s\n",
+		      name, leak_state_name(v.state), leak_reason_name(v.reason),
+		      v.rate_bytes_per_hour / MIB, v.confidence, v.r2, suspects, verdicts,
+		      first);
+	assert_true(verdicts > 0);
+	if (leaking) {
+		assert_int_equal(v.state, LEAK_SUSPECT);
+		assert_true(first > 0 && first <= 300);
+	} else {
+		assert_int_equal(suspects, 0);
+	}
+	free(fl);
+	series_free(&s);
+}
+
+static void test_real_series_at_the_defaults(void **state)
+{
+	(void)state;
+	expect_defaults("leaker-1s", true);
+	expect_defaults("leak-py", true);
+	/* so straight a line (r2 1.00) that a bend of 0.97 is "significant" */
+	expect_defaults("leak-py-straight", true);
+	expect_defaults("noleak-py", false);
+	expect_defaults("leak-js-default", true);
+	expect_defaults("warmup-js", false);
+	/* ... and one where a major collection cut the rise at 145 s: no bend,
+	 * but a poor line (confidence 0.48-0.56) */
+	expect_defaults("warmup-js-gc", false);
+}
+
 static void test_real_leaker_rate(void **state)
 {
 	struct leak_params p = fast_params();
@@ -774,6 +970,12 @@ int main(void)
 		cmocka_unit_test(test_real_series_node),
 		cmocka_unit_test(test_real_series_jvm),
 		cmocka_unit_test(test_real_leaker_rate),
+		cmocka_unit_test(test_real_series_at_the_defaults),
+		/* last: noise() is one sequence, and the tests above were tuned to it */
+		cmocka_unit_test(test_saturating_rise_is_decelerating),
+		cmocka_unit_test(test_too_little_rise_is_growing),
+		cmocka_unit_test(test_concave_rise_is_decelerating),
+		cmocka_unit_test(test_low_confidence_is_growing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
