@@ -26,7 +26,9 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_NORMAL));
 		put_text(w, y, 22, cols - 22, lines[i].what, false);
 	}
-	y++;
+	/* a blank line before the three legend lines only if they all fit */
+	if (y + 3 < rows - 1)
+		y++;
 	if (y < rows - 2) {
 		put_text(w, y++, 1, cols - 1, "CPU meters: ", false);
 		wattrset(w, pal(PAL_METER_USER));
