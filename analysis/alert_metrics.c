@@ -179,6 +179,8 @@ static double cpu_share(const struct frame *cur, const struct frame *prev,
 		return -1;
 	a = &prev->sys.cpu;
 	b = &cur->sys.cpu;
+	if (id == M_CPU_TOTAL)
+		return cpu_times_busy_pct(a, b); /* as the store and the console */
 	total_a = cpu_times_total(a);
 	total_b = cpu_times_total(b);
 	switch (id) {
@@ -186,13 +188,9 @@ static double cpu_share(const struct frame *cur, const struct frame *prev,
 		part_a = a->iowait;
 		part_b = b->iowait;
 		break;
-	case M_CPU_STEAL:
+	default: /* M_CPU_STEAL */
 		part_a = a->steal;
 		part_b = b->steal;
-		break;
-	default:
-		part_a = cpu_times_busy(a);
-		part_b = cpu_times_busy(b);
 		break;
 	}
 	if (total_b <= total_a || part_b < part_a)

@@ -7,7 +7,11 @@
  * two writers, so the text and the JSON can never disagree.
  *
  * The JSON schema is a contract (docs/report-json.md); sections are only ever
- * added. CPU percentages count 100 per core.
+ * added. CPU has one convention per kind of figure, said in every line and
+ * key that carries one: a process's CPU (the target, the top lists) is a
+ * share of one core (100 = one core busy, more with several threads, as
+ * top's %CPU); the machine's is a share of all its cores (0..100, as top's
+ * %Cpu(s)), the same figure as export's and the alerts' cpu.total.
  *
  * Names and command lines come from the processes themselves (and a session
  * file from anywhere), so the text writer prints every string it did not
@@ -160,9 +164,6 @@ static int summarise(struct store *st, struct summary *sm, const char *from,
 	    query_top_processes(st, sm->first_ms, sm->last_ms, QUERY_TOP_RSS,
 				REPORT_TOP_JSON, &sm->top_rss, &sm->ntop_rss) < 0)
 		return -1;
-	/* system CPU is stored as a share of all CPUs; the report counts per core */
-	sm->cpu.avg *= sm->meta.ncpu;
-	sm->cpu.max *= sm->meta.ncpu;
 	if (sm->has_target &&
 	    (aggregate(st, "target.cpu", sm, &sm->tcpu, false) < 0 ||
 	     aggregate(st, "target.rss", sm, &sm->rss, true) < 0 ||
@@ -262,9 +263,9 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 		(long long)m->interval_ms, (unsigned long long)sm->ticks, m->ncpu,
 		(unsigned long long)m->mem_total);
 	fputs("  \"system\": {", out);
-	json_agg(out, "cpu_pct_avg", sm->cpu.avg, sm->cpu.known, 2);
+	json_agg(out, "cpu_pct_all_cores_avg", sm->cpu.avg, sm->cpu.known, 2);
 	fputs(", ", out);
-	json_agg(out, "cpu_pct_max", sm->cpu.max, sm->cpu.known, 2);
+	json_agg(out, "cpu_pct_all_cores_max", sm->cpu.max, sm->cpu.known, 2);
 	fputs(", ", out);
 	json_agg(out, "mem_used_bytes_avg", round(sm->mem_used.avg), sm->mem_used.known,
 		 0);
@@ -314,7 +315,7 @@ static void print_target_text(FILE *out, const struct summary *sm)
 	}
 	fputc('\n', out);
 	if (sm->tcpu.known)
-		fprintf(out, "          CPU avg %.1f%%, max %.1f%% (100%% = one core)\n",
+		fprintf(out, "          CPU avg %.1f%%, max %.1f%% of one core\n",
 			sm->tcpu.avg, sm->tcpu.max);
 	if (sm->rss.known)
 		fprintf(out, "          RSS last %s, max %s; threads max %.0f\n",
@@ -345,7 +346,7 @@ static void print_top_text(FILE *out, const struct summary *sm)
 	char v[32];
 
 	if (sm->ntop_cpu) {
-		fputs("top CPU   average over the time each was seen, 100% = one core\n"
+		fputs("top CPU   average over the time each was seen, % of one core\n"
 		      "      PID     CPU%  COMM            COMMAND\n",
 		      out);
 		for (size_t i = 0; i < sm->ntop_cpu && i < REPORT_TOP_TEXT; i++) {
@@ -393,9 +394,9 @@ static int print_text(FILE *out, struct store *st, const char *file,
 			    : " (not closed: still recording, or the recorder died)");
 	if (sm->cpu.known)
 		fprintf(out,
-			"system    CPU avg %.1f%%, max %.1f%% of %d00%%; memory used avg "
-			"%s\n",
-			sm->cpu.avg, sm->cpu.max, m->ncpu,
+			"system    CPU avg %.1f%%, max %.1f%% of all %d core%s; memory "
+			"used avg %s\n",
+			sm->cpu.avg, sm->cpu.max, m->ncpu, m->ncpu == 1 ? "" : "s",
 			units_bytes(sm->mem_used.avg, a, sizeof(a)));
 	if (sm->has_target)
 		print_target_text(out, sm);

@@ -45,6 +45,16 @@ void why_append(char *why, size_t cap, const char *fmt, ...)
 uint64_t cpu_times_busy(const struct cpu_times *t);
 uint64_t cpu_times_total(const struct cpu_times *t);
 
+/*
+ * The busy share of the time between two readings of the same CPUs (a the
+ * older), in percent of all of them: 0..100 whether a is one core or the
+ * sum of every core, so 100 means every core counted was busy. This is the
+ * system CPU figure everywhere (the cpu.total metric, its alert, the
+ * console's meters and graph); the store's SQL says the same thing.
+ * -1 when no time passed or the counters went back (another boot).
+ */
+double cpu_times_busy_pct(const struct cpu_times *a, const struct cpu_times *b);
+
 struct core_times {
 	int cpu; /* the N of "cpuN": offline cores leave gaps */
 	struct cpu_times t;

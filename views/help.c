@@ -3,7 +3,7 @@
  * help: every key the console knows (help texts stay within 58 columns so
  * they fit beside the key column at 80), listed from the same table that
  * dispatches them (so the help cannot drift from the behaviour), plus what
- * the colours and the status line mean.
+ * the colours, the CPU figures and the status line mean.
  */
 #include "views/help.h"
 
@@ -26,7 +26,9 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_NORMAL));
 		put_text(w, y, 22, cols - 22, lines[i].what, false);
 	}
-	y++;
+	/* a blank line before the three legend lines only if they all fit */
+	if (y + 3 < rows - 1)
+		y++;
 	if (y < rows - 2) {
 		put_text(w, y++, 1, cols - 1, "CPU meters: ", false);
 		wattrset(w, pal(PAL_METER_USER));
@@ -34,9 +36,16 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_METER_SYS));
 		put_text(w, y - 1, 19, 7, "system", false);
 		wattrset(w, pal(PAL_METER_OTHER));
-		put_text(w, y - 1, 27, cols - 27, "iowait+steal (memory: cache)", false);
+		put_text(w, y - 1, 27, cols - 27, "steal (memory: cache)", false);
 		wattrset(w, pal(PAL_NORMAL));
 	}
+	/* the two CPU conventions, as top: a process's share of one core, the
+	 * machine's share of all its cores */
+	if (y < rows - 2)
+		put_text(w, y++, 1, cols - 1,
+			 "CPU% of one core (100 = one core busy); CPU all: 100 = every "
+			 "core busy",
+			 false);
 	if (y < rows - 1 && m->timebar)
 		put_text(w, y++, 1, cols - 1,
 			 "replay: the session file is only read, never changed", false);

@@ -17,6 +17,8 @@
 #include "views/draw.h"
 
 #define GRAPH_MIN_COLS 70
+#define GRAPH_LABEL_COLS 8 /* "CPU all" and the figure under it */
+#define GRAPH_RIGHT_COLS 5 /* left free at the right edge */
 
 static int core_columns(size_t ncores)
 {
@@ -36,22 +38,35 @@ int overview_header_rows(const struct ui_model *m)
 	return cpu_rows(m) + 3; /* cores, Mem, Swp, summary */
 }
 
-/* Share of t spent in each class between two samples, as parts of 100. */
+/*
+ * Share of the time between two readings spent in each busy class, as parts
+ * of 100 (user+nice, system+irq+softirq, steal), and their sum, the busy
+ * share cpu_times_busy_pct() gives every other CPU figure of the system
+ * (iowait is idle time, as top and htop count it). 0 for no time.
+ */
 static double cpu_parts(const struct cpu_times *a, const struct cpu_times *b,
 			struct meter_part parts[3])
 {
-	double total = (double)(cpu_times_total(b) - cpu_times_total(a));
-	double user = (double)((b->user + b->nice) - (a->user + a->nice));
-	double sys = (double)((b->system + b->irq + b->softirq) -
-			      (a->system + a->irq + a->softirq));
-	double other = (double)((b->iowait + b->steal) - (a->iowait + a->steal));
+	double busy = cpu_times_busy_pct(a, b);
+	double busy_ticks = (double)(cpu_times_busy(b) - cpu_times_busy(a));
+	/* in double: one field may step back while the sum moves on */
+	double user =
+		(double)b->user + (double)b->nice - (double)a->user - (double)a->nice;
+	double steal = (double)b->steal - (double)a->steal;
 
-	if (cpu_times_total(b) <= cpu_times_total(a) || total <= 0)
-		total = 1, user = sys = other = 0;
-	parts[0] = (struct meter_part){user * 100 / total, PAL_METER_USER};
-	parts[1] = (struct meter_part){sys * 100 / total, PAL_METER_SYS};
-	parts[2] = (struct meter_part){other * 100 / total, PAL_METER_OTHER};
-	return parts[0].value + parts[1].value;
+	if (busy <= 0 || busy_ticks <= 0 || user < 0 || steal < 0 ||
+	    user + steal > busy_ticks) {
+		parts[0] = (struct meter_part){0, PAL_METER_USER};
+		parts[1] = (struct meter_part){0, PAL_METER_SYS};
+		parts[2] = (struct meter_part){0, PAL_METER_OTHER};
+		return 0;
+	}
+	/* split the busy share in the proportions of its ticks */
+	parts[0] = (struct meter_part){busy * user / busy_ticks, PAL_METER_USER};
+	parts[2] = (struct meter_part){busy * steal / busy_ticks, PAL_METER_OTHER};
+	parts[1] = (struct meter_part){busy - parts[0].value - parts[2].value,
+				       PAL_METER_SYS};
+	return busy;
 }
 
 static const struct core_times *prev_core(const struct ui_model *m, int cpu)
@@ -71,15 +86,14 @@ static void draw_cores(WINDOW *w, const struct ui_model *m, int width)
 
 	for (size_t i = 0; i < s->ncores; i++) {
 		const struct core_times *pc = prev_core(m, s->cores[i].cpu);
-		struct cpu_times zero = {0};
 		struct meter_part parts[3];
 		char label[16], text[16];
-		double busy = cpu_parts(pc ? &pc->t : &zero, &s->cores[i].t, parts);
+		/* a core seen for the first time has no share yet */
+		double busy =
+			cpu_parts(pc ? &pc->t : &s->cores[i].t, &s->cores[i].t, parts);
 
-		if (!pc)
-			busy = 0, parts[0].value = parts[1].value = parts[2].value = 0;
 		snprintf(label, sizeof(label), "%3d", s->cores[i].cpu);
-		snprintf(text, sizeof(text), "%.1f%%", busy + parts[2].value);
+		snprintf(text, sizeof(text), "%.1f%%", busy);
 		draw_meter(w, (int)i % rows, (int)i / rows * cw, cw - 1, label, parts, 3,
 			   100, text);
 	}
@@ -135,7 +149,9 @@ int overview_graph_cells(int cols)
 {
 	int left = cols / 2;
 
-	return cols >= GRAPH_MIN_COLS ? cols - left - 1 - 10 : 0;
+	return cols >= GRAPH_MIN_COLS
+		       ? cols - left - 1 - GRAPH_LABEL_COLS - GRAPH_RIGHT_COLS
+		       : 0;
 }
 
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int rows)
@@ -145,29 +161,30 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 	/* the figure beside the graph is the newest tick's, not the graph's
 	 * last bucket (which in replay may lie after the cursor) */
 	double last_cpu =
-		m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) +
-				  parts[2].value
-			: 0;
+		m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) : 0;
 	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) *
 			 100 /
 			 (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
-	int gw = width - 10;
+	int gw = width - GRAPH_LABEL_COLS - GRAPH_RIGHT_COLS;
+	int gx = x + GRAPH_LABEL_COLS;
 
 	if (gw < 8)
 		return;
+	/* the machine's CPU is a share of all its cores (100% = every core
+	 * busy), unlike a process's CPU%: the label says so */
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, 0, x, 4, "CPU", true);
+	put_text(w, 0, x, GRAPH_LABEL_COLS - 1, "CPU all", true);
 	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, 1 < rows ? 1 : 0, x, 5, "%3.0f%%", last_cpu);
+	put_textf(w, 1 < rows ? 1 : 0, x, GRAPH_LABEL_COLS - 1, "%5.1f%%", last_cpu);
 	if (h)
-		draw_graph(w, 0, x + 5, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii,
+		draw_graph(w, 0, gx, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii,
 			   PAL_GRAPH);
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, rows, x, 4, "Mem", true);
+	put_text(w, rows, x, GRAPH_LABEL_COLS - 1, "Mem", true);
 	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, rows + 1, x, 5, "%3.0f%%", mem_pct);
+	put_textf(w, rows + 1, x, GRAPH_LABEL_COLS - 1, "%5.1f%%", mem_pct);
 	if (h)
-		draw_graph(w, rows, x + 5, gw, 2, h->mem.v, h->mem.n, 0,
+		draw_graph(w, rows, gx, gw, 2, h->mem.v, h->mem.n, 0,
 			   (double)m->cur->sys.mem_total, m->ascii, PAL_METER_USER);
 }
 

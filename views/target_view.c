@@ -128,11 +128,14 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 	char a[16], b[16], c[16], d[16], e[16];
 	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
 
+	/* a process's CPU is a share of one core (100% = one core busy), as
+	 * top's and the process table's CPU%: the line says so */
 	if (user >= 0 && sys >= 0)
-		put_textf(w, 3, 0, width, "CPU   %5.1f%%  user %5.1f%%  sys %5.1f%%",
-			  user + sys, user, sys);
+		put_textf(w, 3, 0, width,
+			  "CPU  %5.1f%% of one core  user %.1f%% sys %.1f%%", user + sys,
+			  user, sys);
 	else
-		put_text(w, 3, 0, width, "CPU       -   user     -   sys     -", false);
+		put_text(w, 3, 0, width, "CPU      -  of one core  user - sys -", false);
 	if (st) {
 		/* lines stay within 46 columns: the graphs take the rest at 80 */
 		put_textf(w, 5, 0, width, "Mem   RSS %s  anon %s  file %s  shm %s",

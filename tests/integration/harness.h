@@ -23,6 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/query.h"
+#include "store/store.h"
+
 #define HARNESS_OUT_MAX 65536
 
 struct run_result {
@@ -229,15 +232,35 @@ static inline void remove_session(const char *path)
 	unlink(p);
 }
 
+/* `jq -er FILTER < path`: its first output line in buf, "" when jq failed. */
+static inline const char *jq_path(const char *path, const char *filter, char *buf,
+				  size_t cap)
+{
+	char cmd[6144];
+	FILE *p;
+
+	buf[0] = '\0';
+	if (snprintf(cmd, sizeof(cmd), "jq -er '%s' < '%s' 2>/dev/null", filter, path) >=
+	    (int)sizeof(cmd))
+		return buf;
+	p = popen(cmd, "r");
+	if (p) {
+		if (!fgets(buf, (int)cap, p))
+			buf[0] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		pclose(p);
+	}
+	return buf;
+}
+
 /*
  * Runs `jq -r FILTER` over text and returns the first output line in buf
  * ("" when jq failed): report --json is checked by the tool a script would use.
  */
 static inline const char *jq(const char *text, const char *filter, char *buf, size_t cap)
 {
-	char path[] = "/tmp/vigil-jq-XXXXXX", cmd[512];
+	char path[] = "/tmp/vigil-jq-XXXXXX";
 	int fd = mkstemp(path);
-	FILE *p;
 
 	buf[0] = '\0';
 	if (fd < 0)
@@ -248,14 +271,7 @@ static inline const char *jq(const char *text, const char *filter, char *buf, si
 		return buf;
 	}
 	close(fd);
-	snprintf(cmd, sizeof(cmd), "jq -er '%s' < %s 2>/dev/null", filter, path);
-	p = popen(cmd, "r");
-	if (p) {
-		if (!fgets(buf, (int)cap, p))
-			buf[0] = '\0';
-		buf[strcspn(buf, "\n")] = '\0';
-		pclose(p);
-	}
+	jq_path(path, filter, buf, cap);
 	unlink(path);
 	return buf;
 }
@@ -284,6 +300,169 @@ static inline unsigned long long kernel_rss(pid_t pid)
 			break;
 	fclose(f);
 	return kb * 1024;
+}
+
+/* ---- a known amount of CPU inside a recording ---- */
+
+/* utime + stime of pid in clock ticks as /proc/PID/stat says; -1 if unreadable. */
+static inline long long kernel_cpu_ticks(pid_t pid)
+{
+	char path[64], buf[1024];
+	unsigned long long ut, st;
+	const char *p;
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* after "(comm)": state, 5 ids, flags, 4 fault counters, utime, stime */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu",
+			 &ut, &st) != 2)
+		return -1;
+	return (long long)(ut + st);
+}
+
+/* Busy clock ticks of all CPUs from /proc/stat, as vigil counts busy
+ * (everything but idle and iowait); -1 if unreadable. */
+static inline long long kernel_busy_ticks(void)
+{
+	unsigned long long v[8];
+	FILE *f = fopen("/proc/stat", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2],
+		   &v[3], &v[4], &v[5], &v[6], &v[7]);
+	fclose(f);
+	if (n != 8)
+		return -1;
+	/* user nice system idle iowait irq softirq steal */
+	return (long long)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]);
+}
+
+/* Stops a fixture (our child) and returns once the kernel has it stopped. */
+static inline void fixture_pause(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGSTOP);
+	while (waitpid(pid, &status, WUNTRACED) < 0 && errno == EINTR)
+		;
+}
+
+static inline void fixture_resume(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGCONT);
+	while (waitpid(pid, &status, WCONTINUED) < 0 && errno == EINTR)
+		;
+}
+
+/* Starts vigil with args (NULL-terminated) in the background, output dropped. */
+static inline pid_t vigil_start(const char *const args[])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char *argv[64];
+		int n = 0, devnull = open("/dev/null", O_WRONLY);
+
+		argv[n++] = strdup(vigil_bin());
+		for (int i = 0; args[i] && n < 63; i++)
+			argv[n++] = strdup(args[i]);
+		argv[n] = NULL;
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* The newest tick's time of a session (maybe still being written) and how
+ * many ticks it has; 0 and 0 while it has none or cannot be read yet. */
+static inline int64_t session_last_tick(const char *path, uint64_t *ticks)
+{
+	struct store *st;
+	char err[256];
+	int64_t first = 0, last = 0;
+	uint64_t n = 0;
+
+	if (ticks)
+		*ticks = 0;
+	if (store_open(path, &st, err, sizeof(err)) < 0)
+		return 0;
+	if (query_span(st, &first, &last, &n) < 0)
+		n = 0;
+	store_close(st);
+	if (ticks)
+		*ticks = n;
+	return n ? last : 0;
+}
+
+/*
+ * Records with `vigil ARGS` (a `record -o SESSION` without -d) while the
+ * fixture, stopped before the first tick and again before the last, runs in
+ * between until the kernel has charged it want_ticks of CPU. Whatever the
+ * load on the machine, the CPU the fixture used inside the session is then
+ * the kernel's utime+stime difference across the two stops: returned, in
+ * clock ticks. -1 with why in err when vigil failed or a wait ran past its
+ * bound. The fixture is left stopped.
+ */
+static inline long long record_known_cpu(pid_t fixture, const char *session,
+					 const char *const args[], long long want_ticks,
+					 char *err, size_t errlen)
+{
+	long long c0, c1, now = 0;
+	uint64_t ticks = 0;
+	struct timespec ts;
+	int64_t stopped_ms;
+	int status, i;
+	pid_t v;
+
+	fixture_pause(fixture);
+	c0 = kernel_cpu_ticks(fixture);
+	v = vigil_start(args);
+	/* two ticks with the fixture stopped: the first one is the baseline */
+	for (i = 0; i < 1200 && (session_last_tick(session, &ticks), ticks < 2); i++)
+		sleep_ms(50);
+	fixture_resume(fixture);
+	for (int k = 0; ticks >= 2 && k < 6000; k++) {
+		now = kernel_cpu_ticks(fixture);
+		if (now < 0 || now >= c0 + want_ticks)
+			break;
+		sleep_ms(20);
+	}
+	fixture_pause(fixture);
+	c1 = kernel_cpu_ticks(fixture);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	stopped_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	/* a tick stamped after the stop read the stopped counters */
+	for (i = 0; ticks >= 2 && i < 1200 && session_last_tick(session, NULL) <= stopped_ms;
+	     i++)
+		sleep_ms(50);
+	kill(v, SIGINT);
+	waitpid(v, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		snprintf(err, errlen, "vigil record ended with status %d", status);
+		return -1;
+	}
+	if (ticks < 2 || c0 < 0 || c1 < c0 + want_ticks ||
+	    session_last_tick(session, NULL) <= stopped_ms) {
+		snprintf(err, errlen,
+			 "no known CPU: %llu ticks before the run, %lld -> %lld of %lld",
+			 (unsigned long long)ticks, c0, c1, want_ticks);
+		return -1;
+	}
+	return c1 - c0;
 }
 
 #endif

@@ -6,6 +6,7 @@
  * what landed in the session: through the store's query API (the numbers) and
  * through `report --json` read by jq (the contract scripts rely on).
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,28 +51,116 @@ static void report_json(struct run_result *r)
 	assert_int_equal(r->status, 0);
 }
 
-/* A single thread spinning flat out reads as one core: 100% within 5 points. */
-static void test_busy_process_is_one_core(void **state)
+/* jq over the export in path, a number; -1e300 when jq failed. */
+static double export_num(const char *path, const char *filter)
+{
+	char buf[128];
+
+	jq_path(path, filter, buf, sizeof(buf));
+	return buf[0] ? atof(buf) : -1e300;
+}
+
+/* A jq filter binding $i to column name's index and $r to the rows. */
+#define COLUMN(name) ".columns as $c | ($c | index(\"" name "\")) as $i | .rows as $r | "
+/* The column integrated over the ticks' intervals: %-seconds / 100. */
+#define INTEGRAL                                                                         \
+	"[range(1; $r | length) | ($r[.][$i] // 0) * ($r[.][0] - $r[. - 1][0])] "        \
+	"| add / 100000"
+#define VALUES "[$r[][$i] | select(. != null)]"
+
+#define assert_near(a, b, tol)                                                           \
+	do {                                                                             \
+		double a_ = (a), b_ = (b);                                               \
+		if (!(fabs(a_ - b_) <= (tol)))                                           \
+			fail_msg("%s = %.6f, expected %.6f within %.6f", #a, a_, b_,     \
+				 (double)(tol));                                         \
+	} while (0)
+
+/*
+ * One CPU convention per figure, against the kernel's own accounting. The
+ * busy fixture uses a known amount of CPU inside the session (K seconds:
+ * the kernel's utime+stime across two SIGSTOPs, whatever the load), so:
+ * - target.cpu is % of one core: integrated over the ticks it is K;
+ * - report's target cpu_pct_avg/max are the mean/max of those values, and
+ *   top_processes' figure for busy is K over the session's span;
+ * - the system's CPU is % of all cores: cpu.total and report's system
+ *   figures lie in 0..100, and integrated times the CPU count they cover at
+ *   least K and at most the busy time /proc/stat counted from before vigil
+ *   started to after it ended.
+ */
+static void test_cpu_conventions_match_kernel(void **state)
 {
 	struct run_result r;
-	char pidbuf[16];
+	char pidbuf[16], out[4200], err[256], filter[256], buf[64];
 	pid_t pid = fixture_start("busy", NULL);
-	double avg;
+	long clk = sysconf(_SC_CLK_TCK);
+	long long b0, b1, used;
+	double k, span_s, pct, ncpu, sys;
 
 	(void)state;
 	assert_true(pid > 0);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
-	run_vigil(&r, "record", "-p", pidbuf, "-i", "250ms", "-d", "3s", "-o", session);
+	snprintf(out, sizeof(out), "%s.json", session);
+	b0 = kernel_busy_ticks();
+	used = record_known_cpu(pid, session,
+				(const char *const[]){"record", "-p", pidbuf, "-i",
+						      "200ms", "--statsd", "off", "-o",
+						      session, NULL},
+				clk, err, sizeof(err));
+	b1 = kernel_busy_ticks();
 	fixture_stop(pid);
+	if (used < 0)
+		fail_msg("%s", err);
+	k = (double)used / (double)clk;
+	run_vigil(&r, "export", session, "--metrics", "--format", "json", "-o", out);
 	assert_int_equal(r.status, 0);
 	report_json(&r);
-	avg = jq_num(r.out, ".target.cpu_pct_avg");
-	assert_true(avg > 95.0 && avg < 105.0);
-	assert_true(jq_num(r.out, ".target.pid") == pid);
-	assert_true(jq_num(r.out, ".session.ticks") >= 10);
-	assert_true(jq_num(r.out, ".system.cpu_pct_avg") >= 95.0);
-	assert_string_equal(jq(r.out, ".target.comm", (char[64]){0}, 64), "busy");
-	assert_string_equal(jq(r.out, ".target.exited", (char[64]){0}, 64), "false");
+
+	/* the target: % of one core */
+	assert_near(export_num(out, COLUMN("target.cpu") INTEGRAL), k, 0.002 + k * 1e-3);
+	assert_near(jq_num(r.out, ".target.cpu_pct_avg"),
+		    export_num(out, COLUMN("target.cpu") VALUES " | add / length"),
+		    0.006);
+	assert_near(jq_num(r.out, ".target.cpu_pct_max"),
+		    export_num(out, COLUMN("target.cpu") VALUES " | max"), 0.006);
+	span_s = export_num(out, ".rows[-1][0] - .rows[0][0]") / 1000;
+	snprintf(filter, sizeof(filter),
+		 ".top_processes.cpu[] | select(.pid == %d) | .cpu_pct_avg", (int)pid);
+	pct = 100 * k / span_s;
+	assert_near(jq_num(r.out, filter), pct, 0.006 + pct * 1e-3);
+
+	/* the system: % of all cores */
+	ncpu = jq_num(r.out, ".session.ncpu");
+	assert_true(ncpu >= 1);
+	assert_string_equal(jq_path(out,
+				    COLUMN("cpu.total") VALUES
+				    " | length > 0 and min >= 0 and max <= 100",
+				    buf, sizeof(buf)),
+			    "true");
+	assert_near(jq_num(r.out, ".system.cpu_pct_all_cores_avg"),
+		    export_num(out, COLUMN("cpu.total") VALUES " | add / length"), 0.006);
+	assert_true(jq_num(r.out, ".system.cpu_pct_all_cores_max") <= 100);
+	/* the old key, 100 per core, is gone rather than changed in place */
+	assert_string_equal(jq(r.out, ".system | has(\"cpu_pct_avg\")", buf, sizeof(buf)),
+			    "false");
+	sys = export_num(out, COLUMN("cpu.total") INTEGRAL) * ncpu;
+	print_message("busy used %.3f s of CPU in a %.3f s session (target.cpu: %.3f s); "
+		      "the system %.3f s (%.3f s around it)\n",
+		      k, span_s, export_num(out, COLUMN("target.cpu") INTEGRAL), sys,
+		      (double)(b1 - b0) / (double)clk);
+	if (!(sys >= 0.9 * k - 0.05 &&
+	      sys <= 1.05 * (double)(b1 - b0) / (double)clk + 0.1))
+		fail_msg("system busy %.3f s over the session: busy %.3f s in it, "
+			 "%.3f s around it",
+			 sys, k, (double)(b1 - b0) / (double)clk);
+	unlink(out);
+
+	/* the text says which is which */
+	run_vigil(&r, "report", session);
+	assert_int_equal(r.status, 0);
+	snprintf(filter, sizeof(filter), "%% of all %d core", (int)ncpu);
+	assert_non_null(strstr(r.out, filter));
+	assert_non_null(strstr(r.out, "% of one core\n"));
 }
 
 /* Resident memory matches the kernel's own VmRSS within 2%. */
@@ -292,7 +381,7 @@ static void test_pid_reuse_is_two_identities(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_busy_process_is_one_core, setup,
+		cmocka_unit_test_setup_teardown(test_cpu_conventions_match_kernel, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_rss_matches_kernel, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_started_command_exits, setup,

@@ -116,6 +116,7 @@ static void test_filter_attach_resize_quit(void **state)
 	snprintf(pidtext, sizeof(pidtext), "PID %d", (int)pid);
 	assert_true(wait_for(pidtext));
 	assert_true(wait_for("threads 1"));
+	assert_true(wait_for("% of one core  user")); /* the process convention */
 	assert_true(wait_for("EscBack"));
 	tmux("resize-window -t t -x 80 -y 24");
 	assert_true(wait_for("user"));
@@ -125,8 +126,11 @@ static void test_filter_attach_resize_quit(void **state)
 	assert_true(wait_for("Mem   RSS"));
 	tmux("send-keys -t t Escape");
 	assert_true(wait_for("PID USER"));
+	assert_true(wait_for("CPU all")); /* the machine's: all its cores */
 	tmux("send-keys -t t h");
 	assert_true(wait_for("process tree on/off"));
+	assert_true(
+		wait_for("CPU% of one core (100 = one core busy); CPU all: 100 = every"));
 	tmux("send-keys -t t Escape");
 	assert_true(wait_for("PID USER"));
 	assert_quits_cleanly();

@@ -3,7 +3,9 @@
  * test_query: the read API against sessions written by hand, where every
  * expected number is worked out here: derived cpu_pct of the process table,
  * series of gauges, rates and CPU shares, downsampling into buckets, values
- * that were never read, and the errors a reader can get.
+ * that were never read, and the errors a reader can get; and that each CPU
+ * figure the SQL derives is the one the C side (core, alerts) derives, in
+ * the same convention.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/alert_metrics.h"
 #include "core/frame.h"
 #include "core/xalloc.h"
 #include "store/frames.h"
@@ -325,6 +328,95 @@ static void add_target(struct frame *f, uint64_t i, unsigned have)
 	tg->vol_ctxsw = 2 * i;
 	tg->fds = (have & TARGET_HAVE_FDS) ? 12 : 777;
 	f->target = tg;
+}
+
+/*
+ * One CPU convention per figure, wherever it is computed: the machine's CPU
+ * is a share of all its cores (0..100; iowait is idle), the same from the
+ * store's SQL (cpu.total), core's cpu_times_busy_pct() (the console) and the
+ * alerts' lookup; a process's is a share of one core (100 = one core busy,
+ * 150 = one and a half), the same from target.cpu, the alerts' target.cpu
+ * and the process table's cpu_pct. Four cores, uneven intervals.
+ */
+static void test_cpu_conventions_agree(void **state)
+{
+	static const int64_t at[] = {0, 1000, 2500, 3000, 5000};
+	/* per interval, of 400 ticks a second (4 cores at 100 Hz):
+	 * 40% busy, every core busy, only iowait, half of it stolen */
+	static const struct cpu_times moved[] = {
+		{0},
+		{.user = 100,
+		 .system = 40,
+		 .irq = 5,
+		 .softirq = 5,
+		 .steal = 10,
+		 .iowait = 40,
+		 .idle = 200},
+		{.user = 500, .system = 100},
+		{.iowait = 150, .idle = 50},
+		{.user = 200, .steal = 200, .idle = 400},
+	};
+	static const double want_sys[] = {0, 40, 100, 0, 50};
+	/* the target: one core, one and a half, nothing, a quarter */
+	static const uint64_t tmoved[] = {0, 100, 225, 0, 50};
+	static const double want_tgt[] = {0, 100, 150, 0, 25};
+	struct frame *f[5];
+	struct session t;
+	struct series sys, tgt;
+	struct proc_table pt;
+	struct cpu_times c = {0};
+	uint64_t tcpu = 1000;
+
+	(void)state;
+	session_create(&t, 100);
+	for (size_t k = 0; k < 5; k++) {
+		f[k] = frame_at(k, T0 + at[k]);
+		c.user += moved[k].user;
+		c.system += moved[k].system;
+		c.irq += moved[k].irq;
+		c.softirq += moved[k].softirq;
+		c.steal += moved[k].steal;
+		c.iowait += moved[k].iowait;
+		c.idle += moved[k].idle + 1000 * (k == 0);
+		f[k]->sys.have = SYS_HAVE_STAT;
+		f[k]->sys.cpu = c;
+		tcpu += tmoved[k];
+		add_target(f[k], 0, TARGET_HAVE_STAT);
+		f[k]->target->utime = tcpu - tcpu / 3;
+		f[k]->target->stime = tcpu / 3;
+		add_proc(f[k], 4242, tcpu);
+	}
+	for (size_t k = 1; k < 5; k++) {
+		struct alert_metrics am = {.cur = f[k], .prev = f[k - 1], .clk_tck = 100};
+		struct alert_value v;
+
+		assert_dbl(cpu_times_busy_pct(&f[k - 1]->sys.cpu, &f[k]->sys.cpu),
+			   want_sys[k]);
+		assert_int_equal(alert_metrics_lookup(&am, "cpu.total", &v), ALERT_VALUE);
+		assert_dbl(v.number, want_sys[k]);
+		assert_int_equal(alert_metrics_lookup(&am, "target.cpu", &v),
+				 ALERT_VALUE);
+		assert_dbl(v.number, want_tgt[k]);
+	}
+	for (size_t k = 0; k < 5; k++)
+		write_frame(&t, f[k]);
+
+	series(&t, "cpu.total", T0, T0 + 5000, 100, &sys);
+	series(&t, "target.cpu", T0, T0 + 5000, 100, &tgt);
+	assert_int_equal(sys.n, 4);
+	assert_int_equal(tgt.n, 4);
+	for (size_t k = 1; k < 5; k++) {
+		assert_int_equal(sys.points[k - 1].t_ms, T0 + at[k]);
+		assert_dbl(sys.points[k - 1].avg, want_sys[k]);
+		assert_dbl(tgt.points[k - 1].avg, want_tgt[k]);
+		assert_int_equal(query_proc_table_at(t.s, T0 + at[k], &pt), 0);
+		assert_int_equal(pt.n, 1);
+		assert_dbl(pt.rows[0].cpu_pct, want_tgt[k]);
+		proc_table_release(&pt);
+	}
+	series_release(&sys);
+	series_release(&tgt);
+	session_remove(&t);
 }
 
 static void test_series_target(void **state)
@@ -830,6 +922,7 @@ int main(void)
 		cmocka_unit_test(test_series_gauge_buckets),
 		cmocka_unit_test(test_series_rates),
 		cmocka_unit_test(test_series_target),
+		cmocka_unit_test(test_cpu_conventions_agree),
 		cmocka_unit_test(test_series_target_replaced),
 		cmocka_unit_test(test_series_errors),
 		cmocka_unit_test(test_every_metric_runs),
