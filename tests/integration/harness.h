@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store/query.h"
+#include "store/frames.h"
 #include "store/store.h"
 
 #define HARNESS_OUT_MAX 65536
