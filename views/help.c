@@ -37,7 +37,7 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		put_text(w, y - 1, 27, cols - 27, "iowait+steal (memory: cache)", false);
 		wattrset(w, pal(PAL_NORMAL));
 	}
-	if (y < rows - 1 && m->timebar)
+	if (y < rows - 1 && m->replay)
 		put_text(w, y++, 1, cols - 1,
 			 "replay: the session file is only read, never changed", false);
 	else if (y < rows - 1 && m->session_path)
