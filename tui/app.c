@@ -198,9 +198,9 @@ void app_rebuild_list(struct app *a)
 		a->ov.selected_pid = a->ov.list.entries[a->ov.cur.sel].row->pid;
 }
 
-void app_forget_target(struct app *a)
+void app_forget_target(struct app *a, int pid)
 {
-	loader_forget_target(&a->model);
+	loader_forget_target(&a->model, pid);
 	a->tg.scroll = (struct list_cursor){0, 0};
 	a->hist_stale = true;
 }

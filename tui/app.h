@@ -98,8 +98,8 @@ int64_t app_shown_ms(const struct app *a);
 void app_rebuild_list(struct app *a);
 /* Keeps every list cursor within its list and the body window. */
 void app_clamp_cursors(struct app *a);
-/* Forgets the target's readings after attaching to another process. */
-void app_forget_target(struct app *a);
+/* Forgets the target's readings after attaching to pid. */
+void app_forget_target(struct app *a, int pid);
 /* Shows a transient message in the status line for a few seconds. */
 void app_message(struct app *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

@@ -230,7 +230,7 @@ static unsigned act_attach(struct app *a, int key, int arg)
 			    a->cfg.attach ? err : "not possible here");
 		return REACT_STATUS;
 	}
-	app_forget_target(a);
+	app_forget_target(a, pid);
 	a->screen = UI_TARGET;
 	if (err[0]) /* attached, but some of its figures will be missing */
 		app_message(a, true, "%s", err);

@@ -42,6 +42,8 @@ void loader_take_frame(struct ui_model *m, struct frame *f)
 	m->cur = f;
 	if (f->target && !same_target(before, f->target))
 		m->loaded.target_seen_ms = f->t_ms; /* a new target from here on */
+	if (f->target && f->target->pid == m->attaching_pid)
+		m->attaching_pid = 0;
 	if (f->target && f->target->alive) {
 		frame_unref(m->target_last);
 		m->target_last = frame_ref(f);
@@ -55,10 +57,11 @@ void loader_take_frame(struct ui_model *m, struct frame *f)
 	}
 }
 
-void loader_forget_target(struct ui_model *m)
+void loader_forget_target(struct ui_model *m, int pid)
 {
 	frame_unref(m->target_last);
 	m->target_last = NULL;
+	m->attaching_pid = pid;
 }
 
 /* The thread readings at the shown tick: the newest tick with thread rows at

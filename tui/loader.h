@@ -67,8 +67,9 @@ void loader_take_frame(struct ui_model *m, struct frame *f);
  */
 int loader_load_frames(struct ui_model *m, struct store *s, int64_t t_ms, char *err,
 		       size_t errlen);
-/* Forgets the target's readings (after attaching to another process). */
-void loader_forget_target(struct ui_model *m);
+/* Forgets the target's readings: pid was just attached to (live) and the
+ * target screen waits for its first frame. */
+void loader_forget_target(struct ui_model *m, int pid);
 /* Fills the rest of the model for rq (see the invariants above). */
 void loader_load(struct ui_model *m, struct store *s, const struct model_request *rq);
 

@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * model: what the screens draw, and the per-screen view state. A view is a
- * function of (model, view state, window size); it reads the model, never
- * changes it, and never reads /proc or the store itself.
+ * model: what the screens draw (struct ui_model), and the per-screen view
+ * state. A view is a function of (model, view state, window size): it gets
+ * both const, never changes them, and never reads /proc or the store itself.
  *
- * The tui fills the model from the latest frames and from the store's query
- * API (history series), whether the frames are live or replayed.
+ * The model owns everything it points to and has one release
+ * (ui_model_release); tui/loader fills it, for one time, one graph window
+ * and one target, from the newest frames and the store's read API, whether
+ * the frames are live or replayed. View state is what the user did (screen,
+ * list cursors from views/listcursor, panel, zoom); tui/app keeps it valid
+ * for the model with the views' own clamp functions.
  */
 #ifndef VIGIL_VIEWS_MODEL_H
 #define VIGIL_VIEWS_MODEL_H
@@ -106,6 +110,9 @@ struct ui_model {
 	bool message_is_error;
 
 	bool target_started; /* vigil started the target (-- CMD) */
+	/* attached to this pid, and no frame of it has arrived yet (the
+	 * target screen says so instead of showing the previous one); 0 */
+	int attaching_pid;
 	bool ascii;
 
 	/* A line being edited in the status line ("Filter: ", "Jump to: "), or

@@ -359,6 +359,12 @@ void target_draw(WINDOW *w, const struct ui_model *m, const struct target_state 
 	const struct frame *fr = m->cur;
 
 	werase(w);
+	if (m->attaching_pid) { /* nothing of the previous target */
+		put_textf(w, 0, 0, cols, "PID %d", m->attaching_pid);
+		put_text(w, 2, 0, cols,
+			 "attaching: its first figures arrive with the next tick", false);
+		return;
+	}
 	if (!cur) {
 		put_text(w, 0, 0, cols,
 			 "no process attached: Esc, then Enter on a process", false);
