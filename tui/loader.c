@@ -28,20 +28,20 @@
 
 /* ---- frames ---- */
 
-static bool same_target(const struct target_sample *a, const struct target_sample *b)
-{
-	return a && b && a->pid == b->pid && a->start_ticks == b->start_ticks;
-}
-
 void loader_take_frame(struct ui_model *m, struct frame *f)
 {
-	const struct target_sample *before = m->cur ? m->cur->target : NULL;
+	struct ui_loaded *l = &m->loaded;
 
 	frame_unref(m->prev);
 	m->prev = m->cur;
 	m->cur = f;
-	if (f->target && !same_target(before, f->target))
-		m->loaded.target_seen_ms = f->t_ms; /* a new target from here on */
+	if (f->target &&
+	    (f->target->pid != l->seen_pid || f->target->start_ticks != l->seen_start)) {
+		/* a new target from here on; the first one has nothing before */
+		l->target_seen_ms = l->seen_pid ? f->t_ms : INT64_MIN;
+		l->seen_pid = f->target->pid;
+		l->seen_start = f->target->start_ticks;
+	}
 	if (f->target && f->target->pid == m->attaching_pid)
 		m->attaching_pid = 0;
 	if (f->target && f->target->alive) {
@@ -336,6 +336,8 @@ static void load_history(struct ui_model *m, struct store *s,
 		.target_start = m->loaded.target_start,
 		.target_from_ms = m->loaded.target_from_ms,
 		.target_to_ms = m->loaded.target_to_ms,
+		.seen_pid = m->loaded.seen_pid,
+		.seen_start = m->loaded.seen_start,
 		.target_seen_ms = m->loaded.target_seen_ms,
 	};
 	m->zoom_ms = w;

@@ -77,7 +77,11 @@ struct ui_loaded {
 	int target_pid;
 	uint64_t target_start;
 	int64_t target_from_ms, target_to_ms;
-	int64_t target_seen_ms; /* live: the first frame with this target */
+	/* live: the target of the newest frame that had one, and the time of
+	 * its first frame (INT64_MIN for the first target: nothing before) */
+	int seen_pid;
+	uint64_t seen_start;
+	int64_t target_seen_ms;
 };
 
 /*
