@@ -32,14 +32,6 @@ enum react {
 	REACT_HEADER = 1u << 5, /* redraw the header (meters, graphs, time bar) */
 };
 
-/* CPU profiles on the console (tui/capture.c). */
-struct app_capture {
-	struct tui_capture *running; /* a capture started through the hooks */
-	struct profile *profile;     /* shown on UI_PROFILE; owned */
-	struct profile_meta *list;   /* replay: the session's profiles; owned */
-	size_t nlist;
-};
-
 /*
  * The console: the model it draws (owned; filled by tui/loader) and the
  * view state around it. Everything else here is what the user did: the
@@ -56,7 +48,7 @@ struct app {
 	struct alerts_state al;
 	struct leaks_state lk;
 	struct profile_view_state pv;
-	struct app_capture cap;
+	struct tui_capture *capture; /* started through the profile hooks */
 
 	int64_t message_until_ns;
 	bool bell;	 /* a rule started firing: ring once */

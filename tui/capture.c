@@ -11,7 +11,7 @@
 
 bool capture_running(const struct app *a)
 {
-	return a->cap.running != NULL;
+	return a->capture != NULL;
 }
 
 unsigned capture_start(struct app *a, const char *spec)
@@ -19,7 +19,7 @@ unsigned capture_start(struct app *a, const char *spec)
 	const struct target_sample *t = a->model.cur ? a->model.cur->target : NULL;
 	char err[256] = "";
 
-	if (a->cap.running) {
+	if (a->capture) {
 		app_message(a, true, "a profile is being captured: Esc cancels it");
 		return REACT_STATUS;
 	}
@@ -31,8 +31,8 @@ unsigned capture_start(struct app *a, const char *spec)
 		app_message(a, true, "profiles cannot be taken here");
 		return REACT_STATUS;
 	}
-	a->cap.running = a->cfg.profile.start(a->cfg.ctx, t->pid, spec, err, sizeof(err));
-	if (!a->cap.running) {
+	a->capture = a->cfg.profile.start(a->cfg.ctx, t->pid, spec, err, sizeof(err));
+	if (!a->capture) {
 		app_message(a, true, "%s", err);
 		return REACT_STATUS;
 	}
@@ -42,8 +42,8 @@ unsigned capture_start(struct app *a, const char *spec)
 /* Shows p (taken over) on the profile screen. */
 static void show(struct app *a, struct profile *p)
 {
-	profile_free(a->cap.profile);
-	a->cap.profile = p;
+	profile_free(a->model.profile);
+	a->model.profile = p;
 	profile_view_state_release(&a->pv);
 	profile_view_state_init(&a->pv);
 	if (a->screen != UI_PROFILE)
@@ -56,9 +56,9 @@ unsigned capture_poll(struct app *a)
 	struct tui_capture_progress pr = {0};
 	struct profile *p;
 
-	if (!a->cap.running)
+	if (!a->capture)
 		return REACT_NONE;
-	a->cfg.profile.progress(a->cfg.ctx, a->cap.running, &pr);
+	a->cfg.profile.progress(a->cfg.ctx, a->capture, &pr);
 	if (!pr.done) {
 		profile_progress_text(a->model.capture_text,
 				      sizeof(a->model.capture_text), pr.pid, pr.sampler,
@@ -66,8 +66,8 @@ unsigned capture_poll(struct app *a)
 				      pr.lost);
 		return REACT_STATUS;
 	}
-	p = a->cfg.profile.finish(a->cfg.ctx, a->cap.running);
-	a->cap.running = NULL;
+	p = a->cfg.profile.finish(a->cfg.ctx, a->capture);
+	a->capture = NULL;
 	a->model.capture_text[0] = '\0';
 	if (!p)
 		return REACT_STATUS;
@@ -80,36 +80,32 @@ unsigned capture_poll(struct app *a)
 
 unsigned capture_cancel(struct app *a)
 {
-	if (!a->cap.running)
+	if (!a->capture)
 		return REACT_NONE;
-	a->cfg.profile.cancel(a->cfg.ctx, a->cap.running); /* the next poll shows it */
+	a->cfg.profile.cancel(a->cfg.ctx, a->capture); /* the next poll shows it */
 	app_message(a, false, "profile cancelled: showing what was taken");
 	return REACT_STATUS;
 }
 
 void capture_release(struct app *a)
 {
-	if (a->cap.running) /* finish joins; a cancel is implied */
-		profile_free(a->cfg.profile.finish(a->cfg.ctx, a->cap.running));
-	a->cap.running = NULL;
-	profile_free(a->cap.profile);
-	a->cap.profile = NULL;
-	profile_view_state_release(&a->pv);
-	free(a->cap.list);
-	a->cap.list = NULL;
-	a->cap.nlist = 0;
+	if (a->capture) /* finish joins; a cancel is implied */
+		profile_free(a->cfg.profile.finish(a->cfg.ctx, a->capture));
+	a->capture = NULL;
+	profile_view_state_release(&a->pv); /* the profiles are the model's */
 }
 
 unsigned capture_open_list(struct app *a)
 {
-	free(a->cap.list);
-	a->cap.list = NULL;
-	a->cap.nlist = 0;
-	if (!a->reader || query_profiles(a->reader, &a->cap.list, &a->cap.nlist) < 0) {
+	free(a->model.profiles);
+	a->model.profiles = NULL;
+	a->model.nprofiles = 0;
+	if (!a->reader ||
+	    query_profiles(a->reader, &a->model.profiles, &a->model.nprofiles) < 0) {
 		app_message(a, true, "cannot list the session's profiles");
 		return REACT_STATUS;
 	}
-	if (!a->cap.nlist) {
+	if (!a->model.nprofiles) {
 		app_message(a, false, "the session has no profiles");
 		return REACT_STATUS;
 	}
@@ -124,9 +120,9 @@ unsigned capture_open_selected(struct app *a)
 	struct profile *p;
 	long i = a->pv.list.sel;
 
-	if (i < 0 || i >= (long)a->cap.nlist)
+	if (i < 0 || i >= (long)a->model.nprofiles)
 		return REACT_NONE;
-	p = query_profile_load(a->reader, a->cap.list[i].id, err, sizeof(err));
+	p = query_profile_load(a->reader, a->model.profiles[i].id, err, sizeof(err));
 	if (!p) {
 		app_message(a, true, "%s", err);
 		return REACT_STATUS;
@@ -138,7 +134,7 @@ unsigned capture_open_selected(struct app *a)
 
 unsigned capture_list_move(struct app *a, long delta)
 {
-	return list_cursor_move(&a->pv.list, delta, (long)a->cap.nlist,
+	return list_cursor_move(&a->pv.list, delta, (long)a->model.nprofiles,
 				profile_list_rows(a->body_height))
 		       ? REACT_BODY
 		       : REACT_NONE;
@@ -152,7 +148,7 @@ unsigned capture_list_back(struct app *a)
 
 unsigned capture_act(struct app *a, enum profile_action act)
 {
-	switch (profile_view_act(&a->pv, a->cap.profile, act,
+	switch (profile_view_act(&a->pv, a->model.profile, act,
 				 a->body_height > 0 ? a->body_height : 10)) {
 	case PROFILE_REACT_NONE:
 		return REACT_NONE;

@@ -4,8 +4,8 @@
  * a capture of the target through the profile hooks cmd/ gives the console
  * (5 s at 99 Hz by default, `P` asks), the status line shows its progress,
  * Esc cancels and keeps what was taken, and the result opens in the profile
- * screen and is stored in the session. Replay: `p` lists the session's
- * profiles and Enter opens one.
+ * screen (the model's profile) and is stored in the session. Replay: `p` lists the
+ * session's profiles and Enter opens one.
  *
  * The profiler runs on a thread cmd/ started; this polls it through the
  * hooks from the main loop, so nothing here blocks on it except the final
@@ -25,7 +25,8 @@ unsigned capture_poll(struct app *a);
 /* True while a capture runs (Esc then cancels it). */
 bool capture_running(const struct app *a);
 unsigned capture_cancel(struct app *a);
-/* Stops a running capture and frees what the app holds of profiles. */
+/* Stops a running capture; the profiles shown are the model's (released
+ * with it). */
 void capture_release(struct app *a);
 
 /* Replay: the session's profiles; Enter opens the selected one. */

@@ -225,11 +225,12 @@ static void draw_body(struct tui *t)
 		alerts_draw(t->body, &a->model, &a->al);
 		break;
 	case UI_PROFILE:
-		if (a->cap.profile)
-			profile_view_draw(t->body, a->cap.profile, &a->pv, a->cfg.ascii);
+		if (a->model.profile)
+			profile_view_draw(t->body, a->model.profile, &a->pv,
+					  a->cfg.ascii);
 		break;
 	case UI_PROFILES:
-		profile_list_draw(t->body, a->cap.list, a->cap.nlist, &a->pv);
+		profile_list_draw(t->body, a->model.profiles, a->model.nprofiles, &a->pv);
 		break;
 	case UI_LEAKS:
 		if (a->lk.history)

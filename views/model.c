@@ -2,6 +2,8 @@
 /* model: the model's one release (see model.h); views never change it. */
 #include "views/model.h"
 
+#include "analysis/profile.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,5 +35,7 @@ void ui_model_release(struct ui_model *m)
 	free(m->timers_tick);
 	free(m->app_values);
 	free(m->readings);
+	profile_free(m->profile);
+	free(m->profiles);
 	memset(m, 0, sizeof(*m));
 }

@@ -168,6 +168,12 @@ struct ui_model {
 	struct mapping_point *readings;
 	size_t nreadings, nreadings_all;
 
+	/* the profile screen's profile and replay's list of the session's
+	 * profiles (query_profiles order) */
+	struct profile *profile;
+	struct profile_meta *profiles;
+	size_t nprofiles;
+
 	bool replay;		   /* the time bar below is shown */
 	struct ui_timebar timebar; /* replay only */
 	struct ui_loaded loaded;   /* the loader's bookkeeping */
