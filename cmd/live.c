@@ -22,6 +22,7 @@
 #include "cmd/pipeline.h"
 #include "collectors/target_access.h"
 #include "core/clock.h"
+#include "core/duration.h"
 #include "core/xalloc.h"
 #include "tui/term.h"
 #include "tui/tui.h"
@@ -146,6 +147,104 @@ static void hook_save_profile(void *ctx, struct profile *p)
 	pipeline_save_profile(&((struct live *)ctx)->p, p);
 }
 
+/* A capture the console asked for (tui.h's profile hooks). */
+struct tui_capture {
+	struct profiler *pr;
+	struct profiler_opts o;
+	int pid;
+};
+
+/* "DURATION [HZ] [cpu|wall]", all optional: "10s 999 wall". -1 with why. */
+static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size_t len)
+{
+	char buf[128], why[128], *tok, *save = NULL;
+	int n = 0;
+
+	*o = (struct profiler_opts){PROFILE_CPU, 99, PROFILER_DURATION_DEFAULT_MS};
+	snprintf(buf, sizeof(buf), "%s", spec ? spec : "");
+	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		char *end;
+		long hz;
+
+		if (!strcmp(tok, "cpu") || !strcmp(tok, "wall")) {
+			o->mode = tok[0] == 'w' ? PROFILE_WALL : PROFILE_CPU;
+			continue;
+		}
+		if (n++ == 0) {
+			if (duration_parse(tok, &o->duration_ms, why, sizeof(why)) < 0 ||
+			    o->duration_ms <= 0) {
+				snprintf(err, len, "cannot read duration '%s'", tok);
+				return -1;
+			}
+			continue;
+		}
+		hz = strtol(tok, &end, 10);
+		if (*end || end == tok || hz < 1 || hz > PROFILER_HZ_MAX || n > 2) {
+			snprintf(err, len,
+				 "cannot read '%s': want DURATION [HZ 1..%d] [cpu|wall]",
+				 tok, PROFILER_HZ_MAX);
+			return -1;
+		}
+		o->hz = (int)hz;
+	}
+	return 0;
+}
+
+static struct tui_capture *hook_profile_start(void *ctx, int pid, const char *spec,
+					      char *err, size_t errlen)
+{
+	struct tui_capture *c = xcalloc(1, sizeof(*c));
+	char why[256];
+
+	if (parse_spec(spec, &c->o, err, errlen) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->pr = pipeline_profiler_start(&((struct live *)ctx)->p, pid, &c->o, why,
+					sizeof(why));
+	if (!c->pr) {
+		snprintf(err, errlen, "cannot profile pid %d: %s", pid, why);
+		free(c);
+		return NULL;
+	}
+	c->pid = pid;
+	return c;
+}
+
+static void hook_profile_progress(void *ctx, struct tui_capture *c,
+				  struct tui_capture_progress *out)
+{
+	struct profiler_progress pr;
+
+	(void)ctx;
+	profiler_progress(c->pr, &pr);
+	*out = (struct tui_capture_progress){
+		.pid = c->pid,
+		.hz = c->o.hz,
+		.duration_ms = c->o.duration_ms,
+		.elapsed_ms = pr.elapsed_ms,
+		.samples = pr.samples,
+		.lost = pr.lost,
+		.done = profiler_done(c->pr),
+	};
+	snprintf(out->sampler, sizeof(out->sampler), "%s", pr.sampler);
+}
+
+static void hook_profile_cancel(void *ctx, struct tui_capture *c)
+{
+	(void)ctx;
+	profiler_cancel(c->pr);
+}
+
+static struct profile *hook_profile_finish(void *ctx, struct tui_capture *c)
+{
+	struct profile *p = profiler_finish(c->pr); /* joins; a cancel is implied */
+
+	(void)ctx;
+	free(c);
+	return p;
+}
+
 static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
 {
 	struct store_writer_stats st;
@@ -195,6 +294,8 @@ static int cmd_live(int argc, char **argv)
 		.writer_stats = hook_writer_stats,
 		.ack = l.alerts ? hook_ack : NULL,
 		.save_profile = hook_save_profile,
+		.profile = {hook_profile_start, hook_profile_progress,
+			    hook_profile_cancel, hook_profile_finish},
 		.read_smaps = hook_read_smaps,
 		.bell = o.bell,
 		/* rejected rules were said on stderr, hidden behind the screen now */

@@ -27,6 +27,14 @@
 
 #define WRITER_QUEUE_CAP 64
 
+struct profiler *pipeline_profiler_start(struct pipeline *p, int pid,
+					 const struct profiler_opts *o, char *err,
+					 size_t errlen)
+{
+	(void)p; /* every profile of a pipeline starts here, whoever asks */
+	return profiler_start(pid, o, err, errlen);
+}
+
 /*
  * Sampler thread: an alert with action=profile:DUR fired. One capture at a
  * time; another alert's request meanwhile is logged and skipped.
@@ -42,7 +50,7 @@ static void on_alert_profile(void *ctx, int64_t ms, const char *rule)
 			  p->autoprofile ? "a capture is running" : "no target");
 		return;
 	}
-	p->autoprofile = profiler_start(p->tick_target, &o, err, sizeof(err));
+	p->autoprofile = pipeline_profiler_start(p, p->tick_target, &o, err, sizeof(err));
 	if (!p->autoprofile)
 		log_debug("alert '%s': no profile: %s", rule, err);
 	snprintf(p->autoprofile_rule, sizeof(p->autoprofile_rule), "%s", rule);

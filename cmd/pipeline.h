@@ -28,6 +28,7 @@
 #include "cmd/alerts.h"
 #include "cmd/leakwatch.h"
 #include "cmd/spawn.h"
+#include "collectors/profiler.h"
 #include "core/frame.h"
 #include "store/writer.h"
 
@@ -91,6 +92,14 @@ bool pipeline_poll_child(struct pipeline *p);
  * Returns 0 or -1 with err ("no such process").
  */
 int pipeline_attach(struct pipeline *p, int pid, char *err, size_t errlen);
+/*
+ * Any thread: starts a profiler thread on pid (collectors/profiler.h; end
+ * it with profiler_finish). The one place a pipeline starts profiles: for
+ * an alert's profile: action and for the live console's `p`. NULL with err.
+ */
+struct profiler *pipeline_profiler_start(struct pipeline *p, int pid,
+					 const struct profiler_opts *o, char *err,
+					 size_t errlen);
 /* Any thread: stores a finished profile in the session (taken over). */
 void pipeline_save_profile(struct pipeline *p, struct profile *prof);
 /* Asks for a smaps reading of the target now (any thread). */

@@ -9,6 +9,7 @@
  */
 #include "store/frames.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,5 +347,57 @@ int query_frame_at(struct store *s, int64_t t_ms, struct frame **out)
 		return -1;
 	}
 	*out = f;
+	return 0;
+}
+
+/* The newest (last) or oldest tick in [a, b] whose target is not pid. */
+static int other_target(struct store *s, bool last, int pid, uint64_t start, int64_t a,
+			int64_t b, int64_t *out)
+{
+	static const char *const sql[2] = {
+		"SELECT min(k.t_ms) FROM ticks k JOIN target_samples g ON g.tick = k.seq "
+		"WHERE k.t_ms BETWEEN ?1 AND ?2 AND (g.pid <> ?3 OR g.start_ticks <> ?4)",
+		"SELECT max(k.t_ms) FROM ticks k JOIN target_samples g ON g.tick = k.seq "
+		"WHERE k.t_ms BETWEEN ?1 AND ?2 AND (g.pid <> ?3 OR g.start_ticks <> ?4)",
+	};
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, sql[last], -1, &st, NULL) != SQLITE_OK)
+		return store_fail_sql(s, "cannot read the timeline");
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, b);
+	sqlite3_bind_int(st, 3, pid);
+	sqlite3_bind_int64(st, 4, (int64_t)start);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_fail_sql(s, "cannot read the timeline");
+	}
+	rc = sqlite3_column_type(st, 0) == SQLITE_NULL ? 1 : 0;
+	if (!rc)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int timeline_target_run(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
+			int64_t t_ms, int64_t t1, int64_t *from_ms, int64_t *to_ms)
+{
+	int64_t t;
+	int rc;
+
+	*from_ms = t0;
+	*to_ms = t1 + 1;
+	rc = other_target(s, true, pid, start_ticks, t0, t_ms, &t);
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		*from_ms = t + 1;
+	rc = t_ms < t1 ? other_target(s, false, pid, start_ticks, t_ms + 1, t1, &t) : 1;
+	if (rc < 0)
+		return -1;
+	if (rc == 0)
+		*to_ms = t;
 	return 0;
 }

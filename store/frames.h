@@ -65,6 +65,17 @@ int timeline_target_alive(struct store *s, int64_t t_ms, int64_t *out_ms);
 /* How many ticks have t_ms <= t (the 1-based index of the tick at t). */
 int timeline_index(struct store *s, int64_t t_ms, uint64_t *index);
 
+/*
+ * The ticks of [t0, t1] around t_ms in which the target was still pid
+ * (started at start_ticks): *from_ms is just after the newest tick in
+ * [t0, t_ms] with another target (t0 if none), *to_ms the oldest tick in
+ * (t_ms, t1] with another target (t1 + 1 if none), so the run is
+ * [*from_ms, *to_ms). Ticks without a target do not end a run. Reads only
+ * the window's ticks. 0, or -1 on failure (store_error).
+ */
+int timeline_target_run(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
+			int64_t t_ms, int64_t t1, int64_t *from_ms, int64_t *to_ms);
+
 /* ---- frames ---- */
 
 /*

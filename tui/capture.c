@@ -2,55 +2,12 @@
 /* capture: see capture.h. */
 #include "tui/capture.h"
 
-#include <curses.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "collectors/profiler.h"
-#include "core/clock.h"
-#include "core/duration.h"
 #include "store/profiles.h"
 #include "views/profile_view.h"
-
-#define CAPTURE_DEFAULT_MS 5000
-#define CAPTURE_DEFAULT_HZ 99
-
-/* "DURATION [HZ] [cpu|wall]", all optional: "10s 999 wall". -1 with why. */
-static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size_t len)
-{
-	char buf[128], why[128], *tok, *save = NULL;
-	int n = 0;
-
-	*o = (struct profiler_opts){PROFILE_CPU, CAPTURE_DEFAULT_HZ, CAPTURE_DEFAULT_MS};
-	snprintf(buf, sizeof(buf), "%s", spec ? spec : "");
-	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
-		char *end;
-		long hz;
-
-		if (!strcmp(tok, "cpu") || !strcmp(tok, "wall")) {
-			o->mode = tok[0] == 'w' ? PROFILE_WALL : PROFILE_CPU;
-			continue;
-		}
-		if (n++ == 0) {
-			if (duration_parse(tok, &o->duration_ms, why, sizeof(why)) < 0 ||
-			    o->duration_ms <= 0) {
-				snprintf(err, len, "cannot read duration '%s'", tok);
-				return -1;
-			}
-			continue;
-		}
-		hz = strtol(tok, &end, 10);
-		if (*end || end == tok || hz < 1 || hz > PROFILER_HZ_MAX || n > 2) {
-			snprintf(err, len,
-				 "cannot read '%s': want DURATION [HZ 1..%d] [cpu|wall]",
-				 tok, PROFILER_HZ_MAX);
-			return -1;
-		}
-		o->hz = (int)hz;
-	}
-	return 0;
-}
 
 bool capture_running(const struct app *a)
 {
@@ -59,8 +16,8 @@ bool capture_running(const struct app *a)
 
 unsigned capture_start(struct app *a, const char *spec)
 {
-	const struct target_sample *t = a->cur ? a->cur->target : NULL;
-	char err[256];
+	const struct target_sample *t = a->model.cur ? a->model.cur->target : NULL;
+	char err[256] = "";
 
 	if (a->capture) {
 		app_message(a, true, "a profile is being captured: Esc cancels it");
@@ -70,24 +27,23 @@ unsigned capture_start(struct app *a, const char *spec)
 		app_message(a, true, "no live target to profile");
 		return REACT_STATUS;
 	}
-	if (parse_spec(spec, &a->capture_opts, err, sizeof(err)) < 0) {
+	if (!a->cfg.profile.start) {
+		app_message(a, true, "profiles cannot be taken here");
+		return REACT_STATUS;
+	}
+	a->capture = a->cfg.profile.start(a->cfg.ctx, t->pid, spec, err, sizeof(err));
+	if (!a->capture) {
 		app_message(a, true, "%s", err);
 		return REACT_STATUS;
 	}
-	a->capture = profiler_start(t->pid, &a->capture_opts, err, sizeof(err));
-	if (!a->capture) {
-		app_message(a, true, "cannot profile pid %d: %s", t->pid, err);
-		return REACT_STATUS;
-	}
-	a->capture_pid = t->pid;
 	return capture_poll(a);
 }
 
 /* Shows p (taken over) on the profile screen. */
 static void show(struct app *a, struct profile *p)
 {
-	profile_free(a->profile);
-	a->profile = p;
+	profile_free(a->model.profile);
+	a->model.profile = p;
 	profile_view_state_release(&a->pv);
 	profile_view_state_init(&a->pv);
 	if (a->screen != UI_PROFILE)
@@ -97,23 +53,22 @@ static void show(struct app *a, struct profile *p)
 
 unsigned capture_poll(struct app *a)
 {
-	struct profiler_progress pr;
+	struct tui_capture_progress pr = {0};
 	struct profile *p;
 
 	if (!a->capture)
 		return REACT_NONE;
-	if (!profiler_done(a->capture)) {
-		profiler_progress(a->capture, &pr);
-		profile_progress_text(a->capture_text, sizeof(a->capture_text),
-				      a->capture_pid, pr.sampler, a->capture_opts.hz,
-				      a->capture_opts.duration_ms - pr.elapsed_ms,
-				      pr.samples, pr.lost);
-		a->model.capture_text = a->capture_text;
+	a->cfg.profile.progress(a->cfg.ctx, a->capture, &pr);
+	if (!pr.done) {
+		profile_progress_text(a->model.capture_text,
+				      sizeof(a->model.capture_text), pr.pid, pr.sampler,
+				      pr.hz, pr.duration_ms - pr.elapsed_ms, pr.samples,
+				      pr.lost);
 		return REACT_STATUS;
 	}
-	p = profiler_finish(a->capture);
+	p = a->cfg.profile.finish(a->cfg.ctx, a->capture);
 	a->capture = NULL;
-	a->model.capture_text = NULL;
+	a->model.capture_text[0] = '\0';
 	if (!p)
 		return REACT_STATUS;
 	/* the session keeps the original; the screen shows a copy */
@@ -127,35 +82,30 @@ unsigned capture_cancel(struct app *a)
 {
 	if (!a->capture)
 		return REACT_NONE;
-	profiler_cancel(a->capture); /* the next poll shows what was taken */
+	a->cfg.profile.cancel(a->cfg.ctx, a->capture); /* the next poll shows it */
 	app_message(a, false, "profile cancelled: showing what was taken");
 	return REACT_STATUS;
 }
 
 void capture_release(struct app *a)
 {
-	if (a->capture)
-		profile_free(profiler_finish(
-			a->capture)); /* finish joins; a cancel is implied */
+	if (a->capture) /* finish joins; a cancel is implied */
+		profile_free(a->cfg.profile.finish(a->cfg.ctx, a->capture));
 	a->capture = NULL;
-	profile_free(a->profile);
-	a->profile = NULL;
-	profile_view_state_release(&a->pv);
-	free(a->plist);
-	a->plist = NULL;
-	a->nplist = 0;
+	profile_view_state_release(&a->pv); /* the profiles are the model's */
 }
 
 unsigned capture_open_list(struct app *a)
 {
-	free(a->plist);
-	a->plist = NULL;
-	a->nplist = 0;
-	if (!a->reader || query_profiles(a->reader, &a->plist, &a->nplist) < 0) {
+	free(a->model.profiles);
+	a->model.profiles = NULL;
+	a->model.nprofiles = 0;
+	if (!a->reader ||
+	    query_profiles(a->reader, &a->model.profiles, &a->model.nprofiles) < 0) {
 		app_message(a, true, "cannot list the session's profiles");
 		return REACT_STATUS;
 	}
-	if (!a->nplist) {
+	if (!a->model.nprofiles) {
 		app_message(a, false, "the session has no profiles");
 		return REACT_STATUS;
 	}
@@ -168,11 +118,11 @@ unsigned capture_open_selected(struct app *a)
 {
 	char err[256];
 	struct profile *p;
-	long i = a->pv.list_sel;
+	long i = a->pv.list.sel;
 
-	if (i < 0 || i >= (long)a->nplist)
+	if (i < 0 || i >= (long)a->model.nprofiles)
 		return REACT_NONE;
-	p = query_profile_load(a->reader, a->plist[i].id, err, sizeof(err));
+	p = query_profile_load(a->reader, a->model.profiles[i].id, err, sizeof(err));
 	if (!p) {
 		app_message(a, true, "%s", err);
 		return REACT_STATUS;
@@ -182,78 +132,31 @@ unsigned capture_open_selected(struct app *a)
 	return REACT_LAYOUT;
 }
 
-/* Keys of the profile screen and what the view makes of them. */
-static const struct {
-	int key;
-	enum profile_action act;
-} profile_keys[] = {
-	{'\t', PROFILE_ACT_NEXT_TAB},
-	{KEY_BTAB, PROFILE_ACT_PREV_TAB},
-	{'1', PROFILE_ACT_TAB_TOP},
-	{'2', PROFILE_ACT_TAB_TREE},
-	{'3', PROFILE_ACT_TAB_FLAME},
-	{KEY_UP, PROFILE_ACT_UP},
-	{'k', PROFILE_ACT_UP},
-	{KEY_DOWN, PROFILE_ACT_DOWN},
-	{'j', PROFILE_ACT_DOWN},
-	{KEY_LEFT, PROFILE_ACT_LEFT},
-	{KEY_RIGHT, PROFILE_ACT_RIGHT},
-	{KEY_PPAGE, PROFILE_ACT_PAGE_UP},
-	{KEY_NPAGE, PROFILE_ACT_PAGE_DOWN},
-	{KEY_HOME, PROFILE_ACT_HOME},
-	{KEY_END, PROFILE_ACT_END},
-	{'\r', PROFILE_ACT_ENTER},
-	{'\n', PROFILE_ACT_ENTER},
-	{KEY_ENTER, PROFILE_ACT_ENTER},
-	{27, PROFILE_ACT_BACK},
-	{'s', PROFILE_ACT_SORT_NEXT},
-	{KEY_F(6), PROFILE_ACT_SORT_NEXT},
-	{'>', PROFILE_ACT_THREAD_NEXT},
-	{'<', PROFILE_ACT_THREAD_PREV},
-};
-
-static unsigned list_key(struct app *a, int key)
+unsigned capture_list_move(struct app *a, long delta)
 {
-	switch (key) {
-	case KEY_UP:
-	case 'k':
-		if (a->pv.list_sel > 0)
-			a->pv.list_sel--;
-		return REACT_BODY;
-	case KEY_DOWN:
-	case 'j':
-		if (a->pv.list_sel + 1 < (long)a->nplist)
-			a->pv.list_sel++;
-		return REACT_BODY;
-	case '\r':
-	case '\n':
-	case KEY_ENTER:
-		return capture_open_selected(a);
-	case 27:
-		a->screen = a->back == UI_PROFILES || a->back == UI_PROFILE ? UI_TARGET
-									    : a->back;
-		return REACT_LAYOUT;
-	}
-	return REACT_NONE;
+	return list_cursor_move(&a->pv.list, delta, (long)a->model.nprofiles,
+				profile_list_rows(a->body_height))
+		       ? REACT_BODY
+		       : REACT_NONE;
 }
 
-unsigned capture_key(struct app *a, int key)
+unsigned capture_list_back(struct app *a)
 {
-	if (a->screen == UI_PROFILES)
-		return list_key(a, key);
-	for (size_t i = 0; i < sizeof(profile_keys) / sizeof(profile_keys[0]); i++) {
-		if (profile_keys[i].key != key)
-			continue;
-		switch (profile_view_act(&a->pv, a->profile, profile_keys[i].act,
-					 a->body_rows > 0 ? a->body_rows : 10)) {
-		case PROFILE_REACT_NONE:
-			return REACT_NONE;
-		case PROFILE_REACT_REDRAW:
-			return REACT_BODY;
-		case PROFILE_REACT_LEAVE:
-			a->screen = a->back == UI_PROFILE ? UI_TARGET : a->back;
-			return REACT_LAYOUT;
-		}
+	a->screen = a->back == UI_PROFILES || a->back == UI_PROFILE ? UI_TARGET : a->back;
+	return REACT_LAYOUT;
+}
+
+unsigned capture_act(struct app *a, enum profile_action act)
+{
+	switch (profile_view_act(&a->pv, a->model.profile, act,
+				 a->body_height > 0 ? a->body_height : 10)) {
+	case PROFILE_REACT_NONE:
+		return REACT_NONE;
+	case PROFILE_REACT_REDRAW:
+		return REACT_BODY;
+	case PROFILE_REACT_LEAVE:
+		a->screen = a->back == UI_PROFILE ? UI_TARGET : a->back;
+		return REACT_LAYOUT;
 	}
 	return REACT_NONE;
 }

@@ -19,7 +19,9 @@
 #include "tui/capture.h"
 #include "views/alerts_view.h"
 #include "views/leaks_view.h"
+#include "views/profile_view.h"
 #include "views/ptable.h"
+#include "views/target_view.h"
 
 #define KEY_ESC 27
 #define CTRL(c) ((c)&0x1f)
@@ -45,20 +47,22 @@ struct binding {
 	int keys[24]; /* 0-terminated */
 	unsigned screens;
 	unsigned modes;
-	unsigned (*act)(struct app *a, int key);
+	unsigned (*act)(struct app *a, int key, int arg);
 	const char *keys_text;
 	const char *help;
+	int arg; /* for act: a PROFILE_ACT_* on the profile screen */
 };
 
-static unsigned act_quit(struct app *a, int key)
+static unsigned act_quit(struct app *a, int key, int arg)
 {
+	(void)arg;
 	(void)a, (void)key;
 	return REACT_QUIT;
 }
 
-static unsigned act_help(struct app *a, int key)
+static unsigned act_help(struct app *a, int key, int arg)
 {
-	(void)key;
+	(void)key, (void)arg;
 	if (a->screen == UI_HELP) {
 		a->screen = a->back;
 	} else {
@@ -68,29 +72,30 @@ static unsigned act_help(struct app *a, int key)
 	return REACT_LAYOUT;
 }
 
-static unsigned act_back(struct app *a, int key);
-static unsigned leaks_back(struct app *a, int key);
+static unsigned act_back(struct app *a, int key, int arg);
+static unsigned leaks_back(struct app *a, int key, int arg);
 
-static unsigned act_alerts(struct app *a, int key)
+static unsigned act_alerts(struct app *a, int key, int arg)
 {
+	(void)arg;
 	if (a->screen == UI_ALERTS)
-		return act_back(a, key);
+		return act_back(a, key, 0);
 	a->back = a->screen;
 	a->screen = UI_ALERTS;
 	return REACT_LAYOUT;
 }
 
 /* A on the alerts screen: acknowledge the selected firing alert. */
-static unsigned act_ack(struct app *a, int key)
+static unsigned act_ack(struct app *a, int key, int arg)
 {
 	const struct alert_event *e = NULL;
 	long k = 0;
 
-	(void)key;
+	(void)key, (void)arg;
 	/* the same order the screen draws: active ones first */
 	for (size_t i = 0; i < a->model.nalert_states && !e; i++)
 		if (alerts_state_active(a->model.alert_states[i].state) &&
-		    k++ == a->al.selected)
+		    k++ == a->al.cur.sel)
 			e = &a->model.alert_states[i];
 	if (!e || strcmp(e->state, "firing") != 0 || !a->cfg.ack) {
 		app_message(a, true, "%s",
@@ -103,13 +108,16 @@ static unsigned act_ack(struct app *a, int key)
 	return REACT_STATUS;
 }
 
-static unsigned act_back(struct app *a, int key)
+static unsigned act_back(struct app *a, int key, int arg)
 {
-	(void)key;
+	(void)key, (void)arg;
 	if (capture_running(a))
 		return capture_cancel(a);
 	if (a->screen == UI_PROFILE || a->screen == UI_PROFILES)
-		return capture_key(a, KEY_ESC); /* the flame graph zooms out first */
+		return a->screen == UI_PROFILES
+			       ? capture_list_back(a)
+			       : capture_act(a, PROFILE_ACT_BACK); /* the flame graph
+								      zooms out first */
 	if (a->screen == UI_HELP || a->screen == UI_ALERTS) {
 		a->screen = a->back == UI_ALERTS || a->back == UI_HELP ? UI_OVERVIEW
 								       : a->back;
@@ -120,7 +128,7 @@ static unsigned act_back(struct app *a, int key)
 		return REACT_LAYOUT;
 	}
 	if (a->screen == UI_LEAKS)
-		return leaks_back(a, key);
+		return leaks_back(a, key, 0);
 	if (a->ov.filter[0]) { /* Esc on the overview clears the filter, as in htop */
 		a->ov.filter[0] = '\0';
 		return REACT_REBUILD | REACT_BODY | REACT_STATUS;
@@ -129,15 +137,15 @@ static unsigned act_back(struct app *a, int key)
 }
 
 /* l: the leak suspects screen, as at the time shown (again: back). */
-static unsigned act_leaks(struct app *a, int key)
+static unsigned act_leaks(struct app *a, int key, int arg)
 {
+	(void)arg;
 	if (a->screen == UI_LEAKS)
-		return leaks_back(a, key);
+		return leaks_back(a, key, 0);
 	a->lk.back = a->screen;
 	a->lk.history = false;
-	a->lk.selected = a->lk.top = 0;
-	a->screen = UI_LEAKS;
-	app_refresh_leaks(a, app_shown_ms(a));
+	a->lk.cur = (struct list_cursor){0, 0};
+	a->screen = UI_LEAKS; /* the layout loads the model for it */
 	return REACT_LAYOUT;
 }
 
@@ -145,8 +153,9 @@ static unsigned act_leaks(struct app *a, int key)
  * Esc, Backspace, q (and l) on the leaks screen: from a region's history
  * back to the list; from the list back to where l was pressed (q quits).
  */
-static unsigned leaks_back(struct app *a, int key)
+static unsigned leaks_back(struct app *a, int key, int arg)
 {
+	(void)arg;
 	if (a->lk.history) {
 		a->lk.history = false;
 		a->hist_stale = true;
@@ -160,15 +169,15 @@ static unsigned leaks_back(struct app *a, int key)
 }
 
 /* Enter on the leaks screen: the selected region's history. */
-static unsigned act_leaks_enter(struct app *a, int key)
+static unsigned act_leaks_enter(struct app *a, int key, int arg)
 {
 	const char *kind = "", *name;
 	int64_t id = 0;
 
-	(void)key;
+	(void)key, (void)arg;
 	if (a->lk.history)
 		return REACT_NONE;
-	name = leaks_row_region(&a->model, a->lk.selected, &id, &kind);
+	name = leaks_row_region(&a->model, a->lk.cur.sel, &id, &kind);
 	if (!name || id <= 0) {
 		app_message(a, false, "the process has no region history: pick a region");
 		return REACT_STATUS;
@@ -182,10 +191,10 @@ static unsigned act_leaks_enter(struct app *a, int key)
 }
 
 /* r on the leaks screen (live): read the target's smaps now. */
-static unsigned act_read_smaps(struct app *a, int key)
+static unsigned act_read_smaps(struct app *a, int key, int arg)
 {
-	(void)key;
-	if (!a->cfg.read_smaps || !a->cur || !a->cur->target) {
+	(void)key, (void)arg;
+	if (!a->cfg.read_smaps || !a->model.cur || !a->model.cur->target) {
 		app_message(a, true, "%s",
 			    a->cfg.read_smaps ? "no process attached"
 					      : "smaps cannot be read from here");
@@ -196,23 +205,24 @@ static unsigned act_read_smaps(struct app *a, int key)
 	return REACT_STATUS;
 }
 
-static unsigned act_attach(struct app *a, int key)
+static unsigned act_attach(struct app *a, int key, int arg)
 {
+	const struct frame *cur = a->model.cur;
 	char err[256] = "";
 	int pid;
 
-	(void)key;
+	(void)key, (void)arg;
 	if (!a->ov.list.n)
 		return REACT_NONE;
-	pid = a->ov.list.entries[a->ov.selected].row->pid;
-	if (a->cur && a->cur->target && a->cur->target->pid == pid &&
-	    (a->cur->target->alive || a->replaying)) {
+	pid = a->ov.list.entries[a->ov.cur.sel].row->pid;
+	if (cur && cur->target && cur->target->pid == pid &&
+	    (cur->target->alive || a->replaying)) {
 		a->screen = UI_TARGET;
 		return REACT_LAYOUT;
 	}
 	if (a->replaying) {
 		app_message(a, true, "the recording has details only for its target%s",
-			    a->cur && a->cur->target ? "" : ", and it has none");
+			    cur && cur->target ? "" : ", and it has none");
 		return REACT_STATUS;
 	}
 	if (!a->cfg.attach || a->cfg.attach(a->cfg.ctx, pid, err, sizeof(err)) < 0) {
@@ -220,10 +230,7 @@ static unsigned act_attach(struct app *a, int key)
 			    a->cfg.attach ? err : "not possible here");
 		return REACT_STATUS;
 	}
-	frame_unref(a->target_last);
-	a->target_last = NULL;
-	a->model.target_last = NULL;
-	a->tg.top = 0;
+	app_forget_target(a, pid);
 	a->screen = UI_TARGET;
 	if (err[0]) /* attached, but some of its figures will be missing */
 		app_message(a, true, "%s", err);
@@ -233,15 +240,16 @@ static unsigned act_attach(struct app *a, int key)
 	return REACT_LAYOUT;
 }
 
-static unsigned act_filter(struct app *a, int key)
+static unsigned act_filter(struct app *a, int key, int arg)
 {
-	(void)key;
+	(void)key, (void)arg;
 	a->prompt = PROMPT_FILTER;
 	return REACT_STATUS;
 }
 
-static unsigned act_profile(struct app *a, int key)
+static unsigned act_profile(struct app *a, int key, int arg)
 {
+	(void)arg;
 	if (a->replaying)
 		return capture_open_list(a);
 	if (key == 'P') { /* ask for duration, rate and mode */
@@ -252,14 +260,15 @@ static unsigned act_profile(struct app *a, int key)
 	return capture_start(a, NULL);
 }
 
-static unsigned act_profile_screen(struct app *a, int key)
-{
-	return capture_key(a, key);
-}
-
-static unsigned act_jump(struct app *a, int key)
+static unsigned act_profile_screen(struct app *a, int key, int arg)
 {
 	(void)key;
+	return capture_act(a, (enum profile_action)arg);
+}
+
+static unsigned act_jump(struct app *a, int key, int arg)
+{
+	(void)key, (void)arg;
 	a->prompt = PROMPT_JUMP;
 	a->jump[0] = '\0';
 	return REACT_STATUS;
@@ -271,16 +280,17 @@ static unsigned moved(struct app *a, bool did)
 	if (did) {
 		app_replay_show(a);
 	} else { /* the cursor stayed; its state (play, follow) may not have */
-		a->timebar.playing = a->rp.playing;
-		a->timebar.follow = a->rp.follow;
+		a->model.timebar.playing = a->rp.playing;
+		a->model.timebar.follow = a->rp.follow;
 	}
 	return REACT_BODY | REACT_STATUS | REACT_HEADER;
 }
 
-static unsigned act_time(struct app *a, int key)
+static unsigned act_time(struct app *a, int key, int arg)
 {
 	int64_t now = clock_mono_ns();
 
+	(void)arg;
 	switch (key) {
 	case 't':
 		return moved(a, replay_step(&a->rp, +1));
@@ -304,80 +314,103 @@ static unsigned act_time(struct app *a, int key)
 	default:
 		return REACT_NONE;
 	}
-	a->timebar.speed = replay_speed(&a->rp);
+	a->model.timebar.speed = replay_speed(&a->rp);
 	return REACT_STATUS | REACT_HEADER;
 }
 
-static unsigned act_zoom(struct app *a, int key)
+static unsigned act_zoom(struct app *a, int key, int arg)
 {
 	int z = a->zoom + (key == '+' || key == '=' ? -1 : +1);
 
+	(void)arg;
 	if (z < 0 || z >= app_zoom_levels())
 		return REACT_NONE;
 	a->zoom = z;
 	a->hist_stale = true;
-	app_refresh_history(a);
+	app_load(a);
 	return REACT_BODY | REACT_HEADER | REACT_STATUS;
 }
 
-static unsigned act_panel(struct app *a, int key)
+static unsigned act_panel(struct app *a, int key, int arg)
 {
-	(void)key;
+	(void)key, (void)arg;
 	a->tg.panel = (a->tg.panel + 1) % TARGET_PANEL_N;
-	a->tg.top = 0;
+	a->tg.scroll = (struct list_cursor){0, 0};
 	return REACT_BODY;
 }
 
-static long clamp(long v, long lo, long hi)
+/* How far a movement key goes in a list showing visible rows at once. */
+static long step_of(int key, long visible)
 {
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-static unsigned act_move(struct app *a, int key)
-{
-	long page = a->body_rows > 2 ? a->body_rows - 1 : 1;
-	long *pos = a->screen == UI_TARGET   ? &a->tg.top
-		    : a->screen == UI_ALERTS ? &a->al.selected
-		    : a->screen == UI_LEAKS  ? &a->lk.selected
-					     : &a->ov.selected;
-	long last = a->screen == UI_TARGET   ? (a->cur && a->cur->target
-							? (long)a->cur->target->nthreads - 1
-							: 0)
-		    : a->screen == UI_ALERTS ? (long)a->model.nalert_states - 1
-		    : a->screen == UI_LEAKS  ? leaks_rows(&a->model) - 1
-					     : (long)a->ov.list.n - 1;
-
-	if (a->screen == UI_LEAKS && a->lk.history)
-		return REACT_NONE; /* one region: nothing to select */
+	long page = visible > 1 ? visible - 1 : 1;
 
 	switch (key) {
 	case KEY_UP:
 	case 'k':
-		*pos -= 1;
-		break;
+		return -1;
 	case KEY_DOWN:
 	case 'j':
-		*pos += 1;
-		break;
+		return 1;
 	case KEY_PPAGE:
-		*pos -= page;
-		break;
+		return -page;
 	case KEY_NPAGE:
-		*pos += page;
-		break;
-	case KEY_HOME:
-		*pos = 0;
-		break; /* live only: in replay they move time */
+		return page;
+	case KEY_HOME: /* live only: in replay they move time */
+		return LIST_CURSOR_HOME;
 	case KEY_END:
-		*pos = last;
+		return LIST_CURSOR_END;
+	}
+	return 0;
+}
+
+static unsigned act_move(struct app *a, int key, int arg)
+{
+	int rows = a->body_height;
+	long n, visible;
+
+	(void)arg;
+	switch (a->screen) {
+	case UI_TARGET: /* the panel's table scrolls: it has no selection */
+		target_table_size(&a->model, &a->tg, rows, &n, &visible);
+		list_cursor_scroll(&a->tg.scroll, step_of(key, visible), n, visible);
+		break;
+	case UI_ALERTS:
+		visible = alerts_list_rows(rows);
+		list_cursor_move(&a->al.cur, step_of(key, visible),
+				 (long)a->model.nalert_states, visible);
+		break;
+	case UI_LEAKS: /* rows and headings: the view keeps it in view */
+		if (a->lk.history)
+			return REACT_NONE; /* one region: nothing to select */
+		n = leaks_rows(&a->model);
+		a->lk.cur.sel =
+			list_clamp(a->lk.cur.sel + step_of(key, rows - 5), 0, n - 1);
+		if (key == KEY_HOME || key == KEY_END)
+			a->lk.cur.sel = key == KEY_HOME ? 0 : (n > 0 ? n - 1 : 0);
+		leaks_clamp(&a->model, &a->lk, rows);
 		break;
 	default:
-		return REACT_NONE;
+		visible = ptable_body_rows(rows);
+		list_cursor_move(&a->ov.cur, step_of(key, visible), (long)a->ov.list.n,
+				 visible);
+		if (a->ov.list.n)
+			a->ov.selected_pid = a->ov.list.entries[a->ov.cur.sel].row->pid;
+		break;
 	}
-	*pos = clamp(*pos, 0, last > 0 ? last : 0);
-	if (a->screen == UI_OVERVIEW && a->ov.list.n)
-		a->ov.selected_pid = a->ov.list.entries[a->ov.selected].row->pid;
 	return REACT_BODY;
+}
+
+/* The list of a session's profiles (replay). */
+static unsigned act_profiles_move(struct app *a, int key, int arg)
+{
+	(void)arg;
+	return capture_list_move(a, step_of(key, profile_list_rows(a->body_height)));
+}
+
+static unsigned act_profiles_open(struct app *a, int key, int arg)
+{
+	(void)key, (void)arg;
+	return capture_open_selected(a);
 }
 
 static void set_sort(struct app *a, enum proclist_sort s)
@@ -387,8 +420,9 @@ static void set_sort(struct app *a, enum proclist_sort s)
 	a->ov.opts.descending = s == PROCLIST_SORT_CPU || s == PROCLIST_SORT_MEM;
 }
 
-static unsigned act_sort(struct app *a, int key)
+static unsigned act_sort(struct app *a, int key, int arg)
 {
+	(void)arg;
 	switch (key) {
 	case 'P':
 		set_sort(a, PROCLIST_SORT_CPU);
@@ -412,12 +446,18 @@ static unsigned act_sort(struct app *a, int key)
 	return REACT_REBUILD | REACT_BODY | REACT_STATUS;
 }
 
-static unsigned act_tree(struct app *a, int key)
+static unsigned act_tree(struct app *a, int key, int arg)
 {
-	(void)key;
+	(void)key, (void)arg;
 	a->ov.opts.tree = !a->ov.opts.tree;
 	return REACT_REBUILD | REACT_BODY | REACT_STATUS;
 }
+
+/* A key of the profile screen and the view's action for it. */
+#define PV(action, ...)                                                                  \
+	{                                                                                \
+		{__VA_ARGS__, 0}, ON_PROFILE, BOTH, act_profile_screen, "", NULL, action \
+	}
 
 static const struct binding bindings[] = {
 	/* the leaks screen's own Esc/q first: in a region's history they go back */
@@ -426,123 +466,171 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 leaks_back,
 	 "Esc q",
-	 NULL},
-	{{'\r', '\n', KEY_ENTER, 0}, ON_LEAKS, BOTH, act_leaks_enter, "Enter", NULL},
+	 NULL,
+	 0},
+	{{'\r', '\n', KEY_ENTER, 0}, ON_LEAKS, BOTH, act_leaks_enter, "Enter", NULL, 0},
 	/* selection, not time, on the leaks screen */
-	{{KEY_HOME, KEY_END, 0}, ON_LEAKS, REPLAY, act_move, "Home End", NULL},
-	{{'q', KEY_F(10), 0}, ON_ALL, BOTH, act_quit, "q F10", "quit"},
+	{{KEY_HOME, KEY_END, 0}, ON_LEAKS, REPLAY, act_move, "Home End", NULL, 0},
+	{{'q', KEY_F(10), 0}, ON_ALL, BOTH, act_quit, "q F10", "quit", 0},
 	{{'h', '?', KEY_F(1), 0},
 	 ON_ALL,
 	 BOTH,
 	 act_help,
 	 "h ? F1",
-	 "this help (again: back)"},
+	 "this help (again: back)",
+	 0},
 	{{KEY_ESC, 0},
 	 ON_ALL,
 	 BOTH,
 	 act_back,
 	 "Esc",
-	 "back; on the overview: clear the filter"},
+	 "back; on the overview: clear the filter",
+	 0},
 	{{'\r', '\n', KEY_ENTER, 0},
 	 ON_OVERVIEW,
 	 BOTH,
 	 act_attach,
 	 "Enter",
-	 "attach to the selected process and show it"},
+	 "attach to the selected process and show it",
+	 0},
 	{{'/', KEY_F(4), KEY_F(3), 0},
 	 ON_OVERVIEW,
 	 BOTH,
 	 act_filter,
 	 "/ F3 F4",
-	 "filter by name, cmdline, user or pid; Esc clears"},
+	 "filter by name, cmdline, user or pid; Esc clears",
+	 0},
 	{{KEY_UP, KEY_DOWN, 'k', 'j', 0},
 	 ON_DATA,
 	 BOTH,
 	 act_move,
 	 "Up Down j k",
-	 "move the selection (target screen: scroll)"},
-	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page"},
+	 "move the selection (target screen: scroll)",
+	 0},
+	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page", 0},
 	{{'a', 0},
 	 ON_DATA,
 	 BOTH,
 	 act_alerts,
 	 "a",
-	 "alerts, as at the time shown (there A acknowledges)"},
-	{{'A', 0}, ON_ALERTS, LIVE, act_ack, "A", NULL},
+	 "alerts, as at the time shown (there A acknowledges)",
+	 0},
+	{{'A', 0}, ON_ALERTS, LIVE, act_ack, "A", NULL, 0},
 	{{'l', 0},
 	 ON_DATA,
 	 BOTH,
 	 act_leaks,
 	 "l",
-	 "leak suspects and regions (Enter: history; r: read smaps)"},
-	{{'r', 0}, ON_LEAKS, LIVE, act_read_smaps, "r", NULL}, /* said by l */
+	 "leak suspects and regions (Enter: history; r: read smaps)",
+	 0},
+	{{'r', 0}, ON_LEAKS, LIVE, act_read_smaps, "r", NULL, 0}, /* said by l */
 	{{'p', 'P', 0},
 	 ON_TARGET,
 	 LIVE,
 	 act_profile,
 	 "p P",
-	 "profile the target 5s (P asks: DURATION HZ cpu|wall)"},
+	 "profile the target 5s (P asks: DURATION HZ cpu|wall)",
+	 0},
 	{{'p', 0},
 	 ON_OVERVIEW | ON_TARGET,
 	 REPLAY,
 	 act_profile,
 	 "p",
-	 "the session's profiles"},
-	/* on the profile screens every key goes to the view (Esc zooms out first) */
-	{{'\t', KEY_BTAB,  '1',	      '2',	 '3',	    KEY_UP,   KEY_DOWN, 'k',
-	  'j',	KEY_LEFT,  KEY_RIGHT, KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END,	'\r',
-	  '\n', KEY_ENTER, KEY_ESC,   's',	 KEY_F(6),  '>',      '<',	0},
-	 ON_PROFILE | ON_PROFILES,
+	 "the session's profiles",
+	 0},
+	/* the profile screen: keys to the view's actions (Esc zooms out first,
+	 * through act_back); its own key bar says them */
+	PV(PROFILE_ACT_NEXT_TAB, '\t'),
+	PV(PROFILE_ACT_PREV_TAB, KEY_BTAB),
+	PV(PROFILE_ACT_TAB_TOP, '1'),
+	PV(PROFILE_ACT_TAB_TREE, '2'),
+	PV(PROFILE_ACT_TAB_FLAME, '3'),
+	PV(PROFILE_ACT_UP, KEY_UP, 'k'),
+	PV(PROFILE_ACT_DOWN, KEY_DOWN, 'j'),
+	PV(PROFILE_ACT_LEFT, KEY_LEFT),
+	PV(PROFILE_ACT_RIGHT, KEY_RIGHT),
+	PV(PROFILE_ACT_PAGE_UP, KEY_PPAGE),
+	PV(PROFILE_ACT_PAGE_DOWN, KEY_NPAGE),
+	PV(PROFILE_ACT_HOME, KEY_HOME),
+	PV(PROFILE_ACT_END, KEY_END),
+	PV(PROFILE_ACT_ENTER, '\r', '\n', KEY_ENTER),
+	PV(PROFILE_ACT_SORT_NEXT, 's', KEY_F(6)),
+	PV(PROFILE_ACT_THREAD_NEXT, '>'),
+	PV(PROFILE_ACT_THREAD_PREV, '<'),
+	/* replay's list of profiles */
+	{{KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 0},
+	 ON_PROFILES,
 	 BOTH,
-	 act_profile_screen,
-	 "Tab 1 2 3 arrows Enter s < >",
-	 NULL}, /* the profile screen's own key bar says it */
+	 act_profiles_move,
+	 "arrows",
+	 NULL,
+	 0},
+	{{'\r', '\n', KEY_ENTER, 0},
+	 ON_PROFILES,
+	 BOTH,
+	 act_profiles_open,
+	 "Enter",
+	 NULL,
+	 0},
 	{{'\t', 0},
 	 ON_TARGET,
 	 BOTH,
 	 act_panel,
 	 "Tab",
-	 "target screen: next panel (threads, latency, memory)"},
-	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last"},
+	 "target screen: next panel (threads, latency, memory)",
+	 0},
+	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last", 0},
 	{{'P', 'M', 'N', 'C', 0},
 	 ON_OVERVIEW,
 	 BOTH,
 	 act_sort,
 	 "P M N C",
-	 "sort by CPU, memory, pid, command name"},
+	 "sort by CPU, memory, pid, command name",
+	 0},
 	{{KEY_F(6), 'I', 0},
 	 ON_OVERVIEW,
 	 BOTH,
 	 act_sort,
 	 "F6 I",
-	 "next sort column; invert order"},
-	{{'t', KEY_F(5), 0}, ON_OVERVIEW, LIVE, act_tree, "t F5", "process tree on/off"},
-	{{KEY_F(5), 0}, ON_OVERVIEW, REPLAY, act_tree, "F5", "process tree on/off"},
+	 "next sort column; invert order",
+	 0},
+	{{'t', KEY_F(5), 0},
+	 ON_OVERVIEW,
+	 LIVE,
+	 act_tree,
+	 "t F5",
+	 "process tree on/off",
+	 0},
+	{{KEY_F(5), 0}, ON_OVERVIEW, REPLAY, act_tree, "F5", "process tree on/off", 0},
 	{{'+', '=', '-', 0},
 	 ON_DATA,
 	 BOTH,
 	 act_zoom,
 	 "+ -",
-	 "zoom the graphs: 1m 5m 15m 1h 6h 24h"},
-	{{'t', 'T', 0}, ON_DATA, REPLAY, act_time, "t T", "next, previous sample"},
+	 "zoom the graphs: 1m 5m 15m 1h 6h 24h",
+	 0},
+	{{'t', 'T', 0}, ON_DATA, REPLAY, act_time, "t T", "next, previous sample", 0},
 	{{' ', '[', ']', 0},
 	 ON_DATA,
 	 REPLAY,
 	 act_time,
 	 "Space [ ]",
-	 "play/pause; slower, faster (0.25x .. 64x)"},
+	 "play/pause; slower, faster (0.25x .. 64x)",
+	 0},
 	{{KEY_HOME, KEY_END, 'g', 'G', 0},
 	 ON_DATA,
 	 REPLAY,
 	 act_time,
 	 "Home End g G",
-	 "first; last, following a file still being written"},
+	 "first; last, following a file still being written",
+	 0},
 	{{'b', 0},
 	 ON_DATA,
 	 REPLAY,
 	 act_jump,
 	 "b",
-	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end"},
+	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end",
+	 0},
 };
 
 /* Drops the last whole UTF-8 character of s. */
@@ -621,7 +709,7 @@ static unsigned prompt_key(struct app *a, int key, bool is_char)
 	memcpy(buf + len, mb, (size_t)n);
 	buf[len + (size_t)n] = '\0';
 	if (a->prompt == PROMPT_FILTER) {
-		a->ov.selected = 0;
+		a->ov.cur = (struct list_cursor){0, 0};
 		a->ov.selected_pid = 0;
 	}
 	return changed;
@@ -640,11 +728,11 @@ unsigned keymap_dispatch(struct app *a, int key, bool is_char)
 			continue;
 		for (const int *k = b->keys; *k; k++)
 			if (*k == key && (is_char == (*k < KEY_MIN)))
-				return b->act(a, key);
+				return b->act(a, key, b->arg);
 	}
 	/* on the help screen any other key goes back, like less's q */
 	if (a->screen == UI_HELP)
-		return act_help(a, key);
+		return act_help(a, key, 0);
 	return REACT_NONE;
 }
 

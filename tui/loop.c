@@ -131,10 +131,10 @@ static void graph_points(struct tui *t, int cols)
 		t->app.graph_points = points > 0 ? points : t->app.graph_points;
 		t->app.heap_points = heap > 0 ? heap : t->app.heap_points;
 		t->app.hist_stale = true;
-		app_refresh_history(&t->app);
-	} else if (t->app.hist_stale) { /* e.g. a region's history was opened */
-		app_refresh_history(&t->app);
 	}
+	/* the screen may draw other parts of the model (a region's history,
+	 * the alerts' transitions): the loader loads only what changed */
+	app_load(&t->app);
 }
 
 static void layout(struct tui *t)
@@ -164,9 +164,7 @@ static void layout(struct tui *t)
 	t->body = newwin(rows - top - 2, cols, top, 0);
 	t->status = newwin(1, cols, rows - 2, 0);
 	t->fkeys = newwin(1, cols, rows - 1, 0);
-	t->app.body_rows = t->app.screen == UI_OVERVIEW ? ptable_body_rows(rows - top - 2)
-			   : t->app.screen == UI_LEAKS	? rows - top - 2 - 5
-							: rows - top - 2 - 11;
+	t->app.body_height = rows - top - 2;
 	graph_points(t, cols);
 }
 
@@ -227,11 +225,12 @@ static void draw_body(struct tui *t)
 		alerts_draw(t->body, &a->model, &a->al);
 		break;
 	case UI_PROFILE:
-		if (a->profile)
-			profile_view_draw(t->body, a->profile, &a->pv, a->cfg.ascii);
+		if (a->model.profile)
+			profile_view_draw(t->body, a->model.profile, &a->pv,
+					  a->cfg.ascii);
 		break;
 	case UI_PROFILES:
-		profile_list_draw(t->body, a->plist, a->nplist, &a->pv);
+		profile_list_draw(t->body, a->model.profiles, a->model.nprofiles, &a->pv);
 		break;
 	case UI_LEAKS:
 		if (a->lk.history)
@@ -332,7 +331,7 @@ static void draw(struct tui *t)
 	}
 	doupdate();
 	t->dirty = 0;
-	if (!t->first_drawn && t->app.cur) {
+	if (!t->first_drawn && t->app.model.cur) {
 		t->first_drawn = true;
 		log_debug("first frame drawn %.1f ms after start",
 			  (double)(clock_mono_ns() - t->app.cfg.start_ns) / 1e6);
@@ -390,7 +389,7 @@ static int wait_ms(const struct tui *t)
 {
 	int ms = t->app.replaying ? replay_wait_ms(&t->app.rp) : -1;
 
-	if ((t->app.model.message || capture_running(&t->app)) && (ms < 0 || ms > 500))
+	if ((t->app.model.message[0] || capture_running(&t->app)) && (ms < 0 || ms > 500))
 		ms = 250;
 	return ms;
 }

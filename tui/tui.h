@@ -6,7 +6,8 @@
  *
  * Threads: everything here runs on the main thread except tui_post_frame(),
  * which the sampler thread calls. Process lifetime (attaching, the started
- * command) stays with cmd/ and is reached through the hooks in tui_config.
+ * command, profiler threads) stays with cmd/ and is reached through the
+ * hooks in tui_config: nothing here includes collectors/.
  */
 #ifndef VIGIL_TUI_TUI_H
 #define VIGIL_TUI_TUI_H
@@ -17,6 +18,35 @@
 
 #include "analysis/profile.h"
 #include "core/frame.h"
+
+/* A CPU profile being taken for the console (defined by whoever provides
+ * the profile hooks; the tui only holds the pointer). */
+struct tui_capture;
+
+/* How a capture is doing, for the status line. */
+struct tui_capture_progress {
+	int pid, hz;
+	int64_t duration_ms, elapsed_ms;
+	uint64_t samples, lost;
+	char sampler[16]; /* "perf" or "ptrace" */
+	bool done;	  /* the result can be taken */
+};
+
+/* Taking CPU profiles (live; all NULL in replay). Main thread. */
+struct tui_profile_hooks {
+	/* Starts profiling pid as spec says ("DURATION [HZ] [cpu|wall]", all
+	 * optional; NULL: 5 s at 99 Hz, cpu). NULL with err ("cannot read
+	 * duration 'x'", "cannot profile pid 4: ...") when it cannot. */
+	struct tui_capture *(*start)(void *ctx, int pid, const char *spec, char *err,
+				     size_t errlen);
+	void (*progress)(void *ctx, struct tui_capture *c,
+			 struct tui_capture_progress *out);
+	/* Stops it early; the result keeps what was taken. */
+	void (*cancel)(void *ctx, struct tui_capture *c);
+	/* Ends it (cancelling it if still running), frees c and returns the
+	 * profile (taken over) or NULL. */
+	struct profile *(*finish)(void *ctx, struct tui_capture *c);
+};
 
 struct tui_config {
 	const char *session_path; /* read for history graphs */
@@ -40,6 +70,7 @@ struct tui_config {
 	void (*ack)(void *ctx, const char *rule);
 	/* Store a finished profile in the session (live; taken over). */
 	void (*save_profile)(void *ctx, struct profile *p);
+	struct tui_profile_hooks profile; /* `p` on the target screen */
 	/* Read the target's smaps as soon as its cost bound allows (live; NULL
 	 * in replay); the regions arrive with a later frame. */
 	void (*read_smaps)(void *ctx);

@@ -72,12 +72,18 @@ static int draw_notices(WINDOW *w, int y, int rows, int cols, const struct ui_mo
 	return y + 1;
 }
 
-void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
+int alerts_list_rows(int window_rows)
+{
+	return (window_rows - 2) / 2;
+}
+
+void alerts_draw(WINDOW *w, const struct ui_model *m, const struct alerts_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), y = 0, half;
 	const struct alert_event *shown[64];
 	char head[128];
 	long n = 0;
+	struct list_cursor c;
 
 	werase(w);
 	/* active ones first, in rule order; then the rest */
@@ -93,15 +99,12 @@ void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st)
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, y++, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
-	if (st->selected >= n)
-		st->selected = n - 1;
-	if (st->selected < 0)
-		st->selected = 0;
-	half = (rows - 2) / 2;
+	half = alerts_list_rows(rows);
+	c = list_cursor_shown(&st->cur, n, half);
 	if (!n)
 		put_text(w, y++, 0, cols, "no alert has fired or is pending", false);
-	for (long i = 0; i < n && y < 2 + half; i++)
-		draw_row(w, y++, cols, shown[i], i == st->selected);
+	for (long i = c.top; i < n && y < 2 + half; i++)
+		draw_row(w, y++, cols, shown[i], i == c.sel);
 	y++;
 	if (y >= rows)
 		return;

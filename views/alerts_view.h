@@ -11,8 +11,10 @@
 
 #include "views/model.h"
 
-/* Draws the screen into w; st->selected is clamped here. */
-void alerts_draw(WINDOW *w, const struct ui_model *m, struct alerts_state *st);
+/* Draws the screen into w, st->cur clamped to the list (st unchanged). */
+void alerts_draw(WINDOW *w, const struct ui_model *m, const struct alerts_state *st);
+/* Rows of the alert list in a window of this height (for the list cursor). */
+int alerts_list_rows(int window_rows);
 
 /* 1 while the alert state s ("firing", "acked", ...) needs attention. */
 int alerts_state_active(const char *s);

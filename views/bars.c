@@ -31,13 +31,13 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 			mvwaddch(w, 0, x, '_' | A_BLINK);
 		return;
 	}
-	if (m->capture_text && !m->message) {
+	if (m->capture_text[0] && !m->message[0]) {
 		wattrset(w, pal(PAL_WARN));
 		put_text(w, 0, 0, cols, m->capture_text, true);
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
-	if (m->message) {
+	if (m->message[0]) {
 		wattrset(w, pal(m->message_is_error ? PAL_BAD : PAL_WARN));
 		put_text(w, 0, 0, cols, m->message, false);
 		wattrset(w, pal(PAL_NORMAL));

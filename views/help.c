@@ -46,7 +46,7 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 			 "CPU% of one core (100 = one core busy); CPU all: 100 = every "
 			 "core busy",
 			 false);
-	if (y < rows - 1 && m->timebar)
+	if (y < rows - 1 && m->replay)
 		put_text(w, y++, 1, cols - 1,
 			 "replay: the session file is only read, never changed", false);
 	else if (y < rows - 1 && m->session_path)

@@ -178,18 +178,18 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 		       sleep, disk, other ? "  + other" : "");
 	/* the wait share's history beside it, when there is room */
 	gx += 6 + 2;
-	if (m->hist && m->hist->twait.n && cols - gx >= 16) {
+	if (m->hist.twait.n && cols - gx >= 16) {
 		wattrset(w, pal(PAL_DIM));
 		put_text(w, y, gx, 6, "wait%", false);
-		draw_graph(w, y, gx + 6, cols - gx - 6, 1, m->hist->twait.v,
-			   m->hist->twait.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		draw_graph(w, y, gx + 6, cols - gx - 6, 1, m->hist.twait.v,
+			   m->hist.twait.n, 0, 0, m->ascii, PAL_METER_OTHER);
 		wattrset(w, pal(PAL_NORMAL));
 	}
 }
 
 static void draw_thread_table(WINDOW *w, const struct target_sample *t,
 			      const struct target_sample *prev, double dt_s, double age_s,
-			      int y, int rows, int cols, long *top)
+			      int y, int rows, int cols, long top)
 {
 	struct wait_row *wr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*wr));
 	char head[160], a[16], b[16], c[16], sys[16], age[40] = "";
@@ -214,12 +214,8 @@ static void draw_thread_table(WINDOW *w, const struct target_sample *t,
 				p->run_delay_ns, p->slices, dt_s, &wr[i]);
 	}
 	qsort(wr, t->nthreads, sizeof(*wr), by_wait_desc);
-	if (*top > (long)t->nthreads - (rows - 1))
-		*top = (long)t->nthreads - (rows - 1);
-	if (*top < 0)
-		*top = 0;
-	for (int i = 0; i + 1 < rows && *top + i < (long)t->nthreads; i++) {
-		const struct wait_row *x = &wr[*top + i];
+	for (int i = 0; i + 1 < rows && top + i < (long)t->nthreads; i++) {
+		const struct wait_row *x = &wr[top + i];
 
 		if (x->t->syscall >= 0 && syscall_name(x->t->syscall))
 			snprintf(sys, sizeof(sys), "%s", syscall_name(x->t->syscall));
@@ -372,16 +368,36 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 		timer_row(w, y + used++, cols, label, win);
 		wattrset(w, pal(PAL_NORMAL));
 	}
-	if (m->hist && m->hist->tp99.n && m->tp99_name && cols > 30 && fit > 0 &&
-	    used + 1 + keep <= rows) {
+	if (m->hist.tp99.n && m->tp99_name && fit > 0 && used + 1 + keep <= rows) {
 		wattrset(w, pal(PAL_DIM));
 		put_textf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
-		draw_graph(w, y + used, 25, cols - 25, 1, m->hist->tp99.v,
-			   m->hist->tp99.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		if (cols > 30)
+			draw_graph(w, y + used, 25, cols - 25, 1, m->hist.tp99.v,
+				   m->hist.tp99.n, 0, 0, m->ascii, PAL_METER_OTHER);
 		wattrset(w, pal(PAL_NORMAL));
 		used++;
 	}
 	return used + draw_values(w, m, y + used, rows - used, cols);
+}
+
+/* Rows draw_timers uses when given rows rows (what it draws, counted). */
+static int timers_rows_used(const struct ui_model *m, int rows)
+{
+	size_t nvalues = m->napp_values;
+	int keep = nvalues ? 1 + (nvalues > 1 ? 2 : 1) : 0, used = 1, fit, left;
+
+	if ((!m->ntimers_window && !m->ingest.lines) || rows < 2)
+		return 0;
+	fit = (rows - used - keep - 1) / 2;
+	if (m->ntimers_window && fit > 0)
+		used += 1 + 2 * (m->ntimers_window < (size_t)fit ? (int)m->ntimers_window
+								 : fit);
+	if (m->hist.tp99.n && m->tp99_name && fit > 0 && used + 1 + keep <= rows)
+		used++;
+	left = rows - used;
+	if (nvalues && left >= 2)
+		used += 1 + (int)nvalues < left ? 1 + (int)nvalues : left;
+	return used;
 }
 
 /* Rows the StatsD part would use with room for everything. */
@@ -393,15 +409,45 @@ static int timers_rows_wanted(const struct ui_model *m)
 	       (m->napp_values ? 1 + (int)m->napp_values : 0);
 }
 
+/*
+ * Rows of the panel's StatsD part (timers_room, its first row at 4) and of
+ * the thread table (head included; 0 when there is no room for a row), in
+ * a panel of rows rows: the application's own metrics first, with all the
+ * rows they need but the thread table's head and up to two threads, at
+ * least half; the threads get the rest.
+ */
+static int layout(const struct ui_model *m, const struct target_sample *t, int rows,
+		  int *timers_room)
+{
+	int want = timers_rows_wanted(m), room = (rows - 4) / 2;
+	int threads = 1 + (t->nthreads < 2 ? (int)t->nthreads : 2), used;
+
+	if (want > room)
+		room = want < rows - 4 - threads ? want : rows - 4 - threads;
+	*timers_room = room;
+	used = 4 + timers_rows_used(m, room);
+	return rows - used > 1 ? rows - used : 0;
+}
+
+int latency_table_rows(const struct ui_model *m, const struct target_sample *t, int rows)
+{
+	int room, table;
+
+	if (rows < 4)
+		return 0;
+	table = layout(m, t, rows, &room);
+	return table > 1 ? table - 1 : 0;
+}
+
 void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		  const struct target_sample *prev, double dt_s, int y0, int rows,
-		  int cols, long *top)
+		  int cols, const struct list_cursor *scroll)
 {
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
 	const struct target_sample *th, *thp;
 	double th_dt, th_age;
 	bool have_th;
-	int used;
+	int room, table;
 
 	if (rows < 4)
 		return;
@@ -411,18 +457,10 @@ void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sampl
 	draw_wait_lines(w, t, prev, dt_s, tck, y0, cols);
 	draw_pressure(w, m, t, y0 + 2, cols);
 	draw_states(w, m, th, y0 + 3, cols);
-	/* the application's own metrics first, with all the rows they need
-	 * but the thread table's head and up to two threads, at least half;
-	 * the threads get the rest */
-	{
-		int want = timers_rows_wanted(m), room = (rows - 4) / 2;
-		int threads = 1 + (t->nthreads < 2 ? (int)t->nthreads : 2);
-
-		if (want > room)
-			room = want < rows - 4 - threads ? want : rows - 4 - threads;
-		used = 4 + draw_timers(w, m, y0 + 4, room, cols);
-	}
-	if (rows - used > 1 && have_th)
-		draw_thread_table(w, th, thp, th_dt, th_age, y0 + used, rows - used, cols,
-				  top);
+	table = layout(m, t, rows, &room);
+	draw_timers(w, m, y0 + 4, room, cols);
+	if (table && have_th)
+		draw_thread_table(
+			w, th, thp, th_dt, th_age, y0 + rows - table, table, cols,
+			list_cursor_shown_top(scroll, (long)th->nthreads, table - 1));
 }

@@ -15,10 +15,12 @@
 /*
  * Draws the panel into rows y0 .. y0 + rows - 1 of w, cols wide. t is the
  * sample shown, prev the one before (NULL: no rates yet), dt_s the seconds
- * between them. *top scrolls the thread table and is clamped here.
+ * between them. scroll scrolls the thread table (drawn clamped, unchanged).
  */
 void latency_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		  const struct target_sample *prev, double dt_s, int y0, int rows,
-		  int cols, long *top);
+		  int cols, const struct list_cursor *scroll);
+/* Thread rows the table shows in a panel of rows rows (for the cursor). */
+int latency_table_rows(const struct ui_model *m, const struct target_sample *t, int rows);
 
 #endif

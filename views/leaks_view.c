@@ -86,6 +86,8 @@ const char *leaks_row_region(const struct ui_model *m, long row, int64_t *id,
 }
 
 /* The list's lines, and for each selectable one its row index (else -1). */
+#define LINES_MAX (8 + HEAP_SUSPECTS_MAX + 64)
+
 static long build_lines(const struct ui_model *m, enum line_kind *kinds, long *rows,
 			long cap)
 {
@@ -236,12 +238,48 @@ static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-void leaks_draw(WINDOW *w, const struct ui_model *m, struct leaks_state *st)
+/*
+ * The list's lines for a window of avail rows, and the cursor as drawn: sel
+ * the selected row (suspects, then regions), top the first visible line.
+ * Returns the number of lines.
+ */
+static long shown_lines(const struct ui_model *m, const struct list_cursor *c, int avail,
+			enum line_kind *kinds, long *idx, long max,
+			struct list_cursor *out)
+{
+	long n = build_lines(m, kinds, idx, max), sel_line = 0;
+	long sel = list_clamp(c->sel, 0, leaks_rows(m) - 1);
+	/* c may be out */
+	struct list_cursor heading = {0, c->top};
+
+	for (long i = 0; i < n; i++)
+		if (idx[i] == sel)
+			sel_line = i;
+	/* the selection in view, with its heading when there is room */
+	heading.sel = sel_line - 2 > 0 ? sel_line - 2 : 0;
+	list_cursor_clamp(&heading, n, avail);
+	*out = (struct list_cursor){sel_line, heading.top};
+	list_cursor_clamp(out, n, avail);
+	out->sel = sel;
+	return n;
+}
+
+void leaks_clamp(const struct ui_model *m, struct leaks_state *st, int window_rows)
+{
+	enum line_kind kinds[LINES_MAX];
+	long idx[LINES_MAX];
+
+	shown_lines(m, &st->cur, window_rows - VERDICT_ROWS, kinds, idx, LINES_MAX,
+		    &st->cur);
+}
+
+void leaks_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), avail = rows - VERDICT_ROWS;
-	enum line_kind kinds[8 + HEAP_SUSPECTS_MAX + 64];
-	long idx[8 + HEAP_SUSPECTS_MAX + 64], n, sel_line = 0;
+	enum line_kind kinds[LINES_MAX];
+	long idx[LINES_MAX], n;
 	long nrows = leaks_rows(m);
+	struct list_cursor c;
 
 	werase(w);
 	if (!m->cur || !m->cur->target) {
@@ -252,24 +290,8 @@ void leaks_draw(WINDOW *w, const struct ui_model *m, struct leaks_state *st)
 	memory_draw_verdict(w, m, 0, cols);
 	if (avail < 1)
 		return;
-	n = build_lines(m, kinds, idx, (long)(sizeof(idx) / sizeof(idx[0])));
-	if (st->selected >= nrows)
-		st->selected = nrows - 1;
-	if (st->selected < 0)
-		st->selected = 0;
-	for (long i = 0; i < n; i++)
-		if (idx[i] == st->selected)
-			sel_line = i;
-	/* the selection in view, with its heading when there is room */
-	if (st->top > sel_line - 2)
-		st->top = sel_line - 2;
-	if (st->top < sel_line - avail + 1)
-		st->top = sel_line - avail + 1;
-	if (st->top > n - avail)
-		st->top = n - avail;
-	if (st->top < 0)
-		st->top = 0;
-	for (long i = st->top; i < n && i - st->top < avail; i++)
-		draw_line(w, VERDICT_ROWS + (int)(i - st->top), cols, m, kinds[i], idx[i],
-			  nrows ? st->selected : -1);
+	n = shown_lines(m, &st->cur, avail, kinds, idx, LINES_MAX, &c);
+	for (long i = c.top; i < n && i - c.top < avail; i++)
+		draw_line(w, VERDICT_ROWS + (int)(i - c.top), cols, m, kinds[i], idx[i],
+			  nrows ? c.sel : -1);
 }

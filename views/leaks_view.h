@@ -15,8 +15,14 @@
 
 #include "views/model.h"
 
-/* Draws the list into w; st->selected and st->top are clamped here. */
-void leaks_draw(WINDOW *w, const struct ui_model *m, struct leaks_state *st);
+/* Draws the list into w, st->cur clamped as leaks_clamp does (st unchanged). */
+void leaks_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state *st);
+/*
+ * Keeps st->cur valid for m in a window of window_rows: the selection on a
+ * row, and that row (with its heading, when there is room) in view. The
+ * list has headings between its rows, so top counts lines, not rows.
+ */
+void leaks_clamp(const struct ui_model *m, struct leaks_state *st, int window_rows);
 
 /* Selectable rows: the suspects, then the regions. */
 long leaks_rows(const struct ui_model *m);

@@ -91,14 +91,14 @@ static void draw_table(WINDOW *w, const struct ui_model *m, int y, int rows, int
 void mapping_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), gh = (rows - 4) / 2;
-	const struct ui_series *s = m->hist ? &m->hist->region : NULL;
+	const struct ui_series *s = &m->hist.region;
 	char top[16];
 
 	werase(w);
 	draw_title(w, m, st, cols);
 	if (gh > 10)
 		gh = 10;
-	if (s && s->n && gh >= 2 && cols > LABEL_COLS + 8) {
+	if (s->n && gh >= 2 && cols > LABEL_COLS + 8) {
 		wattrset(w, pal(PAL_DIM));
 		put_text(w, 2, 0, LABEL_COLS - 1,
 			 units_bytes_short(series_max(s), top, sizeof(top)), false);

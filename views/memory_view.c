@@ -116,9 +116,9 @@ static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bo
 void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		 int y0, int rows, int cols)
 {
-	const struct ui_history *h = m->hist;
+	const struct ui_history *h = &m->hist;
 	char a[16], b[16], c[16], d[16];
-	bool gc = h && m->have_jvm && h->tgc.n == h->tanon.n;
+	bool gc = m->have_jvm && h->tgc.n == h->tanon.n;
 	int y = y0 + 3, gh;
 
 	if (rows < 4)
@@ -142,7 +142,7 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 	gh = y0 + rows - y - 1 - (gc ? 1 : 0);
 	if (gh > 12) /* taller terminals get a taller graph, up to a point */
 		gh = 12;
-	if (!h || !h->tanon.n || gh < 2)
+	if (!h->tanon.n || gh < 2)
 		return;
 	wattrset(w, pal(PAL_DIM));
 	put_text(w, y, 0, 6, "anon", false);

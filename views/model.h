@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * model: what the screens draw, and the per-screen view state. A view is a
- * function of (model, view state, window size); it reads the model, never
- * changes it, and never reads /proc or the store itself.
+ * model: what the screens draw (struct ui_model), and the per-screen view
+ * state. A view is a function of (model, view state, window size): it gets
+ * both const, never changes them, and never reads /proc or the store itself.
  *
- * The tui fills the model from the latest frames and from the store's query
- * API (history series), whether the frames are live or replayed.
+ * The model owns everything it points to and has one release
+ * (ui_model_release); tui/loader fills it, for one time, one graph window
+ * and one target, from the newest frames and the store's read API, whether
+ * the frames are live or replayed. View state is what the user did (screen,
+ * list cursors from views/listcursor, panel, zoom); tui/app keeps it valid
+ * for the model with the views' own clamp functions.
  */
 #ifndef VIGIL_VIEWS_MODEL_H
 #define VIGIL_VIEWS_MODEL_H
@@ -16,6 +20,7 @@
 #include "core/frame.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
+#include "views/listcursor.h"
 #include "views/proclist.h"
 
 /* One history series for a graph: values oldest first, newest last. */
@@ -45,50 +50,99 @@ struct ui_history {
 	struct ui_series region; /* the leaks screen's region: anon + swap */
 };
 
+/* Where the replay cursor is, for the time bar. */
+struct ui_timebar {
+	int64_t first_ms, last_ms, cursor_ms;
+	uint64_t index, ticks;
+	bool playing, follow;
+	double speed;
+};
+
+/* The largest regions the leaks screen lists. */
+#define UI_REGIONS_MAX 32
+
+/*
+ * What the loader (tui/loader) last loaded, so that a tick that changes
+ * nothing it depends on costs no query: the graph window and its widths,
+ * the parts loaded (MODEL_WANT_* of tui/loader.h), and the run of ticks of
+ * the target the target series belong to. Views ignore it.
+ */
+struct ui_loaded {
+	int64_t t1, window_ms; /* end and width of the history window */
+	size_t points, heap_points;
+	unsigned want;
+	int64_t region_id;
+	/* the target of the target series: pid and start time, and the ticks
+	 * in [from_ms, to_ms) where it was the target (the rest is masked) */
+	int target_pid;
+	uint64_t target_start;
+	int64_t target_from_ms, target_to_ms;
+	/* live: the target of the newest frame that had one, and the time of
+	 * its first frame (INT64_MIN for the first target: nothing before) */
+	int seen_pid;
+	uint64_t seen_start;
+	int64_t target_seen_ms;
+};
+
+/*
+ * The model: everything the screens draw, at one time. It owns all it
+ * points to (frame references and arrays), has one release
+ * (ui_model_release), and is filled by tui/loader for live and replay
+ * alike. Views get it const and never change it.
+ */
 struct ui_model {
-	const struct frame *cur;  /* latest frame, NULL before the first */
-	const struct frame *prev; /* the one before, for rates; may be NULL */
+	struct frame *cur;  /* latest frame, NULL before the first */
+	struct frame *prev; /* the one before, for rates; may be NULL */
 	/* The newest frame in which the target was alive: what the target
 	 * screen keeps showing once the process is gone. */
-	const struct frame *target_last;
+	struct frame *target_last;
 	/* The newest frame at or before cur that carries the target's thread
 	 * detail, and the one before it: a process with many threads has it
 	 * every few ticks, not every tick. Their t_ms is when each was read.
 	 * NULL when there is none. */
-	const struct frame *threads, *threads_prev;
-	const struct session_meta *meta;
-	const struct ui_history *hist;
+	struct frame *threads, *threads_prev;
+	const struct session_meta *meta; /* borrowed from the caller */
+	/* history over the graph window; the target's series only for the
+	 * current target's own ticks (NaN elsewhere) */
+	struct ui_history hist;
+	int64_t zoom_ms; /* width of the history graphs */
 
-	const char *session_path; /* NULL when not recording */
+	const char *session_path; /* borrowed; NULL when not recording */
 	uint64_t session_bytes;
 	uint64_t dropped, failed; /* ticks the writer could not store */
-	const char *message;	  /* transient status message, or NULL */
+	char message[256];	  /* transient status message, "" for none */
 	bool message_is_error;
 
 	bool target_started; /* vigil started the target (-- CMD) */
+	/* attached to this pid, and no frame of it has arrived yet (the
+	 * target screen says so instead of showing the previous one); 0 */
+	int attaching_pid;
 	bool ascii;
 
-	/* A line being edited in the status line ("Filter: ", "Jump to: "), or NULL. */
+	/* A line being edited in the status line ("Filter: ", "Jump to: "), or
+	 * NULL; both borrowed (static label, the editor's buffer). */
 	const char *prompt_label, *prompt_text;
 
 	/* Alerts at the shown time: each rule's latest transition, the newest
-	 * transitions, and how many rules are firing (the status badge). */
-	const struct alert_event *alert_states, *alert_recent;
+	 * transitions (alerts screen only), and how many rules are firing (the
+	 * status badge). */
+	struct alert_event *alert_states, *alert_recent;
 	size_t nalert_states, nalert_recent, alerts_firing;
-	/* alert actions (log:, exec:) that failed or were dropped, same window */
-	const struct notice *notices;
+	/* alert actions (log:, exec:) that failed or were dropped, same window
+	 * (alerts screen only) */
+	struct notice *notices;
 	size_t nnotices;
 	bool can_ack; /* live: acknowledging reaches the rules */
 
 	/* StatsD timers over the graph window and in the shown tick */
-	const struct timer_stat *timers_window, *timers_tick;
+	struct timer_stat *timers_window, *timers_tick;
 	size_t ntimers_window, ntimers_tick;
-	const char *tp99_name; /* whose p99 hist->tp99 is */
+	const char *tp99_name; /* whose p99 hist.tp99 is (in timers_window) */
 	/* StatsD counters and gauges over the graph window */
-	const struct app_value_stat *app_values;
+	struct app_value_stat *app_values;
 	size_t napp_values;
 	struct app_ingest ingest; /* StatsD lines over the window, malformed ones */
-	const char *capture_text; /* a profile capture's progress, or NULL */
+	char capture_text[160];	  /* a profile capture's progress, "" for none */
 
 	/* the leak verdict in force at the shown time (have_leak) */
 	bool have_leak;
@@ -101,29 +155,32 @@ struct ui_model {
 	/* The leaks screen, at the shown time: the suspects stored with the
 	 * verdict, and the largest regions of the latest smaps reading (taken
 	 * at regions_ms, regions_vmas VMAs; regions_ms 0: none yet). */
-	const struct heap_suspect *suspects;
+	struct heap_suspect suspects[HEAP_SUSPECTS_MAX];
 	size_t nsuspects;
-	const struct mapping_row *regions;
+	struct mapping_row regions[UI_REGIONS_MAX];
 	size_t nregions;
 	int64_t regions_ms;
 	uint64_t regions_vmas;
 	bool can_read_smaps; /* live, and `r` reaches the sampler */
 	/* The open region's readings in the graph window up to the shown
-	 * time, oldest first (its graph is hist->region). */
-	const struct mapping_point *readings;
-	size_t nreadings;
+	 * time, oldest first (its graph is hist.region); nreadings_all with
+	 * those after the shown time. */
+	struct mapping_point *readings;
+	size_t nreadings, nreadings_all;
 
-	const struct ui_timebar *timebar; /* replay only; NULL live */
-	int64_t zoom_ms;		  /* width of the history graphs */
+	/* the profile screen's profile and replay's list of the session's
+	 * profiles (query_profiles order) */
+	struct profile *profile;
+	struct profile_meta *profiles;
+	size_t nprofiles;
+
+	bool replay;		   /* the time bar below is shown */
+	struct ui_timebar timebar; /* replay only */
+	struct ui_loaded loaded;   /* the loader's bookkeeping */
 };
 
-/* Where the replay cursor is, for the time bar. */
-struct ui_timebar {
-	int64_t first_ms, last_ms, cursor_ms;
-	uint64_t index, ticks;
-	bool playing, follow;
-	double speed;
-};
+/* Drops the model's frame references and frees its arrays; zeroes *m. */
+void ui_model_release(struct ui_model *m);
 
 enum ui_screen {
 	UI_OVERVIEW,
@@ -136,13 +193,14 @@ enum ui_screen {
 };
 
 struct alerts_state {
-	long selected; /* row of alert_states */
+	struct list_cursor cur; /* over alert_states, active ones first */
 };
 
 /* The leaks screen (key l) and its region history (Enter on a region). */
 struct leaks_state {
-	long selected;	     /* suspects first, then regions */
-	long top;	     /* first visible row of the list */
+	/* sel: a row, suspects first, then regions; top: the first visible
+	 * line (the list has headings between its rows) */
+	struct list_cursor cur;
 	enum ui_screen back; /* where l was pressed */
 	bool history;	     /* showing the region below instead of the list */
 	int64_t mapping_id;
@@ -153,9 +211,8 @@ struct overview_state {
 	struct proclist_opts opts;
 	struct proclist list; /* rebuilt by the tui when frame or opts change */
 	char filter[128];
-	long selected;	  /* index into list */
-	long top;	  /* first visible row */
-	int selected_pid; /* keeps the selection on a process across rebuilds */
+	struct list_cursor cur; /* over list */
+	int selected_pid;	/* keeps the selection on a process across rebuilds */
 };
 
 /* The lower half of the target screen; Tab cycles through them. */
@@ -167,7 +224,7 @@ enum target_panel {
 };
 
 struct target_state {
-	long top; /* first visible row of the panel's table */
+	struct list_cursor scroll; /* the panel's thread table (no selection) */
 	enum target_panel panel;
 };
 

@@ -156,7 +156,7 @@ int overview_graph_cells(int cols)
 
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int rows)
 {
-	const struct ui_history *h = m->hist;
+	const struct ui_history *h = &m->hist;
 	struct meter_part parts[3];
 	/* the figure beside the graph is the newest tick's, not the graph's
 	 * last bucket (which in replay may lie after the cursor) */

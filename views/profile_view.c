@@ -249,24 +249,6 @@ static size_t list_len(const struct derived *d, enum profile_tab tab)
 	return tab == PROFILE_TAB_TOP ? d->nfns : tab == PROFILE_TAB_TREE ? d->nrows : 0;
 }
 
-static long clampl(long v, long lo, long hi)
-{
-	return v < lo ? lo : v > hi ? hi : v;
-}
-
-/* Keeps the selection in the list and visible in rows rows. */
-static void clamp_list(long *sel, long *top, size_t n, int rows)
-{
-	*sel = clampl(*sel, 0, n ? (long)n - 1 : 0);
-	if (rows < 1)
-		rows = 1;
-	if (*sel < *top)
-		*top = *sel;
-	if (*sel >= *top + rows)
-		*top = *sel - rows + 1;
-	*top = clampl(*top, 0, n > (size_t)rows ? (long)n - rows : 0);
-}
-
 int profile_view_body_rows(int window_rows)
 {
 	return window_rows > ROW_BODY ? window_rows - ROW_BODY : 0;
@@ -387,20 +369,21 @@ static void draw_column_head(WINDOW *w, const char *head, const char *mark, int 
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-static void draw_top(WINDOW *w, const struct derived *d, struct profile_view_state *st,
-		     int rows, int cols)
+static void draw_top(WINDOW *w, const struct derived *d,
+		     const struct profile_view_state *st, int rows, int cols)
 {
 	static const char *const marks[PROFILE_SORT_N] = {"SELF%", "TOTAL%", "FUNCTION"};
 	const struct profile *p = d->p;
 	uint64_t all = d->tree->total[0];
 	int n = list_rows(rows);
-	long *sel = &st->sel[PROFILE_TAB_TOP], *top = &st->top[PROFILE_TAB_TOP];
+	struct list_cursor c =
+		list_cursor_shown(&st->cur[PROFILE_TAB_TOP], (long)d->nfns, n);
+	const long *sel = &c.sel, *top = &c.top;
 	char head[128];
 
 	snprintf(head, sizeof(head), "%7s %7s %9s %9s  %s", "SELF%", "TOTAL%", "SELF",
 		 "TOTAL", "FUNCTION");
 	draw_column_head(w, head, marks[st->sort], cols);
-	clamp_list(sel, top, d->nfns, n);
 	if (!d->nfns) {
 		put_text(w, ROW_BODY + 1, 0, cols, "no samples for this thread", false);
 		return;
@@ -424,20 +407,21 @@ static void draw_top(WINDOW *w, const struct derived *d, struct profile_view_sta
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-static void draw_tree(WINDOW *w, const struct derived *d, struct profile_view_state *st,
-		      bool ascii, int rows, int cols)
+static void draw_tree(WINDOW *w, const struct derived *d,
+		      const struct profile_view_state *st, bool ascii, int rows, int cols)
 {
 	const struct profile *p = d->p;
 	const struct flame_tree *t = d->tree;
 	uint64_t all = t->total[0];
 	int n = list_rows(rows), max_indent = cols / 3;
-	long *sel = &st->sel[PROFILE_TAB_TREE], *top = &st->top[PROFILE_TAB_TREE];
+	struct list_cursor c =
+		list_cursor_shown(&st->cur[PROFILE_TAB_TREE], (long)d->nrows, n);
+	const long *sel = &c.sel, *top = &c.top;
 	char head[128];
 
 	snprintf(head, sizeof(head), "%7s %7s %7s  %s", "TOTAL%", "SELF%", "PARENT%",
 		 "CALL TREE");
 	draw_column_head(w, head, NULL, cols);
-	clamp_list(sel, top, d->nrows, n);
 	if (!d->nrows) {
 		put_text(w, ROW_BODY + 1, 0, cols, "no samples for this thread", false);
 		return;
@@ -549,10 +533,13 @@ static void draw_flame(WINDOW *w, const struct derived *d, struct profile_view_s
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-void profile_view_draw(WINDOW *w, const struct profile *p, struct profile_view_state *st,
-		       bool ascii)
+void profile_view_draw(WINDOW *w, const struct profile *p,
+		       const struct profile_view_state *shown, bool ascii)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
+	/* a copy: the thread filter, zoom and flame selection are drawn
+	 * clamped to p and the window, the state stays as the keys left it */
+	struct profile_view_state copy = *shown, *st = &copy;
 	struct derived d;
 
 	werase(w);
@@ -586,48 +573,50 @@ static enum profile_reaction set_tab(struct profile_view_state *st, enum profile
 	return PROFILE_REACT_REDRAW;
 }
 
-static enum profile_reaction move_list(long *sel, size_t n, enum profile_action a,
-				       int page)
+static enum profile_reaction move_list(struct list_cursor *c, size_t n,
+				       enum profile_action a, int rows)
 {
-	long before = *sel, last = n ? (long)n - 1 : 0;
+	long page = rows > 1 ? rows - 1 : 1, delta;
 
 	switch (a) {
 	case PROFILE_ACT_UP:
-		*sel -= 1;
+		delta = -1;
 		break;
 	case PROFILE_ACT_DOWN:
-		*sel += 1;
+		delta = 1;
 		break;
 	case PROFILE_ACT_PAGE_UP:
-		*sel -= page;
+		delta = -page;
 		break;
 	case PROFILE_ACT_PAGE_DOWN:
-		*sel += page;
+		delta = page;
 		break;
 	case PROFILE_ACT_HOME:
-		*sel = 0;
+		delta = LIST_CURSOR_HOME;
 		break;
 	case PROFILE_ACT_END:
-		*sel = last;
+		delta = LIST_CURSOR_END;
 		break;
 	default:
 		return PROFILE_REACT_NONE;
 	}
-	*sel = clampl(*sel, 0, last);
-	return *sel != before ? PROFILE_REACT_REDRAW : PROFILE_REACT_NONE;
+	return list_cursor_move(c, delta, (long)n, rows) ? PROFILE_REACT_REDRAW
+							 : PROFILE_REACT_NONE;
 }
 
 static enum profile_reaction tree_act(struct profile_view_state *st,
 				      const struct derived *d, enum profile_action a,
-				      int page)
+				      int rows)
 {
-	long *sel = &st->sel[PROFILE_TAB_TREE];
+	struct list_cursor *c = &st->cur[PROFILE_TAB_TREE];
+	long *sel = &c->sel;
+	enum profile_reaction r;
 	uint32_t node;
 	size_t nk;
 
 	if (!d->nrows)
 		return PROFILE_REACT_NONE;
-	*sel = clampl(*sel, 0, (long)d->nrows - 1);
+	list_cursor_clamp(c, (long)d->nrows, rows);
 	node = d->rows[*sel].node;
 	flame_tree_children(d->tree, node, &nk);
 	switch (a) {
@@ -641,8 +630,8 @@ static enum profile_reaction tree_act(struct profile_view_state *st,
 			return PROFILE_REACT_NONE;
 		if (!profile_view_is_expanded(st, node))
 			profile_view_set_expanded(st, node, true);
-		else
-			*sel += 1; /* the first child is the next row */
+		else /* the first child is the next row */
+			list_cursor_move(c, 1, (long)d->nrows, rows);
 		return PROFILE_REACT_REDRAW;
 	case PROFILE_ACT_LEFT:
 		if (nk && profile_view_is_expanded(st, node)) {
@@ -652,12 +641,14 @@ static enum profile_reaction tree_act(struct profile_view_state *st,
 		for (long i = *sel - 1; i >= 0; i--) {
 			if (d->rows[i].node == d->p->nodes[node].parent) {
 				*sel = i;
+				list_cursor_clamp(c, (long)d->nrows, rows);
 				return PROFILE_REACT_REDRAW;
 			}
 		}
 		return PROFILE_REACT_NONE;
 	default:
-		return move_list(sel, d->nrows, a, page);
+		r = move_list(c, d->nrows, a, rows);
+		return r;
 	}
 }
 
@@ -739,7 +730,7 @@ static enum profile_reaction step_thread(struct profile_view_state *st,
 	free(tids);
 	if (st->tid == before)
 		return PROFILE_REACT_NONE;
-	st->sel[PROFILE_TAB_TOP] = st->top[PROFILE_TAB_TOP] = 0;
+	st->cur[PROFILE_TAB_TOP] = (struct list_cursor){0, 0};
 	return PROFILE_REACT_REDRAW;
 }
 
@@ -748,7 +739,7 @@ enum profile_reaction profile_view_act(struct profile_view_state *st,
 				       enum profile_action action, int window_rows)
 {
 	enum profile_reaction r = PROFILE_REACT_NONE;
-	int page = list_rows(window_rows) > 1 ? list_rows(window_rows) - 1 : 1;
+	int rows = list_rows(window_rows);
 	struct derived d;
 
 	if (!p)
@@ -773,7 +764,7 @@ enum profile_reaction profile_view_act(struct profile_view_state *st,
 		if (st->tab != PROFILE_TAB_TOP)
 			return PROFILE_REACT_NONE;
 		st->sort = (st->sort + 1) % PROFILE_SORT_N;
-		st->sel[PROFILE_TAB_TOP] = st->top[PROFILE_TAB_TOP] = 0;
+		st->cur[PROFILE_TAB_TOP] = (struct list_cursor){0, 0};
 		return PROFILE_REACT_REDRAW;
 	default:
 		break;
@@ -784,10 +775,10 @@ enum profile_reaction profile_view_act(struct profile_view_state *st,
 	else if (action == PROFILE_ACT_BACK)
 		r = PROFILE_REACT_LEAVE;
 	else if (st->tab == PROFILE_TAB_TREE)
-		r = tree_act(st, &d, action, page);
+		r = tree_act(st, &d, action, rows);
 	else
-		r = move_list(&st->sel[PROFILE_TAB_TOP], list_len(&d, PROFILE_TAB_TOP),
-			      action, page);
+		r = move_list(&st->cur[PROFILE_TAB_TOP], list_len(&d, PROFILE_TAB_TOP),
+			      action, rows);
 	derived_release(&d);
 	return r;
 }
@@ -822,10 +813,16 @@ void profile_progress_draw(WINDOW *w, int y, int width, int pid, const char *sam
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
-		       struct profile_view_state *st)
+int profile_list_rows(int window_rows)
 {
-	int rows = getmaxy(w), cols = getmaxx(w), body = rows - 1;
+	return window_rows > 1 ? window_rows - 1 : 1;
+}
+
+void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
+		       const struct profile_view_state *st)
+{
+	int rows = getmaxy(w), cols = getmaxx(w), body = profile_list_rows(rows);
+	struct list_cursor c = list_cursor_shown(&st->list, (long)n, body);
 	char head[128];
 
 	werase(w);
@@ -838,9 +835,8 @@ void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
 		put_text(w, 1, 0, cols, "no profiles in this session", false);
 		return;
 	}
-	clamp_list(&st->list_sel, &st->list_top, n, body);
-	for (int i = 0; i < body && st->list_top + i < (long)n; i++) {
-		const struct profile_meta *m = &list[st->list_top + i];
+	for (int i = 0; i < body && c.top + i < (long)n; i++) {
+		const struct profile_meta *m = &list[c.top + i];
 		time_t t = (time_t)(m->started_ms / 1000);
 		struct tm tm;
 		char when[24], dur[24];
@@ -848,14 +844,13 @@ void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
 		localtime_r(&t, &tm);
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm);
 		format_duration(m->duration_ms, dur, sizeof(dur));
-		wattrset(w, st->list_top + i == st->list_sel ? pal(PAL_SELECTED)
-							     : pal(PAL_NORMAL));
+		wattrset(w, c.top + i == c.sel ? pal(PAL_SELECTED) : pal(PAL_NORMAL));
 		put_textf(w, 1 + i, 0, cols,
 			  "%5lld  %-19s %7s %-4s %5d %9llu %7llu  %s%s", (long long)m->id,
 			  when, dur, m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
 			  (unsigned long long)m->samples, (unsigned long long)m->lost,
 			  m->partial ? "partial " : "", m->sampler);
-		if (st->list_top + i == st->list_sel)
+		if (c.top + i == c.sel)
 			mvwchgat(w, 1 + i, 0, cols, pal(PAL_SELECTED),
 				 PAIR_NUMBER(pal(PAL_SELECTED)), NULL);
 	}

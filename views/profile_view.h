@@ -12,8 +12,8 @@
  *
  * Like every view it is a function of (profile, view state, window): it
  * never changes the profile and keeps nothing between calls. The state is
- * the caller's (the tui), plain data; drawing only clamps its scroll and
- * selection to what the window can show. profile_view_act is the pure half
+ * the caller's (the tui), plain data; drawing never changes it (it draws a
+ * clamped copy), the actions keep it clamped. profile_view_act is the pure half
  * of key handling: keymap.c maps keys to PROFILE_ACT_* in its table and
  * turns the reaction into REACT_* flags.
  *
@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include "analysis/profile.h"
+#include "views/listcursor.h"
 
 enum profile_tab { PROFILE_TAB_TOP, PROFILE_TAB_TREE, PROFILE_TAB_FLAME, PROFILE_TAB_N };
 
@@ -45,15 +46,15 @@ struct profile_view_state {
 	enum profile_tab tab;
 	enum profile_sort sort;
 	int tid; /* thread filter, 0 = all threads */
-	/* Top and Tree: selected row and first visible row, per tab */
-	long sel[PROFILE_TAB_N], top[PROFILE_TAB_N];
+	/* Top and Tree: selection and scroll, per tab */
+	struct list_cursor cur[PROFILE_TAB_N];
 	/* Tree: expanded node ids, ascending; owned (profile_view_state_release) */
 	uint32_t *expanded;
 	size_t nexpanded, expanded_cap;
 	/* Flame: the node shown full width on the top row, and the selected box */
 	uint32_t zoom, flame_sel;
 	/* replay's list of profiles (profile_list_draw) */
-	long list_sel, list_top;
+	struct list_cursor list;
 };
 
 /* A state for a newly shown profile: Top tab, by self, all threads, nothing
@@ -68,11 +69,12 @@ void profile_view_set_expanded(struct profile_view_state *st, uint32_t node, boo
 
 /*
  * Draws the profile screen into the whole of w. p NULL draws a hint to
- * capture one. ascii: draw only ASCII (tree markers, separators). Clamps
- * st's selection, scroll, zoom and thread filter to p and the window.
+ * capture one. ascii: draw only ASCII (tree markers, separators). Draws
+ * st's selection, scroll, zoom and thread filter clamped to p and the
+ * window; st itself is not changed (profile_view_act keeps it clamped).
  */
-void profile_view_draw(WINDOW *w, const struct profile *p, struct profile_view_state *st,
-		       bool ascii);
+void profile_view_draw(WINDOW *w, const struct profile *p,
+		       const struct profile_view_state *st, bool ascii);
 
 /* Rows of the body (the list or graph under header and tab bar) in a
  * window of this height, for paging. */
@@ -128,9 +130,11 @@ void profile_progress_draw(WINDOW *w, int y, int width, int pid, const char *sam
 /*
  * Replay's list of the session's profiles (query_profiles order, newest
  * first): time, duration, mode, rate, samples, lost, partial. The selection
- * is st->list_sel (clamped here); the tui opens it with query_profile_load.
+ * is st->list (drawn clamped); the tui opens it with query_profile_load.
  */
 void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
-		       struct profile_view_state *st);
+		       const struct profile_view_state *st);
+/* Rows of that list in a window of this height, for list_cursor_move. */
+int profile_list_rows(int window_rows);
 
 #endif

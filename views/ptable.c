@@ -82,30 +82,19 @@ static void draw_row(WINDOW *w, int y, const struct ui_model *m,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-void ptable_draw(WINDOW *w, const struct ui_model *m, struct overview_state *st)
+void ptable_draw(WINDOW *w, const struct ui_model *m, const struct overview_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w), body = ptable_body_rows(rows);
+	struct list_cursor c = list_cursor_shown(&st->cur, (long)st->list.n, body);
 
 	werase(w);
 	draw_head(w, st, cols);
 	if (!m->cur || body <= 0)
 		return;
-	if (st->selected >= (long)st->list.n)
-		st->selected = (long)st->list.n - 1;
-	if (st->selected < 0)
-		st->selected = 0;
-	if (st->selected < st->top)
-		st->top = st->selected;
-	if (st->selected >= st->top + body)
-		st->top = st->selected - body + 1;
-	if (st->top > (long)st->list.n - body)
-		st->top = (long)st->list.n - body;
-	if (st->top < 0)
-		st->top = 0;
-	for (int i = 0; i < body && st->top + i < (long)st->list.n; i++) {
-		long idx = st->top + i;
+	for (int i = 0; i < body && c.top + i < (long)st->list.n; i++) {
+		long idx = c.top + i;
 
-		draw_row(w, 1 + i, m, &st->list.entries[idx], idx == st->selected, cols);
+		draw_row(w, 1 + i, m, &st->list.entries[idx], idx == c.sel, cols);
 	}
 	if (st->list.n == 0 && st->opts.filter && *st->opts.filter) {
 		wattrset(w, pal(PAL_DIM));

@@ -11,12 +11,12 @@
 #include "views/model.h"
 
 /*
- * Draws the column header and the visible rows into w. Adjusts st->top so
- * the selected row stays visible in this window's height (scrolling is view
- * state; nothing else is changed).
+ * Draws the column header and the visible rows into w: st->cur as
+ * list_cursor_shown gives it for this window (the tui keeps it clamped with
+ * ptable_body_rows, so that is st->cur itself).
  */
-void ptable_draw(WINDOW *w, const struct ui_model *m, struct overview_state *st);
-/* Rows of the table body in a window of this height (for paging keys). */
+void ptable_draw(WINDOW *w, const struct ui_model *m, const struct overview_state *st);
+/* Rows of the table body in a window of this height (for the list cursor). */
 int ptable_body_rows(int window_rows);
 
 #endif

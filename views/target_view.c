@@ -186,10 +186,10 @@ int target_graph_cells(int cols)
 
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width)
 {
-	const struct ui_history *h = m->hist;
+	const struct ui_history *h = &m->hist;
 	int gw = width - 6;
 
-	if (!h || gw < 8)
+	if (gw < 8)
 		return;
 	wattrset(w, pal(PAL_TITLE));
 	put_text(w, 3, x, 5, "CPU", false);
@@ -232,7 +232,7 @@ static void age_note(char *buf, size_t len, double age_s)
 }
 
 static void draw_threads(WINDOW *w, const struct ui_model *m,
-			 const struct target_sample *cur, struct target_state *st,
+			 const struct target_sample *cur, const struct target_state *st,
 			 int rows, int cols)
 {
 	const struct target_sample *t, *prev;
@@ -241,6 +241,7 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 	int body = rows - TARGET_HEAD_ROWS - 1;
 	char head[160], tm[24], age[40];
 	struct thread_row *tr;
+	long top;
 
 	if (!ui_threads_of(m, cur, &t, &prev, &dt_s, &age_s))
 		return;
@@ -265,12 +266,9 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 				    : -1;
 	}
 	qsort(tr, t->nthreads, sizeof(*tr), by_cpu_desc);
-	if (st->top > (long)t->nthreads - body)
-		st->top = (long)t->nthreads - body;
-	if (st->top < 0)
-		st->top = 0;
-	for (int i = 0; i < body && st->top + i < (long)t->nthreads; i++) {
-		const struct thread_row *x = &tr[st->top + i];
+	top = list_cursor_shown_top(&st->scroll, (long)t->nthreads, body);
+	for (int i = 0; i < body && top + i < (long)t->nthreads; i++) {
+		const struct thread_row *x = &tr[top + i];
 		char pct[16];
 
 		if (x->pct < 0)
@@ -303,7 +301,7 @@ static void draw_tabs(WINDOW *w, const struct target_state *st, int cols)
 }
 
 static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
-		       struct target_state *st, int rows, int cols)
+		       const struct target_state *st, int rows, int cols)
 {
 	struct rates r = rates_of(m, t);
 
@@ -314,12 +312,48 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 		memory_draw(w, m, t, TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols);
 	else if (st->panel == TARGET_PANEL_LATENCY)
 		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0,
-			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols, &st->top);
+			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols,
+			     &st->scroll);
 	else
 		draw_threads(w, m, t, st, rows, cols);
 }
 
-void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
+/* The sample the screen shows: the latest, or the last alive one. */
+static const struct target_sample *shown_of(const struct ui_model *m,
+					    const struct frame **fr)
+{
+	const struct target_sample *cur = m->cur ? m->cur->target : NULL;
+
+	*fr = m->cur;
+	if (cur && !cur->alive) {
+		*fr = m->target_last;
+		return *fr && (*fr)->target ? (*fr)->target : NULL;
+	}
+	return cur;
+}
+
+void target_table_size(const struct ui_model *m, const struct target_state *st, int rows,
+		       long *n, long *visible)
+{
+	const struct frame *fr;
+	const struct target_sample *shown = shown_of(m, &fr), *t = NULL, *b;
+	double dt_s, age_s;
+
+	*n = *visible = 0;
+	if (!shown || !ui_threads_of(m, shown, &t, &b, &dt_s, &age_s))
+		return;
+	*n = (long)t->nthreads;
+	if (st->panel == TARGET_PANEL_THREADS)
+		*visible = rows - TARGET_HEAD_ROWS - 1;
+	else if (st->panel == TARGET_PANEL_LATENCY)
+		*visible = latency_table_rows(m, shown, rows - TARGET_HEAD_ROWS);
+	else
+		*n = 0;
+	if (*visible < 1)
+		*visible = 1;
+}
+
+void target_draw(WINDOW *w, const struct ui_model *m, const struct target_state *st)
 {
 	int rows = getmaxy(w), cols = getmaxx(w);
 	int left = cols >= GRAPH_MIN_COLS ? cols * 3 / 5 : cols;
@@ -328,6 +362,12 @@ void target_draw(WINDOW *w, const struct ui_model *m, struct target_state *st)
 	const struct frame *fr = m->cur;
 
 	werase(w);
+	if (m->attaching_pid) { /* nothing of the previous target */
+		put_textf(w, 0, 0, cols, "PID %d", m->attaching_pid);
+		put_text(w, 2, 0, cols,
+			 "attaching: its first figures arrive with the next tick", false);
+		return;
+	}
 	if (!cur) {
 		put_text(w, 0, 0, cols,
 			 "no process attached: Esc, then Enter on a process", false);

@@ -46,14 +46,14 @@ static void draw_span(WINDOW *w, int x, int width, const struct ui_timebar *tb,
 
 void timebar_draw(WINDOW *w, const struct ui_model *m)
 {
-	const struct ui_timebar *tb = m->timebar;
+	const struct ui_timebar *tb = &m->timebar;
 	int cols = getmaxx(w), x;
 	char state[40], when[64], zoom[16], line[192];
 	time_t t;
 	struct tm tm;
 
 	werase(w);
-	if (!tb)
+	if (!m->replay)
 		return;
 	t = (time_t)(tb->cursor_ms / 1000);
 	localtime_r(&t, &tm);

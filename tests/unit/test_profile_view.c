@@ -190,7 +190,7 @@ static void test_top_tab(void **state)
 	assert_int_equal(attr_at(w, 5, 0), pal(PAL_SELECTED));
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_END, 24),
 			 PROFILE_REACT_REDRAW);
-	assert_int_equal(st.sel[PROFILE_TAB_TOP], 5); /* six functions */
+	assert_int_equal(st.cur[PROFILE_TAB_TOP].sel, 5); /* six functions */
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_DOWN, 24),
 			 PROFILE_REACT_NONE);
 
@@ -237,11 +237,14 @@ static void test_thread_filter(void **state)
 	assert_int_equal(st.tid, 0);
 	profile_view_act(&st, p, PROFILE_ACT_THREAD_PREV, 24);
 	assert_int_equal(st.tid, 778);
-	/* a thread the profile does not have falls back to all */
+	/* a thread the profile does not have is drawn as all (the draw leaves
+	 * the state alone), and the next action falls back to all too */
 	st.tid = 4242;
 	profile_view_draw(w, p, &st, false);
-	assert_int_equal(st.tid, 0);
+	assert_int_equal(st.tid, 4242);
 	assert_row_has(w, 2, "thread: all");
+	profile_view_act(&st, p, PROFILE_ACT_DOWN, 24);
+	assert_int_equal(st.tid, 0);
 	profile_view_state_release(&st);
 	profile_free(p);
 	delwin(w);
@@ -280,7 +283,7 @@ static void test_tree_tab(void **state)
 	/* Left collapses work, Left again goes to main, Left collapses it */
 	profile_view_act(&st, p, PROFILE_ACT_LEFT, 24);
 	profile_view_act(&st, p, PROFILE_ACT_LEFT, 24);
-	assert_int_equal(st.sel[PROFILE_TAB_TREE], 0);
+	assert_int_equal(st.cur[PROFILE_TAB_TREE].sel, 0);
 	profile_view_act(&st, p, PROFILE_ACT_LEFT, 24);
 	profile_view_draw(w, p, &st, true);
 	assert_row_has(w, 4, "+ main");
@@ -516,9 +519,9 @@ static void test_progress_and_list(void **state)
 	strcpy(list[0].sampler, "perf");
 	strcpy(list[1].sampler, "perf");
 	profile_view_state_init(&st);
-	st.list_sel = 5; /* clamped to the last */
+	st.list.sel = 5; /* drawn on the last, the state left as it was */
 	profile_list_draw(w, list, 2, &st);
-	assert_int_equal(st.list_sel, 1);
+	assert_int_equal(st.list.sel, 5);
 	assert_row_has(w, 0,
 		       "   ID  STARTED              LENGTH MODE    HZ   SAMPLES    LOST");
 	assert_row_has(w, 1, "    7  ");

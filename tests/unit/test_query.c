@@ -29,6 +29,7 @@
 #include "store/processes.h"
 #include "store/series.h"
 #include "store/store.h"
+#include "store/timeline.h"
 
 #define T0 1700000000000LL
 
@@ -511,6 +512,50 @@ static void test_series_target_replaced(void **state)
 	session_remove(&t);
 }
 
+/* The run of ticks of one target: another target ends it on either side,
+ * ticks without a target do not, and only the window is looked at. */
+static void test_target_run(void **state)
+{
+	struct session t;
+	int64_t from, to;
+
+	(void)state;
+	session_create(&t, 100);
+	/* 4242 at 0-2, 5000 at 3-5, none at 6, 4242 again at 7-9 */
+	for (uint64_t i = 0; i < 10; i++) {
+		struct frame *f = frame_at(i, T0 + 1000 * (int64_t)i);
+
+		if (i != 6)
+			add_target(f, i, TARGET_HAVE_STAT);
+		if (i >= 3 && i <= 5)
+			f->target->pid = 5000;
+		write_frame(&t, f);
+	}
+	assert_int_equal(
+		timeline_target_run(t.s, 4242, 1, T0, T0 + 1000, T0 + 9000, &from, &to),
+		0);
+	assert_true(from == T0 && to == T0 + 3000);
+	assert_int_equal(
+		timeline_target_run(t.s, 5000, 1, T0, T0 + 4000, T0 + 9000, &from, &to),
+		0);
+	assert_true(from == T0 + 2001 && to == T0 + 7000);
+	assert_int_equal(
+		timeline_target_run(t.s, 4242, 1, T0, T0 + 9000, T0 + 9000, &from, &to),
+		0);
+	assert_true(from == T0 + 5001 && to == T0 + 9001);
+	/* the same pid started again is another target */
+	assert_int_equal(timeline_target_run(t.s, 4242, 2, T0 + 7000, T0 + 8000,
+					     T0 + 9000, &from, &to),
+			 0);
+	assert_true(from == T0 + 8001 && to == T0 + 9000);
+	/* a window inside the run: its edges */
+	assert_int_equal(timeline_target_run(t.s, 5000, 1, T0 + 3500, T0 + 4000,
+					     T0 + 4500, &from, &to),
+			 0);
+	assert_true(from == T0 + 3500 && to == T0 + 4501);
+	session_remove(&t);
+}
+
 static void test_series_errors(void **state)
 {
 	struct session t;
@@ -924,6 +969,7 @@ int main(void)
 		cmocka_unit_test(test_series_target),
 		cmocka_unit_test(test_cpu_conventions_agree),
 		cmocka_unit_test(test_series_target_replaced),
+		cmocka_unit_test(test_target_run),
 		cmocka_unit_test(test_series_errors),
 		cmocka_unit_test(test_every_metric_runs),
 		cmocka_unit_test(test_span_and_session),
