@@ -29,7 +29,6 @@
 #include "store/processes.h"
 #include "store/series.h"
 #include "store/store.h"
-#include "store/timeline.h"
 
 #define T0 1700000000000LL
 
