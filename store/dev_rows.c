@@ -318,6 +318,11 @@ int query_dev_moved(struct store *s, enum dev_class cls, int64_t t0, int64_t t1,
 	return store_read_rows(s, st, (void **)out, n, sizeof(**out), read_moved);
 }
 
+bool store_has_devices(const struct store *s)
+{
+	return store_has(s, STORE_SINCE_DISKNET);
+}
+
 bool query_dev_metric_name(enum dev_class cls, const char *dev, const char *field,
 			   char *buf, size_t cap)
 {

@@ -44,6 +44,9 @@ struct dev_moved {
 int query_dev_moved(struct store *s, enum dev_class cls, int64_t t0, int64_t t1,
 		    struct dev_moved **out, size_t *n);
 
+/* Whether the file records devices at all (schema v6 on). */
+bool store_has_devices(const struct store *s);
+
 /* The fields of the per-device metrics, NULL-terminated ("read_bytes", ..). */
 const char *const *query_dev_fields(enum dev_class cls);
 
