@@ -251,6 +251,86 @@ char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *to
 	return sql;
 }
 
+/* ---- a frame's devices, rebuilt ---- */
+
+/*
+ * Every device's latest row at or before tick ?1, found name by name (a
+ * skip-scan of the (name, tick) key: a seek per device, however long the
+ * session). A device whose latest row is a fresh one at ?1 itself is left
+ * out: it appeared (or came back) at that tick, and the frame before knows
+ * nothing to measure it against, as the frame the collector made did not.
+ */
+#define DEVICES_AT_SQL(cols, tab)                                                        \
+	"WITH RECURSIVE n(name) AS (SELECT min(name) FROM " tab                          \
+	" UNION ALL SELECT (SELECT min(name) FROM " tab " WHERE name > n.name)"          \
+	" FROM n WHERE n.name IS NOT NULL)"                                              \
+	" SELECT " cols " FROM " tab " WHERE (name, tick) IN"                            \
+	" (SELECT n.name, (SELECT max(tick) FROM " tab " y"                              \
+	" WHERE y.name = n.name AND y.tick <= ?1) FROM n WHERE n.name IS NOT NULL)"      \
+	" AND NOT (fresh AND tick = ?1) ORDER BY name"
+
+static void read_disk_row(sqlite3_stmt *st, void *row)
+{
+	struct disk_stat *d = row;
+	int c = 1; /* DISK_COLUMNS: tick first */
+
+	store_column_text(st, c++, d->name, sizeof(d->name));
+	c++; /* fresh */
+	d->stacked = sqlite3_column_int(st, c++) != 0;
+	d->reads = store_column_u64(st, c++);
+	d->read_sectors = store_column_u64(st, c++);
+	d->read_ms = store_column_u64(st, c++);
+	d->writes = store_column_u64(st, c++);
+	d->write_sectors = store_column_u64(st, c++);
+	d->write_ms = store_column_u64(st, c++);
+	d->io_ms = store_column_u64(st, c++);
+}
+
+static void read_net_row(sqlite3_stmt *st, void *row)
+{
+	struct net_stat *n = row;
+	int c = 1;
+
+	store_column_text(st, c++, n->name, sizeof(n->name));
+	c++;
+	n->loopback = sqlite3_column_int(st, c++) != 0;
+	n->rx_bytes = store_column_u64(st, c++);
+	n->rx_packets = store_column_u64(st, c++);
+	n->rx_errs = store_column_u64(st, c++);
+	n->rx_drop = store_column_u64(st, c++);
+	n->tx_bytes = store_column_u64(st, c++);
+	n->tx_packets = store_column_u64(st, c++);
+	n->tx_errs = store_column_u64(st, c++);
+	n->tx_drop = store_column_u64(st, c++);
+}
+
+int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y)
+{
+	sqlite3_stmt *st;
+
+	if (!store_has(s, STORE_SINCE_DISKNET))
+		return 0;
+	if (y->have & SYS_HAVE_DISKSTATS) {
+		if (store_prepare_cached(s, DEVICES_AT_SQL(DISK_COLUMNS, "disk_samples"),
+					 &st) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, seq);
+		if (store_read_rows(s, st, (void **)&y->disks, &y->ndisks,
+				    sizeof(*y->disks), read_disk_row) < 0)
+			return -1;
+	}
+	if (y->have & SYS_HAVE_NETDEV) {
+		if (store_prepare_cached(s, DEVICES_AT_SQL(NET_COLUMNS, "net_samples"),
+					 &st) < 0)
+			return -1;
+		sqlite3_bind_int64(st, 1, seq);
+		if (store_read_rows(s, st, (void **)&y->nets, &y->nnets, sizeof(*y->nets),
+				    read_net_row) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- devices of a window ---- */
 
 static const char *const moved_exprs[2][4] = {

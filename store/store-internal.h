@@ -225,6 +225,9 @@ int store_write_devices(struct store *s, const struct frame *f);
 void store_devices_commit(struct store *s);
 void store_devices_discard(struct store *s);
 void store_devices_release(struct store *s);
+/* dev_rows.c: the devices of tick seq into y (its have bits already read),
+ * as the collector made them; nothing from a file before v6. 0 or -1. */
+int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y);
 /* dev_rows.c: the SQL of a disk.* or net.* metric (store/series.c), for the
  * totals (per_device false) or for the device bound to :dev. The caller
  * frees it. kind is series.c's enum metric_kind as an int. */

@@ -24,6 +24,7 @@
 #include "core/frame.h"
 #include "core/xalloc.h"
 #include "store/dev_rows.h"
+#include "store/frames.h"
 #include "store/series.h"
 #include "store/store.h"
 
@@ -304,6 +305,47 @@ static void test_moved(void **state)
 	session_remove(&t);
 }
 
+/* Frames rebuilt for replay carry each device's latest counters, and the
+ * console's totals from two of them match the store's series. */
+static void test_frame_rebuilt(void **state)
+{
+	static const struct tick ticks[] = {
+		{0, true, 0, 0, 0, 0, 0, 0},
+		{1000, true, 2048, 500, 0, 0, 100, 0},
+		{2000, true, 2048, 500, 0, 77, 300, 0}, /* sdb appears */
+		{3000, true, 4096, 500, 0, 77, 300, 0},
+	};
+	struct session t;
+	struct frame *f;
+
+	(void)state;
+	session_create(&t);
+	write_ticks(&t, ticks, sizeof(ticks) / sizeof(ticks[0]));
+	assert_int_equal(query_frame_at(t.s, T0, &f), 0);
+	assert_int_equal(f->sys.ndisks, 0); /* every row of the first tick is new */
+	frame_unref(f);
+	assert_int_equal(query_frame_at(t.s, T0 + 2500, &f), 0);
+	assert_int_equal(f->seq, 2);
+	assert_int_equal(f->sys.ndisks, 2); /* dm-0, sda by name; sdb just came */
+	assert_string_equal(f->sys.disks[0].name, "dm-0");
+	assert_true(f->sys.disks[0].stacked);
+	assert_string_equal(f->sys.disks[1].name, "sda");
+	assert_int_equal(f->sys.disks[1].read_sectors, 2048); /* its row at 1000 */
+	assert_int_equal(f->sys.disks[1].io_ms, 500);
+	assert_int_equal(f->sys.disks[1].reads, 256);
+	assert_int_equal(f->sys.nnets, 2);
+	assert_string_equal(f->sys.nets[0].name, "eth0");
+	assert_int_equal(f->sys.nets[0].rx_bytes, 300);
+	assert_true(f->sys.nets[1].loopback);
+	frame_unref(f);
+	assert_int_equal(query_frame_at(t.s, T0 + 3000, &f), 0);
+	assert_int_equal(f->sys.ndisks, 3);
+	assert_string_equal(f->sys.disks[2].name, "sdb");
+	assert_int_equal(f->sys.disks[1].read_sectors, 4096);
+	frame_unref(f);
+	session_remove(&t);
+}
+
 static void test_fields_and_names(void **state)
 {
 	const char *const *f = query_dev_fields(DEV_DISK);
@@ -331,6 +373,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_tick),
 		cmocka_unit_test(test_device_appears),
 		cmocka_unit_test(test_moved),
+		cmocka_unit_test(test_frame_rebuilt),
 		cmocka_unit_test(test_fields_and_names),
 	};
 
