@@ -346,6 +346,40 @@ static void test_frame_rebuilt(void **state)
 	session_remove(&t);
 }
 
+/* A file from before v6 has no devices: empty answers, never an error. */
+static void test_older_file(void **state)
+{
+	struct session t;
+	struct store *r;
+	struct series ser;
+	struct dev_moved *m;
+	struct frame *f;
+	char err[512];
+	size_t n;
+
+	(void)state;
+	session_create(&t);
+	write_ticks(&t, story, sizeof(story) / sizeof(story[0]));
+	store_close(t.s);
+	t.s = NULL;
+	sql_exec(t.path, "DROP TABLE disk_samples; DROP TABLE net_samples;"
+			 " PRAGMA user_version = 5");
+	if (store_open(t.path, &r, err, sizeof(err)) < 0)
+		fail_msg("store_open: %s", err);
+	assert_false(store_has_devices(r));
+	assert_int_equal(query_series(r, "disk.read_bytes", T0, T0 + 6000, 7, &ser), 0);
+	assert_int_equal(ser.n, 0);
+	assert_int_equal(query_series(r, "net.eth0.rx_bytes", T0, T0 + 6000, 7, &ser), 0);
+	assert_int_equal(ser.n, 0);
+	assert_int_equal(query_dev_moved(r, DEV_DISK, T0, T0 + 6000, &m, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(query_frame_at(r, T0 + 3000, &f), 0);
+	assert_int_equal(f->sys.ndisks, 0);
+	frame_unref(f);
+	t.s = r;
+	session_remove(&t);
+}
+
 static void test_fields_and_names(void **state)
 {
 	const char *const *f = query_dev_fields(DEV_DISK);
@@ -374,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_device_appears),
 		cmocka_unit_test(test_moved),
 		cmocka_unit_test(test_frame_rebuilt),
+		cmocka_unit_test(test_older_file),
 		cmocka_unit_test(test_fields_and_names),
 	};
 
