@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/iorates.h"
+
 enum metric_id {
 	M_CPU_TOTAL,
 	M_CPU_IOWAIT,
@@ -27,6 +29,11 @@ enum metric_id {
 	M_TARGET_FDS,
 	M_TARGET_THREADS,
 	M_TARGET_ALIVE,
+	M_DISK_READ,
+	M_DISK_WRITE,
+	M_DISK_UTIL,
+	M_NET_RX,
+	M_NET_TX,
 };
 
 struct metric_name {
@@ -52,6 +59,11 @@ static const struct metric_name metrics[] = {
 	{"target.fds", M_TARGET_FDS, RULE_UNIT_NUMBER},
 	{"target.threads", M_TARGET_THREADS, RULE_UNIT_NUMBER},
 	{"target.alive", M_TARGET_ALIVE, RULE_UNIT_NUMBER},
+	{"disk.read_bytes", M_DISK_READ, RULE_UNIT_BYTES},
+	{"disk.write_bytes", M_DISK_WRITE, RULE_UNIT_BYTES},
+	{"disk.util", M_DISK_UTIL, RULE_UNIT_PERCENT},
+	{"net.rx_bytes", M_NET_RX, RULE_UNIT_BYTES},
+	{"net.tx_bytes", M_NET_TX, RULE_UNIT_BYTES},
 };
 
 static const char *const psi_res[PSI_N] = {"cpu", "memory", "io"};
@@ -277,6 +289,32 @@ static enum alert_lookup_rc target_value(const struct alert_metrics *m, enum met
 	}
 }
 
+/* Disk and network totals per second over the last interval. */
+static enum alert_lookup_rc io_value(const struct alert_metrics *m, enum metric_id id,
+				     struct alert_value *out)
+{
+	struct io_rates r;
+	bool disk = id == M_DISK_READ || id == M_DISK_WRITE || id == M_DISK_UTIL;
+
+	if (!m->prev)
+		return ALERT_UNAVAILABLE;
+	io_rates_between(&m->prev->sys, &m->cur->sys, m->cur->t_ms - m->prev->t_ms, &r);
+	if (disk ? !r.disk_known : !r.net_known)
+		return ALERT_UNAVAILABLE;
+	switch (id) {
+	case M_DISK_READ:
+		return number(out, r.read_bps);
+	case M_DISK_WRITE:
+		return number(out, r.write_bps);
+	case M_DISK_UTIL:
+		return number(out, r.util_pct);
+	case M_NET_RX:
+		return number(out, r.rx_bps);
+	default:
+		return number(out, r.tx_bps);
+	}
+}
+
 enum alert_lookup_rc alert_metrics_lookup(void *ctx, const char *name,
 					  struct alert_value *out)
 {
@@ -334,6 +372,12 @@ enum alert_lookup_rc alert_metrics_lookup(void *ctx, const char *name,
 	case M_TARGET_THREADS:
 	case M_TARGET_ALIVE:
 		return target_value(m, mn->id, out);
+	case M_DISK_READ:
+	case M_DISK_WRITE:
+	case M_DISK_UTIL:
+	case M_NET_RX:
+	case M_NET_TX:
+		return io_value(m, mn->id, out);
 	}
 	return ALERT_UNAVAILABLE;
 }

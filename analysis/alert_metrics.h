@@ -14,6 +14,10 @@
  *                   needs the same process (pid and start time) in both frames
  *   target.rss, target.anon, target.swap (bytes), target.fds, target.threads
  *   target.alive    1 while the target runs, 0 once it exited or was replaced
+ *   disk.read_bytes, disk.write_bytes   bytes/s over the whole disks (not
+ *                   dm, md, loop, ram); disk.util  % busy, the busiest disk
+ *   net.rx_bytes, net.tx_bytes   bytes/s over the interfaces but lo
+ *                   (core/iorates.h); need both frames
  *
  * Valid names that this lookup answers ALERT_NOT_FOUND for, so the engine asks
  * the next lookup in its chain (the integrator's, over the store and the other

@@ -28,7 +28,7 @@
 #include "collectors/heap.h"
 #include "collectors/heapwatch.h"
 #include "core/clock.h"
-#include "core/heap.h"
+#include "core/heap_sample.h"
 #include "core/xalloc.h"
 
 static int cmp_i64(const void *a, const void *b)

@@ -20,6 +20,10 @@ echo "== StatsD: ingest on one core, UDP without drops, merging an hour of per-t
 "$BENCH_TOOLS/statsd_bench" merge
 echo
 
+echo "== system collector: one tick, and what diskstats + net/dev add to it"
+"$BENCH_TOOLS/iocost"
+echo
+
 echo "== heap collectors: smaps_rollup and smaps of a process with 100, 10k, 60k mappings"
 FIXTURES="$FIXTURES" "$BENCH_TOOLS/heapcost"
 echo

@@ -33,6 +33,7 @@
 #include "core/when.h"
 #include "core/xalloc.h"
 #include "store/alert_rows.h"
+#include "store/dev_rows.h"
 #include "store/frames.h"
 #include "store/profiles.h"
 #include "store/series.h"
@@ -60,6 +61,8 @@ struct export_writer {
 	size_t ncols;
 	size_t nseries;		/* cols[0..nseries) are query API metrics */
 	struct export_app *app; /* then the StatsD columns (export_app.h) */
+	char **dev_cols;	/* owned: the per-device names among cols */
+	size_t ndev_cols;
 	uint64_t rows;
 	int err;	/* errno of the first failed write, 0 while all is well */
 	double *values; /* ncols each, the row being built */
@@ -380,6 +383,42 @@ static const char **choose_columns(bool with_target, size_t extra, size_t *n)
 	return cols;
 }
 
+/*
+ * The per-device columns: disk.DEV.FIELD for every disk, then
+ * net.IFACE.FIELD for every interface with rows in the window. *out and
+ * its names are owned by the caller. 0 or -1.
+ */
+static int device_columns(struct store *st, int64_t t0, int64_t t1, char ***out,
+			  size_t *n)
+{
+	static const enum dev_class classes[] = {DEV_DISK, DEV_NET};
+
+	*out = NULL;
+	*n = 0;
+	for (size_t c = 0; c < 2; c++) {
+		const char *const *fields = query_dev_fields(classes[c]);
+		struct dev_moved *devs;
+		size_t ndevs, nf = 0;
+
+		if (query_dev_moved(st, classes[c], t0, t1, &devs, &ndevs) < 0)
+			return -1;
+		while (fields[nf])
+			nf++;
+		*out = xrealloc(*out, (*n + ndevs * nf + 1) * sizeof(**out));
+		for (size_t d = 0; d < ndevs; d++) {
+			for (size_t f = 0; f < nf; f++) {
+				char name[128];
+
+				if (query_dev_metric_name(classes[c], devs[d].name,
+							  fields[f], name, sizeof(name)))
+					(*out)[(*n)++] = xstrdup(name);
+			}
+		}
+		free(devs);
+	}
+	return 0;
+}
+
 /* ---- the command ---- */
 
 /*
@@ -431,9 +470,12 @@ static int export_metrics(struct store *st, const struct export_opts *o,
 		return -1;
 	resolve_window(st, o, first, last, &t0, &t1);
 	w->app = export_app_new(st, t0, t1);
-	if (!w->app)
+	if (!w->app || device_columns(st, t0, t1, &w->dev_cols, &w->ndev_cols) < 0)
 		return -1;
-	w->cols = choose_columns(has_target > 0, export_app_ncols(w->app), &w->ncols);
+	w->cols = choose_columns(has_target > 0, w->ndev_cols + export_app_ncols(w->app),
+				 &w->ncols);
+	for (size_t i = 0; i < w->ndev_cols; i++)
+		w->cols[w->ncols++] = w->dev_cols[i];
 	w->nseries = w->ncols;
 	for (size_t i = 0; i < export_app_ncols(w->app); i++)
 		w->cols[w->ncols++] = export_app_col(w->app, i);
@@ -548,6 +590,9 @@ static int cmd_export(int argc, char **argv)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
 	free(w.cols);
+	for (size_t i = 0; i < w.ndev_cols; i++)
+		free(w.dev_cols[i]);
+	free(w.dev_cols);
 	export_app_free(w.app);
 	free(w.values);
 	free(w.have);

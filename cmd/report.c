@@ -278,7 +278,8 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 	if (report_memory_json(out, st, &sp, sm->comm) < 0 ||
 	    report_latency_json(out, st, &sp) < 0 ||
 	    report_profiles_json(out, st, &sp) < 0 ||
-	    report_alerts_json(out, st, &sp) < 0 || report_access_json(out, st, &sp) < 0)
+	    report_alerts_json(out, st, &sp) < 0 ||
+	    report_access_json(out, st, &sp) < 0 || report_io_json(out, st, &sp) < 0)
 		return -1;
 	fputs("\n}\n", out);
 	return 0;
@@ -398,6 +399,8 @@ static int print_text(FILE *out, struct store *st, const char *file,
 			"used avg %s\n",
 			sm->cpu.avg, sm->cpu.max, m->ncpu, m->ncpu == 1 ? "" : "s",
 			units_bytes(sm->mem_used.avg, a, sizeof(a)));
+	if (report_io_text(out, st, &sp) < 0)
+		return -1;
 	if (sm->has_target)
 		print_target_text(out, sm);
 	else

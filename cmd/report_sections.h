@@ -47,4 +47,11 @@ int report_memory_json(FILE *out, struct store *st, const struct report_span *sp
 int report_memory_text(FILE *out, struct store *st, const struct report_span *sp,
 		       const char *comm);
 
+/*
+ * "disk" and "network": total rates and each device with what it moved and
+ * its rates (report_io.c); null and no text for a file from before v6.
+ */
+int report_io_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_io_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

@@ -4,7 +4,7 @@
  * /proc/PID/smaps_rollup gives process totals (Pss, Private_Dirty,
  * Anonymous, LazyFree, Swap) cheaply enough for every few seconds;
  * /proc/PID/smaps gives every VMA and is read rarely, then aggregated into
- * regions (struct heap_mapping_set, core/heap.h) whose keys survive the
+ * regions (struct heap_mapping_set, core/heap_sample.h) whose keys survive the
  * kernel splitting and merging VMAs, so a region's series can be judged for
  * growth (analysis/leak.h). Also: how often each may be read so the reading
  * stays under 1% of a core, and the memory limit a leak would run into.
@@ -67,7 +67,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/heap.h"
+#include "core/heap_sample.h"
 
 #define HEAP_GUARD_MAX (1u << 20)      /* largest PROT_NONE guard below a stack */
 #define HEAP_STACK_MIN (16u << 10)     /* PTHREAD_STACK_MIN */

@@ -3,7 +3,7 @@
  * hsperf: the HotSpot performance-data file of a JVM (the shared memory file
  * jstat reads, /tmp/hsperfdata_<user>/<pid> inside the JVM's mount
  * namespace), parsed into named counters and turned into a struct jvm_sample
- * (core/heap.h): heap used and capacity per generation, metaspace, collector
+ * (core/heap_sample.h): heap used and capacity per generation, metaspace, collector
  * invocations and times, and the old generation's post-GC floor.
  *
  * The file is another process's memory, rewritten while we read it, and may
@@ -31,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/heap.h"
+#include "core/heap_sample.h"
 
 #define HSPERF_MAGIC 0xcafec0c0u
 #define HSPERF_PROLOGUE_SIZE 32

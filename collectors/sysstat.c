@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectors/iostat.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 
@@ -32,6 +33,8 @@ struct sys_collector {
 	char *root;
 	char *stat_buf; /* grows from STAT_BUF_MIN to SYS_STAT_BUF_MAX, kept */
 	size_t stat_cap;
+	char *dev_buf; /* diskstats and net/dev, grown the same way */
+	size_t dev_cap;
 	char small[SMALL_BUF];
 };
 
@@ -368,6 +371,8 @@ struct sys_collector *sys_collector_new(const char *proc_root)
 	c->root = xstrdup(proc_root);
 	c->stat_cap = STAT_BUF_MIN;
 	c->stat_buf = xmalloc(c->stat_cap);
+	c->dev_cap = STAT_BUF_MIN;
+	c->dev_buf = xmalloc(c->dev_cap);
 	return c;
 }
 
@@ -376,6 +381,7 @@ void sys_collector_free(struct sys_collector *c)
 	if (!c)
 		return;
 	free(c->stat_buf);
+	free(c->dev_buf);
 	free(c->root);
 	free(c);
 }
@@ -398,28 +404,60 @@ static int finish_read(long n, const char *rel, char *buf, size_t cap,
 	return 0;
 }
 
-/* Reads /proc/stat, growing the buffer (once, kept) while the file fills it. */
-static void read_stat(struct sys_collector *c, struct sys_sample *out)
+/*
+ * Reads rel into *buf, growing it (once, kept) while the file fills it, up
+ * to SYS_STAT_BUF_MAX. Returns 0 with whole lines in *buf, or -1 (noted,
+ * except a missing file when optional).
+ */
+static int read_grown(struct sys_collector *c, const char *rel, char **buf, size_t *cap,
+		      bool optional, struct sys_sample *out)
 {
 	long n;
 
 	for (;;) {
-		n = procfs_read(c->root, "stat", c->stat_buf, c->stat_cap);
-		if (n < 0 || (size_t)n < c->stat_cap - 1 ||
-		    c->stat_cap >= SYS_STAT_BUF_MAX)
+		n = procfs_read(c->root, rel, *buf, *cap);
+		if (n < 0 || (size_t)n < *cap - 1 || *cap >= SYS_STAT_BUF_MAX)
 			break;
-		c->stat_cap *= 2;
-		if (c->stat_cap > SYS_STAT_BUF_MAX)
-			c->stat_cap = SYS_STAT_BUF_MAX;
-		c->stat_buf = xrealloc(c->stat_buf, c->stat_cap);
+		*cap *= 2;
+		if (*cap > SYS_STAT_BUF_MAX)
+			*cap = SYS_STAT_BUF_MAX;
+		*buf = xrealloc(*buf, *cap);
 	}
-	if (finish_read(n, "stat", c->stat_buf, c->stat_cap, out) < 0)
+	if (optional && n == -ENOENT)
+		return -1;
+	return finish_read(n, rel, *buf, *cap, out);
+}
+
+static void read_stat(struct sys_collector *c, struct sys_sample *out)
+{
+	if (read_grown(c, "stat", &c->stat_buf, &c->stat_cap, false, out) < 0)
 		return;
 	if (sys_parse_stat(c->stat_buf, out) < 0) {
 		why_add(out, "stat: unparsable");
 		return;
 	}
 	out->have |= SYS_HAVE_STAT;
+}
+
+/*
+ * diskstats and net/dev. A file that is not there means a kernel without a
+ * block layer or network (or a proc tree without them), like missing PSI:
+ * nothing to note.
+ */
+static void read_devices(struct sys_collector *c, struct sys_sample *out)
+{
+	if (read_grown(c, "diskstats", &c->dev_buf, &c->dev_cap, true, out) == 0) {
+		if (iostat_parse_diskstats(c->dev_buf, &out->disks, &out->ndisks) < 0)
+			why_add(out, "diskstats: unparsable");
+		else
+			out->have |= SYS_HAVE_DISKSTATS;
+	}
+	if (read_grown(c, "net/dev", &c->dev_buf, &c->dev_cap, true, out) == 0) {
+		if (iostat_parse_netdev(c->dev_buf, &out->nets, &out->nnets) < 0)
+			why_add(out, "net/dev: unparsable");
+		else
+			out->have |= SYS_HAVE_NETDEV;
+	}
 }
 
 /* meminfo and loadavg: read into the small buffer, parse, set the bit. */
@@ -473,4 +511,5 @@ void sys_collector_read(struct sys_collector *c, struct sys_sample *out)
 	read_small(c, "meminfo", sys_parse_meminfo, SYS_HAVE_MEMINFO, out);
 	read_small(c, "loadavg", sys_parse_loadavg, SYS_HAVE_LOADAVG, out);
 	read_psi(c, out);
+	read_devices(c, out);
 }

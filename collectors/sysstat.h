@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sysstat: the system collector. Fills a struct sys_sample (core/frame.h)
- * from <proc_root>/stat, meminfo, loadavg and pressure/{cpu,memory,io}.
+ * from <proc_root>/stat, meminfo, loadavg, pressure/{cpu,memory,io},
+ * diskstats and net/dev (parsed by collectors/iostat.h).
  *
  * Invariants:
  * - Reading never fails as a whole. A file that cannot be read or parsed
@@ -16,7 +17,7 @@
  * - Decimals are parsed by hand, never with strtod, so the locale the UI sets
  *   cannot turn "0.52" into 0.
  * - The collector's read buffers live as long as it does; the only per-tick
- *   allocation is the sample's cores array.
+ *   allocations are the sample's cores, disks and nets arrays.
  */
 #ifndef VIGIL_COLLECTORS_SYSSTAT_H
 #define VIGIL_COLLECTORS_SYSSTAT_H
@@ -24,9 +25,9 @@
 #include "core/frame.h"
 
 /*
- * The most of /proc/stat the collector reads (it starts at 64 KiB and grows
- * to this). A larger file is cut after its last complete line, parsed, and
- * "stat: truncated at N bytes" is noted in why.
+ * The most of /proc/stat (and of diskstats, net/dev) the collector reads (it
+ * starts at 64 KiB and grows to this). A larger file is cut after its last
+ * complete line, parsed, and "stat: truncated at N bytes" is noted in why.
  */
 #define SYS_STAT_BUF_MAX (1024u * 1024u)
 
@@ -42,10 +43,11 @@ struct sys_collector *sys_collector_new(const char *proc_root);
 void sys_collector_free(struct sys_collector *c);
 
 /*
- * Overwrites *out with one reading. *out must hold no memory (zeroed, or its
- * cores freed): it is cleared first, not released. out->cores is allocated
- * with xmalloc and owned by *out; frame_unref() frees it with the frame, a
- * stand-alone sample is released with free(out->cores). Never fails: what
+ * Overwrites *out with one reading. *out must hold no memory (zeroed, or
+ * released): it is cleared first, not released. out->cores, out->disks and
+ * out->nets are allocated with xmalloc and owned by *out; frame_unref()
+ * frees them with the frame, a stand-alone sample is released with
+ * sys_sample_release(). Never fails: what
  * could not be read is told by out->have, out->why and out->psi[i].present.
  */
 void sys_collector_read(struct sys_collector *c, struct sys_sample *out);

@@ -50,6 +50,12 @@ void sys_sample_release(struct sys_sample *s)
 	free(s->cores);
 	s->cores = NULL;
 	s->ncores = 0;
+	free(s->disks);
+	s->disks = NULL;
+	s->ndisks = 0;
+	free(s->nets);
+	s->nets = NULL;
+	s->nnets = 0;
 }
 
 void proc_table_release(struct proc_table *t)

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "core/appmetrics.h"
-#include "core/heap.h"
+#include "core/heap_sample.h"
 
 #define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
 #define FRAME_USER_MAX 33
@@ -74,9 +74,36 @@ struct psi {
 };
 
 enum sys_have {
-	SYS_HAVE_STAT = 1u << 0,    /* /proc/stat: cpu, ctxt, processes */
-	SYS_HAVE_MEMINFO = 1u << 1, /* /proc/meminfo */
-	SYS_HAVE_LOADAVG = 1u << 2, /* /proc/loadavg */
+	SYS_HAVE_STAT = 1u << 0,      /* /proc/stat: cpu, ctxt, processes */
+	SYS_HAVE_MEMINFO = 1u << 1,   /* /proc/meminfo */
+	SYS_HAVE_LOADAVG = 1u << 2,   /* /proc/loadavg */
+	SYS_HAVE_DISKSTATS = 1u << 3, /* /proc/diskstats */
+	SYS_HAVE_NETDEV = 1u << 4,    /* /proc/net/dev */
+};
+
+#define FRAME_DEV_MAX 32 /* block device and interface names (IFNAMSIZ is 16) */
+
+/*
+ * One whole block device of /proc/diskstats, counters cumulative since boot
+ * as the kernel keeps them. Partitions are not kept (their disk has their
+ * I/O); neither are devices that never did any I/O (unused loop and ram).
+ */
+struct disk_stat {
+	char name[FRAME_DEV_MAX];
+	/* stacked on other devices or on memory (dm-*, md*, loop*, ram*,
+	 * zram*): its I/O is counted again below it, so totals leave it out */
+	bool stacked;
+	uint64_t reads, read_sectors, read_ms;	  /* completed; 512-byte sectors */
+	uint64_t writes, write_sectors, write_ms; /* ms: time requests took */
+	uint64_t io_ms;				  /* ms the device was busy */
+};
+
+/* One interface of /proc/net/dev, counters cumulative. */
+struct net_stat {
+	char name[FRAME_DEV_MAX];
+	bool loopback; /* "lo": left out of the totals */
+	uint64_t rx_bytes, rx_packets, rx_errs, rx_drop;
+	uint64_t tx_bytes, tx_packets, tx_errs, tx_drop;
 };
 
 struct sys_sample {
@@ -98,9 +125,14 @@ struct sys_sample {
 	double load1, load5, load15;
 
 	struct psi psi[PSI_N];
+
+	size_t ndisks;
+	struct disk_stat *disks; /* owned, in /proc/diskstats order */
+	size_t nnets;
+	struct net_stat *nets; /* owned, in /proc/net/dev order */
 };
 
-/* Frees the cores array; the sample may be filled again. */
+/* Frees the cores, disks and nets arrays; the sample may be filled again. */
 void sys_sample_release(struct sys_sample *s);
 
 /* One row of the process table (a process, not a thread). */

@@ -80,10 +80,11 @@ int timeline_target_run(struct store *s, int pid, uint64_t start_ticks, int64_t 
 
 /*
  * The whole frame of the latest tick <= t_ms, rebuilt: system with cores,
- * process table as query_proc_table_at (store/processes.h) gives it, target
- * and threads if the tick had one. Values the collector could not read come
- * back 0 with their HAVE_* bit clear. *out has one reference the caller
- * drops with frame_unref(). -1 when no tick is <= t_ms.
+ * disks and interfaces (each device's latest row, but one that appeared at
+ * that very tick), process table as query_proc_table_at (store/processes.h) gives it,
+ * target and threads if the tick had one. Values the collector could not read come back 0
+ * with their HAVE_* bit clear. *out has one reference the caller drops with
+ * frame_unref(). -1 when no tick is <= t_ms.
  */
 int query_frame_at(struct store *s, int64_t t_ms, struct frame **out);
 

@@ -8,7 +8,7 @@
 
 #include <stdint.h>
 
-#include "core/heap.h"
+#include "core/heap_sample.h"
 #include "store/store.h"
 
 /* The latest leak verdict at or before t_ms into *out and its time into

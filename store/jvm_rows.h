@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/heap.h"
+#include "core/heap_sample.h"
 #include "store/store.h"
 
 /*

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
- * metrics, heap, profiles, alerts, v4 timers in ns and gauge ranges) and the
- * migrations
- * that produce it.
+ * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
+ * ranges, v6 disks and network interfaces) and the migrations that produce
+ * it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -382,11 +382,52 @@ static const char *const schema_v5[] = {
 };
 
 /*
+ * v6: the system's disks and network interfaces, raw counters as
+ * /proc/diskstats and /proc/net/dev give them. A device's row is written
+ * only when a counter moved (or it appeared), so an idle disk costs nothing
+ * per tick; its counters at tick T are its latest row with tick <= T, and
+ * since an unwritten tick means "unchanged", a row's movement since that
+ * latest earlier row happened after the tick before it (store/dev_rows.c).
+ */
+static const char *const schema_v6[] = {
+	"-- whole block devices; partitions and never-used devices are not kept\n"
+	"CREATE TABLE disk_samples (\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  name TEXT NOT NULL,           -- sda, nvme0n1, dm-0\n"
+	"  fresh INTEGER NOT NULL,       -- 1: not in the tick before; no rate\n"
+	"  stacked INTEGER NOT NULL,     -- 1: dm, md, loop, ram: not in totals\n"
+	"  reads INTEGER NOT NULL,       -- completed, cumulative\n"
+	"  read_sectors INTEGER NOT NULL, -- 512 bytes each\n"
+	"  read_ms INTEGER NOT NULL,     -- time reads took, summed\n"
+	"  writes INTEGER NOT NULL,\n"
+	"  write_sectors INTEGER NOT NULL,\n"
+	"  write_ms INTEGER NOT NULL,\n"
+	"  io_ms INTEGER NOT NULL,       -- time the device was busy\n"
+	"  PRIMARY KEY (name, tick)      -- also finds a device's row before T\n"
+	") WITHOUT ROWID;\n",
+	"CREATE INDEX disk_samples_by_tick ON disk_samples (tick);\n",
+	"-- network interfaces that moved a packet since boot\n"
+	"CREATE TABLE net_samples (\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  name TEXT NOT NULL,\n"
+	"  fresh INTEGER NOT NULL,       -- 1: not in the tick before; no rate\n"
+	"  loopback INTEGER NOT NULL,    -- 1: lo, not in totals\n"
+	"  rx_bytes INTEGER NOT NULL, rx_packets INTEGER NOT NULL,\n"
+	"  rx_errs INTEGER NOT NULL, rx_drop INTEGER NOT NULL,\n"
+	"  tx_bytes INTEGER NOT NULL, tx_packets INTEGER NOT NULL,\n"
+	"  tx_errs INTEGER NOT NULL, tx_drop INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (name, tick)\n"
+	") WITHOUT ROWID;\n",
+	"CREATE INDEX net_samples_by_tick ON net_samples (tick);\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

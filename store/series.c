@@ -19,18 +19,22 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "store/dev_rows.h"
 #include "store/store-internal.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The values are store/dev_rows.c's KIND_* too. */
 enum metric_kind {
-	METRIC_GAUGE, /* the value as stored */
-	METRIC_RATE,  /* per second between consecutive ticks */
-	METRIC_SHARE, /* 100 * moved(expr) / moved(total) between ticks */
-	METRIC_RATIO, /* moved(expr) / moved(total) between ticks */
+	METRIC_GAUGE = 0, /* the value as stored */
+	METRIC_RATE = 1,  /* per second between consecutive ticks */
+	METRIC_SHARE = 2, /* 100 * moved(expr) / moved(total) between ticks */
+	METRIC_RATIO = 3, /* moved(expr) / moved(total) between ticks */
+	METRIC_BUSY = 4,  /* devices: a rate in %, at most 100; the busiest one */
 };
 
-enum metric_source { METRIC_SYS, METRIC_TARGET };
+/* METRIC_DISK, METRIC_NET: summed over the devices (store/dev_rows.c) */
+enum metric_source { METRIC_SYS, METRIC_TARGET, METRIC_DISK, METRIC_NET };
 
 struct metric {
 	const char *name;
@@ -128,6 +132,33 @@ static const struct metric metrics[] = {
 	 "x.cg_psi_io_some_avg10", NULL, "%", STORE_SINCE_LATENCY},
 	{"target.cgpsi.io.full.avg10", METRIC_TARGET, METRIC_GAUGE,
 	 "x.cg_psi_io_full_avg10", NULL, "%", STORE_SINCE_LATENCY},
+	/* disks and interfaces (v6): totals over whole disks (not stacked
+	 * ones) and interfaces but lo; "disk.DEV.read_bytes" and the like are
+	 * the same for one device. util is the busiest disk's. */
+	{"disk.read_bytes", METRIC_DISK, METRIC_RATE, "x.read_sectors * 512", NULL,
+	 "bytes/s", STORE_SINCE_DISKNET},
+	{"disk.write_bytes", METRIC_DISK, METRIC_RATE, "x.write_sectors * 512", NULL,
+	 "bytes/s", STORE_SINCE_DISKNET},
+	{"disk.reads", METRIC_DISK, METRIC_RATE, "x.reads", NULL, "/s",
+	 STORE_SINCE_DISKNET},
+	{"disk.writes", METRIC_DISK, METRIC_RATE, "x.writes", NULL, "/s",
+	 STORE_SINCE_DISKNET},
+	{"disk.util", METRIC_DISK, METRIC_BUSY, "x.io_ms / 10.0", NULL, "%",
+	 STORE_SINCE_DISKNET},
+	{"disk.await", METRIC_DISK, METRIC_RATIO, "x.read_ms + x.write_ms",
+	 "x.reads + x.writes", "ms", STORE_SINCE_DISKNET},
+	{"net.rx_bytes", METRIC_NET, METRIC_RATE, "x.rx_bytes", NULL, "bytes/s",
+	 STORE_SINCE_DISKNET},
+	{"net.tx_bytes", METRIC_NET, METRIC_RATE, "x.tx_bytes", NULL, "bytes/s",
+	 STORE_SINCE_DISKNET},
+	{"net.rx_packets", METRIC_NET, METRIC_RATE, "x.rx_packets", NULL, "/s",
+	 STORE_SINCE_DISKNET},
+	{"net.tx_packets", METRIC_NET, METRIC_RATE, "x.tx_packets", NULL, "/s",
+	 STORE_SINCE_DISKNET},
+	{"net.errors", METRIC_NET, METRIC_RATE, "x.rx_errs + x.tx_errs", NULL, "/s",
+	 STORE_SINCE_DISKNET},
+	{"net.drops", METRIC_NET, METRIC_RATE, "x.rx_drop + x.tx_drop", NULL, "/s",
+	 STORE_SINCE_DISKNET},
 };
 
 void series_release(struct series *s)
@@ -144,6 +175,59 @@ static const struct metric *metric_find(const char *name)
 			return &metrics[i];
 	}
 	return NULL;
+}
+
+static const char *dev_prefix(enum metric_source src)
+{
+	return src == METRIC_DISK ? "disk." : src == METRIC_NET ? "net." : NULL;
+}
+
+/*
+ * "disk.sda.read_bytes" (a device's own metric): the totals metric
+ * "disk.read_bytes" it follows, with the device name copied to dev. The
+ * field is after the last dot (interface names have dots: eth0.100).
+ */
+static const struct metric *dev_metric_find(const char *name, char dev[FRAME_DEV_MAX])
+{
+	const char *field = strrchr(name, '.');
+
+	for (size_t i = 0; field && i < ARRAY_SIZE(metrics); i++) {
+		const char *pre = dev_prefix(metrics[i].source);
+		size_t pl = pre ? strlen(pre) : 0, dl;
+
+		if (!pre || strncmp(name, pre, pl) ||
+		    strcmp(metrics[i].name + pl, field + 1))
+			continue;
+		dl = (size_t)(field - (name + pl));
+		if (field <= name + pl || dl >= FRAME_DEV_MAX)
+			return NULL;
+		memcpy(dev, name + pl, dl);
+		dev[dl] = '\0';
+		return &metrics[i];
+	}
+	return NULL;
+}
+
+static const char *dev_fields[2][ARRAY_SIZE(metrics) + 1];
+static pthread_once_t dev_fields_once = PTHREAD_ONCE_INIT;
+
+static void fill_dev_fields(void)
+{
+	size_t n[2] = {0, 0};
+
+	for (size_t i = 0; i < ARRAY_SIZE(metrics); i++) {
+		const char *pre = dev_prefix(metrics[i].source);
+		int c = metrics[i].source == METRIC_DISK ? DEV_DISK : DEV_NET;
+
+		if (pre)
+			dev_fields[c][n[c]++] = metrics[i].name + strlen(pre);
+	}
+}
+
+const char *const *query_dev_fields(enum dev_class cls)
+{
+	pthread_once(&dev_fields_once, fill_dev_fields);
+	return dev_fields[cls];
 }
 
 static const char *metric_names[ARRAY_SIZE(metrics) + 1];
@@ -164,8 +248,11 @@ const char *const *query_metric_names(void)
 
 const char *query_metric_unit(const char *metric)
 {
+	char dev[FRAME_DEV_MAX];
 	const struct metric *m = metric_find(metric);
 
+	if (!m)
+		m = dev_metric_find(metric, dev);
 	return m ? m->unit : NULL;
 }
 
@@ -184,6 +271,7 @@ static const char *metric_value_sql(enum metric_kind kind)
 	case METRIC_RATIO:
 		return "CASE WHEN v >= pv AND d > pd"
 		       " THEN (v - pv) * 1.0 / (d - pd) END";
+	case METRIC_BUSY: /* devices only (store/dev_rows.c) */
 	case METRIC_GAUGE:
 		break;
 	}
@@ -197,9 +285,13 @@ static const char *metric_value_sql(enum metric_kind kind)
  * BY; gauges skip it); val: the derived value y and its bucket b; then one row per
  * bucket.
  */
-static char *series_sql(const struct metric *m)
+static char *series_sql(const struct metric *m, bool per_device)
 {
 	bool sys = m->source == METRIC_SYS;
+
+	if (m->source == METRIC_DISK || m->source == METRIC_NET)
+		return store_dev_series_sql(m->source == METRIC_DISK, (int)m->kind,
+					    m->expr, m->total, per_device);
 	/* a gauge needs no previous tick, and the window pass is most of
 	 * the cost of a series */
 	bool gauge = m->kind == METRIC_GAUGE;
@@ -262,6 +354,7 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		 size_t npoints, struct series *out)
 {
 	const struct metric *m = metric_find(metric);
+	char dev[FRAME_DEV_MAX] = "";
 	sqlite3_stmt *st;
 	char *sql;
 	bool rolled;
@@ -269,6 +362,8 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 
 	out->n = 0;
 	out->points = NULL;
+	if (!m)
+		m = dev_metric_find(metric, dev);
 	if (!m)
 		return store_fail(s, "unknown metric '%s'", metric);
 	if (npoints == 0)
@@ -278,9 +373,9 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		return 0;
 	/* wide buckets come from the minutes (readers only: the writer builds
 	 * the rollups from the ticks) */
-	rolled = s->readonly && store_has(s, STORE_SINCE_ROLLUPS) &&
+	rolled = s->readonly && store_has(s, STORE_SINCE_ROLLUPS) && !*dev &&
 		 ((double)t1 - (double)t0) / (double)npoints >= ROLLUP_MIN_WIDTH_MS;
-	sql = rolled ? xstrdup(rollup_sql) : series_sql(m);
+	sql = rolled ? xstrdup(rollup_sql) : series_sql(m, *dev);
 	/* readers ask for the same few series every tick; the writer asks for
 	 * each metric once a minute (its rollups), which would only churn a
 	 * cache it never reads from again soon */
@@ -298,6 +393,9 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 				((double)t1 - (double)t0 + 1.0) / (double)npoints);
 	store_bind_named_int64(st, ":last", (int64_t)npoints - 1);
 	store_bind_named_int64(st, ":clk_tck", store_session_clk_tck(s));
+	if (*dev)
+		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":dev"), dev, -1,
+				  SQLITE_TRANSIENT);
 	return store_read_rows(s, st, (void **)&out->points, &out->n,
 			       sizeof(*out->points), read_point);
 }

@@ -50,10 +50,15 @@ void series_release(struct series *s);
 int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 		 size_t npoints, struct series *out);
 
-/* NULL-terminated list of the metric names query_series knows. Static. */
+/*
+ * NULL-terminated list of the metric names query_series knows. Static.
+ * query_series also takes a device's own "disk.DEV.FIELD" and
+ * "net.IFACE.FIELD" for every "disk.FIELD" and "net.FIELD" of the list
+ * (store/dev_rows.h lists a window's devices); those are not listed here.
+ */
 const char *const *query_metric_names(void);
-/* The unit of a metric ("%", "bytes", "bytes/s", "/s", ""), NULL if unknown.
- * Static. */
+/* The unit of a metric ("%", "bytes", "bytes/s", "/s", "ms", ""), NULL if
+ * unknown. Static. */
 const char *query_metric_unit(const char *metric);
 
 #endif

@@ -66,6 +66,13 @@
 	"cg_psi_io_some_avg10, cg_psi_io_some_total_us, "                                \
 	"cg_psi_io_full_avg10, cg_psi_io_full_total_us"
 
+#define DISK_COLUMNS                                                                     \
+	"tick, name, fresh, stacked, reads, read_sectors, read_ms, writes, "             \
+	"write_sectors, write_ms, io_ms"
+#define NET_COLUMNS                                                                      \
+	"tick, name, fresh, loopback, rx_bytes, rx_packets, rx_errs, rx_drop, "          \
+	"tx_bytes, tx_packets, tx_errs, tx_drop"
+
 #define THREAD_COLUMNS "tick, pid, tid, comm, state, utime, stime"
 #define THREAD_V3_COLUMNS "run_ns, run_delay_ns, slices, blkio_ticks, wchan, syscall"
 
@@ -97,6 +104,8 @@ enum store_stmt {
 	STMT_SMAPS_READ,
 	STMT_SUSPECT,
 	STMT_NOTICE,
+	STMT_DISK,
+	STMT_NET,
 	STMT_N
 };
 
@@ -122,6 +131,15 @@ struct identity_map {
 	size_t n, cap;
 };
 
+/* The writer's memory of the devices it last wrote (dev_rows.c): a row is
+ * written when a device's counters differ from these. */
+struct dev_seen {
+	struct disk_stat *disks;
+	size_t ndisks;
+	struct net_stat *nets;
+	size_t nnets;
+};
+
 #define STORE_CACHE_N 32      /* statements in a reader's cache (statements.c) */
 #define STORE_MINUTE_MS 60000 /* rollups are per minute of t_ms */
 
@@ -133,6 +151,8 @@ struct store {
 	sqlite3_stmt *stmt[STMT_N]; /* all NULL on a read-only store */
 	struct identity_map seen;   /* committed: matches the file */
 	struct identity_map next;   /* built by the frame being written */
+	struct dev_seen dev_seen;   /* committed: matches the file */
+	struct dev_seen dev_next;   /* the frame being written */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
@@ -162,6 +182,7 @@ struct store {
 #define STORE_SINCE_ALERTS 3	  /* alert_events */
 #define STORE_SINCE_NOTICES 4	  /* notices */
 #define STORE_SINCE_GAUGE_RANGE 5 /* app_samples.lo, .hi; timers in ns */
+#define STORE_SINCE_DISKNET 6	  /* disk_samples, net_samples */
 
 static inline bool store_has(const struct store *s, int since)
 {
@@ -196,6 +217,22 @@ int store_write_app(struct store *s, const struct frame *f);
  * transaction. */
 int store_write_alerts(struct store *s, const struct frame *f);
 int store_write_notices(struct store *s, const struct frame *f);
+
+/* dev_rows.c: the frame's disks and interfaces whose counters moved, into
+ * the open transaction (dev_next); commit makes dev_next dev_seen, discard
+ * drops it; release frees both (store_close). */
+int store_write_devices(struct store *s, const struct frame *f);
+void store_devices_commit(struct store *s);
+void store_devices_discard(struct store *s);
+void store_devices_release(struct store *s);
+/* dev_rows.c: the devices of tick seq into y (its have bits already read),
+ * as the collector made them; nothing from a file before v6. 0 or -1. */
+int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y);
+/* dev_rows.c: the SQL of a disk.* or net.* metric (store/series.c), for the
+ * totals (per_device false) or for the device bound to :dev. The caller
+ * frees it. kind is series.c's enum metric_kind as an int. */
+char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *total,
+			   bool per_device);
 
 /* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */

@@ -338,6 +338,7 @@ void store_close(struct store *s)
 		close(s->lock_fd); /* after the connection: the lock outlives it */
 	store_identity_map_release(&s->seen);
 	store_identity_map_release(&s->next);
+	store_devices_release(s);
 	free(s->path);
 	free(s);
 }

@@ -137,6 +137,10 @@ static char *stmt_sql(enum store_stmt id)
 				  " ON CONFLICT (pid, start_ticks, key) DO UPDATE SET"
 				  " kind = excluded.kind, name = excluded.name"
 				  " RETURNING id");
+	case STMT_DISK:
+		return insert_sql("disk_samples", DISK_COLUMNS, "");
+	case STMT_NET:
+		return insert_sql("net_samples", NET_COLUMNS, "");
 	case STMT_MAPPING_SAMPLE:
 		return insert_sql("mapping_samples",
 				  "mapping, tick, size, rss, anon, swap, pss", "");
@@ -453,15 +457,17 @@ int store_write_frame(struct store *s, const struct frame *f)
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
 	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
 	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
-	    close_minute(s, f, &next_minute) < 0)
+	    store_write_devices(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;
 	store_identity_commit(s);
+	store_devices_commit(s);
 	s->roll_minute = next_minute;
 	return 0;
 fail:
 	rollback(s);
 	store_identity_discard(s);
+	store_devices_discard(s);
 	return -1;
 }

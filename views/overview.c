@@ -15,6 +15,7 @@
 
 #include "core/units.h"
 #include "views/draw.h"
+#include "views/io_view.h"
 
 #define GRAPH_MIN_COLS 70
 #define GRAPH_LABEL_COLS 8 /* "CPU all" and the figure under it */
@@ -35,7 +36,7 @@ static int cpu_rows(const struct ui_model *m)
 
 int overview_header_rows(const struct ui_model *m)
 {
-	return cpu_rows(m) + 3; /* cores, Mem, Swp, summary */
+	return cpu_rows(m) + 4; /* cores, Mem, Swp, summary, I/O */
 }
 
 /*
@@ -203,4 +204,5 @@ void overview_draw_header(WINDOW *w, const struct ui_model *m)
 	if (left < cols)
 		draw_graphs(w, m, left + 1, cols - left - 1, rows);
 	draw_summary(w, m, rows + 2, cols);
+	io_view_draw(w, rows + 3, cols, m->prev, m->cur);
 }

@@ -197,6 +197,56 @@ static void test_target(void **state)
 	assert_int_equal(rc_of("target.rss"), ALERT_UNAVAILABLE);
 }
 
+/* Over one second: sda read 1 MiB and was busy 600 ms, dm-0 on top of it
+ * is left out, sdb appeared (adds nothing); eth0 moved, lo is left out. */
+static void test_disk_net(void **state)
+{
+	struct disk_stat dp[] = {
+		{.name = "sda", .read_sectors = 100, .write_sectors = 10, .io_ms = 1000},
+		{.name = "dm-0", .stacked = true, .read_sectors = 100, .io_ms = 0},
+	};
+	struct disk_stat dc[] = {
+		{.name = "dm-0", .stacked = true, .read_sectors = 2148, .io_ms = 1000},
+		{.name = "sda",
+		 .read_sectors = 2148,
+		 .write_sectors = 4106,
+		 .io_ms = 1600},
+		{.name = "sdb", .read_sectors = 99999, .io_ms = 99999},
+	};
+	struct net_stat np[] = {{.name = "lo", .loopback = true},
+				{.name = "eth0", .rx_bytes = 10, .tx_bytes = 20}};
+	struct net_stat nc[] = {{.name = "lo", .loopback = true, .rx_bytes = 5000},
+				{.name = "eth0", .rx_bytes = 1010, .tx_bytes = 520}};
+
+	(void)state;
+	prev.sys.disks = dp, prev.sys.ndisks = 2;
+	cur.sys.disks = dc, cur.sys.ndisks = 3;
+	prev.sys.nets = np, prev.sys.nnets = 2;
+	cur.sys.nets = nc, cur.sys.nnets = 2;
+	prev.sys.have |= SYS_HAVE_DISKSTATS | SYS_HAVE_NETDEV;
+	cur.sys.have |= SYS_HAVE_DISKSTATS | SYS_HAVE_NETDEV;
+	assert_true(fabs(num("disk.read_bytes") - 1048576) < 1e-6);
+	assert_true(fabs(num("disk.write_bytes") - 2 * 1048576) < 1e-6);
+	assert_true(fabs(num("disk.util") - 60) < 1e-9);
+	assert_true(fabs(num("net.rx_bytes") - 1000) < 1e-9);
+	assert_true(fabs(num("net.tx_bytes") - 500) < 1e-9);
+
+	dc[1].io_ms = 9000; /* 8 s busy in 1 s: impossible, capped */
+	assert_true(fabs(num("disk.util") - 100) < 1e-9);
+	dc[1].read_sectors = 50; /* went backwards: unknown, not negative */
+	assert_int_equal(rc_of("disk.read_bytes"), ALERT_UNAVAILABLE);
+	assert_true(fabs(num("net.rx_bytes") - 1000) < 1e-9); /* nets unaffected */
+	nc[1].tx_bytes = 0;
+	assert_int_equal(rc_of("net.tx_bytes"), ALERT_UNAVAILABLE);
+	cur.sys.have &= ~SYS_HAVE_NETDEV; /* net/dev unreadable this tick */
+	nc[1].tx_bytes = 520;
+	assert_int_equal(rc_of("net.rx_bytes"), ALERT_UNAVAILABLE);
+	m.prev = NULL;
+	assert_int_equal(rc_of("disk.util"), ALERT_UNAVAILABLE);
+	prev.sys.disks = cur.sys.disks = NULL; /* the fixtures are static */
+	prev.sys.nets = cur.sys.nets = NULL;
+}
+
 static void test_not_found_is_for_the_chain(void **state)
 {
 	(void)state;
@@ -234,6 +284,9 @@ static void test_names(void **state)
 		{"target.fds", RULE_UNIT_NUMBER},
 		{"target.threads", RULE_UNIT_NUMBER},
 		{"target.alive", RULE_UNIT_NUMBER},
+		{"disk.read_bytes", RULE_UNIT_BYTES},
+		{"disk.util", RULE_UNIT_PERCENT},
+		{"net.tx_bytes", RULE_UNIT_BYTES},
 		{"target.run_wait_share", RULE_UNIT_PERCENT},
 		{"target.io_delay", RULE_UNIT_PERCENT},
 		{"memory.verdict", RULE_UNIT_WORD},
@@ -296,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu, setup),
 		cmocka_unit_test_setup(test_memory_swap_load, setup),
 		cmocka_unit_test_setup(test_psi, setup),
+		cmocka_unit_test_setup(test_disk_net, setup),
 		cmocka_unit_test_setup(test_target, setup),
 		cmocka_unit_test_setup(test_not_found_is_for_the_chain, setup),
 		cmocka_unit_test_setup(test_names, setup),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_heap: the heap collector (collectors/heap.c) and the structs it fills
- * (core/heap.c): smaps_rollup and smaps parsing against fixture trees
+ * (core/heap_sample.c): smaps_rollup and smaps parsing against fixture trees
  * (tests/fixtures/proc-heap/), region classification rule by rule, keys that
  * hold while VMAs split, merge and grow (in fixtures and in this very
  * process), hostile text, the read cadence, and the memory limit lookup over
@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "collectors/heap.h"
-#include "core/heap.h"
+#include "core/heap_sample.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 

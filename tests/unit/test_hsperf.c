@@ -23,7 +23,7 @@
 #include <cmocka.h>
 
 #include "collectors/hsperf.h"
-#include "core/heap.h"
+#include "core/heap_sample.h"
 #include "core/xalloc.h"
 
 static char *fixture(const char *rel)

@@ -26,7 +26,9 @@
 #include "core/xalloc.h"
 
 #define assert_dbl(a, b) assert_true(fabs((a) - (b)) < 1e-9)
-#define ALL_HAVE (SYS_HAVE_STAT | SYS_HAVE_MEMINFO | SYS_HAVE_LOADAVG)
+#define ALL_HAVE                                                                         \
+	(SYS_HAVE_STAT | SYS_HAVE_MEMINFO | SYS_HAVE_LOADAVG | SYS_HAVE_DISKSTATS |      \
+	 SYS_HAVE_NETDEV)
 
 static char *fixture(const char *tree)
 {
@@ -155,7 +157,7 @@ static void test_real_proc(void **state)
 		assert_false(s.psi[PSI_CPU].present);
 	}
 	assert_true(strlen(s.why) < FRAME_WHY_MAX);
-	free(s.cores);
+	sys_sample_release(&s);
 }
 
 /* ---- fixture trees ---- */
@@ -211,7 +213,7 @@ static void test_fixture_normal(void **state)
 	assert_true(s.psi[PSI_IO].has_full);
 	assert_psi_line(&s.psi[PSI_IO].some, 12.50, 3.00, 99.99, UINT64_MAX);
 	assert_psi_line(&s.psi[PSI_IO].full, 100.00, 0.01, 0, 42);
-	free(s.cores);
+	sys_sample_release(&s);
 }
 
 static void test_fixture_no_psi(void **state)
@@ -227,7 +229,7 @@ static void test_fixture_no_psi(void **state)
 		assert_false(s.psi[i].present);
 		assert_false(s.psi[i].has_full);
 	}
-	free(s.cores);
+	sys_sample_release(&s);
 }
 
 static void test_fixture_old_format(void **state)
@@ -268,7 +270,7 @@ static void test_fixture_old_format(void **state)
 	assert_psi_line(&s.psi[PSI_CPU].full, 0, 0, 0, 0);
 	assert_true(s.psi[PSI_MEMORY].present && s.psi[PSI_MEMORY].has_full);
 	assert_true(s.psi[PSI_IO].present && s.psi[PSI_IO].has_full);
-	free(s.cores);
+	sys_sample_release(&s);
 }
 
 static void test_fixture_hostile(void **state)
@@ -280,7 +282,8 @@ static void test_fixture_hostile(void **state)
 	assert_int_equal(s.have, 0);
 	assert_string_equal(s.why, "stat: unparsable; meminfo: unparsable; "
 				   "loadavg: unparsable; pressure/cpu: unparsable; "
-				   "pressure/memory: unparsable");
+				   "pressure/memory: unparsable; diskstats: unparsable; "
+				   "net/dev: unparsable");
 	/* a failed file leaves its fields zero, not half-filled */
 	assert_int_equal(s.ncores, 0);
 	assert_null(s.cores);
@@ -342,7 +345,7 @@ static void test_partial_tree(void **state)
 	assert_int_equal(s.psi[PSI_CPU].some.total_us, 5);
 	assert_false(s.psi[PSI_MEMORY].present);
 	assert_false(s.psi[PSI_IO].present);
-	free(s.cores);
+	sys_sample_release(&s);
 	free(stat_path);
 	free(normal);
 	rm_tree(root);
@@ -397,7 +400,7 @@ static void test_stat_many_cores(void **state)
 	assert_int_equal(s.cores[9999].cpu, 9999);
 	assert_int_equal(s.cores[9999].t.idle, 9999);
 	assert_int_equal(s.ctxt, 99);
-	free(s.cores);
+	sys_sample_release(&s);
 
 	/* ~330 KiB: the collector grows its buffer past 64 KiB, no truncation */
 	assert_true(len > 256 * 1024 && len < SYS_STAT_BUF_MAX);
@@ -407,7 +410,7 @@ static void test_stat_many_cores(void **state)
 	assert_null(strstr(s.why, "stat"));
 	assert_int_equal(s.ncores, 10000);
 	assert_int_equal(s.boot_time_s, 7);
-	free(s.cores);
+	sys_sample_release(&s);
 	free(text);
 	rm_tree(root);
 }
@@ -444,7 +447,7 @@ static void test_stat_truncated(void **state)
 	assert_int_equal(s.cores[s.ncores - 1].t.idle, s.ncores - 1);
 	assert_int_equal(s.cpu.user, 50000);
 	assert_int_equal(s.ctxt, 0); /* cut off with the tail */
-	free(s.cores);
+	sys_sample_release(&s);
 	free(text);
 	rm_tree(root);
 }
@@ -493,8 +496,8 @@ static void test_collector_reuse(void **state)
 		assert_memory_equal(&a.cores[i].t, &b.cores[i].t, sizeof(a.cores[i].t));
 	}
 	assert_int_equal(b.mem_total, a.mem_total);
-	free(a.cores);
-	free(b.cores);
+	sys_sample_release(&a);
+	sys_sample_release(&b);
 	sys_collector_free(c);
 	sys_collector_free(NULL);
 }
@@ -587,7 +590,7 @@ static void test_parse_stat_accepts(void **state)
 	assert_int_equal(s.boot_time_s, INT64_MAX);
 	assert_int_equal(s.procs_running, UINT32_MAX);
 	assert_int_equal(s.forks, 0);
-	free(s.cores);
+	sys_sample_release(&s);
 }
 
 #define MEMINFO_REST "Buffers: 3 kB\nCached: 4 kB\nSwapTotal: 5 kB\nSwapFree: 6 kB\n"

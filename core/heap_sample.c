@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * heap: lifecycle of the heap-detail structs a frame carries. Needs nothing
+ * heap_sample: lifecycle of the heap-detail structs a frame carries. Needs nothing
  * outside core/ (libc and xalloc), so any room can hold one.
  */
-#include "core/heap.h"
+#include "core/heap_sample.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * heap: the plain structs that carry the target's heap detail inside a frame,
- * read on their own cadence (collectors/heap.c, collectors/hsperf.c) and
- * judged by analysis/leak.c: one smaps_rollup reading, one set of mapping
- * regions from smaps, one HotSpot (JVM) heap reading.
+ * heap_sample: the plain structs that carry the target's heap detail inside
+ * a frame, read on their own cadence (collectors/heap.c, collectors/hsperf.c)
+ * and judged by analysis/leak.c: one smaps_rollup reading, one set of
+ * mapping regions from smaps, one HotSpot (JVM) heap reading.
  *
  * Invariants:
  * - Sizes are bytes, times ms since the epoch (t_ms) or ns of cost, all as
@@ -17,8 +17,8 @@
  *   set and reads 0, never a guess.
  * Depends on libc and core/xalloc only.
  */
-#ifndef VIGIL_CORE_HEAP_H
-#define VIGIL_CORE_HEAP_H
+#ifndef VIGIL_CORE_HEAP_SAMPLE_H
+#define VIGIL_CORE_HEAP_SAMPLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
