@@ -54,24 +54,12 @@ static void add_metric(struct app_metrics *m, const char *name, char kind, uint6
 /* Ticks 0..9, one a second; StatsD values in ticks 3..6 only. */
 static int setup(void **state)
 {
-	struct session_meta m = {.clk_tck = 100, .interval_ms = 1000};
 	struct hdr *h = hdr_new();
 	struct store *s;
-	char err[512];
-	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vigil-test-app-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	if (store_create(path, true, &s, err, sizeof(err)) < 0)
-		return -1;
-	snprintf(m.version, sizeof(m.version), "test");
-	m.started_ms = T0;
-	m.target_exit_code = -1;
-	if (store_session_begin(s, &m) < 0)
+	s = sql_session_new(path, sizeof(path), "app", T0, 100);
+	if (!s)
 		return -1;
 	for (uint64_t i = 0; i < 10; i++) {
 		struct frame *f = frame_new();

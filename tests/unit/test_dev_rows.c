@@ -45,20 +45,8 @@ struct session {
 
 static void session_create(struct session *t)
 {
-	struct session_meta m = {.clk_tck = 100, .interval_ms = 1000};
-	char err[512];
-	int fd;
-
-	snprintf(t->path, sizeof(t->path), "/tmp/vigil-test-devrows-XXXXXX");
-	fd = mkstemp(t->path);
-	assert_true(fd >= 0);
-	close(fd);
-	if (store_create(t->path, true, &t->s, err, sizeof(err)) < 0)
-		fail_msg("store_create: %s", err);
-	snprintf(m.version, sizeof(m.version), "test");
-	m.started_ms = T0;
-	m.target_exit_code = -1;
-	assert_int_equal(store_session_begin(t->s, &m), 0);
+	t->s = sql_session_new(t->path, sizeof(t->path), "devrows", T0, 100);
+	assert_non_null(t->s);
 }
 
 static void session_remove(struct session *t)

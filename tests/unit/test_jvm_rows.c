@@ -30,23 +30,11 @@ static char path[64];
 
 static int setup(void **state)
 {
-	struct session_meta m = {.clk_tck = 100, .interval_ms = 1000};
 	struct store *s;
-	char err[512];
-	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vigil-test-jvm-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	if (store_create(path, true, &s, err, sizeof(err)) < 0)
-		return -1;
-	snprintf(m.version, sizeof(m.version), "test");
-	m.started_ms = T0;
-	m.target_exit_code = -1;
-	if (store_session_begin(s, &m) < 0)
+	s = sql_session_new(path, sizeof(path), "jvm", T0, 100);
+	if (!s)
 		return -1;
 	/*
 	 * Ticks 0..9, one a second; a JVM reading on every even tick: young

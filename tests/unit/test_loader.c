@@ -19,6 +19,8 @@
 
 #include <cmocka.h>
 
+#include "sql.h"
+
 #include "core/frame.h"
 #include "core/xalloc.h"
 #include "store/store.h"
@@ -51,23 +53,11 @@ static struct frame *tick(uint64_t i)
 
 static int setup(void **state)
 {
-	struct session_meta m = {.clk_tck = 100, .interval_ms = 1000};
 	struct store *s;
-	char err[512];
-	int fd;
 
 	(void)state;
-	snprintf(path, sizeof(path), "/tmp/vigil-test-loader-XXXXXX");
-	fd = mkstemp(path);
-	if (fd < 0)
-		return -1;
-	close(fd);
-	if (store_create(path, true, &s, err, sizeof(err)) < 0)
-		return -1;
-	snprintf(m.version, sizeof(m.version), "test");
-	m.started_ms = T0;
-	m.target_exit_code = -1;
-	if (store_session_begin(s, &m) < 0)
+	s = sql_session_new(path, sizeof(path), "loader", T0, 100);
+	if (!s)
 		return -1;
 	for (uint64_t i = 0; i < TICKS; i++) {
 		struct frame *f = tick(i);
