@@ -27,31 +27,24 @@
 
 #include <cmocka.h>
 
+#include "tempdir.h"
+
 #include "core/outfile.h"
 #include "core/xalloc.h"
 
 static char dir[64];
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/vigil-outfile-XXXXXX");
-	assert_non_null(mkdtemp(dir));
+	tempdir_make(dir, sizeof(dir), "outfile");
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	tempdir_remove(dir);
 	return 0;
 }
 
