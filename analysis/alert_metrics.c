@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/iorates.h"
+#include "core/rates.h"
 
 enum metric_id {
 	M_CPU_TOTAL,
@@ -205,9 +206,8 @@ static double cpu_share(const struct frame *cur, const struct frame *prev,
 		part_b = b->steal;
 		break;
 	}
-	if (total_b <= total_a || part_b < part_a)
-		return -1; /* no time passed, or counters from another boot */
-	return 100.0 * (double)(part_b - part_a) / (double)(total_b - total_a);
+	/* unknown when no time passed, or counters from another boot */
+	return rate_share_pct(part_b, part_a, total_b, total_a);
 }
 
 /* The target as one process across both frames, for target.cpu. */
@@ -228,9 +228,7 @@ static double target_cpu(const struct alert_metrics *m)
 	ta = a->utime + a->stime;
 	tb = b->utime + b->stime;
 	elapsed_s = (double)(m->cur->t_ms - m->prev->t_ms) / 1000.0;
-	if (tb < ta || elapsed_s <= 0)
-		return -1;
-	return 100.0 * (double)(tb - ta) / (double)m->clk_tck / elapsed_s;
+	return rate_core_pct(tb, ta, m->clk_tck, elapsed_s);
 }
 
 static enum alert_lookup_rc number(struct alert_value *out, double v)

@@ -22,6 +22,7 @@
 #include "core/action_worker.h"
 #include "core/hdr.h"
 #include "core/log.h"
+#include "core/rates.h"
 #include "core/xalloc.h"
 
 /* assets/alerts.conf, compiled in by the Makefile */
@@ -186,6 +187,12 @@ static bool same_target(const struct derived *d, const struct target_sample **t,
 	       (*t)->start_ticks == (*p)->start_ticks && d->cur->t_ms > d->prev->t_ms;
 }
 
+/* Seconds between the two frames. */
+static double dt_s(const struct derived *d)
+{
+	return (double)(d->cur->t_ms - d->prev->t_ms) / 1000.0;
+}
+
 /* latency.timer.NAME.STAT from this tick's StatsD metrics (ms). */
 static enum alert_lookup_rc timer_lookup(const struct frame *f, const char *rest,
 					 struct alert_value *out)
@@ -229,26 +236,22 @@ static enum alert_lookup_rc derived_lookup(void *ctx, const char *name,
 
 	memset(out, 0, sizeof(*out));
 	if (!strcmp(name, "target.run_wait_share")) {
-		if (!same_target(d, &t, &p) || !(t->have & p->have & TARGET_HAVE_SCHED) ||
-		    t->run_delay_ns < p->run_delay_ns || t->run_ns < p->run_ns)
-			return ALERT_UNAVAILABLE;
-		double wait = (double)(t->run_delay_ns - p->run_delay_ns);
-		double run = (double)(t->run_ns - p->run_ns);
+		struct sched_rates r;
 
-		if (wait + run <= 0)
+		if (!same_target(d, &t, &p) || !(t->have & p->have & TARGET_HAVE_SCHED))
 			return ALERT_UNAVAILABLE;
-		out->number = 100.0 * wait / (wait + run);
-		return ALERT_VALUE;
+		rate_sched(t->run_ns, t->run_delay_ns, t->slices, p->run_ns,
+			   p->run_delay_ns, p->slices, dt_s(d), &r);
+		out->number = r.wait_share_pct;
+		return out->number < 0 ? ALERT_UNAVAILABLE : ALERT_VALUE;
 	}
 	if (!strcmp(name, "target.io_delay")) {
 		/* ms of block-IO wait per second */
-		if (!same_target(d, &t, &p) || t->delayacct != 1 ||
-		    t->blkio_ticks < p->blkio_ticks || d->clk_tck <= 0)
+		if (!same_target(d, &t, &p) || t->delayacct != 1)
 			return ALERT_UNAVAILABLE;
-		out->number = (double)(t->blkio_ticks - p->blkio_ticks) * 1000.0 /
-			      (double)d->clk_tck /
-			      ((double)(d->cur->t_ms - d->prev->t_ms) / 1000.0);
-		return ALERT_VALUE;
+		out->number = rate_ticks_ms_per_s(t->blkio_ticks, p->blkio_ticks,
+						  d->clk_tck, dt_s(d));
+		return out->number < 0 ? ALERT_UNAVAILABLE : ALERT_VALUE;
 	}
 	if (!strcmp(name, "memory.verdict")) {
 		/* judged every few seconds; between verdicts the rule stays put */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "core/procfs.h"
+#include "core/rates.h"
 #include "core/xalloc.h"
 
 enum col {
@@ -159,12 +160,11 @@ void proc_table_derive_cpu(struct proc_table *cur, const struct proc_table *prev
 		r->cpu_pct = -1;
 		while (j < prev->n && prev->rows[j].pid < r->pid)
 			j++;
-		if (dt_ns <= 0 || j >= prev->n || prev->rows[j].pid != r->pid ||
-		    prev->rows[j].start_ticks != r->start_ticks ||
-		    prev->rows[j].cpu_ticks > r->cpu_ticks)
+		if (j >= prev->n || prev->rows[j].pid != r->pid ||
+		    prev->rows[j].start_ticks != r->start_ticks)
 			continue;
-		r->cpu_pct = (double)(r->cpu_ticks - prev->rows[j].cpu_ticks) * 100.0 /
-			     (double)clk_tck / ((double)dt_ns / 1e9);
+		r->cpu_pct = rate_core_pct(r->cpu_ticks, prev->rows[j].cpu_ticks, clk_tck,
+					   (double)dt_ns / 1e9);
 	}
 }
 

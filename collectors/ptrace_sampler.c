@@ -26,6 +26,7 @@
 
 #include "collectors/unwind.h"
 #include "core/clock.h"
+#include "core/rates.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 
@@ -207,9 +208,13 @@ static bool on_cpu_now(struct ptrace_sampler *s, struct traced *t)
 
 	if (state == '?')
 		return false;
-	if (t->seen && now > t->seen_ns && ticks >= t->cpu_ticks)
-		t->credit += (double)(ticks - t->cpu_ticks) * 1e9 /
-			     (double)procfs_clk_tck() / (double)(now - t->seen_ns);
+	if (t->seen) { /* cores' worth of CPU time since the last sample */
+		double pct = rate_core_pct(ticks, t->cpu_ticks, procfs_clk_tck(),
+					   (double)(now - t->seen_ns) / 1e9);
+
+		if (pct >= 0)
+			t->credit += pct / 100.0;
+	}
 	t->seen = true;
 	t->cpu_ticks = ticks;
 	t->seen_ns = now;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rates.h"
 #include "core/xalloc.h"
 
 void why_append(char *why, size_t cap, const char *fmt, ...)
@@ -37,12 +38,8 @@ uint64_t cpu_times_total(const struct cpu_times *t)
 
 double cpu_times_busy_pct(const struct cpu_times *a, const struct cpu_times *b)
 {
-	uint64_t total_a = cpu_times_total(a), total_b = cpu_times_total(b);
-	uint64_t busy_a = cpu_times_busy(a), busy_b = cpu_times_busy(b);
-
-	if (total_b <= total_a || busy_b < busy_a)
-		return -1;
-	return 100.0 * (double)(busy_b - busy_a) / (double)(total_b - total_a);
+	return rate_share_pct(cpu_times_busy(b), cpu_times_busy(a), cpu_times_total(b),
+			      cpu_times_total(a));
 }
 
 void sys_sample_release(struct sys_sample *s)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rates.h"
 #include "core/xalloc.h"
 #include "store/store-internal.h"
 
@@ -36,18 +37,12 @@ static const char proc_table_sql[] =
 static double cpu_pct(sqlite3_stmt *st, const struct store_tick *ref, long clk,
 		      uint64_t cpu_ticks)
 {
-	uint64_t before;
-	int64_t dt;
-
 	if (sqlite3_column_int64(st, 14) < ref->seq)
 		return 0; /* no row this tick: nothing moved */
 	if (sqlite3_column_type(st, 15) == SQLITE_NULL || !ref->has_prev)
-		return -1;
-	before = store_column_u64(st, 15);
-	dt = ref->t_ms - ref->prev_ms;
-	if (dt <= 0 || cpu_ticks < before)
-		return -1;
-	return (double)(cpu_ticks - before) * 100000.0 / ((double)dt * clk);
+		return RATE_UNKNOWN;
+	return rate_core_pct(cpu_ticks, store_column_u64(st, 15), clk,
+			     (double)(ref->t_ms - ref->prev_ms) / 1000.0);
 }
 
 /* What cpu_pct of a row is derived from besides the row itself. */

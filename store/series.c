@@ -257,8 +257,10 @@ const char *query_metric_unit(const char *metric)
 }
 
 /* How one value y is derived from this tick's v, d, t_ms and the previous
- * tick's pv, pd, pt. A counter that went backwards (a wrapped counter) or a
- * clock that did not move gives no value rather than a wild one. */
+ * tick's pv, pd, pt: core/rates's rate_per_s, rate_share_pct and rate_ratio
+ * in SQL (tests/unit/test_rates.c holds the two to the same numbers). A
+ * counter that went backwards (a wrapped counter) or a clock that did not
+ * move gives no value rather than a wild one. */
 static const char *metric_value_sql(enum metric_kind kind)
 {
 	switch (kind) {

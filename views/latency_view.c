@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/rates.h"
 #include "core/syscalls.h"
 #include "core/units.h"
 #include "views/draw.h"
@@ -45,19 +46,12 @@ static const struct thread_sample *find_tid(const struct target_sample *s, int t
 static void wait_of(uint64_t run, uint64_t delay, uint64_t slices, uint64_t prun,
 		    uint64_t pdelay, uint64_t pslices, double dt_s, struct wait_row *r)
 {
-	double dr, dd, ds;
+	struct sched_rates s;
 
-	r->wait_ms_s = r->share = r->per_slice_us = -1;
-	if (run < prun || delay < pdelay || slices < pslices || dt_s <= 0)
-		return;
-	dr = (double)(run - prun);
-	dd = (double)(delay - pdelay);
-	ds = (double)(slices - pslices);
-	r->wait_ms_s = dd / 1e6 / dt_s;
-	if (dr + dd > 0)
-		r->share = 100.0 * dd / (dr + dd);
-	if (ds > 0)
-		r->per_slice_us = dd / 1e3 / ds;
+	rate_sched(run, delay, slices, prun, pdelay, pslices, dt_s, &s);
+	r->wait_ms_s = s.wait_ms_per_s;
+	r->share = s.wait_share_pct;
+	r->per_slice_us = s.wait_us_per_slice;
 }
 
 static int by_wait_desc(const void *a, const void *b)
@@ -104,10 +98,9 @@ static void draw_wait_lines(WINDOW *w, const struct target_sample *t,
 		put_text(w, y, 6, cols - 6, "run queue: schedstat unreadable", false);
 	wattrset(w, pal(PAL_NORMAL));
 	if (t->delayacct == 1) {
-		double io = prev && t->blkio_ticks >= prev->blkio_ticks && dt_s > 0
-				    ? (double)(t->blkio_ticks - prev->blkio_ticks) *
-					      1000.0 / (double)tck / dt_s
-				    : -1;
+		double io = prev ? rate_ticks_ms_per_s(t->blkio_ticks, prev->blkio_ticks,
+						       tck, dt_s)
+				 : RATE_UNKNOWN;
 
 		put_textf(w, y + 1, 6, cols - 6, "block IO %s ms/s",
 			  num(io, 1, a, sizeof(a)));

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/rates.h"
 #include "core/units.h"
 #include "views/draw.h"
 #include "views/latency_view.h"
@@ -46,9 +47,7 @@ static struct rates rates_of(const struct ui_model *m, const struct target_sampl
 /* Per-second rate of a counter, or -1 when unknown or it went backwards. */
 static double per_s(const struct rates *r, uint64_t now, uint64_t before)
 {
-	if (!r->known || now < before)
-		return -1;
-	return (double)(now - before) / r->dt_s;
+	return r->known ? rate_per_s(now, before, r->dt_s) : RATE_UNKNOWN;
 }
 
 static const char *rate_text(double v, bool bytes, char *buf, size_t len)
@@ -121,10 +120,10 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 {
 	struct rates r = rates_of(m, t);
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
-	double user =
-		r.known ? per_s(&r, t->utime, r.prev->utime) * 100 / (double)tck : -1;
-	double sys =
-		r.known ? per_s(&r, t->stime, r.prev->stime) * 100 / (double)tck : -1;
+	double user = r.known ? rate_core_pct(t->utime, r.prev->utime, tck, r.dt_s)
+			      : RATE_UNKNOWN;
+	double sys = r.known ? rate_core_pct(t->stime, r.prev->stime, tck, r.dt_s)
+			     : RATE_UNKNOWN;
 	char a[16], b[16], c[16], d[16], e[16];
 	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
 
@@ -260,10 +259,8 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 
 		tr[i].t = &t->threads[i];
 		/* over the time between the two readings, however far apart */
-		tr[i].pct = p && dt_s > 0 && now >= p->utime + p->stime
-				    ? (double)(now - p->utime - p->stime) / dt_s * 100 /
-					      (double)tck
-				    : -1;
+		tr[i].pct = p ? rate_core_pct(now, p->utime + p->stime, tck, dt_s)
+			      : RATE_UNKNOWN;
 	}
 	qsort(tr, t->nthreads, sizeof(*tr), by_cpu_desc);
 	top = list_cursor_shown_top(&st->scroll, (long)t->nthreads, body);
