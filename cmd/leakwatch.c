@@ -51,6 +51,8 @@ struct leakwatch {
 	/* the regions judged leak suspects at the latest reading, ranked */
 	struct heap_suspect region_suspects[HEAP_SUSPECTS_MAX];
 	size_t nregion_suspects;
+	enum leak_state last_state; /* the verdict last logged, and why */
+	enum leak_reason last_reason;
 };
 
 static void parse_env(struct leakwatch *w)
@@ -311,6 +313,15 @@ static void judge(struct leakwatch *w, struct frame *f)
 	w->floors = xgrow(w->floors, &w->floors_cap, s->n ? s->n : 1, sizeof(*w->floors));
 	nf = leak_floors(s->v, s->n, NULL, 0, jvm ? &w->sparse : &w->params, w->floors);
 	leak_judge(w->floors, nf, (double)limit, &w->params, &v);
+	/* the debug log says why a verdict is what it is, whenever that changes */
+	if (v.state != w->last_state || v.reason != w->last_reason)
+		log_debug("leak: %s (%s): source %s, %zu floors, %.0f MiB/h, r2 %.2f, "
+			  "p %.4f, confidence %.2f",
+			  leak_state_name(v.state), leak_reason_name(v.reason),
+			  jvm ? "jvm" : "rss", v.floors,
+			  v.rate_bytes_per_hour / 1048576.0, v.r2, v.p, v.confidence);
+	w->last_state = v.state;
+	w->last_reason = v.reason;
 	hv = xcalloc(1, sizeof(*hv));
 	snprintf(hv->source, sizeof(hv->source), "%s", jvm ? "jvm" : "rss");
 	snprintf(hv->state, sizeof(hv->state), "%s", leak_state_name(v.state));

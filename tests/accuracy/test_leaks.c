@@ -182,6 +182,12 @@ static pid_t start_recorder(struct target *t)
 
 		dup2(devnull, 1);
 		dup2(devnull, 2);
+		char log[4400];
+
+		/* the debug log says why each verdict was reached (printed
+		 * when one is wrong) */
+		snprintf(log, sizeof(log), "%s/%s.log", dir, t->name);
+		setenv("VIGIL_LOG", log, 1);
 		if (mode->leak_env)
 			setenv("VIGIL_LEAK", mode->leak_env, 1);
 		else
@@ -194,9 +200,28 @@ static pid_t start_recorder(struct target *t)
 	return pid;
 }
 
+/* The verdicts the recorder's debug log gives, and why: the last few. */
+static void print_verdicts(const struct target *t)
+{
+	char path[4400], line[512], last[4][512] = {{0}};
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.log", dir, t->name);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "leak: "))
+			snprintf(last[n++ % 4], sizeof(last[0]), "%s", line);
+	fclose(f);
+	for (int i = n > 4 ? n - 4 : 0; i < n; i++)
+		print_message("    %s", last[i % 4]);
+}
+
 /*
  * The verdict of one recorded program: one line for the results, and the
- * number of things wrong with it.
+ * number of things wrong with it (with the verdicts' reasons when any).
  */
 static int check(const struct target *t, double min_confidence)
 {
@@ -231,6 +256,8 @@ static int check(const struct target *t, double min_confidence)
 		wrong++;
 	if (!t->leaks && regions[0])
 		wrong++;
+	if (wrong)
+		print_verdicts(t);
 	if (suspect) { /* the process is named first among the suspects */
 		jq(r.out, ".memory.suspects[0].kind", buf, sizeof(buf));
 		assert_string_equal(buf, "process");
