@@ -5,6 +5,7 @@
  * lsof), from the proc_actions rows (schema 7). Declared in
  * report_sections.h.
  */
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -12,15 +13,36 @@
 #include "core/json.h"
 #include "core/textsafe.h"
 #include "store/action_rows.h"
+#include "store/frames.h"
 
 #define REPORT_PROC_ACTIONS_MAX 1000
+
+/*
+ * Actions happen between ticks, and often after the last one (kill, then
+ * quit): a span that reaches the session's first or last tick reaches its
+ * start or end for them.
+ */
+static int load(struct store *st, const struct report_span *sp, struct proc_action **v,
+		size_t *n)
+{
+	int64_t first, last, t0 = sp->t0, t1 = sp->t1;
+	uint64_t ticks;
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	if (!ticks || t0 <= first)
+		t0 = INT64_MIN;
+	if (!ticks || t1 >= last)
+		t1 = INT64_MAX;
+	return query_proc_actions(st, t0, t1, REPORT_PROC_ACTIONS_MAX, v, n);
+}
 
 int report_proc_actions_json(FILE *out, struct store *st, const struct report_span *sp)
 {
 	struct proc_action *v;
 	size_t n;
 
-	if (query_proc_actions(st, sp->t0, sp->t1, REPORT_PROC_ACTIONS_MAX, &v, &n) < 0)
+	if (load(st, sp, &v, &n) < 0)
 		return -1;
 	fputs(",\n  \"process_actions\": [", out);
 	for (size_t i = 0; i < n; i++) {
@@ -47,7 +69,7 @@ int report_proc_actions_text(FILE *out, struct store *st, const struct report_sp
 	size_t n;
 	char at[16];
 
-	if (query_proc_actions(st, sp->t0, sp->t1, REPORT_PROC_ACTIONS_MAX, &v, &n) < 0)
+	if (load(st, sp, &v, &n) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		time_t s = (time_t)(v[i].t_ms / 1000);
