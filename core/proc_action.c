@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/pidfd.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/procfs.h"
@@ -111,6 +113,28 @@ static int settle(struct proc_action *a, int rc)
 	return rc;
 }
 
+/*
+ * Checks the identity and sends sig without a window for pid reuse: the
+ * pidfd is taken first, so it holds the process the check then reads (if the
+ * pid was reused in between, the check sees the newcomer's start time and
+ * nothing is sent). A kernel without pidfds (before 5.3) gets a plain kill
+ * after the check.
+ */
+static int send_checked(const char *root, const struct proc_action *a, int sig)
+{
+	int fd = a->pid > 0 ? pidfd_open(a->pid, 0) : -1, rc;
+
+	if (fd < 0 && errno != ENOSYS)
+		return a->pid > 0 ? -errno : -ESRCH;
+	rc = proc_action_identity(root, a, NULL);
+	if (rc == 0 &&
+	    (fd >= 0 ? pidfd_send_signal(fd, sig, NULL, 0) : kill(a->pid, sig)) < 0)
+		rc = -errno;
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
 int proc_action_signal(const char *root, struct proc_action *a, int sig)
 {
 	const char *name = signal_name(sig);
@@ -122,9 +146,7 @@ int proc_action_signal(const char *root, struct proc_action *a, int sig)
 		snprintf(a->detail, sizeof(a->detail), "SIG%s", name);
 	else
 		snprintf(a->detail, sizeof(a->detail), "signal %d", sig);
-	rc = proc_action_identity(root, a, NULL);
-	if (rc == 0 && kill(a->pid, sig) < 0)
-		rc = -errno;
+	rc = send_checked(root, a, sig);
 	return settle(a, rc);
 }
 

@@ -9,9 +9,10 @@
  *   clock ticks since boot), as the process table shows it. Before anything
  *   is sent, <root>/PID/stat is read again: when the pid is gone or now
  *   belongs to a process that started at another time (the pid was reused),
- *   nothing is sent and the record says so. The window between that read
- *   and the kill(2) is a few microseconds; the kernel's own pidfd would close
- *   it, but only for processes vigil holds a pidfd of from before.
+ *   nothing is sent and the record says so. A signal goes through a pidfd
+ *   taken before that read, so no pid reuse can slip in between; renice has
+ *   no pidfd form, which leaves microseconds between the read and
+ *   setpriority(2).
  * - The functions here only do the syscall and fill the record; they never
  *   print and never touch the store. Whoever calls them (the console, on its
  *   main thread) hands the record to the session's writer.
