@@ -142,6 +142,11 @@ static void hook_read_smaps(void *ctx)
 	pipeline_read_smaps(&((struct live *)ctx)->p);
 }
 
+static void hook_record_action(void *ctx, const struct proc_action *a)
+{
+	pipeline_record_action(&((struct live *)ctx)->p, a);
+}
+
 static void hook_save_profile(void *ctx, struct profile *p)
 {
 	pipeline_save_profile(&((struct live *)ctx)->p, p);
@@ -297,6 +302,7 @@ static int cmd_live(int argc, char **argv)
 		.profile = {hook_profile_start, hook_profile_progress,
 			    hook_profile_cancel, hook_profile_finish},
 		.read_smaps = hook_read_smaps,
+		.record_action = hook_record_action,
 		.bell = o.bell,
 		/* rejected rules were said on stderr, hidden behind the screen now */
 		.startup_message = strstr(alert_note, "rejected") ? alert_note : NULL,

@@ -74,6 +74,12 @@ void pipeline_read_smaps(struct pipeline *p)
 		sampler_request_smaps(p->sampler);
 }
 
+void pipeline_record_action(struct pipeline *p, const struct proc_action *a)
+{
+	if (p->writer)
+		store_writer_push_action(p->writer, a);
+}
+
 void pipeline_save_profile(struct pipeline *p, struct profile *prof)
 {
 	store_writer_push_profile(p->writer, prof, NULL);

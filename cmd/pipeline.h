@@ -102,6 +102,9 @@ struct profiler *pipeline_profiler_start(struct pipeline *p, int pid,
 					 size_t errlen);
 /* Any thread: stores a finished profile in the session (taken over). */
 void pipeline_save_profile(struct pipeline *p, struct profile *prof);
+/* Any thread: stores an operator's action (a copy) in the session, through
+ * the writer thread. */
+void pipeline_record_action(struct pipeline *p, const struct proc_action *a);
 /* Asks for a smaps reading of the target now (any thread). */
 void pipeline_read_smaps(struct pipeline *p);
 

@@ -54,4 +54,11 @@ int report_memory_text(FILE *out, struct store *st, const struct report_span *sp
 int report_io_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_io_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "process_actions": what the operator did to processes from the console
+ * (report_actions.c), oldest first; [] and no text for a file before v7.
+ */
+int report_proc_actions_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_proc_actions_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

@@ -2,8 +2,8 @@
 /*
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
- * ranges, v6 disks and network interfaces) and the migrations that produce
- * it.
+ * ranges, v6 disks and network interfaces, v7 what the operator did to
+ * processes) and the migrations that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -423,11 +423,35 @@ static const char *const schema_v6[] = {
 };
 
 /*
+ * v7: what the operator did to processes from the console (signals, renice,
+ * strace, lsof), so report shows who was killed and replay what was done.
+ * A table of its own, not notices: notices are failures of alert actions
+ * and every reader treats them so; these are deliberate acts with a
+ * process identity (pid + start_ticks, as in procs) that scripts query.
+ */
+static const char *const schema_v7[] = {
+	"-- operator actions on processes, in the order they were done\n"
+	"CREATE TABLE proc_actions (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  what TEXT NOT NULL,           -- signal renice strace lsof\n"
+	"  detail TEXT NOT NULL,         -- SIGTERM; nice 0 -> 1; ''\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  start_ticks INTEGER NOT NULL, -- with pid: the process (procs)\n"
+	"  comm TEXT NOT NULL,\n"
+	"  ok INTEGER NOT NULL,          -- 1: done\n"
+	"  result TEXT NOT NULL          -- ok, or why not\n"
+	");\n",
+	"CREATE INDEX proc_actions_by_time ON proc_actions (t_ms);\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -106,6 +106,7 @@ enum store_stmt {
 	STMT_NOTICE,
 	STMT_DISK,
 	STMT_NET,
+	STMT_PROC_ACTION,
 	STMT_N
 };
 
@@ -173,16 +174,17 @@ struct store {
  * error. v3 brought several rooms at once; each has its own name so a check
  * says what it needs, not which release brought it.
  */
-#define STORE_SINCE_ROLLUPS 2	  /* rollups (per-minute series) */
-#define STORE_SINCE_LATENCY 3	  /* target_/thread_samples run_ns.. syscall */
-#define STORE_SINCE_APP 3	  /* app_metrics, app_samples, app_ingest */
-#define STORE_SINCE_HEAP 3	  /* heap_rollups, mappings, smaps_reads, leak_* */
-#define STORE_SINCE_JVM 3	  /* jvm_samples */
-#define STORE_SINCE_PROFILES 3	  /* profiles, profile_* */
-#define STORE_SINCE_ALERTS 3	  /* alert_events */
-#define STORE_SINCE_NOTICES 4	  /* notices */
-#define STORE_SINCE_GAUGE_RANGE 5 /* app_samples.lo, .hi; timers in ns */
-#define STORE_SINCE_DISKNET 6	  /* disk_samples, net_samples */
+#define STORE_SINCE_ROLLUPS 2	   /* rollups (per-minute series) */
+#define STORE_SINCE_LATENCY 3	   /* target_/thread_samples run_ns.. syscall */
+#define STORE_SINCE_APP 3	   /* app_metrics, app_samples, app_ingest */
+#define STORE_SINCE_HEAP 3	   /* heap_rollups, mappings, smaps_reads, leak_* */
+#define STORE_SINCE_JVM 3	   /* jvm_samples */
+#define STORE_SINCE_PROFILES 3	   /* profiles, profile_* */
+#define STORE_SINCE_ALERTS 3	   /* alert_events */
+#define STORE_SINCE_NOTICES 4	   /* notices */
+#define STORE_SINCE_GAUGE_RANGE 5  /* app_samples.lo, .hi; timers in ns */
+#define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
+#define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -153,6 +153,10 @@ static char *stmt_sql(enum store_stmt id)
 				  "");
 	case STMT_NOTICE:
 		return insert_sql("notices", "tick, t_ms, kind, source, message", "");
+	case STMT_PROC_ACTION:
+		return insert_sql(
+			"proc_actions",
+			"t_ms, what, detail, pid, start_ticks, comm, ok, result", "");
 	case STMT_N:
 		break;
 	}

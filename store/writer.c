@@ -2,6 +2,8 @@
 /*
  * writer: the store writer thread. It pops frames off a bounded queue and
  * writes each in its own transaction; the sampler pushes and never waits.
+ * Profiles and operator actions come on a side list, written after each
+ * frame and once more at the end, so none is lost to a full frame queue.
  *
  * The queue (core/queue.h) evicts the oldest waiting frame when full, so on
  * a slow disk the file keeps the most recent ticks and the ticks table shows
@@ -19,6 +21,7 @@
 #include "core/log.h"
 #include "core/queue.h"
 #include "core/xalloc.h"
+#include "store/action_rows.h"
 #include "store/alert_rows.h"
 #include "store/profiles.h"
 
@@ -29,6 +32,12 @@ struct pending_profile {
 	struct pending_profile *next;
 };
 
+/* An operator's action waiting to be written. */
+struct pending_action {
+	struct proc_action a;
+	struct pending_action *next;
+};
+
 struct store_writer {
 	struct store *store;
 	struct queue queue;
@@ -36,6 +45,7 @@ struct store_writer {
 	pthread_mutex_t lock; /* guards stats and profiles */
 	struct store_writer_stats stats;
 	struct pending_profile *profiles; /* oldest first */
+	struct pending_action *actions;	  /* oldest first */
 };
 
 static void count(struct store_writer *w, int rc)
@@ -79,6 +89,24 @@ static void write_profiles(struct store_writer *w)
 	}
 }
 
+/* Writes the operator actions handed in so far, in the order they came. */
+static void write_actions(struct store_writer *w)
+{
+	struct pending_action *list, *next;
+
+	pthread_mutex_lock(&w->lock);
+	list = w->actions;
+	w->actions = NULL;
+	pthread_mutex_unlock(&w->lock);
+	for (; list; list = next) {
+		next = list->next;
+		if (store_write_proc_action(w->store, &list->a) < 0)
+			log_debug("writer: action %s on %d: %s", list->a.what,
+				  list->a.pid, store_error(w->store));
+		free(list);
+	}
+}
+
 static void *writer_main(void *arg)
 {
 	struct store_writer *w = arg;
@@ -95,8 +123,10 @@ static void *writer_main(void *arg)
 		count(w, rc);
 		frame_unref(f);
 		write_profiles(w);
+		write_actions(w);
 	}
 	write_profiles(w);
+	write_actions(w);
 	return NULL;
 }
 
@@ -138,6 +168,18 @@ void store_writer_push_profile(struct store_writer *w, struct profile *p,
 	snprintf(e->rule, sizeof(e->rule), "%s", rule ? rule : "");
 	pthread_mutex_lock(&w->lock);
 	for (tail = &w->profiles; *tail; tail = &(*tail)->next)
+		;
+	*tail = e;
+	pthread_mutex_unlock(&w->lock);
+}
+
+void store_writer_push_action(struct store_writer *w, const struct proc_action *a)
+{
+	struct pending_action *e = xcalloc(1, sizeof(*e)), **tail;
+
+	e->a = *a;
+	pthread_mutex_lock(&w->lock);
+	for (tail = &w->actions; *tail; tail = &(*tail)->next)
 		;
 	*tail = e;
 	pthread_mutex_unlock(&w->lock);

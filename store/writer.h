@@ -19,6 +19,7 @@
 
 #include "analysis/profile.h"
 #include "core/frame.h"
+#include "core/proc_action.h"
 #include "store/store.h"
 
 struct store_writer;
@@ -47,6 +48,13 @@ void store_writer_push(struct store_writer *w, struct frame *f);
  */
 void store_writer_push_profile(struct store_writer *w, struct profile *p,
 			       const char *rule);
+
+/*
+ * Any thread, never blocks: hands a copy of an operator's action (the
+ * console's kill, renice, strace, lsof) to the writer, which stores it
+ * between frames, like a profile, and before it stops.
+ */
+void store_writer_push_action(struct store_writer *w, const struct proc_action *a);
 
 /* A snapshot of the counters; callable from any thread while it runs. */
 void store_writer_stats(struct store_writer *w, struct store_writer_stats *out);

@@ -17,9 +17,25 @@
 #include "tui/replay.h"
 #include "tui/tui.h"
 #include "views/model.h"
+#include "views/signal_menu.h"
 
 /* A line edited in the status line; what Enter does with it depends on kind. */
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP, PROMPT_PROFILE };
+
+/*
+ * An action on a process being asked for (tui/procact): the signal menu,
+ * then a y/N question in the status line. While stage is not ACT_NONE every
+ * key goes to procact_key.
+ */
+enum act_stage { ACT_NONE, ACT_MENU, ACT_CONFIRM };
+struct act_state {
+	enum act_stage stage;
+	int sig;		/* confirm: the signal to send; 0 for renice */
+	int delta;		/* confirm, renice: -1 or +1 */
+	struct proc_action rec; /* the process: pid, start time, comm */
+	struct signal_menu_state menu;
+	char question[192]; /* "send SIGTERM to 1234 sleeper? y/N " */
+};
 
 /* What a handler asks of the loop. */
 enum react {
@@ -29,7 +45,8 @@ enum react {
 	REACT_LAYOUT = 1u << 2,	 /* screen changed: relayout and redraw all */
 	REACT_REBUILD = 1u << 3, /* process list options changed: rebuild it */
 	REACT_QUIT = 1u << 4,
-	REACT_HEADER = 1u << 5, /* redraw the header (meters, graphs, time bar) */
+	REACT_HEADER = 1u << 5,	 /* redraw the header (meters, graphs, time bar) */
+	REACT_REPAINT = 1u << 6, /* the terminal was given away: repaint it all */
 };
 
 /*
@@ -49,6 +66,7 @@ struct app {
 	struct leaks_state lk;
 	struct profile_view_state pv;
 	struct tui_capture *capture; /* started through the profile hooks */
+	struct act_state act;	     /* k, F9, F7, F8 */
 
 	int64_t message_until_ns;
 	bool bell;	 /* a rule started firing: ring once */

@@ -17,6 +17,7 @@
 #include "core/clock.h"
 #include "core/when.h"
 #include "tui/capture.h"
+#include "tui/procact.h"
 #include "views/alerts_view.h"
 #include "views/leaks_view.h"
 #include "views/profile_view.h"
@@ -453,6 +454,24 @@ static unsigned act_tree(struct app *a, int key, int arg)
 	return REACT_REBUILD | REACT_BODY | REACT_STATUS;
 }
 
+/* k F9, F7 F8, s, l L: htop's actions on the selected process (tui/procact). */
+static unsigned act_process(struct app *a, int key, int arg)
+{
+	(void)arg;
+	switch (key) {
+	case KEY_F(7):
+	case KEY_F(8):
+		return procact_renice(a, key == KEY_F(7) ? -1 : +1);
+	case 's':
+		return procact_inspect(a, "strace");
+	case 'l':
+	case 'L':
+		return procact_inspect(a, "lsof");
+	default:
+		return procact_signal_menu(a);
+	}
+}
+
 /* A key of the profile screen and the view's action for it. */
 #define PV(action, ...)                                                                  \
 	{                                                                                \
@@ -500,13 +519,41 @@ static const struct binding bindings[] = {
 	 "/ F3 F4",
 	 "filter by name, cmdline, user or pid; Esc clears",
 	 0},
-	{{KEY_UP, KEY_DOWN, 'k', 'j', 0},
+	/* htop's k is kill on the process table and the target screen: j and k
+	 * move only on the alerts and leaks lists */
+	{{'k', KEY_F(9), 0},
+	 ON_OVERVIEW | ON_TARGET,
+	 BOTH,
+	 act_process,
+	 "k F9 F7 F8",
+	 "signal the selected process; renice it -1, +1 (asks)",
+	 0},
+	{{KEY_F(7), KEY_F(8), 0},
+	 ON_OVERVIEW | ON_TARGET,
+	 BOTH,
+	 act_process,
+	 "",
+	 NULL,
+	 0},
+	{{'s', 0},
+	 ON_OVERVIEW | ON_TARGET,
+	 BOTH,
+	 act_process,
+	 "s l L",
+	 "strace, lsof it in the terminal (target: L; l: leaks)",
+	 0},
+	/* l is lsof on the live process table, as in htop; elsewhere l stays
+	 * the leaks screen, and L is lsof wherever there is a process */
+	{{'l', 'L', 0}, ON_OVERVIEW, LIVE, act_process, "l L", NULL, 0},
+	{{'L', 0}, ON_OVERVIEW | ON_TARGET, BOTH, act_process, "L", NULL, 0},
+	{{KEY_UP, KEY_DOWN, 0},
 	 ON_DATA,
 	 BOTH,
 	 act_move,
-	 "Up Down j k",
+	 "Up Down",
 	 "move the selection (target screen: scroll)",
 	 0},
+	{{'k', 'j', 0}, ON_ALERTS | ON_LEAKS, BOTH, act_move, "j k", NULL, 0},
 	{{KEY_PPAGE, KEY_NPAGE, 0}, ON_DATA, BOTH, act_move, "PgUp PgDn", "page", 0},
 	{{'a', 0},
 	 ON_DATA,
@@ -721,6 +768,8 @@ unsigned keymap_dispatch(struct app *a, int key, bool is_char)
 
 	if (a->prompt != PROMPT_NONE)
 		return prompt_key(a, key, is_char);
+	if (a->act.stage != ACT_NONE)
+		return procact_key(a, key, is_char);
 	for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++) {
 		const struct binding *b = &bindings[i];
 

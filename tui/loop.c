@@ -36,6 +36,7 @@
 #include "views/memory_view.h"
 #include "views/overview.h"
 #include "views/ptable.h"
+#include "views/signal_menu.h"
 #include "views/target_view.h"
 #include "views/timebar.h"
 
@@ -169,13 +170,13 @@ static void layout(struct tui *t)
 }
 
 static const struct fkey overview_keys[] = {
-	{"F1", "Help   "}, {"F4", "Filter "},	 {"F5", "Tree   "},
-	{"F6", "SortBy "}, {"Enter", "Attach "}, {"F10", "Quit   "},
+	{"F1", "Help "},   {"F4", "Filter "},	 {"F5", "Tree "},
+	{"F6", "SortBy "}, {"F7", "Nice- "},	 {"F8", "Nice+ "},
+	{"F9", "Kill "},   {"Enter", "Attach "}, {"F10", "Quit "},
 };
 static const struct fkey target_keys[] = {
-	{"F1", "Help   "},
-	{"Esc", "Back   "},
-	{"F10", "Quit   "},
+	{"F1", "Help   "}, {"F7", "Nice- "}, {"F8", "Nice+ "},	 {"F9", "Kill "},
+	{"s", "Strace "},  {"L", "Lsof "},   {"Esc", "Back   "}, {"F10", "Quit   "},
 };
 static const struct fkey replay_keys[] = {
 	{"F1", "Help   "}, {"t/T", "Step   "}, {"Space", "Play   "},
@@ -239,6 +240,8 @@ static void draw_body(struct tui *t)
 			leaks_draw(t->body, &a->model, &a->lk);
 		break;
 	}
+	if (a->act.stage == ACT_MENU)
+		signal_menu_draw(t->body, &a->act.menu);
 	wnoutrefresh(t->body);
 }
 
@@ -293,6 +296,11 @@ static void prompt_into_model(struct app *a)
 		[PROMPT_JUMP] = "Jump to (03:12, -5m, +30s): "};
 
 	a->model.prompt_label = a->prompt != PROMPT_NONE ? labels[a->prompt] : NULL;
+	if (a->act.stage == ACT_CONFIRM) { /* "send SIGTERM to 1234 x? y/N " */
+		a->model.prompt_label = a->act.question;
+		a->model.prompt_text = "";
+		return;
+	}
 	a->model.prompt_text = a->prompt == PROMPT_FILTER    ? a->ov.filter
 			       : a->prompt == PROMPT_PROFILE ? a->profile_spec
 							     : a->jump;
@@ -340,6 +348,8 @@ static void draw(struct tui *t)
 
 static void on_react(struct tui *t, unsigned r)
 {
+	if (r & REACT_REPAINT) /* another program had the terminal */
+		clearok(curscr, TRUE);
 	if (r & REACT_REBUILD)
 		app_rebuild_list(&t->app);
 	if (r & REACT_LAYOUT)

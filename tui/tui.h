@@ -18,6 +18,7 @@
 
 #include "analysis/profile.h"
 #include "core/frame.h"
+#include "core/proc_action.h"
 
 /* A CPU profile being taken for the console (defined by whoever provides
  * the profile hooks; the tui only holds the pointer). */
@@ -74,6 +75,10 @@ struct tui_config {
 	/* Read the target's smaps as soon as its cost bound allows (live; NULL
 	 * in replay); the regions arrive with a later frame. */
 	void (*read_smaps)(void *ctx);
+	/* Store what the operator did to a process (kill, renice, strace,
+	 * lsof) in the session: a copy goes to the writer thread (live; NULL
+	 * in replay, where actions are disabled). Main thread. */
+	void (*record_action)(void *ctx, const struct proc_action *a);
 	bool bell;		     /* ring the terminal bell when an alert fires */
 	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;
