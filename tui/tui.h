@@ -75,6 +75,7 @@ struct tui_config {
 	 * in replay); the regions arrive with a later frame. */
 	void (*read_smaps)(void *ctx);
 	bool bell;		     /* ring the terminal bell when an alert fires */
+	bool mouse;		     /* clicks and the wheel (false: --no-mouse) */
 	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;
 };
