@@ -370,7 +370,10 @@ static unsigned on_mouse(struct tui *t)
 	MEVENT ev;
 	int y, x;
 
-	if (getmouse(&ev) != OK || t->too_small || t->app.prompt != PROMPT_NONE)
+	/* off, curses still decodes a mouse sequence that arrives (pasted,
+	 * or sent before the terminal heard): drop it */
+	if (getmouse(&ev) != OK || !t->mouse_on || t->too_small ||
+	    t->app.prompt != PROMPT_NONE)
 		return REACT_NONE;
 	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
 		return mouse_wheel(&t->app, (ev.bstate & BUTTON4_PRESSED) != 0);
