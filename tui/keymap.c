@@ -623,7 +623,7 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 act_sort,
 	 "P M N C",
-	 "sort by CPU, memory, pid, command name",
+	 "sort by CPU, memory, pid, COMMAND as shown",
 	 0},
 	{{'c', 0},
 	 ON_OVERVIEW,
