@@ -32,7 +32,7 @@ struct live_opts {
 	char **cmd;
 	const char *out;
 	int64_t interval_ms;
-	bool force, no_record, ascii, no_color, bell, no_alerts;
+	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
 	const char *alerts, *statsd;
 };
 
@@ -57,6 +57,7 @@ static const struct cli_option live_options[] = {
 	 "keep the session in a scratch file, removed on exit"},
 	CLI_SHARED(CLI_OPT_ASCII),
 	CLI_SHARED(CLI_OPT_NO_COLOR),
+	CLI_SHARED(CLI_OPT_NO_MOUSE),
 	{LIVE_OPT_BELL, 0, "bell", NULL, "ring the bell when an alert fires"},
 	CLI_SHARED(CLI_OPT_ALERTS),
 	CLI_SHARED(CLI_OPT_NO_ALERTS),
@@ -96,6 +97,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.no_record = cli_has(&a, LIVE_OPT_NO_RECORD),
 		.ascii = cli_has(&a, CLI_OPT_ASCII),
 		.no_color = cli_has(&a, CLI_OPT_NO_COLOR),
+		.no_mouse = cli_has(&a, CLI_OPT_NO_MOUSE),
 		.bell = cli_has(&a, LIVE_OPT_BELL),
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 		.alerts = a.value[CLI_OPT_ALERTS],
@@ -290,6 +292,7 @@ static int cmd_live(int argc, char **argv)
 		.recording = !o.no_record,
 		.ascii = o.ascii || !term_locale_utf8(),
 		.color = !o.no_color && !(no_color && *no_color),
+		.mouse = !o.no_mouse,
 		.start_on_target = o.pid || o.cmd,
 		.target_started = o.cmd != NULL,
 		.interval_ms = o.interval_ms,

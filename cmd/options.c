@@ -61,6 +61,8 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 	[CLI_OPT_ASCII]     = {0, "ascii", NULL,
 			       "ASCII graphs (automatic outside UTF-8 locales)"},
 	[CLI_OPT_NO_COLOR]  = {0, "no-color", NULL, "no colours (also NO_COLOR=1)"},
+	[CLI_OPT_NO_MOUSE]  = {0, "no-mouse", NULL,
+			       "leave the mouse to the terminal (m toggles)"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
 };
 /* clang-format on */

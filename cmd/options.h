@@ -42,6 +42,7 @@ enum cli_opt {
 	CLI_OPT_FORMAT,	   /* --format A|B|C: cli_args.format, index of the value */
 	CLI_OPT_ASCII,	   /* --ascii */
 	CLI_OPT_NO_COLOR,  /* --no-color */
+	CLI_OPT_NO_MOUSE,  /* --no-mouse */
 	CLI_OPT_HELP,	   /* -h, --help: implicit in every subcommand */
 	CLI_OPT_OWN,	   /* a subcommand's own options: CLI_OPT_OWN + n */
 	CLI_OPT_MAX = CLI_OPT_OWN + 8,

@@ -25,6 +25,7 @@ static int cmd_replay(int argc, char **argv);
 static const struct cli_option replay_options[] = {
 	CLI_SHARED(CLI_OPT_ASCII),
 	CLI_SHARED(CLI_OPT_NO_COLOR),
+	CLI_SHARED(CLI_OPT_NO_MOUSE),
 };
 
 const struct cli_command replay_command = {
@@ -72,6 +73,7 @@ static int cmd_replay(int argc, char **argv)
 		.recording = false,
 		.ascii = ascii || !term_locale_utf8(),
 		.color = color,
+		.mouse = !cli_has(&a, CLI_OPT_NO_MOUSE),
 		.start_on_target = meta.target_pid > 0,
 		.interval_ms = meta.interval_ms,
 		.start_ns = clock_mono_ns(),

@@ -37,6 +37,7 @@ void app_init(struct app *a, const struct tui_config *cfg)
 	a->cfg = *cfg;
 	a->ov.opts.sort = PROCLIST_SORT_CPU;
 	a->ov.opts.descending = true;
+	a->mouse = cfg->mouse;
 	proclist_init(&a->ov.list);
 	a->screen = cfg->start_on_target ? UI_TARGET : UI_OVERVIEW;
 	a->back = a->screen;

@@ -417,8 +417,7 @@ static unsigned act_profiles_open(struct app *a, int key, int arg)
 static void set_sort(struct app *a, enum proclist_sort s)
 {
 	a->ov.opts.sort = s;
-	/* the busiest and biggest first; ids and names in reading order */
-	a->ov.opts.descending = s == PROCLIST_SORT_CPU || s == PROCLIST_SORT_MEM;
+	a->ov.opts.descending = proclist_sort_descending(s);
 }
 
 static unsigned act_sort(struct app *a, int key, int arg)
@@ -470,6 +469,45 @@ static unsigned act_process(struct app *a, int key, int arg)
 	default:
 		return procact_signal_menu(a);
 	}
+}
+
+/* c: COMMAND shows program names or whole command lines (C sorts by it). */
+static unsigned act_command(struct app *a, int key, int arg)
+{
+	(void)key, (void)arg;
+	a->ov.opts.command =
+		a->ov.opts.command == CMDTEXT_FULL ? CMDTEXT_NAME : CMDTEXT_FULL;
+	a->ov.hscroll = 0;
+	return REACT_REBUILD | REACT_BODY | REACT_STATUS;
+}
+
+/* Left, Right: scroll the COMMAND column, until the longest one's end shows. */
+static unsigned act_hscroll(struct app *a, int key, int arg)
+{
+	int step = 8, shown = a->body_width - PTABLE_COMMAND_X, to;
+	int most = ptable_command_width(&a->ov) - (shown > 1 ? shown : 1);
+
+	(void)arg;
+	to = a->ov.hscroll + (key == KEY_LEFT ? -step : step);
+	to = (int)list_clamp(to, 0, most > 0 ? most : 0);
+	if (to == a->ov.hscroll)
+		return REACT_NONE;
+	a->ov.hscroll = to;
+	return REACT_BODY;
+}
+
+/* m: mouse on or off (the loop tells the terminal). */
+static unsigned act_mouse(struct app *a, int key, int arg)
+{
+	(void)key, (void)arg;
+	a->mouse = !a->mouse;
+	if (a->mouse)
+		app_message(a, false, "%s",
+			    "mouse on: click selects and sorts, wheel scrolls (m: off)");
+	else
+		app_message(a, false, "%s",
+			    "mouse off: the terminal selects text again (m: on)");
+	return REACT_STATUS;
 }
 
 /* A key of the profile screen and the view's action for it. */
@@ -632,7 +670,28 @@ static const struct binding bindings[] = {
 	 BOTH,
 	 act_sort,
 	 "P M N C",
-	 "sort by CPU, memory, pid, command name",
+	 "sort by CPU, memory, pid, COMMAND as shown",
+	 0},
+	{{'c', 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_command,
+	 "c",
+	 "COMMAND: program names / full command lines",
+	 0},
+	{{KEY_LEFT, KEY_RIGHT, 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 act_hscroll,
+	 "Left Right",
+	 "scroll the COMMAND column",
+	 0},
+	{{'m', 0},
+	 ON_ALL,
+	 BOTH,
+	 act_mouse,
+	 "m",
+	 "mouse on/off (off: the terminal selects text)",
 	 0},
 	{{KEY_F(6), 'I', 0},
 	 ON_OVERVIEW,

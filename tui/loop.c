@@ -24,6 +24,7 @@
 #include "core/xalloc.h"
 #include "tui/app.h"
 #include "tui/keymap.h"
+#include "tui/mouse.h"
 #include "tui/term.h"
 #include "views/bars.h"
 #include "views/draw.h"
@@ -60,6 +61,7 @@ struct tui {
 	unsigned dirty;
 	bool too_small;
 	bool first_drawn;
+	bool mouse_on; /* what the terminal was last told (app.mouse is the wish) */
 };
 
 struct tui *tui_new(const struct tui_config *cfg)
@@ -166,6 +168,7 @@ static void layout(struct tui *t)
 	t->status = newwin(1, cols, rows - 2, 0);
 	t->fkeys = newwin(1, cols, rows - 1, 0);
 	t->app.body_height = rows - top - 2;
+	t->app.body_width = cols;
 	graph_points(t, cols);
 }
 
@@ -245,46 +248,41 @@ static void draw_body(struct tui *t)
 	wnoutrefresh(t->body);
 }
 
-static void draw_fkeys(struct tui *t)
+#define FKEYS(table) (*n = sizeof(table) / sizeof(table[0]), table)
+
+/* The F-key bar of the current screen (drawn, and where clicks land). */
+static const struct fkey *current_fkeys(const struct tui *t, size_t *n)
 {
-	if (t->app.replaying && t->app.screen != UI_HELP) {
-		fkeys_draw(t->fkeys, replay_keys,
-			   sizeof(replay_keys) / sizeof(replay_keys[0]));
-		wnoutrefresh(t->fkeys);
-		return;
-	}
+	if (t->app.replaying && t->app.screen != UI_HELP)
+		return FKEYS(replay_keys);
 	switch (t->app.screen) {
 	case UI_OVERVIEW:
-		fkeys_draw(t->fkeys, overview_keys,
-			   sizeof(overview_keys) / sizeof(overview_keys[0]));
-		break;
+		return FKEYS(overview_keys);
 	case UI_TARGET:
-		fkeys_draw(t->fkeys, target_keys,
-			   sizeof(target_keys) / sizeof(target_keys[0]));
-		break;
+		return FKEYS(target_keys);
 	case UI_HELP:
-		fkeys_draw(t->fkeys, help_keys, sizeof(help_keys) / sizeof(help_keys[0]));
-		break;
+		return FKEYS(help_keys);
 	case UI_ALERTS:
-		fkeys_draw(t->fkeys, alerts_keys,
-			   sizeof(alerts_keys) / sizeof(alerts_keys[0]));
-		break;
+		return FKEYS(alerts_keys);
 	case UI_PROFILE:
 	case UI_PROFILES:
-		fkeys_draw(t->fkeys, profile_fkeys,
-			   sizeof(profile_fkeys) / sizeof(profile_fkeys[0]));
-		break;
+		return FKEYS(profile_fkeys);
 	case UI_LEAKS:
 		/* r only where it works: live, with a sampler to ask */
 		if (t->app.model.can_read_smaps)
-			fkeys_draw(t->fkeys, leaks_keys_smaps,
-				   sizeof(leaks_keys_smaps) /
-					   sizeof(leaks_keys_smaps[0]));
-		else
-			fkeys_draw(t->fkeys, leaks_keys,
-				   sizeof(leaks_keys) / sizeof(leaks_keys[0]));
-		break;
+			return FKEYS(leaks_keys_smaps);
+		return FKEYS(leaks_keys);
 	}
+	*n = 0;
+	return NULL;
+}
+
+static void draw_fkeys(struct tui *t)
+{
+	size_t n;
+	const struct fkey *keys = current_fkeys(t, &n);
+
+	fkeys_draw(t->fkeys, keys, n);
 	wnoutrefresh(t->fkeys);
 }
 
@@ -372,6 +370,52 @@ static void on_frame(struct tui *t, struct frame *f)
 		layout(t); /* the first frame tells how many cores there are */
 }
 
+/*
+ * A mouse event: a click on the F-key bar presses its key, one in the main
+ * panel goes to tui/mouse with the panel's coordinates, the wheel scrolls
+ * wherever it is. Nothing while a prompt is open: keys edit it.
+ */
+static unsigned on_mouse(struct tui *t)
+{
+	MEVENT ev;
+	int y, x;
+
+	/* off, curses still decodes a mouse sequence that arrives (pasted,
+	 * or sent before the terminal heard): drop it */
+	if (getmouse(&ev) != OK || !t->mouse_on || t->too_small ||
+	    t->app.prompt != PROMPT_NONE)
+		return REACT_NONE;
+	if (ev.bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED))
+		return mouse_wheel(&t->app, (ev.bstate & BUTTON4_PRESSED) != 0);
+	if (!(ev.bstate & BUTTON1_RELEASED))
+		return REACT_NONE;
+	if (t->fkeys && wenclose(t->fkeys, ev.y, ev.x)) {
+		size_t n;
+		const struct fkey *keys = current_fkeys(t, &n);
+		long i = fkeys_at(keys, n, ev.x - getbegx(t->fkeys));
+		bool is_char;
+		int key;
+
+		if (i < 0)
+			return REACT_NONE;
+		key = fkey_code(keys[i].key, &is_char);
+		return keymap_dispatch(&t->app, key, is_char);
+	}
+	y = ev.y, x = ev.x;
+	if (t->body && wmouse_trafo(t->body, &y, &x, FALSE))
+		return mouse_click_body(&t->app, y, x);
+	return REACT_NONE;
+}
+
+/* The terminal reports the mouse only while the console wants it. */
+static void apply_mouse(struct tui *t)
+{
+	if (t->app.mouse != t->mouse_on) {
+		t->mouse_on = t->app.mouse;
+		term_mouse(t->mouse_on);
+	}
+}
+
 /* Feeds every pending key to the keymap; false when the user quits. */
 static bool read_keys(struct tui *t, int *nkeys)
 {
@@ -386,10 +430,14 @@ static bool read_keys(struct tui *t, int *nkeys)
 			layout(t);
 			continue;
 		}
-		r = keymap_dispatch(&t->app, (int)ch, rc == OK);
+		if (rc == KEY_CODE_YES && ch == KEY_MOUSE)
+			r = on_mouse(t);
+		else
+			r = keymap_dispatch(&t->app, (int)ch, rc == OK);
 		if (r & REACT_QUIT)
 			return false;
 		on_react(t, r);
+		apply_mouse(t);
 	}
 	return true;
 }
@@ -415,6 +463,7 @@ int tui_run(struct tui *t)
 	bool running = true;
 
 	term_start(t->app.cfg.color);
+	apply_mouse(t);
 	layout(t);
 	fds[0] = (struct pollfd){.fd = 0, .events = POLLIN};
 	fds[1] = (struct pollfd){.fd = term_wake_fd(), .events = POLLIN};

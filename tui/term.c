@@ -102,6 +102,16 @@ void term_start(bool color)
 	draw_palette_init(color);
 }
 
+void term_mouse(bool on)
+{
+	/* a click is acted on when the button is released, as htop does: the
+	 * release is the last byte the terminal sends for it, so nothing is
+	 * left over for the shell when the click quits; no click resolution
+	 * (mouseinterval 0), so nothing waits to see whether a second comes */
+	mouseinterval(0);
+	mousemask(on ? BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED : 0, NULL);
+}
+
 void term_stop(void)
 {
 	if (!active)

@@ -22,6 +22,12 @@ enum term_event {
 bool term_locale_utf8(void);
 /* Enters curses mode; color is used only if the terminal has colours. */
 void term_start(bool color);
+/*
+ * Asks the terminal for mouse clicks (button 1 released) and the wheel, or
+ * stops asking (the terminal selects text again). The xterm protocol, which
+ * tmux, screen and SSH carry; curses decodes it into KEY_MOUSE.
+ */
+void term_mouse(bool on);
 /* Leaves curses mode; safe to call twice and from fatal(). */
 void term_stop(void);
 /* The wake pipe's read end, for poll(). */

@@ -80,6 +80,7 @@ struct tui_config {
 	 * in replay, where actions are disabled). Main thread. */
 	void (*record_action)(void *ctx, const struct proc_action *a);
 	bool bell;		     /* ring the terminal bell when an alert fires */
+	bool mouse;		     /* clicks and the wheel (false: --no-mouse) */
 	const char *startup_message; /* shown in the status line at start, or NULL */
 	void *ctx;
 };

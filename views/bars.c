@@ -3,6 +3,7 @@
 #include "views/bars.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/units.h"
@@ -50,10 +51,11 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 	}
 	wattrset(w, pal(PAL_STATUS));
 	if (screen == UI_OVERVIEW) {
-		snprintf(line, sizeof(line), "sort %s %s%s%s%s  ",
+		snprintf(line, sizeof(line), "sort %s %s%s%s%s%s  ",
 			 sort_names[ov->opts.sort], ov->opts.descending ? "desc" : "asc",
-			 ov->opts.tree ? "  tree" : "", ov->filter[0] ? "  filter: " : "",
-			 ov->filter);
+			 ov->opts.tree ? "  tree" : "",
+			 ov->opts.command == CMDTEXT_NAME ? "  names" : "",
+			 ov->filter[0] ? "  filter: " : "", ov->filter);
 		x += put_text(w, 0, x, cols - x, line, false);
 	}
 	if (m->dropped || m->failed) {
@@ -96,4 +98,39 @@ void fkeys_draw(WINDOW *w, const struct fkey *keys, size_t n)
 	while (x < cols)
 		mvwaddch(w, 0, x++, ' ');
 	wattrset(w, pal(PAL_NORMAL));
+}
+
+long fkeys_at(const struct fkey *keys, size_t n, int x)
+{
+	int end = 0;
+
+	/* as fkeys_draw lays them out: the key, then its label; ASCII only */
+	for (size_t i = 0; i < n && x >= 0; i++) {
+		end += (int)(strlen(keys[i].key) + strlen(keys[i].label));
+		if (x < end)
+			return (long)i;
+	}
+	return -1;
+}
+
+int fkey_code(const char *key, bool *is_char)
+{
+	static const struct {
+		const char *name;
+		int code;
+	} named[] = {{"Enter", '\r'}, {"Esc", 27}, {"Tab", '\t'}, {"Space", ' '}};
+
+	*is_char = true;
+	if (key[0] == 'F' && key[1] >= '1' && key[1] <= '9') {
+		int f = atoi(key + 1);
+
+		if (f >= 1 && f <= 12) {
+			*is_char = false;
+			return KEY_F(f);
+		}
+	}
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++)
+		if (!strcmp(key, named[i].name))
+			return named[i].code;
+	return (unsigned char)key[0];
 }

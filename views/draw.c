@@ -56,28 +56,53 @@ attr_t pal(enum pal role)
 	return palette[role];
 }
 
+/*
+ * The character at s as put_text shows it: its length in bytes (*n), the
+ * character drawn (*wc) and the columns it takes (returned).
+ */
+static int shown_char(const char *s, size_t *n, wchar_t *wc)
+{
+	bool printable;
+	int cw = 1;
+
+	*n = text_char(s, &printable);
+	*wc = L'?';
+	/* core/textsafe decides what is printable (the report agrees);
+	 * the locale then decides whether this terminal can show it */
+	if (printable) {
+		mbstate_t st;
+
+		memset(&st, 0, sizeof(st));
+		if (mbrtowc(wc, s, *n, &st) != *n || (cw = wcwidth(*wc)) < 0) {
+			*wc = L'?';
+			cw = 1;
+		}
+	}
+	return cw;
+}
+
+const char *text_after_cols(const char *s, int cols)
+{
+	while (*s && cols > 0) {
+		size_t n;
+		wchar_t wc;
+
+		cols -= shown_char(s, &n, &wc);
+		s += n;
+	}
+	return s;
+}
+
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 {
 	int used = 0;
 
 	wmove(w, y, x);
 	while (s && *s && used < width) {
-		bool printable;
-		size_t n = text_char(s, &printable);
-		wchar_t wc = L'?';
-		int cw = 1;
+		size_t n;
+		wchar_t wc;
+		int cw = shown_char(s, &n, &wc);
 
-		/* core/textsafe decides what is printable (the report agrees);
-		 * the locale then decides whether this terminal can show it */
-		if (printable) {
-			mbstate_t st;
-
-			memset(&st, 0, sizeof(st));
-			if (mbrtowc(&wc, s, n, &st) != n || (cw = wcwidth(wc)) < 0) {
-				wc = L'?';
-				cw = 1;
-			}
-		}
 		if (used + cw > width)
 			break;
 		if (cw > 0) {

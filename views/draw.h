@@ -52,6 +52,12 @@ attr_t pal(enum pal role);
  * used.
  */
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
+/*
+ * s after its first cols columns as put_text counts them (a wide character
+ * that straddles the edge is skipped whole): what a text scrolled left by
+ * cols columns shows from.
+ */
+const char *text_after_cols(const char *s, int cols);
 /* printf into put_text. */
 int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));

@@ -213,6 +213,7 @@ struct overview_state {
 	char filter[128];
 	struct list_cursor cur; /* over list */
 	int selected_pid;	/* keeps the selection on a process across rebuilds */
+	int hscroll;		/* COMMAND text columns scrolled off to the left */
 };
 
 /* The lower half of the target screen; Tab cycles through them. */

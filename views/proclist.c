@@ -39,6 +39,7 @@ struct sort_spec {
 	const struct proc_row *rows;
 	enum proclist_sort key;
 	bool descending;
+	const char **names; /* NAME: each row's COMMAND text, by row index */
 };
 
 typedef int (*index_cmp_fn)(const struct sort_spec *s, size_t a, size_t b);
@@ -74,15 +75,14 @@ static double cpu_key(const struct proc_row *r)
 	return r->cpu_pct > 0 ? r->cpu_pct : 0; /* unknown (< 0) and NaN are 0 */
 }
 
-static int comm_cmp(const char *a, const char *b)
+static int text_cmp(const char *a, const char *b)
 {
-	for (size_t i = 0; i < FRAME_COMM_MAX; i++) {
-		int d = fold(a[i]) - fold(b[i]);
+	for (;; a++, b++) {
+		int d = fold(*a) - fold(*b);
 
-		if (d || !a[i])
+		if (d || !*a)
 			return d;
 	}
-	return 0;
 }
 
 static int key_cmp(const struct sort_spec *s, const struct proc_row *a,
@@ -94,7 +94,7 @@ static int key_cmp(const struct sort_spec *s, const struct proc_row *a,
 	case PROCLIST_SORT_MEM:
 		return (a->rss_bytes > b->rss_bytes) - (a->rss_bytes < b->rss_bytes);
 	case PROCLIST_SORT_NAME:
-		return comm_cmp(a->comm, b->comm);
+		return text_cmp(s->names[a - s->rows], s->names[b - s->rows]);
 	case PROCLIST_SORT_PID:
 	case PROCLIST_SORT_N:
 		break;
@@ -452,18 +452,60 @@ static void build_tree(struct proclist *l, const struct proc_table *t,
 	scratch_release(&ts);
 }
 
+/*
+ * Every row's COMMAND text for a NAME sort: pointers into the rows'
+ * cmdlines where the text is the cmdline itself, else into *arena (owned
+ * by the caller, freed with the returned array).
+ */
+static const char **names_of(const struct proc_table *t, enum cmdtext_mode mode,
+			     char **arena)
+{
+	const char **names = xmalloc(t->n * sizeof(*names));
+	size_t *off = xmalloc(t->n * sizeof(*off)), used = 0, cap = 0;
+	char buf[CMDTEXT_MAX];
+
+	*arena = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const char *text = cmdtext_of(&t->rows[i], mode, buf, sizeof(buf));
+		size_t n = strlen(text) + 1;
+
+		names[i] = text == buf ? NULL : text;
+		off[i] = used;
+		if (text != buf)
+			continue;
+		*arena = xgrow(*arena, &cap, used + n, 1);
+		memcpy(*arena + used, buf, n);
+		used += n;
+	}
+	for (size_t i = 0; i < t->n; i++) /* the arena has stopped moving */
+		if (!names[i])
+			names[i] = *arena + off[i];
+	free(off);
+	return names;
+}
+
+bool proclist_sort_descending(enum proclist_sort s)
+{
+	return s == PROCLIST_SORT_CPU || s == PROCLIST_SORT_MEM;
+}
+
 void proclist_build(struct proclist *l, const struct proc_table *t,
 		    const struct proclist_opts *o, bool ascii)
 {
-	struct sort_spec s = {t->rows, o->sort, o->descending};
+	struct sort_spec s = {t->rows, o->sort, o->descending, NULL};
+	char *arena = NULL;
 
 	l->n = 0;
 	if (!t->n)
 		return;
+	if (o->sort == PROCLIST_SORT_NAME)
+		s.names = names_of(t, o->command, &arena);
 	if (o->tree)
 		build_tree(l, t, o, &s, ascii ? &glyphs_ascii : &glyphs_utf8);
 	else
 		build_flat(l, t, o, &s);
+	free(s.names);
+	free(arena);
 }
 
 long proclist_find(const struct proclist *l, int pid)

@@ -20,12 +20,14 @@
 #include <stddef.h>
 
 #include "core/frame.h"
+#include "views/cmdtext.h"
 
 enum proclist_sort {
 	PROCLIST_SORT_CPU, /* cpu_pct; unknown (< 0) sorts as 0 */
 	PROCLIST_SORT_MEM, /* rss_bytes */
 	PROCLIST_SORT_PID,
-	PROCLIST_SORT_NAME, /* comm, ASCII case-insensitive */
+	PROCLIST_SORT_NAME, /* the COMMAND text as shown (views/cmdtext for
+			     * opts.command), ASCII case-insensitive */
 	PROCLIST_SORT_N
 };
 
@@ -33,7 +35,8 @@ struct proclist_opts {
 	enum proclist_sort sort;
 	bool descending; /* flips the sort key only; ties stay pid ascending */
 	bool tree;
-	const char *filter; /* borrowed; NULL or "" = every row */
+	const char *filter;	   /* borrowed; NULL or "" = every row */
+	enum cmdtext_mode command; /* what COMMAND shows, and NAME sorts by */
 };
 
 /*
@@ -76,6 +79,10 @@ void proclist_build(struct proclist *l, const struct proc_table *t,
 /* Index of the first entry showing pid, or -1: keeps the selection on the
  * same process across rebuilds. */
 long proclist_find(const struct proclist *l, int pid);
+
+/* Whether sort s puts the largest first unless inverted: the busiest and
+ * biggest first, ids and names in reading order. */
+bool proclist_sort_descending(enum proclist_sort s);
 
 /*
  * Whether filter occurs, ASCII case-insensitively, in r's comm, cmdline,

@@ -139,11 +139,27 @@ static void test_valid_names(void **state)
 	check("\\x1b", 5, "\\x1b ");
 }
 
+/* Scrolling a text left skips columns as put_text counts them. */
+static void test_after_cols(void **state)
+{
+	const char *s = "a\xe6\x97\xa5\x1b"
+			"bc"; /* a, a wide one, ESC ('?'), b, c */
+
+	(void)state;
+	assert_ptr_equal(text_after_cols(s, 0), s);
+	assert_ptr_equal(text_after_cols(s, 1), s + 1);
+	assert_ptr_equal(text_after_cols(s, 3), s + 4);	  /* past the wide one */
+	assert_ptr_equal(text_after_cols(s, 2), s + 4);	  /* not half of it */
+	assert_string_equal(text_after_cols(s, 4), "bc"); /* '?' is one column */
+	assert_string_equal(text_after_cols(s, 99), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_valid_names),
+		cmocka_unit_test(test_after_cols),
 	};
 
 	return cmocka_run_group_tests_name("draw", tests, setup, teardown);

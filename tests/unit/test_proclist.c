@@ -51,7 +51,7 @@ static void table_from(struct proc_table *t, const struct row_spec *specs, size_
 static void build(struct proclist *l, const struct proc_table *t, enum proclist_sort sort,
 		  bool descending, bool tree, const char *filter)
 {
-	struct proclist_opts o = {sort, descending, tree, filter};
+	struct proclist_opts o = {sort, descending, tree, filter, CMDTEXT_FULL};
 
 	proclist_build(l, t, &o, false);
 }
@@ -125,17 +125,58 @@ static void test_sort_keys(void **state)
 	build(&l, &t, PROCLIST_SORT_PID, true, false, NULL);
 	EXPECT_PIDS(&l, 1234, 6, 5, 4, 3, 2, 1);
 
-	/* case-insensitive: "Bash" and "bash" tie and fall back to pid */
+	/* by the command line as COMMAND shows it: '-' and '/' before letters */
 	build(&l, &t, PROCLIST_SORT_NAME, false, false, NULL);
-	EXPECT_PIDS(&l, 3, 2, 5, 6, 1, 1234, 4);
+	EXPECT_PIDS(&l, 2, 1, 6, 3, 5, 1234, 4);
 	build(&l, &t, PROCLIST_SORT_NAME, true, false, NULL);
-	EXPECT_PIDS(&l, 4, 1234, 1, 6, 2, 5, 3);
+	EXPECT_PIDS(&l, 4, 1234, 5, 3, 6, 1, 2);
 
 	for (size_t i = 0; i < l.n; i++) {
 		assert_int_equal(l.entries[i].depth, 0);
 		assert_string_equal(l.entries[i].prefix, "");
 		assert_true(l.entries[i].match);
 	}
+	proclist_release(&l);
+	proc_table_release(&t);
+}
+
+/* NAME sorts by what COMMAND shows in either mode, case-insensitively. */
+static void test_sort_by_shown_command(void **state)
+{
+	static const struct row_spec rows[] = {
+		{1, 0, "init", "root", "/sbin/init splash", 0, 1},
+		{2, 0, "kthreadd", "root", "", 0, 1},
+		{7, 1, "python3.11", "app", "/usr/bin/python3.11 /srv/zeta/web.py", 0, 1},
+		{8, 1, "python3.11", "app", "/usr/bin/python3.11 /srv/alpha/worker.py", 0,
+		 1},
+		{9, 1, "Bash", "alice", "Bash", 0, 1},
+		{10, 1, "bash", "bob", "bash", 0, 1},
+		{11, 1, "cron", "root", "/usr/sbin/cron -f", 0, 1},
+	};
+	struct proclist_opts o = {PROCLIST_SORT_NAME, false, false, NULL, CMDTEXT_FULL};
+	struct proc_table t;
+	struct proclist l;
+
+	(void)state;
+	table_from(&t, rows, NROWS(rows));
+	proclist_init(&l);
+	/* "/sbin", "/usr/bin/python3.11 /srv/a..", ".. /srv/z..", "/usr/sbin",
+	 * "[kthreadd]" ('[' sorts before letters), then "Bash" and "bash" tie
+	 * (pid decides) */
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 1, 8, 7, 11, 2, 9, 10);
+	/* program names: [kthreadd], bash, bash, cron, init, python3.11
+	 * web.py before python3.11 worker.py */
+	o.command = CMDTEXT_NAME;
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 2, 9, 10, 11, 1, 7, 8);
+	o.descending = true; /* the key flips, ties stay pid ascending */
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 8, 7, 1, 11, 9, 10, 2);
+	o.tree = true; /* siblings under init sorted the same way */
+	o.descending = false;
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 2, 1, 9, 10, 11, 7, 8);
 	proclist_release(&l);
 	proc_table_release(&t);
 }
@@ -235,7 +276,7 @@ static void test_tree_shape(void **state)
 	static const char *const ascii[] = {
 		"", "|- ", "|  |- ", "|  |  `- ", "|  `- ", "`- ", "   `- ", "", "`- ",
 	};
-	struct proclist_opts o = {PROCLIST_SORT_PID, false, true, NULL};
+	struct proclist_opts o = {PROCLIST_SORT_PID, false, true, NULL, CMDTEXT_FULL};
 	struct proc_table t;
 	struct proclist l;
 
@@ -627,6 +668,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sort_keys),
+		cmocka_unit_test(test_sort_by_shown_command),
 		cmocka_unit_test(test_filter_fields),
 		cmocka_unit_test(test_matches),
 		cmocka_unit_test(test_tree_shape),
