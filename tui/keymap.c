@@ -116,8 +116,9 @@ static unsigned act_back(struct app *a, int key, int arg)
 	if (a->screen == UI_PROFILE || a->screen == UI_PROFILES)
 		return a->screen == UI_PROFILES
 			       ? capture_list_back(a)
-			       : capture_act(a, PROFILE_ACT_BACK); /* the flame graph
-								      zooms out first */
+			       : capture_act(a,
+					     PROFILE_ACT_BACK); /* a zoomed flame
+								   graph unzooms first */
 	if (a->screen == UI_HELP || a->screen == UI_ALERTS) {
 		a->screen = a->back == UI_ALERTS || a->back == UI_HELP ? UI_OVERVIEW
 								       : a->back;
@@ -538,8 +539,8 @@ static const struct binding bindings[] = {
 	 "p",
 	 "the session's profiles",
 	 0},
-	/* the profile screen: keys to the view's actions (Esc zooms out first,
-	 * through act_back); its own key bar says them */
+	/* the profile screen: keys to the view's actions (Esc unzooms a flame
+	 * graph first, through act_back); its own key bar says them */
 	PV(PROFILE_ACT_NEXT_TAB, '\t'),
 	PV(PROFILE_ACT_PREV_TAB, KEY_BTAB),
 	PV(PROFILE_ACT_TAB_TOP, '1'),
@@ -557,6 +558,7 @@ static const struct binding bindings[] = {
 	PV(PROFILE_ACT_SORT_NEXT, 's', KEY_F(6)),
 	PV(PROFILE_ACT_THREAD_NEXT, '>'),
 	PV(PROFILE_ACT_THREAD_PREV, '<'),
+	PV(PROFILE_ACT_ZOOM_UP, KEY_BACKSPACE, 127, CTRL('h')),
 	/* replay's list of profiles */
 	{{KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 0},
 	 ON_PROFILES,

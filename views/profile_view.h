@@ -95,7 +95,8 @@ enum profile_action {
 	PROFILE_ACT_HOME,
 	PROFILE_ACT_END,
 	PROFILE_ACT_ENTER,     /* Tree: expand/collapse; Flame: zoom into the selection */
-	PROFILE_ACT_BACK,      /* Flame: zoom out one level; else leave the screen */
+	PROFILE_ACT_BACK,      /* Flame zoomed: back to the whole graph; else leave */
+	PROFILE_ACT_ZOOM_UP,   /* Flame: zoom out one level (Backspace) */
 	PROFILE_ACT_SORT_NEXT, /* Top: self -> total -> name */
 	PROFILE_ACT_THREAD_NEXT, /* all -> each thread by tid -> all */
 	PROFILE_ACT_THREAD_PREV,
