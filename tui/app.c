@@ -251,6 +251,17 @@ void app_replay_show(struct app *a)
 	app_load(a);
 }
 
+unsigned app_replay_moved(struct app *a, bool moved)
+{
+	if (moved) {
+		app_replay_show(a);
+	} else { /* the cursor stayed; its state (play, follow) may not have */
+		a->model.timebar.playing = a->rp.playing;
+		a->model.timebar.follow = a->rp.follow;
+	}
+	return REACT_BODY | REACT_STATUS | REACT_HEADER;
+}
+
 int app_replay_open(struct app *a, char *err, size_t errlen)
 {
 	if (!open_reader(a)) {

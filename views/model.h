@@ -119,9 +119,11 @@ struct ui_model {
 	int attaching_pid;
 	bool ascii;
 
-	/* A line being edited in the status line ("Filter: ", "Jump to: "), or
-	 * NULL; both borrowed (static label, the editor's buffer). */
-	const char *prompt_label, *prompt_text;
+	/* A line being edited in the status line ("Filter: ", "Jump to: ") and
+	 * the dim hint its empty line shows, or NULL; all borrowed (static
+	 * texts, the prompt's line, views/lineedit). */
+	const char *prompt_label, *prompt_hint;
+	const struct line_edit *prompt_line;
 
 	/* Alerts at the shown time: each rule's latest transition, the newest
 	 * transitions (alerts screen only), and how many rules are firing (the
