@@ -137,6 +137,7 @@ void app_load(struct app *a)
 		.t_ms = app_shown_ms(a),
 		.window_ms = zooms_ms[a->zoom],
 		.centred = a->replaying,
+		.start_ms = a->replaying ? a->rp.first_ms : app_shown_ms(a),
 		.end_ms = a->replaying ? a->rp.last_ms : app_shown_ms(a),
 		.points = a->graph_points > 0 ? (size_t)a->graph_points : 1,
 		.heap_points = a->heap_points > 0 ? (size_t)a->heap_points : 0,
@@ -233,6 +234,7 @@ static void fill_timebar(struct app *a)
 		.ticks = a->rp.ticks,
 		.playing = a->rp.playing,
 		.follow = a->rp.follow,
+		.closed = a->rp.closed,
 		.speed = replay_speed(&a->rp),
 	};
 }
@@ -253,12 +255,10 @@ void app_replay_show(struct app *a)
 
 unsigned app_replay_moved(struct app *a, bool moved)
 {
-	if (moved) {
+	if (moved)
 		app_replay_show(a);
-	} else { /* the cursor stayed; its state (play, follow) may not have */
-		a->model.timebar.playing = a->rp.playing;
-		a->model.timebar.follow = a->rp.follow;
-	}
+	else /* the cursor stayed; its state (play, follow, closed) may not have */
+		fill_timebar(a);
 	return REACT_BODY | REACT_STATUS | REACT_HEADER;
 }
 

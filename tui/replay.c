@@ -3,7 +3,8 @@
  * replay: cursor arithmetic over store/timeline. Playback maps wall time to
  * session time from an anchor (wall, cursor) so speed changes and pauses
  * never drift; each advance lands on the newest tick at or before the
- * target time, so playback never shows a tick that does not exist.
+ * target time, so playback never shows a tick that does not exist. Only a
+ * recording whose writer has not ended it has a live edge to follow.
  */
 #include "tui/replay.h"
 
@@ -20,10 +21,22 @@ static void set_cursor(struct replay *r, int64_t t_ms)
 		r->index = 0;
 }
 
+/* Whether the writer has ended the recording (it may do so while we look). */
+static void refresh_closed(struct replay *r)
+{
+	struct session_meta m;
+
+	if (query_session(r->store, &m) < 0)
+		log_debug("replay session: %s", store_error(r->store));
+	else
+		r->closed = m.ended_ms != 0;
+}
+
 static void refresh_span(struct replay *r)
 {
 	if (query_span(r->store, &r->first_ms, &r->last_ms, &r->ticks) < 0)
 		log_debug("replay span: %s", store_error(r->store));
+	refresh_closed(r);
 }
 
 int replay_open(struct replay *r, struct store *s)
@@ -31,6 +44,7 @@ int replay_open(struct replay *r, struct store *s)
 	*r = (struct replay){.store = s, .speed = SPEED_1X};
 	if (query_span(s, &r->first_ms, &r->last_ms, &r->ticks) < 0)
 		return -1;
+	refresh_closed(r);
 	set_cursor(r, r->first_ms);
 	return 0;
 }
@@ -84,7 +98,7 @@ bool replay_end(struct replay *r)
 
 	refresh_span(r);
 	moved = replay_jump(r, r->last_ms);
-	r->follow = true;
+	r->follow = !r->closed; /* a closed recording has no live edge */
 	return moved;
 }
 
@@ -121,7 +135,8 @@ bool replay_advance(struct replay *r, int64_t now_ns)
 
 	if (r->follow) {
 		refresh_span(r);
-		return move_to(r, r->last_ms);
+		r->follow = !r->closed;
+		return move_to(r, r->last_ms) || !r->follow;
 	}
 	if (!r->playing)
 		return false;

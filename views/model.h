@@ -55,6 +55,7 @@ struct ui_timebar {
 	int64_t first_ms, last_ms, cursor_ms;
 	uint64_t index, ticks;
 	bool playing, follow;
+	bool closed; /* the recording was ended: last_ms is its end, not a live edge */
 	double speed;
 };
 
@@ -106,6 +107,9 @@ struct ui_model {
 	 * current target's own ticks (NaN elsewhere) */
 	struct ui_history hist;
 	int64_t zoom_ms; /* width of the history graphs */
+	/* their window: the first and last ms the graphs cover (replay: around
+	 * the cursor, within the recording; live: ending at the newest tick) */
+	int64_t hist_from_ms, hist_to_ms;
 
 	const char *session_path; /* borrowed; NULL when not recording */
 	uint64_t session_bytes;
