@@ -8,6 +8,7 @@
  */
 #include "tui/replay.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "store/frames.h"
 
@@ -21,15 +22,30 @@ static void set_cursor(struct replay *r, int64_t t_ms)
 		r->index = 0;
 }
 
-/* Whether the writer has ended the recording (it may do so while we look). */
+/*
+ * How long after its newest tick a recording nobody ended still counts as
+ * being written: ten intervals and at least a minute (a writer behind a slow
+ * disk still commits within that). Past it, its recorder is gone (killed,
+ * crashed, the machine lost power) and there is no live edge either.
+ */
+#define QUIET_TICKS 10
+#define QUIET_MIN_MS (60 * 1000)
+
+/* Whether the recording is over: ended by its writer (it may be while we
+ * look) or abandoned (see above). Needs last_ms read first. */
 static void refresh_closed(struct replay *r)
 {
 	struct session_meta m;
+	int64_t quiet;
 
-	if (query_session(r->store, &m) < 0)
+	if (query_session(r->store, &m) < 0) {
 		log_debug("replay session: %s", store_error(r->store));
-	else
-		r->closed = m.ended_ms != 0;
+		return;
+	}
+	quiet = m.interval_ms * QUIET_TICKS;
+	if (quiet < QUIET_MIN_MS)
+		quiet = QUIET_MIN_MS;
+	r->closed = m.ended_ms != 0 || clock_wall_ms() - r->last_ms > quiet;
 }
 
 static void refresh_span(struct replay *r)

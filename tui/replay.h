@@ -26,8 +26,10 @@ struct replay {
 	uint64_t index; /* 1-based index of the cursor's tick */
 	bool playing;
 	bool follow; /* stay on the newest tick as the file grows */
-	/* the recording was ended by its writer (ended_ms set): no tick will
-	 * come after last_ms, so there is no live edge to follow */
+	/* no tick will come after last_ms, so there is no live edge to
+	 * follow: the writer ended the recording (ended_ms set), or nobody
+	 * ended it and its newest tick is older than any writer would leave
+	 * it (ten intervals, at least a minute: the recorder died) */
 	bool closed;
 	int speed; /* index into the speed table; 1x by default */
 	int64_t play_wall_ns, play_cursor_ms; /* playback anchor */
