@@ -6,7 +6,9 @@
  * - Top: functions by self %, total % or name, like `py-spy top`;
  * - Tree: the call tree, expandable, each node with its share of its parent;
  * - Flame: a text flame graph, root on the top row (icicle, as speedscope),
- *   widths proportional to samples, names coloured by a stable hash.
+ *   widths proportional to samples, names coloured by a stable hash; zoomed,
+ *   a line over it says the depth, the path and the way out
+ *   (views/flame_view draws it and moves its selection and zoom).
  * Plus a one-line progress variant for a capture still running, and the
  * list of a session's profiles for replay.
  *
