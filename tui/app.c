@@ -138,6 +138,7 @@ void app_load(struct app *a)
 		.t_ms = app_shown_ms(a),
 		.window_ms = zooms_ms[a->zoom],
 		.centred = a->replaying,
+		.start_ms = a->replaying ? a->rp.first_ms : app_shown_ms(a),
 		.end_ms = a->replaying ? a->rp.last_ms : app_shown_ms(a),
 		.points = a->graph_points > 0 ? (size_t)a->graph_points : 1,
 		.heap_points = a->heap_points > 0 ? (size_t)a->heap_points : 0,
@@ -234,6 +235,7 @@ static void fill_timebar(struct app *a)
 		.ticks = a->rp.ticks,
 		.playing = a->rp.playing,
 		.follow = a->rp.follow,
+		.closed = a->rp.closed,
 		.speed = replay_speed(&a->rp),
 	};
 }
@@ -250,6 +252,15 @@ void app_replay_show(struct app *a)
 	}
 	app_rebuild_list(a);
 	app_load(a);
+}
+
+unsigned app_replay_moved(struct app *a, bool moved)
+{
+	if (moved)
+		app_replay_show(a);
+	else /* the cursor stayed; its state (play, follow, closed) may not have */
+		fill_timebar(a);
+	return REACT_BODY | REACT_STATUS | REACT_HEADER;
 }
 
 int app_replay_open(struct app *a, char *err, size_t errlen)

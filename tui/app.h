@@ -16,10 +16,12 @@
 #include "views/profile_view.h"
 #include "tui/replay.h"
 #include "tui/tui.h"
+#include "views/lineedit.h"
 #include "views/model.h"
 #include "views/signal_menu.h"
 
-/* A line edited in the status line; what Enter does with it depends on kind. */
+/* A line edited in the status line (tui/prompt); what Enter does with it
+ * depends on kind. */
 enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP, PROMPT_PROFILE };
 
 /*
@@ -75,8 +77,8 @@ struct app {
 	bool mouse;	 /* clicks and the wheel are asked for (m toggles) */
 
 	enum prompt_kind prompt;
-	char jump[64];	       /* text of the "Jump to" prompt */
-	char profile_spec[64]; /* text of the "Profile" prompt */
+	struct line_edit line;	 /* the open prompt's text and cursor */
+	char filter_before[128]; /* the filter when / was pressed: Esc restores it */
 
 	bool replaying; /* frames come from the store at rp's cursor */
 	struct replay rp;
@@ -100,6 +102,9 @@ void app_take_frame(struct app *a, struct frame *f);
 int app_replay_open(struct app *a, char *err, size_t errlen);
 /* Replay: loads the model at the cursor (after it moved). */
 void app_replay_show(struct app *a);
+/* Replay: after a cursor move (moved: whether it did), reloads the model or
+ * just the time bar's play state. Returns REACT_* flags. */
+unsigned app_replay_moved(struct app *a, bool moved);
 /* Reloads the model at the time shown for the current screen, window and
  * zoom (after a screen, zoom or size change; the loader skips what is
  * current unless hist_stale). */

@@ -8,16 +8,14 @@
 #include "tui/keymap.h"
 
 #include <curses.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "core/clock.h"
-#include "core/when.h"
 #include "tui/capture.h"
 #include "tui/procact.h"
+#include "tui/prompt.h"
 #include "views/alerts_view.h"
 #include "views/leaks_view.h"
 #include "views/profile_view.h"
@@ -244,8 +242,7 @@ static unsigned act_attach(struct app *a, int key, int arg)
 static unsigned act_filter(struct app *a, int key, int arg)
 {
 	(void)key, (void)arg;
-	a->prompt = PROMPT_FILTER;
-	return REACT_STATUS;
+	return prompt_open(a, PROMPT_FILTER);
 }
 
 static unsigned act_profile(struct app *a, int key, int arg)
@@ -253,11 +250,8 @@ static unsigned act_profile(struct app *a, int key, int arg)
 	(void)arg;
 	if (a->replaying)
 		return capture_open_list(a);
-	if (key == 'P') { /* ask for duration, rate and mode */
-		a->prompt = PROMPT_PROFILE;
-		snprintf(a->profile_spec, sizeof(a->profile_spec), "5s 99 cpu");
-		return REACT_STATUS;
-	}
+	if (key == 'P') /* ask for duration, rate and mode */
+		return prompt_open(a, PROMPT_PROFILE);
 	return capture_start(a, NULL);
 }
 
@@ -270,21 +264,13 @@ static unsigned act_profile_screen(struct app *a, int key, int arg)
 static unsigned act_jump(struct app *a, int key, int arg)
 {
 	(void)key, (void)arg;
-	a->prompt = PROMPT_JUMP;
-	a->jump[0] = '\0';
-	return REACT_STATUS;
+	return prompt_open(a, PROMPT_JUMP);
 }
 
 /* The cursor moved: reload the frames there. */
 static unsigned moved(struct app *a, bool did)
 {
-	if (did) {
-		app_replay_show(a);
-	} else { /* the cursor stayed; its state (play, follow) may not have */
-		a->model.timebar.playing = a->rp.playing;
-		a->model.timebar.follow = a->rp.follow;
-	}
-	return REACT_BODY | REACT_STATUS | REACT_HEADER;
+	return app_replay_moved(a, did);
 }
 
 static unsigned act_time(struct app *a, int key, int arg)
@@ -623,8 +609,8 @@ static const struct binding bindings[] = {
 	 "p",
 	 "the session's profiles",
 	 0},
-	/* the profile screen: keys to the view's actions (Esc zooms out first,
-	 * through act_back); its own key bar says them */
+	/* the profile screen: keys to the view's actions (Esc unzooms a flame
+	 * graph first, through act_back); its own key bar says them */
 	PV(PROFILE_ACT_NEXT_TAB, '\t'),
 	PV(PROFILE_ACT_PREV_TAB, KEY_BTAB),
 	PV(PROFILE_ACT_TAB_TOP, '1'),
@@ -642,6 +628,7 @@ static const struct binding bindings[] = {
 	PV(PROFILE_ACT_SORT_NEXT, 's', KEY_F(6)),
 	PV(PROFILE_ACT_THREAD_NEXT, '>'),
 	PV(PROFILE_ACT_THREAD_PREV, '<'),
+	PV(PROFILE_ACT_ZOOM_UP, KEY_BACKSPACE, 127, CTRL('h')),
 	/* replay's list of profiles */
 	{{KEY_UP, KEY_DOWN, 'k', 'j', KEY_PPAGE, KEY_NPAGE, KEY_HOME, KEY_END, 0},
 	 ON_PROFILES,
@@ -738,88 +725,6 @@ static const struct binding bindings[] = {
 	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end",
 	 0},
 };
-
-/* Drops the last whole UTF-8 character of s. */
-static void drop_last_char(char *s)
-{
-	size_t len = strlen(s);
-
-	while (len > 0 && (s[len - 1] & 0xc0) == 0x80)
-		len--;
-	if (len > 0)
-		len--;
-	s[len] = '\0';
-}
-
-/* Enter on the "Jump to" prompt: parse the time and move there. */
-static unsigned jump_to(struct app *a)
-{
-	struct when_ctx c = {.first_ms = a->rp.first_ms,
-			     .last_ms = a->rp.last_ms,
-			     .plus_ref_ms = a->rp.cursor_ms,
-			     .minus_ref_ms = a->rp.cursor_ms};
-	char why[128];
-	int64_t t;
-
-	if (when_parse(a->jump, &c, &t, why, sizeof(why)) < 0) {
-		app_message(a, true, "cannot jump to '%s': %s", a->jump, why);
-		return REACT_STATUS;
-	}
-	if (t < a->rp.first_ms || t > a->rp.last_ms)
-		app_message(a, false, "'%s' is outside the recording: showing its %s",
-			    a->jump, t < a->rp.first_ms ? "start" : "end");
-	return moved(a, replay_jump(&a->rp, t));
-}
-
-/* Line editing in the status line: every key goes here while a prompt is open. */
-static unsigned prompt_key(struct app *a, int key, bool is_char)
-{
-	const unsigned changed =
-		REACT_STATUS |
-		(a->prompt == PROMPT_FILTER ? REACT_REBUILD | REACT_BODY : 0);
-	char *buf = a->prompt == PROMPT_FILTER	  ? a->ov.filter
-		    : a->prompt == PROMPT_PROFILE ? a->profile_spec
-						  : a->jump;
-	size_t cap = a->prompt == PROMPT_FILTER	   ? sizeof(a->ov.filter)
-		     : a->prompt == PROMPT_PROFILE ? sizeof(a->profile_spec)
-						   : sizeof(a->jump);
-	size_t len = strlen(buf);
-	char mb[MB_LEN_MAX];
-	int n;
-
-	if (!is_char && key == KEY_ENTER)
-		key = '\r', is_char = true;
-	if ((!is_char && key == KEY_BACKSPACE) ||
-	    (is_char && (key == 127 || key == CTRL('h')))) {
-		drop_last_char(buf);
-		return changed;
-	}
-	if (!is_char)
-		return REACT_NONE;
-	if (key == KEY_ESC) {
-		buf[0] = '\0';
-		a->prompt = PROMPT_NONE;
-		return changed;
-	}
-	if (key == '\r' || key == '\n') {
-		enum prompt_kind kind = a->prompt;
-
-		a->prompt = PROMPT_NONE;
-		if (kind == PROMPT_PROFILE)
-			return capture_start(a, a->profile_spec);
-		return kind == PROMPT_JUMP ? jump_to(a) : REACT_STATUS;
-	}
-	if (!iswprint((wint_t)key) || (n = wctomb(mb, (wchar_t)key)) <= 0 ||
-	    len + (size_t)n >= cap)
-		return REACT_NONE;
-	memcpy(buf + len, mb, (size_t)n);
-	buf[len + (size_t)n] = '\0';
-	if (a->prompt == PROMPT_FILTER) {
-		a->ov.cur = (struct list_cursor){0, 0};
-		a->ov.selected_pid = 0;
-	}
-	return changed;
-}
 
 unsigned keymap_dispatch(struct app *a, int key, bool is_char)
 {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * loader: see loader.h. The history comes from the session file through the
- * query API in fixed slots (a centred replay cursor stays centred at the
- * session's edges); the target's series are then masked to the target's own
+ * query API in fixed slots over one window (loader_window: live it ends at
+ * the newest tick; replay it is around the cursor and slides to stay within
+ * the recording); the target's series are then masked to the target's own
  * run of ticks.
  */
 #include "tui/loader.h"
@@ -309,6 +310,24 @@ static bool history_current(const struct ui_model *m, const struct model_request
 	return t1 - l->t1 < rq->window_ms / (int64_t)n;
 }
 
+void loader_window(const struct model_request *rq, int64_t *t0, int64_t *t1)
+{
+	int64_t w = rq->window_ms;
+
+	*t1 = rq->t_ms + 1; /* live, and replay at the recording's end */
+	if (rq->centred && rq->t_ms < rq->end_ms) {
+		/* around the cursor, but nothing past the last tick: the
+		 * right half would be blank near the end */
+		*t1 = rq->t_ms - w / 2 + w;
+		if (*t1 > rq->end_ms + 1)
+			*t1 = rq->end_ms + 1;
+		/* nor before the first, if the recording is long enough */
+		if (*t1 - w < rq->start_ms && rq->start_ms + w <= rq->end_ms + 1)
+			*t1 = rq->start_ms + w;
+	}
+	*t0 = *t1 - w;
+}
+
 static void load_history(struct ui_model *m, struct store *s,
 			 const struct model_request *rq)
 {
@@ -318,13 +337,9 @@ static void load_history(struct ui_model *m, struct store *s,
 	size_t hn = rq->heap_points ? rq->heap_points : n;
 	const struct target_sample *t = m->cur->target;
 
-	if (rq->centred) {
-		t0 = rq->t_ms - w / 2;
-		t1 = t0 + w;
-	} else {
-		t1 = rq->t_ms + 1;
-		t0 = t1 - w;
-	}
+	loader_window(rq, &t0, &t1);
+	m->hist_from_ms = t0;
+	m->hist_to_ms = t1 - 1;
 	if (history_current(m, rq, t1, n))
 		return;
 	m->loaded = (struct ui_loaded){

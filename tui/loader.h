@@ -45,10 +45,13 @@ enum model_want {
 struct model_request {
 	int64_t t_ms;	   /* the time shown */
 	int64_t window_ms; /* width of the graphs */
-	/* replay: the window is centred on t_ms and a region's steps stop at
-	 * end_ms (the recording's last tick); live: the window ends at t_ms */
+	/* replay: the window is centred on t_ms but slides to stay within
+	 * [start_ms, end_ms], the recording's first and last ticks, where it
+	 * fits (it ends at the last tick rather than show nothing after it,
+	 * and at t_ms when that is the last tick); a region's steps stop at
+	 * end_ms. Live: the window ends at t_ms (see loader_window). */
 	bool centred;
-	int64_t end_ms;
+	int64_t start_ms, end_ms;
 	size_t points, heap_points; /* slots of the graphs (0: 1) */
 	unsigned want;		    /* MODEL_WANT_* */
 	int64_t region_id;	    /* with MODEL_WANT_REGION */
@@ -70,6 +73,9 @@ int loader_load_frames(struct ui_model *m, struct store *s, int64_t t_ms, char *
 /* Forgets the target's readings: pid was just attached to (live) and the
  * target screen waits for its first frame. */
 void loader_forget_target(struct ui_model *m, int pid);
+/* The graphs' window for rq: [*t0, *t1), *t1 - *t0 = rq->window_ms, t_ms
+ * within it. Pure. */
+void loader_window(const struct model_request *rq, int64_t *t0, int64_t *t1);
 /* Fills the rest of the model for rq (see the invariants above). */
 void loader_load(struct ui_model *m, struct store *s, const struct model_request *rq);
 

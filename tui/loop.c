@@ -25,6 +25,7 @@
 #include "tui/app.h"
 #include "tui/keymap.h"
 #include "tui/mouse.h"
+#include "tui/prompt.h"
 #include "tui/term.h"
 #include "views/bars.h"
 #include "views/draw.h"
@@ -286,24 +287,6 @@ static void draw_fkeys(struct tui *t)
 	wnoutrefresh(t->fkeys);
 }
 
-static void prompt_into_model(struct app *a)
-{
-	static const char *const labels[] = {
-		[PROMPT_FILTER] = "Filter: ",
-		[PROMPT_PROFILE] = "Profile (DURATION [HZ] [cpu|wall]): ",
-		[PROMPT_JUMP] = "Jump to (03:12, -5m, +30s): "};
-
-	a->model.prompt_label = a->prompt != PROMPT_NONE ? labels[a->prompt] : NULL;
-	if (a->act.stage == ACT_CONFIRM) { /* "send SIGTERM to 1234 x? y/N " */
-		a->model.prompt_label = a->act.question;
-		a->model.prompt_text = "";
-		return;
-	}
-	a->model.prompt_text = a->prompt == PROMPT_FILTER    ? a->ov.filter
-			       : a->prompt == PROMPT_PROFILE ? a->profile_spec
-							     : a->jump;
-}
-
 static void draw(struct tui *t)
 {
 	if (!t->dirty)
@@ -324,7 +307,7 @@ static void draw(struct tui *t)
 		if (t->dirty & D_BODY)
 			draw_body(t);
 		if (t->dirty & D_STATUS) {
-			prompt_into_model(&t->app);
+			prompt_show(&t->app);
 			status_draw(t->status, &t->app.model, t->app.screen, &t->app.ov);
 			wnoutrefresh(t->status);
 		}

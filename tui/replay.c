@@ -3,10 +3,12 @@
  * replay: cursor arithmetic over store/timeline. Playback maps wall time to
  * session time from an anchor (wall, cursor) so speed changes and pauses
  * never drift; each advance lands on the newest tick at or before the
- * target time, so playback never shows a tick that does not exist.
+ * target time, so playback never shows a tick that does not exist. Only a
+ * recording whose writer has not ended it has a live edge to follow.
  */
 #include "tui/replay.h"
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "store/frames.h"
 
@@ -20,10 +22,37 @@ static void set_cursor(struct replay *r, int64_t t_ms)
 		r->index = 0;
 }
 
+/*
+ * How long after its newest tick a recording nobody ended still counts as
+ * being written: ten intervals and at least a minute (a writer behind a slow
+ * disk still commits within that). Past it, its recorder is gone (killed,
+ * crashed, the machine lost power) and there is no live edge either.
+ */
+#define QUIET_TICKS 10
+#define QUIET_MIN_MS (60 * 1000)
+
+/* Whether the recording is over: ended by its writer (it may be while we
+ * look) or abandoned (see above). Needs last_ms read first. */
+static void refresh_closed(struct replay *r)
+{
+	struct session_meta m;
+	int64_t quiet;
+
+	if (query_session(r->store, &m) < 0) {
+		log_debug("replay session: %s", store_error(r->store));
+		return;
+	}
+	quiet = m.interval_ms * QUIET_TICKS;
+	if (quiet < QUIET_MIN_MS)
+		quiet = QUIET_MIN_MS;
+	r->closed = m.ended_ms != 0 || clock_wall_ms() - r->last_ms > quiet;
+}
+
 static void refresh_span(struct replay *r)
 {
 	if (query_span(r->store, &r->first_ms, &r->last_ms, &r->ticks) < 0)
 		log_debug("replay span: %s", store_error(r->store));
+	refresh_closed(r);
 }
 
 int replay_open(struct replay *r, struct store *s)
@@ -31,6 +60,7 @@ int replay_open(struct replay *r, struct store *s)
 	*r = (struct replay){.store = s, .speed = SPEED_1X};
 	if (query_span(s, &r->first_ms, &r->last_ms, &r->ticks) < 0)
 		return -1;
+	refresh_closed(r);
 	set_cursor(r, r->first_ms);
 	return 0;
 }
@@ -84,7 +114,7 @@ bool replay_end(struct replay *r)
 
 	refresh_span(r);
 	moved = replay_jump(r, r->last_ms);
-	r->follow = true;
+	r->follow = !r->closed; /* a closed recording has no live edge */
 	return moved;
 }
 
@@ -121,7 +151,8 @@ bool replay_advance(struct replay *r, int64_t now_ns)
 
 	if (r->follow) {
 		refresh_span(r);
-		return move_to(r, r->last_ms);
+		r->follow = !r->closed;
+		return move_to(r, r->last_ms) || !r->follow;
 	}
 	if (!r->playing)
 		return false;

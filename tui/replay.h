@@ -26,7 +26,12 @@ struct replay {
 	uint64_t index; /* 1-based index of the cursor's tick */
 	bool playing;
 	bool follow; /* stay on the newest tick as the file grows */
-	int speed;   /* index into the speed table; 1x by default */
+	/* no tick will come after last_ms, so there is no live edge to
+	 * follow: the writer ended the recording (ended_ms set), or nobody
+	 * ended it and its newest tick is older than any writer would leave
+	 * it (ten intervals, at least a minute: the recorder died) */
+	bool closed;
+	int speed; /* index into the speed table; 1x by default */
 	int64_t play_wall_ns, play_cursor_ms; /* playback anchor */
 };
 
@@ -38,7 +43,8 @@ bool replay_step(struct replay *r, int dir);
 /* Puts the cursor on the tick at or before t (the first tick if t is before
  * it). Returns true if the cursor moved. Stops following and playing. */
 bool replay_jump(struct replay *r, int64_t t_ms);
-/* Home / End: End also follows the live edge from then on. */
+/* Home / End: End also follows the live edge from then on, unless the
+ * recording is closed. */
 bool replay_home(struct replay *r);
 bool replay_end(struct replay *r);
 void replay_toggle_play(struct replay *r, int64_t now_ns);
@@ -46,7 +52,8 @@ void replay_toggle_play(struct replay *r, int64_t now_ns);
 void replay_speed_step(struct replay *r, int dir, int64_t now_ns);
 /*
  * Advances playback and follows the edge: call every loop iteration. Re-reads
- * the span when following. Returns true if the cursor moved.
+ * the span when following, and stops following once the recording is
+ * closed. Returns true if the cursor moved or following stopped.
  */
 bool replay_advance(struct replay *r, int64_t now_ns);
 /* How long the loop may sleep before replay_advance has work (ms), or -1. */

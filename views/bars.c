@@ -8,6 +8,7 @@
 
 #include "core/units.h"
 #include "views/draw.h"
+#include "views/lineedit.h"
 
 static const char *const sort_names[PROCLIST_SORT_N] = {
 	[PROCLIST_SORT_CPU] = "CPU",
@@ -15,6 +16,34 @@ static const char *const sort_names[PROCLIST_SORT_N] = {
 	[PROCLIST_SORT_PID] = "PID",
 	[PROCLIST_SORT_NAME] = "NAME",
 };
+
+/*
+ * The prompt's line in the field [x, x + width): scrolled so the cursor
+ * shows, the cursor a reversed cell; an empty line shows the hint, dim,
+ * under the cursor.
+ */
+static void draw_prompt_line(WINDOW *w, int x, int width, const struct line_edit *e,
+			     const char *hint)
+{
+	size_t start;
+	int cx;
+
+	if (width < 1)
+		return;
+	if (!e || !e->len) {
+		wattrset(w, pal(PAL_DIM));
+		put_text(w, 0, x, width, hint ? hint : "", false);
+		mvwchgat(w, 0, x, 1, A_REVERSE, 0, NULL);
+		wattrset(w, pal(PAL_NORMAL));
+		return;
+	}
+	start = line_edit_view_start(e, width);
+	wattrset(w, pal(PAL_NORMAL));
+	put_text(w, 0, x, width, e->text + start, false);
+	cx = x + line_edit_width(e, start, e->cursor);
+	if (cx < x + width)
+		mvwchgat(w, 0, cx, 1, A_REVERSE, 0, NULL);
+}
 
 void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 		 const struct overview_state *ov)
@@ -26,10 +55,7 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 	if (m->prompt_label) {
 		wattrset(w, pal(PAL_FKEY));
 		x = put_text(w, 0, 0, cols, m->prompt_label, false);
-		wattrset(w, pal(PAL_NORMAL));
-		x += put_text(w, 0, x, cols - x, m->prompt_text, false);
-		if (x < cols)
-			mvwaddch(w, 0, x, '_' | A_BLINK);
+		draw_prompt_line(w, x, cols - x, m->prompt_line, m->prompt_hint);
 		return;
 	}
 	if (m->capture_text[0] && !m->message[0]) {

@@ -55,6 +55,7 @@ struct ui_timebar {
 	int64_t first_ms, last_ms, cursor_ms;
 	uint64_t index, ticks;
 	bool playing, follow;
+	bool closed; /* the recording was ended: last_ms is its end, not a live edge */
 	double speed;
 };
 
@@ -106,6 +107,9 @@ struct ui_model {
 	 * current target's own ticks (NaN elsewhere) */
 	struct ui_history hist;
 	int64_t zoom_ms; /* width of the history graphs */
+	/* their window: the first and last ms the graphs cover (replay: around
+	 * the cursor, within the recording; live: ending at the newest tick) */
+	int64_t hist_from_ms, hist_to_ms;
 
 	const char *session_path; /* borrowed; NULL when not recording */
 	uint64_t session_bytes;
@@ -119,9 +123,11 @@ struct ui_model {
 	int attaching_pid;
 	bool ascii;
 
-	/* A line being edited in the status line ("Filter: ", "Jump to: "), or
-	 * NULL; both borrowed (static label, the editor's buffer). */
-	const char *prompt_label, *prompt_text;
+	/* A line being edited in the status line ("Filter: ", "Jump to: ") and
+	 * the dim hint its empty line shows, or NULL; all borrowed (static
+	 * texts, the prompt's line, views/lineedit). */
+	const char *prompt_label, *prompt_hint;
+	const struct line_edit *prompt_line;
 
 	/* Alerts at the shown time: each rule's latest transition, the newest
 	 * transitions (alerts screen only), and how many rules are firing (the

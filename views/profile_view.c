@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * profile_view: header, tab bar and the Top / Tree / Flame bodies of one
- * profile, the key actions on its view state, the capture progress line
- * and replay's list of profiles.
+ * profile (the Flame body is views/flame_view), the key actions on its view
+ * state, the capture progress line and replay's list of profiles.
  *
  * Everything derived (function ranking, call-tree totals for the thread
  * filter, the visible tree rows, the flame layout) is computed per draw or
@@ -10,8 +10,9 @@
  * profile of 100k nodes costs milliseconds, far below a key press.
  *
  * Screen rows: 0 header, 1 why (partial or fallbacks), 2 tab bar, 3.. body.
- * Top and Tree put a column header on the first body row; Flame keeps the
- * last body row for the selected frame's numbers.
+ * Top and Tree put a column header on the first body row; Flame puts its
+ * zoom path there when zoomed and keeps the last body row for the selected
+ * frame's numbers.
  */
 #include "views/profile_view.h"
 
@@ -24,6 +25,7 @@
 #include "core/units.h"
 #include "core/xalloc.h"
 #include "views/draw.h"
+#include "views/flame_view.h"
 
 #define ROW_HEAD 0
 #define ROW_WHY 1
@@ -32,11 +34,6 @@
 
 static const char *const tab_names[PROFILE_TAB_N] = {"Top", "Tree", "Flame"};
 static const char *const sort_names[PROFILE_SORT_N] = {"self", "total", "name"};
-
-/* Colour roles a flame box can take, reversed into a coloured block. */
-static const enum pal flame_roles[] = {PAL_METER_USER, PAL_METER_SYS, PAL_METER_OTHER,
-				       PAL_GRAPH,      PAL_WARN,      PAL_TITLE};
-#define NFLAME_ROLES (sizeof(flame_roles) / sizeof(flame_roles[0]))
 
 /* ---- state ---- */
 
@@ -267,11 +264,6 @@ static double pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-static const char *node_function(const struct profile *p, uint32_t node)
-{
-	return node == 0 ? "all" : p->frames[p->nodes[node].frame].function;
-}
-
 /* ---- drawing ---- */
 
 static const char *thread_comm(const struct profile *p, int tid)
@@ -461,78 +453,6 @@ static void draw_tree(WINDOW *w, const struct derived *d,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
-static bool in_boxes(const struct flame_box *b, size_t n, uint32_t node)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (b[i].node == node)
-			return true;
-	}
-	return false;
-}
-
-static void draw_flame_box(WINDOW *w, const struct profile *p, const struct flame_box *b,
-			   bool selected, int y)
-{
-	const char *name = node_function(p, b->node);
-	attr_t a =
-		selected ? pal(PAL_SELECTED) | A_BOLD | A_UNDERLINE
-			 : pal(flame_roles[flame_colour(name, NFLAME_ROLES)]) | A_REVERSE;
-	int text = b->w > 1 ? b->w - 1 : 1; /* one plain cell parts neighbours */
-
-	wattrset(w, a);
-	put_text(w, y, b->x, text, name, true);
-	if (b->w > 1) {
-		wattrset(w, pal(PAL_NORMAL));
-		mvwaddch(w, y, b->x + text, ' ');
-	}
-}
-
-static void draw_flame(WINDOW *w, const struct derived *d, struct profile_view_state *st,
-		       int rows, int cols)
-{
-	const struct profile *p = d->p;
-	const struct flame_tree *t = d->tree;
-	int graph_rows = profile_view_body_rows(rows) - 1;
-	struct flame_box *b;
-	size_t n;
-	uint32_t s;
-
-	if (graph_rows < 1)
-		return;
-	b = flame_layout(t, st->zoom, cols, graph_rows, &n);
-	if (!b) {
-		put_text(w, ROW_BODY, 0, cols, "no samples for this thread", false);
-		return;
-	}
-	/* a selection too narrow or deep to draw moves up to what is drawn */
-	while (st->flame_sel != st->zoom && !in_boxes(b, n, st->flame_sel))
-		st->flame_sel = p->nodes[st->flame_sel].parent;
-	if (!in_boxes(b, n, st->flame_sel))
-		st->flame_sel = st->zoom;
-	for (size_t i = 0; i < n; i++)
-		draw_flame_box(w, p, &b[i], b[i].node == st->flame_sel,
-			       ROW_BODY + b[i].row);
-	free(b);
-
-	s = st->flame_sel;
-	wattrset(w, pal(PAL_STATUS));
-	if (s == 0)
-		put_textf(w, ROW_BODY + graph_rows, 0, cols, "all: %llu samples%s",
-			  (unsigned long long)t->total[0],
-			  st->zoom ? "  (zoomed: Esc zooms out)" : "");
-	else
-		put_textf(w, ROW_BODY + graph_rows, 0, cols,
-			  "%s%s%s%s  total %.1f%% (%llu)  self %.1f%% (%llu)%s",
-			  node_function(p, s),
-			  p->frames[p->nodes[s].frame].module[0] ? " (" : "",
-			  p->frames[p->nodes[s].frame].module,
-			  p->frames[p->nodes[s].frame].module[0] ? ")" : "",
-			  pct(t->total[s], t->total[0]), (unsigned long long)t->total[s],
-			  pct(t->self[s], t->total[0]), (unsigned long long)t->self[s],
-			  st->zoom ? "  (zoomed: Esc zooms out)" : "");
-	wattrset(w, pal(PAL_NORMAL));
-}
-
 void profile_view_draw(WINDOW *w, const struct profile *p,
 		       const struct profile_view_state *shown, bool ascii)
 {
@@ -558,7 +478,8 @@ void profile_view_draw(WINDOW *w, const struct profile *p,
 		else if (st->tab == PROFILE_TAB_TREE)
 			draw_tree(w, &d, st, ascii, rows, cols);
 		else
-			draw_flame(w, &d, st, rows, cols);
+			flame_view_draw(w, d.tree, st, ascii, ROW_BODY,
+					profile_view_body_rows(rows), cols);
 	}
 	derived_release(&d);
 }
@@ -652,67 +573,6 @@ static enum profile_reaction tree_act(struct profile_view_state *st,
 	}
 }
 
-/* The sibling of node step places away among its parent's children. */
-static uint32_t sibling(const struct flame_tree *t, uint32_t node, int step)
-{
-	size_t nk;
-	const uint32_t *kids =
-		flame_tree_children(t, t->profile->nodes[node].parent, &nk);
-
-	for (size_t i = 0; i < nk; i++) {
-		if (kids[i] != node)
-			continue;
-		if (step < 0 && i > 0)
-			return kids[i - 1];
-		if (step > 0 && i + 1 < nk)
-			return kids[i + 1];
-		break;
-	}
-	return node;
-}
-
-static enum profile_reaction flame_act(struct profile_view_state *st,
-				       const struct derived *d, enum profile_action a)
-{
-	const struct flame_tree *t = d->tree;
-	uint32_t before = st->flame_sel, zoom = st->zoom;
-	const uint32_t *kids;
-	size_t nk;
-
-	switch (a) {
-	case PROFILE_ACT_UP:
-		if (st->flame_sel != st->zoom)
-			st->flame_sel = d->p->nodes[st->flame_sel].parent;
-		break;
-	case PROFILE_ACT_DOWN:
-		kids = flame_tree_children(t, st->flame_sel, &nk);
-		if (nk)
-			st->flame_sel = kids[0];
-		break;
-	case PROFILE_ACT_LEFT:
-	case PROFILE_ACT_RIGHT:
-		if (st->flame_sel != st->zoom)
-			st->flame_sel = sibling(t, st->flame_sel,
-						a == PROFILE_ACT_LEFT ? -1 : +1);
-		break;
-	case PROFILE_ACT_HOME:
-		st->flame_sel = st->zoom;
-		break;
-	case PROFILE_ACT_ENTER:
-		st->zoom = st->flame_sel;
-		break;
-	case PROFILE_ACT_BACK:
-		if (st->zoom == 0)
-			return PROFILE_REACT_LEAVE;
-		st->zoom = d->p->nodes[st->zoom].parent;
-		break;
-	default:
-		return PROFILE_REACT_NONE;
-	}
-	return st->flame_sel != before || st->zoom != zoom ? PROFILE_REACT_REDRAW
-							   : PROFILE_REACT_NONE;
-}
-
 static enum profile_reaction step_thread(struct profile_view_state *st,
 					 const struct profile *p, int step)
 {
@@ -771,7 +631,7 @@ enum profile_reaction profile_view_act(struct profile_view_state *st,
 	}
 	derive(&d, p, st);
 	if (st->tab == PROFILE_TAB_FLAME)
-		r = flame_act(st, &d, action);
+		r = flame_view_act(st, d.tree, action);
 	else if (action == PROFILE_ACT_BACK)
 		r = PROFILE_REACT_LEAVE;
 	else if (st->tab == PROFILE_TAB_TREE)

@@ -6,7 +6,9 @@
  * - Top: functions by self %, total % or name, like `py-spy top`;
  * - Tree: the call tree, expandable, each node with its share of its parent;
  * - Flame: a text flame graph, root on the top row (icicle, as speedscope),
- *   widths proportional to samples, names coloured by a stable hash.
+ *   widths proportional to samples, names coloured by a stable hash; zoomed,
+ *   a line over it says the depth, the path and the way out
+ *   (views/flame_view draws it and moves its selection and zoom).
  * Plus a one-line progress variant for a capture still running, and the
  * list of a session's profiles for replay.
  *
@@ -95,7 +97,8 @@ enum profile_action {
 	PROFILE_ACT_HOME,
 	PROFILE_ACT_END,
 	PROFILE_ACT_ENTER,     /* Tree: expand/collapse; Flame: zoom into the selection */
-	PROFILE_ACT_BACK,      /* Flame: zoom out one level; else leave the screen */
+	PROFILE_ACT_BACK,      /* Flame zoomed: back to the whole graph; else leave */
+	PROFILE_ACT_ZOOM_UP,   /* Flame: zoom out one level (Backspace) */
 	PROFILE_ACT_SORT_NEXT, /* Top: self -> total -> name */
 	PROFILE_ACT_THREAD_NEXT, /* all -> each thread by tid -> all */
 	PROFILE_ACT_THREAD_PREV,

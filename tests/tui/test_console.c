@@ -112,6 +112,16 @@ static void test_filter_attach_resize_quit(void **state)
 	assert_true(wait_gone("[kthreadd]")); /* everything else filtered out */
 	tmux("send-keys -t t Enter");
 	assert_true(wait_for("filter: vigil-tui-mark"));
+	/* / opens on the filter in force, applies what is typed, and Esc puts
+	 * the filter back as it was */
+	tmux("send-keys -t t /");
+	assert_true(wait_for("Filter: vigil-tui-mark"));
+	tmux("send-keys -t t -l zz");
+	assert_true(wait_gone("sleeper --vigil-tui-marker"));
+	tmux("send-keys -t t Escape");
+	assert_true(wait_for("sleeper --vigil-tui-marker"));
+	assert_non_null(strstr(screen, "filter: vigil-tui-mark"));
+	assert_null(strstr(screen, "vigil-tui-markzz"));
 	tmux("send-keys -t t Enter");
 	snprintf(pidtext, sizeof(pidtext), "PID %d", (int)pid);
 	assert_true(wait_for(pidtext));

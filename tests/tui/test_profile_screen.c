@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_profile_screen: `p` in the real console. vigil starts prof_split (work
- * split 50/30/20 across work_hot, work_warm and memcpy), `p` captures a 2 s
- * profile with progress in the status line, the profile screen opens with the
- * hottest function first, Tab reaches the flame graph, Esc goes back; the
- * profile is in the session, replay lists and opens it, and export writes
- * its folded stacks.
+ * split 50/30/20 across work_hot, work_warm and memcpy); `P` asks on an empty
+ * line that shows the defaults as its hint (typing does not append to them,
+ * Ctrl-U and Ctrl-W edit) and captures a 2 s profile with progress in the
+ * status line; the profile screen opens with the hottest function first; Tab
+ * reaches the flame graph, where zooming in level after level comes back up
+ * one level with Backspace and all the way with one Esc, and a second Esc
+ * goes back. The profile is in the session, replay lists and opens it, and
+ * export writes its folded stacks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -51,6 +54,45 @@ static void run_in_tmux(const char *args)
 	assert_int_equal(tmux("new-session -d -s t -x 100 -y 30 'sh %s'", script), 0);
 }
 
+/* The depth the zoom line shows ("zoom 4: ..."), or -1 without one. */
+static int zoom_depth(void)
+{
+	const char *z = strstr(screen, "\nzoom ");
+
+	return z ? atoi(z + 6) : -1;
+}
+
+/*
+ * On the flame graph: zoom in level after level (Down selects the heaviest
+ * callee, Enter zooms into it), Backspace goes up one, and one Esc shows the
+ * whole graph again, whatever the depth, without leaving the screen.
+ */
+static void flame_zoom_and_back(void)
+{
+	int depth;
+
+	for (int i = 0; i < 4; i++)
+		tmux("send-keys -t t Down Enter");
+	assert_true(wait_for("Esc: unzoom, Backspace: up"));
+	/* the stacks are _start;...;main;work_*: four levels down is main or
+	 * near it; three at least, so that an Esc that went up one level only
+	 * would still show a zoom after Backspace */
+	for (int i = 0; i < 100 && zoom_depth() < 4; i++)
+		sleep_ms(50), capture(false);
+	depth = zoom_depth();
+	assert_true(depth >= 3);
+	assert_null(strstr(screen, "\nall\n")); /* the zoomed frame is on top */
+	tmux("send-keys -t t BSpace");
+	for (int i = 0; i < 100 && zoom_depth() != depth - 1; i++)
+		sleep_ms(50), capture(false);
+	assert_int_equal(zoom_depth(), depth - 1);
+	tmux("send-keys -t t Escape");
+	assert_true(wait_gone("Esc: unzoom"));
+	assert_int_equal(zoom_depth(), -1);
+	assert_non_null(strstr(screen, "\nall\n"));
+	assert_non_null(strstr(screen, "[Flame]")); /* still on the graph */
+}
+
 static void test_capture_view_store_replay(void **state)
 {
 	char args[4400];
@@ -62,13 +104,20 @@ static void test_capture_view_store_replay(void **state)
 	run_in_tmux(args);
 	assert_true(wait_for("prof_split"));
 	assert_true(wait_for("Tab: next panel"));
-	/* P asks; "2s" keeps the test short */
+	/* P asks, on an empty line that shows the defaults as its hint */
 	tmux("send-keys -t t P");
-	assert_true(wait_for("Profile (DURATION [HZ] [cpu|wall])"));
-	tmux("send-keys -t t C-u");
-	for (int i = 0; i < 12; i++)
-		tmux("send-keys -t t BSpace");
-	tmux("send-keys -t t -l '2s 199'");
+	assert_true(wait_for("Profile (DURATION [HZ] [cpu|wall]): 5s 99 cpu"));
+	tmux("send-keys -t t -l 2s");
+	assert_true(wait_for("[cpu|wall]): 2s"));
+	assert_null(strstr(screen, "5s 99 cpu")); /* typed, not appended */
+	tmux("send-keys -t t C-u");		  /* kills the line: the hint is back */
+	assert_true(wait_for("[cpu|wall]): 5s 99 cpu"));
+	/* Ctrl-W takes back the last word only; "2s" keeps the test short */
+	tmux("send-keys -t t -l '2s 199 wall'");
+	assert_true(wait_for("[cpu|wall]): 2s 199 wall"));
+	tmux("send-keys -t t C-w");
+	assert_true(wait_gone("199 wall"));
+	assert_non_null(strstr(screen, "[cpu|wall]): 2s 199"));
 	tmux("send-keys -t t Enter");
 	assert_true(wait_for("profiling pid"));
 	assert_true(wait_for("PROFILE pid"));
@@ -88,7 +137,9 @@ static void test_capture_view_store_replay(void **state)
 	tmux("send-keys -t t Tab");
 	assert_true(wait_for("[Flame]"));
 	assert_non_null(strstr(screen, "main"));
-	tmux("send-keys -t t Escape");
+	assert_non_null(strstr(screen, "\nall\n")); /* the root, full width */
+	flame_zoom_and_back();
+	tmux("send-keys -t t Escape");		  /* unzoomed: now Esc leaves */
 	assert_true(wait_for("Tab: next panel")); /* back on the target screen */
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));

@@ -4,6 +4,9 @@
  * the real binary; the replay is stepped with the keys an operator uses and
  * what the screen shows at each tick is compared with what the store holds
  * for that tick (read through the same query API, formatted the same way).
+ * At the end of a finished recording the time bar says END, never LIVE, and
+ * the graphs' window ends at the cursor; a recording still being written
+ * is followed LIVE until its recorder ends it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -83,6 +86,24 @@ static void expect_tick(struct store *st, int64_t t_ms, uint64_t i, uint64_t n)
 	frame_unref(f);
 }
 
+/* The time bar's window "zoom 5m HH:MM:SS-HH:MM:SS": width_ms wide with its
+ * right edge at to_ms (the first ms after it at to_ms + 1). */
+static void expect_window(int64_t width_ms, int64_t to_ms)
+{
+	char text[64], from[16], to[16], zoom[16];
+	time_t t0 = (time_t)((to_ms + 1 - width_ms) / 1000), t1 = (time_t)(to_ms / 1000);
+	struct tm tm;
+
+	gmtime_r(&t0, &tm);
+	strftime(from, sizeof(from), "%H:%M:%S", &tm);
+	gmtime_r(&t1, &tm);
+	strftime(to, sizeof(to), "%H:%M:%S", &tm);
+	snprintf(zoom, sizeof(zoom), "%lldm", (long long)(width_ms / 60000));
+	snprintf(text, sizeof(text), "zoom %s %s-%s ", zoom, from, to);
+	if (!strstr(screen, text))
+		fail_msg("no '%s' on the screen:\n%s", text, screen);
+}
+
 static void test_step_shows_the_recorded_ticks(void **state)
 {
 	struct run_result r;
@@ -110,11 +131,24 @@ static void test_step_shows_the_recorded_ticks(void **state)
 	assert_int_equal(timeline_seek(st, t, TIMELINE_BEFORE, &t), 0);
 	assert_int_equal(timeline_seek(st, t, TIMELINE_BEFORE, &t), 0);
 	expect_tick(st, t, 3, n);
+	/* End of a finished recording: END, never LIVE, and the graphs end at
+	 * the cursor, one step back they still end at the recording's end */
 	tmux("send-keys -t t G");
-	assert_true(wait_for("LIVE"));
+	assert_true(wait_for("END  "));
 	expect_tick(st, last, n, n);
+	assert_null(strstr(screen, "LIVE"));
+	expect_window(300 * 1000, last);
+	tmux("send-keys -t t T");
+	assert_int_equal(timeline_seek(st, last, TIMELINE_BEFORE, &t), 0);
+	expect_tick(st, t, n - 1, n);
+	assert_null(strstr(screen, "END  "));
+	assert_non_null(strstr(screen, "|| 1x"));
+	expect_window(300 * 1000, last);
+	tmux("send-keys -t t G");
+	assert_true(wait_for("END  "));
+	/* the jump prompt opens empty, its examples a hint */
 	tmux("send-keys -t t b");
-	assert_true(wait_for("Jump to"));
+	assert_true(wait_for("Jump to: e.g. 03:12"));
 	tmux("send-keys -t t -l start");
 	tmux("send-keys -t t Enter");
 	expect_tick(st, first, 1, n);
@@ -161,8 +195,11 @@ static void test_end_follows_the_live_edge(void **state)
 		sleep_ms(50);
 	assert_null(strstr(screen, first));
 	assert_non_null(strstr(screen, "LIVE"));
+	/* the recorder ends the recording: there is no live edge any more */
 	kill(rec, SIGTERM);
 	waitpid(rec, NULL, 0);
+	assert_true(wait_for("END  "));
+	assert_null(strstr(screen, "LIVE"));
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
 }

@@ -138,7 +138,7 @@ static void test_live_switch(void **state)
 	store_close(s);
 }
 
-/* Replay: the window is centred on the cursor and reaches both targets. */
+/* Replay: the window around the cursor reaches both targets. */
 static void test_replay_cursor(void **state)
 {
 	struct store *s = open_session();
@@ -170,11 +170,53 @@ static void test_replay_cursor(void **state)
 	store_close(s);
 }
 
+/* The graphs' window: live it ends at the newest tick; replay it is around
+ * the cursor but never runs past the recording's end (where it ends at the
+ * cursor) nor, when the recording is long enough, before its start. */
+static void test_window(void **state)
+{
+	const int64_t w = 300 * 1000, first = T0, last = T0 + 3600 * 1000;
+	struct model_request rq = {.window_ms = w, .start_ms = first, .end_ms = last};
+	int64_t t0, t1;
+
+	(void)state;
+	rq.t_ms = last; /* live: the window ends at the newest tick */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t1, last + 1);
+	assert_int_equal(t1 - t0, w);
+	rq.centred = true; /* replay at End: the same, ending at the cursor */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t1, last + 1);
+	assert_int_equal(t0, last + 1 - w);
+	rq.t_ms = T0 + 1800 * 1000; /* in the middle: centred */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t0, rq.t_ms - w / 2);
+	assert_int_equal(t1, rq.t_ms + w / 2);
+	rq.t_ms = last - 60 * 1000; /* near the end: it ends there, no blank half */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t1, last + 1);
+	rq.t_ms = first + 1000; /* near the start: it starts there */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t0, first);
+	assert_int_equal(t1, first + w);
+	rq.end_ms = first + 60 * 1000; /* shorter than the window: ends at the end */
+	loader_window(&rq, &t0, &t1);
+	assert_int_equal(t1, rq.end_ms + 1);
+	/* wherever the cursor is, it is in the window */
+	rq.end_ms = last;
+	for (int64_t t = first; t <= last; t += 7919) {
+		rq.t_ms = t;
+		loader_window(&rq, &t0, &t1);
+		assert_true(t0 <= t && t < t1 && t1 - t0 == w && t1 <= last + 1);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_live_switch),
 		cmocka_unit_test(test_replay_cursor),
+		cmocka_unit_test(test_window),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

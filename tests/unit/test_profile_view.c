@@ -23,7 +23,9 @@
 
 #include "analysis/profile.h"
 #include "core/xalloc.h"
+#include "analysis/flame.h"
 #include "views/draw.h"
+#include "views/flame_view.h"
 #include "views/profile_view.h"
 
 static SCREEN *screen;
@@ -334,26 +336,76 @@ static void test_flame_tab(void **state)
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_ENTER, 24),
 			 PROFILE_REACT_REDRAW);
 	profile_view_draw(w, p, &st, true);
-	assert_true(!strncmp(row(w, 3), "main ", 5));
-	assert_true(!strncmp(row(w, 4), "work ", 5));
-	assert_false(row_has(w, 4, "start_thread"));
-	assert_row_has(w, 23, "(zoomed: Esc zooms out)");
+	/* zoomed: the path and the way out on the first body row, then main */
+	assert_true(!strncmp(row(w, 3), "zoom 1: all > main ", 19));
+	assert_row_has(w, 3, "Esc: unzoom, Backspace: up");
+	assert_true(!strncmp(row(w, 4), "main ", 5));
+	assert_true(!strncmp(row(w, 5), "work ", 5));
+	assert_false(row_has(w, 5, "start_thread"));
+	assert_row_has(w, 23, "main (app)  total 69.2%");
 	/* Up stops at the zoomed frame */
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_UP, 24),
 			 PROFILE_REACT_NONE);
+	/* two levels deeper */
+	for (int i = 0; i < 2; i++) {
+		profile_view_act(&st, p, PROFILE_ACT_DOWN, 24);
+		profile_view_act(&st, p, PROFILE_ACT_ENTER, 24);
+	}
+	profile_view_draw(w, p, &st, true);
+	assert_true(!strncmp(row(w, 3), "zoom 3: all > main > work > hash ", 33));
+	assert_true(!strncmp(row(w, 4), "hash ", 5));
+	{ /* a path too long for its line loses its oldest callers first */
+		struct flame_tree *t = flame_tree_new(p, 0);
+		char buf[64];
 
-	/* Back zooms out, then leaves */
+		assert_string_equal(
+			flame_view_path(t, st.zoom, true, 32, buf, sizeof(buf)),
+			"zoom 3: all > main > work > hash");
+		assert_string_equal(
+			flame_view_path(t, st.zoom, true, 31, buf, sizeof(buf)),
+			"zoom 3: ... > work > hash");
+		assert_string_equal(
+			flame_view_path(t, st.zoom, true, 24, buf, sizeof(buf)),
+			"zoom 3: ... > hash");
+		assert_string_equal(
+			flame_view_path(t, st.zoom, false, 24, buf, sizeof(buf)),
+			"zoom 3: \xe2\x80\xa6 > hash");
+		/* the zoomed frame itself always stays (drawing clips it) */
+		assert_string_equal(
+			flame_view_path(t, st.zoom, true, 4, buf, sizeof(buf)),
+			"zoom 3: ... > hash");
+		assert_string_equal(flame_view_path(t, st.zoom, true, 32, buf, 12),
+				    "zoom 3: all");
+		flame_tree_free(t);
+	}
+
+	/* Backspace zooms out one level, keeping the selection */
+	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_ZOOM_UP, 24),
+			 PROFILE_REACT_REDRAW);
+	profile_view_draw(w, p, &st, true);
+	assert_true(!strncmp(row(w, 3), "zoom 2: all > main > work ", 26));
+	assert_true(!strncmp(row(w, 4), "work ", 5));
+	assert_row_has(w, 23, "hash (libapp.so)");
+	/* Esc: the whole graph at once, then it leaves */
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_BACK, 24),
 			 PROFILE_REACT_REDRAW);
 	assert_int_equal(st.zoom, 0);
+	profile_view_draw(w, p, &st, true);
+	assert_true(!strncmp(row(w, 3), "all ", 4));
+	assert_false(row_has(w, 3, "zoom"));
+	assert_false(row_has(w, 3, "Esc: unzoom"));
+	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_ZOOM_UP, 24),
+			 PROFILE_REACT_NONE); /* nothing above the root */
 	assert_int_equal(profile_view_act(&st, p, PROFILE_ACT_BACK, 24),
 			 PROFILE_REACT_LEAVE);
+	profile_view_act(&st, p, PROFILE_ACT_HOME, 24);
+	profile_view_act(&st, p, PROFILE_ACT_DOWN, 24); /* main */
 
 	/* a zoom with no samples for the thread filter falls back to the root */
 	profile_view_act(&st, p, PROFILE_ACT_RIGHT, 24); /* start_thread, only 778 */
 	profile_view_act(&st, p, PROFILE_ACT_ENTER, 24);
 	profile_view_draw(w, p, &st, true);
-	assert_true(!strncmp(row(w, 3), "start_thread ", 13));
+	assert_true(!strncmp(row(w, 4), "start_thread ", 13));
 	st.tid = 777;
 	profile_view_draw(w, p, &st, true);
 	assert_true(!strncmp(row(w, 3), "all ", 4));
