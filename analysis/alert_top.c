@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/json.h"
 #include "core/units.h"
 
 struct prefix_by {
@@ -129,4 +130,22 @@ void alert_top_format(const struct alert_event *e, char *buf, size_t len)
 			break;
 		used += (size_t)w;
 	}
+}
+
+void alert_top_json(FILE *out, const struct alert_event *e)
+{
+	fputs(", \"top_by\": ", out);
+	if (e->top_by[0])
+		json_string(out, e->top_by);
+	else
+		fputs("null", out);
+	fputs(", \"top\": [", out);
+	for (size_t k = 0; k < e->ntop; k++) {
+		fprintf(out, "%s{\"pid\": %d, \"name\": ", k ? ", " : "", e->top[k].pid);
+		json_string(out, e->top[k].comm);
+		fputs(", \"value\": ", out);
+		json_number(out, e->top[k].value, 1);
+		fputc('}', out);
+	}
+	fputc(']', out);
 }

@@ -22,6 +22,7 @@
 #define VIGIL_ANALYSIS_ALERT_TOP_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "core/frame.h"
 
@@ -62,5 +63,12 @@ void alert_top_fill(struct alert_event *e, const char *metric,
  * are copied as they are: a caller printing to a terminal escapes them.
  */
 void alert_top_format(const struct alert_event *e, char *buf, size_t len);
+
+/*
+ * Writes `, "top_by": "cpu", "top": [{"pid": 1, "name": "x", "value": 99.5}]`
+ * for e (top_by null and top [] when it named none): the keys report --json
+ * and export --alerts give an alert event.
+ */
+void alert_top_json(FILE *out, const struct alert_event *e);
 
 #endif
