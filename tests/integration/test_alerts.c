@@ -169,6 +169,64 @@ static void test_profile_action(void **state)
 	assert_non_null(strstr(r.out, "main;work_hot "));
 }
 
+/*
+ * A machine-wide rule names the processes behind it: with four threads
+ * spinning, the fixture is among the top three by CPU in report --json and
+ * in the text report; flaps of a rule that goes pending and back are
+ * folded in "alert_flaps" while the raw transitions stay in export.
+ */
+static void test_system_alert_names_processes(void **state)
+{
+	char rules[128], session[128], filter[160], buf[64];
+	struct run_result r;
+	pid_t busy, flap;
+
+	(void)state;
+	snprintf(rules, sizeof(rules), "%s/alerts.conf", dir);
+	snprintf(session, sizeof(session), "%s/t.vigil", dir);
+	write_file(rules,
+		   "cpu.total > 0% name=cpu-any\n"
+		   "target.rss > 32MiB for 1h name=rss-flap\n",
+		   0600);
+	busy = fixture_start("threads", "4", "4", NULL);
+	flap = fixture_start("flapper", "64", "300", NULL);
+	assert_true(busy > 0 && flap > 0);
+	snprintf(buf, sizeof(buf), "%d", (int)flap);
+	run_vigil(&r, "record", "--alerts", rules, "-i", "100ms", "-d", "3s", "-o",
+		  session, "-p", buf);
+	assert_int_equal(r.status, 0);
+
+	run_vigil(&r, "report", session, "--json");
+	assert_int_equal(r.status, 0);
+	snprintf(filter, sizeof(filter),
+		 "[.alerts[] | select(.rule == \"cpu-any\") | .top[] |"
+		 " select(.pid == %d)] | length",
+		 (int)busy);
+	assert_string_equal(jq(r.out, filter, buf, sizeof(buf)), "1");
+	assert_string_equal(jq(r.out,
+			       ".alerts[] | select(.rule == \"cpu-any\") | .top_by", buf,
+			       sizeof(buf)),
+			    "cpu");
+	/* the flapping rule: one folded entry with its count */
+	assert_string_equal(
+		jq(r.out, "[.alert_flaps[] | select(.rule == \"rss-flap\")] | length",
+		   buf, sizeof(buf)),
+		"1");
+	assert_true(jq_num(r.out,
+			   ".alert_flaps[] | select(.rule == \"rss-flap\") | .flaps") >=
+		    2);
+	run_vigil(&r, "report", session);
+	assert_int_equal(r.status, 0);
+	snprintf(filter, sizeof(filter), " %d threads ", (int)busy);
+	assert_non_null(strstr(r.out, "top by CPU: "));
+	assert_non_null(strstr(r.out, filter));
+	assert_non_null(strstr(r.out, "rss-flap "));
+	/* the raw transitions, one per move, are still in export */
+	run_vigil(&r, "export", session, "--alerts", "--format", "json");
+	assert_int_equal(r.status, 0);
+	assert_true(jq_num(r.out, "[.[] | select(.rule == \"rss-flap\")] | length") >= 4);
+}
+
 static void test_unreadable_rules_file(void **state)
 {
 	struct run_result r;
@@ -190,6 +248,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rule_fires_resolves_and_acts, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_profile_action, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_system_alert_names_processes, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_rules_file, setup,
 						teardown),
 	};
