@@ -18,6 +18,7 @@
 
 #include "analysis/alert.h"
 #include "analysis/alert_metrics.h"
+#include "analysis/alert_top.h"
 #include "cmd/cli.h"
 #include "core/action_worker.h"
 #include "core/hdr.h"
@@ -312,8 +313,13 @@ static void run_actions(struct alerts *a, const struct alert_transition *tr)
 
 static void append_event(struct frame *f, size_t *cap, const struct alert_transition *tr)
 {
+	struct alert_event *e;
+
 	f->alerts = xgrow(f->alerts, cap, f->nalerts + 1, sizeof(*f->alerts));
-	to_event(tr, &f->alerts[f->nalerts++]);
+	e = &f->alerts[f->nalerts++];
+	to_event(tr, e);
+	/* a machine-wide rule names who weighed most in this very frame */
+	alert_top_fill(e, tr->metric, &f->procs);
 }
 
 /* Acknowledgements asked for since the last tick, as transitions. */

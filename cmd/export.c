@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/alert_top.h"
 #include "cmd/cli.h"
 #include "cmd/export_app.h"
 #include "core/json.h"
@@ -543,9 +544,11 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 		fputs(", \"message\": ", w->out);
 		json_string(w->out, e->message);
 		if (e->profile_id)
-			fprintf(w->out, ", \"profile\": %lld}", (long long)e->profile_id);
+			fprintf(w->out, ", \"profile\": %lld", (long long)e->profile_id);
 		else
-			fputs(", \"profile\": null}", w->out);
+			fputs(", \"profile\": null", w->out);
+		alert_top_json(w->out, e);
+		fputc('}', w->out);
 	}
 	if (w->format == EXPORT_JSON)
 		fputs(n ? "\n]\n" : "]\n", w->out);

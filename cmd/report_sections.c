@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "analysis/alert_fold.h"
+#include "analysis/alert_top.h"
 #include "collectors/target_access.h"
 #include "cmd/cli.h"
 #include "core/json.h"
@@ -54,15 +56,62 @@ static struct firing *pair_firings(const struct alert_event *ev, size_t n, size_
 	return f;
 }
 
-static int load_firings(struct store *st, const struct report_span *sp,
-			struct alert_event **ev, struct firing **f, size_t *n)
-{
+/* The session's transitions, their firings paired and their flaps folded
+ * (analysis/alert_fold; *folds indexes into *ev). Each array freed by the
+ * caller. 0 or -1 (store_error). */
+struct alert_digest {
+	struct alert_event *ev;
 	size_t nev;
+	struct firing *f;
+	size_t n;
+	struct alert_fold *folds;
+	size_t nfolds;
+};
 
-	if (query_alert_events(st, sp->t0, sp->t1, REPORT_ALERTS_MAX, ev, &nev) < 0)
+static int load_firings(struct store *st, const struct report_span *sp,
+			struct alert_digest *d)
+{
+	memset(d, 0, sizeof(*d));
+	if (query_alert_events(st, sp->t0, sp->t1, REPORT_ALERTS_MAX, &d->ev, &d->nev) <
+	    0)
 		return -1;
-	*f = pair_firings(*ev, nev, n);
+	d->f = pair_firings(d->ev, d->nev, &d->n);
+	d->folds = xcalloc(d->nev ? d->nev : 1, sizeof(*d->folds));
+	d->nfolds = alert_fold(d->ev, d->nev, d->folds);
 	return 0;
+}
+
+static void digest_release(struct alert_digest *d)
+{
+	free(d->folds);
+	free(d->f);
+	free(d->ev);
+}
+
+/* "alert_flaps": each run of a rule's pending-and-back moves, folded. */
+static void report_flaps_json(FILE *out, const struct alert_digest *d)
+{
+	size_t shown = 0;
+
+	fputs(",\n  \"alert_flaps\": [", out);
+	for (size_t i = 0; i < d->nfolds; i++) {
+		const struct alert_fold *f = &d->folds[i];
+
+		if (!alert_fold_is_flap(f))
+			continue;
+		fputs(shown++ ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
+		json_string(out, d->ev[f->last].rule);
+		fputs(", \"severity\": ", out);
+		json_string(out, d->ev[f->last].severity);
+		fprintf(out,
+			", \"flaps\": %zu, \"transitions\": %zu, \"first_ms\": %lld, "
+			"\"last_ms\": %lld, \"last_state\": ",
+			f->flaps, f->n, (long long)d->ev[f->first].t_ms,
+			(long long)d->ev[f->last].t_ms);
+		json_string(out, d->ev[f->last].state);
+		fputc('}', out);
+	}
+	fputs(shown ? "\n  ]" : "]", out);
 }
 
 #define REPORT_NOTICES_MAX 1000
@@ -109,15 +158,13 @@ static int report_actions_json(FILE *out, struct store *st, const struct report_
 
 int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp)
 {
-	struct alert_event *ev;
-	struct firing *f;
-	size_t n;
+	struct alert_digest d;
 
-	if (load_firings(st, sp, &ev, &f, &n) < 0)
+	if (load_firings(st, sp, &d) < 0)
 		return -1;
 	fputs(",\n  \"alerts\": [", out);
-	for (size_t i = 0; i < n; i++) {
-		const struct alert_event *e = f[i].fired;
+	for (size_t i = 0; i < d.n; i++) {
+		const struct alert_event *e = d.f[i].fired;
 
 		fputs(i ? ",\n    {\"rule\": " : "\n    {\"rule\": ", out);
 		json_string(out, e->rule);
@@ -125,7 +172,8 @@ int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp
 		json_string(out, e->severity);
 		fprintf(out,
 			", \"fired_ms\": %lld, \"resolved_ms\": ", (long long)e->t_ms);
-		json_number(out, f[i].resolved_ms ? (double)f[i].resolved_ms : NAN, 0);
+		json_number(out, d.f[i].resolved_ms ? (double)d.f[i].resolved_ms : NAN,
+			    0);
 		fputs(", \"value\": ", out);
 		if (e->has_value)
 			json_number(out, e->value, 3);
@@ -133,11 +181,12 @@ int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp
 			json_string(out, e->word);
 		fputs(", \"message\": ", out);
 		json_string(out, e->message);
+		alert_top_json(out, e);
 		fputc('}', out);
 	}
-	fputs(n ? "\n  ]" : "]", out);
-	free(f);
-	free(ev);
+	fputs(d.n ? "\n  ]" : "]", out);
+	report_flaps_json(out, &d);
+	digest_release(&d);
 	return report_actions_json(out, st, sp);
 }
 
@@ -172,34 +221,68 @@ static int report_actions_text(FILE *out, struct store *st, const struct report_
 	return 0;
 }
 
+/* "          top by CPU: 1234 busy 99.8%, ..." under a firing that named any. */
+static void text_top(FILE *out, const struct alert_event *e)
+{
+	char top[256];
+
+	if (!e->top_by[0])
+		return;
+	alert_top_format(e, top, sizeof(top));
+	fprintf(out, "            %s: ",
+		!strcmp(e->top_by, "rss")	? "top by memory"
+		: !strcmp(e->top_by, "blocked") ? "in state D"
+						: "top by CPU");
+	text_write(out, top[0] ? top : "none measured");
+	fputc('\n', out);
+}
+
+/* "flapped   rss-flap 37x pending<->ok 12:01:00 .. 12:03:04" per folded run. */
+static void text_flaps(FILE *out, const struct alert_digest *d)
+{
+	char a[16], b[16];
+	size_t shown = 0;
+
+	for (size_t i = 0; i < d->nfolds; i++) {
+		const struct alert_fold *f = &d->folds[i];
+
+		if (!alert_fold_is_flap(f))
+			continue;
+		fputs(shown++ ? "          " : "flapped   ", out);
+		text_write(out, d->ev[f->last].rule);
+		fprintf(out, " %zux pending<->ok %s .. %s\n", f->flaps,
+			clock_text(d->ev[f->first].t_ms, a, sizeof(a)),
+			clock_text(d->ev[f->last].t_ms, b, sizeof(b)));
+	}
+}
+
 int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp)
 {
-	struct alert_event *ev;
-	struct firing *f;
+	struct alert_digest d;
 	char a[16], b[16];
-	size_t n;
 
-	if (load_firings(st, sp, &ev, &f, &n) < 0)
+	if (load_firings(st, sp, &d) < 0)
 		return -1;
-	if (!n)
+	if (!d.n)
 		fputs("alerts    none fired\n", out);
-	for (size_t i = 0; i < n; i++) {
-		const struct alert_event *e = f[i].fired;
+	for (size_t i = 0; i < d.n; i++) {
+		const struct alert_event *e = d.f[i].fired;
 
 		/* rule and message quote the user's rules and process names */
 		fprintf(out, "%s %s %s .. %s  ", i ? "         " : "alerts   ", " ",
 			clock_text(e->t_ms, a, sizeof(a)),
-			f[i].resolved_ms ? clock_text(f[i].resolved_ms, b, sizeof(b))
-					 : "still firing");
+			d.f[i].resolved_ms ? clock_text(d.f[i].resolved_ms, b, sizeof(b))
+					   : "still firing");
 		text_write(out, e->rule);
 		fputs(" (", out);
 		text_write(out, e->severity);
 		fputs("): ", out);
 		text_write(out, e->message);
 		fputc('\n', out);
+		text_top(out, e);
 	}
-	free(f);
-	free(ev);
+	text_flaps(out, &d);
+	digest_release(&d);
 	return report_actions_text(out, st, sp);
 }
 

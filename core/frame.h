@@ -242,6 +242,16 @@ struct target_sample {
 
 void target_sample_release(struct target_sample *s);
 
+#define ALERT_TOP_MAX 3
+
+/* A process named by a system-wide alert: one of the busiest (or biggest)
+ * at the moment of the transition. */
+struct alert_top {
+	int pid;
+	char comm[FRAME_COMM_MAX];
+	double value; /* top_by "cpu": % of one core; "rss": bytes */
+};
+
 /* One alert state transition, as the alert engine decided it this tick. */
 struct alert_event {
 	int64_t t_ms;
@@ -253,6 +263,12 @@ struct alert_event {
 	char word[64];	    /* for rules over words (memory.verdict) */
 	char message[256];  /* "target.rss 2.3 GiB > 2 GiB for 10s" */
 	int64_t profile_id; /* a profile its action captured; 0 none */
+	/* a system-wide rule going pending or firing: the processes that
+	 * weighed most then, by top_by ("cpu", "rss", "blocked": in D state,
+	 * by CPU); top_by "" and ntop 0 for the rest */
+	char top_by[8];
+	size_t ntop;
+	struct alert_top top[ALERT_TOP_MAX];
 };
 
 /* Something that went wrong beside the samples, e.g. an alert action that

@@ -17,16 +17,20 @@
 
 /*
  * Transitions with t0 <= t_ms <= t1 in the order they happened, at most max
- * (the newest max when there are more). *out is owned by the caller (free),
- * NULL when there are none. 0, or -1 (store_error). A file from before
- * alerts existed has none.
+ * (the newest max when there are more), each with the processes it named
+ * (top_by, top; none in a file before schema 8). *out is owned by the
+ * caller (free), NULL when there are none. 0, or -1 (store_error). A file
+ * from before alerts existed has none.
  */
 int query_alert_events(struct store *s, int64_t t0, int64_t t1, size_t max,
 		       struct alert_event **out, size_t *n);
 
 /*
  * Every rule's latest transition at or before t_ms, one per rule, by rule
- * name: what each alert's state was at that moment. Same ownership.
+ * name: what each alert's state was at that moment. A pending, firing or
+ * acknowledged one carries the processes of its rule's latest transition
+ * that named any (an acknowledgement shows what the firing named). Same
+ * ownership.
  */
 int query_alert_states_at(struct store *s, int64_t t_ms, struct alert_event **out,
 			  size_t *n);

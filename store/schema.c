@@ -3,7 +3,8 @@
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
- * processes) and the migrations that produce it.
+ * processes, v8 the processes an alert names) and the migrations that
+ * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -447,11 +448,31 @@ static const char *const schema_v7[] = {
 };
 
 /*
+ * v8: the processes a system-wide alert names (analysis/alert_top): the
+ * busiest or biggest at the moment its rule went pending or fired.
+ */
+static const char *const schema_v8[] = {
+	"ALTER TABLE alert_events ADD COLUMN top_by TEXT; -- cpu rss blocked; NULL: "
+	"none\n",
+	"-- the processes an alert event names, best first\n"
+	"CREATE TABLE alert_top (\n"
+	"  event INTEGER NOT NULL REFERENCES alert_events (id),\n"
+	"  rank INTEGER NOT NULL,        -- 0 weighed most\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  value REAL NOT NULL,          -- cpu, blocked: % of one core; rss: bytes\n"
+	"  PRIMARY KEY (event, rank)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5, schema_v6, schema_v7,
+	schema_v1, schema_v2, schema_v3, schema_v4,
+	schema_v5, schema_v6, schema_v7, schema_v8,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -104,6 +104,7 @@ enum store_stmt {
 	STMT_SMAPS_READ,
 	STMT_SUSPECT,
 	STMT_NOTICE,
+	STMT_ALERT_TOP,
 	STMT_DISK,
 	STMT_NET,
 	STMT_PROC_ACTION,
@@ -185,6 +186,7 @@ struct store {
 #define STORE_SINCE_GAUGE_RANGE 5  /* app_samples.lo, .hi; timers in ns */
 #define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
+#define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
 
 static inline bool store_has(const struct store *s, int since)
 {

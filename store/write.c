@@ -102,8 +102,10 @@ static char *stmt_sql(enum store_stmt id)
 		return insert_sql(
 			"alert_events",
 			"tick, t_ms, rule, severity, state, value, word, message, "
-			"profile",
+			"profile, top_by",
 			"");
+	case STMT_ALERT_TOP:
+		return insert_sql("alert_top", "event, rank, pid, comm, value", "");
 	case STMT_APP_INGEST:
 		return insert_sql("app_ingest", "tick, packets, lines, dropped, bad", "");
 	case STMT_APP_METRIC:

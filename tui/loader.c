@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/alert_fold.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/alert_rows.h"
@@ -27,7 +28,8 @@
 
 /* The transitions of the last day are plenty for one screen. */
 #define ALERT_RECENT_MS (24 * 3600 * 1000LL)
-#define ALERT_RECENT_MAX 64
+#define ALERT_RECENT_MAX 512 /* folded, a flapping rule's hour is one row */
+#define NOTICES_RECENT_MAX 64
 
 /* ---- frames ---- */
 
@@ -391,22 +393,31 @@ static void load_alerts(struct ui_model *m, struct store *s, int64_t t_ms, bool 
 
 	free(m->alert_states);
 	free(m->alert_recent);
+	free(m->alert_folds);
 	free(m->notices);
 	m->alert_states = m->alert_recent = NULL;
+	m->alert_folds = NULL;
 	m->notices = NULL;
 	m->nalert_states = m->nalert_recent = m->nnotices = m->alerts_firing = 0;
+	m->alerts_acked = m->nalert_folds = 0;
 	if (query_alert_states_at(s, t_ms, &m->alert_states, &n) == 0)
 		m->nalert_states = n;
-	for (size_t i = 0; i < m->nalert_states; i++)
-		m->alerts_firing += !strcmp(m->alert_states[i].state, "firing") ||
-				    !strcmp(m->alert_states[i].state, "acked");
+	for (size_t i = 0; i < m->nalert_states; i++) {
+		m->alerts_firing += !strcmp(m->alert_states[i].state, "firing");
+		m->alerts_acked += !strcmp(m->alert_states[i].state, "acked");
+	}
 	if (!all) /* only the alerts screen lists these */
 		return;
 	if (query_alert_events(s, t_ms - ALERT_RECENT_MS, t_ms, ALERT_RECENT_MAX,
 			       &m->alert_recent, &n) == 0)
 		m->nalert_recent = n;
-	if (query_notices(s, t_ms - ALERT_RECENT_MS, t_ms, ALERT_RECENT_MAX, &m->notices,
-			  &n) == 0)
+	if (m->nalert_recent) {
+		m->alert_folds = xcalloc(m->nalert_recent, sizeof(*m->alert_folds));
+		m->nalert_folds =
+			alert_fold(m->alert_recent, m->nalert_recent, m->alert_folds);
+	}
+	if (query_notices(s, t_ms - ALERT_RECENT_MS, t_ms, NOTICES_RECENT_MAX,
+			  &m->notices, &n) == 0)
 		m->nnotices = n;
 }
 

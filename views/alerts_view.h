@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * alerts_view: the alerts screen (key a). Every rule that has left the
- * inactive state, firing first, then the newest transitions, as they were at
- * the time shown (live: now; replay: the cursor).
+ * inactive state, firing first, the selected one in full (message wrapped,
+ * the processes a system-wide alert named), then the newest transitions with
+ * flaps folded, as they were at the time shown (live: now; replay: the
+ * cursor).
  */
 #ifndef VIGIL_VIEWS_ALERTS_VIEW_H
 #define VIGIL_VIEWS_ALERTS_VIEW_H

@@ -45,6 +45,36 @@ static void draw_prompt_line(WINDOW *w, int x, int width, const struct line_edit
 		mvwchgat(w, 0, cx, 1, A_REVERSE, 0, NULL);
 }
 
+/*
+ * "target 1234 nginx  ": the process that the leaks screen, a (its alerts) and the
+ * target screen's keys act on, named on the screens where nothing else
+ * names it (the target screen's title does; a profile names its own pid).
+ * Returns the columns used.
+ */
+static int draw_target(WINDOW *w, int x, int cols, const struct ui_model *m,
+		       enum ui_screen screen)
+{
+	const struct target_sample *t = m->cur ? m->cur->target : NULL;
+	char line[128];
+
+	if (screen == UI_TARGET || screen == UI_PROFILE || screen == UI_PROFILES ||
+	    x >= cols)
+		return 0;
+	if (m->attaching_pid)
+		snprintf(line, sizeof(line), "target %d (attaching)  ", m->attaching_pid);
+	else if (t)
+		snprintf(line, sizeof(line), "target %d %s%s  ", t->pid,
+			 t->comm[0] ? t->comm : "?", t->alive ? "" : " (gone)");
+	else if (screen == UI_LEAKS)
+		snprintf(line, sizeof(line), "no target: Enter on a process attaches  ");
+	else
+		return 0;
+	wattrset(w, pal(PAL_TITLE));
+	x = put_text(w, 0, x, cols - x, line, false);
+	wattrset(w, pal(PAL_STATUS));
+	return x;
+}
+
 void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 		 const struct overview_state *ov)
 {
@@ -70,12 +100,15 @@ void status_draw(WINDOW *w, const struct ui_model *m, enum ui_screen screen,
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
-	if (m->alerts_firing) { /* the badge, on every screen */
+	/* the badge, on every screen: alerts firing that nobody acknowledged
+	 * (acknowledged ones are counted on the alerts screen) */
+	if (m->alerts_firing) {
 		wattrset(w, pal(PAL_BAD) | A_REVERSE);
 		snprintf(line, sizeof(line), " ALERT %zu ", m->alerts_firing);
 		x = put_text(w, 0, 0, cols, line, false) + 1;
 	}
 	wattrset(w, pal(PAL_STATUS));
+	x += draw_target(w, x, cols, m, screen);
 	if (screen == UI_OVERVIEW) {
 		snprintf(line, sizeof(line), "sort %s %s%s%s%s%s  ",
 			 sort_names[ov->opts.sort], ov->opts.descending ? "desc" : "asc",

@@ -30,6 +30,7 @@ void ui_model_release(struct ui_model *m)
 	free(m->hist.tgc.v);
 	free(m->alert_states);
 	free(m->alert_recent);
+	free(m->alert_folds);
 	free(m->notices);
 	free(m->timers_window);
 	free(m->timers_tick);

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "analysis/alert_fold.h"
 #include "core/frame.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
@@ -130,10 +131,14 @@ struct ui_model {
 	const struct line_edit *prompt_line;
 
 	/* Alerts at the shown time: each rule's latest transition, the newest
-	 * transitions (alerts screen only), and how many rules are firing (the
-	 * status badge). */
+	 * transitions (alerts screen only) and the same folded (a rule's
+	 * pending-and-back flaps are one row: analysis/alert_fold, indexes into
+	 * alert_recent), how many rules fire unacknowledged (the status badge:
+	 * what needs attention) and how many were acknowledged. */
 	struct alert_event *alert_states, *alert_recent;
-	size_t nalert_states, nalert_recent, alerts_firing;
+	size_t nalert_states, nalert_recent, alerts_firing, alerts_acked;
+	struct alert_fold *alert_folds;
+	size_t nalert_folds;
 	/* alert actions (log:, exec:) that failed or were dropped, same window
 	 * (alerts screen only) */
 	struct notice *notices;

@@ -169,6 +169,96 @@ static void test_profile_action(void **state)
 	assert_non_null(strstr(r.out, "main;work_hot "));
 }
 
+/*
+ * A machine-wide rule names the processes behind it: a memory rule names
+ * the fixture holding 2 GiB (among the largest resident sets) when it fires,
+ * in report --json and in the text report. Memory, not CPU: on a shared
+ * machine how much CPU a busy fixture gets depends on everyone else, how
+ * much it holds does not.
+ */
+static void test_system_alert_names_processes(void **state)
+{
+	char rules[128], session[128], filter[160], buf[64];
+	struct run_result r;
+	pid_t big;
+
+	(void)state;
+	snprintf(rules, sizeof(rules), "%s/alerts.conf", dir);
+	snprintf(session, sizeof(session), "%s/t.vigil", dir);
+	write_file(rules, "mem.used_pct > 0% for 500ms name=mem-any\n", 0600);
+	big = fixture_start("holdmem", "2048", NULL);
+	assert_true(big > 0);
+	run_vigil(&r, "record", "--alerts", rules, "-i", "250ms", "-d", "2s", "-o",
+		  session);
+	assert_int_equal(r.status, 0);
+
+	run_vigil(&r, "report", session, "--json");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(jq(r.out,
+			       ".alerts[] | select(.rule == \"mem-any\") | .top_by", buf,
+			       sizeof(buf)),
+			    "rss");
+	/* among the three, with its resident set */
+	snprintf(filter, sizeof(filter),
+		 "[.alerts[] | select(.rule == \"mem-any\") | .top[] | select(.pid == %d"
+		 " and .name == \"holdmem\" and .value >= 2147483648)] | length",
+		 (int)big);
+	assert_string_equal(jq(r.out, filter, buf, sizeof(buf)), "1");
+	run_vigil(&r, "report", session);
+	assert_int_equal(r.status, 0);
+	snprintf(filter, sizeof(filter), "%d holdmem 2.0 GiB", (int)big);
+	assert_non_null(strstr(r.out, "top by memory: "));
+	assert_non_null(strstr(r.out, filter));
+}
+
+/*
+ * A rule on a target whose RSS steps up and down, with a `for` longer than
+ * the recording, goes pending and back: report folds the run into one entry
+ * of "alert_flaps" with its count, and export still has every transition.
+ */
+static void test_flaps_folded_in_report(void **state)
+{
+	char rules[128], session[128], buf[64];
+	struct run_result r;
+	double moves, flaps;
+	pid_t flap;
+
+	(void)state;
+	snprintf(rules, sizeof(rules), "%s/alerts.conf", dir);
+	snprintf(session, sizeof(session), "%s/f.vigil", dir);
+	write_file(rules, "target.rss > 32MiB for 1h name=rss-flap\n", 0600);
+	flap = fixture_start("flapper", "64", "300", NULL);
+	assert_true(flap > 0);
+	snprintf(buf, sizeof(buf), "%d", (int)flap);
+	run_vigil(&r, "record", "--alerts", rules, "-i", "100ms", "-d", "3s", "-o",
+		  session, "-p", buf);
+	assert_int_equal(r.status, 0);
+
+	run_vigil(&r, "report", session, "--json");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(
+		jq(r.out, "[.alert_flaps[] | select(.rule == \"rss-flap\")] | length",
+		   buf, sizeof(buf)),
+		"1");
+	flaps = jq_num(r.out, ".alert_flaps[] | select(.rule == \"rss-flap\") | .flaps");
+	assert_true(flaps >= 2);
+	moves = jq_num(r.out,
+		       ".alert_flaps[] | select(.rule == \"rss-flap\") | .transitions");
+	assert_true(moves >= 3);
+	run_vigil(&r, "report", session);
+	assert_int_equal(r.status, 0);
+	/* "flapped   RULE Nx pending<->ok HH:MM:SS .. HH:MM:SS", a line per run
+	 * (the first begins "flapped", the others are indented under it) */
+	assert_non_null(strstr(r.out, "\nflapped   "));
+	snprintf(buf, sizeof(buf), " rss-flap %.0fx pending<->ok ", flaps);
+	assert_non_null(strstr(r.out, buf));
+	/* every raw transition is still in export, each in the folded run */
+	run_vigil(&r, "export", session, "--alerts", "--format", "json");
+	assert_int_equal(r.status, 0);
+	assert_true(jq_num(r.out, "[.[] | select(.rule == \"rss-flap\")] | length") ==
+		    moves);
+}
+
 static void test_unreadable_rules_file(void **state)
 {
 	struct run_result r;
@@ -190,6 +280,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rule_fires_resolves_and_acts, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_profile_action, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_system_alert_names_processes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_flaps_folded_in_report, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_rules_file, setup,
 						teardown),
 	};
