@@ -503,7 +503,7 @@ static void test_report_top_cpu(void **state)
 {
 	static char json[HARNESS_OUT_MAX];
 	struct run_result r;
-	char buf[128], filter[160], err[256], *top;
+	char buf[256], filter[160], err[256], *top;
 	pid_t pid = fixture_start("busy", NULL);
 	long clk = sysconf(_SC_CLK_TCK);
 	int64_t first, last;
