@@ -56,28 +56,55 @@ attr_t pal(enum pal role)
 	return palette[role];
 }
 
+/*
+ * The character at s as put_text shows it: *wc and its columns (*cw);
+ * returns its bytes. core/textsafe decides what is printable (the report
+ * agrees); the locale then decides whether this terminal can show it.
+ */
+static size_t shown_char(const char *s, wchar_t *wc, int *cw)
+{
+	bool printable;
+	size_t n = text_char(s, &printable);
+
+	*wc = L'?';
+	*cw = 1;
+	if (printable) {
+		mbstate_t st;
+
+		memset(&st, 0, sizeof(st));
+		if (mbrtowc(wc, s, n, &st) != n || (*cw = wcwidth(*wc)) < 0) {
+			*wc = L'?';
+			*cw = 1;
+		}
+	}
+	return n;
+}
+
+/* Columns put_text needs for all of s. */
+static int text_cols(const char *s)
+{
+	int cols = 0;
+
+	while (s && *s) {
+		wchar_t wc;
+		int cw;
+
+		s += shown_char(s, &wc, &cw);
+		cols += cw;
+	}
+	return cols;
+}
+
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 {
 	int used = 0;
 
 	wmove(w, y, x);
 	while (s && *s && used < width) {
-		bool printable;
-		size_t n = text_char(s, &printable);
-		wchar_t wc = L'?';
-		int cw = 1;
+		wchar_t wc;
+		int cw;
+		size_t n = shown_char(s, &wc, &cw);
 
-		/* core/textsafe decides what is printable (the report agrees);
-		 * the locale then decides whether this terminal can show it */
-		if (printable) {
-			mbstate_t st;
-
-			memset(&st, 0, sizeof(st));
-			if (mbrtowc(&wc, s, n, &st) != n || (cw = wcwidth(wc)) < 0) {
-				wc = L'?';
-				cw = 1;
-			}
-		}
 		if (used + cw > width)
 			break;
 		if (cw > 0) {
@@ -227,4 +254,58 @@ void draw_graph_marks(WINDOW *w, int y, int x, int width, const unsigned char *m
 		return;
 	put_cells(w, y, x, width, buf, PAL_NORMAL, mark_role, &roles);
 	wattrset(w, pal(PAL_NORMAL));
+}
+
+int draw_graph_cells(int width)
+{
+	return width - DRAW_SCALE_COLS;
+}
+
+void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool ascii,
+		       const struct graph_spec *g)
+{
+	int gw = draw_graph_cells(width), lx = x + gw + 1, lw = DRAW_SCALE_COLS - 1;
+	struct graph_opts o = {.width = gw,
+			       .height = height,
+			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
+	double top = g->top;
+	char t[32], win[32], both[64];
+
+	if (gw < 4 || height < 1)
+		return;
+	if (!(top > 0))
+		top = graph_nice_top(graph_shown_max(g->values, g->line, g->n, &o),
+				     g->unit);
+	draw_graph_line(w, y, x, gw, height, g->values, g->line, g->n, 0, top, ascii,
+			g->role, g->line_role);
+	graph_scale_text(top, g->unit, t, sizeof(t));
+	graph_window_text(g->window_ms, win, sizeof(win));
+	wattrset(w, pal(PAL_DIM));
+	if (height > 1) {
+		put_text(w, y, lx, lw, t, true);
+		put_text(w, y + height - 1, lx, lw, win, true);
+	} else {
+		/* "5% 1m" when both fit, else the top alone */
+		snprintf(both, sizeof(both), "%s %s", t, win + 5);
+		put_text(w, y, lx, lw, (int)strlen(both) <= lw ? both : t, true);
+	}
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+int put_fields(WINDOW *w, int y, int x, int width, const char *const *fields, size_t n)
+{
+	int used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int need;
+
+		if (!fields[i] || !fields[i][0])
+			continue;
+		need = text_cols(fields[i]) + (used ? 2 : 0);
+		if (used + need > width)
+			break;
+		used += put_text(w, y, x + used, width - used, used ? "  " : "", false);
+		used += put_text(w, y, x + used, width - used, fields[i], false);
+	}
+	return used;
 }

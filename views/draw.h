@@ -85,6 +85,40 @@ void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const doubl
 		     const double *line, size_t n, double min, double max, bool ascii,
 		     enum pal role, enum pal line_role);
 
+/* Columns right of a scaled graph for its labels: a space and 8 columns. */
+#define DRAW_SCALE_COLS 9
+
+/* A history graph with its scale (views/graph.h: Scale). */
+struct graph_spec {
+	const double *values, *line; /* borrowed, n each; line may be NULL */
+	size_t n;
+	enum graph_unit unit;
+	double top; /* > 0: fixed by what is measured; else graph_nice_top */
+	long long window_ms;
+	enum pal role, line_role;
+};
+
+/*
+ * The graph of g in width - DRAW_SCALE_COLS cells at (y, x), from 0 to its
+ * top, and right of it the top with its unit on the first row and the
+ * window on the last ("20 MiB" over "last 1m"; a one-row graph gets both on
+ * its row when they fit, else the top). Nothing when width leaves fewer
+ * than 4 cells.
+ */
+void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool ascii,
+		       const struct graph_spec *g);
+
+/* The cells of the graph draw_graph_scaled draws in width columns. */
+int draw_graph_cells(int width);
+
+/*
+ * "a  b  c" from fields[0..n) at (y, x) within width columns, two spaces
+ * apart: a field that does not fit whole is left out with every one after
+ * it, so a narrow terminal loses fields, never shows half of one or runs
+ * two together. NULL or "" fields are skipped. Returns the columns used.
+ */
+int put_fields(WINDOW *w, int y, int x, int width, const char *const *fields, size_t n);
+
 /*
  * A row of marks under a graph of the same width and n (graph_render_marks):
  * minor marks in minor_role, major ones in major_role.
