@@ -53,6 +53,7 @@ struct app {
 	int64_t message_until_ns;
 	bool bell;	 /* a rule started firing: ring once */
 	int body_height; /* rows of the main panel's window */
+	int body_width;	 /* and its columns */
 
 	enum prompt_kind prompt;
 	char jump[64];	       /* text of the "Jump to" prompt */

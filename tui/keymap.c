@@ -371,7 +371,7 @@ static unsigned act_move(struct app *a, int key, int arg)
 	(void)arg;
 	switch (a->screen) {
 	case UI_TARGET: /* the panel's table scrolls: it has no selection */
-		target_table_size(&a->model, &a->tg, rows, &n, &visible);
+		target_table_size(&a->model, &a->tg, rows, a->body_width, &n, &visible);
 		list_cursor_scroll(&a->tg.scroll, step_of(key, visible), n, visible);
 		break;
 	case UI_ALERTS:

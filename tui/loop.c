@@ -165,6 +165,7 @@ static void layout(struct tui *t)
 	t->status = newwin(1, cols, rows - 2, 0);
 	t->fkeys = newwin(1, cols, rows - 1, 0);
 	t->app.body_height = rows - top - 2;
+	t->app.body_width = cols;
 	graph_points(t, cols);
 }
 

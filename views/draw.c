@@ -99,7 +99,12 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 {
 	int used = 0;
 
-	wmove(w, y, x);
+	/* outside the window: nothing, rather than writing wherever the
+	 * cursor was left (the end of the line before) */
+	if (width < 1 || wmove(w, y, x) == ERR)
+		return 0;
+	if (width > getmaxx(w) - x) /* never wraps onto the next line */
+		width = getmaxx(w) - x;
 	while (s && *s && used < width) {
 		wchar_t wc;
 		int cw;

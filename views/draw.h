@@ -48,8 +48,9 @@ attr_t pal(enum pal role);
  * UTF-8 (wide characters take two). What core/textsafe calls unprintable
  * (C0, DEL, C1, each invalid byte), and what the locale cannot show, is one
  * '?' per character, so a hostile name keeps its width and cannot drive the
- * terminal. Pads with spaces to width when pad is true. Returns the columns
- * used.
+ * terminal. Pads with spaces to width when pad is true. Never writes past
+ * the window's right edge nor anywhere when (y, x) is outside it (then 0).
+ * Returns the columns used.
  */
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
 /* printf into put_text. */
