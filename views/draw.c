@@ -274,17 +274,22 @@ void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool asci
 			       .height = height,
 			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
 	double top = g->top;
+	long long window = g->window_ms;
 	char t[32], win[32], both[64];
 
 	if (gw < 4 || height < 1)
 		return;
+	/* the n values span the window: a narrower graph shows the newest
+	 * part of it, and says so */
+	if (g->n > graph_capacity(&o))
+		window = window * (long long)graph_capacity(&o) / (long long)g->n;
 	if (!(top > 0))
 		top = graph_nice_top(graph_shown_max(g->values, g->line, g->n, &o),
 				     g->unit);
 	draw_graph_line(w, y, x, gw, height, g->values, g->line, g->n, 0, top, ascii,
 			g->role, g->line_role);
 	graph_scale_text(top, g->unit, t, sizeof(t));
-	graph_window_text(g->window_ms, win, sizeof(win));
+	graph_window_text(window, win, sizeof(win));
 	wattrset(w, pal(PAL_DIM));
 	if (height > 1) {
 		put_text(w, y, lx, lw, t, true);

@@ -103,8 +103,9 @@ struct graph_spec {
  * The graph of g in width - DRAW_SCALE_COLS cells at (y, x), from 0 to its
  * top, and right of it the top with its unit on the first row and the
  * window on the last ("20 MiB" over "last 1m"; a one-row graph gets both on
- * its row when they fit, else the top). Nothing when width leaves fewer
- * than 4 cells.
+ * its row when they fit, else the top). The n values span window_ms; a
+ * graph too narrow for all of them shows the newest and labels the part of
+ * the window they cover. Nothing when width leaves fewer than 4 cells.
  */
 void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool ascii,
 		       const struct graph_spec *g);

@@ -178,11 +178,15 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 		       sleep, disk, other ? "  + other" : "");
 	/* the wait share's history beside it, when there is room */
 	gx += 6 + 2;
-	if (m->hist.twait.n && cols - gx >= 16) {
+	if (m->hist.twait.n && draw_graph_cells(cols - gx - 6) >= 8) {
 		wattrset(w, pal(PAL_DIM));
 		put_text(w, y, gx, 6, "wait%", false);
-		draw_graph(w, y, gx + 6, cols - gx - 6, 1, m->hist.twait.v,
-			   m->hist.twait.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		draw_graph_scaled(w, y, gx + 6, cols - gx - 6, 1, m->ascii,
+				  &(struct graph_spec){.values = m->hist.twait.v,
+						       .n = m->hist.twait.n,
+						       .unit = GRAPH_UNIT_PCT,
+						       .window_ms = m->zoom_ms,
+						       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 	}
 }
@@ -371,9 +375,13 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	if (m->hist.tp99.n && m->tp99_name && fit > 0 && used + 1 + keep <= rows) {
 		wattrset(w, pal(PAL_DIM));
 		put_textf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
-		if (cols > 30)
-			draw_graph(w, y + used, 25, cols - 25, 1, m->hist.tp99.v,
-				   m->hist.tp99.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		if (draw_graph_cells(cols - 25) >= 8)
+			draw_graph_scaled(w, y + used, 25, cols - 25, 1, m->ascii,
+					  &(struct graph_spec){.values = m->hist.tp99.v,
+							       .n = m->hist.tp99.n,
+							       .unit = GRAPH_UNIT_MS,
+							       .window_ms = m->zoom_ms,
+							       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 		used++;
 	}

@@ -2,18 +2,15 @@
 /* mapping_view: see mapping_view.h. */
 #include "views/mapping_view.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "core/units.h"
 #include "views/draw.h"
 
-#define LABEL_COLS 7 /* the scale left of the graph */
-
 int mapping_graph_cells(int cols)
 {
-	return cols - LABEL_COLS;
+	return draw_graph_cells(cols);
 }
 
 static const char *clock_text(int64_t t_ms, char *buf, size_t len)
@@ -24,17 +21,6 @@ static const char *clock_text(int64_t t_ms, char *buf, size_t len)
 	localtime_r(&s, &tm);
 	strftime(buf, len, "%H:%M:%S", &tm);
 	return buf;
-}
-
-/* The largest value the graph shows: its scale (graph.c auto-scales to it). */
-static double series_max(const struct ui_series *s)
-{
-	double hi = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (isfinite(s->v[i]) && s->v[i] > hi)
-			hi = s->v[i];
-	return hi;
 }
 
 static void draw_title(WINDOW *w, const struct ui_model *m, const struct leaks_state *st,
@@ -92,19 +78,18 @@ void mapping_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state 
 {
 	int rows = getmaxy(w), cols = getmaxx(w), gh = (rows - 4) / 2;
 	const struct ui_series *s = &m->hist.region;
-	char top[16];
 
 	werase(w);
 	draw_title(w, m, st, cols);
 	if (gh > 10)
 		gh = 10;
-	if (s->n && gh >= 2 && cols > LABEL_COLS + 8) {
-		wattrset(w, pal(PAL_DIM));
-		put_text(w, 2, 0, LABEL_COLS - 1,
-			 units_bytes_short(series_max(s), top, sizeof(top)), false);
-		put_text(w, 2 + gh - 1, 0, LABEL_COLS - 1, "0", false);
-		draw_graph(w, 2, LABEL_COLS, cols - LABEL_COLS, gh, s->v, s->n, 0, 0,
-			   m->ascii, PAL_GRAPH);
+	if (s->n && gh >= 2 && mapping_graph_cells(cols) >= 8) {
+		draw_graph_scaled(w, 2, 0, cols, gh, m->ascii,
+				  &(struct graph_spec){.values = s->v,
+						       .n = s->n,
+						       .unit = GRAPH_UNIT_BYTES,
+						       .window_ms = m->zoom_ms,
+						       .role = PAL_GRAPH});
 	} else {
 		gh = 0;
 	}

@@ -140,21 +140,28 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 	}
 	/* the graph takes what is left after its marks and legend rows */
 	gh = y0 + rows - y - 1 - (gc ? 1 : 0);
-	if (gh > 12) /* taller terminals get a taller graph, up to a point */
-		gh = 12;
+	if (gh > 20) /* taller terminals get a taller graph, up to a point */
+		gh = 20;
 	if (!h->tanon.n || gh < 2)
 		return;
 	wattrset(w, pal(PAL_DIM));
 	put_text(w, y, 0, 6, "anon", false);
-	draw_graph_line(w, y, 6, cols - 6, gh, h->tanon.v,
-			h->tfloor.n == h->tanon.n ? h->tfloor.v : NULL, h->tanon.n, 0, 0,
-			m->ascii, PAL_GRAPH, PAL_FLOOR);
+	draw_graph_scaled(w, y, 6, cols - 6, gh, m->ascii,
+			  &(struct graph_spec){
+				  .values = h->tanon.v,
+				  .line = h->tfloor.n == h->tanon.n ? h->tfloor.v : NULL,
+				  .n = h->tanon.n,
+				  .unit = GRAPH_UNIT_BYTES,
+				  .window_ms = m->zoom_ms,
+				  .role = PAL_GRAPH,
+				  .line_role = PAL_FLOOR,
+			  });
 	y += gh;
 	if (gc) {
 		wattrset(w, pal(PAL_DIM));
 		put_text(w, y, 0, 6, "GC", false);
-		draw_graph_marks(w, y, 6, cols - 6, h->tgc.v, h->tgc.n, m->ascii,
-				 PAL_METER_OTHER, PAL_BAD);
+		draw_graph_marks(w, y, 6, memory_graph_cells(cols), h->tgc.v, h->tgc.n,
+				 m->ascii, PAL_METER_OTHER, PAL_BAD);
 		y++;
 	}
 	draw_legend(w, m, y, cols, gc);
@@ -162,5 +169,5 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 
 int memory_graph_cells(int cols)
 {
-	return cols - 6;
+	return draw_graph_cells(cols - 6);
 }
