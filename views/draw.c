@@ -127,6 +127,46 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 	return used;
 }
 
+int put_words(WINDOW *w, int y, int x, int width, const char *s, bool pad)
+{
+	char buf[1024];
+	const char *p = s;
+	size_t cut = 0;
+	int cols = 0;
+
+	if (!s || text_cols(s) <= width)
+		return put_text(w, y, x, width, s, pad);
+	/* the end of the last word that fits whole */
+	while (*p) {
+		wchar_t wc;
+		int cw;
+		size_t n = shown_char(p, &wc, &cw);
+
+		if (cols + cw > width)
+			break;
+		cols += cw;
+		p += n;
+		if (*p == ' ')
+			cut = (size_t)(p - s);
+	}
+	if (cut >= sizeof(buf))
+		cut = sizeof(buf) - 1;
+	memcpy(buf, s, cut);
+	buf[cut] = '\0';
+	return put_text(w, y, x, width, buf, pad);
+}
+
+int put_wordsf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put_words(w, y, x, width, buf, false);
+}
+
 int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
 {
 	char buf[1024];

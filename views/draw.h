@@ -56,6 +56,16 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
 /* printf into put_text. */
 int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
+/*
+ * put_text for lines of words and table rows: when s does not fit it is cut
+ * after the last word that fits whole (a word ends at a space), so a
+ * narrow terminal never shows part of a figure ("1" of "13M") or of a word;
+ * a first word that does not fit leaves the line blank.
+ */
+int put_words(WINDOW *w, int y, int x, int width, const char *s, bool pad);
+/* printf into put_words. */
+int put_wordsf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* One segment of a bar meter: a share of the whole and its colour role. */
 struct meter_part {

@@ -24,7 +24,7 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_FKEY));
 		put_text(w, y, 1, 20, lines[i].keys, true);
 		wattrset(w, pal(PAL_NORMAL));
-		put_text(w, y, 22, cols - 22, lines[i].what, false);
+		put_words(w, y, 22, cols - 22, lines[i].what, false);
 	}
 	/* a blank line before the three legend lines only if they all fit */
 	if (y + 3 < rows - 1)

@@ -32,15 +32,15 @@ static void draw_title(WINDOW *w, const struct ui_model *m, const struct leaks_s
 	int x;
 
 	wattrset(w, pal(PAL_TITLE));
-	x = put_textf(w, 0, 0, cols, "Region %s (%s)  ", st->name, st->kind);
+	x = put_wordsf(w, 0, 0, cols, "Region %s (%s)  ", st->name, st->kind);
 	wattrset(w, pal(PAL_NORMAL));
 	if (p && x < cols)
-		put_textf(w, 0, x, cols - x, "anon+swap %s",
-			  units_bytes_short((double)(p->anon + p->swap), a, sizeof(a)));
+		put_wordsf(w, 0, x, cols - x, "anon+swap %s",
+			   units_bytes_short((double)(p->anon + p->swap), a, sizeof(a)));
 	wattrset(w, pal(PAL_DIM));
-	put_textf(w, 1, 0, cols,
-		  "anon+swap over %s, one step per smaps reading; +/- zoom, Esc back",
-		  units_span(m->zoom_ms, span, sizeof(span)));
+	put_wordsf(w, 1, 0, cols,
+		   "anon+swap over %s, one step per smaps reading; +/- zoom, Esc back",
+		   units_span(m->zoom_ms, span, sizeof(span)));
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -51,12 +51,12 @@ static void draw_table(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	snprintf(head, sizeof(head), "%-8s %9s %9s %9s %9s %9s", "TIME", "SIZE", "RSS",
 		 "ANON", "SWAP", "PSS");
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, y++, 0, cols, head, true);
+	put_words(w, y++, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	if (!m->nreadings) {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 0, cols,
-			 "no reading of this region in the window (- zooms out)", false);
+		put_words(w, y, 0, cols,
+			  "no reading of this region in the window (- zooms out)", false);
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
@@ -64,13 +64,13 @@ static void draw_table(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	for (size_t i = m->nreadings; i > 0 && y < rows; i--, y++) {
 		const struct mapping_point *p = &m->readings[i - 1];
 
-		put_textf(w, y, 0, cols, "%-8s %9s %9s %9s %9s %9s",
-			  clock_text(p->t_ms, at, sizeof(at)),
-			  units_bytes_short((double)p->size, a, sizeof(a)),
-			  units_bytes_short((double)p->rss, b, sizeof(b)),
-			  units_bytes_short((double)p->anon, c, sizeof(c)),
-			  units_bytes_short((double)p->swap, d, sizeof(d)),
-			  units_bytes_short((double)p->pss, e, sizeof(e)));
+		put_wordsf(w, y, 0, cols, "%-8s %9s %9s %9s %9s %9s",
+			   clock_text(p->t_ms, at, sizeof(at)),
+			   units_bytes_short((double)p->size, a, sizeof(a)),
+			   units_bytes_short((double)p->rss, b, sizeof(b)),
+			   units_bytes_short((double)p->anon, c, sizeof(c)),
+			   units_bytes_short((double)p->swap, d, sizeof(d)),
+			   units_bytes_short((double)p->pss, e, sizeof(e)));
 	}
 }
 
