@@ -320,9 +320,9 @@ double graph_nice_top(double max, enum graph_unit unit)
 
 	if (!isfinite(max) || max <= 0) {
 		static const double smallest[] = {
-			[GRAPH_UNIT_COUNT] = 1, [GRAPH_UNIT_BYTES] = 1024,
-			[GRAPH_UNIT_PCT] = 1,	[GRAPH_UNIT_CPU] = 100,
-			[GRAPH_UNIT_MS] = 1,
+			[GRAPH_UNIT_COUNT] = 1,	     [GRAPH_UNIT_BYTES] = 1024,
+			[GRAPH_UNIT_BYTES_S] = 1024, [GRAPH_UNIT_PCT] = 1,
+			[GRAPH_UNIT_CPU] = 100,	     [GRAPH_UNIT_MS] = 1,
 		};
 		return smallest[unit];
 	}
@@ -334,6 +334,7 @@ double graph_nice_top(double max, enum graph_unit unit)
 		/* a share stops at 100%; one above it is shown as it is */
 		return max <= 100 && nice_ceil(want) > 100 ? 100 : nice_ceil(want);
 	case GRAPH_UNIT_BYTES:
+	case GRAPH_UNIT_BYTES_S:
 		return nice_bytes(want);
 	case GRAPH_UNIT_COUNT:
 	case GRAPH_UNIT_MS:
@@ -358,15 +359,17 @@ const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t
 		top = 0;
 	switch (unit) {
 	case GRAPH_UNIT_BYTES:
+	case GRAPH_UNIT_BYTES_S:
 		while (top >= 1024 && k + 1 < sizeof(names) / sizeof(names[0])) {
 			top /= 1024;
 			k++;
 		}
 		/* whole numbers as they are; a fixed top (memory total) keeps a
-		 * decimal below 100 of its unit */
+		 * decimal below 100 of its unit; a rate has no room for a space */
 		snprintf(buf, len,
-			 top == floor(top) || top >= 100 ? "%.0f %s" : "%.1f %s", top,
-			 names[k]);
+			 top == floor(top) || top >= 100 ? "%.0f%s%s%s" : "%.1f%s%s%s",
+			 top, unit == GRAPH_UNIT_BYTES_S ? "" : " ", names[k],
+			 unit == GRAPH_UNIT_BYTES_S ? "/s" : "");
 		break;
 	case GRAPH_UNIT_PCT:
 	case GRAPH_UNIT_CPU:

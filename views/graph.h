@@ -119,11 +119,12 @@ int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_
 
 /* What a graph's values are, for its top and the label of it. */
 enum graph_unit {
-	GRAPH_UNIT_COUNT, /* a plain number: "200" */
-	GRAPH_UNIT_BYTES, /* "20 MiB", binary units */
-	GRAPH_UNIT_PCT,	  /* a share, 0..100: "5%" */
-	GRAPH_UNIT_CPU,	  /* CPU of one core, 100 = one core busy: "100%" */
-	GRAPH_UNIT_MS	  /* milliseconds: "500 us", "50 ms", "2 s" */
+	GRAPH_UNIT_COUNT,   /* a plain number: "200" */
+	GRAPH_UNIT_BYTES,   /* "20 MiB", binary units */
+	GRAPH_UNIT_BYTES_S, /* bytes per second, as bytes: "20MiB/s" */
+	GRAPH_UNIT_PCT,	    /* a share, 0..100: "5%" */
+	GRAPH_UNIT_CPU,	    /* CPU of one core, 100 = one core busy: "100%" */
+	GRAPH_UNIT_MS	    /* milliseconds: "500 us", "50 ms", "2 s" */
 };
 
 /* The largest value shown is at most 1/GRAPH_HEADROOM of the top. */
@@ -146,8 +147,8 @@ double graph_nice_top(double max, enum graph_unit unit);
 
 /*
  * The label of a top in its unit into buf (caller-owned, len bytes), at
- * most 8 columns for any top graph_nice_top returns: "20 MiB", "1 GiB",
- * "15.6 GiB" (a top that is not nice keeps one decimal), "100%", "0.5%",
+ * most 8 columns for any top graph_nice_top returns: "20 MiB", "500MiB/s",
+ * "1 GiB", "15.6 GiB" (a top that is not nice keeps one decimal), "100%", "0.5%",
  * "500 us", "50 ms", "2 s", "200". Returns buf.
  */
 const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t len);

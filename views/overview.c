@@ -158,7 +158,7 @@ static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 			 s->psi[PSI_CPU].some.avg10, s->psi[PSI_MEMORY].some.avg10,
 			 s->psi[PSI_IO].some.avg10);
 	wattrset(w, pal(PAL_NORMAL));
-	put_text(w, y, 0, cols, line, true);
+	put_words(w, y, 0, cols, line, true);
 }
 
 int overview_graph_cells(int cols)

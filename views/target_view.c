@@ -201,14 +201,18 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 	put_fields(w, 8, 0, width, fields, 4);
 }
 
+/* The graphs right of the figures, top to bottom. */
+enum { GRAPH_CPU, GRAPH_RSS, GRAPH_IO, GRAPHS_N };
+
 /*
- * Rows of each history graph in a body of rows x cols: 2 at 80x24, and
- * taller as the terminal grows (one more per 6 rows, up to 8); 0 when the
- * graphs give way to the figures (under GRAPH_MIN_COLS).
+ * Rows of each history graph in a body of rows x cols: 2 at 80x24 (the
+ * three fill the rows of the figures), and taller as the terminal grows
+ * (one more per 8 rows, up to 8); 0 when the graphs give way to the
+ * figures (under GRAPH_MIN_COLS).
  */
 static int graph_rows(int rows, int cols)
 {
-	int gh = 2 + (rows - 22) / 6;
+	int gh = 2 + (rows - 22) / 8;
 
 	if (cols < GRAPH_MIN_COLS)
 		return 0;
@@ -218,7 +222,7 @@ static int graph_rows(int rows, int cols)
 /* Rows above the panel: the figures (rows 0..8) or the graphs, and the tabs. */
 static int head_rows(int rows, int cols)
 {
-	int graphs = 3 + 2 * graph_rows(rows, cols) + 1;
+	int graphs = 3 + GRAPHS_N * graph_rows(rows, cols) + 1;
 
 	return graphs > TARGET_HEAD_ROWS ? graphs : TARGET_HEAD_ROWS;
 }
@@ -234,26 +238,36 @@ int target_graph_cells(int cols)
 
 static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int gh)
 {
+	static const char *const titles[GRAPHS_N] = {"CPU", "RSS", "IO"};
 	const struct ui_history *h = &m->hist;
-	struct graph_spec cpu = {.values = h->tcpu.v,
-				 .n = h->tcpu.n,
-				 .unit = GRAPH_UNIT_CPU,
-				 .window_ms = m->zoom_ms,
-				 .role = PAL_METER_USER};
-	struct graph_spec rss = {.values = h->trss.v,
-				 .n = h->trss.n,
-				 .unit = GRAPH_UNIT_BYTES,
-				 .window_ms = m->zoom_ms,
-				 .role = PAL_GRAPH};
+	const struct graph_spec g[GRAPHS_N] = {
+		{.values = h->tcpu.v,
+		 .n = h->tcpu.n,
+		 .unit = GRAPH_UNIT_CPU,
+		 .window_ms = m->zoom_ms,
+		 .role = PAL_METER_USER},
+		{.values = h->trss.v,
+		 .n = h->trss.n,
+		 .unit = GRAPH_UNIT_BYTES,
+		 .window_ms = m->zoom_ms,
+		 .role = PAL_GRAPH},
+		/* disk reads and writes together, as the IO line's figures */
+		{.values = h->tio.v,
+		 .n = h->tio.n,
+		 .unit = GRAPH_UNIT_BYTES_S,
+		 .window_ms = m->zoom_ms,
+		 .role = PAL_METER_OTHER},
+	};
 	int gw = width - GRAPH_TITLE_COLS;
 
 	if (draw_graph_cells(gw) < 8 || gh < 1)
 		return;
-	wattrset(w, pal(PAL_TITLE));
-	put_text(w, 3, x, GRAPH_TITLE_COLS, "CPU", false);
-	put_text(w, 3 + gh, x, GRAPH_TITLE_COLS, "RSS", false);
-	draw_graph_scaled(w, 3, x + GRAPH_TITLE_COLS, gw, gh, m->ascii, &cpu);
-	draw_graph_scaled(w, 3 + gh, x + GRAPH_TITLE_COLS, gw, gh, m->ascii, &rss);
+	for (int i = 0; i < GRAPHS_N; i++) {
+		wattrset(w, pal(PAL_TITLE));
+		put_text(w, 3 + i * gh, x, GRAPH_TITLE_COLS, titles[i], false);
+		draw_graph_scaled(w, 3 + i * gh, x + GRAPH_TITLE_COLS, gw, gh, m->ascii,
+				  &g[i]);
+	}
 	wattrset(w, pal(PAL_NORMAL));
 }
 

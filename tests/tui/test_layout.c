@@ -141,10 +141,13 @@ static int rss_graph_height(int w, int h)
 	snprintf(args, sizeof(args), "-i 100ms -p %d", (int)target);
 	start(w, h, "LANG=C LC_ALL=C TERM=xterm", args);
 	assert_true(wait_for("Tab: next panel"));
-	/* the scale of each graph, with its unit, and its window */
+	assert_true(wait_for("last 5m")); /* the window vigil starts with */
+	/* zoomed in to 1m, a slot of history is a second or two, not seconds */
+	tmux("send-keys -t t +");
+	assert_true(wait_for("last 1m"));
+	/* the scale of each graph, with its unit */
 	assert_true(wait_for("20 MiB"));
 	assert_true(wait_for("100%"));
-	assert_true(wait_for("last 5m"));
 	/* a few buckets of history: the bottom row fills */
 	for (int tries = 0; tries < 200; tries++) {
 		capture(false);

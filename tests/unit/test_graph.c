@@ -479,6 +479,10 @@ static void test_nice_top_bytes(void **state)
 	assert_true(graph_nice_top(100, GRAPH_UNIT_BYTES) == 200);
 	assert_string_equal(graph_scale_text(200, GRAPH_UNIT_BYTES, t, sizeof(t)),
 			    "200 B");
+	/* a rate: the same steps, no room for a space */
+	assert_true(graph_nice_top(300 * MIB, GRAPH_UNIT_BYTES_S) == 500 * MIB);
+	assert_string_equal(graph_scale_text(500 * MIB, GRAPH_UNIT_BYTES_S, t, sizeof(t)),
+			    "500MiB/s");
 	assert_true(graph_nice_top(0, GRAPH_UNIT_BYTES) == 1024);
 	/* a fixed top that is not nice (a machine's memory) keeps a decimal */
 	assert_string_equal(
