@@ -329,14 +329,15 @@ void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool asci
 	draw_graph_line(w, y, x, gw, height, g->values, g->line, g->n, 0, top, ascii,
 			g->role, g->line_role);
 	graph_scale_text(top, g->unit, t, sizeof(t));
-	graph_window_text(window, win, sizeof(win));
+	graph_window_text(window, g->centred, o.style, win, sizeof(win));
 	wattrset(w, pal(PAL_DIM));
 	if (height > 1) {
 		put_text(w, y, lx, lw, t, true);
 		put_text(w, y + height - 1, lx, lw, win, true);
 	} else {
 		/* "5% 1m" when both fit, else the top alone */
-		snprintf(both, sizeof(both), "%s %s", t, win + 5);
+		snprintf(both, sizeof(both), "%s %s", t,
+			 strncmp(win, "last ", 5) ? win : win + 5);
 		put_text(w, y, lx, lw, (int)strlen(both) <= lw ? both : t, true);
 	}
 	wattrset(w, pal(PAL_NORMAL));

@@ -106,6 +106,7 @@ struct graph_spec {
 	enum graph_unit unit;
 	double top; /* > 0: fixed by what is measured; else graph_nice_top */
 	long long window_ms;
+	bool centred; /* the window is centred on the time shown (replay) */
 	enum pal role, line_role;
 };
 

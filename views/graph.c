@@ -390,19 +390,34 @@ const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t
 	return buf;
 }
 
-const char *graph_window_text(long long window_ms, char *buf, size_t len)
+/* "90s", "2m30s", "5m", "6h", "1d": a span in its largest whole unit. */
+static void span_text(long long ms, char *buf, size_t len)
 {
-	long long s = window_ms / 1000;
+	long long s = ms / 1000;
 
-	if (window_ms < 1000)
-		snprintf(buf, len, "last %lldms", window_ms < 0 ? 0 : window_ms);
+	if (ms < 1000)
+		snprintf(buf, len, "%lldms", ms < 0 ? 0 : ms);
 	else if (s % 86400 == 0)
-		snprintf(buf, len, "last %lldd", s / 86400);
+		snprintf(buf, len, "%lldd", s / 86400);
 	else if (s % 3600 == 0)
-		snprintf(buf, len, "last %lldh", s / 3600);
+		snprintf(buf, len, "%lldh", s / 3600);
 	else if (s % 60 == 0)
-		snprintf(buf, len, "last %lldm", s / 60);
+		snprintf(buf, len, "%lldm", s / 60);
+	else if (s > 60 && s < 3600)
+		snprintf(buf, len, "%lldm%llds", s / 60, s % 60);
 	else
-		snprintf(buf, len, "last %llds", s);
+		snprintf(buf, len, "%llds", s);
+}
+
+const char *graph_window_text(long long window_ms, bool centred, enum graph_style style,
+			      char *buf, size_t len)
+{
+	char span[32];
+
+	span_text(centred ? window_ms / 2 : window_ms, span, sizeof(span));
+	if (centred)
+		snprintf(buf, len, "%s%s", style == GRAPH_ASCII ? "+-" : "\u00b1", span);
+	else
+		snprintf(buf, len, "last %s", span);
 	return buf;
 }

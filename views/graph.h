@@ -33,6 +33,7 @@
 #ifndef VIGIL_VIEWS_GRAPH_H
 #define VIGIL_VIEWS_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum graph_style { GRAPH_BRAILLE, GRAPH_ASCII };
@@ -99,8 +100,9 @@ int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_
  * Every graph on a screen is drawn from 0 at the bottom (never from the
  * smallest value, so a steady series does not look like a wall or a cliff)
  * to a "top" that is printed beside it with its unit ("20 MiB", "100%",
- * "50 ms"), together with the window it covers ("last 1m", ending at the
- * time shown, live or in replay). The top is chosen by graph_nice_top:
+ * "50 ms"), together with the window it covers: "last 1m" live, ending at
+ * the time shown; "±30s" in replay, where the window is centred on the
+ * cursor. The top is chosen by graph_nice_top:
  *
  * - it is a "nice" number, 1, 2 or 5 times a power of ten (for bytes, of
  *   the binary unit the value is in: 1, 2, 5 .. 500 KiB, then 1 MiB), so it
@@ -153,7 +155,14 @@ double graph_nice_top(double max, enum graph_unit unit);
  */
 const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t len);
 
-/* "last 1m", "last 90s", "last 6h", "last 1d": the window of ms. Returns buf. */
-const char *graph_window_text(long long window_ms, char *buf, size_t len);
+/*
+ * The window of a graph into buf (caller-owned, len bytes): "last 1m",
+ * "last 1m30s", "last 6h", "last 1d" for one that ends at the time shown
+ * (live); for one centred on a replay cursor, half of it either side:
+ * "±2m30s" ("+-2m30s" in ASCII). At most 8 columns for the console's
+ * windows (1m .. 24h). Returns buf.
+ */
+const char *graph_window_text(long long window_ms, bool centred, enum graph_style style,
+			      char *buf, size_t len);
 
 #endif

@@ -187,6 +187,7 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 						       .n = m->hist.twait.n,
 						       .unit = GRAPH_UNIT_PCT,
 						       .window_ms = m->zoom_ms,
+						       .centred = m->replay,
 						       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 	}
@@ -382,6 +383,7 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 							       .n = m->hist.tp99.n,
 							       .unit = GRAPH_UNIT_MS,
 							       .window_ms = m->zoom_ms,
+							       .centred = m->replay,
 							       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 		used++;

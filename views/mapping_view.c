@@ -89,6 +89,7 @@ void mapping_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state 
 						       .n = s->n,
 						       .unit = GRAPH_UNIT_BYTES,
 						       .window_ms = m->zoom_ms,
+						       .centred = m->replay,
 						       .role = PAL_GRAPH});
 	} else {
 		gh = 0;

@@ -154,6 +154,7 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 				  .n = h->tanon.n,
 				  .unit = GRAPH_UNIT_BYTES,
 				  .window_ms = m->zoom_ms,
+				  .centred = m->replay,
 				  .role = PAL_GRAPH,
 				  .line_role = PAL_FLOOR,
 			  });

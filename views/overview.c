@@ -201,12 +201,14 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 				 .unit = GRAPH_UNIT_PCT,
 				 .top = 100,
 				 .window_ms = m->zoom_ms,
+				 .centred = m->replay,
 				 .role = PAL_GRAPH};
 	struct graph_spec mem = {.values = h->mem.v,
 				 .n = h->mem.n,
 				 .unit = GRAPH_UNIT_BYTES,
 				 .top = total,
 				 .window_ms = m->zoom_ms,
+				 .centred = m->replay,
 				 .role = PAL_METER_USER};
 	int gw = width - GRAPH_LABEL_COLS, gx = x + GRAPH_LABEL_COLS;
 

@@ -245,17 +245,20 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 		 .n = h->tcpu.n,
 		 .unit = GRAPH_UNIT_CPU,
 		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
 		 .role = PAL_METER_USER},
 		{.values = h->trss.v,
 		 .n = h->trss.n,
 		 .unit = GRAPH_UNIT_BYTES,
 		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
 		 .role = PAL_GRAPH},
 		/* disk reads and writes together, as the IO line's figures */
 		{.values = h->tio.v,
 		 .n = h->tio.n,
 		 .unit = GRAPH_UNIT_BYTES_S,
 		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
 		 .role = PAL_METER_OTHER},
 	};
 	int gw = width - GRAPH_TITLE_COLS;

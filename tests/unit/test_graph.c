@@ -527,10 +527,33 @@ static void test_scale_and_window_text(void **state)
 	assert_string_equal(graph_scale_text(5e6, GRAPH_UNIT_MS, t, sizeof(t)), "5000 s");
 	assert_string_equal(graph_scale_text(2000, GRAPH_UNIT_COUNT, t, sizeof(t)),
 			    "2000");
-	assert_string_equal(graph_window_text(60000, t, sizeof(t)), "last 1m");
-	assert_string_equal(graph_window_text(90000, t, sizeof(t)), "last 90s");
-	assert_string_equal(graph_window_text(6 * 3600000LL, t, sizeof(t)), "last 6h");
-	assert_string_equal(graph_window_text(86400000LL, t, sizeof(t)), "last 1d");
+	assert_string_equal(graph_window_text(60000, false, GRAPH_BRAILLE, t, sizeof(t)),
+			    "last 1m");
+	assert_string_equal(graph_window_text(90000, false, GRAPH_BRAILLE, t, sizeof(t)),
+			    "last 1m30s");
+	assert_string_equal(
+		graph_window_text(6 * 3600000LL, false, GRAPH_ASCII, t, sizeof(t)),
+		"last 6h");
+	assert_string_equal(
+		graph_window_text(86400000LL, false, GRAPH_ASCII, t, sizeof(t)),
+		"last 1d");
+	/* replay: centred on the cursor, half the window either side */
+	assert_string_equal(graph_window_text(300000, true, GRAPH_BRAILLE, t, sizeof(t)),
+			    "\u00b12m30s");
+	assert_string_equal(graph_window_text(300000, true, GRAPH_ASCII, t, sizeof(t)),
+			    "+-2m30s");
+	assert_string_equal(
+		graph_window_text(86400000LL, true, GRAPH_ASCII, t, sizeof(t)), "+-12h");
+	/* every window of the console fits the 8 columns of the label */
+	for (int i = 0; i < 6; i++) {
+		static const long long zooms[] = {60000,   300000,   900000,
+						  3600000, 21600000, 86400000};
+
+		assert_true(strlen(graph_window_text(zooms[i], false, GRAPH_ASCII, t,
+						     sizeof(t))) <= 8);
+		assert_true(strlen(graph_window_text(zooms[i], true, GRAPH_ASCII, t,
+						     sizeof(t))) <= 8);
+	}
 }
 
 /* The max a graph scales to is that of the values it shows, not older ones. */
