@@ -137,28 +137,29 @@ static void draw_memory(WINDOW *w, const struct ui_model *m, int y, int width)
 	draw_meter(w, y + 1, 0, width - 1, "Swp", swp, 1, (double)s->swap_total, text);
 }
 
+/* Tasks, load and pressure as fields: a narrow terminal loses whole ones. */
 static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 {
 	const struct sys_sample *s = &m->cur->sys;
 	const struct proc_table *t = &m->cur->procs;
 	long threads = 0, running = 0;
-	char line[256];
-	int off;
+	char f[5][64];
+	const char *fields[5] = {f[0], f[1], f[2], f[3], f[4]};
+	bool psi = s->psi[PSI_CPU].present;
 
 	for (size_t i = 0; i < t->n; i++) {
 		threads += t->rows[i].threads;
 		running += t->rows[i].state == 'R';
 	}
-	off = snprintf(line, sizeof(line),
-		       "Tasks %zu, %ld thr, %ld running  Load %.2f %.2f %.2f", t->n,
-		       threads, running, s->load1, s->load5, s->load15);
-	if (s->psi[PSI_CPU].present && off > 0 && (size_t)off < sizeof(line))
-		snprintf(line + off, sizeof(line) - (size_t)off,
-			 "  PSI some cpu %.1f mem %.1f io %.1f",
-			 s->psi[PSI_CPU].some.avg10, s->psi[PSI_MEMORY].some.avg10,
-			 s->psi[PSI_IO].some.avg10);
+	snprintf(f[0], sizeof(f[0]), "Tasks %zu, %ld thr, %ld running", t->n, threads,
+		 running);
+	snprintf(f[1], sizeof(f[1]), "Load %.2f %.2f %.2f", s->load1, s->load5,
+		 s->load15);
+	snprintf(f[2], sizeof(f[2]), "PSI some cpu %.1f", s->psi[PSI_CPU].some.avg10);
+	snprintf(f[3], sizeof(f[3]), "mem %.1f", s->psi[PSI_MEMORY].some.avg10);
+	snprintf(f[4], sizeof(f[4]), "io %.1f", s->psi[PSI_IO].some.avg10);
 	wattrset(w, pal(PAL_NORMAL));
-	put_words(w, y, 0, cols, line, true);
+	put_fields(w, y, 0, cols, fields, psi ? 5 : 2);
 }
 
 int overview_graph_cells(int cols)
