@@ -30,8 +30,7 @@ struct rates {
 	const struct target_sample *prev;
 };
 
-static struct rates rate_of_target(const struct ui_model *m,
-				   const struct target_sample *t)
+static struct rates rates_of(const struct ui_model *m, const struct target_sample *t)
 {
 	struct rates r = {.known = false};
 	const struct target_sample *p = m->prev ? m->prev->target : NULL;
@@ -130,6 +129,32 @@ static void draw_banner(WINDOW *w, const struct ui_model *m,
 	rate_text((r)->known ? per_s((r), (t)->f, (r)->prev->f) : -1, bytes, buf,        \
 		  sizeof(buf))
 
+/* Rows 5 and 6: the memory figures as fields. */
+static void draw_memory_figures(WINDOW *w, const struct target_sample *t, int width)
+{
+	char f[4][48], a[16];
+	const char *fields[4] = {f[0], f[1], f[2], f[3]};
+
+	snprintf(f[0], sizeof(f[0]), "Mem   RSS %s",
+		 units_bytes_short((double)t->vm_rss, a, sizeof(a)));
+	snprintf(f[1], sizeof(f[1]), "anon %s",
+		 units_bytes_short((double)t->rss_anon, a, sizeof(a)));
+	snprintf(f[2], sizeof(f[2]), "file %s",
+		 units_bytes_short((double)t->rss_file, a, sizeof(a)));
+	snprintf(f[3], sizeof(f[3]), "shm %s",
+		 units_bytes_short((double)t->rss_shmem, a, sizeof(a)));
+	put_fields(w, 5, 0, width, fields, 4);
+	snprintf(f[0], sizeof(f[0]), "swap %s",
+		 units_bytes_short((double)t->vm_swap, a, sizeof(a)));
+	snprintf(f[1], sizeof(f[1]), "peak %s",
+		 units_bytes_short((double)t->vm_hwm, a, sizeof(a)));
+	snprintf(f[2], sizeof(f[2]), "data %s",
+		 units_bytes_short((double)t->vm_data, a, sizeof(a)));
+	snprintf(f[3], sizeof(f[3]), "virt %s",
+		 units_bytes_short((double)t->vm_size, a, sizeof(a)));
+	put_fields(w, 6, 6, width - 6, fields, 4);
+}
+
 /*
  * The figures, one line each, laid out as fields (views/draw.h put_fields):
  * a narrow terminal drops the last fields of a line whole. Lines stay
@@ -138,7 +163,7 @@ static void draw_banner(WINDOW *w, const struct ui_model *m,
 static void draw_numbers(WINDOW *w, const struct ui_model *m,
 			 const struct target_sample *t, int width)
 {
-	struct rates r = rate_of_target(m, t);
+	struct rates r = rates_of(m, t);
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
 	double user =
 		r.known ? per_s(&r, t->utime, r.prev->utime) * 100 / (double)tck : -1;
@@ -161,24 +186,7 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 	}
 	put_fields(w, 3, 0, width, fields, 3);
 	if (t->have & TARGET_HAVE_STATUS) {
-		snprintf(f[0], sizeof(f[0]), "Mem   RSS %s",
-			 units_bytes_short((double)t->vm_rss, a, sizeof(a)));
-		snprintf(f[1], sizeof(f[1]), "anon %s",
-			 units_bytes_short((double)t->rss_anon, a, sizeof(a)));
-		snprintf(f[2], sizeof(f[2]), "file %s",
-			 units_bytes_short((double)t->rss_file, a, sizeof(a)));
-		snprintf(f[3], sizeof(f[3]), "shm %s",
-			 units_bytes_short((double)t->rss_shmem, a, sizeof(a)));
-		put_fields(w, 5, 0, width, fields, 4);
-		snprintf(f[0], sizeof(f[0]), "swap %s",
-			 units_bytes_short((double)t->vm_swap, a, sizeof(a)));
-		snprintf(f[1], sizeof(f[1]), "peak %s",
-			 units_bytes_short((double)t->vm_hwm, a, sizeof(a)));
-		snprintf(f[2], sizeof(f[2]), "data %s",
-			 units_bytes_short((double)t->vm_data, a, sizeof(a)));
-		snprintf(f[3], sizeof(f[3]), "virt %s",
-			 units_bytes_short((double)t->vm_size, a, sizeof(a)));
-		put_fields(w, 6, 6, width - 6, fields, 4);
+		draw_memory_figures(w, t, width);
 		snprintf(f[0], sizeof(f[0]), "Ctx   vol %s",
 			 RATE(&r, t, vol_ctxsw, false, a));
 		snprintf(f[1], sizeof(f[1]), "invol %s",
@@ -376,7 +384,7 @@ static void draw_tabs(WINDOW *w, const struct target_state *st, int y, int cols)
 static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		       const struct target_state *st, int rows, int cols)
 {
-	struct rates r = rate_of_target(m, t);
+	struct rates r = rates_of(m, t);
 	int head = head_rows(rows, cols);
 
 	draw_tabs(w, st, head - 1, cols);
