@@ -316,6 +316,7 @@ void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool asci
 	double top = g->top;
 	long long window = g->window_ms;
 	char t[32], win[32], both[64];
+	const char *short_win;
 
 	if (gw < 4 || height < 1)
 		return;
@@ -331,14 +332,17 @@ void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool asci
 	graph_scale_text(top, g->unit, t, sizeof(t));
 	graph_window_text(window, g->centred, o.style, win, sizeof(win));
 	wattrset(w, pal(PAL_DIM));
+	/* a window that is not one of the zooms ("last 4m36s", the part a
+	 * narrow graph shows) loses its "last " rather than its figure */
+	short_win = strncmp(win, "last ", 5) ? win : win + 5;
 	if (height > 1) {
-		put_text(w, y, lx, lw, t, true);
-		put_text(w, y + height - 1, lx, lw, win, true);
+		put_words(w, y, lx, lw, t, true);
+		put_words(w, y + height - 1, lx, lw,
+			  text_cols(win) <= lw ? win : short_win, true);
 	} else {
 		/* "5% 1m" when both fit, else the top alone */
-		snprintf(both, sizeof(both), "%s %s", t,
-			 strncmp(win, "last ", 5) ? win : win + 5);
-		put_text(w, y, lx, lw, (int)strlen(both) <= lw ? both : t, true);
+		snprintf(both, sizeof(both), "%s %s", t, short_win);
+		put_words(w, y, lx, lw, text_cols(both) <= lw ? both : t, true);
 	}
 	wattrset(w, pal(PAL_NORMAL));
 }
