@@ -8,10 +8,12 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "core/textsafe.h"
+#include "core/xalloc.h"
 
 static attr_t palette[PAL_N];
 
@@ -251,19 +253,26 @@ void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const doubl
 			       .min = min,
 			       .max = max,
 			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
-	char buf[8192], lbuf[8192], *lines[64], *llines[64];
+	size_t size = graph_buf_size(width, height);
+	char *buf, *lbuf, **lines, **llines;
 
-	if (width < 1 || height < 1 || height > 64 ||
-	    graph_buf_size(width, height) > sizeof(buf))
+	if (width < 1 || height < 1)
 		return;
-	if (graph_render_line(values, line, n, &o, buf, lines, lbuf, llines) < 0)
-		return;
-	wattrset(w, pal(role));
-	for (int r = 0; r < height; r++)
-		put_text(w, y + r, x, width, lines[r], false);
-	for (int r = 0; line && r < height; r++)
-		put_cells(w, y + r, x, width, llines[r], line_role, NULL, NULL);
-	wattrset(w, pal(PAL_NORMAL));
+	/* one block, the row pointers first (aligned): a tall graph on a wide
+	 * terminal is tens of KiB */
+	lines = xmalloc(2 * (size_t)height * sizeof(char *) + 2 * size);
+	llines = lines + height;
+	buf = (char *)(llines + height);
+	lbuf = buf + size;
+	if (graph_render_line(values, line, n, &o, buf, lines, lbuf, llines) == 0) {
+		wattrset(w, pal(role));
+		for (int r = 0; r < height; r++)
+			put_text(w, y + r, x, width, lines[r], false);
+		for (int r = 0; line && r < height; r++)
+			put_cells(w, y + r, x, width, llines[r], line_role, NULL, NULL);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+	free(lines);
 }
 
 void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,

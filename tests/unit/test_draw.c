@@ -222,6 +222,39 @@ static void test_scaled_graph_labels(void **state)
 	delwin(w);
 }
 
+/* A tall graph on a wide terminal (20 x 185 cells, the Memory panel at
+ * 200x60) is drawn: it once needed more than a fixed 8 KiB buffer. */
+static void test_big_graph_drawn(void **state)
+{
+	static double v[400];
+	struct graph_spec g = {.values = v,
+			       .n = 400,
+			       .unit = GRAPH_UNIT_COUNT,
+			       .window_ms = 300000,
+			       .role = PAL_GRAPH};
+	WINDOW *pad = newpad(20, 194);
+	cchar_t c;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+
+	(void)state;
+	assert_non_null(pad);
+	for (size_t i = 0; i < 400; i++)
+		v[i] = 4; /* under a top of 5: 16 of the 20 rows full */
+	draw_graph_scaled(pad, 0, 0, 194, 20, false, &g);
+	mvwin_wch(pad, 19, 184, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], 0x28ff);
+	mvwin_wch(pad, 4, 0, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], 0x28ff);
+	mvwin_wch(pad, 3, 0, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], L' ');
+	delwin(pad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +264,7 @@ int main(void)
 		cmocka_unit_test(test_words_cut_whole),
 		cmocka_unit_test(test_text_outside_window),
 		cmocka_unit_test(test_scaled_graph_labels),
+		cmocka_unit_test(test_big_graph_drawn),
 	};
 
 	return cmocka_run_group_tests_name("draw", tests, setup, teardown);
