@@ -164,7 +164,7 @@ void app_clamp_cursors(struct app *a)
 			  alerts_list_rows(rows));
 	if (a->screen == UI_LEAKS && !a->lk.history)
 		leaks_clamp(&a->model, &a->lk, rows);
-	target_table_size(&a->model, &a->tg, rows, &n, &visible);
+	target_table_size(&a->model, &a->tg, rows, a->body_width, &n, &visible);
 	list_cursor_scroll(&a->tg.scroll, 0, n, visible);
 }
 

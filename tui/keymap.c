@@ -358,7 +358,7 @@ static unsigned act_move(struct app *a, int key, int arg)
 	(void)arg;
 	switch (a->screen) {
 	case UI_TARGET: /* the panel's table scrolls: it has no selection */
-		target_table_size(&a->model, &a->tg, rows, &n, &visible);
+		target_table_size(&a->model, &a->tg, rows, a->body_width, &n, &visible);
 		list_cursor_scroll(&a->tg.scroll, step_of(key, visible), n, visible);
 		break;
 	case UI_ALERTS:
@@ -514,6 +514,8 @@ static const struct binding bindings[] = {
 	{{'\r', '\n', KEY_ENTER, 0}, ON_LEAKS, BOTH, act_leaks_enter, "Enter", NULL, 0},
 	/* selection, not time, on the leaks screen */
 	{{KEY_HOME, KEY_END, 0}, ON_LEAKS, REPLAY, act_move, "Home End", NULL, 0},
+	/* q on the help screen goes back, as its last line says; F10 quits */
+	{{'q', 0}, ON_HELP, BOTH, act_help, "q", NULL, 0},
 	{{'q', KEY_F(10), 0}, ON_ALL, BOTH, act_quit, "q F10", "quit", 0},
 	{{'h', '?', KEY_F(1), 0},
 	 ON_ALL,

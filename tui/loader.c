@@ -194,6 +194,23 @@ static void target_run(struct ui_model *m, struct store *s,
 	}
 }
 
+/* The target's disk I/O over [t0, t1): read + write bytes/s, either one
+ * alone where the other is missing. */
+static void load_io(struct ui_model *m, struct store *s, int64_t t0, int64_t t1, size_t n)
+{
+	struct ui_history *h = &m->hist;
+	struct ui_series wr = {0};
+
+	load_series(s, "target.read_bps", t0, t1, n, &h->tio);
+	load_series(s, "target.write_bps", t0, t1, n, &wr);
+	for (size_t i = 0; i < n; i++)
+		if (isfinite(wr.v[i]))
+			h->tio.v[i] =
+				isfinite(h->tio.v[i]) ? h->tio.v[i] + wr.v[i] : wr.v[i];
+	free(wr.v);
+	mask_run(h->tio.v, n, t0, t1, m->loaded.target_from_ms, m->loaded.target_to_ms);
+}
+
 /*
  * The Memory panel's heap graph over [t0, t1): RssAnon + swap (what the leak
  * analysis judges) at the panel's own width, its floor line, and a JVM's
@@ -363,6 +380,7 @@ static void load_history(struct ui_model *m, struct store *s,
 	load_series(s, "cpu.total", t0, t1, n, &h->cpu);
 	load_series(s, "mem.used", t0, t1, n, &h->mem);
 	h->tcpu.n = h->trss.n = h->twait.n = h->tanon.n = h->tfloor.n = h->tgc.n = 0;
+	h->tio.n = 0;
 	if (!t)
 		return;
 	target_run(m, s, rq, t0, t1);
@@ -378,6 +396,7 @@ static void load_history(struct ui_model *m, struct store *s,
 			mask_run(ts[i]->v, n, t0, t1, m->loaded.target_from_ms,
 				 m->loaded.target_to_ms);
 		}
+		load_io(m, s, t0, t1, n);
 		load_heap(m, s, t0, t1, hn);
 		load_timers(m, s, t0, t1, n);
 	}

@@ -58,7 +58,7 @@ struct tui {
 	pthread_mutex_t lock;
 	struct frame *mailbox; /* under lock */
 	WINDOW *timebar, *header, *body, *status, *fkeys;
-	int header_rows;
+	int header_rows, header_want; /* the header's rows, and what it wanted */
 	unsigned dirty;
 	bool too_small;
 	bool first_drawn;
@@ -159,7 +159,8 @@ static void layout(struct tui *t)
 	if (t->app.replaying && t->app.screen != UI_HELP)
 		t->timebar = newwin(1, cols, top++, 0);
 	if (t->app.screen == UI_OVERVIEW) {
-		t->header_rows = overview_header_rows(&t->app.model);
+		t->header_want = overview_header_rows(&t->app.model, rows, cols);
+		t->header_rows = t->header_want;
 		if (t->header_rows > rows - 6 - top)
 			t->header_rows = rows - 6 - top;
 		t->header = newwin(t->header_rows, cols, top, 0);
@@ -345,11 +346,14 @@ static void on_react(struct tui *t, unsigned r)
 
 static void on_frame(struct tui *t, struct frame *f)
 {
-	int rows = t->header_rows;
+	int want = t->header_want;
 
 	app_take_frame(&t->app, f);
 	t->dirty |= D_HEADER | D_BODY | D_STATUS;
-	if (t->app.screen == UI_OVERVIEW && overview_header_rows(&t->app.model) != rows)
+	/* compared with what was wanted, not what fitted: a short terminal
+	 * must not lay out again on every frame */
+	if (t->app.screen == UI_OVERVIEW &&
+	    overview_header_rows(&t->app.model, LINES, COLS) != want)
 		layout(t); /* the first frame tells how many cores there are */
 }
 

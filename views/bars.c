@@ -147,6 +147,9 @@ void fkeys_draw(WINDOW *w, const struct fkey *keys, size_t n)
 
 	werase(w);
 	for (size_t i = 0; i < n && x < cols; i++) {
+		/* a key with its label whole, or not at all ("Ente") */
+		if (x + (int)strlen(keys[i].key) + (int)strlen(keys[i].label) > cols)
+			break;
 		wattrset(w, pal(PAL_FKEY));
 		x += put_text(w, 0, x, cols - x, keys[i].key, false);
 		wattrset(w, pal(PAL_FKEY_LABEL));

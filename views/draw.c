@@ -8,10 +8,12 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "core/textsafe.h"
+#include "core/xalloc.h"
 
 static attr_t palette[PAL_N];
 
@@ -57,38 +59,52 @@ attr_t pal(enum pal role)
 }
 
 /*
- * The character at s as put_text shows it: its length in bytes (*n), the
- * character drawn (*wc) and the columns it takes (returned).
+ * The character at s as put_text shows it: *wc and its columns (*cw);
+ * returns its bytes. core/textsafe decides what is printable (the report
+ * agrees); the locale then decides whether this terminal can show it.
  */
-static int shown_char(const char *s, size_t *n, wchar_t *wc)
+static size_t shown_char(const char *s, wchar_t *wc, int *cw)
 {
 	bool printable;
-	int cw = 1;
+	size_t n = text_char(s, &printable);
 
-	*n = text_char(s, &printable);
 	*wc = L'?';
-	/* core/textsafe decides what is printable (the report agrees);
-	 * the locale then decides whether this terminal can show it */
+	*cw = 1;
 	if (printable) {
 		mbstate_t st;
 
 		memset(&st, 0, sizeof(st));
-		if (mbrtowc(wc, s, *n, &st) != *n || (cw = wcwidth(*wc)) < 0) {
+		if (mbrtowc(wc, s, n, &st) != n || (*cw = wcwidth(*wc)) < 0) {
 			*wc = L'?';
-			cw = 1;
+			*cw = 1;
 		}
 	}
-	return cw;
+	return n;
+}
+
+/* Columns put_text needs for all of s. */
+static int text_cols(const char *s)
+{
+	int cols = 0;
+
+	while (s && *s) {
+		wchar_t wc;
+		int cw;
+
+		s += shown_char(s, &wc, &cw);
+		cols += cw;
+	}
+	return cols;
 }
 
 const char *text_after_cols(const char *s, int cols)
 {
 	while (*s && cols > 0) {
-		size_t n;
 		wchar_t wc;
+		int cw;
 
-		cols -= shown_char(s, &n, &wc);
-		s += n;
+		s += shown_char(s, &wc, &cw);
+		cols -= cw;
 	}
 	return s;
 }
@@ -97,11 +113,16 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 {
 	int used = 0;
 
-	wmove(w, y, x);
+	/* outside the window: nothing, rather than writing wherever the
+	 * cursor was left (the end of the line before) */
+	if (width < 1 || wmove(w, y, x) == ERR)
+		return 0;
+	if (width > getmaxx(w) - x) /* never wraps onto the next line */
+		width = getmaxx(w) - x;
 	while (s && *s && used < width) {
-		size_t n;
 		wchar_t wc;
-		int cw = shown_char(s, &n, &wc);
+		int cw;
+		size_t n = shown_char(s, &wc, &cw);
 
 		if (used + cw > width)
 			break;
@@ -118,6 +139,46 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad)
 		used++;
 	}
 	return used;
+}
+
+int put_words(WINDOW *w, int y, int x, int width, const char *s, bool pad)
+{
+	char buf[1024];
+	const char *p = s;
+	size_t cut = 0;
+	int cols = 0;
+
+	if (!s || text_cols(s) <= width)
+		return put_text(w, y, x, width, s, pad);
+	/* the end of the last word that fits whole */
+	while (*p) {
+		wchar_t wc;
+		int cw;
+		size_t n = shown_char(p, &wc, &cw);
+
+		if (cols + cw > width)
+			break;
+		cols += cw;
+		p += n;
+		if (*p == ' ')
+			cut = (size_t)(p - s);
+	}
+	if (cut >= sizeof(buf))
+		cut = sizeof(buf) - 1;
+	memcpy(buf, s, cut);
+	buf[cut] = '\0';
+	return put_text(w, y, x, width, buf, pad);
+}
+
+int put_wordsf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return put_words(w, y, x, width, buf, false);
 }
 
 int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
@@ -204,19 +265,26 @@ void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const doubl
 			       .min = min,
 			       .max = max,
 			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
-	char buf[8192], lbuf[8192], *lines[64], *llines[64];
+	size_t size = graph_buf_size(width, height);
+	char *buf, *lbuf, **lines, **llines;
 
-	if (width < 1 || height < 1 || height > 64 ||
-	    graph_buf_size(width, height) > sizeof(buf))
+	if (width < 1 || height < 1)
 		return;
-	if (graph_render_line(values, line, n, &o, buf, lines, lbuf, llines) < 0)
-		return;
-	wattrset(w, pal(role));
-	for (int r = 0; r < height; r++)
-		put_text(w, y + r, x, width, lines[r], false);
-	for (int r = 0; line && r < height; r++)
-		put_cells(w, y + r, x, width, llines[r], line_role, NULL, NULL);
-	wattrset(w, pal(PAL_NORMAL));
+	/* one block, the row pointers first (aligned): a tall graph on a wide
+	 * terminal is tens of KiB */
+	lines = xmalloc(2 * (size_t)height * sizeof(char *) + 2 * size);
+	llines = lines + height;
+	buf = (char *)(llines + height);
+	lbuf = buf + size;
+	if (graph_render_line(values, line, n, &o, buf, lines, lbuf, llines) == 0) {
+		wattrset(w, pal(role));
+		for (int r = 0; r < height; r++)
+			put_text(w, y + r, x, width, lines[r], false);
+		for (int r = 0; line && r < height; r++)
+			put_cells(w, y + r, x, width, llines[r], line_role, NULL, NULL);
+		wattrset(w, pal(PAL_NORMAL));
+	}
+	free(lines);
 }
 
 void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *values,
@@ -252,4 +320,68 @@ void draw_graph_marks(WINDOW *w, int y, int x, int width, const unsigned char *m
 		return;
 	put_cells(w, y, x, width, buf, PAL_NORMAL, mark_role, &roles);
 	wattrset(w, pal(PAL_NORMAL));
+}
+
+int draw_graph_cells(int width)
+{
+	return width - DRAW_SCALE_COLS;
+}
+
+void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool ascii,
+		       const struct graph_spec *g)
+{
+	int gw = draw_graph_cells(width), lx = x + gw + 1, lw = DRAW_SCALE_COLS - 1;
+	struct graph_opts o = {.width = gw,
+			       .height = height,
+			       .style = ascii ? GRAPH_ASCII : GRAPH_BRAILLE};
+	double top = g->top;
+	long long window = g->window_ms;
+	char t[32], win[32], both[64];
+	const char *short_win;
+
+	if (gw < 4 || height < 1)
+		return;
+	/* the n values span the window: a narrower graph shows the newest
+	 * part of it, and says so */
+	if (g->n > graph_capacity(&o))
+		window = window * (long long)graph_capacity(&o) / (long long)g->n;
+	if (!(top > 0))
+		top = graph_nice_top(graph_shown_max(g->values, g->line, g->n, &o),
+				     g->unit);
+	draw_graph_line(w, y, x, gw, height, g->values, g->line, g->n, 0, top, ascii,
+			g->role, g->line_role);
+	graph_scale_text(top, g->unit, t, sizeof(t));
+	graph_window_text(window, g->centred, o.style, win, sizeof(win));
+	wattrset(w, pal(PAL_DIM));
+	/* a window that is not one of the zooms ("last 4m36s", the part a
+	 * narrow graph shows) loses its "last " rather than its figure */
+	short_win = strncmp(win, "last ", 5) ? win : win + 5;
+	if (height > 1) {
+		put_words(w, y, lx, lw, t, true);
+		put_words(w, y + height - 1, lx, lw,
+			  text_cols(win) <= lw ? win : short_win, true);
+	} else {
+		/* "5% 1m" when both fit, else the top alone */
+		snprintf(both, sizeof(both), "%s %s", t, short_win);
+		put_words(w, y, lx, lw, text_cols(both) <= lw ? both : t, true);
+	}
+	wattrset(w, pal(PAL_NORMAL));
+}
+
+int put_fields(WINDOW *w, int y, int x, int width, const char *const *fields, size_t n)
+{
+	int used = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int need;
+
+		if (!fields[i] || !fields[i][0])
+			continue;
+		need = text_cols(fields[i]) + (used ? 2 : 0);
+		if (used + need > width)
+			break;
+		used += put_text(w, y, x + used, width - used, used ? "  " : "", false);
+		used += put_text(w, y, x + used, width - used, fields[i], false);
+	}
+	return used;
 }

@@ -48,8 +48,9 @@ attr_t pal(enum pal role);
  * UTF-8 (wide characters take two). What core/textsafe calls unprintable
  * (C0, DEL, C1, each invalid byte), and what the locale cannot show, is one
  * '?' per character, so a hostile name keeps its width and cannot drive the
- * terminal. Pads with spaces to width when pad is true. Returns the columns
- * used.
+ * terminal. Pads with spaces to width when pad is true. Never writes past
+ * the window's right edge nor anywhere when (y, x) is outside it (then 0).
+ * Returns the columns used.
  */
 int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
 /*
@@ -60,6 +61,16 @@ int put_text(WINDOW *w, int y, int x, int width, const char *s, bool pad);
 const char *text_after_cols(const char *s, int cols);
 /* printf into put_text. */
 int put_textf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/*
+ * put_text for lines of words and table rows: when s does not fit it is cut
+ * after the last word that fits whole (a word ends at a space), so a
+ * narrow terminal never shows part of a figure ("1" of "13M") or of a word;
+ * a first word that does not fit leaves the line blank.
+ */
+int put_words(WINDOW *w, int y, int x, int width, const char *s, bool pad);
+/* printf into put_words. */
+int put_wordsf(WINDOW *w, int y, int x, int width, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* One segment of a bar meter: a share of the whole and its colour role. */
@@ -90,6 +101,42 @@ void draw_graph(WINDOW *w, int y, int x, int width, int height, const double *va
 void draw_graph_line(WINDOW *w, int y, int x, int width, int height, const double *values,
 		     const double *line, size_t n, double min, double max, bool ascii,
 		     enum pal role, enum pal line_role);
+
+/* Columns right of a scaled graph for its labels: a space and 8 columns. */
+#define DRAW_SCALE_COLS 9
+
+/* A history graph with its scale (views/graph.h: Scale). */
+struct graph_spec {
+	const double *values, *line; /* borrowed, n each; line may be NULL */
+	size_t n;
+	enum graph_unit unit;
+	double top; /* > 0: fixed by what is measured; else graph_nice_top */
+	long long window_ms;
+	bool centred; /* the window is centred on the time shown (replay) */
+	enum pal role, line_role;
+};
+
+/*
+ * The graph of g in width - DRAW_SCALE_COLS cells at (y, x), from 0 to its
+ * top, and right of it the top with its unit on the first row and the
+ * window on the last ("20 MiB" over "last 1m"; a one-row graph gets both on
+ * its row when they fit, else the top). The n values span window_ms; a
+ * graph too narrow for all of them shows the newest and labels the part of
+ * the window they cover. Nothing when width leaves fewer than 4 cells.
+ */
+void draw_graph_scaled(WINDOW *w, int y, int x, int width, int height, bool ascii,
+		       const struct graph_spec *g);
+
+/* The cells of the graph draw_graph_scaled draws in width columns. */
+int draw_graph_cells(int width);
+
+/*
+ * "a  b  c" from fields[0..n) at (y, x) within width columns, two spaces
+ * apart: a field that does not fit whole is left out with every one after
+ * it, so a narrow terminal loses fields, never shows half of one or runs
+ * two together. NULL or "" fields are skipped. Returns the columns used.
+ */
+int put_fields(WINDOW *w, int y, int x, int width, const char *const *fields, size_t n);
 
 /*
  * A row of marks under a graph of the same width and n (graph_render_marks):

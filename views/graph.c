@@ -13,6 +13,7 @@
 
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #define BRAILLE_DOTS 4 /* vertical dots per cell */
@@ -265,4 +266,156 @@ int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_
 	}
 	*p = '\0';
 	return 0;
+}
+
+double graph_shown_max(const double *values, const double *line, size_t n,
+		       const struct graph_opts *o)
+{
+	size_t cap = o ? graph_capacity(o) : 0;
+	size_t first = n > cap ? n - cap : 0;
+	double hi = 0;
+
+	for (size_t i = first; i < n; i++) {
+		if (values && isfinite(values[i]) && values[i] > hi)
+			hi = values[i];
+		if (line && isfinite(line[i]) && line[i] > hi)
+			hi = line[i];
+	}
+	return hi;
+}
+
+/* The smallest of 1, 2, 5 times a power of ten that is at least x (> 0). */
+static double nice_ceil(double x)
+{
+	double base = pow(10, floor(log10(x)));
+	double m = x / base;
+
+	/* a hair of tolerance: 2.0000000001 from rounding is still 2 */
+	if (m <= 1 + 1e-9)
+		return base;
+	if (m <= 2 + 1e-9)
+		return 2 * base;
+	if (m <= 5 + 1e-9)
+		return 5 * base;
+	return 10 * base;
+}
+
+/* Bytes: nice in the binary unit the top falls in; 1000 of a unit is 1 of
+ * the next, so a label never reads "1000 MiB". */
+static double nice_bytes(double want)
+{
+	double unit = 1, top;
+
+	if (want < 1)
+		want = 1;
+	while (want / unit >= 1024 && unit < 0x1p60)
+		unit *= 1024;
+	top = nice_ceil(want / unit);
+	return (top >= 1000 ? 1024 : top) * unit;
+}
+
+double graph_nice_top(double max, enum graph_unit unit)
+{
+	double want;
+
+	if (!isfinite(max) || max <= 0) {
+		static const double smallest[] = {
+			[GRAPH_UNIT_COUNT] = 1,	     [GRAPH_UNIT_BYTES] = 1024,
+			[GRAPH_UNIT_BYTES_S] = 1024, [GRAPH_UNIT_PCT] = 1,
+			[GRAPH_UNIT_CPU] = 100,	     [GRAPH_UNIT_MS] = 1,
+		};
+		return smallest[unit];
+	}
+	want = max * GRAPH_HEADROOM;
+	switch (unit) {
+	case GRAPH_UNIT_CPU:
+		return max <= 100 ? 100 : nice_ceil(want);
+	case GRAPH_UNIT_PCT:
+		/* a share stops at 100%; one above it is shown as it is */
+		return max <= 100 && nice_ceil(want) > 100 ? 100 : nice_ceil(want);
+	case GRAPH_UNIT_BYTES:
+	case GRAPH_UNIT_BYTES_S:
+		return nice_bytes(want);
+	case GRAPH_UNIT_COUNT:
+	case GRAPH_UNIT_MS:
+		break;
+	}
+	return nice_ceil(want);
+}
+
+/* "%.0f" from 100 up (no "1e+03"), else 3 significant digits. */
+static void put_number(char *buf, size_t len, double v, const char *suffix)
+{
+	snprintf(buf, len, v >= 100 ? "%.0f%s" : "%.3g%s", v, suffix);
+}
+
+const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t len)
+{
+	static const char *const names[] = {"B",   "KiB", "MiB", "GiB",
+					    "TiB", "PiB", "EiB"};
+	size_t k = 0;
+
+	if (!isfinite(top) || top < 0)
+		top = 0;
+	switch (unit) {
+	case GRAPH_UNIT_BYTES:
+	case GRAPH_UNIT_BYTES_S:
+		while (top >= 1024 && k + 1 < sizeof(names) / sizeof(names[0])) {
+			top /= 1024;
+			k++;
+		}
+		/* whole numbers as they are; a fixed top (memory total) keeps a
+		 * decimal below 100 of its unit; a rate has no room for a space */
+		snprintf(buf, len,
+			 top == floor(top) || top >= 100 ? "%.0f%s%s%s" : "%.1f%s%s%s",
+			 top, unit == GRAPH_UNIT_BYTES_S ? "" : " ", names[k],
+			 unit == GRAPH_UNIT_BYTES_S ? "/s" : "");
+		break;
+	case GRAPH_UNIT_PCT:
+	case GRAPH_UNIT_CPU:
+		put_number(buf, len, top, "%");
+		break;
+	case GRAPH_UNIT_MS:
+		if (top > 0 && top < 1)
+			put_number(buf, len, top * 1000, " us");
+		else if (top < 1000)
+			put_number(buf, len, top, " ms");
+		else
+			put_number(buf, len, top / 1000, " s");
+		break;
+	case GRAPH_UNIT_COUNT:
+		put_number(buf, len, top, "");
+		break;
+	}
+	return buf;
+}
+
+/* "90s", "2m30s", "5m", "6h", "1d": a span in its largest whole unit. */
+static void span_text(long long ms, char *buf, size_t len)
+{
+	long long s = ms / 1000;
+
+	if (ms < 1000)
+		snprintf(buf, len, "%lldms", ms < 0 ? 0 : ms);
+	else if (s % 86400 == 0)
+		snprintf(buf, len, "%lldd", s / 86400);
+	else if (s % 3600 == 0)
+		snprintf(buf, len, "%lldh", s / 3600);
+	else if (s % 60 == 0)
+		snprintf(buf, len, "%lldm", s / 60);
+	else if (s > 60 && s < 3600)
+		snprintf(buf, len, "%lldm%llds", s / 60, s % 60);
+	else
+		snprintf(buf, len, "%llds", s);
+}
+
+const char *graph_window_text(long long window_ms, bool centred, enum graph_style style,
+			      char *buf, size_t len)
+{
+	char span[32];
+
+	(void)style;
+	span_text(window_ms, span, sizeof(span));
+	snprintf(buf, len, "%s %s", centred ? "span" : "last", span);
+	return buf;
 }

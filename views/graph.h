@@ -33,6 +33,7 @@
 #ifndef VIGIL_VIEWS_GRAPH_H
 #define VIGIL_VIEWS_GRAPH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum graph_style { GRAPH_BRAILLE, GRAPH_ASCII };
@@ -92,5 +93,77 @@ enum graph_mark { GRAPH_MARK_NONE, GRAPH_MARK_MINOR, GRAPH_MARK_MAJOR, GRAPH_MAR
  */
 int graph_render_marks(const unsigned char *marks, size_t n, const struct graph_opts *o,
 		       char *buf);
+
+/*
+ * Scale: what the top of a graph stands for, and how an operator reads it.
+ *
+ * Every graph on a screen is drawn from 0 at the bottom (never from the
+ * smallest value, so a steady series does not look like a wall or a cliff)
+ * to a "top" that is printed beside it with its unit ("20 MiB", "100%",
+ * "50 ms"), together with the window it covers: "last 1m" live, ending at
+ * the time shown; "span 1m" in replay, where the window is around the
+ * cursor and slides to stay within the recording (the time bar gives its
+ * edges). The top is chosen by graph_nice_top:
+ *
+ * - it is a "nice" number, 1, 2 or 5 times a power of ten (for bytes, of
+ *   the binary unit the value is in: 1, 2, 5 .. 500 KiB, then 1 MiB), so it
+ *   reads at a glance;
+ * - it is at least GRAPH_HEADROOM times the largest value shown, so the
+ *   largest value sits between about a third and 4/5 of the height: a
+ *   steady 13 MiB is drawn under a 20 MiB top, not as a full block;
+ * - CPU of a process (GRAPH_UNIT_CPU) keeps the whole 0..100% of one core
+ *   unless a value exceeds it; a share (GRAPH_UNIT_PCT) never goes above
+ *   100%.
+ *
+ * A graph whose top is fixed by what it measures (the machine's CPU over
+ * all cores, memory used out of the total) passes that top instead and
+ * labels it the same way.
+ */
+
+/* What a graph's values are, for its top and the label of it. */
+enum graph_unit {
+	GRAPH_UNIT_COUNT,   /* a plain number: "200" */
+	GRAPH_UNIT_BYTES,   /* "20 MiB", binary units */
+	GRAPH_UNIT_BYTES_S, /* bytes per second, as bytes: "20MiB/s" */
+	GRAPH_UNIT_PCT,	    /* a share, 0..100: "5%" */
+	GRAPH_UNIT_CPU,	    /* CPU of one core, 100 = one core busy: "100%" */
+	GRAPH_UNIT_MS	    /* milliseconds: "500 us", "50 ms", "2 s" */
+};
+
+/* The largest value shown is at most 1/GRAPH_HEADROOM of the top. */
+#define GRAPH_HEADROOM 1.25
+
+/*
+ * The largest finite value among the last graph_capacity(o) of
+ * values[0..n) (borrowed), the ones a graph of these options shows, and of
+ * line[0..n) when line is not NULL; 0 when there is none above 0.
+ */
+double graph_shown_max(const double *values, const double *line, size_t n,
+		       const struct graph_opts *o);
+
+/*
+ * The top of the scale for a series whose largest value is max, by the
+ * rules above. Always finite and > 0 (a series of zeros or gaps gets the
+ * smallest top of its unit: 1 KiB, 1%, 100% for CPU, 1 ms, 1).
+ */
+double graph_nice_top(double max, enum graph_unit unit);
+
+/*
+ * The label of a top in its unit into buf (caller-owned, len bytes), at
+ * most 8 columns for any top graph_nice_top returns: "20 MiB", "500MiB/s",
+ * "1 GiB", "15.6 GiB" (a top that is not nice keeps one decimal), "100%", "0.5%",
+ * "500 us", "50 ms", "2 s", "200". Returns buf.
+ */
+const char *graph_scale_text(double top, enum graph_unit unit, char *buf, size_t len);
+
+/*
+ * The window of a graph into buf (caller-owned, len bytes): "last 1m",
+ * "last 1m30s", "last 6h", "last 1d" for one that ends at the time shown
+ * (live); for one around a replay cursor, its length: "span 5m" (its edges
+ * are in the time bar). At most 8 columns for the console's windows
+ * (1m .. 24h). Returns buf.
+ */
+const char *graph_window_text(long long window_ms, bool centred, enum graph_style style,
+			      char *buf, size_t len);
 
 #endif

@@ -24,10 +24,10 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 		wattrset(w, pal(PAL_FKEY));
 		put_text(w, y, 1, 20, lines[i].keys, true);
 		wattrset(w, pal(PAL_NORMAL));
-		put_text(w, y, 22, cols - 22, lines[i].what, false);
+		put_words(w, y, 22, cols - 22, lines[i].what, false);
 	}
-	/* a blank line before the three legend lines only if they all fit */
-	if (y + 3 < rows - 1)
+	/* a blank line before the four legend lines only if they all fit */
+	if (y + 4 < rows - 1)
 		y++;
 	if (y < rows - 2) {
 		put_text(w, y++, 1, cols - 1, "CPU meters: ", false);
@@ -46,6 +46,11 @@ void help_draw(WINDOW *w, const struct ui_model *m, const struct help_line *line
 			 "CPU% of one core (100 = one core busy); CPU all: 100 = every "
 			 "core busy",
 			 false);
+	if (y < rows - 2)
+		put_words(w, y++, 1, cols - 1,
+			  "Graphs: from 0 to the top written at their right, over the "
+			  "window under it",
+			  false);
 	if (y < rows - 1 && m->replay)
 		put_text(w, y++, 1, cols - 1,
 			 "replay: the session file is only read, never changed", false);

@@ -51,5 +51,5 @@ void io_view_draw(WINDOW *w, int y, int cols, const struct frame *prev,
 			 prev && cur ? cur->t_ms - prev->t_ms : 0, &r);
 	io_view_text(&r, cols, line, sizeof(line));
 	wattrset(w, pal(PAL_NORMAL));
-	put_text(w, y, 0, cols, line, true);
+	put_words(w, y, 0, cols, line, true);
 }

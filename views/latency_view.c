@@ -86,32 +86,33 @@ static void draw_wait_lines(WINDOW *w, const struct target_sample *t,
 	else
 		r.wait_ms_s = r.share = r.per_slice_us = -1;
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y, 0, 6, "Wait", false);
+	put_words(w, y, 0, 6, "Wait", false);
 	wattrset(w, pal(r.share >= 20 ? PAL_WARN : PAL_NORMAL));
 	if (t->have & TARGET_HAVE_SCHED)
-		put_textf(w, y, 6, cols - 6,
-			  "run queue %s%% of runnable time, %s ms/s, %s us/slice",
-			  num(r.share, 1, a, sizeof(a)),
-			  num(r.wait_ms_s, 1, b, sizeof(b)),
-			  num(r.per_slice_us, 0, c, sizeof(c)));
+		put_wordsf(w, y, 6, cols - 6,
+			   "run queue %s%% of runnable time, %s ms/s, %s us/slice",
+			   num(r.share, 1, a, sizeof(a)),
+			   num(r.wait_ms_s, 1, b, sizeof(b)),
+			   num(r.per_slice_us, 0, c, sizeof(c)));
 	else
-		put_text(w, y, 6, cols - 6, "run queue: schedstat unreadable", false);
+		put_words(w, y, 6, cols - 6, "run queue: schedstat unreadable", false);
 	wattrset(w, pal(PAL_NORMAL));
 	if (t->delayacct == 1) {
 		double io = prev ? rate_ticks_ms_per_s(t->blkio_ticks, prev->blkio_ticks,
 						       tck, dt_s)
 				 : RATE_UNKNOWN;
 
-		put_textf(w, y + 1, 6, cols - 6, "block IO %s ms/s",
-			  num(io, 1, a, sizeof(a)));
+		put_wordsf(w, y + 1, 6, cols - 6, "block IO %s ms/s",
+			   num(io, 1, a, sizeof(a)));
 	} else {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y + 1, 6, cols - 6,
-			 t->delayacct == 0
-				 ? "block IO: delay accounting off (as root: sysctl "
-				   "kernel.task_delayacct=1)"
-				 : "block IO: unknown (kernel.task_delayacct unreadable)",
-			 false);
+		put_words(
+			w, y + 1, 6, cols - 6,
+			t->delayacct == 0
+				? "block IO: delay accounting off (as root: sysctl "
+				  "kernel.task_delayacct=1)"
+				: "block IO: unknown (kernel.task_delayacct unreadable)",
+			false);
 		wattrset(w, pal(PAL_NORMAL));
 	}
 }
@@ -124,7 +125,7 @@ static void draw_pressure(WINDOW *w, const struct ui_model *m,
 	int off;
 
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y, 0, 6, "PSI", false);
+	put_words(w, y, 0, 6, "PSI", false);
 	wattrset(w, pal(PAL_NORMAL));
 	if (t->have & TARGET_HAVE_CGPSI) {
 		const struct psi *c = t->cg_psi;
@@ -143,7 +144,7 @@ static void draw_pressure(WINDOW *w, const struct ui_model *m,
 			 s[PSI_CPU].some.avg10, s[PSI_MEMORY].some.avg10,
 			 s[PSI_MEMORY].full.avg10, s[PSI_IO].some.avg10,
 			 s[PSI_IO].full.avg10);
-	put_text(w, y, 6, cols - 6, line, false);
+	put_words(w, y, 6, cols - 6, line, false);
 }
 
 static void draw_states(WINDOW *w, const struct ui_model *m,
@@ -165,17 +166,22 @@ static void draw_states(WINDOW *w, const struct ui_model *m,
 			other++;
 	}
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y, 0, 6, "Thr", false);
+	put_words(w, y, 0, 6, "Thr", false);
 	wattrset(w, pal(PAL_NORMAL));
-	gx = put_textf(w, y, 6, cols - 6, "%d running  %d sleeping  %d disk%s", run,
-		       sleep, disk, other ? "  + other" : "");
+	gx = put_wordsf(w, y, 6, cols - 6, "%d running  %d sleeping  %d disk%s", run,
+			sleep, disk, other ? "  + other" : "");
 	/* the wait share's history beside it, when there is room */
 	gx += 6 + 2;
-	if (m->hist.twait.n && cols - gx >= 16) {
+	if (m->hist.twait.n && draw_graph_cells(cols - gx - 6) >= 8) {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, gx, 6, "wait%", false);
-		draw_graph(w, y, gx + 6, cols - gx - 6, 1, m->hist.twait.v,
-			   m->hist.twait.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		put_words(w, y, gx, 6, "wait%", false);
+		draw_graph_scaled(w, y, gx + 6, cols - gx - 6, 1, m->ascii,
+				  &(struct graph_spec){.values = m->hist.twait.v,
+						       .n = m->hist.twait.n,
+						       .unit = GRAPH_UNIT_PCT,
+						       .window_ms = m->zoom_ms,
+						       .centred = m->replay,
+						       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 	}
 }
@@ -192,7 +198,7 @@ static void draw_thread_table(WINDOW *w, const struct target_sample *t,
 	snprintf(head, sizeof(head), "%7s %-15s S %6s %7s %7s  %-20s %s%s", "TID",
 		 "THREAD", "WAIT%", "WAITms/s", "us/slc", "WCHAN", "SYSCALL", age);
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, y, 0, cols, head, true);
+	put_words(w, y, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	if (!wr)
 		return;
@@ -217,12 +223,12 @@ static void draw_thread_table(WINDOW *w, const struct target_sample *t,
 		else
 			snprintf(sys, sizeof(sys), "%s",
 				 x->t->syscall == -1 ? "running" : "-");
-		put_textf(w, y + 1 + i, 0, cols,
-			  "%7d %-15.15s %c %6s %7s %7s  %-20.20s %s", x->t->tid,
-			  x->t->comm, x->t->state, num(x->share, 1, a, sizeof(a)),
-			  num(x->wait_ms_s, 1, b, sizeof(b)),
-			  num(x->per_slice_us, 0, c, sizeof(c)),
-			  x->t->wchan[0] ? x->t->wchan : "-", sys);
+		put_wordsf(w, y + 1 + i, 0, cols,
+			   "%7d %-15.15s %c %6s %7s %7s  %-20.20s %s", x->t->tid,
+			   x->t->comm, x->t->state, num(x->share, 1, a, sizeof(a)),
+			   num(x->wait_ms_s, 1, b, sizeof(b)),
+			   num(x->per_slice_us, 0, c, sizeof(c)),
+			   x->t->wchan[0] ? x->t->wchan : "-", sys);
 	}
 	free(wr);
 }
@@ -264,7 +270,7 @@ static int draw_ingest(WINDOW *w, const struct ui_model *m, int y, int cols)
 		snprintf(line + off, sizeof(line) - (size_t)off,
 			 "; %llu datagrams dropped", (unsigned long long)g->dropped);
 	wattrset(w, pal(badn || cap || g->dropped ? PAL_WARN : PAL_DIM));
-	put_text(w, y, 0, cols, line, false);
+	put_words(w, y, 0, cols, line, false);
 	wattrset(w, pal(PAL_NORMAL));
 	return 1;
 }
@@ -285,11 +291,11 @@ static void timer_row(WINDOW *w, int y, int cols, const char *label,
 {
 	char r[16], v[5][16];
 
-	put_textf(w, y, 0, cols, "%-24.24s %5s %8s %8s %8s %8s %8s", label,
-		  rate_text(t->per_s, r, sizeof(r)), units_latency(t->p50_ms, v[0], 16),
-		  units_latency(t->p90_ms, v[1], 16), units_latency(t->p99_ms, v[2], 16),
-		  units_latency(t->p999_ms, v[3], 16),
-		  units_latency(t->max_ms, v[4], 16));
+	put_wordsf(w, y, 0, cols, "%-24.24s %5s %8s %8s %8s %8s %8s", label,
+		   rate_text(t->per_s, r, sizeof(r)), units_latency(t->p50_ms, v[0], 16),
+		   units_latency(t->p90_ms, v[1], 16), units_latency(t->p99_ms, v[2], 16),
+		   units_latency(t->p999_ms, v[3], 16),
+		   units_latency(t->max_ms, v[4], 16));
 }
 
 /* Counters (total, rate) and gauges (last, min, max) over the window. */
@@ -300,19 +306,19 @@ static int draw_values(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	if (!m->napp_values || rows < 2)
 		return 0;
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, y + used++, 0, cols, "COUNTER|GAUGE (window)", true);
+	put_words(w, y + used++, 0, cols, "COUNTER|GAUGE (window)", true);
 	wattrset(w, pal(PAL_NORMAL));
 	for (size_t i = 0; i < m->napp_values && used < rows; i++) {
 		const struct app_value_stat *v = &m->app_values[i];
 		char r[16];
 
 		if (v->kind == APP_COUNTER)
-			put_textf(w, y + used++, 0, cols, "%-24.24s total %-12.6g %s/s",
-				  v->name, v->total, rate_text(v->per_s, r, sizeof(r)));
+			put_wordsf(w, y + used++, 0, cols, "%-24.24s total %-12.6g %s/s",
+				   v->name, v->total, rate_text(v->per_s, r, sizeof(r)));
 		else
-			put_textf(w, y + used++, 0, cols,
-				  "%-24.24s last %-10.6g min %-10.6g max %.6g", v->name,
-				  v->last, v->min, v->max);
+			put_wordsf(w, y + used++, 0, cols,
+				   "%-24.24s last %-10.6g min %-10.6g max %.6g", v->name,
+				   v->last, v->min, v->max);
 	}
 	return used;
 }
@@ -338,7 +344,7 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 		snprintf(head, sizeof(head), "%-24s %5s %8s %8s %8s %8s %8s",
 			 "TIMER tick|window", "n/s", "p50", "p90", "p99", "p99.9", "max");
 		wattrset(w, pal(PAL_TABLE_HEAD));
-		put_text(w, y + used++, 0, cols, head, true);
+		put_words(w, y + used++, 0, cols, head, true);
 		wattrset(w, pal(PAL_NORMAL));
 	}
 	for (size_t i = 0; i < m->ntimers_window && (int)i < fit; i++) {
@@ -349,8 +355,8 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 		if (tk)
 			timer_row(w, y + used, cols, win->name, tk);
 		else
-			put_textf(w, y + used, 0, cols, "%-24.24s %5s %8s", win->name,
-				  "-", "-");
+			put_wordsf(w, y + used, 0, cols, "%-24.24s %5s %8s", win->name,
+				   "-", "-");
 		used++;
 		if (win->clamped)
 			snprintf(label, sizeof(label), "%llu clamped above 1h",
@@ -363,10 +369,15 @@ static int draw_timers(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	}
 	if (m->hist.tp99.n && m->tp99_name && fit > 0 && used + 1 + keep <= rows) {
 		wattrset(w, pal(PAL_DIM));
-		put_textf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
-		if (cols > 30)
-			draw_graph(w, y + used, 25, cols - 25, 1, m->hist.tp99.v,
-				   m->hist.tp99.n, 0, 0, m->ascii, PAL_METER_OTHER);
+		put_wordsf(w, y + used, 0, 24, "p99 %.19s", m->tp99_name);
+		if (draw_graph_cells(cols - 25) >= 8)
+			draw_graph_scaled(w, y + used, 25, cols - 25, 1, m->ascii,
+					  &(struct graph_spec){.values = m->hist.tp99.v,
+							       .n = m->hist.tp99.n,
+							       .unit = GRAPH_UNIT_MS,
+							       .window_ms = m->zoom_ms,
+							       .centred = m->replay,
+							       .role = PAL_METER_OTHER});
 		wattrset(w, pal(PAL_NORMAL));
 		used++;
 	}

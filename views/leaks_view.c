@@ -143,7 +143,7 @@ static void draw_suspect(WINDOW *w, int y, int cols, const struct heap_suspect *
 		units_bytes_short((double)s->size_bytes, size, sizeof(size)),
 		clock_text(s->since_ms, since, sizeof(since)));
 	wattrset(w, pal(selected ? PAL_SELECTED : PAL_BAD));
-	put_text(w, y, 0, cols, line, selected);
+	put_words(w, y, 0, cols, line, selected);
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -162,7 +162,7 @@ static void draw_region(WINDOW *w, int y, int cols, const struct ui_model *m,
 	wattrset(w, pal(selected			      ? PAL_SELECTED
 			: is_suspect_region(m, r->mapping_id) ? PAL_WARN
 							      : PAL_NORMAL));
-	put_text(w, y, 0, cols, line, selected);
+	put_words(w, y, 0, cols, line, selected);
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -185,18 +185,18 @@ static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 	switch (k) {
 	case L_SUSPECT_TITLE:
 		wattrset(w, pal(PAL_TITLE));
-		put_textf(w, y, 0, cols, "Suspects (%zu)", m->nsuspects);
+		put_wordsf(w, y, 0, cols, "Suspects (%zu)", m->nsuspects);
 		break;
 	case L_SUSPECT_HEAD:
 		nw = cols - FIXED_COLS > 8 ? cols - FIXED_COLS : 8;
 		snprintf(head, sizeof(head), "%3s %-7s %-6s %-*s %9s %9s %8s", "#",
 			 "KIND", "REGION", nw, "NAME", "RATE", "SIZE", "SINCE");
 		wattrset(w, pal(PAL_TABLE_HEAD));
-		put_text(w, y, 0, cols, head, true);
+		put_words(w, y, 0, cols, head, true);
 		break;
 	case L_NO_SUSPECT:
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 0, cols, no_suspect_text(m), false);
+		put_words(w, y, 0, cols, no_suspect_text(m), false);
 		break;
 	case L_SUSPECT:
 		draw_suspect(w, y, cols, &m->suspects[row], row + 1, row == selected);
@@ -204,29 +204,29 @@ static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 	case L_REGION_TITLE:
 		wattrset(w, pal(PAL_TITLE));
 		if (m->regions_ms > 0)
-			put_textf(w, y, 0, cols,
-				  "Largest regions: smaps read at %s, %llu VMAs"
-				  "   Enter: history",
-				  clock_text(m->regions_ms, at, sizeof(at)),
-				  (unsigned long long)m->regions_vmas);
+			put_wordsf(w, y, 0, cols,
+				   "Largest regions: smaps read at %s, %llu VMAs"
+				   "   Enter: history",
+				   clock_text(m->regions_ms, at, sizeof(at)),
+				   (unsigned long long)m->regions_vmas);
 		else
-			put_text(w, y, 0, cols, "Regions", false);
+			put_words(w, y, 0, cols, "Regions", false);
 		break;
 	case L_REGION_HEAD:
 		nw = cols - REGION_FIXED_COLS > 8 ? cols - REGION_FIXED_COLS : 8;
 		snprintf(head, sizeof(head), "%-6s %-*s %8s %8s %8s %8s", "KIND", nw,
 			 "NAME", "ANON", "SWAP", "RSS", "SIZE");
 		wattrset(w, pal(PAL_TABLE_HEAD));
-		put_text(w, y, 0, cols, head, true);
+		put_words(w, y, 0, cols, head, true);
 		break;
 	case L_NO_REGION:
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 0, cols,
-			 m->can_read_smaps
-				 ? "no smaps reading yet: it is read every 30s, r reads "
-				   "it now"
-				 : "no smaps reading yet (smaps is read every 30s)",
-			 false);
+		put_words(w, y, 0, cols,
+			  m->can_read_smaps
+				  ? "no smaps reading yet: it is read every 30s, r reads "
+				    "it now"
+				  : "no smaps reading yet (smaps is read every 30s)",
+			  false);
 		break;
 	case L_REGION:
 		draw_region(w, y, cols, m, &m->regions[row - (long)m->nsuspects],
@@ -283,8 +283,8 @@ void leaks_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state *s
 
 	werase(w);
 	if (!m->cur || !m->cur->target) {
-		put_text(w, 0, 0, cols,
-			 "no process attached: Esc, then Enter on a process", false);
+		put_words(w, 0, 0, cols,
+			  "no process attached: Esc, then Enter on a process", false);
 		return;
 	}
 	memory_draw_verdict(w, m, 0, cols);

@@ -2,18 +2,15 @@
 /* mapping_view: see mapping_view.h. */
 #include "views/mapping_view.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "core/units.h"
 #include "views/draw.h"
 
-#define LABEL_COLS 7 /* the scale left of the graph */
-
 int mapping_graph_cells(int cols)
 {
-	return cols - LABEL_COLS;
+	return draw_graph_cells(cols);
 }
 
 static const char *clock_text(int64_t t_ms, char *buf, size_t len)
@@ -26,17 +23,6 @@ static const char *clock_text(int64_t t_ms, char *buf, size_t len)
 	return buf;
 }
 
-/* The largest value the graph shows: its scale (graph.c auto-scales to it). */
-static double series_max(const struct ui_series *s)
-{
-	double hi = 0;
-
-	for (size_t i = 0; i < s->n; i++)
-		if (isfinite(s->v[i]) && s->v[i] > hi)
-			hi = s->v[i];
-	return hi;
-}
-
 static void draw_title(WINDOW *w, const struct ui_model *m, const struct leaks_state *st,
 		       int cols)
 {
@@ -46,15 +32,15 @@ static void draw_title(WINDOW *w, const struct ui_model *m, const struct leaks_s
 	int x;
 
 	wattrset(w, pal(PAL_TITLE));
-	x = put_textf(w, 0, 0, cols, "Region %s (%s)  ", st->name, st->kind);
+	x = put_wordsf(w, 0, 0, cols, "Region %s (%s)  ", st->name, st->kind);
 	wattrset(w, pal(PAL_NORMAL));
 	if (p && x < cols)
-		put_textf(w, 0, x, cols - x, "anon+swap %s",
-			  units_bytes_short((double)(p->anon + p->swap), a, sizeof(a)));
+		put_wordsf(w, 0, x, cols - x, "anon+swap %s",
+			   units_bytes_short((double)(p->anon + p->swap), a, sizeof(a)));
 	wattrset(w, pal(PAL_DIM));
-	put_textf(w, 1, 0, cols,
-		  "anon+swap over %s, one step per smaps reading; +/- zoom, Esc back",
-		  units_span(m->zoom_ms, span, sizeof(span)));
+	put_wordsf(w, 1, 0, cols,
+		   "anon+swap over %s, one step per smaps reading; +/- zoom, Esc back",
+		   units_span(m->zoom_ms, span, sizeof(span)));
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -65,12 +51,12 @@ static void draw_table(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	snprintf(head, sizeof(head), "%-8s %9s %9s %9s %9s %9s", "TIME", "SIZE", "RSS",
 		 "ANON", "SWAP", "PSS");
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, y++, 0, cols, head, true);
+	put_words(w, y++, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	if (!m->nreadings) {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 0, cols,
-			 "no reading of this region in the window (- zooms out)", false);
+		put_words(w, y, 0, cols,
+			  "no reading of this region in the window (- zooms out)", false);
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
@@ -78,13 +64,13 @@ static void draw_table(WINDOW *w, const struct ui_model *m, int y, int rows, int
 	for (size_t i = m->nreadings; i > 0 && y < rows; i--, y++) {
 		const struct mapping_point *p = &m->readings[i - 1];
 
-		put_textf(w, y, 0, cols, "%-8s %9s %9s %9s %9s %9s",
-			  clock_text(p->t_ms, at, sizeof(at)),
-			  units_bytes_short((double)p->size, a, sizeof(a)),
-			  units_bytes_short((double)p->rss, b, sizeof(b)),
-			  units_bytes_short((double)p->anon, c, sizeof(c)),
-			  units_bytes_short((double)p->swap, d, sizeof(d)),
-			  units_bytes_short((double)p->pss, e, sizeof(e)));
+		put_wordsf(w, y, 0, cols, "%-8s %9s %9s %9s %9s %9s",
+			   clock_text(p->t_ms, at, sizeof(at)),
+			   units_bytes_short((double)p->size, a, sizeof(a)),
+			   units_bytes_short((double)p->rss, b, sizeof(b)),
+			   units_bytes_short((double)p->anon, c, sizeof(c)),
+			   units_bytes_short((double)p->swap, d, sizeof(d)),
+			   units_bytes_short((double)p->pss, e, sizeof(e)));
 	}
 }
 
@@ -92,19 +78,19 @@ void mapping_draw(WINDOW *w, const struct ui_model *m, const struct leaks_state 
 {
 	int rows = getmaxy(w), cols = getmaxx(w), gh = (rows - 4) / 2;
 	const struct ui_series *s = &m->hist.region;
-	char top[16];
 
 	werase(w);
 	draw_title(w, m, st, cols);
 	if (gh > 10)
 		gh = 10;
-	if (s->n && gh >= 2 && cols > LABEL_COLS + 8) {
-		wattrset(w, pal(PAL_DIM));
-		put_text(w, 2, 0, LABEL_COLS - 1,
-			 units_bytes_short(series_max(s), top, sizeof(top)), false);
-		put_text(w, 2 + gh - 1, 0, LABEL_COLS - 1, "0", false);
-		draw_graph(w, 2, LABEL_COLS, cols - LABEL_COLS, gh, s->v, s->n, 0, 0,
-			   m->ascii, PAL_GRAPH);
+	if (s->n && gh >= 2 && mapping_graph_cells(cols) >= 8) {
+		draw_graph_scaled(w, 2, 0, cols, gh, m->ascii,
+				  &(struct graph_spec){.values = s->v,
+						       .n = s->n,
+						       .unit = GRAPH_UNIT_BYTES,
+						       .window_ms = m->zoom_ms,
+						       .centred = m->replay,
+						       .role = PAL_GRAPH});
 	} else {
 		gh = 0;
 	}

@@ -26,23 +26,24 @@ void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 	char a[32], b[32], ttl[32], since[16] = "-";
 
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y, 0, 6, "Leak", false);
+	put_words(w, y, 0, 6, "Leak", false);
 	if (!m->have_leak) {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 6, cols - 6,
-			 "no verdict yet (the first comes after a few minutes)", false);
+		put_words(w, y, 6, cols - 6,
+			  "no verdict yet (the first comes after a few minutes)", false);
 		wattrset(w, pal(PAL_NORMAL));
 		return;
 	}
 	wattrset(w, pal(verdict_colour(v->state)) | A_BOLD);
-	put_textf(w, y, 6, cols - 6, "%s", v->state);
+	put_wordsf(w, y, 6, cols - 6, "%s", v->state);
 	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, y, 6 + (int)strlen(v->state) + 2, cols - 8 - (int)strlen(v->state),
-		  "floors of %s  floor %s",
-		  strcmp(v->source, "jvm") ? "RssAnon+swap" : "old gen after GC",
-		  /* no floor yet (a live heap is never 0 bytes) */
-		  v->floor_bytes ? units_bytes_short((double)v->floor_bytes, a, sizeof(a))
-				 : "-");
+	put_wordsf(w, y, 6 + (int)strlen(v->state) + 2, cols - 8 - (int)strlen(v->state),
+		   "floors of %s  floor %s",
+		   strcmp(v->source, "jvm") ? "RssAnon+swap" : "old gen after GC",
+		   /* no floor yet (a live heap is never 0 bytes) */
+		   v->floor_bytes
+			   ? units_bytes_short((double)v->floor_bytes, a, sizeof(a))
+			   : "-");
 	if (v->since_ms > 0) {
 		time_t s = (time_t)(v->since_ms / 1000);
 		struct tm tm;
@@ -50,7 +51,7 @@ void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 		localtime_r(&s, &tm);
 		strftime(since, sizeof(since), "%H:%M:%S", &tm);
 	}
-	put_textf(
+	put_wordsf(
 		w, y + 1, 6, cols - 6,
 		"rate %s/h  confidence %.2f  since %s  limit %s in %s",
 		units_bytes_short(v->rate_bytes_per_hour > 0 ? v->rate_bytes_per_hour : 0,
@@ -69,24 +70,24 @@ static void draw_jvm(WINDOW *w, const struct jvm_sample *j, int y, int cols)
 	char a[16], b[16], c[16], d[16], e[16], f[16];
 
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y, 0, 6, "JVM", false);
+	put_words(w, y, 0, 6, "JVM", false);
 	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, y, 6, cols - 6, "young %s/%s  old %s/%s  meta %s/%s",
-		  units_bytes_short((double)j->young_used, a, sizeof(a)),
-		  units_bytes_short((double)j->young_capacity, b, sizeof(b)),
-		  units_bytes_short((double)j->old_used, c, sizeof(c)),
-		  units_bytes_short((double)j->old_capacity, d, sizeof(d)),
-		  units_bytes_short((double)j->meta_used, e, sizeof(e)),
-		  units_bytes_short((double)j->meta_capacity, f, sizeof(f)));
+	put_wordsf(w, y, 6, cols - 6, "young %s/%s  old %s/%s  meta %s/%s",
+		   units_bytes_short((double)j->young_used, a, sizeof(a)),
+		   units_bytes_short((double)j->young_capacity, b, sizeof(b)),
+		   units_bytes_short((double)j->old_used, c, sizeof(c)),
+		   units_bytes_short((double)j->old_capacity, d, sizeof(d)),
+		   units_bytes_short((double)j->meta_used, e, sizeof(e)),
+		   units_bytes_short((double)j->meta_capacity, f, sizeof(f)));
 	if (!(j->have & JVM_HAVE_GC)) {
-		put_text(w, y + 1, 6, cols - 6, "collection counters not readable",
-			 false);
+		put_words(w, y + 1, 6, cols - 6, "collection counters not readable",
+			  false);
 		return;
 	}
-	put_textf(w, y + 1, 6, cols - 6,
-		  "collections: young %llu (%.2fs)  full+concurrent %llu (%.2fs)",
-		  (unsigned long long)j->young_gcs, j->young_gc_ms / 1000,
-		  (unsigned long long)j->full_gcs, j->full_gc_ms / 1000);
+	put_wordsf(w, y + 1, 6, cols - 6,
+		   "collections: young %llu (%.2fs)  full+concurrent %llu (%.2fs)",
+		   (unsigned long long)j->young_gcs, j->young_gc_ms / 1000,
+		   (unsigned long long)j->full_gcs, j->full_gc_ms / 1000);
 }
 
 /* What the graph's layers are, in their own colours and glyphs. */
@@ -105,10 +106,10 @@ static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bo
 
 	for (size_t i = 0; i < (gc ? 4u : 2u) && x < cols; i++) {
 		wattrset(w, pal(items[i].role));
-		x += put_text(w, y, x, cols - x,
-			      m->ascii ? items[i].ascii : items[i].glyph, false);
+		x += put_words(w, y, x, cols - x,
+			       m->ascii ? items[i].ascii : items[i].glyph, false);
 		wattrset(w, pal(PAL_DIM));
-		x += put_text(w, y, x, cols - x, items[i].text, false);
+		x += put_words(w, y, x, cols - x, items[i].text, false);
 	}
 	wattrset(w, pal(PAL_NORMAL));
 }
@@ -125,36 +126,44 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 		return;
 	memory_draw_verdict(w, m, y0, cols);
 	wattrset(w, pal(PAL_TITLE));
-	put_text(w, y0 + 2, 0, 6, "Heap", false);
+	put_words(w, y0 + 2, 0, 6, "Heap", false);
 	wattrset(w, pal(PAL_NORMAL));
 	if (t->have & TARGET_HAVE_STATUS)
-		put_textf(w, y0 + 2, 6, cols - 6,
-			  "anon %s  swap %s  data %s  peak RSS %s",
-			  units_bytes_short((double)t->rss_anon, a, sizeof(a)),
-			  units_bytes_short((double)t->vm_swap, b, sizeof(b)),
-			  units_bytes_short((double)t->vm_data, c, sizeof(c)),
-			  units_bytes_short((double)t->vm_hwm, d, sizeof(d)));
+		put_wordsf(w, y0 + 2, 6, cols - 6,
+			   "anon %s  swap %s  data %s  peak RSS %s",
+			   units_bytes_short((double)t->rss_anon, a, sizeof(a)),
+			   units_bytes_short((double)t->vm_swap, b, sizeof(b)),
+			   units_bytes_short((double)t->vm_data, c, sizeof(c)),
+			   units_bytes_short((double)t->vm_hwm, d, sizeof(d)));
 	if (m->have_jvm && rows >= 8) {
 		draw_jvm(w, &m->jvm, y, cols);
 		y += 2;
 	}
 	/* the graph takes what is left after its marks and legend rows */
 	gh = y0 + rows - y - 1 - (gc ? 1 : 0);
-	if (gh > 12) /* taller terminals get a taller graph, up to a point */
-		gh = 12;
+	if (gh > 20) /* taller terminals get a taller graph, up to a point */
+		gh = 20;
 	if (!h->tanon.n || gh < 2)
 		return;
 	wattrset(w, pal(PAL_DIM));
-	put_text(w, y, 0, 6, "anon", false);
-	draw_graph_line(w, y, 6, cols - 6, gh, h->tanon.v,
-			h->tfloor.n == h->tanon.n ? h->tfloor.v : NULL, h->tanon.n, 0, 0,
-			m->ascii, PAL_GRAPH, PAL_FLOOR);
+	put_words(w, y, 0, 6, "anon", false);
+	draw_graph_scaled(w, y, 6, cols - 6, gh, m->ascii,
+			  &(struct graph_spec){
+				  .values = h->tanon.v,
+				  .line = h->tfloor.n == h->tanon.n ? h->tfloor.v : NULL,
+				  .n = h->tanon.n,
+				  .unit = GRAPH_UNIT_BYTES,
+				  .window_ms = m->zoom_ms,
+				  .centred = m->replay,
+				  .role = PAL_GRAPH,
+				  .line_role = PAL_FLOOR,
+			  });
 	y += gh;
 	if (gc) {
 		wattrset(w, pal(PAL_DIM));
-		put_text(w, y, 0, 6, "GC", false);
-		draw_graph_marks(w, y, 6, cols - 6, h->tgc.v, h->tgc.n, m->ascii,
-				 PAL_METER_OTHER, PAL_BAD);
+		put_words(w, y, 0, 6, "GC", false);
+		draw_graph_marks(w, y, 6, memory_graph_cells(cols), h->tgc.v, h->tgc.n,
+				 m->ascii, PAL_METER_OTHER, PAL_BAD);
 		y++;
 	}
 	draw_legend(w, m, y, cols, gc);
@@ -162,5 +171,5 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 
 int memory_graph_cells(int cols)
 {
-	return cols - 6;
+	return draw_graph_cells(cols - 6);
 }

@@ -15,9 +15,9 @@ static void series_free(struct ui_series *s)
 void ui_model_release(struct ui_model *m)
 {
 	struct ui_series *series[] = {
-		&m->hist.cpu,	&m->hist.mem,	 &m->hist.tcpu,
-		&m->hist.trss,	&m->hist.twait,	 &m->hist.tp99,
-		&m->hist.tanon, &m->hist.tfloor, &m->hist.region,
+		&m->hist.cpu,	 &m->hist.mem,	&m->hist.tcpu,	&m->hist.trss,
+		&m->hist.twait,	 &m->hist.tp99, &m->hist.tanon, &m->hist.tfloor,
+		&m->hist.region, &m->hist.tio,
 	};
 
 	frame_unref(m->cur);

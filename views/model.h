@@ -41,6 +41,7 @@ struct ui_history {
 	struct ui_series mem;	/* memory used, bytes */
 	struct ui_series tcpu;	/* target CPU, 100 = one core */
 	struct ui_series trss;	/* target RSS, bytes */
+	struct ui_series tio;	/* target disk I/O, read + write bytes/s */
 	struct ui_series twait; /* target run-queue wait, % of runnable time */
 	struct ui_series tp99;	/* p99 of the busiest StatsD timer, ms */
 	struct ui_series tanon; /* target RssAnon + swap history, bytes */

@@ -19,7 +19,6 @@
 
 #define GRAPH_MIN_COLS 70
 #define GRAPH_LABEL_COLS 8 /* "CPU all" and the figure under it */
-#define GRAPH_RIGHT_COLS 5 /* left free at the right edge */
 
 static int core_columns(size_t ncores)
 {
@@ -34,9 +33,25 @@ static int cpu_rows(const struct ui_model *m)
 	return (int)((n + (size_t)per - 1) / (size_t)per);
 }
 
-int overview_header_rows(const struct ui_model *m)
+/*
+ * Rows the graphs get beyond the meters' in a terminal of rows x cols: none
+ * at 24 rows, one more per 6 rows up to 6 (shared by the CPU and memory
+ * graphs), none when the graphs give way to the meters.
+ */
+static int graph_extra(int rows, int cols)
 {
-	return cpu_rows(m) + 4; /* cores, Mem, Swp, summary, I/O */
+	int e = (rows - 24) / 6;
+
+	if (cols < GRAPH_MIN_COLS || e < 0)
+		return 0;
+	return 2 * (e > 6 ? 6 : e);
+}
+
+int overview_header_rows(const struct ui_model *m, int rows, int cols)
+{
+	/* cores, Mem, Swp (the graphs beside them, taller when there is
+	 * room), summary, I/O */
+	return cpu_rows(m) + 2 + graph_extra(rows, cols) + 2;
 }
 
 /*
@@ -122,28 +137,29 @@ static void draw_memory(WINDOW *w, const struct ui_model *m, int y, int width)
 	draw_meter(w, y + 1, 0, width - 1, "Swp", swp, 1, (double)s->swap_total, text);
 }
 
+/* Tasks, load and pressure as fields: a narrow terminal loses whole ones. */
 static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 {
 	const struct sys_sample *s = &m->cur->sys;
 	const struct proc_table *t = &m->cur->procs;
 	long threads = 0, running = 0;
-	char line[256];
-	int off;
+	char f[5][64];
+	const char *fields[5] = {f[0], f[1], f[2], f[3], f[4]};
+	bool psi = s->psi[PSI_CPU].present;
 
 	for (size_t i = 0; i < t->n; i++) {
 		threads += t->rows[i].threads;
 		running += t->rows[i].state == 'R';
 	}
-	off = snprintf(line, sizeof(line),
-		       "Tasks %zu, %ld thr, %ld running  Load %.2f %.2f %.2f", t->n,
-		       threads, running, s->load1, s->load5, s->load15);
-	if (s->psi[PSI_CPU].present && off > 0 && (size_t)off < sizeof(line))
-		snprintf(line + off, sizeof(line) - (size_t)off,
-			 "  PSI some cpu %.1f mem %.1f io %.1f",
-			 s->psi[PSI_CPU].some.avg10, s->psi[PSI_MEMORY].some.avg10,
-			 s->psi[PSI_IO].some.avg10);
+	snprintf(f[0], sizeof(f[0]), "Tasks %zu, %ld thr, %ld running", t->n, threads,
+		 running);
+	snprintf(f[1], sizeof(f[1]), "Load %.2f %.2f %.2f", s->load1, s->load5,
+		 s->load15);
+	snprintf(f[2], sizeof(f[2]), "PSI some cpu %.1f", s->psi[PSI_CPU].some.avg10);
+	snprintf(f[3], sizeof(f[3]), "mem %.1f", s->psi[PSI_MEMORY].some.avg10);
+	snprintf(f[4], sizeof(f[4]), "io %.1f", s->psi[PSI_IO].some.avg10);
 	wattrset(w, pal(PAL_NORMAL));
-	put_text(w, y, 0, cols, line, true);
+	put_fields(w, y, 0, cols, fields, psi ? 5 : 2);
 }
 
 int overview_graph_cells(int cols)
@@ -151,11 +167,25 @@ int overview_graph_cells(int cols)
 	int left = cols / 2;
 
 	return cols >= GRAPH_MIN_COLS
-		       ? cols - left - 1 - GRAPH_LABEL_COLS - GRAPH_RIGHT_COLS
+		       ? draw_graph_cells(cols - left - 1 - GRAPH_LABEL_COLS)
 		       : 0;
 }
 
-static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int rows)
+/* A graph's title, and under it the newest figure. */
+static void draw_title(WINDOW *w, int y, int x, int height, const char *title, double pct)
+{
+	wattrset(w, pal(PAL_TITLE));
+	put_text(w, y, x, GRAPH_LABEL_COLS - 1, title, true);
+	wattrset(w, pal(PAL_NORMAL));
+	put_textf(w, height > 1 ? y + 1 : y, x, GRAPH_LABEL_COLS - 1, "%5.1f%%", pct);
+}
+
+/*
+ * The CPU graph (gcpu rows) over the memory graph (gmem rows), labels left
+ * of them, each with its top and window right of it.
+ */
+static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int gcpu,
+			int gmem)
 {
 	const struct ui_history *h = &m->hist;
 	struct meter_part parts[3];
@@ -163,46 +193,57 @@ static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, i
 	 * last bucket (which in replay may lie after the cursor) */
 	double last_cpu =
 		m->prev ? cpu_parts(&m->prev->sys.cpu, &m->cur->sys.cpu, parts) : 0;
-	double mem_pct = (double)(m->cur->sys.mem_total - m->cur->sys.mem_available) *
-			 100 /
-			 (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
-	int gw = width - GRAPH_LABEL_COLS - GRAPH_RIGHT_COLS;
-	int gx = x + GRAPH_LABEL_COLS;
+	double total = (double)(m->cur->sys.mem_total ? m->cur->sys.mem_total : 1);
+	double mem_pct =
+		(double)(m->cur->sys.mem_total - m->cur->sys.mem_available) * 100 / total;
+	/* both have a top fixed by what they measure: all cores, all memory */
+	struct graph_spec cpu = {.values = h->cpu.v,
+				 .n = h->cpu.n,
+				 .unit = GRAPH_UNIT_PCT,
+				 .top = 100,
+				 .window_ms = m->zoom_ms,
+				 .centred = m->replay,
+				 .role = PAL_GRAPH};
+	struct graph_spec mem = {.values = h->mem.v,
+				 .n = h->mem.n,
+				 .unit = GRAPH_UNIT_BYTES,
+				 .top = total,
+				 .window_ms = m->zoom_ms,
+				 .centred = m->replay,
+				 .role = PAL_METER_USER};
+	int gw = width - GRAPH_LABEL_COLS, gx = x + GRAPH_LABEL_COLS;
 
-	if (gw < 8)
+	if (draw_graph_cells(gw) < 8)
 		return;
 	/* the machine's CPU is a share of all its cores (100% = every core
 	 * busy), unlike a process's CPU%: the label says so */
-	wattrset(w, pal(PAL_TITLE));
-	put_text(w, 0, x, GRAPH_LABEL_COLS - 1, "CPU all", true);
-	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, 1 < rows ? 1 : 0, x, GRAPH_LABEL_COLS - 1, "%5.1f%%", last_cpu);
-	if (h)
-		draw_graph(w, 0, gx, gw, rows, h->cpu.v, h->cpu.n, 0, 100, m->ascii,
-			   PAL_GRAPH);
-	wattrset(w, pal(PAL_TITLE));
-	put_text(w, rows, x, GRAPH_LABEL_COLS - 1, "Mem", true);
-	wattrset(w, pal(PAL_NORMAL));
-	put_textf(w, rows + 1, x, GRAPH_LABEL_COLS - 1, "%5.1f%%", mem_pct);
-	if (h)
-		draw_graph(w, rows, gx, gw, 2, h->mem.v, h->mem.n, 0,
-			   (double)m->cur->sys.mem_total, m->ascii, PAL_METER_USER);
+	draw_title(w, 0, x, gcpu, "CPU all", last_cpu);
+	draw_graph_scaled(w, 0, gx, gw, gcpu, m->ascii, &cpu);
+	draw_title(w, gcpu, x, gmem, "Mem", mem_pct);
+	draw_graph_scaled(w, gcpu, gx, gw, gmem, m->ascii, &mem);
 }
 
 void overview_draw_header(WINDOW *w, const struct ui_model *m)
 {
 	int cols = getmaxx(w), rows = cpu_rows(m);
 	int left = cols >= GRAPH_MIN_COLS ? cols / 2 : cols;
+	/* the graphs take every row above the summary; what the meters do
+	 * not need goes to both, a little more to the CPU's */
+	int extra = getmaxy(w) - 2 - (rows + 2), gcpu = rows, gmem = 2;
 
 	werase(w);
 	if (!m->cur) {
 		put_text(w, 0, 0, cols, "sampling...", false);
 		return;
 	}
+	if (extra > 0 && left < cols) {
+		gmem += extra / 2;
+		gcpu += extra - extra / 2;
+	}
 	draw_cores(w, m, left);
 	draw_memory(w, m, rows, left);
 	if (left < cols)
-		draw_graphs(w, m, left + 1, cols - left - 1, rows);
-	draw_summary(w, m, rows + 2, cols);
-	io_view_draw(w, rows + 3, cols, m->prev, m->cur);
+		draw_graphs(w, m, left + 1, cols - left - 1, gcpu, gmem);
+	draw_summary(w, m, gcpu + gmem, cols);
+	io_view_draw(w, gcpu + gmem + 1, cols, m->prev, m->cur);
 }

@@ -23,6 +23,7 @@
 
 #define TARGET_HEAD_ROWS 10
 #define GRAPH_MIN_COLS 70
+#define GRAPH_TITLE_COLS 5 /* "CPU", "RSS" left of a graph */
 
 struct rates {
 	bool known;
@@ -69,6 +70,7 @@ static void draw_identity(WINDOW *w, const struct frame *fr,
 {
 	const struct proc_row *row = proc_table_find(&fr->procs, t->pid);
 	char up[24], started[16] = "?";
+	int x;
 
 	if (row) {
 		time_t s = (time_t)(row->start_ms / 1000);
@@ -79,12 +81,18 @@ static void draw_identity(WINDOW *w, const struct frame *fr,
 		units_span(fr->t_ms - row->start_ms, up, sizeof(up));
 	}
 	wattrset(w, pal(PAL_TITLE));
-	put_textf(w, 0, 0, cols, "PID %d  %s", t->pid, t->comm[0] ? t->comm : "?");
+	x = put_textf(w, 0, 0, cols, "PID %d  %s", t->pid, t->comm[0] ? t->comm : "?");
 	wattrset(w, pal(PAL_NORMAL));
-	if (row)
-		put_textf(w, 0, 28 < cols ? 28 : cols, cols - 28,
-			  "state %c  user %s  started %s (up %s)",
-			  t->state ? t->state : '?', row->user, started, up);
+	x = x + 2 > 28 ? x + 2 : 28; /* a column of its own, after a long name */
+	if (row && x < cols) {
+		char f[3][64];
+		const char *fields[3] = {f[0], f[1], f[2]};
+
+		snprintf(f[0], sizeof(f[0]), "state %c", t->state ? t->state : '?');
+		snprintf(f[1], sizeof(f[1]), "user %s", row->user);
+		snprintf(f[2], sizeof(f[2]), "started %s (up %s)", started, up);
+		put_fields(w, 0, x, cols - x, fields, 3);
+	}
 	wattrset(w, pal(PAL_DIM));
 	put_text(w, 1, 0, cols, row && row->cmdline ? row->cmdline : "", false);
 	wattrset(w, pal(PAL_NORMAL));
@@ -115,6 +123,42 @@ static void draw_banner(WINDOW *w, const struct ui_model *m,
 	wattrset(w, pal(PAL_NORMAL));
 }
 
+/* The per-second rate of counter field f, as text, into buf. */
+#define RATE(r, t, f, bytes, buf)                                                        \
+	rate_text((r)->known ? per_s((r), (t)->f, (r)->prev->f) : -1, bytes, buf,        \
+		  sizeof(buf))
+
+/* Rows 5 and 6: the memory figures as fields. */
+static void draw_memory_figures(WINDOW *w, const struct target_sample *t, int width)
+{
+	char f[4][48], a[16];
+	const char *fields[4] = {f[0], f[1], f[2], f[3]};
+
+	snprintf(f[0], sizeof(f[0]), "Mem   RSS %s",
+		 units_bytes_short((double)t->vm_rss, a, sizeof(a)));
+	snprintf(f[1], sizeof(f[1]), "anon %s",
+		 units_bytes_short((double)t->rss_anon, a, sizeof(a)));
+	snprintf(f[2], sizeof(f[2]), "file %s",
+		 units_bytes_short((double)t->rss_file, a, sizeof(a)));
+	snprintf(f[3], sizeof(f[3]), "shm %s",
+		 units_bytes_short((double)t->rss_shmem, a, sizeof(a)));
+	put_fields(w, 5, 0, width, fields, 4);
+	snprintf(f[0], sizeof(f[0]), "swap %s",
+		 units_bytes_short((double)t->vm_swap, a, sizeof(a)));
+	snprintf(f[1], sizeof(f[1]), "peak %s",
+		 units_bytes_short((double)t->vm_hwm, a, sizeof(a)));
+	snprintf(f[2], sizeof(f[2]), "data %s",
+		 units_bytes_short((double)t->vm_data, a, sizeof(a)));
+	snprintf(f[3], sizeof(f[3]), "virt %s",
+		 units_bytes_short((double)t->vm_size, a, sizeof(a)));
+	put_fields(w, 6, 6, width - 6, fields, 4);
+}
+
+/*
+ * The figures, one line each, laid out as fields (views/draw.h put_fields):
+ * a narrow terminal drops the last fields of a line whole. Lines stay
+ * within 46 columns, so at 80 the graphs take the rest.
+ */
 static void draw_numbers(WINDOW *w, const struct ui_model *m,
 			 const struct target_sample *t, int width)
 {
@@ -124,78 +168,116 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 			      : RATE_UNKNOWN;
 	double sys = r.known ? rate_core_pct(t->stime, r.prev->stime, tck, r.dt_s)
 			     : RATE_UNKNOWN;
-	char a[16], b[16], c[16], d[16], e[16];
-	bool io = t->have & TARGET_HAVE_IO, st = t->have & TARGET_HAVE_STATUS;
+	char f[4][48], a[16], b[16], c[16], d[16];
+	const char *fields[4] = {f[0], f[1], f[2], f[3]};
+	bool io = t->have & TARGET_HAVE_IO;
 
 	/* a process's CPU is a share of one core (100% = one core busy), as
 	 * top's and the process table's CPU%: the line says so */
-	if (user >= 0 && sys >= 0)
-		put_textf(w, 3, 0, width,
-			  "CPU  %5.1f%% of one core  user %.1f%% sys %.1f%%", user + sys,
-			  user, sys);
-	else
-		put_text(w, 3, 0, width, "CPU      -  of one core  user - sys -", false);
-	if (st) {
-		/* lines stay within 46 columns: the graphs take the rest at 80 */
-		put_textf(w, 5, 0, width, "Mem   RSS %s  anon %s  file %s  shm %s",
-			  units_bytes_short((double)t->vm_rss, a, sizeof(a)),
-			  units_bytes_short((double)t->rss_anon, b, sizeof(b)),
-			  units_bytes_short((double)t->rss_file, c, sizeof(c)),
-			  units_bytes_short((double)t->rss_shmem, d, sizeof(d)));
-		put_textf(w, 6, 0, width, "      swap %s  peak %s  data %s  virt %s",
-			  units_bytes_short((double)t->vm_swap, e, sizeof(e)),
-			  units_bytes_short((double)t->vm_hwm, a, sizeof(a)),
-			  units_bytes_short((double)t->vm_data, b, sizeof(b)),
-			  units_bytes_short((double)t->vm_size, c, sizeof(c)));
-		put_textf(
-			w, 7, 0, width, "Ctx   vol %s invol %s  faults %s major %s",
-			rate_text(r.known ? per_s(&r, t->vol_ctxsw, r.prev->vol_ctxsw)
-					  : -1,
-				  false, a, sizeof(a)),
-			rate_text(r.known ? per_s(&r, t->invol_ctxsw, r.prev->invol_ctxsw)
-					  : -1,
-				  false, b, sizeof(b)),
-			rate_text(r.known ? per_s(&r, t->minflt, r.prev->minflt) : -1,
-				  false, c, sizeof(c)),
-			rate_text(r.known ? per_s(&r, t->majflt, r.prev->majflt) : -1,
-				  false, d, sizeof(d)));
+	if (user >= 0 && sys >= 0) {
+		snprintf(f[0], sizeof(f[0]), "CPU  %5.1f%% of one core", user + sys);
+		snprintf(f[1], sizeof(f[1]), "user %.1f%%", user);
+		snprintf(f[2], sizeof(f[2]), "sys %.1f%%", sys);
+	} else {
+		snprintf(f[0], sizeof(f[0]), "CPU      -  of one core");
+		snprintf(f[1], sizeof(f[1]), "user -");
+		snprintf(f[2], sizeof(f[2]), "sys -");
+	}
+	put_fields(w, 3, 0, width, fields, 3);
+	if (t->have & TARGET_HAVE_STATUS) {
+		draw_memory_figures(w, t, width);
+		snprintf(f[0], sizeof(f[0]), "Ctx   vol %s",
+			 RATE(&r, t, vol_ctxsw, false, a));
+		snprintf(f[1], sizeof(f[1]), "invol %s",
+			 RATE(&r, t, invol_ctxsw, false, b));
+		snprintf(f[2], sizeof(f[2]), "faults %s", RATE(&r, t, minflt, false, c));
+		snprintf(f[3], sizeof(f[3]), "major %s", RATE(&r, t, majflt, false, d));
+		put_fields(w, 7, 0, width, fields, 4);
 	} else {
 		put_text(w, 5, 0, width, "Mem   n/a (status unreadable)", false);
 	}
-	put_textf(w, 8, 0, width, "IO    read %s write %s  fds %s  threads %d",
-		  io ? rate_text(r.known ? per_s(&r, t->read_bytes, r.prev->read_bytes)
-					 : -1,
-				 true, a, sizeof(a))
-		     : "n/a",
-		  io ? rate_text(r.known ? per_s(&r, t->write_bytes, r.prev->write_bytes)
-					 : -1,
-				 true, b, sizeof(b))
-		     : "n/a",
-		  t->have & TARGET_HAVE_FDS ? (snprintf(c, sizeof(c), "%d", t->fds), c)
-					    : "n/a",
-		  t->num_threads);
+	snprintf(f[0], sizeof(f[0]), "IO    read %s",
+		 io ? RATE(&r, t, read_bytes, true, a) : "n/a");
+	snprintf(f[1], sizeof(f[1]), "write %s",
+		 io ? RATE(&r, t, write_bytes, true, b) : "n/a");
+	if (t->have & TARGET_HAVE_FDS)
+		snprintf(f[2], sizeof(f[2]), "fds %d", t->fds);
+	else
+		snprintf(f[2], sizeof(f[2]), "fds n/a");
+	snprintf(f[3], sizeof(f[3]), "threads %d", t->num_threads);
+	put_fields(w, 8, 0, width, fields, 4);
+}
+
+/* The graphs right of the figures, top to bottom. */
+enum { GRAPH_CPU, GRAPH_RSS, GRAPH_IO, GRAPHS_N };
+
+/*
+ * Rows of each history graph in a body of rows x cols: 2 at 80x24 (the
+ * three fill the rows of the figures), and taller as the terminal grows
+ * (one more per 8 rows, up to 8); 0 when the graphs give way to the
+ * figures (under GRAPH_MIN_COLS).
+ */
+static int graph_rows(int rows, int cols)
+{
+	int gh = 2 + (rows - 22) / 8;
+
+	if (cols < GRAPH_MIN_COLS)
+		return 0;
+	return gh < 2 ? 2 : gh > 8 ? 8 : gh;
+}
+
+/* Rows above the panel: the figures (rows 0..8) or the graphs, and the tabs. */
+static int head_rows(int rows, int cols)
+{
+	int graphs = 3 + GRAPHS_N * graph_rows(rows, cols) + 1;
+
+	return graphs > TARGET_HEAD_ROWS ? graphs : TARGET_HEAD_ROWS;
 }
 
 int target_graph_cells(int cols)
 {
 	int left = cols * 3 / 5;
 
-	return cols >= GRAPH_MIN_COLS ? cols - left - 1 - 6 : 0;
+	return cols >= GRAPH_MIN_COLS
+		       ? draw_graph_cells(cols - left - 1 - GRAPH_TITLE_COLS)
+		       : 0;
 }
 
-static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width)
+static void draw_graphs(WINDOW *w, const struct ui_model *m, int x, int width, int gh)
 {
+	static const char *const titles[GRAPHS_N] = {"CPU", "RSS", "IO"};
 	const struct ui_history *h = &m->hist;
-	int gw = width - 6;
+	const struct graph_spec g[GRAPHS_N] = {
+		{.values = h->tcpu.v,
+		 .n = h->tcpu.n,
+		 .unit = GRAPH_UNIT_CPU,
+		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
+		 .role = PAL_METER_USER},
+		{.values = h->trss.v,
+		 .n = h->trss.n,
+		 .unit = GRAPH_UNIT_BYTES,
+		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
+		 .role = PAL_GRAPH},
+		/* disk reads and writes together, as the IO line's figures */
+		{.values = h->tio.v,
+		 .n = h->tio.n,
+		 .unit = GRAPH_UNIT_BYTES_S,
+		 .window_ms = m->zoom_ms,
+		 .centred = m->replay,
+		 .role = PAL_METER_OTHER},
+	};
+	int gw = width - GRAPH_TITLE_COLS;
 
-	if (gw < 8)
+	if (draw_graph_cells(gw) < 8 || gh < 1)
 		return;
-	wattrset(w, pal(PAL_TITLE));
-	put_text(w, 3, x, 5, "CPU", false);
-	put_text(w, 5, x, 5, "RSS", false);
-	draw_graph(w, 3, x + 5, gw, 2, h->tcpu.v, h->tcpu.n, 0, 0, m->ascii,
-		   PAL_METER_USER);
-	draw_graph(w, 5, x + 5, gw, 2, h->trss.v, h->trss.n, 0, 0, m->ascii, PAL_GRAPH);
+	for (int i = 0; i < GRAPHS_N; i++) {
+		wattrset(w, pal(PAL_TITLE));
+		put_text(w, 3 + i * gh, x, GRAPH_TITLE_COLS, titles[i], false);
+		draw_graph_scaled(w, 3 + i * gh, x + GRAPH_TITLE_COLS, gw, gh, m->ascii,
+				  &g[i]);
+	}
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -237,7 +319,7 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 	const struct target_sample *t, *prev;
 	double dt_s, age_s;
 	long tck = m->meta && m->meta->clk_tck ? m->meta->clk_tck : 100;
-	int body = rows - TARGET_HEAD_ROWS - 1;
+	int head_y = head_rows(rows, cols), body = rows - head_y - 1;
 	char head[160], tm[24], age[40];
 	struct thread_row *tr;
 	long top;
@@ -248,7 +330,7 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 	snprintf(head, sizeof(head), "%7s %-16s S  %6s %9s%s", "TID", "THREAD", "CPU%",
 		 "TIME+", age);
 	wattrset(w, pal(PAL_TABLE_HEAD));
-	put_text(w, TARGET_HEAD_ROWS, 0, cols, head, true);
+	put_text(w, head_y, 0, cols, head, true);
 	wattrset(w, pal(PAL_NORMAL));
 	tr = calloc(t->nthreads ? t->nthreads : 1, sizeof(*tr));
 	if (!tr)
@@ -273,27 +355,26 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 		else
 			snprintf(pct, sizeof(pct), "%6.1f", x->pct);
 		units_cpu_time(x->t->utime + x->t->stime, tck, tm, sizeof(tm));
-		put_textf(w, TARGET_HEAD_ROWS + 1 + i, 0, cols, "%7d %-16.16s %c  %s %9s",
+		put_textf(w, head_y + 1 + i, 0, cols, "%7d %-16.16s %c  %s %9s",
 			  x->t->tid, x->t->comm, x->t->state, pct, tm);
 	}
 	free(tr);
 }
 
 /* Row 9: which panel is below, and how to change it. */
-static void draw_tabs(WINDOW *w, const struct target_state *st, int cols)
+static void draw_tabs(WINDOW *w, const struct target_state *st, int y, int cols)
 {
 	static const char *const names[TARGET_PANEL_N] = {"Threads", "Latency", "Memory"};
 	int x = 0;
 
 	for (int i = 0; i < TARGET_PANEL_N && x < cols; i++) {
 		wattrset(w, pal(i == (int)st->panel ? PAL_SELECTED : PAL_DIM));
-		x += put_textf(w, TARGET_HEAD_ROWS - 1, x, cols - x, " %s ", names[i]);
+		x += put_textf(w, y, x, cols - x, " %s ", names[i]);
 		x++;
 	}
 	wattrset(w, pal(PAL_DIM));
 	if (x < cols)
-		put_text(w, TARGET_HEAD_ROWS - 1, x + 1, cols - x - 1, "Tab: next panel",
-			 false);
+		put_text(w, y, x + 1, cols - x - 1, "Tab: next panel", false);
 	wattrset(w, pal(PAL_NORMAL));
 }
 
@@ -301,16 +382,16 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 		       const struct target_state *st, int rows, int cols)
 {
 	struct rates r = rates_of(m, t);
+	int head = head_rows(rows, cols);
 
-	draw_tabs(w, st, cols);
-	if (rows <= TARGET_HEAD_ROWS + 1)
+	draw_tabs(w, st, head - 1, cols);
+	if (rows <= head + 1)
 		return;
 	if (st->panel == TARGET_PANEL_MEMORY)
-		memory_draw(w, m, t, TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols);
+		memory_draw(w, m, t, head, rows - head, cols);
 	else if (st->panel == TARGET_PANEL_LATENCY)
-		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0,
-			     TARGET_HEAD_ROWS, rows - TARGET_HEAD_ROWS, cols,
-			     &st->scroll);
+		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0, head,
+			     rows - head, cols, &st->scroll);
 	else
 		draw_threads(w, m, t, st, rows, cols);
 }
@@ -330,20 +411,22 @@ static const struct target_sample *shown_of(const struct ui_model *m,
 }
 
 void target_table_size(const struct ui_model *m, const struct target_state *st, int rows,
-		       long *n, long *visible)
+		       int cols, long *n, long *visible)
 {
 	const struct frame *fr;
 	const struct target_sample *shown = shown_of(m, &fr), *t = NULL, *b;
 	double dt_s, age_s;
+
+	int head = head_rows(rows, cols);
 
 	*n = *visible = 0;
 	if (!shown || !ui_threads_of(m, shown, &t, &b, &dt_s, &age_s))
 		return;
 	*n = (long)t->nthreads;
 	if (st->panel == TARGET_PANEL_THREADS)
-		*visible = rows - TARGET_HEAD_ROWS - 1;
+		*visible = rows - head - 1;
 	else if (st->panel == TARGET_PANEL_LATENCY)
-		*visible = latency_table_rows(m, shown, rows - TARGET_HEAD_ROWS);
+		*visible = latency_table_rows(m, shown, rows - head);
 	else
 		*n = 0;
 	if (*visible < 1)
@@ -383,6 +466,6 @@ void target_draw(WINDOW *w, const struct ui_model *m, const struct target_state 
 		return;
 	draw_numbers(w, m, shown, left);
 	if (left < cols)
-		draw_graphs(w, m, left + 1, cols - left - 1);
+		draw_graphs(w, m, left + 1, cols - left - 1, graph_rows(rows, cols));
 	draw_panel(w, m, shown, st, rows, cols);
 }

@@ -12,11 +12,11 @@ int target_graph_cells(int cols);
 /* Draws the target screen into w; st->scroll is drawn clamped (unchanged). */
 void target_draw(WINDOW *w, const struct ui_model *m, const struct target_state *st);
 /*
- * The thread table of the panel st->panel in a window of rows rows: *n
+ * The thread table of the panel st->panel in a window of rows x cols: *n
  * rows, *visible of them shown at once (0 and 1 when the panel has none),
  * for list_cursor_scroll on st->scroll.
  */
 void target_table_size(const struct ui_model *m, const struct target_state *st, int rows,
-		       long *n, long *visible);
+		       int cols, long *n, long *visible);
 
 #endif

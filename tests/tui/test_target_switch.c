@@ -3,11 +3,12 @@
  * test_target_switch: the target screen shows the target's own history. The
  * console is attached to a process holding 200 MiB, goes back (Esc) and
  * attaches to one holding 1 MiB (Enter): the RSS graph must then hold only
- * the small process's ticks, so the graph is scaled to it and its flat line
- * fills both rows. Before the model was loaded per target, the 200 MiB
- * ticks stayed in the window and set the scale, and the small process drew
- * as a row of dots at the bottom. ASCII graphs (--ascii): ':' is a full
- * cell, '.' a half one.
+ * the small process's ticks, so the graph is scaled to it (a top of a few
+ * MiB, not 500 MiB) and its flat line stays in the lower half. Before the
+ * model was loaded per target, the 200 MiB ticks stayed in the window and
+ * set the scale, and the small process drew as a row of dots at the bottom
+ * (or, on its own scale, those ticks filled whole columns to the top).
+ * ASCII graphs (--ascii): ':' is a full cell, '.' a half one.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,34 +59,47 @@ static void line_of(int y, char *out, size_t len)
 }
 
 struct rss_graph {
-	int full_top, full_bottom, half; /* ':' cells per row, '.' cells */
-	int cells;			 /* cells drawn on the bottom row */
+	int top_cells; /* ':' or '.' cells on the graph's top row */
+	int cells;     /* cells drawn on the bottom row */
+	double scale;  /* the top's label, in MiB (0: none) */
 };
 
-/* The target screen's RSS graph (rows 5 and 6, right of the "RSS" label). */
+/*
+ * The target screen's RSS graph: from the row titled "RSS" right of the
+ * figures (past column 72 of 120) to the row with its window ("last 1m").
+ */
 static struct rss_graph rss_graph(void)
 {
 	char top[512], bottom[512];
-	struct rss_graph g = {0, 0, 0, 0};
-	const char *label;
+	struct rss_graph g = {0, 0, 0};
+	const char *label = NULL, *mib;
 	size_t x;
+	int y = 0;
 
 	capture(false);
-	line_of(5, top, sizeof(top));
-	line_of(6, bottom, sizeof(bottom));
-	label = strstr(top + 40 < top + strlen(top) ? top + 40 : top, "RSS");
+	for (; y < 40 && !label; y++) {
+		line_of(y, top, sizeof(top));
+		label = strlen(top) > 72 ? strstr(top + 72, "RSS ") : NULL;
+	}
 	if (!label)
 		return g;
+	for (bottom[0] = '\0'; y < 40 && !strstr(bottom, " last "); y++)
+		line_of(y, bottom, sizeof(bottom));
+	if (!strstr(bottom, " last "))
+		return g;
+	mib = strstr(top, " MiB");
+	if (mib) { /* the number before " MiB" */
+		const char *p = mib;
+
+		while (p > top && p[-1] != ' ')
+			p--;
+		g.scale = atof(p);
+	}
 	x = (size_t)(label - top) + 5;
-	for (size_t i = x; i < strlen(top); i++) {
-		g.full_top += top[i] == ':';
-		g.half += top[i] == '.';
-	}
-	for (size_t i = x; i < strlen(bottom); i++) {
-		g.full_bottom += bottom[i] == ':';
-		g.half += bottom[i] == '.';
+	for (size_t i = x; i < strlen(top); i++)
+		g.top_cells += top[i] == ':' || top[i] == '.';
+	for (size_t i = x; i < strlen(bottom); i++)
 		g.cells += bottom[i] == ':' || bottom[i] == '.';
-	}
 	return g;
 }
 
@@ -93,7 +107,7 @@ static struct rss_graph rss_graph(void)
  * (30 s at most: a cell is a time slot, filled as ticks arrive). */
 static struct rss_graph wait_graph(int n)
 {
-	struct rss_graph g = {0, 0, 0, 0};
+	struct rss_graph g = {0, 0, 0};
 
 	for (int i = 0; i < 600; i++) {
 		g = rss_graph();
@@ -128,6 +142,7 @@ static void test_switch_shows_the_new_targets_history(void **state)
 	tmux("send-keys -t t +"); /* the 1 minute window: a cell per 0.7 s */
 	g = wait_graph(2);
 	assert_true(g.cells >= 2);
+	assert_true(g.scale == 500); /* 201 MiB under a 500 MiB top */
 	big_cells = g.cells;
 
 	tmux("send-keys -t t Escape");
@@ -140,13 +155,13 @@ static void test_switch_shows_the_new_targets_history(void **state)
 	tmux("send-keys -t t Enter");
 	snprintf(text, sizeof(text), "PID %d", (int)small);
 	assert_true(wait_for(text));
-	/* its own graph: a flat line at the top of its own scale, nothing of
-	 * the 200 MiB process (whose ticks would set the scale: dots). More
-	 * cells than the big one had, so some are surely the small one's. */
+	/* its own graph: its own scale, a few MiB, and nothing of the 200 MiB
+	 * process (whose ticks would reach the top row). More cells than the
+	 * big one had, so some are surely the small one's. */
 	g = wait_graph(big_cells + 2);
 	assert_true(g.cells >= big_cells + 2);
-	assert_int_equal(g.half, 0);
-	assert_int_equal(g.full_top, g.full_bottom);
+	assert_true(g.scale > 0 && g.scale <= 5);
+	assert_int_equal(g.top_cells, 0);
 	capture(false);
 	assert_null(strstr(screen, "RSS 201M"));
 	tmux("send-keys -t t q");

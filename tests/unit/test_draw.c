@@ -154,12 +154,133 @@ static void test_after_cols(void **state)
 	assert_string_equal(text_after_cols(s, 99), "");
 }
 
+/* Row y of w as UTF-8 (row() for any row). */
+static const char *row_at(WINDOW *w, int y)
+{
+	WINDOW *one = derwin(w, 1, getmaxx(w), y, 0);
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%s", row(one));
+	delwin(one);
+	return buf;
+}
+
+/* Fields that do not fit are left out whole, never cut or run together. */
+static void test_fields_drop_whole(void **state)
+{
+	const char *f[] = {"Ctx   vol 0/s", "invol 0/s", "", "faults 0/s", "major 0/s"};
+	WINDOW *w = newwin(1, 40, 0, 0);
+
+	(void)state;
+	assert_int_equal(put_fields(w, 0, 0, 40, f, 5), 36);
+	assert_string_equal(row(w), "Ctx   vol 0/s  invol 0/s  faults 0/s    ");
+	werase(w);
+	assert_int_equal(put_fields(w, 0, 0, 10, f, 5), 0); /* the first is too wide */
+	assert_string_equal(row(w), "                                        ");
+	delwin(w);
+}
+
+/* A line of words is cut after the last whole word: no "1" of "13M". */
+static void test_words_cut_whole(void **state)
+{
+	WINDOW *w = newwin(1, 12, 0, 0);
+
+	(void)state;
+	put_words(w, 0, 0, 12, "anon   13M   1.2M", true);
+	assert_string_equal(row(w), "anon   13M  ");
+	put_words(w, 0, 0, 12, "a line that fits", true);
+	assert_string_equal(row(w), "a line that ");
+	put_words(w, 0, 0, 12, "/a/very/long/path", true);
+	assert_string_equal(row(w), "            ");
+	delwin(w);
+}
+
+/* Outside its window put_text draws nothing, not at the cursor's last place. */
+static void test_text_outside_window(void **state)
+{
+	WINDOW *w = newwin(2, 10, 0, 0);
+
+	(void)state;
+	put_text(w, 0, 0, 10, "faults 0/s", false);
+	assert_int_equal(put_text(w, 2, 0, 10, "IO", false), 0);
+	assert_string_equal(row_at(w, 0), "faults 0/s");
+	assert_string_equal(row_at(w, 1), "          ");
+	/* wider than the window: cut at its edge, not wrapped */
+	assert_int_equal(put_text(w, 1, 6, 10, "abcdefgh", false), 4);
+	assert_string_equal(row_at(w, 1), "      abcd");
+	delwin(w);
+}
+
+/* A scaled graph: its top and window right of it, a steady value under the top. */
+static void test_scaled_graph_labels(void **state)
+{
+	double v[16];
+	struct graph_spec g = {.values = v,
+			       .n = 8,
+			       .unit = GRAPH_UNIT_BYTES,
+			       .window_ms = 60000,
+			       .role = PAL_GRAPH};
+	WINDOW *w = newwin(2, 4 + DRAW_SCALE_COLS, 0, 0);
+
+	(void)state;
+	for (int i = 0; i < 16; i++)
+		v[i] = 13.0 * 1024 * 1024;
+	draw_graph_scaled(w, 0, 0, 4 + DRAW_SCALE_COLS, 2, false, &g);
+	/* 13 of 20 MiB: 5 of the 8 dots up, the top row not full */
+	assert_string_equal(row_at(w, 0), "\u28c0\u28c0\u28c0\u28c0 20 MiB  ");
+	assert_string_equal(row_at(w, 1), "\u28ff\u28ff\u28ff\u28ff last 1m ");
+	/* ASCII shows 4 of 16 values: a quarter of the window, the newest */
+	g.n = 16;
+	draw_graph_scaled(w, 0, 0, 4 + DRAW_SCALE_COLS, 2, true, &g);
+	assert_string_equal(row_at(w, 0), ".... 20 MiB  ");
+	assert_string_equal(row_at(w, 1), ":::: last 15s");
+	delwin(w);
+}
+
+/* A tall graph on a wide terminal (20 x 185 cells, the Memory panel at
+ * 200x60) is drawn: it once needed more than a fixed 8 KiB buffer. */
+static void test_big_graph_drawn(void **state)
+{
+	static double v[400];
+	struct graph_spec g = {.values = v,
+			       .n = 400,
+			       .unit = GRAPH_UNIT_COUNT,
+			       .window_ms = 300000,
+			       .role = PAL_GRAPH};
+	WINDOW *pad = newpad(20, 194);
+	cchar_t c;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+
+	(void)state;
+	assert_non_null(pad);
+	for (size_t i = 0; i < 400; i++)
+		v[i] = 4; /* under a top of 5: 16 of the 20 rows full */
+	draw_graph_scaled(pad, 0, 0, 194, 20, false, &g);
+	mvwin_wch(pad, 19, 184, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], 0x28ff);
+	mvwin_wch(pad, 4, 0, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], 0x28ff);
+	mvwin_wch(pad, 3, 0, &c);
+	getcchar(&c, wc, &a, &pair, NULL);
+	assert_int_equal(wc[0], L' ');
+	delwin(pad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_valid_names),
 		cmocka_unit_test(test_after_cols),
+		cmocka_unit_test(test_fields_drop_whole),
+		cmocka_unit_test(test_words_cut_whole),
+		cmocka_unit_test(test_text_outside_window),
+		cmocka_unit_test(test_scaled_graph_labels),
+		cmocka_unit_test(test_big_graph_drawn),
 	};
 
 	return cmocka_run_group_tests_name("draw", tests, setup, teardown);

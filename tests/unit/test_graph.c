@@ -436,6 +436,139 @@ static void test_marks(void **state)
 	assert_int_equal(graph_render_marks(m, 4, &o, buf), -1);
 }
 
+#define MIB (1024.0 * 1024.0)
+
+/* Tops are 1-2-5 steps at least GRAPH_HEADROOM above the largest value. */
+static void test_nice_top_steps(void **state)
+{
+	(void)state;
+	assert_true(graph_nice_top(0.7, GRAPH_UNIT_COUNT) == 1);
+	assert_true(graph_nice_top(0.8, GRAPH_UNIT_COUNT) == 1);
+	assert_true(graph_nice_top(0.81, GRAPH_UNIT_COUNT) == 2);
+	assert_true(graph_nice_top(1.6, GRAPH_UNIT_COUNT) == 2);
+	assert_true(graph_nice_top(1.7, GRAPH_UNIT_COUNT) == 5);
+	assert_true(graph_nice_top(4, GRAPH_UNIT_COUNT) == 5);
+	assert_true(graph_nice_top(4.1, GRAPH_UNIT_COUNT) == 10);
+	assert_true(graph_nice_top(120, GRAPH_UNIT_COUNT) == 200);
+	assert_true(graph_nice_top(0.03, GRAPH_UNIT_MS) == 0.05);
+	assert_true(graph_nice_top(13, GRAPH_UNIT_MS) == 20);
+	/* the largest value never reaches the top: a steady series does not
+	 * fill the graph, and sits at most at 1/GRAPH_HEADROOM of it */
+	for (double v = 0.001; v < 1e9; v *= 1.37) {
+		double top = graph_nice_top(v, GRAPH_UNIT_COUNT);
+
+		assert_true(v * GRAPH_HEADROOM <= top * (1 + 1e-9));
+		assert_true(top < v * GRAPH_HEADROOM * 2.5 * (1 + 1e-9));
+	}
+}
+
+/* A steady 13 MiB RSS sits well below a 20 MiB top; units step at 1024. */
+static void test_nice_top_bytes(void **state)
+{
+	char t[32];
+
+	(void)state;
+	assert_true(graph_nice_top(13 * MIB, GRAPH_UNIT_BYTES) == 20 * MIB);
+	assert_string_equal(graph_scale_text(20 * MIB, GRAPH_UNIT_BYTES, t, sizeof(t)),
+			    "20 MiB");
+	/* 700 MiB * 1.25 > 500: not "1000 MiB" but 1 GiB */
+	assert_true(graph_nice_top(700 * MIB, GRAPH_UNIT_BYTES) == 1024 * MIB);
+	assert_string_equal(graph_scale_text(1024 * MIB, GRAPH_UNIT_BYTES, t, sizeof(t)),
+			    "1 GiB");
+	assert_true(graph_nice_top(3000, GRAPH_UNIT_BYTES) == 5 * 1024);
+	assert_true(graph_nice_top(100, GRAPH_UNIT_BYTES) == 200);
+	assert_string_equal(graph_scale_text(200, GRAPH_UNIT_BYTES, t, sizeof(t)),
+			    "200 B");
+	/* a rate: the same steps, no room for a space */
+	assert_true(graph_nice_top(300 * MIB, GRAPH_UNIT_BYTES_S) == 500 * MIB);
+	assert_string_equal(graph_scale_text(500 * MIB, GRAPH_UNIT_BYTES_S, t, sizeof(t)),
+			    "500MiB/s");
+	assert_true(graph_nice_top(0, GRAPH_UNIT_BYTES) == 1024);
+	/* a fixed top that is not nice (a machine's memory) keeps a decimal */
+	assert_string_equal(
+		graph_scale_text(15.6 * 1024 * MIB, GRAPH_UNIT_BYTES, t, sizeof(t)),
+		"15.6 GiB");
+	/* every nice top of bytes labels in 8 columns or fewer */
+	for (double v = 1; v < 1e18; v *= 1.7)
+		assert_true(strlen(graph_scale_text(graph_nice_top(v, GRAPH_UNIT_BYTES),
+						    GRAPH_UNIT_BYTES, t, sizeof(t))) <=
+			    8);
+}
+
+/* CPU keeps one whole core unless a value is above it; a share stops at 100. */
+static void test_nice_top_percent(void **state)
+{
+	char t[32];
+
+	(void)state;
+	assert_true(graph_nice_top(0, GRAPH_UNIT_CPU) == 100);
+	assert_true(graph_nice_top(3, GRAPH_UNIT_CPU) == 100);
+	assert_true(graph_nice_top(100, GRAPH_UNIT_CPU) == 100);
+	assert_true(graph_nice_top(150, GRAPH_UNIT_CPU) == 200);
+	assert_true(graph_nice_top(390, GRAPH_UNIT_CPU) == 500);
+	assert_string_equal(graph_scale_text(100, GRAPH_UNIT_CPU, t, sizeof(t)), "100%");
+	assert_true(graph_nice_top(3.2, GRAPH_UNIT_PCT) == 5);
+	assert_string_equal(graph_scale_text(5, GRAPH_UNIT_PCT, t, sizeof(t)), "5%");
+	assert_true(graph_nice_top(0.3, GRAPH_UNIT_PCT) == 0.5);
+	assert_string_equal(graph_scale_text(0.5, GRAPH_UNIT_PCT, t, sizeof(t)), "0.5%");
+	assert_true(graph_nice_top(90, GRAPH_UNIT_PCT) == 100);
+	assert_true(graph_nice_top(0, GRAPH_UNIT_PCT) == 1);
+	assert_true(graph_nice_top(NAN, GRAPH_UNIT_PCT) == 1);
+}
+
+static void test_scale_and_window_text(void **state)
+{
+	char t[32];
+
+	(void)state;
+	assert_string_equal(graph_scale_text(0.5, GRAPH_UNIT_MS, t, sizeof(t)), "500 us");
+	assert_string_equal(graph_scale_text(50, GRAPH_UNIT_MS, t, sizeof(t)), "50 ms");
+	assert_string_equal(graph_scale_text(2000, GRAPH_UNIT_MS, t, sizeof(t)), "2 s");
+	assert_string_equal(graph_scale_text(5e6, GRAPH_UNIT_MS, t, sizeof(t)), "5000 s");
+	assert_string_equal(graph_scale_text(2000, GRAPH_UNIT_COUNT, t, sizeof(t)),
+			    "2000");
+	assert_string_equal(graph_window_text(60000, false, GRAPH_BRAILLE, t, sizeof(t)),
+			    "last 1m");
+	assert_string_equal(graph_window_text(90000, false, GRAPH_BRAILLE, t, sizeof(t)),
+			    "last 1m30s");
+	assert_string_equal(
+		graph_window_text(6 * 3600000LL, false, GRAPH_ASCII, t, sizeof(t)),
+		"last 6h");
+	assert_string_equal(
+		graph_window_text(86400000LL, false, GRAPH_ASCII, t, sizeof(t)),
+		"last 1d");
+	/* replay: around the cursor, sliding within the recording: its length */
+	assert_string_equal(graph_window_text(300000, true, GRAPH_BRAILLE, t, sizeof(t)),
+			    "span 5m");
+	assert_string_equal(
+		graph_window_text(86400000LL, true, GRAPH_ASCII, t, sizeof(t)), "span 1d");
+	/* every window of the console fits the 8 columns of the label */
+	for (int i = 0; i < 6; i++) {
+		static const long long zooms[] = {60000,   300000,   900000,
+						  3600000, 21600000, 86400000};
+
+		assert_true(strlen(graph_window_text(zooms[i], false, GRAPH_ASCII, t,
+						     sizeof(t))) <= 8);
+		assert_true(strlen(graph_window_text(zooms[i], true, GRAPH_ASCII, t,
+						     sizeof(t))) <= 8);
+	}
+}
+
+/* The max a graph scales to is that of the values it shows, not older ones. */
+static void test_shown_max(void **state)
+{
+	struct graph_opts o = opts(2, 1, 0, 0, GRAPH_ASCII);
+	const double v[] = {100, 3, NAN, 1};
+	const double line[] = {0, 0, 7, 0};
+
+	(void)state;
+	assert_true(graph_shown_max(v, NULL, 4, &o) == 1);
+	o.width = 3;
+	assert_true(graph_shown_max(v, NULL, 4, &o) == 3);
+	assert_true(graph_shown_max(v, line, 4, &o) == 7);
+	assert_true(graph_shown_max(v, NULL, 0, &o) == 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -456,6 +589,11 @@ int main(void)
 		cmocka_unit_test(test_line_over_area),
 		cmocka_unit_test(test_line_scales_with_area),
 		cmocka_unit_test(test_marks),
+		cmocka_unit_test(test_nice_top_steps),
+		cmocka_unit_test(test_nice_top_bytes),
+		cmocka_unit_test(test_nice_top_percent),
+		cmocka_unit_test(test_scale_and_window_text),
+		cmocka_unit_test(test_shown_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
