@@ -541,7 +541,8 @@ static void test_scale_and_window_text(void **state)
 	assert_string_equal(graph_window_text(300000, true, GRAPH_BRAILLE, t, sizeof(t)),
 			    "span 5m");
 	assert_string_equal(
-		graph_window_text(86400000LL, true, GRAPH_ASCII, t, sizeof(t)), "span 1d");
+		graph_window_text(86400000LL, true, GRAPH_ASCII, t, sizeof(t)),
+		"span 1d");
 	/* every window of the console fits the 8 columns of the label */
 	for (int i = 0; i < 6; i++) {
 		static const long long zooms[] = {60000,   300000,   900000,
