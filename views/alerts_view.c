@@ -172,8 +172,8 @@ static void draw_title(WINDOW *w, int cols, const struct ui_model *m, long n)
 	if (m->alerts_acked)
 		snprintf(acked, sizeof(acked), ", %zu acknowledged", m->alerts_acked);
 	wattrset(w, pal(PAL_TITLE));
-	put_textf(w, 0, 0, cols, "Alerts: %zu firing%s%s", m->alerts_firing, acked,
-		  m->can_ack && n ? "   (A: acknowledge the selected one)" : "");
+	put_wordsf(w, 0, 0, cols, "Alerts: %zu firing%s%s", m->alerts_firing, acked,
+		   m->can_ack && n ? "   (A: acknowledge the selected one)" : "");
 }
 
 void alerts_draw(WINDOW *w, const struct ui_model *m, const struct alerts_state *st)
