@@ -201,7 +201,8 @@ static void test_write_errors_are_counted_not_fatal(void **state)
 	struct stat st;
 
 	(void)state;
-	run(&r, 0, "record", "-i", "100ms", "-d", "300ms", "-o", session);
+	run(&r, 0, "record", "--statsd", "off", "-i", "100ms", "-d", "300ms", "-o",
+	    session);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(stat(session, &st), 0);
 	limit = 2 * (unsigned long long)st.st_size;
@@ -209,7 +210,8 @@ static void test_write_errors_are_counted_not_fatal(void **state)
 		limit = 64 * KIB;
 	remove_session(session);
 	t0 = wall_ms();
-	run(&r, limit, "record", "-i", "100ms", "-d", "2500ms", "-o", session);
+	run(&r, limit, "record", "--statsd", "off", "-i", "100ms", "-d", "2500ms", "-o",
+	    session);
 	elapsed = wall_ms() - t0;
 	assert_int_equal(r.status, 1);
 	assert_true(elapsed >= 2500);
@@ -301,7 +303,7 @@ static void test_retention_prunes_saved_sessions(void **state)
 	setenv("XDG_STATE_HOME", path, 1);
 	setenv("VIGIL_RETAIN_SIZE", "25MiB", 1);
 	unsetenv("VIGIL_RETAIN_AGE");
-	run(&r, 0, "record", "-i", "100ms", "-d", "300ms");
+	run(&r, 0, "record", "--statsd", "off", "-i", "100ms", "-d", "300ms");
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_lines(r.err, "vigil: "), 0);
 	recorded_path(&r, created, sizeof(created));
@@ -325,7 +327,7 @@ static void test_retention_prunes_saved_sessions(void **state)
 	/* a bad setting: one warning line, the default used, the run goes on */
 	setenv("VIGIL_RETAIN_AGE", "forever", 1);
 	setenv("VIGIL_RETAIN_SIZE", "0", 1);
-	run(&r, 0, "record", "-i", "100ms", "-d", "300ms");
+	run(&r, 0, "record", "--statsd", "off", "-i", "100ms", "-d", "300ms");
 	assert_int_equal(r.status, 0);
 	assert_int_equal(count_lines(r.err, "vigil: "), 1);
 	assert_int_equal(count_lines(r.err, "vigil: bad VIGIL_RETAIN_AGE 'forever': "),
@@ -372,7 +374,7 @@ static void test_retention_spares_running_sessions(void **state)
 	setenv("VIGIL_RETAIN_SIZE", "1B", 1);
 	setenv("VIGIL_RETAIN_AGE", "1m", 1);
 	sleep_ms(1000); /* the next run's name differs by its second */
-	run(&r, 0, "record", "-i", "100ms", "-d", "200ms");
+	run(&r, 0, "record", "--statsd", "off", "-i", "100ms", "-d", "200ms");
 	unsetenv("VIGIL_RETAIN_SIZE");
 	unsetenv("VIGIL_RETAIN_AGE");
 	unsetenv("XDG_STATE_HOME");
@@ -525,7 +527,8 @@ static void test_corrupt_copies_never_crash(void **state)
 	int refused = 0;
 
 	(void)state;
-	run(&r, 0, "record", "-i", "100ms", "-d", "500ms", "-o", session);
+	run(&r, 0, "record", "--statsd", "off", "-i", "100ms", "-d", "500ms", "-o",
+	    session);
 	assert_int_equal(r.status, 0);
 	read_blob(session, &base);
 	c = malloc(base.len);
