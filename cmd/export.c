@@ -92,7 +92,7 @@ static const struct cli_option export_options[] = {
 	CLI_SHARED(CLI_OPT_TO),
 	/* in the order of enum export_format */
 	CLI_SHARED_AS(CLI_OPT_FORMAT, "csv|json|folded|pprof",
-		      "default csv; a profile: folded, json (speedscope) or pprof"),
+		      "default csv; a profile: folded, json or pprof"),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, "OUT", "write to OUT (created 0600) instead of "
 		      "stdout"),
 	CLI_SHARED(CLI_OPT_FORCE),

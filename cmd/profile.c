@@ -58,8 +58,8 @@ static const struct cli_option profile_options[] = {
 	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
 	 "blocked threads too"},
 	/* in the order of enum out_format */
-	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof", "default table; "
-		      "folded stacks; speedscope JSON; gzipped pprof (with -o or a pipe)"),
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof",
+		      "default table; folded stacks; speedscope JSON; pprof"),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, NULL, "write to FILE (created 0600) instead of "
 		      "stdout"),
 	CLI_SHARED(CLI_OPT_FORCE),
