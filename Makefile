@@ -25,7 +25,7 @@ BUILD   ?= build/san-$(subst $(comma),-,$(SANITIZE))
 endif
 comma := ,
 
-PKGS      := ncursesw libproc2 sqlite3 libunwind libunwind-ptrace
+PKGS      := ncursesw libproc2 sqlite3 libunwind libunwind-ptrace zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)

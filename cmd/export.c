@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "analysis/alert_top.h"
+#include "analysis/pprof.h"
 #include "cmd/cli.h"
 #include "cmd/export_app.h"
 #include "core/json.h"
@@ -43,7 +44,13 @@
 #define EXPORT_PAGE 1000 /* ticks per round of queries */
 #define TARGET_PREFIX "target."
 
-enum export_format { EXPORT_CSV, EXPORT_JSON, EXPORT_FOLDED, EXPORT_DEFAULT };
+enum export_format {
+	EXPORT_CSV,
+	EXPORT_JSON,
+	EXPORT_FOLDED,
+	EXPORT_PPROF,
+	EXPORT_DEFAULT
+};
 
 struct export_opts {
 	const char *session;
@@ -84,8 +91,8 @@ static const struct cli_option export_options[] = {
 	CLI_SHARED(CLI_OPT_FROM),
 	CLI_SHARED(CLI_OPT_TO),
 	/* in the order of enum export_format */
-	CLI_SHARED_AS(CLI_OPT_FORMAT, "csv|json|folded",
-		      "default csv; a profile: folded, or json (speedscope)"),
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "csv|json|folded|pprof",
+		      "default csv; a profile: folded, json or pprof"),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, "OUT", "write to OUT (created 0600) instead of "
 		      "stdout"),
 	CLI_SHARED(CLI_OPT_FORCE),
@@ -99,7 +106,8 @@ const struct cli_command export_command = {
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
 		 "start, end.\nA profile exports as folded stacks (flamegraph.pl, "
-		 "inferno) or as speedscope\nJSON, whole.\n",
+		 "inferno), as speedscope\nJSON or as gzipped pprof (go tool pprof, "
+		 "Pyroscope, Parca), whole.\n",
 	.options = export_options,
 	.noptions = sizeof(export_options) / sizeof(export_options[0]),
 	.run = cmd_export,
@@ -152,14 +160,19 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error("export needs one of --metrics, --profile ID or --alerts");
 	if (o->alerts && o->format == EXPORT_FOLDED)
 		usage_error("--format folded is for profiles");
+	if (!o->profile && o->format == EXPORT_PPROF)
+		usage_error("--format pprof is for profiles");
 	if (o->profile && o->format == EXPORT_CSV)
-		usage_error("a profile exports as folded or json (speedscope), not csv");
+		usage_error("a profile exports as folded, json or pprof, not csv");
 	if (o->metrics && o->format == EXPORT_FOLDED)
 		usage_error("--format folded is for profiles");
 	if (o->profile && (o->from || o->to))
 		usage_error("--from/--to are for --metrics; a profile is exported whole");
 	if (o->format == EXPORT_DEFAULT)
 		o->format = o->profile ? EXPORT_FOLDED : EXPORT_CSV;
+	if (o->format == EXPORT_PPROF && !o->out_path && isatty(STDOUT_FILENO))
+		usage_error("--format pprof is binary: give -o FILE or a pipe, not a "
+			    "terminal");
 	if (o->out_path && same_file(o->out_path, o->session))
 		usage_error("-o '%s' is the session being exported", o->out_path);
 }
@@ -556,7 +569,7 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
-/* --profile ID: folded stacks or speedscope JSON. -1 with err. */
+/* --profile ID: folded stacks, speedscope JSON or pprof. -1 with err. */
 static int export_profile(struct store *st, const struct export_opts *o,
 			  struct export_writer *w, char *err, size_t errlen)
 {
@@ -566,8 +579,9 @@ static int export_profile(struct store *st, const struct export_opts *o,
 	if (!p)
 		return -1;
 	w->out = open_output(o, w);
-	rc = o->format == EXPORT_JSON ? profile_write_speedscope(p, w->out)
-				      : profile_write_folded(p, w->out, 0);
+	rc = o->format == EXPORT_JSON	 ? profile_write_speedscope(p, w->out)
+	     : o->format == EXPORT_PPROF ? pprof_write(p, w->out)
+					 : profile_write_folded(p, w->out, 0);
 	if (rc < 0 && !w->err)
 		w->err = errno ? errno : EIO;
 	profile_free(p);

@@ -2,8 +2,8 @@
 #include "cmd/commands.h"
 /*
  * profile: `vigil profile -p PID` — capture one profile of a running process
- * without a terminal and write it as a table, folded stacks or speedscope
- * JSON.
+ * without a terminal and write it as a table, folded stacks, speedscope
+ * JSON or gzipped pprof.
  *
  * The capture runs on the profiler's thread; this (main) thread only waits
  * for signals: SIGINT/SIGTERM/SIGHUP cancel the capture, which still ends in
@@ -25,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "analysis/pprof.h"
 #include "analysis/profile.h"
 #include "cmd/cli.h"
 #include "collectors/profiler.h"
@@ -34,7 +35,7 @@
 #define TABLE_LIMIT 40
 #define WAIT_NS 100000000L
 
-enum out_format { OUT_TABLE, OUT_FOLDED, OUT_JSON };
+enum out_format { OUT_TABLE, OUT_FOLDED, OUT_JSON, OUT_PPROF };
 
 struct profile_opts {
 	int pid;
@@ -57,8 +58,8 @@ static const struct cli_option profile_options[] = {
 	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
 	 "blocked threads too"},
 	/* in the order of enum out_format */
-	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json", "default table; folded "
-		      "stacks; speedscope JSON"),
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof",
+		      "default table; folded stacks; speedscope JSON; pprof"),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, NULL, "write to FILE (created 0600) instead of "
 		      "stdout"),
 	CLI_SHARED(CLI_OPT_FORCE),
@@ -119,6 +120,9 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 		usage_error("unexpected argument '%s'", argv[a.operand]);
 	if (!o->pid)
 		usage_error("profile needs -p PID");
+	if (o->format == OUT_PPROF && !o->out && isatty(STDOUT_FILENO))
+		usage_error("--format pprof is binary: give -o FILE or a pipe, not a "
+			    "terminal");
 }
 
 static void handled_signals(sigset_t *set)
@@ -147,6 +151,8 @@ static int write_profile(const struct profile *prof, enum out_format format, FIL
 		return profile_write_folded(prof, out, 0);
 	case OUT_JSON:
 		return profile_write_speedscope(prof, out);
+	case OUT_PPROF:
+		return pprof_write(prof, out);
 	default:
 		return profile_write_table(prof, out, TABLE_LIMIT);
 	}

@@ -357,8 +357,8 @@ static void test_bad_arguments(void **state)
 	USAGE("one session FILE", "export", session, session, "--metrics");
 	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
 	USAGE("needs one of", "export", session, "--alerts", "--metrics");
-	USAGE("a profile exports as folded or json", "export", session, "--profile", "1",
-	      "--format", "csv");
+	USAGE("a profile exports as folded, json or pprof", "export", session,
+	      "--profile", "1", "--format", "csv");
 	USAGE("folded is for profiles", "export", session, "--metrics", "--format",
 	      "folded");
 	USAGE("unknown format 'xml'", "export", session, "--metrics", "--format", "xml");
