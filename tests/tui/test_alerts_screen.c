@@ -24,29 +24,18 @@
 
 #include "tmux.h"
 
-static char dir[128];
-
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("alerts") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
-	tmux_init("alerts");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	fixtures_stop_all();
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* Writes the rules file and starts the console at 80x24 with args. */

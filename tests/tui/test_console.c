@@ -15,8 +15,6 @@
 
 #include "tmux.h"
 
-static char dir[128];
-
 /*
  * Starts vigil with args in a w x h terminal; env is prepended (e.g.
  * "LC_ALL=C"). After vigil exits the pane prints its status and whether the
@@ -62,25 +60,16 @@ static bool has_colour(const char *s)
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("console") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
-	tmux_init("console");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	fixtures_stop_all();
-	char cmd[256];
-
 	(void)state;
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* q leaves the alternate screen, vigil exits 0 and the tty echoes again. */

@@ -22,7 +22,7 @@
 
 #define T0 1700000000000LL
 
-static char dir[128], session[256];
+static char session[256];
 
 static void add_metric(struct app_metrics *m, const char *name, char kind, double value,
 		       double lo, double hi)
@@ -79,25 +79,17 @@ static void write_session(void)
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("latency") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
-	tmux_init("latency");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 static void test_counter_and_gauge_shown(void **state)

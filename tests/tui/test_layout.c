@@ -22,7 +22,6 @@
 
 #define MAX_LINES 80
 
-static char dir[128];
 static pid_t target;
 
 /* Starts vigil with args in a w x h terminal, env prepended; the pane stays
@@ -50,13 +49,9 @@ static void stop(void)
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("layout") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
-	tmux_init("layout");
 	/* a steady 13 MiB: RSS about 14 MiB, under a 20 MiB top */
 	target = fixture_start("holdmem", "13", NULL);
 	return target > 0 ? 0 : -1;
@@ -64,13 +59,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	tmux("kill-server");
-	fixtures_stop_all();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* Splits screen[] into lines (in place, into a copy). Returns how many. */

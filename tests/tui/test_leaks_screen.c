@@ -24,7 +24,7 @@
 #include "store/heap_rows.h"
 #include "store/store.h"
 
-static char dir[128], session[256];
+static char session[256];
 
 static void start_replay(const char *env)
 {
@@ -42,14 +42,10 @@ static void start_replay(const char *env)
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("leaks") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
-	tmux_init("leaks");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	return 0;
@@ -57,13 +53,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	fixtures_stop_all();
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* text is on the last captured screen (which is printed when it is not). */

@@ -19,26 +19,21 @@
 
 #include "tmux.h"
 
-static char dir[64], session[128];
+static char session[192];
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", temp_dir());
+	if (tmux_begin("profile") < 0)
+		return -1;
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
-	tmux_init("profile");
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	tmux("kill-server");
-	fixtures_stop_all();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 static void run_in_tmux(const char *args)

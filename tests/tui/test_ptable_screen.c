@@ -23,7 +23,7 @@
 
 #define MARK "vigil-ptable-interpreter"
 
-static char dir[128], prog[512];
+static char prog[512];
 static pid_t alpha, beta;
 
 /* Starts prog with one argument, argv[0] the full path, as a shell would. */
@@ -81,13 +81,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	fixtures_stop_all();
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* vigil with args at 80x24 (env prepended); the pane stays after it exits. */

@@ -22,7 +22,7 @@
 #include "store/frames.h"
 #include "store/store.h"
 
-static char dir[128], session[256];
+static char session[256];
 
 static void start_replay(const char *path)
 {
@@ -40,14 +40,10 @@ static void start_replay(const char *path)
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (tmux_begin("replay") < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
-	tmux_init("replay");
 	setenv("TZ", "UTC", 1);
 	tzset();
 	return 0;
@@ -55,13 +51,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	fixtures_stop_all();
-	tmux("kill-server");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmux_end();
 }
 
 /* "#i/n" and the tick's time and RSS, as the screen must show them. */

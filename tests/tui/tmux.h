@@ -18,6 +18,7 @@
 
 static char tmux_sock[64];
 static char screen[65536]; /* the last capture */
+static char dir[128];	   /* the test's scratch directory (tmux_begin) */
 
 /*
  * A private server per test, so parallel runs never meet and a test never
@@ -33,6 +34,30 @@ static inline void tmux_init(const char *name)
 }
 
 static inline int tmux(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A test's start: its scratch directory in dir and its own tmux server.
+ * 0, or -1 when the directory could not be made. */
+static inline int tmux_begin(const char *name)
+{
+	char *d = temp_dir();
+
+	if (!d)
+		return -1;
+	snprintf(dir, sizeof(dir), "%s", d);
+	tmux_init(name);
+	return 0;
+}
+
+/* A test's end: its fixtures stopped, its server gone, dir removed. */
+static inline int tmux_end(void)
+{
+	char cmd[256];
+
+	fixtures_stop_all();
+	tmux("kill-server");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
 static inline int tmux(const char *fmt, ...)
 {
 	char args[4096], cmd[4400];
