@@ -23,8 +23,6 @@
 
 #define CHILD_TIMEOUT_S 30
 
-static char dir[256];
-
 static int setup(void **state)
 {
 	char *d = temp_dir();
