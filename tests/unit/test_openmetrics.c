@@ -148,7 +148,7 @@ static void write_file(const char *path, const char *body)
  * its lint (status 3) only for node_exporter's own camelCase names
  * (node_memory_MemTotal_bytes: vigil keeps node_exporter's names).
  */
-static void promtool_text(const char *body)
+static void promtool_text_lint(const char *body, bool lint)
 {
 	char dir[64], path[128], cmd[512], out[8192];
 	int rc;
@@ -159,6 +159,8 @@ static void promtool_text(const char *body)
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
 	rc = run(cmd, out, sizeof(out));
 	tempdir_remove(dir);
+	if (rc == 3 && !lint)
+		return; /* parsed; StatsD clients choose their own names */
 	if (rc == 3) {
 		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
 			if (strncmp(line, "node_memory_", 12) ||
@@ -168,6 +170,11 @@ static void promtool_text(const char *body)
 	}
 	if (rc != 0)
 		fail_msg("promtool check metrics: status %d: %s", rc, out);
+}
+
+static void promtool_text(const char *body)
+{
+	promtool_text_lint(body, true);
 }
 
 /*
@@ -635,6 +642,388 @@ static void test_checks_refuse(void **state)
 	assert_int_not_equal(rc, 0); /* no # EOF */
 }
 
+/* ---- names ---- */
+
+static bool valid_name(const char *s)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static void test_sanitize(void **state)
+{
+	char out[64];
+
+	(void)state;
+	expo_sanitize_name("api.request-time", out, sizeof(out));
+	assert_string_equal(out, "api_request_time");
+	expo_sanitize_name("9lives", out, sizeof(out));
+	assert_string_equal(out, "_9lives");
+	expo_sanitize_name("", out, sizeof(out));
+	assert_string_equal(out, "_");
+	expo_sanitize_name("caf\xc3\xa9:x", out, sizeof(out));
+	assert_string_equal(out, "caf__x"); /* one '_' for the two-byte é */
+	expo_sanitize_name("abcdefgh", out, 5);
+	assert_string_equal(out, "abcd");
+	expo_sanitize_label("__name__", out, sizeof(out));
+	assert_string_equal(out, "tag___name__");
+	expo_sanitize_label("le", out, sizeof(out));
+	assert_string_equal(out, "tag_le");
+	expo_sanitize_label("env", out, sizeof(out));
+	assert_string_equal(out, "env");
+}
+
+/* Random bytes (fixed seed) always give a valid name and label name. */
+static void test_sanitize_fuzz(void **state)
+{
+	uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+	(void)state;
+	for (int i = 0; i < 20000; i++) {
+		char in[40], out[32], label[32];
+		size_t n;
+
+		rng ^= rng << 13;
+		rng ^= rng >> 7;
+		rng ^= rng << 17;
+		n = rng % sizeof(in);
+		for (size_t k = 0; k < n; k++) {
+			rng ^= rng << 13;
+			rng ^= rng >> 7;
+			rng ^= rng << 17;
+			in[k] = (char)(1 + rng % 255);
+		}
+		in[n] = '\0';
+		assert_true(expo_sanitize_name(in, out, sizeof(out)) < sizeof(out));
+		assert_true(valid_name(out));
+		expo_sanitize_label(in, label, sizeof(label));
+		assert_true(valid_name(label));
+		assert_true(strncmp(label, "__", 2) && strcmp(label, "le"));
+	}
+}
+
+static void test_values(void **state)
+{
+	char out[40];
+
+	(void)state;
+	expo_format_value(0.1, out, sizeof(out));
+	assert_string_equal(out, "0.1");
+	expo_format_value(1.0 / 3, out, sizeof(out));
+	assert_true(strtod(out, NULL) == 1.0 / 3);
+	expo_format_value(18446744073709551615.0, out, sizeof(out));
+	assert_true(strtod(out, NULL) == 18446744073709551615.0);
+	expo_format_value(-2, out, sizeof(out));
+	assert_string_equal(out, "-2");
+	expo_format_value(1.0 / 0.0, out, sizeof(out));
+	assert_string_equal(out, "+Inf");
+	expo_format_value(0.0 / 0.0, out, sizeof(out));
+	assert_string_equal(out, "NaN");
+}
+
+/* One StatsD tick of single metrics named names[i] of kinds kinds[i]. */
+static struct app_metrics *named_tick(const char *const *names, const char *kinds)
+{
+	struct app_metrics *a = app_metrics_new();
+	size_t n = strlen(kinds);
+	struct hdr *h = hdr_new();
+
+	hdr_record(h, 1000000, 1);
+	a->n = n;
+	a->metrics = xcalloc(n, sizeof(*a->metrics));
+	for (size_t i = 0; i < n; i++)
+		a->metrics[i] = (struct app_metric){
+			.name = xstrdup(names[i]),
+			.kind = kinds[i],
+			.count = 1,
+			.value = 1,
+			.hist = kinds[i] == APP_TIMER ? hdr_compact(h) : NULL};
+	app_metrics_sort(a);
+	hdr_free(h);
+	return a;
+}
+
+/* Names that sanitise alike, a counter and a gauge of one name, a gauge
+ * shaped like a counter's sample, and a built-in family's name: one family
+ * each, never a name twice, and the first comer keeps the plain name. */
+static void test_statsd_collisions(void **state)
+{
+	const char *const names[] = {"a.b",
+				     "a_b",
+				     "x",
+				     "x",
+				     "x_total",
+				     "node.load1",
+				     "t#le:5,__x:1,bare,k:\"v\"\n"};
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
+
+	(void)state;
+	assert_int_equal(
+		metrics_config_parse("statsd-prefix none\n", "t", &c, err, sizeof(err)),
+		0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	f->app = named_tick(names, "ccgcgg"
+				   "t");
+	metrics_update(m, f);
+	frame_unref(f);
+	b = render(m, METRICS_OPENMETRICS);
+	om_structure(b);
+	if (getenv("OM_DUMP"))
+		fputs(b, stderr);
+	has_line(b, "a_b_total 1"); /* "a.b" sorts first: the plain name */
+	assert_non_null(strstr(b, "\n# TYPE a_b_")); /* "a_b": a hashed one */
+	has_line(b, "# TYPE x counter");
+	assert_non_null(strstr(b, "\n# TYPE x_")); /* the gauge "x": hashed */
+	/* a gauge "x_total" would be the counter x's sample: hashed */
+	lacks(b, "\nx_total 1\nx_total");
+	has_line(b, "node_load1 0.5"); /* the host's, not StatsD's */
+	lacks(b, "\nnode_load1 1\n");  /* no prefix: the clash is left out */
+	has_line(b, "t_seconds_count{tag_le=\"5\",tag___x=\"1\",k=\"\\\"v\\\"\\n\"} 1");
+	free(b);
+	b = render(m, METRICS_TEXT);
+	if (have_promtool())
+		promtool_text_lint(b, false); /* "a_b": "b" is an abbreviated unit */
+	free(b);
+	metrics_free(m);
+}
+
+/* ---- the config file ---- */
+
+static void test_config_errors(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{"groups x comm y\n", "t:1: unknown setting 'groups'"},
+		{"\n# c\ngroup x\n",
+		 "t:3: expected 'group NAME comm COMM...' or 'group NAME "
+		 "cmdline REGEX'"},
+		{"group x pid 3\n",
+		 "t:1: expected 'comm' or 'cmdline' after the group name"},
+		{"group x cmdline a(b\n", "t:1: bad regex 'a(b': "},
+		{"top -1\n", "t:1: expected 'top N' with N from 0 to 100"},
+		{"top 101\n", "t:1: expected 'top N' with N from 0 to 100"},
+		{"statsd-buckets 0.1 0.05\n", "t:1: bucket bounds must ascend"},
+		{"statsd-buckets 0 1\n",
+		 "t:1: expected bucket bounds in seconds, each > 0"},
+		{"statsd-buckets\n", "t:1: expected at least one bucket bound"},
+		{"statsd-prefix 1x\n", "t:1: the prefix must be a metric name"},
+	};
+	struct metrics_config *c = (void *)1;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+			metrics_config_parse(bad[i].text, "t", &c, err, sizeof(err)), -1);
+		assert_null(c);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].text, err,
+				 bad[i].err);
+	}
+	assert_int_equal(metrics_config_load("/nonexistent/vigil/metrics.conf", &c, err,
+					     sizeof(err)),
+			 -1);
+	assert_string_equal(err, "cannot read '/nonexistent/vigil/metrics.conf': No such "
+				 "file or directory");
+}
+
+/* Buckets and prefix from a file: timers use those bounds, names the prefix. */
+static void test_config_file(void **state)
+{
+	const char *const names[] = {"db.query"};
+	char dir[64], path[128], err[256], *b;
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+
+	(void)state;
+	tempdir_make(dir, sizeof(dir), "om");
+	snprintf(path, sizeof(path), "%s/metrics.conf", dir);
+	write_file(path, "# mine\nstatsd-buckets 0.0005 0.002   # tight\n"
+			 "statsd-prefix app_\ntop 0\n");
+	assert_int_equal(metrics_config_load(path, &c, err, sizeof(err)), 0);
+	tempdir_remove(dir);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	f->app = named_tick(names, "t");
+	metrics_update(m, f);
+	frame_unref(f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "app_db_query_seconds_bucket{le=\"0.0005\"} 0");
+	has_line(b, "app_db_query_seconds_bucket{le=\"0.002\"} 1");
+	has_line(b, "app_db_query_seconds_bucket{le=\"+Inf\"} 1");
+	lacks(b, "le=\"0.005\"");
+	lacks(b, "vigil_process_"); /* top 0 */
+	free(b);
+	metrics_free(m);
+}
+
+/* ---- processes ---- */
+
+static void add_proc(struct frame *f, int pid, const char *comm, uint64_t cpu_s,
+		     double pct, uint64_t rss)
+{
+	struct proc_row *r;
+
+	f->procs.rows = xrealloc(f->procs.rows, (f->procs.n + 1) * sizeof(*r));
+	r = &f->procs.rows[f->procs.n++];
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->state = 'S';
+	r->threads = 1;
+	r->cpu_ticks = cpu_s * (uint64_t)hz;
+	r->start_ticks = 7;
+	r->cpu_pct = pct;
+	r->rss_bytes = rss;
+	snprintf(r->comm, sizeof(r->comm), "%s", comm);
+	r->cmdline = xstrdup(comm);
+}
+
+static void update_with(struct metrics *m, struct frame *f)
+{
+	metrics_update(m, f);
+	frame_unref(f);
+}
+
+/* A group's CPU counter never goes back: a member that exits leaves its
+ * CPU in it; a new member brings its whole CPU. */
+static void test_group_cpu_monotonic(void **state)
+{
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
+
+	(void)state;
+	assert_int_equal(metrics_config_parse("group w cmdline ^work\n", "t", &c, err,
+					      sizeof(err)),
+			 0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	add_proc(f, 10, "work", 100, 0, 0);
+	add_proc(f, 11, "work", 50, 0, 0);
+	add_proc(f, 12, "other", 999, 0, 0);
+	update_with(m, f);
+	f = sys_frame(1); /* 11 exited; 10 used 5 s more; 13 started */
+	add_proc(f, 10, "work", 105, 0, 0);
+	add_proc(f, 13, "work", 2, 0, 0);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "namedprocess_namegroup_cpu_seconds_total{groupname=\"w\"} 157");
+	has_line(b, "namedprocess_namegroup_num_procs{groupname=\"w\"} 2");
+	free(b);
+	f = sys_frame(2); /* pid 10 reused by a new process: its CPU is new */
+	add_proc(f, 10, "work", 1, 0, 0);
+	f->procs.rows[0].start_ticks = 99;
+	add_proc(f, 13, "work", 2, 0, 0);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "namedprocess_namegroup_cpu_seconds_total{groupname=\"w\"} 158");
+	free(b);
+	metrics_free(m);
+}
+
+/* The top set: enters in the top N, stays while in the top 2N, leaves
+ * below it or when it exits; never more than 2N series. */
+static void test_top_hysteresis(void **state)
+{
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
+
+	(void)state;
+	assert_int_equal(metrics_config_parse("top 1\n", "t", &c, err, sizeof(err)), 0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	add_proc(f, 1, "a", 10, 50, 100);
+	add_proc(f, 2, "b", 10, 40, 200);
+	add_proc(f, 3, "c", 10, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"1\",comm=\"a\"} 10");
+	lacks(b, "pid=\"2\",comm=\"b\"} 10");
+	has_line(b, "vigil_process_resident_memory_bytes{pid=\"3\",comm=\"c\"} 300");
+	free(b);
+	f = sys_frame(1); /* b overtakes a: b enters, a (2nd of 2N = 2) stays */
+	add_proc(f, 1, "a", 11, 40, 100);
+	add_proc(f, 2, "b", 11, 60, 200);
+	add_proc(f, 3, "c", 11, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"1\",comm=\"a\"} 11");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"2\",comm=\"b\"} 11");
+	free(b);
+	f = sys_frame(2); /* a falls to 3rd, below the top 2N: it leaves */
+	add_proc(f, 1, "a", 12, 10, 100);
+	add_proc(f, 2, "b", 12, 60, 200);
+	add_proc(f, 3, "c", 12, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	lacks(b, "vigil_process_cpu_seconds_total{pid=\"1\"");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"2\",comm=\"b\"} 12");
+	lacks(b, "vigil_process_cpu_seconds_total{pid=\"3\""); /* never top 1 */
+	free(b);
+	f = sys_frame(3); /* b exits */
+	add_proc(f, 1, "a", 12, 10, 100);
+	add_proc(f, 3, "c", 12, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	lacks(b, "pid=\"2\"");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"3\",comm=\"c\"} 12");
+	free(b);
+	metrics_free(m);
+}
+
+/* Alerts appear pending or firing and go when they resolve. */
+static void test_alerts_resolve(void **state)
+{
+	struct metrics *m = metrics_new(NULL);
+	const char *const states[] = {"pending", "firing", "resolved"};
+	char *b;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct frame *f = sys_frame((uint64_t)i);
+
+		f->nalerts = 1;
+		f->alerts = xcalloc(1, sizeof(*f->alerts));
+		snprintf(f->alerts[0].rule, sizeof(f->alerts[0].rule), "cpu");
+		snprintf(f->alerts[0].severity, sizeof(f->alerts[0].severity),
+			 "critical");
+		snprintf(f->alerts[0].state, sizeof(f->alerts[0].state), "%s", states[i]);
+		update_with(m, f);
+		b = render(m, METRICS_TEXT);
+		if (i < 2) {
+			char line[128];
+
+			snprintf(line, sizeof(line),
+				 "vigil_alert{rule=\"cpu\",severity=\"critical\",state="
+				 "\"%s\"} 1",
+				 states[i]);
+			has_line(b, line);
+		} else {
+			lacks(b, "vigil_alert");
+		}
+		free(b);
+	}
+	metrics_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -646,6 +1035,15 @@ int main(void)
 		cmocka_unit_test(test_promtool_text),
 		cmocka_unit_test(test_promtool_openmetrics),
 		cmocka_unit_test(test_checks_refuse),
+		cmocka_unit_test(test_sanitize),
+		cmocka_unit_test(test_sanitize_fuzz),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_statsd_collisions),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_group_cpu_monotonic),
+		cmocka_unit_test(test_top_hysteresis),
+		cmocka_unit_test(test_alerts_resolve),
 	};
 
 	hz = sysconf(_SC_CLK_TCK);
