@@ -7,7 +7,7 @@
  * checked by Prometheus' own parsers (promtool check metrics for the text
  * format; promtool's OpenMetrics backfill reader for OpenMetrics) plus our
  * own structural check of OpenMetrics, the config file's errors, and name
- * sanitising over random bytes.
+ * the Grafana dashboard in assets/ against what is emitted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <regex.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +27,7 @@
 #include "core/hdr.h"
 #include "core/xalloc.h"
 #include "tempdir.h"
+#include "promcheck.h"
 
 static long hz;
 
@@ -94,222 +96,6 @@ static char *render(struct metrics *m, enum metrics_format fmt)
 	assert_int_equal(strlen(body), len);
 	return body;
 }
-
-/* Fails unless body holds line as a whole line. */
-static void has_line(const char *body, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = body; (p = strstr(p, line)); p++)
-		if ((p == body || p[-1] == '\n') && p[n] == '\n')
-			return;
-	fprintf(stderr, "--- body:\n%s--- end\n", body);
-	fail_msg("missing line: %s", line);
-}
-
-static void lacks(const char *body, const char *text)
-{
-	if (strstr(body, text))
-		fail_msg("unexpected: %s", text);
-}
-
-/* ---- Prometheus' own parsers ---- */
-
-static bool have_promtool(void)
-{
-	return system("command -v promtool >/dev/null 2>&1") == 0;
-}
-
-/* Runs a shell command, its output into out (cap bytes); returns its exit status. */
-static int run(const char *cmd, char *out, size_t cap)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-	int st;
-
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *path, const char *body)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fputs(body, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-}
-
-/*
- * promtool check metrics on a text body: no parse error (status 1), and
- * its lint (status 3) only for node_exporter's own camelCase names
- * (node_memory_MemTotal_bytes: vigil keeps node_exporter's names).
- */
-static void promtool_text_lint(const char *body, bool lint)
-{
-	char dir[64], path[128], cmd[512], out[8192];
-	int rc;
-
-	tempdir_make(dir, sizeof(dir), "om");
-	snprintf(path, sizeof(path), "%s/metrics.prom", dir);
-	write_file(path, body);
-	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
-	rc = run(cmd, out, sizeof(out));
-	tempdir_remove(dir);
-	if (rc == 3 && !lint)
-		return; /* parsed; StatsD clients choose their own names */
-	if (rc == 3) {
-		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
-			if (strncmp(line, "node_memory_", 12) ||
-			    !strstr(line, "'snake_case' not 'camelCase'"))
-				fail_msg("promtool: %s", line);
-		return;
-	}
-	if (rc != 0)
-		fail_msg("promtool check metrics: status %d: %s", rc, out);
-}
-
-static void promtool_text(const char *body)
-{
-	promtool_text_lint(body, true);
-}
-
-/*
- * OpenMetrics through Prometheus' OpenMetrics parser: promtool's backfill
- * reads OpenMetrics (it wants a timestamp on every sample, so one is added)
- * and refuses what it cannot parse (and a missing "# EOF").
- */
-static void promtool_openmetrics(const char *body)
-{
-	char dir[64], path[128], cmd[512], out[8192];
-	size_t n = strlen(body);
-	char *stamped = xmalloc(n * 2 + 64), *w = stamped;
-	int rc;
-
-	for (const char *line = body; *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		memcpy(w, line, len);
-		w += len;
-		if (line[0] != '#')
-			w += sprintf(w, " 1700000000");
-		*w++ = '\n';
-		line += len + (end != NULL);
-	}
-	*w = '\0';
-	tempdir_make(dir, sizeof(dir), "om");
-	snprintf(path, sizeof(path), "%s/metrics.om", dir);
-	write_file(path, stamped);
-	free(stamped);
-	snprintf(cmd, sizeof(cmd),
-		 "promtool tsdb create-blocks-from openmetrics '%s' '%s/blocks' 2>&1",
-		 path, dir);
-	rc = run(cmd, out, sizeof(out));
-	tempdir_remove(dir);
-	if (rc != 0)
-		fail_msg("promtool openmetrics: status %d: %s", rc, out);
-}
-
-/* The name part of a sample line (up to '{' or ' '), into out. */
-static void sample_name(const char *line, char *out, size_t cap)
-{
-	size_t n = strcspn(line, "{ ");
-
-	assert_true(n < cap);
-	memcpy(out, line, n);
-	out[n] = '\0';
-}
-
-/*
- * What OpenMetrics asks beyond the grammar promtool checks: every family has
- * HELP and TYPE once, UNIT is its name's suffix, samples follow their family
- * with the suffixes of its type, a state set's samples carry its own name as
- * a label with value 0 or 1, a histogram's +Inf bucket equals its count, and
- * "# EOF" ends it.
- */
-static void om_structure(const char *body)
-{
-	char *copy = xstrdup(body), *save = NULL, fam[256] = "", type[32] = "";
-	char seen[64][256];
-	size_t nseen = 0, nlines = 0;
-	bool eof = false, has_help = false;
-	double inf = -1;
-
-	for (char *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), nlines++) {
-		char name[256], what[16], arg[256];
-
-		assert_false(eof); /* nothing after # EOF */
-		if (!strcmp(line, "# EOF")) {
-			eof = true;
-			continue;
-		}
-		if (line[0] == '#') {
-			assert_int_equal(
-				sscanf(line, "# %15s %255s %255s", what, name, arg), 3);
-			if (!strcmp(what, "HELP")) {
-				for (size_t i = 0; i < nseen; i++)
-					if (!strcmp(seen[i], name))
-						fail_msg("family %s twice", name);
-				assert_true(nseen < 64 || 1);
-				if (nseen < 64)
-					snprintf(seen[nseen++], 256, "%s", name);
-				snprintf(fam, sizeof(fam), "%s", name);
-				has_help = true;
-				type[0] = '\0';
-			} else if (!strcmp(what, "TYPE")) {
-				assert_true(has_help);
-				assert_string_equal(name, fam);
-				snprintf(type, sizeof(type), "%s", arg);
-			} else {
-				size_t nl = strlen(name), ul = strlen(arg);
-
-				assert_string_equal(what, "UNIT");
-				assert_string_equal(name, fam);
-				assert_true(nl > ul && !strcmp(name + nl - ul, arg) &&
-					    name[nl - ul - 1] == '_');
-			}
-			continue;
-		}
-		assert_true(type[0]); /* a sample belongs to a typed family */
-		sample_name(line, name, sizeof(name));
-		assert_int_equal(strncmp(name, fam, strlen(fam)), 0);
-		snprintf(arg, sizeof(arg), "%s", name + strlen(fam));
-		if (!strcmp(type, "counter")) {
-			assert_string_equal(arg, "_total");
-		} else if (!strcmp(type, "histogram")) {
-			double v = strtod(strrchr(line, ' ') + 1, NULL);
-
-			if (strstr(line, "le=\"+Inf\""))
-				inf = v;
-			if (!strcmp(arg, "_count")) {
-				assert_true(inf == v); /* +Inf came first and agrees */
-				inf = -1;
-			}
-			assert_true(!strcmp(arg, "_bucket") || !strcmp(arg, "_count") ||
-				    !strcmp(arg, "_sum"));
-		} else if (!strcmp(type, "stateset")) {
-			char label[300];
-
-			assert_string_equal(arg, "");
-			snprintf(label, sizeof(label), "%s=\"", fam);
-			assert_non_null(strstr(line, label));
-			assert_true(!strcmp(strrchr(line, ' '), " 0") ||
-				    !strcmp(strrchr(line, ' '), " 1"));
-		} else {
-			assert_string_equal(type, "gauge");
-			assert_string_equal(arg, "");
-		}
-	}
-	assert_true(eof);
-	assert_true(nlines > 0);
-	free(copy);
-}
-
 static void test_node_text(void **state)
 {
 	struct metrics *m = metrics_new(NULL);
@@ -477,6 +263,7 @@ static struct frame *full_frame(uint64_t seq)
 	struct frame *f = sys_frame(seq);
 	struct target_sample *t = xcalloc(1, sizeof(*t));
 
+	f->sys.psi[PSI_IO] = (struct psi){.present = true, .has_full = true};
 	t->pid = 4242;
 	t->alive = true;
 	t->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_SCHED;
@@ -620,113 +407,6 @@ static void test_promtool_openmetrics(void **state)
 	if (!have_promtool())
 		skip();
 }
-
-/* The checks above are not blind: each refuses a broken body. */
-static void test_checks_refuse(void **state)
-{
-	char out[4096];
-	int rc;
-
-	(void)state;
-	if (!have_promtool())
-		skip();
-	rc = run(
-		"printf '# TYPE x counter\\nx{a=\"b} 1\\n' | promtool check metrics 2>&1",
-		out, sizeof(out));
-	assert_int_equal(rc, 1);
-	rc = run("d=$(mktemp -d /tmp/vigil-om-XXXXXX) && printf '# TYPE x gauge\\nx 1 "
-		 "1\\n' > "
-		 "$d/m && promtool tsdb create-blocks-from openmetrics $d/m $d/b 2>&1; "
-		 "s=$?; rm -rf \"$d\"; exit $s",
-		 out, sizeof(out));
-	assert_int_not_equal(rc, 0); /* no # EOF */
-}
-
-/* ---- names ---- */
-
-static bool valid_name(const char *s)
-{
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++)
-		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-		      (*s >= '0' && *s <= '9') || *s == '_'))
-			return false;
-	return true;
-}
-
-static void test_sanitize(void **state)
-{
-	char out[64];
-
-	(void)state;
-	expo_sanitize_name("api.request-time", out, sizeof(out));
-	assert_string_equal(out, "api_request_time");
-	expo_sanitize_name("9lives", out, sizeof(out));
-	assert_string_equal(out, "_9lives");
-	expo_sanitize_name("", out, sizeof(out));
-	assert_string_equal(out, "_");
-	expo_sanitize_name("caf\xc3\xa9:x", out, sizeof(out));
-	assert_string_equal(out, "caf__x"); /* one '_' for the two-byte é */
-	expo_sanitize_name("abcdefgh", out, 5);
-	assert_string_equal(out, "abcd");
-	expo_sanitize_label("__name__", out, sizeof(out));
-	assert_string_equal(out, "tag___name__");
-	expo_sanitize_label("le", out, sizeof(out));
-	assert_string_equal(out, "tag_le");
-	expo_sanitize_label("env", out, sizeof(out));
-	assert_string_equal(out, "env");
-}
-
-/* Random bytes (fixed seed) always give a valid name and label name. */
-static void test_sanitize_fuzz(void **state)
-{
-	uint64_t rng = 0x9e3779b97f4a7c15ull;
-
-	(void)state;
-	for (int i = 0; i < 20000; i++) {
-		char in[40], out[32], label[32];
-		size_t n;
-
-		rng ^= rng << 13;
-		rng ^= rng >> 7;
-		rng ^= rng << 17;
-		n = rng % sizeof(in);
-		for (size_t k = 0; k < n; k++) {
-			rng ^= rng << 13;
-			rng ^= rng >> 7;
-			rng ^= rng << 17;
-			in[k] = (char)(1 + rng % 255);
-		}
-		in[n] = '\0';
-		assert_true(expo_sanitize_name(in, out, sizeof(out)) < sizeof(out));
-		assert_true(valid_name(out));
-		expo_sanitize_label(in, label, sizeof(label));
-		assert_true(valid_name(label));
-		assert_true(strncmp(label, "__", 2) && strcmp(label, "le"));
-	}
-}
-
-static void test_values(void **state)
-{
-	char out[40];
-
-	(void)state;
-	expo_format_value(0.1, out, sizeof(out));
-	assert_string_equal(out, "0.1");
-	expo_format_value(1.0 / 3, out, sizeof(out));
-	assert_true(strtod(out, NULL) == 1.0 / 3);
-	expo_format_value(18446744073709551615.0, out, sizeof(out));
-	assert_true(strtod(out, NULL) == 18446744073709551615.0);
-	expo_format_value(-2, out, sizeof(out));
-	assert_string_equal(out, "-2");
-	expo_format_value(1.0 / 0.0, out, sizeof(out));
-	assert_string_equal(out, "+Inf");
-	expo_format_value(0.0 / 0.0, out, sizeof(out));
-	assert_string_equal(out, "NaN");
-}
-
-/* One StatsD tick of single metrics named names[i] of kinds kinds[i]. */
 static struct app_metrics *named_tick(const char *const *names, const char *kinds)
 {
 	struct app_metrics *a = app_metrics_new();
@@ -778,8 +458,6 @@ static void test_statsd_collisions(void **state)
 	frame_unref(f);
 	b = render(m, METRICS_OPENMETRICS);
 	om_structure(b);
-	if (getenv("OM_DUMP"))
-		fputs(b, stderr);
 	has_line(b, "a_b_total 1"); /* "a.b" sorts first: the plain name */
 	assert_non_null(strstr(b, "\n# TYPE a_b_")); /* "a_b": a hashed one */
 	has_line(b, "# TYPE x counter");
@@ -1024,6 +702,142 @@ static void test_alerts_resolve(void **state)
 	metrics_free(m);
 }
 
+/* ---- the Grafana dashboard (assets/grafana-vigil.json) ---- */
+
+/* Fails unless name is the name of a sample in body. */
+static void emits(const char *body, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = body; (p = strstr(p, name)); p++)
+		if ((p == body || p[-1] == '\n') && (p[n] == '{' || p[n] == ' '))
+			return;
+	fail_msg("the dashboard queries %s, which /metrics does not emit", name);
+}
+
+static bool metric_prefix(const char *s)
+{
+	static const char *const prefixes[] = {"node_", "vigil_", "namedprocess_",
+					       "statsd_"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Every metric name in one PromQL expression is emitted; returns how many. */
+static int check_expr(const char *expr, const char *body)
+{
+	int found = 0;
+
+	for (const char *p = expr; *p;) {
+		size_t n =
+			strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_:");
+		bool word_start = p == expr || !strchr("$\"{_", p[-1]);
+
+		if (n && word_start && metric_prefix(p)) {
+			char name[128];
+
+			assert_true(n < sizeof(name));
+			memcpy(name, p, n);
+			name[n] = '\0';
+			emits(body, name);
+			found++;
+		}
+		p += n ? n : 1;
+	}
+	return found;
+}
+
+/* The dashboard parses, takes its data source as ${DS_PROMETHEUS} (an
+ * import input) and the host as a variable, every query is valid PromQL
+ * (promtool check rules) and names only metrics /metrics emits. */
+static void test_dashboard(void **state)
+{
+	const char *src = getenv("VIGIL_SRCDIR");
+	char *path = xasprintf("%s/assets/grafana-vigil.json", src && *src ? src : ".");
+	char cmd[1024], *exprs = xmalloc(65536), *body, dir[64], rules[128];
+	struct metrics *m;
+	regex_t re;
+	FILE *fp;
+	int n = 0;
+
+	(void)state;
+	if (system("command -v jq >/dev/null 2>&1")) {
+		free(path);
+		free(exprs);
+		skip();
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e '.__inputs[0].name == \"DS_PROMETHEUS\" and "
+		 "([.. | objects | .datasource? | objects | select(.type == "
+		 "\"prometheus\") "
+		 "| .uid] | unique) == [\"${DS_PROMETHEUS}\"] and "
+		 "([.templating.list[].name] | index(\"host\")) != null' '%s' 2>&1",
+		 path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	m = full_metrics();
+	body = render(m, METRICS_TEXT);
+	metrics_free(m);
+	/* the variables' own queries */
+	emits(body,
+	      "vigil_ticks_total"); /* host: label_values(vigil_ticks_total, instance) */
+	snprintf(cmd, sizeof(cmd),
+		 "jq -r '.templating.list[] | select(.name == \"timer\") | .query.query' "
+		 "'%s'",
+		 path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	assert_string_equal(exprs, "metrics(statsd_.*_seconds_bucket)\n");
+	assert_int_equal(
+		regcomp(&re, "^statsd_.*_seconds_bucket\\{", REG_EXTENDED | REG_NEWLINE),
+		0);
+	assert_int_equal(regexec(&re, body, 0, NULL, 0), 0);
+	regfree(&re);
+	/* every panel's queries */
+	snprintf(cmd, sizeof(cmd), "jq -r '.. | .expr? // empty' '%s'", path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	tempdir_make(dir, sizeof(dir), "om");
+	snprintf(rules, sizeof(rules), "%s/rules.yml", dir);
+	fp = fopen(rules, "w");
+	assert_non_null(fp);
+	fprintf(fp, "groups:\n  - name: dashboard\n    rules:\n");
+	for (char *save, *e = strtok_r(exprs, "\n", &save); e;
+	     e = strtok_r(NULL, "\n", &save)) {
+		bool timer = strstr(e, "${timer}") != NULL;
+		int k = check_expr(e, body);
+
+		assert_true(k > 0 || timer);
+		fprintf(fp, "      - record: dashboard:q%d\n        expr: '", n++);
+		for (const char *p = e; *p; p++) {
+			if (!strncmp(p, "$host", 5))
+				p += 4, fputs(".+", fp);
+			else if (!strncmp(p, "$__rate_interval", 16))
+				p += 15, fputs("1m", fp);
+			else if (!strncmp(p, "${timer}", 8))
+				p += 7, fputs("statsd_checkout_latency_seconds_bucket",
+					      fp);
+			else if (*p == '\'')
+				fputs("''", fp);
+			else
+				fputc(*p, fp);
+		}
+		fputs("'\n", fp);
+	}
+	assert_int_equal(fclose(fp), 0);
+	assert_true(n >= 20);
+	if (have_promtool()) {
+		snprintf(cmd, sizeof(cmd), "promtool check rules '%s' 2>&1", rules);
+		if (run(cmd, exprs, 65536))
+			fail_msg("promtool check rules: %s", exprs);
+	}
+	tempdir_remove(dir);
+	free(body);
+	free(exprs);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1034,16 +848,13 @@ int main(void)
 		cmocka_unit_test(test_full_lines),
 		cmocka_unit_test(test_promtool_text),
 		cmocka_unit_test(test_promtool_openmetrics),
-		cmocka_unit_test(test_checks_refuse),
-		cmocka_unit_test(test_sanitize),
-		cmocka_unit_test(test_sanitize_fuzz),
-		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_statsd_collisions),
 		cmocka_unit_test(test_config_errors),
 		cmocka_unit_test(test_config_file),
 		cmocka_unit_test(test_group_cpu_monotonic),
 		cmocka_unit_test(test_top_hysteresis),
 		cmocka_unit_test(test_alerts_resolve),
+		cmocka_unit_test(test_dashboard),
 	};
 
 	hz = sysconf(_SC_CLK_TCK);
