@@ -157,7 +157,7 @@ static inline void sample_name(const char *line, char *out, size_t cap)
 static inline void om_structure(const char *body)
 {
 	char *copy = xstrdup(body), *save = NULL, fam[256] = "", type[32] = "";
-	char seen[64][256];
+	char(*seen)[256] = xcalloc(256, sizeof(*seen));
 	size_t nseen = 0, nlines = 0;
 	bool eof = false, has_help = false;
 	double inf = -1;
@@ -178,9 +178,8 @@ static inline void om_structure(const char *body)
 				for (size_t i = 0; i < nseen; i++)
 					if (!strcmp(seen[i], name))
 						fail_msg("family %s twice", name);
-				assert_true(nseen < 64 || 1);
-				if (nseen < 64)
-					snprintf(seen[nseen++], 256, "%s", name);
+				assert_true(nseen < 256);
+				snprintf(seen[nseen++], 256, "%s", name);
 				snprintf(fam, sizeof(fam), "%s", name);
 				has_help = true;
 				type[0] = '\0';
@@ -230,6 +229,7 @@ static inline void om_structure(const char *body)
 	}
 	assert_true(eof);
 	assert_true(nlines > 0);
+	free(seen);
 	free(copy);
 }
 

@@ -6,9 +6,10 @@
  * top-N set's entry and exit, alerts and the leak state set), both formats
  * checked by Prometheus' own parsers (promtool check metrics for the text
  * format; promtool's OpenMetrics backfill reader for OpenMetrics) plus our
- * own structural check of OpenMetrics, the config file's errors, and name
- * the Grafana dashboard in assets/ against what is emitted.
+ * own structural check of OpenMetrics, the config file's errors, and the
+ * Grafana dashboard in assets/ against what is emitted.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -702,6 +703,43 @@ static void test_alerts_resolve(void **state)
 	metrics_free(m);
 }
 
+/* ---- threads ---- */
+
+static void *updater(void *arg)
+{
+	struct metrics *m = arg;
+
+	for (uint64_t seq = 0; seq < 200; seq++)
+		update_with(m, full_frame(seq));
+	return NULL;
+}
+
+/* Scrapes while the sampler publishes: every body is whole and valid, and
+ * the frames the renders held are freed once (ASan in the sanitizer build). */
+static void test_render_while_updating(void **state)
+{
+	struct metrics *m = metrics_new(NULL);
+	pthread_t th;
+	uint64_t last = 0;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, updater, m), 0);
+	for (int i = 0; i < 50; i++) {
+		char *b = render(m, METRICS_OPENMETRICS),
+		     *t = strstr(b, "\nvigil_ticks_total ");
+		uint64_t ticks;
+
+		om_structure(b);
+		assert_non_null(t);
+		ticks = strtoull(t + 19, NULL, 10);
+		assert_true(ticks >= last); /* a counter never goes back */
+		last = ticks;
+		free(b);
+	}
+	assert_int_equal(pthread_join(th, NULL), 0);
+	metrics_free(m);
+}
+
 /* ---- the Grafana dashboard (assets/grafana-vigil.json) ---- */
 
 /* Fails unless name is the name of a sample in body. */
@@ -854,6 +892,7 @@ int main(void)
 		cmocka_unit_test(test_group_cpu_monotonic),
 		cmocka_unit_test(test_top_hysteresis),
 		cmocka_unit_test(test_alerts_resolve),
+		cmocka_unit_test(test_render_while_updating),
 		cmocka_unit_test(test_dashboard),
 	};
 
