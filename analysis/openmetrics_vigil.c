@@ -180,7 +180,7 @@ static void render_statsd_health(struct expo *e, const struct om_view *v)
 	       "StatsD datagrams the kernel dropped (socket buffer full).",
 	       (double)v->statsd_dropped);
 	single(e, "vigil_statsd_series_dropped", EXPO_COUNTER, "",
-	       "StatsD series not exposed: over the limit of series kept.",
+	       "StatsD values left out: their series was over the limit of series kept.",
 	       (double)v->statsd_series_dropped);
 	if (!expo_family(e, "vigil_statsd_bad_lines", EXPO_COUNTER, "",
 			 "StatsD lines rejected, by reason."))

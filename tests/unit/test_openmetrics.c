@@ -520,7 +520,7 @@ static void test_config_errors(void **state)
 /* Buckets and prefix from a file: timers use those bounds, names the prefix. */
 static void test_config_file(void **state)
 {
-	const char *const names[] = {"db.query"};
+	const char *const names[] = {"db.query", "done_total", "wait_seconds"};
 	char dir[64], path[128], err[256], *b;
 	struct metrics_config *c;
 	struct metrics *m;
@@ -536,10 +536,12 @@ static void test_config_file(void **state)
 	m = metrics_new(c);
 	metrics_config_free(c);
 	f = sys_frame(0);
-	f->app = named_tick(names, "t");
+	f->app = named_tick(names, "tct");
 	metrics_update(m, f);
 	frame_unref(f);
 	b = render(m, METRICS_TEXT);
+	has_line(b, "app_done_total 1");	 /* not app_done_total_total */
+	has_line(b, "app_wait_seconds_count 1"); /* not _seconds_seconds */
 	has_line(b, "app_db_query_seconds_bucket{le=\"0.0005\"} 0");
 	has_line(b, "app_db_query_seconds_bucket{le=\"0.002\"} 1");
 	has_line(b, "app_db_query_seconds_bucket{le=\"+Inf\"} 1");
