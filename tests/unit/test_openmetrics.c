@@ -107,7 +107,8 @@ static void test_node_text(void **state)
 	metrics_update(m, f);
 	frame_unref(f);
 	b = render(m, METRICS_TEXT);
-	has_line(b, "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.");
+	has_line(b, "# HELP node_cpu_seconds_total CPU time per core and mode, from "
+		    "/proc/stat.");
 	has_line(b, "# TYPE node_cpu_seconds_total counter");
 	has_line(b, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 150");
 	has_line(b, "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 1000");
