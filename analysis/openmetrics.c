@@ -129,6 +129,28 @@ static void fold_target(struct metrics *m, const struct frame *f)
 	m->runq_prev_ns = t->run_delay_ns;
 }
 
+/* Lock held: the last leak verdict and JVM reading are the target's; they
+ * go when it exits or another process is attached. */
+static void fold_heap(struct metrics *m, const struct frame *f)
+{
+	int pid = f->target && f->target->alive ? f->target->pid : 0;
+
+	if (pid != m->heap_pid) {
+		m->has_leak = m->has_jvm = false;
+		m->heap_pid = pid;
+	}
+	if (!pid)
+		return;
+	if (f->leak) {
+		m->leak = *f->leak;
+		m->has_leak = true;
+	}
+	if (f->jvm) {
+		m->jvm = *f->jvm;
+		m->has_jvm = true;
+	}
+}
+
 void metrics_update(struct metrics *m, struct frame *f)
 {
 	struct frame *old;
@@ -139,14 +161,7 @@ void metrics_update(struct metrics *m, struct frame *f)
 	m->latest = f;
 	m->ticks++;
 	m->cost_total_s += (double)f->cost_ns / 1e9;
-	if (f->leak) {
-		m->leak = *f->leak;
-		m->has_leak = true;
-	}
-	if (f->jvm) {
-		m->jvm = *f->jvm;
-		m->has_jvm = true;
-	}
+	fold_heap(m, f);
 	fold_alerts(m, f);
 	fold_target(m, f);
 	om_proc_update(m, f);

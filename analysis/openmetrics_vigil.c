@@ -147,6 +147,9 @@ static void render_alerts(struct expo *e, const struct om_view *v)
 
 static void render_recorder(struct expo *e, const struct om_view *v)
 {
+	if (expo_family(e, "vigil_build", EXPO_INFO, "",
+			"The vigil serving these figures."))
+		expo_sample(e, "", &(struct expo_label){"version", VIGIL_VERSION}, 1, 1);
 	single(e, "vigil_ticks", EXPO_COUNTER, "", "Ticks (frames) vigil sampled.",
 	       (double)v->ticks);
 	single(e, "vigil_tick_cost_seconds", EXPO_COUNTER, "seconds",

@@ -97,6 +97,12 @@ static char *render(struct metrics *m, enum metrics_format fmt)
 	assert_int_equal(strlen(body), len);
 	return body;
 }
+static void update_with(struct metrics *m, struct frame *f)
+{
+	metrics_update(m, f);
+	frame_unref(f);
+}
+
 static void test_node_text(void **state)
 {
 	struct metrics *m = metrics_new(NULL);
@@ -134,6 +140,8 @@ static void test_node_text(void **state)
 	has_line(b, "node_network_transmit_drop_total{device=\"eth0\"} 2");
 	has_line(b, "vigil_ticks_total 1");
 	has_line(b, "vigil_last_tick_cost_seconds 0.0025");
+	has_line(b, "# TYPE vigil_build_info gauge");
+	has_line(b, "vigil_build_info{version=\"" VIGIL_VERSION "\"} 1");
 	lacks(b, "# EOF");
 	lacks(b, "# UNIT");
 	free(b);
@@ -157,6 +165,7 @@ static void test_node_openmetrics(void **state)
 	has_line(b, "# TYPE node_memory_MemTotal_bytes gauge");
 	has_line(b, "# UNIT node_memory_MemTotal_bytes bytes");
 	has_line(b, "# TYPE node_context_switches counter");
+	has_line(b, "# TYPE vigil_build info");
 	n = strlen(b);
 	assert_true(n > 6 && !strcmp(b + n - 6, "# EOF\n"));
 	free(b);
@@ -376,6 +385,21 @@ static void test_full_lines(void **state)
 	lacks(b, "vigil_process_resident_memory_bytes{pid=\"100\""); /* rank 3 of top 2 */
 	has_line(b, "statsd_checkout_latency_seconds_count 10");
 	free(b);
+	/* the target exits: its verdict, JVM and run-queue wait go with it */
+	{
+		struct frame *f = full_frame(2);
+
+		f->target->alive = false;
+		free(f->leak);
+		f->leak = NULL;
+		update_with(m, f);
+	}
+	b = render(m, METRICS_OPENMETRICS);
+	lacks(b, "vigil_leak_");
+	lacks(b, "vigil_jvm_old_max_bytes 1"); /* the frame still carries a reading */
+	lacks(b, "vigil_target_");
+	has_line(b, "vigil_ticks_total 3");
+	free(b);
 	metrics_free(m);
 }
 
@@ -571,12 +595,6 @@ static void add_proc(struct frame *f, int pid, const char *comm, uint64_t cpu_s,
 	r->rss_bytes = rss;
 	snprintf(r->comm, sizeof(r->comm), "%s", comm);
 	r->cmdline = xstrdup(comm);
-}
-
-static void update_with(struct metrics *m, struct frame *f)
-{
-	metrics_update(m, f);
-	frame_unref(f);
 }
 
 /* A group's CPU counter never goes back: a member that exits leaves its
