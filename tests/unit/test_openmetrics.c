@@ -771,7 +771,7 @@ static void emits(const char *body, const char *name)
 	for (const char *p = body; (p = strstr(p, name)); p++)
 		if ((p == body || p[-1] == '\n') && (p[n] == '{' || p[n] == ' '))
 			return;
-	fail_msg("the dashboard queries %s, which /metrics does not emit", name);
+	fail_msg("a query names %s, which /metrics does not emit", name);
 }
 
 static bool metric_prefix(const char *s)
@@ -897,6 +897,41 @@ static void test_dashboard(void **state)
 	free(path);
 }
 
+/* The Prometheus alerting rules in assets/ are valid (promtool check rules)
+ * and name only metrics vigil emits. */
+static void test_alert_rules(void **state)
+{
+	const char *src = getenv("VIGIL_SRCDIR");
+	char *path = xasprintf("%s/assets/prometheus-vigil-alerts.yml",
+			       src && *src ? src : ".");
+	char line[1024], cmd[1024], out[4096], *body;
+	struct metrics *m = full_metrics();
+	FILE *fp = fopen(path, "r");
+	int n = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	body = render(m, METRICS_TEXT);
+	while (fgets(line, sizeof(line), fp)) {
+		char *e = strstr(line, "expr: ");
+
+		if (!e)
+			continue;
+		assert_true(check_expr(e + 6, body) > 0);
+		n++;
+	}
+	fclose(fp);
+	assert_true(n >= 5);
+	if (have_promtool()) {
+		snprintf(cmd, sizeof(cmd), "promtool check rules '%s' 2>&1", path);
+		if (run(cmd, out, sizeof(out)))
+			fail_msg("promtool check rules: %s", out);
+	}
+	free(body);
+	metrics_free(m);
+	free(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -915,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_alerts_resolve),
 		cmocka_unit_test(test_render_while_updating),
 		cmocka_unit_test(test_dashboard),
+		cmocka_unit_test(test_alert_rules),
 	};
 
 	hz = sysconf(_SC_CLK_TCK);
