@@ -136,6 +136,7 @@ struct metrics {
 	size_t nseries, capseries;
 	uint64_t statsd_packets, statsd_lines, statsd_dropped, statsd_bad[APP_BAD_N];
 	uint64_t statsd_series_dropped;
+	uint64_t statsd_negative; /* counter ticks left out: their sum was < 0 */
 };
 
 /* A copy of the state a render reads, taken under the lock. */
@@ -162,6 +163,7 @@ struct om_view {
 	size_t nseries;
 	uint64_t statsd_packets, statsd_lines, statsd_dropped, statsd_bad[APP_BAD_N];
 	uint64_t statsd_series_dropped;
+	uint64_t statsd_negative;
 };
 
 /* openmetrics_proc.c: lock held for the shared parts */

@@ -223,6 +223,7 @@ static void view_take(struct om_view *v, struct metrics *m)
 	v->statsd_dropped = m->statsd_dropped;
 	memcpy(v->statsd_bad, m->statsd_bad, sizeof(v->statsd_bad));
 	v->statsd_series_dropped = m->statsd_series_dropped;
+	v->statsd_negative = m->statsd_negative;
 	pthread_mutex_unlock(&m->lock);
 }
 

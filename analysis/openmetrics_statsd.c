@@ -15,7 +15,9 @@
  * Timers: per-tick HDR histograms are folded into cumulative counts of the
  * configured bounds at update (core/hdr's hdr_add_cumulative: each value at
  * its reported value, within 0.1%), with the count and sum; seconds out.
- * Counters: the rate-corrected sum, as _total. Gauges: the latest value.
+ * Counters: the rate-corrected sum, as _total (a tick whose sum is negative
+ * is left out: a Prometheus counter never goes down). Gauges: the latest
+ * value.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -176,6 +178,12 @@ static void fold(struct metrics *m, struct om_series *s, const struct app_metric
 		s->sum += hdr_mean(am->hist) * (double)hdr_count(am->hist); /* ns */
 		break;
 	case APP_COUNTER:
+		/* a Prometheus counter never goes down: a tick that summed below
+		 * zero ("x:-5|c") is left out, and counted */
+		if (am->value < 0) {
+			m->statsd_negative++;
+			return;
+		}
 		s->count += am->count;
 		s->sum += am->value;
 		break;

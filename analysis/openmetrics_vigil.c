@@ -185,6 +185,9 @@ static void render_statsd_health(struct expo *e, const struct om_view *v)
 	single(e, "vigil_statsd_series_dropped", EXPO_COUNTER, "",
 	       "StatsD values left out: their series was over the limit of series kept.",
 	       (double)v->statsd_series_dropped);
+	single(e, "vigil_statsd_negative_counts", EXPO_COUNTER, "",
+	       "StatsD counter ticks left out because they summed below zero.",
+	       (double)v->statsd_negative);
 	if (!expo_family(e, "vigil_statsd_bad_lines", EXPO_COUNTER, "",
 			 "StatsD lines rejected, by reason."))
 		return;

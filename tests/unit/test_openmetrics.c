@@ -157,7 +157,12 @@ static void test_statsd_cumulative(void **state)
 	has_line(b, "vigil_statsd_packets_total 6");
 	has_line(b, "vigil_statsd_bad_lines_total{reason=\"bad_type\"} 2");
 	free(b);
+	f = sys_frame(2); /* a counter tick that sums below zero is left out */
+	f->app = statsd_tick("api.request#code:200,route:/users", t2, 0, -3, 9);
+	update_with(m, f);
 	b = render(m, METRICS_OPENMETRICS);
+	has_line(b, "statsd_jobs_done_total 2.5");
+	has_line(b, "vigil_statsd_negative_counts_total 1");
 	has_line(b, "# TYPE statsd_api_request_seconds histogram");
 	has_line(b, "# UNIT statsd_api_request_seconds seconds");
 	has_line(b, "# TYPE statsd_jobs_done counter");
