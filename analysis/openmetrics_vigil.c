@@ -3,8 +3,9 @@
  * openmetrics_vigil: vigil's own families, under vigil_: the leak verdict
  * (a state set) with its rate, floor and limit, the target's run-queue
  * wait, a JVM target's generations and collections, the alerts active now
- * (like Prometheus' ALERTS: one series per pending or firing rule, value 1,
- * gone when it resolves), the recorder's health and the StatsD listener's.
+ * (like Prometheus' ALERTS: one series per pending, firing or acknowledged
+ * rule, value 1, gone when it resolves), the recorder's health and the
+ * StatsD listener's.
  */
 #include <stdio.h>
 #include <string.h>
@@ -130,10 +131,9 @@ static void render_jvm(struct expo *e, const struct om_view *v)
 
 static void render_alerts(struct expo *e, const struct om_view *v)
 {
-	if (!v->nalerts ||
-	    !expo_family(
-		    e, "vigil_alert", EXPO_GAUGE, "",
-		    "Alert rules pending or firing now (1), like Prometheus' ALERTS."))
+	if (!v->nalerts || !expo_family(e, "vigil_alert", EXPO_GAUGE, "",
+					"Alert rules pending, firing or acked now (1), "
+					"like Prometheus' ALERTS."))
 		return;
 	for (size_t i = 0; i < v->nalerts; i++) {
 		const struct om_alert *a = &v->alerts[i];
