@@ -105,6 +105,13 @@ $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UI_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
 
+# The /metrics server is cmd/'s (it wires libmicrohttpd to the renderer); its
+# unit test links it beside the library.
+$(BUILD)/tests/test_metrics_http: $(BUILD)/tests/unit/test_metrics_http.o \
+		$(BUILD)/cmd/metrics_http.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
 $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
