@@ -362,8 +362,6 @@ static struct MHD_Daemon *start_daemon(struct metrics_http *s, int fd)
 					 METRICS_HTTP_CONN_PER_IP, NULL};
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT,
 					 METRICS_HTTP_IDLE_TIMEOUT_S, NULL};
-	o[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER,
-					 (intptr_t)on_mhd_error, NULL};
 	if (s->cfg.web && w->tls) {
 		flags |= MHD_USE_TLS;
 		o[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, w->key_pem};
@@ -378,8 +376,10 @@ static struct MHD_Daemon *start_daemon(struct metrics_http *s, int fd)
 							 w->client_ca_pem};
 	}
 	o[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
-	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, o,
-				MHD_OPTION_END);
+	/* the logger first, or libmicrohttpd's own says the options before it */
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+				MHD_OPTION_ARRAY, o, MHD_OPTION_END);
 }
 
 int metrics_http_start(const struct metrics_http_config *cfg, struct metrics_http **out,
