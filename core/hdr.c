@@ -269,6 +269,27 @@ size_t hdr_buckets_used(const struct hdr *h)
 	return used;
 }
 
+void hdr_add_cumulative(const struct hdr *h, const uint64_t *bounds_ns, size_t n,
+			uint64_t *le)
+{
+	struct bucket_iter it;
+	uint64_t below = 0, cnt;
+	size_t j = 0;
+	uint32_t i;
+
+	/* buckets ascend: walk them and the bounds together */
+	iter_init(&it, h);
+	while (j < n && iter_next(&it, &i, &cnt)) {
+		uint64_t v = bucket_value(h, i);
+
+		for (; j < n && v > bounds_ns[j]; j++)
+			le[j] = add_sat(le[j], below);
+		below = add_sat(below, cnt);
+	}
+	for (; j < n; j++)
+		le[j] = add_sat(le[j], below);
+}
+
 /*
  * ceil(ppm * count / 10^6) without overflow or rounding: with count =
  * q * 10^6 + r, the product splits into q * ppm (whole) and r * ppm / 10^6

@@ -5,9 +5,11 @@
 # when all are present. `deps.sh build` covers building and running
 # (libmicrohttpd with GnuTLS serves /metrics, libxcrypt checks bcrypt);
 # `deps.sh test` adds what the tests drive (cmocka, tmux, jq, the sqlite3
-# shell, curl and a Prometheus server scraping /metrics, perf as the profiler's oracle, go tool pprof reading vigil's pprof
+# shell, curl and a Prometheus server scraping /metrics, perf as the
+# profiler's oracle, go tool pprof reading vigil's pprof
 # export, Node.js and a JDK for the leak
-# verdicts against real garbage collectors); `deps.sh bench` adds the peer
+# verdicts against real garbage collectors, Prometheus (promtool) checking the
+# /metrics exposition); `deps.sh bench` adds the peer
 # tools make bench runs beside vigil; `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
 set -eu
 
