@@ -33,7 +33,7 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
-	const char *alerts, *statsd, *listen, *web_config;
+	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
 };
 
 struct live {
@@ -64,6 +64,7 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_STATSD),
 	CLI_SHARED(CLI_OPT_LISTEN),
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
 };
 /* clang-format on */
@@ -106,6 +107,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.statsd = a.value[CLI_OPT_STATSD],
 		.listen = a.value[CLI_OPT_LISTEN],
 		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
@@ -331,6 +333,7 @@ static int cmd_live(int argc, char **argv)
 		.statsd = o.statsd,
 		.listen = o.listen,
 		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));

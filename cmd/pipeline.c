@@ -97,8 +97,15 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
 	store_writer_push(p->writer, f);
-	if (p->metrics)
+	if (p->metrics) {
+		struct store_writer_stats st;
+
 		metrics_update(p->metrics, f);
+		store_writer_stats(p->writer, &st);
+		metrics_update_recorder(
+			p->metrics,
+			&(struct metrics_recorder){st.written, st.dropped, st.failed});
+	}
 	if (p->on_frame)
 		p->on_frame(f, p->ctx);
 	frame_unref(p->prev);
@@ -260,15 +267,22 @@ static int start_metrics(struct pipeline *p, const struct pipeline_opts *o, char
 			 size_t errlen)
 {
 	struct metrics_http_config cfg = {o->listen, NULL, render_metrics, p};
+	struct metrics_config *mc = NULL;
 	char why[512];
 	int rc;
 
-	if (o->web_config && !o->listen) {
-		snprintf(err, errlen, "--web-config needs --listen");
+	if ((o->web_config || o->metrics_config) && !o->listen) {
+		snprintf(err, errlen, "--%s needs --listen",
+			 o->web_config ? "web-config" : "metrics-config");
 		return PIPELINE_USAGE;
 	}
 	if (!o->listen)
 		return 0;
+	if (o->metrics_config &&
+	    metrics_config_load(o->metrics_config, &mc, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "--metrics-config: %s", why);
+		return PIPELINE_USAGE;
+	}
 	if (o->web_config) {
 		if (webconfig_load(o->web_config, &p->web, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "--web-config '%s': %s", o->web_config,

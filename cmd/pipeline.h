@@ -64,6 +64,9 @@ struct pipeline_opts {
 	/* --web-config FILE: TLS and basic auth for it (core/webconfig.h), or
 	 * NULL */
 	const char *web_config;
+	/* --metrics-config FILE: process groups, top N, buckets of /metrics
+	 * (analysis/openmetrics.h), or NULL for the defaults */
+	const char *metrics_config;
 };
 
 struct pipeline {

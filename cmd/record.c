@@ -40,9 +40,10 @@ struct record_opts {
 	int64_t interval_ms;
 	int64_t duration_ms; /* 0: until stopped */
 	bool force;
-	const char *alerts;		 /* --alerts FILE, or NULL: the user's default */
-	const char *statsd;		 /* --statsd ADDR|off, or NULL: the default */
-	const char *listen, *web_config; /* --listen, --web-config, or NULL */
+	const char *alerts; /* --alerts FILE, or NULL: the user's default */
+	const char *statsd; /* --statsd ADDR|off, or NULL: the default */
+	/* --listen, --web-config, --metrics-config, or NULL */
+	const char *listen, *web_config, *metrics_config;
 	bool no_alerts;
 };
 
@@ -69,6 +70,7 @@ static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_STATSD),
 	CLI_SHARED(CLI_OPT_LISTEN),
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 };
 /* clang-format on */
 
@@ -100,6 +102,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		.statsd = a.value[CLI_OPT_STATSD],
 		.listen = a.value[CLI_OPT_LISTEN],
 		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
@@ -237,6 +240,7 @@ static int cmd_record(int argc, char **argv)
 		.statsd = o.statsd,
 		.listen = o.listen,
 		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
 	};
 	rc = pipeline_start(&p, &po, err, sizeof(err));
 	if (rc == PIPELINE_USAGE)

@@ -106,15 +106,54 @@ static inline struct curl_answer curl(const char *opts, const char *url,
 	return a;
 }
 
-/* `promtool check metrics < path`: its exit status, its complaints in out. */
+/*
+ * `promtool check metrics < path`: 0 when it finds nothing, or only its lint
+ * of node_exporter's own camelCase names (node_memory_MemTotal_bytes: vigil
+ * keeps node_exporter's names); else its status, its complaints in out.
+ */
 static inline int promtool_check(const char *path, char *out, size_t cap)
 {
-	char cmd[512];
+	char cmd[512], copy[8192];
 	FILE *p;
 	size_t n;
 	int rc;
 
 	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
+	p = popen(cmd, "r");
+	if (!p)
+		return -1;
+	n = fread(out, 1, cap - 1, p);
+	out[n] = '\0';
+	rc = pclose(p);
+	rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+	if (rc != 3)
+		return rc;
+	snprintf(copy, sizeof(copy), "%s", out);
+	for (char *line = strtok(copy, "\n"); line; line = strtok(NULL, "\n"))
+		if (strncmp(line, "node_memory_", 12) ||
+		    !strstr(line, "'snake_case' not 'camelCase'"))
+			return 3;
+	return 0;
+}
+
+/*
+ * An OpenMetrics body through Prometheus' own OpenMetrics parser: promtool's
+ * backfill (`tsdb create-blocks-from openmetrics`), which wants a timestamp
+ * on every sample (one is added into path.stamped) and refuses what it
+ * cannot parse, a missing "# EOF" too. Its exit status; its output in out.
+ */
+static inline int promtool_openmetrics(const char *path, char *out, size_t cap)
+{
+	char cmd[1024];
+	FILE *p;
+	size_t n;
+	int rc;
+
+	snprintf(cmd, sizeof(cmd),
+		 "sed '/^#/!s/$/ 1700000000/' '%s' >'%s.stamped' && "
+		 "promtool tsdb create-blocks-from openmetrics '%s.stamped' '%s.blocks' "
+		 "2>&1",
+		 path, path, path, path);
 	p = popen(cmd, "r");
 	if (!p)
 		return -1;
