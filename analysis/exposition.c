@@ -224,11 +224,20 @@ static void put_label_value(struct expo *e, const char *v)
 	const unsigned char *p = (const unsigned char *)v;
 
 	while (*p) {
-		size_t n = utf8_len(p);
+		size_t run = 0, n;
 
+		/* plain ASCII goes in runs, the rest a character at a time */
+		while (p[run] >= 0x20 && p[run] < 0x80 && p[run] != '\\' && p[run] != '"')
+			run++;
+		if (run) {
+			put(e, (const char *)p, run);
+			p += run;
+			continue;
+		}
+		n = utf8_len(p);
 		if (!n) {
 			puts_(e, REPLACEMENT);
-			p++;
+			n = 1;
 		} else if (*p == '\\') {
 			puts_(e, "\\\\");
 		} else if (*p == '"') {
@@ -242,6 +251,23 @@ static void put_label_value(struct expo *e, const char *v)
 	}
 }
 
+/* What "%.0f" would write for an integer below 2^53, without printf. */
+static void format_integer(int64_t i, char *out, size_t cap)
+{
+	char digits[24];
+	size_t n = 0, k = 0;
+	uint64_t u = i < 0 ? (uint64_t)-i : (uint64_t)i;
+
+	do
+		digits[n++] = (char)('0' + u % 10);
+	while ((u /= 10));
+	if (i < 0 && k + 1 < cap)
+		out[k++] = '-';
+	while (n && k + 1 < cap)
+		out[k++] = digits[--n];
+	out[k] = '\0';
+}
+
 void expo_format_value(double v, char *out, size_t cap)
 {
 	if (isnan(v))
@@ -249,7 +275,7 @@ void expo_format_value(double v, char *out, size_t cap)
 	else if (isinf(v))
 		snprintf(out, cap, "%s", v > 0 ? "+Inf" : "-Inf");
 	else if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		snprintf(out, cap, "%.0f", v);
+		format_integer((int64_t)v, out, cap);
 	else {
 		snprintf(out, cap, "%.15g", v);
 		if (strtod(out, NULL) != v)

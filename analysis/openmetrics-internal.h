@@ -108,6 +108,7 @@ struct metrics {
 	size_t nseen, capseen;
 	struct om_seen *seen_next;
 	size_t capseen_next;
+	const struct proc_row **best; /* 2 * cfg.top: the ranking of a tick */
 	uint64_t runq_prev_ns;
 	int runq_pid;
 	struct expo names; /* StatsD family names claimed */

@@ -32,6 +32,7 @@ void om_proc_init(struct metrics *m)
 	m->groups = m->cfg.ngroups ? xcalloc(m->cfg.ngroups, sizeof(*m->groups)) : NULL;
 	m->top_cpu = seats ? xcalloc(seats, sizeof(*m->top_cpu)) : NULL;
 	m->top_mem = seats ? xcalloc(seats, sizeof(*m->top_mem)) : NULL;
+	m->best = seats ? xcalloc(seats, sizeof(*m->best)) : NULL;
 }
 
 void om_proc_release(struct metrics *m)
@@ -39,6 +40,7 @@ void om_proc_release(struct metrics *m)
 	free(m->groups);
 	free(m->top_cpu);
 	free(m->top_mem);
+	free(m->best);
 	free(m->seen);
 	free(m->seen_next);
 }
@@ -185,11 +187,10 @@ static void fold_top(struct metrics *m, const struct proc_table *t, bool by_cpu)
 	struct om_top *set = by_cpu ? m->top_cpu : m->top_mem;
 	size_t *nset = by_cpu ? &m->ntop_cpu : &m->ntop_mem;
 	size_t n = (size_t)m->cfg.top, nbest, kept = 0;
-	const struct proc_row **best;
+	const struct proc_row **best = m->best;
 
 	if (!n)
 		return;
-	best = xmalloc(2 * n * sizeof(*best));
 	nbest = best_rows(t, by_cpu, best, 2 * n);
 	/* members still in the top 2N keep their seats, with today's figures */
 	for (size_t i = 0; i < *nset; i++) {
@@ -214,7 +215,6 @@ static void fold_top(struct metrics *m, const struct proc_table *t, bool by_cpu)
 		if (!seated)
 			seat(&set[(*nset)++], best[k]);
 	}
-	free(best);
 }
 
 void om_proc_update(struct metrics *m, const struct frame *f)

@@ -6,9 +6,10 @@
  * top-N set's entry and exit, alerts and the leak state set), both formats
  * checked by Prometheus' own parsers (promtool check metrics for the text
  * format; promtool's OpenMetrics backfill reader for OpenMetrics) plus our
- * own structural check of OpenMetrics, the config file's errors, and name
- * sanitising over random bytes.
+ * own structural check of OpenMetrics, the config file's errors, and the
+ * Grafana dashboard in assets/ against what is emitted.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <regex.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -26,6 +28,7 @@
 #include "core/hdr.h"
 #include "core/xalloc.h"
 #include "tempdir.h"
+#include "promcheck.h"
 
 static long hz;
 
@@ -94,215 +97,6 @@ static char *render(struct metrics *m, enum metrics_format fmt)
 	assert_int_equal(strlen(body), len);
 	return body;
 }
-
-/* Fails unless body holds line as a whole line. */
-static void has_line(const char *body, const char *line)
-{
-	size_t n = strlen(line);
-
-	for (const char *p = body; (p = strstr(p, line)); p++)
-		if ((p == body || p[-1] == '\n') && p[n] == '\n')
-			return;
-	fprintf(stderr, "--- body:\n%s--- end\n", body);
-	fail_msg("missing line: %s", line);
-}
-
-static void lacks(const char *body, const char *text)
-{
-	if (strstr(body, text))
-		fail_msg("unexpected: %s", text);
-}
-
-/* ---- Prometheus' own parsers ---- */
-
-static bool have_promtool(void)
-{
-	return system("command -v promtool >/dev/null 2>&1") == 0;
-}
-
-/* Runs a shell command, its output into out (cap bytes); returns its exit status. */
-static int run(const char *cmd, char *out, size_t cap)
-{
-	FILE *p = popen(cmd, "r");
-	size_t n;
-	int st;
-
-	assert_non_null(p);
-	n = fread(out, 1, cap - 1, p);
-	out[n] = '\0';
-	st = pclose(p);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-}
-
-static void write_file(const char *path, const char *body)
-{
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	assert_int_equal(fputs(body, fp) >= 0, 1);
-	assert_int_equal(fclose(fp), 0);
-}
-
-/*
- * promtool check metrics on a text body: no parse error (status 1), and
- * its lint (status 3) only for node_exporter's own camelCase names
- * (node_memory_MemTotal_bytes: vigil keeps node_exporter's names).
- */
-static void promtool_text(const char *body)
-{
-	char dir[64], path[128], cmd[512], out[8192];
-	int rc;
-
-	tempdir_make(dir, sizeof(dir), "om");
-	snprintf(path, sizeof(path), "%s/metrics.prom", dir);
-	write_file(path, body);
-	snprintf(cmd, sizeof(cmd), "promtool check metrics < '%s' 2>&1", path);
-	rc = run(cmd, out, sizeof(out));
-	tempdir_remove(dir);
-	if (rc == 3) {
-		for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n"))
-			if (strncmp(line, "node_memory_", 12) ||
-			    !strstr(line, "'snake_case' not 'camelCase'"))
-				fail_msg("promtool: %s", line);
-		return;
-	}
-	if (rc != 0)
-		fail_msg("promtool check metrics: status %d: %s", rc, out);
-}
-
-/*
- * OpenMetrics through Prometheus' OpenMetrics parser: promtool's backfill
- * reads OpenMetrics (it wants a timestamp on every sample, so one is added)
- * and refuses what it cannot parse (and a missing "# EOF").
- */
-static void promtool_openmetrics(const char *body)
-{
-	char dir[64], path[128], cmd[512], out[8192];
-	size_t n = strlen(body);
-	char *stamped = xmalloc(n * 2 + 64), *w = stamped;
-	int rc;
-
-	for (const char *line = body; *line;) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-
-		memcpy(w, line, len);
-		w += len;
-		if (line[0] != '#')
-			w += sprintf(w, " 1700000000");
-		*w++ = '\n';
-		line += len + (end != NULL);
-	}
-	*w = '\0';
-	tempdir_make(dir, sizeof(dir), "om");
-	snprintf(path, sizeof(path), "%s/metrics.om", dir);
-	write_file(path, stamped);
-	free(stamped);
-	snprintf(cmd, sizeof(cmd),
-		 "promtool tsdb create-blocks-from openmetrics '%s' '%s/blocks' 2>&1",
-		 path, dir);
-	rc = run(cmd, out, sizeof(out));
-	tempdir_remove(dir);
-	if (rc != 0)
-		fail_msg("promtool openmetrics: status %d: %s", rc, out);
-}
-
-/* The name part of a sample line (up to '{' or ' '), into out. */
-static void sample_name(const char *line, char *out, size_t cap)
-{
-	size_t n = strcspn(line, "{ ");
-
-	assert_true(n < cap);
-	memcpy(out, line, n);
-	out[n] = '\0';
-}
-
-/*
- * What OpenMetrics asks beyond the grammar promtool checks: every family has
- * HELP and TYPE once, UNIT is its name's suffix, samples follow their family
- * with the suffixes of its type, a state set's samples carry its own name as
- * a label with value 0 or 1, a histogram's +Inf bucket equals its count, and
- * "# EOF" ends it.
- */
-static void om_structure(const char *body)
-{
-	char *copy = xstrdup(body), *save = NULL, fam[256] = "", type[32] = "";
-	char seen[64][256];
-	size_t nseen = 0, nlines = 0;
-	bool eof = false, has_help = false;
-	double inf = -1;
-
-	for (char *line = strtok_r(copy, "\n", &save); line;
-	     line = strtok_r(NULL, "\n", &save), nlines++) {
-		char name[256], what[16], arg[256];
-
-		assert_false(eof); /* nothing after # EOF */
-		if (!strcmp(line, "# EOF")) {
-			eof = true;
-			continue;
-		}
-		if (line[0] == '#') {
-			assert_int_equal(
-				sscanf(line, "# %15s %255s %255s", what, name, arg), 3);
-			if (!strcmp(what, "HELP")) {
-				for (size_t i = 0; i < nseen; i++)
-					if (!strcmp(seen[i], name))
-						fail_msg("family %s twice", name);
-				assert_true(nseen < 64 || 1);
-				if (nseen < 64)
-					snprintf(seen[nseen++], 256, "%s", name);
-				snprintf(fam, sizeof(fam), "%s", name);
-				has_help = true;
-				type[0] = '\0';
-			} else if (!strcmp(what, "TYPE")) {
-				assert_true(has_help);
-				assert_string_equal(name, fam);
-				snprintf(type, sizeof(type), "%s", arg);
-			} else {
-				size_t nl = strlen(name), ul = strlen(arg);
-
-				assert_string_equal(what, "UNIT");
-				assert_string_equal(name, fam);
-				assert_true(nl > ul && !strcmp(name + nl - ul, arg) &&
-					    name[nl - ul - 1] == '_');
-			}
-			continue;
-		}
-		assert_true(type[0]); /* a sample belongs to a typed family */
-		sample_name(line, name, sizeof(name));
-		assert_int_equal(strncmp(name, fam, strlen(fam)), 0);
-		snprintf(arg, sizeof(arg), "%s", name + strlen(fam));
-		if (!strcmp(type, "counter")) {
-			assert_string_equal(arg, "_total");
-		} else if (!strcmp(type, "histogram")) {
-			double v = strtod(strrchr(line, ' ') + 1, NULL);
-
-			if (strstr(line, "le=\"+Inf\""))
-				inf = v;
-			if (!strcmp(arg, "_count")) {
-				assert_true(inf == v); /* +Inf came first and agrees */
-				inf = -1;
-			}
-			assert_true(!strcmp(arg, "_bucket") || !strcmp(arg, "_count") ||
-				    !strcmp(arg, "_sum"));
-		} else if (!strcmp(type, "stateset")) {
-			char label[300];
-
-			assert_string_equal(arg, "");
-			snprintf(label, sizeof(label), "%s=\"", fam);
-			assert_non_null(strstr(line, label));
-			assert_true(!strcmp(strrchr(line, ' '), " 0") ||
-				    !strcmp(strrchr(line, ' '), " 1"));
-		} else {
-			assert_string_equal(type, "gauge");
-			assert_string_equal(arg, "");
-		}
-	}
-	assert_true(eof);
-	assert_true(nlines > 0);
-	free(copy);
-}
-
 static void test_node_text(void **state)
 {
 	struct metrics *m = metrics_new(NULL);
@@ -470,6 +264,7 @@ static struct frame *full_frame(uint64_t seq)
 	struct frame *f = sys_frame(seq);
 	struct target_sample *t = xcalloc(1, sizeof(*t));
 
+	f->sys.psi[PSI_IO] = (struct psi){.present = true, .has_full = true};
 	t->pid = 4242;
 	t->alive = true;
 	t->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_SCHED;
@@ -613,26 +408,472 @@ static void test_promtool_openmetrics(void **state)
 	if (!have_promtool())
 		skip();
 }
-
-/* The checks above are not blind: each refuses a broken body. */
-static void test_checks_refuse(void **state)
+static struct app_metrics *named_tick(const char *const *names, const char *kinds)
 {
-	char out[4096];
-	int rc;
+	struct app_metrics *a = app_metrics_new();
+	size_t n = strlen(kinds);
+	struct hdr *h = hdr_new();
+
+	hdr_record(h, 1000000, 1);
+	a->n = n;
+	a->metrics = xcalloc(n, sizeof(*a->metrics));
+	for (size_t i = 0; i < n; i++)
+		a->metrics[i] = (struct app_metric){
+			.name = xstrdup(names[i]),
+			.kind = kinds[i],
+			.count = 1,
+			.value = 1,
+			.hist = kinds[i] == APP_TIMER ? hdr_compact(h) : NULL};
+	app_metrics_sort(a);
+	hdr_free(h);
+	return a;
+}
+
+/* Names that sanitise alike, a counter and a gauge of one name, a gauge
+ * shaped like a counter's sample, and a built-in family's name: one family
+ * each, never a name twice, and the first comer keeps the plain name. */
+static void test_statsd_collisions(void **state)
+{
+	const char *const names[] = {"a.b",
+				     "a_b",
+				     "x",
+				     "x",
+				     "x_total",
+				     "node.load1",
+				     "t#le:5,__x:1,bare,k:\"v\"\n"};
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
 
 	(void)state;
-	if (!have_promtool())
+	assert_int_equal(
+		metrics_config_parse("statsd-prefix none\n", "t", &c, err, sizeof(err)),
+		0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	f->app = named_tick(names, "ccgcgg"
+				   "t");
+	metrics_update(m, f);
+	frame_unref(f);
+	b = render(m, METRICS_OPENMETRICS);
+	om_structure(b);
+	has_line(b, "a_b_total 1"); /* "a.b" sorts first: the plain name */
+	assert_non_null(strstr(b, "\n# TYPE a_b_")); /* "a_b": a hashed one */
+	has_line(b, "# TYPE x counter");
+	assert_non_null(strstr(b, "\n# TYPE x_")); /* the gauge "x": hashed */
+	/* a gauge "x_total" would be the counter x's sample: hashed */
+	lacks(b, "\nx_total 1\nx_total");
+	has_line(b, "node_load1 0.5"); /* the host's, not StatsD's */
+	lacks(b, "\nnode_load1 1\n");  /* no prefix: the clash is left out */
+	has_line(b, "t_seconds_count{tag_le=\"5\",tag___x=\"1\",k=\"\\\"v\\\"\\n\"} 1");
+	free(b);
+	b = render(m, METRICS_TEXT);
+	if (have_promtool())
+		promtool_text_lint(b, false); /* "a_b": "b" is an abbreviated unit */
+	free(b);
+	metrics_free(m);
+}
+
+/* ---- the config file ---- */
+
+static void test_config_errors(void **state)
+{
+	static const struct {
+		const char *text, *err;
+	} bad[] = {
+		{"groups x comm y\n", "t:1: unknown setting 'groups'"},
+		{"\n# c\ngroup x\n",
+		 "t:3: expected 'group NAME comm COMM...' or 'group NAME "
+		 "cmdline REGEX'"},
+		{"group x pid 3\n",
+		 "t:1: expected 'comm' or 'cmdline' after the group name"},
+		{"group x cmdline a(b\n", "t:1: bad regex 'a(b': "},
+		{"top -1\n", "t:1: expected 'top N' with N from 0 to 100"},
+		{"top 101\n", "t:1: expected 'top N' with N from 0 to 100"},
+		{"statsd-buckets 0.1 0.05\n", "t:1: bucket bounds must ascend"},
+		{"statsd-buckets 0 1\n",
+		 "t:1: expected bucket bounds in seconds, each > 0"},
+		{"statsd-buckets\n", "t:1: expected at least one bucket bound"},
+		{"statsd-prefix 1x\n", "t:1: the prefix must be a metric name"},
+	};
+	struct metrics_config *c = (void *)1;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(
+			metrics_config_parse(bad[i].text, "t", &c, err, sizeof(err)), -1);
+		assert_null(c);
+		if (strncmp(err, bad[i].err, strlen(bad[i].err)))
+			fail_msg("'%s': got '%s', want '%s'", bad[i].text, err,
+				 bad[i].err);
+	}
+	assert_int_equal(metrics_config_load("/nonexistent/vigil/metrics.conf", &c, err,
+					     sizeof(err)),
+			 -1);
+	assert_string_equal(err, "cannot read '/nonexistent/vigil/metrics.conf': No such "
+				 "file or directory");
+}
+
+/* Buckets and prefix from a file: timers use those bounds, names the prefix. */
+static void test_config_file(void **state)
+{
+	const char *const names[] = {"db.query"};
+	char dir[64], path[128], err[256], *b;
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+
+	(void)state;
+	tempdir_make(dir, sizeof(dir), "om");
+	snprintf(path, sizeof(path), "%s/metrics.conf", dir);
+	write_file(path, "# mine\nstatsd-buckets 0.0005 0.002   # tight\n"
+			 "statsd-prefix app_\ntop 0\n");
+	assert_int_equal(metrics_config_load(path, &c, err, sizeof(err)), 0);
+	tempdir_remove(dir);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	f->app = named_tick(names, "t");
+	metrics_update(m, f);
+	frame_unref(f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "app_db_query_seconds_bucket{le=\"0.0005\"} 0");
+	has_line(b, "app_db_query_seconds_bucket{le=\"0.002\"} 1");
+	has_line(b, "app_db_query_seconds_bucket{le=\"+Inf\"} 1");
+	lacks(b, "le=\"0.005\"");
+	lacks(b, "vigil_process_"); /* top 0 */
+	free(b);
+	metrics_free(m);
+}
+
+/* ---- processes ---- */
+
+static void add_proc(struct frame *f, int pid, const char *comm, uint64_t cpu_s,
+		     double pct, uint64_t rss)
+{
+	struct proc_row *r;
+
+	f->procs.rows = xrealloc(f->procs.rows, (f->procs.n + 1) * sizeof(*r));
+	r = &f->procs.rows[f->procs.n++];
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->state = 'S';
+	r->threads = 1;
+	r->cpu_ticks = cpu_s * (uint64_t)hz;
+	r->start_ticks = 7;
+	r->cpu_pct = pct;
+	r->rss_bytes = rss;
+	snprintf(r->comm, sizeof(r->comm), "%s", comm);
+	r->cmdline = xstrdup(comm);
+}
+
+static void update_with(struct metrics *m, struct frame *f)
+{
+	metrics_update(m, f);
+	frame_unref(f);
+}
+
+/* A group's CPU counter never goes back: a member that exits leaves its
+ * CPU in it; a new member brings its whole CPU. */
+static void test_group_cpu_monotonic(void **state)
+{
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
+
+	(void)state;
+	assert_int_equal(metrics_config_parse("group w cmdline ^work\n", "t", &c, err,
+					      sizeof(err)),
+			 0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	add_proc(f, 10, "work", 100, 0, 0);
+	add_proc(f, 11, "work", 50, 0, 0);
+	add_proc(f, 12, "other", 999, 0, 0);
+	update_with(m, f);
+	f = sys_frame(1); /* 11 exited; 10 used 5 s more; 13 started */
+	add_proc(f, 10, "work", 105, 0, 0);
+	add_proc(f, 13, "work", 2, 0, 0);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "namedprocess_namegroup_cpu_seconds_total{groupname=\"w\"} 157");
+	has_line(b, "namedprocess_namegroup_num_procs{groupname=\"w\"} 2");
+	free(b);
+	f = sys_frame(2); /* pid 10 reused by a new process: its CPU is new */
+	add_proc(f, 10, "work", 1, 0, 0);
+	f->procs.rows[0].start_ticks = 99;
+	add_proc(f, 13, "work", 2, 0, 0);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "namedprocess_namegroup_cpu_seconds_total{groupname=\"w\"} 158");
+	free(b);
+	metrics_free(m);
+}
+
+/* The top set: enters in the top N, stays while in the top 2N, leaves
+ * below it or when it exits; never more than 2N series. */
+static void test_top_hysteresis(void **state)
+{
+	struct metrics_config *c;
+	struct metrics *m;
+	struct frame *f;
+	char err[128], *b;
+
+	(void)state;
+	assert_int_equal(metrics_config_parse("top 1\n", "t", &c, err, sizeof(err)), 0);
+	m = metrics_new(c);
+	metrics_config_free(c);
+	f = sys_frame(0);
+	add_proc(f, 1, "a", 10, 50, 100);
+	add_proc(f, 2, "b", 10, 40, 200);
+	add_proc(f, 3, "c", 10, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"1\",comm=\"a\"} 10");
+	lacks(b, "pid=\"2\",comm=\"b\"} 10");
+	has_line(b, "vigil_process_resident_memory_bytes{pid=\"3\",comm=\"c\"} 300");
+	free(b);
+	f = sys_frame(1); /* b overtakes a: b enters, a (2nd of 2N = 2) stays */
+	add_proc(f, 1, "a", 11, 40, 100);
+	add_proc(f, 2, "b", 11, 60, 200);
+	add_proc(f, 3, "c", 11, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"1\",comm=\"a\"} 11");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"2\",comm=\"b\"} 11");
+	free(b);
+	f = sys_frame(2); /* a falls to 3rd, below the top 2N: it leaves */
+	add_proc(f, 1, "a", 12, 10, 100);
+	add_proc(f, 2, "b", 12, 60, 200);
+	add_proc(f, 3, "c", 12, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	lacks(b, "vigil_process_cpu_seconds_total{pid=\"1\"");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"2\",comm=\"b\"} 12");
+	lacks(b, "vigil_process_cpu_seconds_total{pid=\"3\""); /* never top 1 */
+	free(b);
+	f = sys_frame(3); /* b exits */
+	add_proc(f, 1, "a", 12, 10, 100);
+	add_proc(f, 3, "c", 12, 30, 300);
+	update_with(m, f);
+	b = render(m, METRICS_TEXT);
+	lacks(b, "pid=\"2\"");
+	has_line(b, "vigil_process_cpu_seconds_total{pid=\"3\",comm=\"c\"} 12");
+	free(b);
+	metrics_free(m);
+}
+
+/* Alerts appear pending or firing and go when they resolve. */
+static void test_alerts_resolve(void **state)
+{
+	struct metrics *m = metrics_new(NULL);
+	const char *const states[] = {"pending", "firing", "resolved"};
+	char *b;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct frame *f = sys_frame((uint64_t)i);
+
+		f->nalerts = 1;
+		f->alerts = xcalloc(1, sizeof(*f->alerts));
+		snprintf(f->alerts[0].rule, sizeof(f->alerts[0].rule), "cpu");
+		snprintf(f->alerts[0].severity, sizeof(f->alerts[0].severity),
+			 "critical");
+		snprintf(f->alerts[0].state, sizeof(f->alerts[0].state), "%s", states[i]);
+		update_with(m, f);
+		b = render(m, METRICS_TEXT);
+		if (i < 2) {
+			char line[128];
+
+			snprintf(line, sizeof(line),
+				 "vigil_alert{rule=\"cpu\",severity=\"critical\",state="
+				 "\"%s\"} 1",
+				 states[i]);
+			has_line(b, line);
+		} else {
+			lacks(b, "vigil_alert");
+		}
+		free(b);
+	}
+	metrics_free(m);
+}
+
+/* ---- threads ---- */
+
+static void *updater(void *arg)
+{
+	struct metrics *m = arg;
+
+	for (uint64_t seq = 0; seq < 200; seq++)
+		update_with(m, full_frame(seq));
+	return NULL;
+}
+
+/* Scrapes while the sampler publishes: every body is whole and valid, and
+ * the frames the renders held are freed once (ASan in the sanitizer build). */
+static void test_render_while_updating(void **state)
+{
+	struct metrics *m = metrics_new(NULL);
+	pthread_t th;
+	uint64_t last = 0;
+
+	(void)state;
+	assert_int_equal(pthread_create(&th, NULL, updater, m), 0);
+	for (int i = 0; i < 50; i++) {
+		char *b = render(m, METRICS_OPENMETRICS),
+		     *t = strstr(b, "\nvigil_ticks_total ");
+		uint64_t ticks;
+
+		om_structure(b);
+		assert_non_null(t);
+		ticks = strtoull(t + 19, NULL, 10);
+		assert_true(ticks >= last); /* a counter never goes back */
+		last = ticks;
+		free(b);
+	}
+	assert_int_equal(pthread_join(th, NULL), 0);
+	metrics_free(m);
+}
+
+/* ---- the Grafana dashboard (assets/grafana-vigil.json) ---- */
+
+/* Fails unless name is the name of a sample in body. */
+static void emits(const char *body, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = body; (p = strstr(p, name)); p++)
+		if ((p == body || p[-1] == '\n') && (p[n] == '{' || p[n] == ' '))
+			return;
+	fail_msg("the dashboard queries %s, which /metrics does not emit", name);
+}
+
+static bool metric_prefix(const char *s)
+{
+	static const char *const prefixes[] = {"node_", "vigil_", "namedprocess_",
+					       "statsd_"};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* Every metric name in one PromQL expression is emitted; returns how many. */
+static int check_expr(const char *expr, const char *body)
+{
+	int found = 0;
+
+	for (const char *p = expr; *p;) {
+		size_t n =
+			strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+				  "0123456789_:");
+		bool word_start = p == expr || !strchr("$\"{_", p[-1]);
+
+		if (n && word_start && metric_prefix(p)) {
+			char name[128];
+
+			assert_true(n < sizeof(name));
+			memcpy(name, p, n);
+			name[n] = '\0';
+			emits(body, name);
+			found++;
+		}
+		p += n ? n : 1;
+	}
+	return found;
+}
+
+/* The dashboard parses, takes its data source as ${DS_PROMETHEUS} (an
+ * import input) and the host as a variable, every query is valid PromQL
+ * (promtool check rules) and names only metrics /metrics emits. */
+static void test_dashboard(void **state)
+{
+	const char *src = getenv("VIGIL_SRCDIR");
+	char *path = xasprintf("%s/assets/grafana-vigil.json", src && *src ? src : ".");
+	char cmd[1024], *exprs = xmalloc(65536), *body, dir[64], rules[128];
+	struct metrics *m;
+	regex_t re;
+	FILE *fp;
+	int n = 0;
+
+	(void)state;
+	if (system("command -v jq >/dev/null 2>&1")) {
+		free(path);
+		free(exprs);
 		skip();
-	rc = run(
-		"printf '# TYPE x counter\\nx{a=\"b} 1\\n' | promtool check metrics 2>&1",
-		out, sizeof(out));
-	assert_int_equal(rc, 1);
-	rc = run("d=$(mktemp -d /tmp/vigil-om-XXXXXX) && printf '# TYPE x gauge\\nx 1 "
-		 "1\\n' > "
-		 "$d/m && promtool tsdb create-blocks-from openmetrics $d/m $d/b 2>&1; "
-		 "s=$?; rm -rf \"$d\"; exit $s",
-		 out, sizeof(out));
-	assert_int_not_equal(rc, 0); /* no # EOF */
+	}
+	snprintf(cmd, sizeof(cmd),
+		 "jq -e '.__inputs[0].name == \"DS_PROMETHEUS\" and "
+		 "([.. | objects | .datasource? | objects | select(.type == "
+		 "\"prometheus\") "
+		 "| .uid] | unique) == [\"${DS_PROMETHEUS}\"] and "
+		 "([.templating.list[].name] | index(\"host\")) != null' '%s' 2>&1",
+		 path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	m = full_metrics();
+	body = render(m, METRICS_TEXT);
+	metrics_free(m);
+	/* the variables' own queries */
+	emits(body,
+	      "vigil_ticks_total"); /* host: label_values(vigil_ticks_total, instance) */
+	snprintf(cmd, sizeof(cmd),
+		 "jq -r '.templating.list[] | select(.name == \"timer\") | .query.query' "
+		 "'%s'",
+		 path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	assert_string_equal(exprs, "metrics(statsd_.*_seconds_bucket)\n");
+	assert_int_equal(
+		regcomp(&re, "^statsd_.*_seconds_bucket\\{", REG_EXTENDED | REG_NEWLINE),
+		0);
+	assert_int_equal(regexec(&re, body, 0, NULL, 0), 0);
+	regfree(&re);
+	/* every panel's queries */
+	snprintf(cmd, sizeof(cmd), "jq -r '.. | .expr? // empty' '%s'", path);
+	assert_int_equal(run(cmd, exprs, 65536), 0);
+	tempdir_make(dir, sizeof(dir), "om");
+	snprintf(rules, sizeof(rules), "%s/rules.yml", dir);
+	fp = fopen(rules, "w");
+	assert_non_null(fp);
+	fprintf(fp, "groups:\n  - name: dashboard\n    rules:\n");
+	for (char *save, *e = strtok_r(exprs, "\n", &save); e;
+	     e = strtok_r(NULL, "\n", &save)) {
+		bool timer = strstr(e, "${timer}") != NULL;
+		int k = check_expr(e, body);
+
+		assert_true(k > 0 || timer);
+		fprintf(fp, "      - record: dashboard:q%d\n        expr: '", n++);
+		for (const char *p = e; *p; p++) {
+			if (!strncmp(p, "$host", 5))
+				p += 4, fputs(".+", fp);
+			else if (!strncmp(p, "$__rate_interval", 16))
+				p += 15, fputs("1m", fp);
+			else if (!strncmp(p, "${timer}", 8))
+				p += 7, fputs("statsd_checkout_latency_seconds_bucket",
+					      fp);
+			else if (*p == '\'')
+				fputs("''", fp);
+			else
+				fputc(*p, fp);
+		}
+		fputs("'\n", fp);
+	}
+	assert_int_equal(fclose(fp), 0);
+	assert_true(n >= 20);
+	if (have_promtool()) {
+		snprintf(cmd, sizeof(cmd), "promtool check rules '%s' 2>&1", rules);
+		if (run(cmd, exprs, 65536))
+			fail_msg("promtool check rules: %s", exprs);
+	}
+	tempdir_remove(dir);
+	free(body);
+	free(exprs);
+	free(path);
 }
 
 int main(void)
@@ -645,7 +886,14 @@ int main(void)
 		cmocka_unit_test(test_full_lines),
 		cmocka_unit_test(test_promtool_text),
 		cmocka_unit_test(test_promtool_openmetrics),
-		cmocka_unit_test(test_checks_refuse),
+		cmocka_unit_test(test_statsd_collisions),
+		cmocka_unit_test(test_config_errors),
+		cmocka_unit_test(test_config_file),
+		cmocka_unit_test(test_group_cpu_monotonic),
+		cmocka_unit_test(test_top_hysteresis),
+		cmocka_unit_test(test_alerts_resolve),
+		cmocka_unit_test(test_render_while_updating),
+		cmocka_unit_test(test_dashboard),
 	};
 
 	hz = sysconf(_SC_CLK_TCK);
