@@ -3,8 +3,9 @@
  * metrics_http: libmicrohttpd wired to the metrics renderer. The listening
  * socket is bound here (so a taken or bad address is said with its errno)
  * and handed to libmicrohttpd, which runs one internal polling thread. A
- * request is answered in the first call of the access handler: nothing
- * vigil serves has a body to wait for.
+ * GET is answered in the access handler's second call, once the request is
+ * complete, so the connection is kept for the next scrape; any other method
+ * in the first, without reading its body.
  *
  * The auth cache (one SHA-256 of the last good password per user) is only
  * touched by the server thread, so it needs no lock.
@@ -286,24 +287,36 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 				  const char *upload_data, size_t *upload_size,
 				  void **req_cls)
 {
+	static int seen; /* its address marks a request whose headers were seen */
 	struct metrics_http *s = cls;
+	bool get = !strcmp(method, MHD_HTTP_METHOD_GET) ||
+		   !strcmp(method, MHD_HTTP_METHOD_HEAD);
 
 	(void)version;
 	(void)upload_data;
-	(void)req_cls;
-	*upload_size = 0; /* a body is never read: the answer does not need it */
 	if (!s->named) {
 		pthread_setname_np(pthread_self(), "vigil-metrics");
 		s->named = true;
+	}
+	/* The first call has the headers. Another method is refused at once,
+	 * its body unread (libmicrohttpd then closes the connection); a GET is
+	 * answered once the request is complete, so the connection stays open
+	 * for the next scrape. */
+	if (!*req_cls) {
+		*req_cls = &seen;
+		return get ? MHD_YES
+			   : reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
+				   "method not allowed\n");
+	}
+	if (*upload_size) { /* a GET with a body: read and dropped */
+		*upload_size = 0;
+		return MHD_YES;
 	}
 	if (!client_cert_ok(s, c))
 		return reply(c, MHD_HTTP_FORBIDDEN, "text/plain",
 			     "a valid client certificate is required\n");
 	if (!authorized(s, c))
 		return reply(c, MHD_HTTP_UNAUTHORIZED, "text/plain", "unauthorized\n");
-	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
-		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain",
-			     "method not allowed\n");
 	if (!strcmp(url, "/metrics"))
 		return serve_metrics(s, c);
 	if (!strcmp(url, "/"))

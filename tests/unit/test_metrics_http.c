@@ -3,9 +3,9 @@
  * test_metrics_http: the /metrics server with a stand-in renderer: content
  * negotiation as Prometheus, curl and odd clients send it; the answers to
  * each path and method over a real loopback socket (status, headers, body,
- * gzip that inflates back); basic auth with bcrypt hashes made here; and
- * the start errors (a bad address, a taken port). TLS is driven with curl
- * in the integration test.
+ * gzip that inflates back, two scrapes on one kept connection); basic auth with bcrypt
+ * hashes made here; and the start errors (a bad address, a taken port). TLS is driven
+ * with curl in the integration test.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -223,11 +223,20 @@ static void test_paths_and_methods(void **state)
 	assert_int_equal(status_of(a), 405);
 	free(a);
 
+	/* keep-alive: two scrapes on one connection, both answered */
+	a = http(sv.port,
+		 "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+		 "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+		 NULL);
+	assert_int_equal(status_of(a), 200);
+	assert_non_null(strstr(strstr(a, BODY_TEXT) + 1, "HTTP/1.1 200 OK"));
+	free(a);
+
 	sv.fake.fail = true;
 	a = get(sv.port, "GET", "/metrics", NULL);
 	assert_int_equal(status_of(a), 500);
 	free(a);
-	assert_int_equal(sv.fake.calls, 4); /* GET, GET, HEAD, the failed one */
+	assert_int_equal(sv.fake.calls, 6); /* GET, GET, HEAD, two on one, failed */
 	metrics_http_stop(sv.s);
 }
 
