@@ -17,7 +17,8 @@
  *   hold their connections, and a scrape still gets its answer; clients
  *   that reset the connection mid-answer leave vigil serving.
  * - Refusals: an address that is not one, a taken port, a web config with
- *   an unknown key, --web-config alone; none leaves a session file. An
+ *   an unknown key, --web-config alone, a certificate that is not PEM; none
+ *   leaves a session file. An
  *   address other hosts can reach is served with a warning.
  */
 #include <setjmp.h>
@@ -309,7 +310,7 @@ static void test_slow_clients(void **state)
 static void test_refusals(void **state)
 {
 	struct run_result *r = malloc(sizeof(*r));
-	char web[128], taken[32];
+	char web[128], taken[128];
 	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t len = sizeof(sa);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
@@ -345,6 +346,15 @@ static void test_refusals(void **state)
 	run_vigil(r, "record", "-o", session, "-d", "1s", "--web-config", web);
 	assert_int_equal(r->status, 2);
 	assert_non_null(strstr(r->err, "--web-config needs --listen"));
+	/* files that are not PEM: said, nothing recorded */
+	snprintf(taken, sizeof(taken), "%s/junk", dir);
+	write_file(taken, "not a certificate\n");
+	write_file(web, "tls_server_config:\n  cert_file: junk\n  key_file: junk\n");
+	run_vigil(r, "record", "-o", session, "-d", "1s", "--statsd", "off", "--listen",
+		  "0", "--web-config", web);
+	assert_int_equal(r->status, 1);
+	assert_non_null(strstr(r->err, "the TLS certificate or key was refused"));
+	assert_int_equal(access(session, F_OK), -1);
 	assert_int_equal(access(session, F_OK), -1);
 
 	run_vigil(r, "record", "-o", session, "-d", "500ms", "--statsd", "off",

@@ -258,6 +258,8 @@ static void test_prometheus_scrapes_vigil(void **state)
 	print_message("sum(rate(node_cpu_seconds_total[20s])) %g, %d CPUs\n", v, ncpu);
 	if (!(fabs(v - ncpu) <= 0.15 * ncpu))
 		fail_msg("sum of CPU rates %g, %d CPUs", v, ncpu);
+	assert_int_equal(vigil_end(vigil_pid), 0);
+	vigil_pid = 0;
 }
 
 int main(void)
