@@ -16,7 +16,8 @@
  * hashes. A verified (user, password) is remembered as a SHA-256 digest, so
  * a scraper pays bcrypt once, not on every scrape.
  *
- * Threads: one libmicrohttpd polling thread, named "vigil-metrics", serves
+ * Threads: one libmicrohttpd polling thread ("MHD-single" until its first
+ * request names it "vigil-metrics") serves
  * every connection without blocking on any; the render callback runs there,
  * never on the sampler thread. A connection limit (in total and per client
  * address) and an idle timeout bound what slow or hostile clients hold; none
