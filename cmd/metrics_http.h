@@ -17,9 +17,9 @@
  * a scraper pays bcrypt once, not on every scrape.
  *
  * Threads: one libmicrohttpd polling thread ("MHD-single" until its first
- * request names it "vigil-metrics") serves
- * every connection without blocking on any; the render callback runs there,
- * never on the sampler thread. A connection limit (in total and per client
+ * request names it "vigil-metrics") serves every connection without
+ * blocking on any; the render callback runs there, never on the sampler
+ * thread. A connection limit (in total and per client
  * address) and an idle timeout bound what slow or hostile clients hold; none
  * of it can delay a tick, which never waits on this thread.
  */
