@@ -119,9 +119,13 @@ static const char *const *family_suffixes(enum expo_type t)
 	static const char *const counter[] = {"_total", "_created", NULL};
 	static const char *const histogram[] = {"_bucket", "_count", "_sum", "_created",
 						NULL};
+	static const char *const info[] = {"_info", NULL};
 	static const char *const none[] = {NULL};
 
-	return t == EXPO_COUNTER ? counter : t == EXPO_HISTOGRAM ? histogram : none;
+	return t == EXPO_COUNTER     ? counter
+	       : t == EXPO_HISTOGRAM ? histogram
+	       : t == EXPO_INFO	     ? info
+				     : none;
 }
 
 bool expo_claim(struct expo *e, const char *name, enum expo_type t)
@@ -178,6 +182,8 @@ static const char *type_word(const struct expo *e, enum expo_type t)
 		return "histogram";
 	case EXPO_STATESET:
 		return e->om ? "stateset" : "gauge";
+	case EXPO_INFO:
+		return e->om ? "info" : "gauge";
 	case EXPO_GAUGE:
 		break;
 	}
@@ -187,7 +193,10 @@ static const char *type_word(const struct expo *e, enum expo_type t)
 bool expo_family(struct expo *e, const char *name, enum expo_type t, const char *unit,
 		 const char *help)
 {
-	const char *total = t == EXPO_COUNTER && !e->om ? "_total" : "";
+	const char *total = e->om		? ""
+			    : t == EXPO_COUNTER ? "_total"
+			    : t == EXPO_INFO	? "_info"
+						: "";
 	size_t nl = strlen(name), ul = strlen(unit);
 
 	/* OpenMetrics: a family with a unit ends in it */
@@ -322,6 +331,8 @@ void expo_sample(struct expo *e, const char *suffix, const struct expo_label *la
 {
 	if (e->type == EXPO_COUNTER && !*suffix)
 		suffix = "_total";
+	else if (e->type == EXPO_INFO && !*suffix)
+		suffix = "_info";
 	sample_x(e, suffix, labels, n, NULL, NULL, value);
 }
 

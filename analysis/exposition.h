@@ -9,7 +9,9 @@
  * without "_total" ("node_cpu_seconds"), and the writer adds "_total" to its
  * samples and, in the text format, to its HELP and TYPE lines. A family with
  * a unit ends in "_<unit>" (asserted). A state set is a gauge per state in
- * the text format, with the family's name as the state's label.
+ * the text format, with the family's name as the state's label. An info
+ * family is named without "_info" too; its one sample (value 1) has it, and
+ * in the text format it is a gauge of that name.
  *
  * Invariants:
  * - Every family gets HELP and TYPE (and UNIT when it has one, OpenMetrics
@@ -29,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum expo_type { EXPO_COUNTER, EXPO_GAUGE, EXPO_HISTOGRAM, EXPO_STATESET };
+enum expo_type { EXPO_COUNTER, EXPO_GAUGE, EXPO_HISTOGRAM, EXPO_STATESET, EXPO_INFO };
 
 struct expo_label {
 	const char *name, *value;
@@ -69,7 +71,7 @@ bool expo_family(struct expo *e, const char *name, enum expo_type t, const char 
 		 const char *help);
 /*
  * One sample of the current family: name + suffix ("_total" is added for
- * counters), labels (n of them, names valid), value.
+ * counters, "_info" for info), labels (n of them, names valid), value.
  */
 void expo_sample(struct expo *e, const char *suffix, const struct expo_label *labels,
 		 size_t n, double value);

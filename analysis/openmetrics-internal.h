@@ -111,6 +111,7 @@ struct metrics {
 	const struct proc_row **best; /* 2 * cfg.top: the ranking of a tick */
 	uint64_t runq_prev_ns;
 	int runq_pid;
+	int heap_pid;	   /* the target the leak verdict and JVM reading are of */
 	struct expo names; /* StatsD family names claimed */
 
 	pthread_mutex_t lock;

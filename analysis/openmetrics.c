@@ -129,6 +129,28 @@ static void fold_target(struct metrics *m, const struct frame *f)
 	m->runq_prev_ns = t->run_delay_ns;
 }
 
+/* Lock held: the last leak verdict and JVM reading are the target's; they
+ * go when it exits or another process is attached. */
+static void fold_heap(struct metrics *m, const struct frame *f)
+{
+	int pid = f->target && f->target->alive ? f->target->pid : 0;
+
+	if (pid != m->heap_pid) {
+		m->has_leak = m->has_jvm = false;
+		m->heap_pid = pid;
+	}
+	if (!pid)
+		return;
+	if (f->leak) {
+		m->leak = *f->leak;
+		m->has_leak = true;
+	}
+	if (f->jvm) {
+		m->jvm = *f->jvm;
+		m->has_jvm = true;
+	}
+}
+
 void metrics_update(struct metrics *m, struct frame *f)
 {
 	struct frame *old;
@@ -139,14 +161,7 @@ void metrics_update(struct metrics *m, struct frame *f)
 	m->latest = f;
 	m->ticks++;
 	m->cost_total_s += (double)f->cost_ns / 1e9;
-	if (f->leak) {
-		m->leak = *f->leak;
-		m->has_leak = true;
-	}
-	if (f->jvm) {
-		m->jvm = *f->jvm;
-		m->has_jvm = true;
-	}
+	fold_heap(m, f);
 	fold_alerts(m, f);
 	fold_target(m, f);
 	om_proc_update(m, f);
@@ -237,7 +252,7 @@ static void render_cpu(struct expo *e, const struct om_view *v)
 
 	if (!(s->have & SYS_HAVE_STAT) || !s->ncores ||
 	    !expo_family(e, "node_cpu_seconds", EXPO_COUNTER, "seconds",
-			 "Seconds the CPUs spent in each mode."))
+			 "CPU time per core and mode, from /proc/stat."))
 		return;
 	for (size_t i = 0; i < s->ncores; i++) {
 		const struct cpu_times *t = &s->cores[i].t;
@@ -283,7 +298,7 @@ static void render_memory(struct expo *e, const struct sys_sample *s)
 		char name[64], help[96];
 
 		snprintf(name, sizeof(name), "node_memory_%s_bytes", fields[i].field);
-		snprintf(help, sizeof(help), "Memory information field %s_bytes.",
+		snprintf(help, sizeof(help), "%s from /proc/meminfo, in bytes.",
 			 fields[i].field);
 		single(e, name, EXPO_GAUGE, "bytes", help, (double)fields[i].bytes);
 	}
@@ -294,23 +309,25 @@ static void render_stat(struct expo *e, const struct om_view *v)
 	const struct sys_sample *s = &v->f->sys;
 
 	if (s->have & SYS_HAVE_LOADAVG) {
-		single(e, "node_load1", EXPO_GAUGE, "", "1m load average.", s->load1);
-		single(e, "node_load5", EXPO_GAUGE, "", "5m load average.", s->load5);
-		single(e, "node_load15", EXPO_GAUGE, "", "15m load average.", s->load15);
+		single(e, "node_load1", EXPO_GAUGE, "", "Load average over 1 minute.",
+		       s->load1);
+		single(e, "node_load5", EXPO_GAUGE, "", "Load average over 5 minutes.",
+		       s->load5);
+		single(e, "node_load15", EXPO_GAUGE, "", "Load average over 15 minutes.",
+		       s->load15);
 	}
 	if (!(s->have & SYS_HAVE_STAT))
 		return;
 	single(e, "node_context_switches", EXPO_COUNTER, "",
-	       "Total number of context switches.", (double)s->ctxt);
-	single(e, "node_forks", EXPO_COUNTER, "", "Total number of forks.",
-	       (double)s->forks);
-	single(e, "node_procs_running", EXPO_GAUGE, "",
-	       "Number of processes in runnable state.", s->procs_running);
-	single(e, "node_procs_blocked", EXPO_GAUGE, "",
-	       "Number of processes blocked waiting for I/O to complete.",
+	       "Context switches since boot.", (double)s->ctxt);
+	single(e, "node_forks", EXPO_COUNTER, "",
+	       "Processes and threads created since boot.", (double)s->forks);
+	single(e, "node_procs_running", EXPO_GAUGE, "", "Tasks runnable now.",
+	       s->procs_running);
+	single(e, "node_procs_blocked", EXPO_GAUGE, "", "Tasks blocked on I/O now.",
 	       s->procs_blocked);
 	single(e, "node_boot_time_seconds", EXPO_GAUGE, "seconds",
-	       "Node boot time, in unixtime.", (double)s->boot_time_s);
+	       "When the host booted, seconds since the epoch.", (double)s->boot_time_s);
 }
 
 static void render_pressure(struct expo *e, const struct sys_sample *s)
@@ -325,7 +342,7 @@ static void render_pressure(struct expo *e, const struct sys_sample *s)
 			continue;
 		snprintf(name, sizeof(name), "node_pressure_%s_waiting_seconds", res[r]);
 		snprintf(help, sizeof(help),
-			 "Total time in seconds that processes have waited for %s.",
+			 "Time some task was stalled waiting for %s (PSI some).",
 			 r == PSI_CPU  ? "CPU time"
 			 : r == PSI_IO ? "I/O"
 				       : "memory");
@@ -335,8 +352,7 @@ static void render_pressure(struct expo *e, const struct sys_sample *s)
 			continue;
 		snprintf(name, sizeof(name), "node_pressure_%s_stalled_seconds", res[r]);
 		snprintf(help, sizeof(help),
-			 "Total time in seconds no process could make progress due to %s "
-			 "congestion.",
+			 "Time all non-idle tasks were stalled on %s at once (PSI full).",
 			 res[r]);
 		single(e, name, EXPO_COUNTER, "seconds", help,
 		       (double)p->full.total_us / 1e6);
@@ -355,20 +371,16 @@ static void render_disks(struct expo *e, const struct sys_sample *s)
 	static const struct {
 		const char *name, *unit, *help;
 	} fam[] = {
-		{"node_disk_reads_completed", "",
-		 "The total number of reads completed successfully."},
-		{"node_disk_read_bytes", "bytes",
-		 "The total number of bytes read successfully."},
+		{"node_disk_reads_completed", "", "Reads the device completed."},
+		{"node_disk_read_bytes", "bytes", "Bytes the device read."},
 		{"node_disk_read_time_seconds", "seconds",
-		 "The total number of seconds spent by all reads."},
-		{"node_disk_writes_completed", "",
-		 "The total number of writes completed successfully."},
-		{"node_disk_written_bytes", "bytes",
-		 "The total number of bytes written successfully."},
+		 "Time reads took, summed over requests."},
+		{"node_disk_writes_completed", "", "Writes the device completed."},
+		{"node_disk_written_bytes", "bytes", "Bytes the device wrote."},
 		{"node_disk_write_time_seconds", "seconds",
-		 "This is the total number of seconds spent by all writes."},
+		 "Time writes took, summed over requests."},
 		{"node_disk_io_time_seconds", "seconds",
-		 "Total seconds spent doing I/Os."},
+		 "Time the device was busy with I/O."},
 	};
 
 	if (!(s->have & SYS_HAVE_DISKSTATS) || !s->ndisks)
@@ -409,7 +421,7 @@ static void render_nets(struct expo *e, const struct sys_sample *s)
 	for (size_t k = 0; k < sizeof(fam) / sizeof(fam[0]); k++) {
 		char help[128];
 
-		snprintf(help, sizeof(help), "Network device statistic %s.",
+		snprintf(help, sizeof(help), "%s of the interface, from /proc/net/dev.",
 			 fam[k] + strlen("node_network_"));
 		if (!expo_family(e, fam[k], EXPO_COUNTER, k % 4 ? "" : "bytes", help))
 			continue;

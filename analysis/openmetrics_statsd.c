@@ -4,7 +4,8 @@
  * since vigil started (a frame carries one tick of them).
  *
  * Each (key, kind) is one series; its family name is fixed when it is first
- * seen: prefix + the sanitised StatsD name (+ "_seconds" for a timer), and
+ * seen: prefix + the sanitised StatsD name (+ "_seconds" for a timer unless
+ * it ends so; a counter's trailing "_total" is its samples' suffix), and
  * when another StatsD name or kind already holds that name (or a name its
  * samples use), "_" and 8 hex digits of a hash of the name and kind after
  * it. So a name keeps its family for the life of the process, whatever
@@ -82,6 +83,12 @@ static size_t family_for(struct metrics *m, const char *name, char kind)
 
 		if (bl < 8 || strcmp(base + bl - 8, "_seconds"))
 			strcat(base, "_seconds");
+	} else if (kind == APP_COUNTER) {
+		size_t bl = strlen(base);
+
+		/* "requests_total" is statsd_requests_total, not ..._total_total */
+		if (bl > 6 && !strcmp(base + bl - 6, "_total"))
+			base[bl - 6] = '\0';
 	}
 	snprintf(full, sizeof(full), "%s", base);
 	if (!expo_claim(&m->names, full, kind_type(kind))) {

@@ -147,6 +147,9 @@ static void render_alerts(struct expo *e, const struct om_view *v)
 
 static void render_recorder(struct expo *e, const struct om_view *v)
 {
+	if (expo_family(e, "vigil_build", EXPO_INFO, "",
+			"The vigil serving these figures."))
+		expo_sample(e, "", &(struct expo_label){"version", VIGIL_VERSION}, 1, 1);
 	single(e, "vigil_ticks", EXPO_COUNTER, "", "Ticks (frames) vigil sampled.",
 	       (double)v->ticks);
 	single(e, "vigil_tick_cost_seconds", EXPO_COUNTER, "seconds",
@@ -180,7 +183,7 @@ static void render_statsd_health(struct expo *e, const struct om_view *v)
 	       "StatsD datagrams the kernel dropped (socket buffer full).",
 	       (double)v->statsd_dropped);
 	single(e, "vigil_statsd_series_dropped", EXPO_COUNTER, "",
-	       "StatsD series not exposed: over the limit of series kept.",
+	       "StatsD values left out: their series was over the limit of series kept.",
 	       (double)v->statsd_series_dropped);
 	if (!expo_family(e, "vigil_statsd_bad_lines", EXPO_COUNTER, "",
 			 "StatsD lines rejected, by reason."))

@@ -222,6 +222,9 @@ static inline void om_structure(const char *body)
 			assert_non_null(strstr(line, label));
 			assert_true(!strcmp(strrchr(line, ' '), " 0") ||
 				    !strcmp(strrchr(line, ' '), " 1"));
+		} else if (!strcmp(type, "info")) {
+			assert_string_equal(arg, "_info");
+			assert_string_equal(strrchr(line, ' '), " 1");
 		} else {
 			assert_string_equal(type, "gauge");
 			assert_string_equal(arg, "");

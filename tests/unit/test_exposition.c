@@ -193,6 +193,30 @@ static void test_stateset_and_escapes(void **state)
 	free(body);
 }
 
+/* An info family: "_info" on its sample, a gauge in the text format. */
+static void test_info(void **state)
+{
+	struct expo_label l = {"version", "1.2"};
+	struct expo e;
+	size_t len;
+	char *body;
+
+	(void)state;
+	for (int om = 0; om < 2; om++) {
+		expo_init(&e, om);
+		assert_true(expo_family(&e, "b", EXPO_INFO, "", "Build."));
+		expo_sample(&e, "", &l, 1, 1);
+		assert_false(expo_family(&e, "b_info", EXPO_GAUGE, "", "Taken."));
+		body = expo_finish(&e, &len);
+		assert_string_equal(body,
+				    om ? "# HELP b Build.\n# TYPE b info\n"
+					 "b_info{version=\"1.2\"} 1\n# EOF\n"
+				       : "# HELP b_info Build.\n# TYPE b_info gauge\n"
+					 "b_info{version=\"1.2\"} 1\n");
+		free(body);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +225,7 @@ int main(void)
 		cmocka_unit_test(test_values),
 		cmocka_unit_test(test_family_once),
 		cmocka_unit_test(test_stateset_and_escapes),
+		cmocka_unit_test(test_info),
 		cmocka_unit_test(test_checks_refuse),
 	};
 

@@ -29,74 +29,9 @@
 #include "core/xalloc.h"
 #include "tempdir.h"
 #include "promcheck.h"
-
-static long hz;
+#include "omframes.h"
 
 /* A frame with two cores, memory, load, PSI, a disk and an interface. */
-static struct frame *sys_frame(uint64_t seq)
-{
-	struct frame *f = frame_new();
-	struct sys_sample *s = &f->sys;
-
-	f->seq = seq;
-	f->t_ms = 1700000000000 + (int64_t)seq * 1000;
-	f->cost_ns = 2500000;
-	s->have = SYS_HAVE_STAT | SYS_HAVE_MEMINFO | SYS_HAVE_LOADAVG |
-		  SYS_HAVE_DISKSTATS | SYS_HAVE_NETDEV;
-	s->ncores = 2;
-	s->cores = xcalloc(2, sizeof(*s->cores));
-	s->cores[0].cpu = 0;
-	s->cores[0].t = (struct cpu_times){.user = 150 * (uint64_t)hz,
-					   .system = 3 * (uint64_t)hz,
-					   .idle = 1000 * (uint64_t)hz};
-	s->cores[1].cpu = 2; /* cpu1 offline */
-	s->cores[1].t = (struct cpu_times){.user = (uint64_t)hz / 2, .steal = 7};
-	s->ctxt = 123456789;
-	s->forks = 4242;
-	s->procs_running = 3;
-	s->procs_blocked = 1;
-	s->boot_time_s = 1699990000;
-	s->mem_total = 8ull << 30;
-	s->mem_free = 1ull << 30;
-	s->mem_available = 5ull << 30;
-	s->buffers = 1000;
-	s->cached = 2ull << 30;
-	s->swap_total = 0;
-	s->swap_free = 0;
-	s->load1 = 0.5;
-	s->load5 = 1.25;
-	s->load15 = 2;
-	s->psi[PSI_CPU] = (struct psi){.present = true, .some.total_us = 1500000};
-	s->psi[PSI_MEMORY] = (struct psi){.present = true,
-					  .has_full = true,
-					  .some.total_us = 20,
-					  .full.total_us = 10};
-	s->ndisks = 2;
-	s->disks = xcalloc(2, sizeof(*s->disks));
-	snprintf(s->disks[0].name, FRAME_DEV_MAX, "sda");
-	s->disks[0].reads = 10;
-	s->disks[0].read_sectors = 8;
-	s->disks[0].read_ms = 1500;
-	s->disks[0].io_ms = 2000;
-	snprintf(s->disks[1].name, FRAME_DEV_MAX, "loop0");
-	s->nnets = 1;
-	s->nets = xcalloc(1, sizeof(*s->nets));
-	snprintf(s->nets[0].name, FRAME_DEV_MAX, "eth0");
-	s->nets[0].rx_bytes = 1000;
-	s->nets[0].tx_drop = 2;
-	return f;
-}
-
-static char *render(struct metrics *m, enum metrics_format fmt)
-{
-	char *body;
-	size_t len;
-
-	assert_int_equal(metrics_render(m, fmt, &body, &len), 0);
-	assert_non_null(body);
-	assert_int_equal(strlen(body), len);
-	return body;
-}
 static void test_node_text(void **state)
 {
 	struct metrics *m = metrics_new(NULL);
@@ -107,7 +42,8 @@ static void test_node_text(void **state)
 	metrics_update(m, f);
 	frame_unref(f);
 	b = render(m, METRICS_TEXT);
-	has_line(b, "# HELP node_cpu_seconds_total Seconds the CPUs spent in each mode.");
+	has_line(b, "# HELP node_cpu_seconds_total CPU time per core and mode, from "
+		    "/proc/stat.");
 	has_line(b, "# TYPE node_cpu_seconds_total counter");
 	has_line(b, "node_cpu_seconds_total{cpu=\"0\",mode=\"user\"} 150");
 	has_line(b, "node_cpu_seconds_total{cpu=\"0\",mode=\"idle\"} 1000");
@@ -133,6 +69,8 @@ static void test_node_text(void **state)
 	has_line(b, "node_network_transmit_drop_total{device=\"eth0\"} 2");
 	has_line(b, "vigil_ticks_total 1");
 	has_line(b, "vigil_last_tick_cost_seconds 0.0025");
+	has_line(b, "# TYPE vigil_build_info gauge");
+	has_line(b, "vigil_build_info{version=\"" VIGIL_VERSION "\"} 1");
 	lacks(b, "# EOF");
 	lacks(b, "# UNIT");
 	free(b);
@@ -156,6 +94,7 @@ static void test_node_openmetrics(void **state)
 	has_line(b, "# TYPE node_memory_MemTotal_bytes gauge");
 	has_line(b, "# UNIT node_memory_MemTotal_bytes bytes");
 	has_line(b, "# TYPE node_context_switches counter");
+	has_line(b, "# TYPE vigil_build info");
 	n = strlen(b);
 	assert_true(n > 6 && !strcmp(b + n - 6, "# EOF\n"));
 	free(b);
@@ -177,35 +116,6 @@ static void test_before_first_frame(void **state)
 }
 
 /* A StatsD tick: one timer with values (ms), one counter, one gauge. */
-static struct app_metrics *statsd_tick(const char *timer, const uint64_t *ms, size_t n,
-				       double counter, double gauge)
-{
-	struct app_metrics *a = app_metrics_new();
-	struct hdr *h = hdr_new();
-
-	for (size_t i = 0; i < n; i++)
-		hdr_record(h, ms[i] * 1000000, 1);
-	a->n = 3;
-	a->metrics = xcalloc(3, sizeof(*a->metrics));
-	a->metrics[0] = (struct app_metric){.name = xstrdup(timer),
-					    .kind = APP_TIMER,
-					    .count = n,
-					    .hist = hdr_compact(h)};
-	a->metrics[1] = (struct app_metric){.name = xstrdup("jobs.done"),
-					    .kind = APP_COUNTER,
-					    .count = 1,
-					    .value = counter};
-	a->metrics[2] = (struct app_metric){.name = xstrdup("queue.depth#env:prod"),
-					    .kind = APP_GAUGE,
-					    .value = gauge};
-	app_metrics_sort(a);
-	a->packets = 3;
-	a->lines = 3 + 1;
-	a->bad[APP_BAD_TYPE] = 1;
-	hdr_free(h);
-	return a;
-}
-
 static void test_statsd_cumulative(void **state)
 {
 	struct metrics *m = metrics_new(NULL);
@@ -258,85 +168,6 @@ static void test_statsd_cumulative(void **state)
 
 /* Everything at once: a target with a leak verdict, a JVM, alerts, groups
  * and StatsD, through both of Prometheus' parsers and our own check. */
-static struct frame *full_frame(uint64_t seq)
-{
-	static const uint64_t ms[] = {1, 2, 3, 40, 900};
-	struct frame *f = sys_frame(seq);
-	struct target_sample *t = xcalloc(1, sizeof(*t));
-
-	f->sys.psi[PSI_IO] = (struct psi){.present = true, .has_full = true};
-	t->pid = 4242;
-	t->alive = true;
-	t->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS | TARGET_HAVE_SCHED;
-	snprintf(t->comm, sizeof(t->comm), "we\"ird\\na\nme");
-	t->vm_rss = 1 << 20;
-	t->run_delay_ns = 1000000000 * (seq + 1);
-	f->target = t;
-	f->leak = xcalloc(1, sizeof(*f->leak));
-	snprintf(f->leak->source, sizeof(f->leak->source), "rss");
-	snprintf(f->leak->state, sizeof(f->leak->state), "growing");
-	f->leak->rate_bytes_per_hour = 3600 * 1024;
-	f->leak->confidence = 0.75;
-	f->leak->floor_bytes = 5 << 20;
-	f->leak->limit_bytes = 8ull << 30;
-	f->leak->time_to_limit_s = 86400;
-	f->jvm = xcalloc(1, sizeof(*f->jvm));
-	f->jvm->have = JVM_HAVE_YOUNG | JVM_HAVE_OLD | JVM_HAVE_GC | JVM_HAVE_OLD_MAX;
-	f->jvm->old_used = 100 << 20;
-	f->jvm->old_max = 1ull << 30;
-	f->jvm->full_gcs = 3;
-	f->jvm->full_gc_ms = 250;
-	f->nalerts = 1;
-	f->alerts = xcalloc(1, sizeof(*f->alerts));
-	snprintf(f->alerts[0].rule, sizeof(f->alerts[0].rule),
-		 "target.rss > 1 GiB for 10s");
-	snprintf(f->alerts[0].severity, sizeof(f->alerts[0].severity), "warning");
-	snprintf(f->alerts[0].state, sizeof(f->alerts[0].state), "firing");
-	f->procs.n = 3;
-	f->procs.rows = xcalloc(3, sizeof(*f->procs.rows));
-	for (int i = 0; i < 3; i++) {
-		struct proc_row *r = &f->procs.rows[i];
-
-		r->pid = 100 + i;
-		r->state = "RSZ"[i];
-		r->threads = 2;
-		r->cpu_ticks = (uint64_t)(i + 1) * (uint64_t)hz;
-		r->start_ticks = 10;
-		r->start_ms = 1700000000000 - i * 1000;
-		r->rss_bytes = (uint64_t)(i + 1) << 20;
-		r->vsz_bytes = (uint64_t)(i + 1) << 22;
-		r->cpu_pct = i;
-		snprintf(r->comm, sizeof(r->comm), i ? "postgres" : "nginx");
-		r->cmdline = xstrdup(i ? "postgres: writer" : "nginx: worker");
-	}
-	f->app = statsd_tick("checkout.latency", ms, 5, 1, 2);
-	return f;
-}
-
-static struct metrics *full_metrics(void)
-{
-	struct metrics_config *c;
-	struct metrics *m;
-	char err[256];
-
-	assert_int_equal(metrics_config_parse("group db comm postgres\n"
-					      "group web cmdline ^nginx\n"
-					      "top 2\n",
-					      "test", &c, err, sizeof(err)),
-			 0);
-	m = metrics_new(c);
-	metrics_config_free(c);
-	for (uint64_t seq = 0; seq < 2; seq++) {
-		struct frame *f = full_frame(seq);
-
-		metrics_update(m, f);
-		frame_unref(f);
-	}
-	metrics_update_recorder(m,
-				&(struct metrics_recorder){.written = 2, .dropped = 1});
-	return m;
-}
-
 static void test_full_lines(void **state)
 {
 	struct metrics *m = full_metrics();
@@ -374,6 +205,21 @@ static void test_full_lines(void **state)
 		    "3145728");
 	lacks(b, "vigil_process_resident_memory_bytes{pid=\"100\""); /* rank 3 of top 2 */
 	has_line(b, "statsd_checkout_latency_seconds_count 10");
+	free(b);
+	/* the target exits: its verdict, JVM and run-queue wait go with it */
+	{
+		struct frame *f = full_frame(2);
+
+		f->target->alive = false;
+		free(f->leak);
+		f->leak = NULL;
+		update_with(m, f);
+	}
+	b = render(m, METRICS_OPENMETRICS);
+	lacks(b, "vigil_leak_");
+	lacks(b, "vigil_jvm_old_max_bytes 1"); /* the frame still carries a reading */
+	lacks(b, "vigil_target_");
+	has_line(b, "vigil_ticks_total 3");
 	free(b);
 	metrics_free(m);
 }
@@ -520,7 +366,7 @@ static void test_config_errors(void **state)
 /* Buckets and prefix from a file: timers use those bounds, names the prefix. */
 static void test_config_file(void **state)
 {
-	const char *const names[] = {"db.query"};
+	const char *const names[] = {"db.query", "done_total", "wait_seconds"};
 	char dir[64], path[128], err[256], *b;
 	struct metrics_config *c;
 	struct metrics *m;
@@ -536,10 +382,12 @@ static void test_config_file(void **state)
 	m = metrics_new(c);
 	metrics_config_free(c);
 	f = sys_frame(0);
-	f->app = named_tick(names, "t");
+	f->app = named_tick(names, "tct");
 	metrics_update(m, f);
 	frame_unref(f);
 	b = render(m, METRICS_TEXT);
+	has_line(b, "app_done_total 1");	 /* not app_done_total_total */
+	has_line(b, "app_wait_seconds_count 1"); /* not _seconds_seconds */
 	has_line(b, "app_db_query_seconds_bucket{le=\"0.0005\"} 0");
 	has_line(b, "app_db_query_seconds_bucket{le=\"0.002\"} 1");
 	has_line(b, "app_db_query_seconds_bucket{le=\"+Inf\"} 1");
@@ -562,18 +410,12 @@ static void add_proc(struct frame *f, int pid, const char *comm, uint64_t cpu_s,
 	r->pid = pid;
 	r->state = 'S';
 	r->threads = 1;
-	r->cpu_ticks = cpu_s * (uint64_t)hz;
+	r->cpu_ticks = cpu_s * om_hz();
 	r->start_ticks = 7;
 	r->cpu_pct = pct;
 	r->rss_bytes = rss;
 	snprintf(r->comm, sizeof(r->comm), "%s", comm);
 	r->cmdline = xstrdup(comm);
-}
-
-static void update_with(struct metrics *m, struct frame *f)
-{
-	metrics_update(m, f);
-	frame_unref(f);
 }
 
 /* A group's CPU counter never goes back: a member that exits leaves its
@@ -725,155 +567,19 @@ static void test_render_while_updating(void **state)
 	(void)state;
 	assert_int_equal(pthread_create(&th, NULL, updater, m), 0);
 	for (int i = 0; i < 50; i++) {
-		char *b = render(m, METRICS_OPENMETRICS),
-		     *t = strstr(b, "\nvigil_ticks_total ");
-		uint64_t ticks;
+		char *b = render(m, METRICS_OPENMETRICS);
+		unsigned long long ticks = 0;
 
 		om_structure(b);
-		assert_non_null(t);
-		ticks = strtoull(t + 19, NULL, 10);
+		assert_int_equal(sscanf(strstr(b, "\nvigil_ticks_total "),
+					"\nvigil_ticks_total %llu", &ticks),
+				 1);
 		assert_true(ticks >= last); /* a counter never goes back */
 		last = ticks;
 		free(b);
 	}
 	assert_int_equal(pthread_join(th, NULL), 0);
 	metrics_free(m);
-}
-
-/* ---- the Grafana dashboard (assets/grafana-vigil.json) ---- */
-
-/* Fails unless name is the name of a sample in body. */
-static void emits(const char *body, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = body; (p = strstr(p, name)); p++)
-		if ((p == body || p[-1] == '\n') && (p[n] == '{' || p[n] == ' '))
-			return;
-	fail_msg("the dashboard queries %s, which /metrics does not emit", name);
-}
-
-static bool metric_prefix(const char *s)
-{
-	static const char *const prefixes[] = {"node_", "vigil_", "namedprocess_",
-					       "statsd_"};
-
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
-		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
-			return true;
-	return false;
-}
-
-/* Every metric name in one PromQL expression is emitted; returns how many. */
-static int check_expr(const char *expr, const char *body)
-{
-	int found = 0;
-
-	for (const char *p = expr; *p;) {
-		size_t n =
-			strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "0123456789_:");
-		bool word_start = p == expr || !strchr("$\"{_", p[-1]);
-
-		if (n && word_start && metric_prefix(p)) {
-			char name[128];
-
-			assert_true(n < sizeof(name));
-			memcpy(name, p, n);
-			name[n] = '\0';
-			emits(body, name);
-			found++;
-		}
-		p += n ? n : 1;
-	}
-	return found;
-}
-
-/* The dashboard parses, takes its data source as ${DS_PROMETHEUS} (an
- * import input) and the host as a variable, every query is valid PromQL
- * (promtool check rules) and names only metrics /metrics emits. */
-static void test_dashboard(void **state)
-{
-	const char *src = getenv("VIGIL_SRCDIR");
-	char *path = xasprintf("%s/assets/grafana-vigil.json", src && *src ? src : ".");
-	char cmd[1024], *exprs = xmalloc(65536), *body, dir[64], rules[128];
-	struct metrics *m;
-	regex_t re;
-	FILE *fp;
-	int n = 0;
-
-	(void)state;
-	if (system("command -v jq >/dev/null 2>&1")) {
-		free(path);
-		free(exprs);
-		skip();
-	}
-	snprintf(cmd, sizeof(cmd),
-		 "jq -e '.__inputs[0].name == \"DS_PROMETHEUS\" and "
-		 "([.. | objects | .datasource? | objects | select(.type == "
-		 "\"prometheus\") "
-		 "| .uid] | unique) == [\"${DS_PROMETHEUS}\"] and "
-		 "([.templating.list[].name] | index(\"host\")) != null' '%s' 2>&1",
-		 path);
-	assert_int_equal(run(cmd, exprs, 65536), 0);
-	m = full_metrics();
-	body = render(m, METRICS_TEXT);
-	metrics_free(m);
-	/* the variables' own queries */
-	emits(body,
-	      "vigil_ticks_total"); /* host: label_values(vigil_ticks_total, instance) */
-	snprintf(cmd, sizeof(cmd),
-		 "jq -r '.templating.list[] | select(.name == \"timer\") | .query.query' "
-		 "'%s'",
-		 path);
-	assert_int_equal(run(cmd, exprs, 65536), 0);
-	assert_string_equal(exprs, "metrics(statsd_.*_seconds_bucket)\n");
-	assert_int_equal(
-		regcomp(&re, "^statsd_.*_seconds_bucket\\{", REG_EXTENDED | REG_NEWLINE),
-		0);
-	assert_int_equal(regexec(&re, body, 0, NULL, 0), 0);
-	regfree(&re);
-	/* every panel's queries */
-	snprintf(cmd, sizeof(cmd), "jq -r '.. | .expr? // empty' '%s'", path);
-	assert_int_equal(run(cmd, exprs, 65536), 0);
-	tempdir_make(dir, sizeof(dir), "om");
-	snprintf(rules, sizeof(rules), "%s/rules.yml", dir);
-	fp = fopen(rules, "w");
-	assert_non_null(fp);
-	fprintf(fp, "groups:\n  - name: dashboard\n    rules:\n");
-	for (char *save, *e = strtok_r(exprs, "\n", &save); e;
-	     e = strtok_r(NULL, "\n", &save)) {
-		bool timer = strstr(e, "${timer}") != NULL;
-		int k = check_expr(e, body);
-
-		assert_true(k > 0 || timer);
-		fprintf(fp, "      - record: dashboard:q%d\n        expr: '", n++);
-		for (const char *p = e; *p; p++) {
-			if (!strncmp(p, "$host", 5))
-				p += 4, fputs(".+", fp);
-			else if (!strncmp(p, "$__rate_interval", 16))
-				p += 15, fputs("1m", fp);
-			else if (!strncmp(p, "${timer}", 8))
-				p += 7, fputs("statsd_checkout_latency_seconds_bucket",
-					      fp);
-			else if (*p == '\'')
-				fputs("''", fp);
-			else
-				fputc(*p, fp);
-		}
-		fputs("'\n", fp);
-	}
-	assert_int_equal(fclose(fp), 0);
-	assert_true(n >= 20);
-	if (have_promtool()) {
-		snprintf(cmd, sizeof(cmd), "promtool check rules '%s' 2>&1", rules);
-		if (run(cmd, exprs, 65536))
-			fail_msg("promtool check rules: %s", exprs);
-	}
-	tempdir_remove(dir);
-	free(body);
-	free(exprs);
-	free(path);
 }
 
 int main(void)
@@ -893,9 +599,7 @@ int main(void)
 		cmocka_unit_test(test_top_hysteresis),
 		cmocka_unit_test(test_alerts_resolve),
 		cmocka_unit_test(test_render_while_updating),
-		cmocka_unit_test(test_dashboard),
 	};
 
-	hz = sysconf(_SC_CLK_TCK);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
