@@ -66,7 +66,7 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 	[CLI_OPT_LISTEN]    = {0, "listen", "ADDR",
 			       "serve /metrics for Prometheus (PORT: on 127.0.0.1)"},
 	[CLI_OPT_WEB_CONFIG] = {0, "web-config", "FILE",
-				"TLS and basic auth for --listen (exporter-toolkit file)"},
+				"TLS and basic auth for --listen (exporter-toolkit)"},
 	[CLI_OPT_METRICS_CONFIG] = {0, "metrics-config", "FILE",
 				    "process groups, top N, buckets for --listen"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
