@@ -166,6 +166,11 @@ fi
 echo
 "$(dirname "$0")/threads.sh"
 
+# /metrics: a scrape's cost, recording with and without scrapes, node_exporter
+# (bench/scrape.sh)
+echo
+"$(dirname "$0")/scrape.sh"
+
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"

@@ -91,6 +91,16 @@ const char *cli_statsd(const char *value)
 	return value;
 }
 
+const char *cli_listen(const char *value)
+{
+	struct statsd_addr a;
+	char why[160];
+
+	if (statsd_addr_parse(value, &a, why, sizeof(why)) < 0)
+		usage_error("--listen '%s': %s", value, why);
+	return value;
+}
+
 char **cli_command(int argc, char **argv, int first)
 {
 	bool dashdash = first > 1 && !strcmp(argv[first - 1], "--");

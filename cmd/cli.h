@@ -41,6 +41,11 @@ int cli_pid(const char *value);
  * be bound is pipeline_start's to find out.
  */
 const char *cli_statsd(const char *value);
+/*
+ * Checks --listen's value: an address statsd_addr_parse takes ("9464" is
+ * 127.0.0.1:9464); anything else exits 2 ("--listen 'x': why").
+ */
+const char *cli_listen(const char *value);
 
 /*
  * What follows the options: with "--" before it, the command to start

@@ -33,7 +33,7 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
-	const char *alerts, *statsd;
+	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
 };
 
 struct live {
@@ -62,6 +62,9 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_ALERTS),
 	CLI_SHARED(CLI_OPT_NO_ALERTS),
 	CLI_SHARED(CLI_OPT_STATSD),
+	CLI_SHARED(CLI_OPT_LISTEN),
+	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
 };
 /* clang-format on */
@@ -102,6 +105,9 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 		.alerts = a.value[CLI_OPT_ALERTS],
 		.statsd = a.value[CLI_OPT_STATSD],
+		.listen = a.value[CLI_OPT_LISTEN],
+		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
@@ -325,6 +331,9 @@ static int cmd_live(int argc, char **argv)
 		.ctx = &l,
 		.alerts = l.alerts,
 		.statsd = o.statsd,
+		.listen = o.listen,
+		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));
@@ -340,6 +349,10 @@ static int cmd_live(int argc, char **argv)
 		/* on stderr too: it stays on the terminal once the console ends */
 		fprintf(stderr, "vigil: %s\n", l.p.warning);
 		tui_note(l.tui, l.p.warning);
+	}
+	if (l.p.metrics_warning[0]) {
+		fprintf(stderr, "vigil: %s\n", l.p.metrics_warning);
+		tui_note(l.tui, l.p.metrics_warning);
 	}
 	if (l.p.meta.target_pid &&
 	    target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STDERR, err,

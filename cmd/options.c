@@ -63,6 +63,12 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 	[CLI_OPT_NO_COLOR]  = {0, "no-color", NULL, "no colours (also NO_COLOR=1)"},
 	[CLI_OPT_NO_MOUSE]  = {0, "no-mouse", NULL,
 			       "leave the mouse to the terminal (m toggles)"},
+	[CLI_OPT_LISTEN]    = {0, "listen", "ADDR",
+			       "serve /metrics for Prometheus (PORT: on 127.0.0.1)"},
+	[CLI_OPT_WEB_CONFIG] = {0, "web-config", "FILE",
+				"TLS and basic auth for --listen (exporter-toolkit)"},
+	[CLI_OPT_METRICS_CONFIG] = {0, "metrics-config", "FILE",
+				    "process groups, top N, buckets for --listen"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
 };
 /* clang-format on */
@@ -151,6 +157,9 @@ static void take(const struct cli_command *cmd, const struct resolved *o,
 		break;
 	case CLI_OPT_STATSD:
 		cli_statsd(value);
+		break;
+	case CLI_OPT_LISTEN:
+		cli_listen(value);
 		break;
 	case CLI_OPT_FORMAT:
 		a->format = parse_choice(cmd, o, value);

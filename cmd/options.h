@@ -29,22 +29,25 @@
 #include <stdio.h>
 
 enum cli_opt {
-	CLI_OPT_PID,	   /* -p PID: cli_args.pid */
-	CLI_OPT_OUTPUT,	   /* -o FILE */
-	CLI_OPT_INTERVAL,  /* -i INTERVAL: cli_args.interval_ms (>= 100ms) */
-	CLI_OPT_DURATION,  /* -d DURATION: cli_args.duration_ms */
-	CLI_OPT_FORCE,	   /* -f, --force */
-	CLI_OPT_ALERTS,	   /* --alerts FILE */
-	CLI_OPT_NO_ALERTS, /* --no-alerts */
-	CLI_OPT_STATSD,	   /* --statsd ADDR|off, checked by cli_statsd */
-	CLI_OPT_FROM,	   /* --from TIME (when_parse needs the session: unchecked) */
-	CLI_OPT_TO,	   /* --to TIME */
-	CLI_OPT_FORMAT,	   /* --format A|B|C: cli_args.format, index of the value */
-	CLI_OPT_ASCII,	   /* --ascii */
-	CLI_OPT_NO_COLOR,  /* --no-color */
-	CLI_OPT_NO_MOUSE,  /* --no-mouse */
-	CLI_OPT_HELP,	   /* -h, --help: implicit in every subcommand */
-	CLI_OPT_OWN,	   /* a subcommand's own options: CLI_OPT_OWN + n */
+	CLI_OPT_PID,	    /* -p PID: cli_args.pid */
+	CLI_OPT_OUTPUT,	    /* -o FILE */
+	CLI_OPT_INTERVAL,   /* -i INTERVAL: cli_args.interval_ms (>= 100ms) */
+	CLI_OPT_DURATION,   /* -d DURATION: cli_args.duration_ms */
+	CLI_OPT_FORCE,	    /* -f, --force */
+	CLI_OPT_ALERTS,	    /* --alerts FILE */
+	CLI_OPT_NO_ALERTS,  /* --no-alerts */
+	CLI_OPT_STATSD,	    /* --statsd ADDR|off, checked by cli_statsd */
+	CLI_OPT_FROM,	    /* --from TIME (when_parse needs the session: unchecked) */
+	CLI_OPT_TO,	    /* --to TIME */
+	CLI_OPT_FORMAT,	    /* --format A|B|C: cli_args.format, index of the value */
+	CLI_OPT_ASCII,	    /* --ascii */
+	CLI_OPT_NO_COLOR,   /* --no-color */
+	CLI_OPT_NO_MOUSE,   /* --no-mouse */
+	CLI_OPT_LISTEN,	    /* --listen ADDR:PORT, checked by cli_listen */
+	CLI_OPT_WEB_CONFIG, /* --web-config FILE (read by pipeline_start) */
+	CLI_OPT_METRICS_CONFIG, /* --metrics-config FILE (read by pipeline_start) */
+	CLI_OPT_HELP,		/* -h, --help: implicit in every subcommand */
+	CLI_OPT_OWN,		/* a subcommand's own options: CLI_OPT_OWN + n */
 	CLI_OPT_MAX = CLI_OPT_OWN + 8,
 };
 

@@ -13,6 +13,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "analysis/openmetrics.h"
 #include "cmd/cli.h"
 #include "cmd/retention.h"
 #include "collectors/sampler.h"
@@ -96,6 +97,15 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
 	store_writer_push(p->writer, f);
+	if (p->metrics) {
+		struct store_writer_stats st;
+
+		metrics_update(p->metrics, f);
+		store_writer_stats(p->writer, &st);
+		metrics_update_recorder(
+			p->metrics,
+			&(struct metrics_recorder){st.written, st.dropped, st.failed});
+	}
 	if (p->on_frame)
 		p->on_frame(f, p->ctx);
 	frame_unref(p->prev);
@@ -238,6 +248,72 @@ static int start_statsd(struct pipeline *p, const char *addr, char *err, size_t 
 	return 0;
 }
 
+/* The server's thread: the figures of the last frame, in the asked format. */
+static int render_metrics(void *ctx, bool openmetrics, char **body, size_t *len)
+{
+	struct pipeline *p = ctx;
+
+	return metrics_render(
+		p->metrics, openmetrics ? METRICS_OPENMETRICS : METRICS_TEXT, body, len);
+}
+
+/*
+ * --listen and --web-config: reads the web config and starts the /metrics
+ * server, before anything else exists, so a refusal leaves nothing behind.
+ * An unreadable or refused web config and an address that cannot be parsed
+ * are usage errors; an address that cannot be bound is a runtime error.
+ */
+static int start_metrics(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			 size_t errlen)
+{
+	struct metrics_http_config cfg = {o->listen, NULL, render_metrics, p};
+	struct metrics_config *mc = NULL;
+	char why[512];
+	int rc;
+
+	if ((o->web_config || o->metrics_config) && !o->listen) {
+		snprintf(err, errlen, "--%s needs --listen",
+			 o->web_config ? "web-config" : "metrics-config");
+		return PIPELINE_USAGE;
+	}
+	if (!o->listen)
+		return 0;
+	if (o->metrics_config &&
+	    metrics_config_load(o->metrics_config, &mc, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "--metrics-config: %s", why);
+		return PIPELINE_USAGE;
+	}
+	if (o->web_config) {
+		if (webconfig_load(o->web_config, &p->web, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--web-config '%s': %s", o->web_config,
+				 why);
+			return PIPELINE_USAGE;
+		}
+		cfg.web = &p->web;
+	}
+	p->metrics = metrics_new(NULL);
+	rc = metrics_http_start(&cfg, &p->http, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(err, errlen, "--listen '%s': %s", o->listen, why);
+		return rc == -EINVAL ? PIPELINE_USAGE : -1;
+	}
+	if (!metrics_http_is_loopback(p->http))
+		snprintf(p->metrics_warning, sizeof(p->metrics_warning),
+			 "warning: %s can be scraped by any host that can reach this "
+			 "one%s",
+			 metrics_http_url(p->http),
+			 p->web.tls && p->web.nusers ? ""
+			 : p->web.tls		     ? " (TLS, no basic auth)"
+			 : p->web.nusers	     ? " (basic auth without TLS)"
+						     : " (no TLS, no basic auth)");
+	return 0;
+}
+
+const char *pipeline_metrics_url(const struct pipeline *p)
+{
+	return p->http ? metrics_http_url(p->http) : NULL;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -258,9 +334,11 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->leak = leakwatch_new();
 	if (p->alerts)
 		alerts_on_profile(p->alerts, on_alert_profile, p);
-	rc = start_statsd(p, o->statsd, err, errlen);
+	rc = start_metrics(p, o, err, errlen);
+	if (rc == 0)
+		rc = start_statsd(p, o->statsd, err, errlen);
 	if (rc < 0 || open_session(p, o, err, errlen) < 0) {
-		pipeline_stop_sampling(p); /* the listener and the leak analysis */
+		pipeline_stop_sampling(p); /* listeners, server, leak analysis */
 		return rc < 0 ? rc : -1;
 	}
 	if (o->cmd) {
@@ -331,6 +409,11 @@ void pipeline_stop_sampling(struct pipeline *p)
 	p->prev = NULL;
 	statsd_stop(p->statsd); /* after the sampler: it takes from the listener */
 	p->statsd = NULL;
+	metrics_http_stop(p->http); /* before the figures it renders */
+	p->http = NULL;
+	metrics_free(p->metrics);
+	p->metrics = NULL;
+	webconfig_release(&p->web);
 	leakwatch_free(p->leak);
 	p->leak = NULL;
 }

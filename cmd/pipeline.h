@@ -6,6 +6,7 @@
  *
  *   sampler --frame--> pipeline_publish --> alert rules (transitions join it)
  *                                       \-> store writer (its own reference)
+ *                                       \-> /metrics figures (with --listen)
  *                                       \-> the command's consumer (optional)
  *
  * Startup is all-or-nothing: on failure every piece started so far is undone
@@ -13,7 +14,12 @@
  * nothing behind. The StatsD listener is bound before the session file is
  * created: an explicit --statsd that cannot be parsed or bound fails the
  * start (a usage error), the default address taken is only a warning, and
- * so is a listener other hosts can reach. A session in the default location
+ * so is a listener other hosts can reach. The /metrics server (--listen)
+ * starts before both: a web config that cannot be read, or an address that
+ * cannot be parsed, is a usage error, one that cannot be bound a runtime
+ * error, and one other hosts can reach a warning. Its thread renders the
+ * figures metrics_update keeps from each published frame; the sampler
+ * never waits on it. A session in the default location
  * (no out) prunes the older saved sessions beside it once the start succeeded
  * (cmd/retention.h); a bad VIGIL_RETAIN_* setting is the one thing said on stderr here.
  * Shutdown stops the sampler first, then ends a command vigil started (so its exit status
@@ -27,10 +33,14 @@
 
 #include "cmd/alerts.h"
 #include "cmd/leakwatch.h"
+#include "cmd/metrics_http.h"
 #include "cmd/spawn.h"
 #include "collectors/profiler.h"
 #include "core/frame.h"
+#include "core/webconfig.h"
 #include "store/writer.h"
+
+struct metrics;
 
 struct pipeline_opts {
 	int pid;	 /* attach to this process, or 0 */
@@ -48,6 +58,15 @@ struct pipeline_opts {
 	/* StatsD listener address ("127.0.0.1:8125", "[::1]:9125", "8125"),
 	 * NULL for the default, "off" for none */
 	const char *statsd;
+	/* --listen ADDR:PORT: serve /metrics there (cmd/metrics_http.h), or
+	 * NULL for no server */
+	const char *listen;
+	/* --web-config FILE: TLS and basic auth for it (core/webconfig.h), or
+	 * NULL */
+	const char *web_config;
+	/* --metrics-config FILE: process groups, top N, buckets of /metrics
+	 * (analysis/openmetrics.h), or NULL for the defaults */
+	const char *metrics_config;
 };
 
 struct pipeline {
@@ -71,6 +90,11 @@ struct pipeline {
 	/* said once after start: "warning: ..." (the StatsD port is taken, or
 	 * the listener is reachable from other hosts) */
 	char warning[320];
+	struct metrics *metrics;   /* with listen: updated by the sampler */
+	struct metrics_http *http; /* with listen: the server */
+	struct webconfig web;	   /* with web_config: what it said */
+	char metrics_warning[160]; /* "warning: ..." the server is reachable
+				    * from other hosts without TLS and auth */
 };
 
 /* pipeline_start's return for a usage error (exit 2), such as a bad --statsd */
@@ -85,6 +109,8 @@ struct pipeline {
  */
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen);
+/* "http://127.0.0.1:9464/metrics" while serving (--listen), else NULL. */
+const char *pipeline_metrics_url(const struct pipeline *p);
 /* Reaps the started command if it exited and tells the sampler; true if gone. */
 bool pipeline_poll_child(struct pipeline *p);
 /*

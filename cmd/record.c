@@ -42,6 +42,8 @@ struct record_opts {
 	bool force;
 	const char *alerts; /* --alerts FILE, or NULL: the user's default */
 	const char *statsd; /* --statsd ADDR|off, or NULL: the default */
+	/* --listen, --web-config, --metrics-config, or NULL */
+	const char *listen, *web_config, *metrics_config;
 	bool no_alerts;
 };
 
@@ -66,6 +68,9 @@ static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_ALERTS),
 	CLI_SHARED(CLI_OPT_NO_ALERTS),
 	CLI_SHARED(CLI_OPT_STATSD),
+	CLI_SHARED(CLI_OPT_LISTEN),
+	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 };
 /* clang-format on */
 
@@ -95,6 +100,9 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		.force = cli_has(&a, CLI_OPT_FORCE),
 		.alerts = a.value[CLI_OPT_ALERTS],
 		.statsd = a.value[CLI_OPT_STATSD],
+		.listen = a.value[CLI_OPT_LISTEN],
+		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
@@ -230,6 +238,9 @@ static int cmd_record(int argc, char **argv)
 		.ctx = &r,
 		.alerts = alerts,
 		.statsd = o.statsd,
+		.listen = o.listen,
+		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
 	};
 	rc = pipeline_start(&p, &po, err, sizeof(err));
 	if (rc == PIPELINE_USAGE)
@@ -238,8 +249,12 @@ static int cmd_record(int argc, char **argv)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
+	if (pipeline_metrics_url(&p))
+		fprintf(stderr, "serving metrics at %s\n", pipeline_metrics_url(&p));
 	if (p.warning[0])
 		cli_warn("%s", p.warning);
+	if (p.metrics_warning[0])
+		cli_warn("%s", p.metrics_warning);
 	if (p.meta.target_pid &&
 	    target_access_describe(NULL, p.meta.target_pid, TARGET_ACCESS_STDERR, err,
 				   sizeof(err)))
