@@ -287,11 +287,13 @@ static int start_metrics(struct pipeline *p, const struct pipeline_opts *o, char
 		if (webconfig_load(o->web_config, &p->web, why, sizeof(why)) < 0) {
 			snprintf(err, errlen, "--web-config '%s': %s", o->web_config,
 				 why);
+			metrics_config_free(mc);
 			return PIPELINE_USAGE;
 		}
 		cfg.web = &p->web;
 	}
-	p->metrics = metrics_new(NULL);
+	p->metrics = metrics_new(mc); /* copies the config */
+	metrics_config_free(mc);
 	rc = metrics_http_start(&cfg, &p->http, why, sizeof(why));
 	if (rc < 0) {
 		snprintf(err, errlen, "--listen '%s': %s", o->listen, why);
