@@ -200,7 +200,7 @@ static void test_changed_sizes(void **state)
 	assert_int_equal(r.status, 0);
 	assert_non_null(strstr(r.out, "target.cpu"));
 	assert_non_null(strstr(r.out, "latency.api.request.p99"));
-	assert_non_null(strstr(r.out, "(bootstrap)"));
+	assert_non_null(strstr(r.out, "* percentiles: a bootstrap"));
 	assert_null(strstr(r.out, "latency.api.request.rate"));
 }
 
