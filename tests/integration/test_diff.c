@@ -4,8 +4,8 @@
  * set share of one core, 1,000 StatsD timings a second from a set
  * distribution). Five recordings are made once, 8-12 s each at 200 ms:
  *
- *   base1, base2, base3  10% of a core, latencies x1, seeds 1, 2, 3
- *   slow                 20% of a core, latencies x1.5, seed 1 (so every
+ *   base1, base2, base3  5% of a core, latencies x1, seeds 1, 2, 3
+ *   slow                 10% of a core, latencies x1.5, seed 1 (so every
  *                        value is exactly 1.5 times base1's, in order)
  *   shift                base for 5 s, then slow's settings (a deploy)
  *
@@ -18,8 +18,11 @@
  *   each significant. Tolerances: the latencies are the same values times
  *   1.5, so their percentiles differ only by the histogram's 0.1%, whole
  *   microseconds and the few values each window gains or loses at its
- *   ends: +/-5% is generous. CPU is counted in clock ticks and the fixture
- *   gets its share only as the scheduler allows on a loaded machine:
+ *   ends (the fixture keeps to 1,000 a second, catching up): +/-5% is
+ *   generous. CPU is counted in clock ticks (10 ms: about 40 of them in a
+ *   side at 5%) and the fixture catches up on its budget after a wait, but
+ *   it has to get its share in all: the shares are small (5% and 10% of a
+ *   core) because this VM's two CPUs often run a dozen other jobs:
  *   x1.6 .. x2.4.
  * - --fail-if: exit 3 when a condition holds, 0 when it does not or is not
  *   significant, 2 for a bad expression or a name matching nothing.
@@ -93,11 +96,11 @@ static int setup_group(void **state)
 {
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s", temp_dir());
-	if (record("base1", "8s", "1", "10", "100", NULL, NULL, NULL) ||
-	    record("base2", "8s", "2", "10", "100", NULL, NULL, NULL) ||
-	    record("base3", "8s", "3", "10", "100", NULL, NULL, NULL) ||
-	    record("slow", "8s", "1", "20", "150", NULL, NULL, NULL) ||
-	    record("shift", "12s", "4", "10", "100", "5", "20", "150"))
+	if (record("base1", "8s", "1", "5", "100", NULL, NULL, NULL) ||
+	    record("base2", "8s", "2", "5", "100", NULL, NULL, NULL) ||
+	    record("base3", "8s", "3", "5", "100", NULL, NULL, NULL) ||
+	    record("slow", "8s", "1", "10", "150", NULL, NULL, NULL) ||
+	    record("shift", "12s", "4", "5", "100", "5", "10", "150"))
 		return -1;
 	return 0;
 }
@@ -186,7 +189,7 @@ static void test_changed_sizes(void **state)
 	(void)state;
 	assert_within(figure(json, "target.cpu", "rel_change"), 0.6, 1.4, "target.cpu");
 	assert_true(figure(json, "target.cpu", "changed"));
-	assert_within(figure(json, "target.cpu", "abs_change"), 6, 14,
+	assert_within(figure(json, "target.cpu", "abs_change"), 3, 7,
 		      "target.cpu points");
 	for (size_t i = 0; i < 3; i++) {
 		assert_within(figure(json, lat[i], "rel_change"), 0.45, 0.55, lat[i]);
@@ -216,9 +219,9 @@ static void test_fail_if(void **state)
 	run_vigil(&r, "diff", path_of("base1"), path_of("slow"), "--fail-if",
 		  "target.cpu > +200%", "--fail-if", "latency.api.request.p50 < -10%");
 	assert_int_equal(r.status, 0);
-	/* absolute: +10 points of a core */
+	/* absolute: +5 points of a core */
 	run_vigil(&r, "diff", path_of("base1"), path_of("slow"), "--fail-if",
-		  "target.cpu > 5");
+		  "target.cpu > 2");
 	assert_int_equal(r.status, 3);
 	run_vigil(&r, "diff", path_of("base1"), path_of("slow"), "--fail-if",
 		  "target.cpu > 50");
