@@ -112,6 +112,13 @@ uint64_t hdr_value_at_ppm(const struct hdr *h, uint64_t ppm);
 uint64_t hdr_value_at_percentile(const struct hdr *h, double pct);
 /* Number of non-empty buckets. */
 size_t hdr_buckets_used(const struct hdr *h);
+/*
+ * Calls fn for every non-empty bucket of h (recordable or compact), lowest
+ * first, with the value a percentile landing in it reports (within the
+ * bound above, clamped to [min, max]) and its count; arg is passed through.
+ */
+void hdr_foreach(const struct hdr *h,
+		 void (*fn)(uint64_t value_ns, uint64_t count, void *arg), void *arg);
 
 /*
  * Writes the encoding of h into buf when it fits in cap bytes, and returns
