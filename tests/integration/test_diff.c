@@ -15,13 +15,16 @@
  *   target's run-queue wait are left out: other processes on this shared
  *   machine move them between any two runs, and diff is right to say so.
  * - base1 -> slow: target.cpu about doubles and p50/p90/p99 rise by half,
- *   each significant. Tolerances: the latencies are the same values times
- *   1.5, so their percentiles differ only by the histogram's 0.1%, whole
- *   microseconds and the few values each window gains or loses at its
- *   ends (the fixture keeps to 1,000 a second, catching up): +/-5% is
- *   generous. CPU is counted in clock ticks (10 ms: about 40 of them in a
- *   side at 5%) and the fixture catches up on its budget after a wait, but
- *   it has to get its share in all: the shares are small (5% and 10% of a
+ *   each significant. Tolerances: the latencies are the same stream of
+ *   values times 1.5, so their percentiles differ by the histogram's 0.1%,
+ *   whole microseconds, and the values one window holds more than the
+ *   other at its ends (50-100 of 8,000: the fixture starts before the
+ *   first tick and the last datagrams may land after the last). Those few
+ *   move a p50 by well under 1%, but a p99, which rests on the slowest 80
+ *   values of a heavy tail, by up to about 6% (seen: +54.5% and +43.6% for
+ *   a true +50%): +/-5% for p50, 7% for p90, 12% for p99. CPU is counted in clock ticks
+ * (10 ms: about 40 of them in a side at 5%) and the fixture catches up on its budget
+ * after a wait, but it has to get its share in all: the shares are small (5% and 10% of a
  *   core) because this VM's two CPUs often run a dozen other jobs:
  *   x1.6 .. x2.4.
  * - --fail-if: exit 3 when a condition holds, 0 when it does not or is not
@@ -184,6 +187,7 @@ static void test_changed_sizes(void **state)
 	const char *json = diff_json(path_of("base1"), path_of("slow"));
 	const char *lat[] = {"latency.api.request.p50", "latency.api.request.p90",
 			     "latency.api.request.p99"};
+	const double tol[] = {0.05, 0.07, 0.12};
 	struct run_result r;
 
 	(void)state;
@@ -192,7 +196,8 @@ static void test_changed_sizes(void **state)
 	assert_within(figure(json, "target.cpu", "abs_change"), 3, 7,
 		      "target.cpu points");
 	for (size_t i = 0; i < 3; i++) {
-		assert_within(figure(json, lat[i], "rel_change"), 0.45, 0.55, lat[i]);
+		assert_within(figure(json, lat[i], "rel_change"), 0.5 - tol[i],
+			      0.5 + tol[i], lat[i]);
 		assert_true(figure(json, lat[i], "changed"));
 		assert_true(figure(json, lat[i], "p") < 0.01);
 	}
