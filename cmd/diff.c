@@ -82,6 +82,27 @@ static void only_add(struct diff_only *o, const char *name)
 	o->names[o->n++] = xstrdup(name);
 }
 
+static bool find_timer(const struct diff_data *d, const char *name)
+{
+	for (size_t i = 0; i < d->ntimers; i++)
+		if (!strcmp(d->timers[i].name, name))
+			return true;
+	return false;
+}
+
+/* A timer's percentile figures, named as cmp_add_quantiles names them. */
+static void only_timer(struct diff_only *o, const char *name)
+{
+	static const char *const suffix[] = {"p50", "p90", "p99", "p999"};
+
+	for (size_t q = 0; q < sizeof(suffix) / sizeof(suffix[0]); q++) {
+		char *fig = xasprintf("latency.%s.%s", name, suffix[q]);
+
+		only_add(o, fig);
+		free(fig);
+	}
+}
+
 /* The tick figures and StatsD figures, matched by name. */
 static void match_values(struct diff_report *r, const struct diff_data *d)
 {
@@ -104,6 +125,10 @@ static void match_values(struct diff_report *r, const struct diff_data *d)
 		if (a->n && (!b || !b->n))
 			only_add(&r->only[1], a->name);
 	}
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < d[k].ntimers; i++)
+			if (!find_timer(&d[1 - k], d[k].timers[i].name))
+				only_timer(&r->only[k], d[k].timers[i].name);
 	for (size_t i = 0; i < d[0].ntimers; i++)
 		for (size_t j = 0; j < d[1].ntimers; j++) {
 			const struct diff_timer *b = &d[0].timers[i],
@@ -251,7 +276,13 @@ static bool judge_gates(struct diff_report *r)
 			if (gate_holds(&dg->gate, &r->cmp.v[i]))
 				dg->held[dg->nheld++] = xstrdup(r->cmp.v[i].name);
 		}
-		if (!dg->matched) {
+		/* a figure only one side has (a new timer) is there, just not
+		 * comparable: the condition does not hold, and it is no error */
+		for (int k = 0; k < 2 && !dg->matched; k++)
+			for (size_t i = 0; i < r->only[k].n && !dg->matched; i++)
+				if (gate_matches(&dg->gate, r->only[k].names[i]))
+					dg->only_one_side = true;
+		if (!dg->matched && !dg->only_one_side) {
 			static char names[8192];
 
 			names_hint(r, names, sizeof(names));

@@ -140,7 +140,11 @@ void diff_write_text(FILE *out, const struct diff_report *r)
 		fputs(g ? "" : "\n", out);
 		fputs("--fail-if '", out);
 		text_write(out, r->gates[g].text);
-		fprintf(out, "': %s", r->gates[g].nheld ? "holds for" : "does not hold");
+		fprintf(out, "': %s",
+			r->gates[g].nheld ? "holds for"
+			: r->gates[g].only_one_side
+				? "does not hold (only one side has it)"
+				: "does not hold");
 		for (size_t i = 0; i < r->gates[g].nheld; i++) {
 			fputs(i ? ", " : " ", out);
 			text_write(out, r->gates[g].held[i]);
@@ -227,8 +231,11 @@ static void json_gates(FILE *out, const struct diff_report *r)
 	for (size_t g = 0; g < r->ngates; g++) {
 		fputs(g ? ",\n    {\"expr\": " : "\n    {\"expr\": ", out);
 		json_string(out, r->gates[g].text);
-		fprintf(out, ", \"matched\": %zu, \"held\": %s, \"held_by\": ",
-			r->gates[g].matched, r->gates[g].nheld ? "true" : "false");
+		fprintf(out,
+			", \"matched\": %zu, \"only_one_side\": %s, \"held\": %s, "
+			"\"held_by\": ",
+			r->gates[g].matched, r->gates[g].only_one_side ? "true" : "false",
+			r->gates[g].nheld ? "true" : "false");
 		json_names(out, r->gates[g].held, r->gates[g].nheld);
 		fputc('}', out);
 	}

@@ -21,8 +21,9 @@
 struct diff_gate {
 	const char *text; /* as given; borrowed from argv */
 	struct gate gate;
-	size_t matched; /* figures its name matched */
-	char **held;	/* owned: names of the figures it holds for */
+	size_t matched;	    /* figures its name matched */
+	bool only_one_side; /* it matched none, but a figure only one side has */
+	char **held;	    /* owned: names of the figures it holds for */
 	size_t nheld;
 };
 
