@@ -2,6 +2,7 @@
 /* diff_side: a side of `vigil diff` from its argument (see diff_side.h). */
 #include "cmd/diff_side.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,19 @@ static int window(struct diff_side *d, const char *spec, int64_t first, int64_t 
 	return 0;
 }
 
+/* A window with no tick in it has nothing to compare: said, not compared. */
+static bool window_has_ticks(struct diff_side *d, const char *spec, char *err,
+			     size_t errlen)
+{
+	int64_t t;
+	size_t n = 0;
+
+	if (query_tick_times(d->st, d->t0, d->t1, &t, 1, &n) == 0 && n)
+		return true;
+	snprintf(err, errlen, "bad window '%s': no ticks in it", spec);
+	return false;
+}
+
 int diff_side_open(const char *spec, struct diff_side *out, char *err, size_t errlen)
 {
 	int64_t first, last;
@@ -106,7 +120,8 @@ int diff_side_open(const char *spec, struct diff_side *out, char *err, size_t er
 		diff_side_release(out);
 		return DIFF_SIDE_RUNTIME;
 	}
-	if (window(out, spec, first, last, err, errlen) < 0) {
+	if (window(out, spec, first, last, err, errlen) < 0 ||
+	    !window_has_ticks(out, spec, err, errlen)) {
 		diff_side_release(out);
 		return DIFF_SIDE_USAGE;
 	}
