@@ -120,6 +120,18 @@ static bool iter_next(struct bucket_iter *it, uint32_t *idx, uint64_t *n)
 	return false;
 }
 
+void hdr_foreach(const struct hdr *h,
+		 void (*fn)(uint64_t value_ns, uint64_t count, void *arg), void *arg)
+{
+	struct bucket_iter it;
+	uint32_t idx;
+	uint64_t n;
+
+	iter_init(&it, h);
+	while (iter_next(&it, &idx, &n))
+		fn(bucket_value(h, idx), n, arg);
+}
+
 static void clear_totals(struct hdr *h)
 {
 	h->count = h->clamped = h->min = h->max = 0;

@@ -121,6 +121,13 @@ size_t hdr_buckets_used(const struct hdr *h);
  */
 void hdr_add_cumulative(const struct hdr *h, const uint64_t *bounds_ns, size_t n,
 			uint64_t *le);
+/*
+ * Calls fn for every non-empty bucket of h (recordable or compact), lowest
+ * first, with the value a percentile landing in it reports (within the
+ * bound above, clamped to [min, max]) and its count; arg is passed through.
+ */
+void hdr_foreach(const struct hdr *h,
+		 void (*fn)(uint64_t value_ns, uint64_t count, void *arg), void *arg);
 
 /*
  * Writes the encoding of h into buf when it fits in cap bytes, and returns

@@ -622,6 +622,49 @@ static void test_cumulative(void **state)
 	hdr_free(h);
 }
 
+/* hdr_foreach: every non-empty bucket once, ascending, counts adding up,
+ * each value what a percentile in it reports; the same on a compact copy. */
+struct foreach_seen {
+	uint64_t last, total;
+	size_t buckets;
+};
+
+static void foreach_check(uint64_t value_ns, uint64_t count, void *arg)
+{
+	struct foreach_seen *s = arg;
+
+	assert_true(s->buckets == 0 || value_ns > s->last);
+	assert_true(count > 0);
+	s->last = value_ns;
+	s->total += count;
+	s->buckets++;
+}
+
+static void test_foreach(void **state)
+{
+	struct hdr *h = hdr_new(), *c;
+	struct foreach_seen seen = {0};
+
+	(void)state;
+	hdr_record(h, 5, 3);
+	hdr_record(h, 1000000, 2);
+	hdr_record(h, 1000001, 1); /* the same bucket as 1000000 */
+	hdr_record(h, 250000000, 4);
+	hdr_foreach(h, foreach_check, &seen);
+	assert_int_equal(seen.total, 10);
+	assert_int_equal(seen.buckets, hdr_buckets_used(h));
+	assert_int_equal(seen.buckets, 3);
+	/* the top bucket's value, within the bound of the exact 250 ms */
+	assert_true(seen.last <= 250000000 && 250000000 - seen.last <= 250000000 / 1024);
+	c = hdr_compact(h);
+	memset(&seen, 0, sizeof(seen));
+	hdr_foreach(c, foreach_check, &seen);
+	assert_int_equal(seen.total, 10);
+	assert_int_equal(seen.buckets, 3);
+	hdr_free(c);
+	hdr_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +678,7 @@ int main(void)
 		cmocka_unit_test(test_rank_exact),
 		cmocka_unit_test(test_resolution_sweep),
 		cmocka_unit_test(test_cumulative),
+		cmocka_unit_test(test_foreach),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
