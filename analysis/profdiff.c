@@ -134,7 +134,7 @@ struct profdiff *profdiff_new(const struct profile *before, const struct profile
 	d->samples_b = d->tree_b->total[0];
 	d->samples_a = d->tree_a->total[0];
 	build_fns(d);
-	profdiff_rank(d, PROFDIFF_BY_SELF);
+	profdiff_rank(d, PROFDIFF_BY_TOTAL);
 	return d;
 }
 
@@ -191,6 +191,7 @@ static int cmp_by_total(const void *a, const void *b, void *ctx)
 
 void profdiff_rank(struct profdiff *d, enum profdiff_rank by)
 {
+	d->rank = by;
 	if (d->nfns > 1)
 		qsort_r(d->fns, d->nfns, sizeof(*d->fns),
 			by == PROFDIFF_BY_TOTAL ? cmp_by_total : cmp_by_self, d);

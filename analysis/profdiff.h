@@ -72,13 +72,15 @@ struct profdiff {
 	uint64_t samples_b, samples_a;	    /* samples of each side */
 	struct flame_tree *tree_b, *tree_a; /* owned: the merged tree per side */
 	struct profdiff_fn *fns;	    /* every function of either side */
-	size_t nfns;			    /* ranked as the last profdiff_rank call */
+	size_t nfns;
+	enum profdiff_rank rank; /* how fns are ranked (profdiff_rank) */
 };
 
 /*
  * The differential of before and after (borrowed, unchanged). The caller
- * owns it (profdiff_free). Functions come ranked by self. Either side may
- * have no samples (every share is then 0 on that side).
+ * owns it (profdiff_free). Functions come ranked by total
+ * (a leaf and its callers change alike; the tie goes to the larger self change). Either
+ * side may have no samples (every share is then 0 on that side).
  */
 struct profdiff *profdiff_new(const struct profile *before, const struct profile *after);
 void profdiff_free(struct profdiff *d);

@@ -154,18 +154,19 @@ int profdiff_write_table(const struct profdiff *d, FILE *out, size_t limit)
 	side_line(out, "before:", &d->before, d->samples_b);
 	side_line(out, "after: ", &d->after, d->samples_a);
 	fprintf(out,
-		"shares in %% of each side's samples; change in percentage points; "
-		"grown/shrunk when |z| >= %.0f\n\n",
-		PROFDIFF_Z);
+		"share: %% of that side's samples; change: points, after - before; "
+		"ranked "
+		"by %s change\ngrown/shrunk: |z| >= %.0f, else same (noise)\n\n",
+		d->rank == PROFDIFF_BY_TOTAL ? "total" : "self", PROFDIFF_Z);
 	fprintf(out, "%-6s %7s %7s %8s %7s %7s %8s %8s %8s  %s\n", "CHANGE", "SELF%B",
 		"SELF%A", "SELF+-", "TOTAL%B", "TOTAL%A", "TOTAL+-", "SELF#B", "SELF#A",
 		"FUNCTION");
 	for (size_t i = 0; i < n; i++) {
 		const struct profdiff_fn *f = &d->fns[i];
 		const struct profile_frame *fr = &d->merged->frames[f->frame];
-		enum profdiff_verdict v = f->self_verdict != PROFDIFF_SAME
-						  ? f->self_verdict
-						  : f->total_verdict;
+		enum profdiff_verdict v = f->total_verdict != PROFDIFF_SAME
+						  ? f->total_verdict
+						  : f->self_verdict;
 
 		fprintf(out, "%-6s %7.1f %7.1f %+8.1f %7.1f %7.1f %+8.1f %8llu %8llu  ",
 			verdict_word(v), f->self_b.share, f->self_a.share, f->self_change,

@@ -115,7 +115,7 @@ static void test_moved_work(void **state)
 	assert_true(fabs(fm->self_change) < 1e-9);
 	assert_int_equal(fm->total_verdict, PROFDIFF_SAME);
 	assert_int_equal(fm->total_b.n, 1000);
-	/* ranked by |self change|, ties by name */
+	/* ranked by |total change|, then |self change|, then name */
 	assert_string_equal(profdiff_function(d, d->fns[0].frame), "work_a");
 	assert_string_equal(profdiff_function(d, d->fns[1].frame), "work_b");
 	assert_string_equal(profdiff_function(d, d->fns[2].frame), "main");
@@ -380,7 +380,8 @@ static void test_table(void **state)
 	assert_non_null(strstr(buf, "grown     30.0    70.0    +40.0"));
 	assert_null(strstr(buf, "main (app)")); /* beyond the limit */
 	free(buf);
-	profdiff_rank(d, PROFDIFF_BY_TOTAL);
+	profdiff_rank(d, PROFDIFF_BY_SELF);
+	assert_string_equal(profdiff_function(d, d->fns[0].frame), "work_a");
 	assert_string_equal(profdiff_function(d, d->fns[2].frame), "main");
 	profdiff_free(d);
 	profile_free(a);
