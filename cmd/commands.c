@@ -7,7 +7,7 @@
 /* in the order `vigil --help` lists them */
 static const struct cli_command *const commands[] = {
 	&record_command, &replay_command,  &report_command,
-	&export_command, &profile_command,
+	&export_command, &profile_command, &diff_command,
 };
 
 const struct cli_command *commands_find(const char *name)

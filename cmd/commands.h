@@ -26,6 +26,9 @@ extern const struct cli_command export_command;
 /* The headless CPU profiler (cmd/profile.c). */
 extern const struct cli_command profile_command;
 
+/* What changed between two recordings (cmd/diff.c, docs/diff-json.md). */
+extern const struct cli_command diff_command;
+
 /* The subcommand called name, or NULL. */
 const struct cli_command *commands_find(const char *name);
 

@@ -139,6 +139,14 @@ static void take(const struct cli_command *cmd, const struct resolved *o,
 		 const char *value, struct cli_args *a)
 {
 	a->value[o->id] = value ? value : "";
+	if (o->id >= CLI_OPT_OWN) {
+		size_t *n = &a->nrepeated[o->id - CLI_OPT_OWN];
+
+		if (*n == CLI_REPEAT_MAX)
+			usage_error("option '--%s' given more than %d times",
+				    o->long_name, CLI_REPEAT_MAX);
+		a->repeated[o->id - CLI_OPT_OWN][(*n)++] = a->value[o->id];
+	}
 	switch (o->id) {
 	case CLI_OPT_PID:
 		a->pid = cli_pid(value);

@@ -87,10 +87,18 @@ struct cli_command {
 	void (*more_help)(FILE *out); /* printed after the summary, or NULL */
 };
 
+/* How many times one own option may be given (see cli_args.repeated). */
+#define CLI_REPEAT_MAX 32
+
 /* What cli_parse found. value[id] is the option's value ("" for a flag) or
- * NULL when it was not given; the last one given counts. */
+ * NULL when it was not given; the last one given counts. An own option that
+ * may be given several times (`diff --fail-if`) has every value, in order,
+ * in repeated[id - CLI_OPT_OWN][0 .. nrepeated[...]); more than
+ * CLI_REPEAT_MAX is a usage error. */
 struct cli_args {
 	const char *value[CLI_OPT_MAX];
+	const char *repeated[CLI_OPT_MAX - CLI_OPT_OWN][CLI_REPEAT_MAX];
+	size_t nrepeated[CLI_OPT_MAX - CLI_OPT_OWN];
 	int pid;	     /* 0: no -p */
 	int64_t interval_ms; /* INTERVAL_DEFAULT_MS without -i */
 	int64_t duration_ms; /* 0 without -d */
