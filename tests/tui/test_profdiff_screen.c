@@ -136,31 +136,38 @@ static bool has_colour(const char *s)
 	return false;
 }
 
-/* The SGR parameters in force where text starts on the escaped screen s:
- * those of the escape sequences right before it, joined by ';'. */
-static const char *sgr_before(const char *s, const char *text, char *buf, size_t len)
+/*
+ * The SGR parameters in force where text starts on the escaped screen s,
+ * joined by ';' since the last reset: capture-pane -e writes only changes,
+ * so the state is followed from the top of the screen.
+ */
+static const char *sgr_at(const char *s, const char *text, char *buf, size_t len)
 {
-	const char *at = strstr(s, text), *p;
+	const char *at = strstr(s, text);
 	size_t used = 0;
 
 	buf[0] = '\0';
-	if (!at)
-		return buf;
-	/* walk back over "\033[...m" sequences that end where text starts */
-	for (p = at; p > s && p[-1] == 'm';) {
-		const char *q = p - 1;
+	while (at && s < at) {
+		const char *end;
+		size_t n;
 
-		while (q > s && q[-1] != '[')
-			q--;
-		if (q - 2 < s || q[-2] != '\033')
-			break;
-		if (used + (size_t)(p - 1 - q) + 2 < len) {
-			memmove(buf + (p - 1 - q) + 1, buf, used + 1);
-			memcpy(buf, q, (size_t)(p - 1 - q));
-			buf[p - 1 - q] = ';';
-			used += (size_t)(p - 1 - q) + 1;
+		if (strncmp(s, "\033[", 2) != 0) {
+			s++;
+			continue;
 		}
-		p = q - 2;
+		end = s + 2 + strspn(s + 2, "0123456789;");
+		n = (size_t)(end - (s + 2));
+		if (*end == 'm') {
+			if (n == 0 || s[2] == '0')
+				used = 0; /* a reset, maybe with more after it */
+			if (used + n + 2 < len) {
+				memcpy(buf + used, s + 2, n);
+				used += n;
+				buf[used++] = ';';
+			}
+			buf[used] = '\0';
+		}
+		s = end;
 	}
 	return buf;
 }
@@ -186,7 +193,7 @@ static void expect_screens(const char *arrow)
 	assert_non_null(strstr(screen, "\nrun "));
 	/* down to work_b, zoom into it, out one level, back to the whole */
 	tmux("send-keys -t t Down Down Down");
-	snprintf(want, sizeof(want), "work_b  total 30.0%% %s 60.0%% (+30.0, z 13.4)",
+	snprintf(want, sizeof(want), "work_b  total 30.0%% %s 60.0%% (+30.0, z 13.5)",
 		 arrow);
 	assert_true(wait_for(want));
 	tmux("send-keys -t t Enter");
@@ -242,10 +249,10 @@ static void test_utf8_colour(void **state)
 	assert_true(wait_for("+work_b"));
 	capture(true);
 	assert_true(has_colour(screen));
-	sgr_before(screen, "+work_b", sgr, sizeof(sgr));
+	sgr_at(screen, "+work_b", sgr, sizeof(sgr));
 	assert_non_null(strstr(sgr, "31")); /* red */
 	assert_non_null(strstr(sgr, "7"));  /* reversed: a red box */
-	sgr_before(screen, "-work_a", sgr, sizeof(sgr));
+	sgr_at(screen, "-work_a", sgr, sizeof(sgr));
 	assert_non_null(strstr(sgr, "34")); /* blue */
 	expect_screens("\u2192");
 }
@@ -261,7 +268,7 @@ static void test_c_locale_no_colour(void **state)
 	assert_true(wait_for("+work_b"));
 	capture(true);
 	assert_false(has_colour(screen));
-	sgr_before(screen, "+work_b", sgr, sizeof(sgr));
+	sgr_at(screen, "+work_b", sgr, sizeof(sgr));
 	assert_non_null(strstr(sgr, "7"));
 	assert_null(strstr(capture(false), "\u2192"));
 	expect_screens("->");
