@@ -369,7 +369,7 @@ static int run_profile_diff(const struct cli_args *a, char **argv)
 	o.force = cli_has(a, CLI_OPT_FORCE);
 	o.raw = cli_has(a, OPT_RAW);
 	o.ascii = cli_has(a, CLI_OPT_ASCII);
-	o.color = !cli_has(a, CLI_OPT_NO_COLOR);
+	o.no_color = cli_has(a, CLI_OPT_NO_COLOR);
 	if (o.format == DIFF_PROFILE_CONSOLE && o.out)
 		usage_error("-o is for table, folded or json, not the console");
 	for (int k = 0; k < 2; k++)

@@ -55,22 +55,6 @@ int diff_profile_parse_ids(const char *value, int64_t *before, int64_t *after)
 	return 0;
 }
 
-int diff_profile_parse_format(const char *value)
-{
-	static const char *const names[] = {
-		[DIFF_PROFILE_TABLE] = "table",
-		[DIFF_PROFILE_FOLDED] = "folded",
-		[DIFF_PROFILE_JSON] = "json",
-		[DIFF_PROFILE_CONSOLE] = "console",
-	};
-
-	for (size_t i = 0; value && i < sizeof(names) / sizeof(names[0]); i++) {
-		if (!strcmp(value, names[i]))
-			return (int)i;
-	}
-	return -1;
-}
-
 int diff_profile_pick(struct store *s, int64_t id, int64_t from_ms, int64_t to_ms,
 		      struct profile **out, char *err, size_t errlen)
 {
@@ -179,7 +163,7 @@ static int run_console(struct profdiff *d, const struct diff_profile_opts *o)
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers stay "1.5", whatever the locale */
 	return profdiff_screen_run(d, o->ascii || !term_locale_utf8(),
-				   o->color && !(no_color && *no_color));
+				   !o->no_color && !(no_color && *no_color));
 }
 
 int diff_profile_write(const struct profile *before, const struct profile *after,

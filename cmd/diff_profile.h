@@ -8,9 +8,13 @@
  * profiles out of the sessions, opens the output and calls the writer or the
  * console.
  *
- * NOTE for cmd/diff.c (branch diff), the contract:
+ * NOTE for cmd/diff.c (branch diff), the contract. Branch profdiff merged
+ * diff and wired it in cmd/diff.c (run_profile_diff: --profile, --format,
+ * --raw, --ascii, --no-color), so there is nothing left to wire by hand.
  * - Zero-initialised opts are the defaults: table, stdout, counts of the
- *   before side scaled to the after side's total (difffolded.pl -n), 20 rows.
+ *   before side scaled to the after side's total (difffolded.pl -n), 20
+ *   rows, colour unless --no-color or NO_COLOR, UTF-8 unless --ascii or
+ *   the locale is not UTF-8.
  * - `--profile ID:ID` (either side may be empty: ":7", "3:", ":" = the newest
  *   profile in that side's window) parses with diff_profile_parse_ids.
  * - Without --profile, call diff_profile_pick on each side with id 0: when
@@ -51,7 +55,7 @@ struct diff_profile_opts {
 	bool raw;	 /* true: counts as recorded, no scaling of the before side */
 	size_t limit;	 /* table/json rows; 0: 20 */
 	bool ascii;	 /* console: ASCII only (--ascii, or a non-UTF-8 locale) */
-	bool color;	 /* console: colour (false for --no-color or NO_COLOR) */
+	bool no_color;	 /* console: --no-color (NO_COLOR is read here too) */
 };
 
 /*
@@ -60,9 +64,6 @@ struct diff_profile_opts {
  * -1 when value is not of that form (the caller's usage error, exit 2).
  */
 int diff_profile_parse_ids(const char *value, int64_t *before, int64_t *after);
-
-/* "table", "folded", "json", "console": the format, or -1. */
-int diff_profile_parse_format(const char *value);
 
 /*
  * The profile of one side from s (read only). id > 0: that profile, an error
