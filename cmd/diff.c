@@ -216,24 +216,33 @@ static void parse_gates(const struct cli_args *a, struct diff_report *r)
 	}
 }
 
-/* Names of the figures for a message: every one but processes, which are
- * counted. */
+static int by_name(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* Names of the figures for a message, sorted: every one but processes,
+ * which are counted. */
 static void names_hint(const struct diff_report *r, char *buf, size_t len)
 {
-	size_t used = 0, procs = 0;
+	const char **names = xcalloc(r->cmp.n ? r->cmp.n : 1, sizeof(*names));
+	size_t used = 0, procs = 0, n = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < r->cmp.n && used + 64 < len; i++) {
-		if (!strcmp(r->cmp.v[i].group, "process")) {
+	for (size_t i = 0; i < r->cmp.n; i++) {
+		if (!strcmp(r->cmp.v[i].group, "process"))
 			procs++;
-			continue;
-		}
-		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
-					 r->cmp.v[i].name);
+		else
+			names[n++] = r->cmp.v[i].name;
 	}
+	qsort(names, n, sizeof(*names), by_name);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used + 64 < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+					 names[i]);
 	if (procs && used + 64 < len)
 		snprintf(buf + used, len - used, ", and %zu process.COMM.cpu/.rss",
 			 procs);
+	free(names);
 }
 
 /* Judges every condition; a name that matches nothing exits 2. Returns
@@ -263,6 +272,11 @@ static bool judge_gates(struct diff_report *r)
 		}
 		any |= dg->nheld > 0;
 	}
+	/* said on stderr too: with --json or -o the reason is not on screen */
+	for (size_t g = 0; g < r->ngates; g++)
+		for (size_t i = 0; i < r->gates[g].nheld; i++)
+			cli_warn("--fail-if '%s' holds for %s", r->gates[g].text,
+				 r->gates[g].held[i]);
 	return any;
 }
 

@@ -14,7 +14,7 @@
 #include "core/textsafe.h"
 #include "core/units.h"
 
-#define NAME_WIDTH 34
+#define NAME_WIDTH 26
 
 const char *diff_format_value(const char *unit, double v, char *buf, size_t len)
 {
@@ -91,10 +91,10 @@ static void text_change(FILE *out, const struct cmp_change *c)
 		"");
 	format_change(c, ch, sizeof(ch));
 	format_p(c->p, p, sizeof(p));
-	fprintf(out, " %10s -> %-10s %-24s p %s%s\n",
+	fprintf(out, " %10s %10s  %-20s %6s%s\n",
 		diff_format_value(c->unit, c->before, b, sizeof(b)),
 		diff_format_value(c->unit, c->after, a, sizeof(a)), ch, p,
-		c->method == CMP_BOOTSTRAP ? " (bootstrap)" : "");
+		c->method == CMP_BOOTSTRAP ? "*" : "");
 	if (c->detail && *c->detail) {
 		fputs("      ", out);
 		text_write_cut(out, c->detail, 72);
@@ -121,12 +121,13 @@ void diff_write_text(FILE *out, const struct diff_report *r)
 	text_side(out, "before", r->side[0], r->ticks[0]);
 	text_side(out, "after ", r->side[1], r->ticks[1]);
 	fprintf(out,
-		"\n%zu of %zu figures changed (p < %g, at least %g%% and the unit's "
-		"floor)\n",
+		"\n%zu of %zu figures changed: p < %g (Mann-Whitney U over ticks;\n"
+		"* percentiles: a bootstrap over ticks), by at least %g%% and the unit's "
+		"floor\n",
 		changed, r->cmp.n, r->cmp.rules.alpha, r->cmp.rules.min_rel * 100);
 	if (changed)
-		fprintf(out, "\n  %-*s %10s    %-10s %-24s %s\n", NAME_WIDTH, "figure",
-			"before", "after", "change", "significance");
+		fprintf(out, "\n  %-*s %10s %10s  %-20s %6s\n", NAME_WIDTH, "figure",
+			"before", "after", "change", "p");
 	for (size_t i = 0; i < r->cmp.n && r->cmp.v[i].changed; i++)
 		text_change(out, &r->cmp.v[i]);
 	text_only(out, "before", &r->only[0]);
