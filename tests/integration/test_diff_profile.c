@@ -295,6 +295,20 @@ static void test_cli_table_and_errors(void **state)
 	run_vigil(&r, "diff", before, after, "--profile", "1");
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "bad --profile '1'"));
+	{
+		static const char *const bad[] = {"x:1", "1:2:3", "0:1", "1:-1", "1:2x"};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			run_vigil(&r, "diff", before, after, "--profile", bad[i]);
+			assert_int_equal(r.status, 2);
+		}
+	}
+	run_vigil(&r, "diff", before, after, "--profile", "1:");
+	assert_int_equal(r.status, 0);
+	run_vigil(&r, "diff", before, after, "--profile", ":1", "--fail-if", "x > 1");
+	assert_int_equal(r.status, 2);
+	run_vigil(&r, "diff", before, after, "--format", "folded");
+	assert_int_equal(r.status, 2); /* --format is for --profile */
 	run_vigil(&r, "diff", before, after, "--profile", "1:99");
 	assert_int_equal(r.status, 1);
 	assert_non_null(strstr(r.err, "no profile 99"));
