@@ -23,6 +23,7 @@
 #include "cmd/cli.h"
 #include "cmd/diff_load.h"
 #include "cmd/diff_out.h"
+#include "cmd/diff_profile.h"
 #include "cmd/diff_side.h"
 #include "core/outfile.h"
 #include "core/xalloc.h"
@@ -30,7 +31,7 @@
 
 #define DIFF_EXIT_HELD 3
 
-enum { OPT_JSON = CLI_OPT_OWN, OPT_FAIL_IF, OPT_PROFILE };
+enum { OPT_JSON = CLI_OPT_OWN, OPT_FAIL_IF, OPT_PROFILE, OPT_RAW };
 
 static int run_diff(int argc, char **argv);
 
@@ -38,8 +39,18 @@ static const struct cli_option diff_options[] = {
 	{OPT_JSON, 0, "json", NULL, "every figure compared as JSON (docs/diff-json.md)"},
 	{OPT_FAIL_IF, 0, "fail-if", "EXPR",
 	 "exit 3 when EXPR holds and is significant: 'target.cpu > +20%' (repeatable)"},
-	{OPT_PROFILE, 0, "profile", "ID:ID",
-	 "compare two stored profiles (not built yet)"},
+	{OPT_PROFILE, 0, "profile", "B:A",
+	 "the differential of profile B of BEFORE and A of AFTER (an empty id: "
+	 "the newest in the side's window; docs/diff-profile.md)"},
+	/* in the order of enum diff_profile_format */
+	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|console",
+		      "--profile: a table (default), difffolded stacks, JSON, or the "
+		      "console"),
+	{OPT_RAW, 0, "raw", NULL,
+	 "--profile: folded counts as recorded (default: "
+	 "BEFORE scaled to AFTER's total)"},
+	CLI_SHARED(CLI_OPT_ASCII),
+	CLI_SHARED(CLI_OPT_NO_COLOR),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, "FILE", "write the report to FILE, not stdout"),
 	CLI_SHARED_AS(CLI_OPT_FORCE, NULL, "replace FILE if it exists (a regular file)"),
 };
@@ -380,6 +391,41 @@ static void open_side(const char *spec, struct diff_side *s)
 		fatal("%s", err);
 }
 
+/* --profile B:A: the differential profile instead of the report. */
+static int run_profile_diff(const struct cli_args *a, char **argv)
+{
+	struct diff_profile_opts o = {0};
+	struct diff_side side[2];
+	int64_t id[2];
+	int rc;
+
+	if (diff_profile_parse_ids(a->value[OPT_PROFILE], &id[0], &id[1]) < 0)
+		usage_error("bad --profile '%s': want B:A, profile ids of BEFORE and "
+			    "AFTER (vigil report FILE lists them; empty: the newest)",
+			    a->value[OPT_PROFILE]);
+	if (cli_has(a, OPT_FAIL_IF))
+		usage_error("--fail-if is for the report, not --profile");
+	if (cli_has(a, OPT_JSON) && a->format >= 0 && a->format != DIFF_PROFILE_JSON)
+		usage_error("--json and --format %s: pick one", a->value[CLI_OPT_FORMAT]);
+	o.format = cli_has(a, OPT_JSON) ? DIFF_PROFILE_JSON
+		   : a->format < 0	? DIFF_PROFILE_TABLE
+					: (enum diff_profile_format)a->format;
+	o.out = a->value[CLI_OPT_OUTPUT];
+	o.force = cli_has(a, CLI_OPT_FORCE);
+	o.raw = cli_has(a, OPT_RAW);
+	o.ascii = cli_has(a, CLI_OPT_ASCII);
+	o.no_color = cli_has(a, CLI_OPT_NO_COLOR);
+	if (o.format == DIFF_PROFILE_CONSOLE && o.out)
+		usage_error("-o is for table, folded or json, not the console");
+	for (int k = 0; k < 2; k++)
+		open_side(argv[a->operand + k], &side[k]);
+	rc = diff_profile_run(side[0].st, id[0], side[0].t0, side[0].t1, side[1].st,
+			      id[1], side[1].t0, side[1].t1, &o);
+	for (int k = 0; k < 2; k++)
+		diff_side_release(&side[k]);
+	return rc;
+}
+
 static int run_diff(int argc, char **argv)
 {
 	struct cli_args a;
@@ -390,11 +436,12 @@ static int run_diff(int argc, char **argv)
 	bool held;
 
 	cli_parse(&diff_command, argc, argv, &a);
-	if (argc - a.operand != 2 && !cli_has(&a, OPT_PROFILE))
+	if (argc - a.operand != 2)
 		usage_error("diff needs two sides: BEFORE AFTER");
 	if (cli_has(&a, OPT_PROFILE))
-		fatal("cannot compare profiles '%s': no profile diff yet",
-		      a.value[OPT_PROFILE]);
+		return run_profile_diff(&a, argv);
+	if (a.format >= 0 || cli_has(&a, OPT_RAW))
+		usage_error("--format and --raw are for --profile");
 	parse_gates(&a, &r);
 	for (int k = 0; k < 2; k++)
 		open_side(argv[a.operand + k], &side[k]);
