@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * exitacct: see exitacct.h. The aggregator first (pure), then the sockets
+ * and the thread.
+ *
+ * Invariants: only the exitacct thread feeds the aggregator, and
+ * exitacct_take (the sampler) empties it; both under e->lock. Everything
+ * kept per live process is bounded (EXITACCT_TRACKED_MAX); a process whose
+ * leader's exit event came without its exit record is forgotten one tick
+ * later, so a lost record cannot pin memory.
+ */
+#include "collectors/exitacct.h"
+
+#include <errno.h>
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <linux/taskstats.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/sysinfo.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collectors/proctable.h"
+#include "core/clock.h"
+#include "core/log.h"
+#include "core/procfs.h"
+#include "core/xalloc.h"
+
+/* ---- the aggregator ---- */
+
+#define BUCKETS 4096 /* power of two */
+
+/* A live process vigil keeps something for. */
+struct tracked {
+	int tgid;
+	char *cmdline;		     /* owned; NULL unknown */
+	uint64_t utime_us, stime_us; /* threads that ended before the last */
+	uint64_t run_ns;
+	uint64_t hiwater_kb;
+	int threads;
+	uint64_t gone; /* generation its leader's exit event came in; 0 alive */
+	struct tracked *next;
+};
+
+struct exitacct_agg {
+	struct tracked *bucket[BUCKETS];
+	size_t ntracked;
+	uint64_t gen; /* takes so far + 1 */
+	struct proc_exits *tick;
+	size_t cap;
+	uint64_t total, lost, no_cmdline, bad, untracked;
+};
+
+static struct proc_exits *new_tick(void)
+{
+	return xcalloc(1, sizeof(struct proc_exits));
+}
+
+struct exitacct_agg *exitacct_agg_new(void)
+{
+	struct exitacct_agg *a = xcalloc(1, sizeof(*a));
+
+	a->gen = 1;
+	a->tick = new_tick();
+	return a;
+}
+
+static void tracked_free(struct tracked *t)
+{
+	free(t->cmdline);
+	free(t);
+}
+
+void exitacct_agg_free(struct exitacct_agg *a)
+{
+	if (!a)
+		return;
+	for (size_t b = 0; b < BUCKETS; b++)
+		for (struct tracked *t = a->bucket[b], *next; t; t = next) {
+			next = t->next;
+			tracked_free(t);
+		}
+	proc_exits_free(a->tick);
+	free(a);
+}
+
+static struct tracked **slot(struct exitacct_agg *a, int tgid)
+{
+	struct tracked **p = &a->bucket[(unsigned)tgid & (BUCKETS - 1)];
+
+	while (*p && (*p)->tgid != tgid)
+		p = &(*p)->next;
+	return p;
+}
+
+static struct tracked *find(struct exitacct_agg *a, int tgid)
+{
+	return *slot(a, tgid);
+}
+
+/* The entry of tgid, made when absent; NULL when the table is full. */
+static struct tracked *get(struct exitacct_agg *a, int tgid)
+{
+	struct tracked **p = slot(a, tgid);
+
+	if (*p)
+		return *p;
+	if (a->ntracked >= EXITACCT_TRACKED_MAX) {
+		a->untracked++;
+		return NULL;
+	}
+	*p = xcalloc(1, sizeof(**p));
+	(*p)->tgid = tgid;
+	a->ntracked++;
+	return *p;
+}
+
+/* Unlinks tgid's entry and hands it to the caller (NULL when absent). */
+static struct tracked *take_tracked(struct exitacct_agg *a, int tgid)
+{
+	struct tracked **p = slot(a, tgid), *t = *p;
+
+	if (t) {
+		*p = t->next;
+		t->next = NULL;
+		a->ntracked--;
+	}
+	return t;
+}
+
+static void fill_row(struct proc_exit *x, const struct exitacct_record *r,
+		     const struct tracked *t, int64_t now_ms)
+{
+	uint64_t life_us = r->tgetime_us ? r->tgetime_us : r->etime_us;
+	uint64_t hw = r->hiwater_kb;
+
+	memset(x, 0, sizeof(*x));
+	x->pid = r->tgid;
+	x->ppid = r->ppid;
+	x->uid = r->uid;
+	snprintf(x->comm, sizeof(x->comm), "%s", r->comm);
+	x->end_ms = now_ms;
+	x->start_ms = now_ms - (int64_t)(life_us / 1000);
+	x->utime_ns = r->utime_us * 1000;
+	x->stime_ns = r->stime_us * 1000;
+	x->cpu_ns = r->run_ns;
+	x->threads = 1;
+	if (t) {
+		x->utime_ns += t->utime_us * 1000;
+		x->stime_ns += t->stime_us * 1000;
+		x->cpu_ns += t->run_ns;
+		x->threads += t->threads;
+		if (t->hiwater_kb > hw)
+			hw = t->hiwater_kb;
+	}
+	x->peak_rss = hw * 1024;
+	proc_exit_set_status(x, r->exitcode);
+}
+
+void exitacct_agg_record(struct exitacct_agg *a, const struct exitacct_record *r,
+			 int64_t now_ms)
+{
+	struct proc_exits *tk = a->tick;
+	struct tracked *t;
+
+	if (!r->group_dead) { /* a thread: its CPU joins its process's row */
+		t = get(a, r->tgid);
+		if (t) {
+			t->utime_us += r->utime_us;
+			t->stime_us += r->stime_us;
+			t->run_ns += r->run_ns;
+			if (r->hiwater_kb > t->hiwater_kb)
+				t->hiwater_kb = r->hiwater_kb;
+			t->threads++;
+		}
+		return;
+	}
+	a->total++;
+	t = take_tracked(a, r->tgid);
+	if (tk->n >= EXITACCT_ROWS_MAX) {
+		a->lost++;
+	} else {
+		if (tk->n == a->cap) {
+			a->cap = a->cap ? a->cap * 2 : 64;
+			tk->rows = xrealloc(tk->rows, a->cap * sizeof(*tk->rows));
+		}
+		fill_row(&tk->rows[tk->n], r, t, now_ms);
+		if (t) { /* the command line moves to the row */
+			tk->rows[tk->n].cmdline = t->cmdline;
+			t->cmdline = NULL;
+		}
+		tk->n++;
+	}
+	if (t)
+		tracked_free(t);
+}
+
+/* Sets the command line of tgid (a copy). */
+static void set_cmdline(struct exitacct_agg *a, int tgid, const char *cmdline)
+{
+	struct tracked *t = get(a, tgid);
+
+	if (!t)
+		return;
+	free(t->cmdline);
+	t->cmdline = xstrdup(cmdline);
+	t->gone = 0; /* a new process under a reused pid, or a new program */
+}
+
+int exitacct_agg_event(struct exitacct_agg *a, const struct exitacct_event *ev)
+{
+	struct tracked *t, *parent;
+
+	switch (ev->kind) {
+	case EXITACCT_EV_FORK:
+		parent = find(a, ev->parent);
+		if (!parent || !parent->cmdline)
+			return ev->parent > 0 ? ev->parent : 0;
+		set_cmdline(a, ev->tgid, parent->cmdline);
+		return 0;
+	case EXITACCT_EV_EXEC:
+		if ((t = find(a, ev->tgid))) { /* the old program's is wrong now */
+			free(t->cmdline);
+			t->cmdline = NULL;
+		}
+		return ev->tgid;
+	case EXITACCT_EV_EXIT:
+		if (ev->pid == ev->tgid && (t = find(a, ev->tgid)))
+			t->gone = a->gen;
+		return 0;
+	}
+	return 0;
+}
+
+void exitacct_agg_cmdline(struct exitacct_agg *a, const struct exitacct_event *ev,
+			  const char *cmdline)
+{
+	if (!cmdline) {
+		a->no_cmdline++;
+		return;
+	}
+	if (ev->kind == EXITACCT_EV_FORK && ev->parent > 0)
+		set_cmdline(a, ev->parent, cmdline);
+	set_cmdline(a, ev->tgid, cmdline);
+}
+
+void exitacct_agg_lost(struct exitacct_agg *a, uint64_t n)
+{
+	a->lost += n;
+}
+
+void exitacct_agg_bad(struct exitacct_agg *a, uint64_t n)
+{
+	a->bad += n;
+}
+
+/* Forgets processes whose leader left a whole tick ago without a record. */
+static void sweep(struct exitacct_agg *a)
+{
+	for (size_t b = 0; b < BUCKETS; b++)
+		for (struct tracked **p = &a->bucket[b]; *p;) {
+			struct tracked *t = *p;
+
+			if (t->gone && t->gone < a->gen) {
+				*p = t->next;
+				tracked_free(t);
+				a->ntracked--;
+			} else {
+				p = &t->next;
+			}
+		}
+}
+
+struct proc_exits *exitacct_agg_take(struct exitacct_agg *a)
+{
+	struct proc_exits *out = a->tick;
+
+	out->total = a->total;
+	out->lost = a->lost;
+	out->no_cmdline = a->no_cmdline;
+	out->bad = a->bad;
+	sweep(a);
+	a->gen++;
+	a->tick = new_tick();
+	a->cap = 0;
+	return out;
+}
+
+size_t exitacct_agg_tracked(const struct exitacct_agg *a)
+{
+	return a->ntracked;
+}
+
+/* ---- the sockets and the thread ---- */
+
+#define RCVBUF (8 << 20) /* a fork storm's burst; FORCE passes rmem_max as root */
+#define RECV_BUF 65536
+#define BATCH 64
+#define REPLY_WAIT_MS 2000
+
+struct exitacct {
+	int ts, cn, wake; /* taskstats, proc connector (-1 none), stop eventfd */
+	uint16_t family;  /* generic netlink id of TASKSTATS */
+	char mask[256];	  /* the CPUs registered for */
+	char *proc_root;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	struct exitacct_agg *agg;    /* under lock */
+	uint32_t drops_seen;	     /* under lock: SO_MEMINFO drops counted */
+	char why[PROC_EXIT_WHY_MAX]; /* on, but without command lines: why */
+	uint8_t *buf;		     /* the thread's receive buffer */
+	struct exitacct_record recs[BATCH];
+	struct exitacct_event evs[BATCH];
+};
+
+/* Appends attribute type with len bytes of val to the message at n. */
+static void add_attr(struct nlmsghdr *n, size_t cap, uint16_t type, const void *val,
+		     size_t len)
+{
+	struct nlattr a = {.nla_len = (uint16_t)(NLA_HDRLEN + len), .nla_type = type};
+	uint8_t *p = (uint8_t *)n + NLMSG_ALIGN(n->nlmsg_len);
+
+	if (NLMSG_ALIGN(n->nlmsg_len) + NLA_ALIGN(a.nla_len) > cap)
+		return; /* the callers' attributes fit: a programmer error */
+	memcpy(p, &a, sizeof(a));
+	memcpy(p + NLA_HDRLEN, val, len);
+	n->nlmsg_len = (uint32_t)(NLMSG_ALIGN(n->nlmsg_len) + NLA_ALIGN(a.nla_len));
+}
+
+/* Sends one generic netlink request: cmd of family, one string attribute. */
+static int genl_send(int fd, uint16_t family, uint8_t cmd, uint8_t version,
+		     uint16_t flags, uint16_t attr, const char *text)
+{
+	union {
+		struct nlmsghdr n;
+		uint8_t raw[512];
+	} m;
+	struct genlmsghdr g = {.cmd = cmd, .version = version};
+	struct sockaddr_nl to = {.nl_family = AF_NETLINK};
+
+	memset(&m, 0, sizeof(m));
+	m.n.nlmsg_len = NLMSG_LENGTH(GENL_HDRLEN);
+	m.n.nlmsg_type = family;
+	m.n.nlmsg_flags = NLM_F_REQUEST | flags;
+	memcpy(m.raw + NLMSG_HDRLEN, &g, sizeof(g));
+	add_attr(&m.n, sizeof(m), attr, text, strlen(text) + 1);
+	if (sendto(fd, &m, m.n.nlmsg_len, 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Waits up to REPLY_WAIT_MS for a datagram; its length or -errno. */
+static ssize_t recv_reply(int fd, uint8_t *buf)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	ssize_t n;
+
+	if (poll(&p, 1, REPLY_WAIT_MS) <= 0)
+		return -ETIMEDOUT;
+	n = recv(fd, buf, RECV_BUF, MSG_DONTWAIT);
+	return n < 0 ? -errno : n;
+}
+
+/* The CPUs the kernel could ever bring up, as a cpulist ("0-3"). */
+static void possible_cpus(char *mask, size_t cap)
+{
+	long n = procfs_read("/sys/devices/system/cpu", "possible", mask, cap);
+
+	if (n > 0) {
+		mask[strcspn(mask, "\n")] = '\0';
+		if (*mask)
+			return;
+	}
+	snprintf(mask, cap, "0-%d", get_nprocs_conf() > 0 ? get_nprocs_conf() - 1 : 0);
+}
+
+/* Counts what the kernel dropped on the taskstats socket since the last
+ * look (every dropped message is one thread's exit). Under lock. */
+static void count_drops(struct exitacct *e)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	if (getsockopt(e->ts, SOL_SOCKET, SO_MEMINFO, mem, &len) < 0 ||
+	    len <= SK_MEMINFO_DROPS * sizeof(mem[0]))
+		return;
+	exitacct_agg_lost(e->agg, mem[SK_MEMINFO_DROPS] - e->drops_seen);
+	e->drops_seen = mem[SK_MEMINFO_DROPS];
+}
+
+static void feed_records(struct exitacct *e, const uint8_t *buf, size_t len)
+{
+	uint64_t bad = 0;
+	size_t n = exitacct_parse_taskstats(buf, len, e->family, e->recs, BATCH, &bad);
+	int64_t now = clock_wall_ms();
+
+	pthread_mutex_lock(&e->lock);
+	for (size_t i = 0; i < n; i++)
+		exitacct_agg_record(e->agg, &e->recs[i], now);
+	exitacct_agg_bad(e->agg, bad);
+	pthread_mutex_unlock(&e->lock);
+}
+
+/* Reads what a socket holds and hands each datagram to fn; bounded, so a
+ * storm cannot keep exitacct_stop waiting. */
+static void drain(struct exitacct *e, int fd,
+		  void (*fn)(struct exitacct *, const uint8_t *, size_t))
+{
+	for (int round = 0; round < 1024; round++) {
+		ssize_t n = recv(fd, e->buf, RECV_BUF, MSG_DONTWAIT);
+
+		if (n < 0 && errno == ENOBUFS) {
+			if (fd == e->ts) {
+				pthread_mutex_lock(&e->lock);
+				count_drops(e);
+				pthread_mutex_unlock(&e->lock);
+			} else {
+				log_debug("exitacct: proc connector overflowed: "
+					  "command lines lost");
+			}
+			continue;
+		}
+		if (n <= 0)
+			return;
+		fn(e, e->buf, (size_t)n);
+	}
+}
+
+/* /proc/PID/cmdline, joined, into buf; NULL when the process is gone (or,
+ * for an exec, already a zombie with no memory left to read). */
+static const char *read_cmdline(const struct exitacct *e, int pid, bool empty_ok,
+				char *buf, size_t cap)
+{
+	char rel[32];
+	long n;
+
+	snprintf(rel, sizeof(rel), "%d/cmdline", pid);
+	n = procfs_read(e->proc_root, rel, buf, cap);
+	if (n < 0 || (n == 0 && !empty_ok))
+		return NULL;
+	return proc_cmdline_join(buf, (size_t)n);
+}
+
+static void feed_events(struct exitacct *e, const uint8_t *buf, size_t len)
+{
+	uint64_t bad = 0;
+	size_t n = exitacct_parse_connector(buf, len, e->evs, BATCH, &bad);
+	char text[4096];
+
+	for (size_t i = 0; i < n; i++) {
+		const struct exitacct_event *ev = &e->evs[i];
+		int pid;
+
+		pthread_mutex_lock(&e->lock);
+		pid = exitacct_agg_event(e->agg, ev);
+		pthread_mutex_unlock(&e->lock);
+		if (!pid)
+			continue;
+		/* kernel threads fork with an empty command line; an exec'd
+		 * process without one has exited already */
+		const char *cmd = read_cmdline(e, pid, ev->kind == EXITACCT_EV_FORK, text,
+					       sizeof(text));
+		pthread_mutex_lock(&e->lock);
+		exitacct_agg_cmdline(e->agg, ev, cmd);
+		pthread_mutex_unlock(&e->lock);
+	}
+	if (bad) {
+		pthread_mutex_lock(&e->lock);
+		exitacct_agg_bad(e->agg, bad);
+		pthread_mutex_unlock(&e->lock);
+	}
+}
+
+static void *exitacct_main(void *arg)
+{
+	struct exitacct *e = arg;
+	struct pollfd pfd[3] = {{.fd = e->wake, .events = POLLIN},
+				{.fd = e->ts, .events = POLLIN},
+				{.fd = e->cn, .events = POLLIN}};
+
+	pthread_setname_np(pthread_self(), "vigil-exitacct");
+	for (;;) {
+		if (poll(pfd, e->cn >= 0 ? 3 : 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents)
+			break;
+		/* events first: a process's exec comes before its exit record */
+		if (e->cn >= 0)
+			drain(e, e->cn, feed_events);
+		drain(e, e->ts, feed_records);
+	}
+	return NULL;
+}
+
+static int open_netlink(int type, int groups, int *fd)
+{
+	struct sockaddr_nl me = {.nl_family = AF_NETLINK, .nl_groups = (uint32_t)groups};
+	int size = RCVBUF;
+
+	*fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, type);
+	if (*fd < 0)
+		return -errno;
+	if (setsockopt(*fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(*fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(*fd, (struct sockaddr *)&me, sizeof(me)) < 0)
+		return -errno;
+	return 0;
+}
+
+static const char *refusal(int err)
+{
+	switch (err) {
+	case EPERM:
+	case EACCES:
+		return "needs root (CAP_NET_ADMIN)";
+	case EINVAL:
+		return "refused by the kernel (only the host's pid and user "
+		       "namespace may listen: a container?)";
+	default:
+		return NULL;
+	}
+}
+
+/* Registers for every possible CPU; records that arrive before the ack are
+ * kept. 0 or -errno. */
+static int register_cpus(struct exitacct *e)
+{
+	int rc = genl_send(e->ts, e->family, TASKSTATS_CMD_GET, TASKSTATS_GENL_VERSION,
+			   NLM_F_ACK, TASKSTATS_CMD_ATTR_REGISTER_CPUMASK, e->mask);
+
+	for (int i = 0; !rc && i < 4096; i++) {
+		ssize_t n = recv_reply(e->ts, e->buf);
+
+		if (n < 0)
+			return (int)n;
+		rc = exitacct_parse_ack(e->buf, (size_t)n);
+		if (rc != -EBADMSG)
+			return rc;
+		rc = 0;
+		feed_records(e, e->buf, (size_t)n);
+	}
+	return rc ? rc : -ETIMEDOUT;
+}
+
+static int open_taskstats(struct exitacct *e, char *why, size_t whylen)
+{
+	const char *r;
+	ssize_t n;
+	int rc;
+
+	rc = open_netlink(NETLINK_GENERIC, 0, &e->ts);
+	if (!rc)
+		rc = genl_send(e->ts, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0,
+			       CTRL_ATTR_FAMILY_NAME, TASKSTATS_GENL_NAME);
+	n = rc ? rc : recv_reply(e->ts, e->buf);
+	rc = n < 0 ? (int)n : exitacct_parse_family(e->buf, (size_t)n);
+	if (rc == -ENOENT) {
+		snprintf(why, whylen, "the kernel has no taskstats (CONFIG_TASKSTATS)");
+		return -1;
+	}
+	if (rc < 0) {
+		snprintf(why, whylen, "cannot reach taskstats: %s", strerror(-rc));
+		return -1;
+	}
+	e->family = (uint16_t)rc;
+	possible_cpus(e->mask, sizeof(e->mask));
+	rc = register_cpus(e);
+	if (rc < 0) {
+		r = refusal(-rc);
+		if (r)
+			snprintf(why, whylen, "%s", r);
+		else
+			snprintf(why, whylen, "cannot register for CPUs %s: %s", e->mask,
+				 strerror(-rc));
+		return -1;
+	}
+	return 0;
+}
+
+/* The proc connector, for command lines; on failure e->why says what is
+ * missing and exits are still accounted. */
+static void open_connector(struct exitacct *e)
+{
+	union {
+		struct nlmsghdr n;
+		uint8_t raw[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(uint32_t))];
+	} m;
+	struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC},
+			    .len = sizeof(uint32_t)};
+	uint32_t op = PROC_CN_MCAST_LISTEN;
+	int rc = open_netlink(NETLINK_CONNECTOR, CN_IDX_PROC, &e->cn);
+
+	if (!rc) {
+		memset(&m, 0, sizeof(m));
+		m.n.nlmsg_len = NLMSG_LENGTH(sizeof(cn) + sizeof(op));
+		m.n.nlmsg_type = NLMSG_DONE;
+		memcpy(m.raw + NLMSG_HDRLEN, &cn, sizeof(cn));
+		memcpy(m.raw + NLMSG_HDRLEN + sizeof(cn), &op, sizeof(op));
+		if (send(e->cn, &m, m.n.nlmsg_len, 0) < 0)
+			rc = -errno;
+	}
+	if (rc < 0) {
+		snprintf(e->why, sizeof(e->why), "no command lines: proc connector: %s",
+			 refusal(-rc) ? refusal(-rc) : strerror(-rc));
+		if (e->cn >= 0)
+			close(e->cn);
+		e->cn = -1;
+	}
+}
+
+static void close_all(struct exitacct *e)
+{
+	if (e->ts >= 0)
+		close(e->ts);
+	if (e->cn >= 0)
+		close(e->cn);
+	if (e->wake >= 0)
+		close(e->wake);
+	pthread_mutex_destroy(&e->lock);
+	exitacct_agg_free(e->agg);
+	free(e->proc_root);
+	free(e->buf);
+	free(e);
+}
+
+int exitacct_start(const char *proc_root, struct exitacct **out, char *why, size_t whylen)
+{
+	struct exitacct *e = xcalloc(1, sizeof(*e));
+	sigset_t all, old;
+	int rc;
+
+	*out = NULL;
+	e->ts = e->cn = e->wake = -1;
+	e->proc_root = xstrdup(proc_root);
+	e->buf = xmalloc(RECV_BUF);
+	e->agg = exitacct_agg_new();
+	pthread_mutex_init(&e->lock, NULL);
+	if (open_taskstats(e, why, whylen) < 0) {
+		close_all(e);
+		return -1;
+	}
+	open_connector(e);
+	e->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (e->wake < 0) {
+		snprintf(why, whylen, "cannot create an eventfd: %s", strerror(errno));
+		close_all(e);
+		return -1;
+	}
+	sigfillset(&all); /* signals belong to the main thread */
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&e->thread, NULL, exitacct_main, e);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc) {
+		snprintf(why, whylen, "cannot start the exit accounting thread: %s",
+			 strerror(rc));
+		close_all(e);
+		return -1;
+	}
+	*out = e;
+	return 0;
+}
+
+void exitacct_stop(struct exitacct *e)
+{
+	uint64_t one = 1;
+	uint32_t op = PROC_CN_MCAST_IGNORE;
+
+	if (!e)
+		return;
+	while (write(e->wake, &one, sizeof(one)) < 0 && errno == EINTR)
+		;
+	pthread_join(e->thread, NULL);
+	/* the kernel would drop a closed listener at its next send anyway */
+	genl_send(e->ts, e->family, TASKSTATS_CMD_GET, TASKSTATS_GENL_VERSION, 0,
+		  TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK, e->mask);
+	if (e->cn >= 0) { /* the kernel counts listeners: say we left */
+		union {
+			struct nlmsghdr n;
+			uint8_t raw[NLMSG_SPACE(sizeof(struct cn_msg) + sizeof(op))];
+		} m;
+		struct cn_msg cn = {.id = {.idx = CN_IDX_PROC, .val = CN_VAL_PROC},
+				    .len = sizeof(op)};
+
+		memset(&m, 0, sizeof(m));
+		m.n.nlmsg_len = NLMSG_LENGTH(sizeof(cn) + sizeof(op));
+		m.n.nlmsg_type = NLMSG_DONE;
+		memcpy(m.raw + NLMSG_HDRLEN, &cn, sizeof(cn));
+		memcpy(m.raw + NLMSG_HDRLEN + sizeof(cn), &op, sizeof(op));
+		if (send(e->cn, &m, m.n.nlmsg_len, 0) < 0)
+			log_debug("exitacct: proc connector: %s", strerror(errno));
+	}
+	close_all(e);
+}
+
+struct proc_exits *exitacct_take(struct exitacct *e)
+{
+	struct proc_exits *x;
+
+	pthread_mutex_lock(&e->lock);
+	count_drops(e);
+	x = exitacct_agg_take(e->agg);
+	pthread_mutex_unlock(&e->lock);
+	x->on = true;
+	x->cmdlines = e->cn >= 0;
+	snprintf(x->why, sizeof(x->why), "%s", e->why);
+	return x;
+}
+
+int64_t exitacct_thread_cpu_ns(const struct exitacct *e)
+{
+	clockid_t clock;
+	struct timespec ts;
+
+	if (pthread_getcpuclockid(e->thread, &clock) || clock_gettime(clock, &ts) < 0)
+		return -1;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
