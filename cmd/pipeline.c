@@ -238,6 +238,14 @@ static int start_statsd(struct pipeline *p, const char *addr, char *err, size_t 
 	return 0;
 }
 
+/* Exit accounting runs unless VIGIL_EXITS=off (the bench compares). */
+static bool exits_wanted(void)
+{
+	const char *v = getenv("VIGIL_EXITS");
+
+	return !v || strcmp(v, "off") != 0;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -246,6 +254,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		.interval_ms = o->interval_ms,
 		.publish = pipeline_publish,
 		.ctx = p,
+		.exits = exits_wanted(),
 	};
 	char why[256];
 	int rc;
