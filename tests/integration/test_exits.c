@@ -10,7 +10,8 @@
  *   "forkstorm" (and its command line, unless it was gone before vigil
  *   could read it, which the session counts), peak RSS >= 16 MiB, CPU > 0,
  *   a lifetime under a second and its exit status; report --json counts
- *   them. Skipped without root (exit accounting needs CAP_NET_ADMIN).
+ *   them, and export --exits has them. Skipped without root (exit accounting needs
+ * CAP_NET_ADMIN).
  * - Recorded without CAP_NET_ADMIN (setpriv drops it), the recording goes
  *   on and the report says exit accounting was off and why.
  */
@@ -128,7 +129,7 @@ static void test_short_lived_children(void **state)
 	struct store *st;
 	size_t n, k = 0, no_cmd = 0;
 	uint64_t ticks;
-	char err[256], buf[64];
+	char err[256], buf[64], filter[200], out[128];
 	pid_t vigil, storm;
 	int status;
 
@@ -169,6 +170,21 @@ static void test_short_lived_children(void **state)
 	assert_string_equal(jq(r.out, ".exits.recording", buf, sizeof(buf)), "true");
 	assert_true(jq_num(r.out, ".exits.count") >= CHILDREN);
 	assert_true(jq_num(r.out, ".exits.failed") >= CHILDREN - 5);
+
+	/* export --exits: the same rows for other tools (a busy machine's
+	 * exits outgrow a captured stdout: through a file) */
+	snprintf(out, sizeof(out), "%s/exits.json", dir);
+	run_vigil(&r, "export", session, "--exits", "--format", "json", "-o", out);
+	assert_int_equal(r.status, 0);
+	snprintf(filter, sizeof(filter),
+		 "map(select(.ppid == %d and .comm == \"forkstorm\" and "
+		 ".peak_rss_bytes >= %d)) | length",
+		 (int)storm, CHILD_MIB << 20);
+	assert_int_equal(atoi(jq_path(out, filter, buf, sizeof(buf))), CHILDREN);
+	run_vigil(&r, "export", session, "--exits", "--to", "start");
+	assert_int_equal(r.status, 0);
+	assert_true(
+		!strncmp(r.out, "pid,ppid,uid,comm,cmdline,start_ms,end_ms,cpu_ns,", 49));
 }
 
 static void test_off_without_cap(void **state)

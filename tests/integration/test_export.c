@@ -352,7 +352,8 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	record(0, "100ms", "300ms");
-	USAGE("needs one of --metrics, --profile ID or --alerts", "export", session);
+	USAGE("needs one of --metrics, --profile ID, --alerts or --exits", "export",
+	      session);
 	USAGE("needs a session FILE", "export", "--metrics");
 	USAGE("one session FILE", "export", session, session, "--metrics");
 	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
