@@ -166,6 +166,10 @@ fi
 echo
 "$(dirname "$0")/threads.sh"
 
+# Exit accounting under a fork storm (bench/exitcost.sh)
+echo
+"$(dirname "$0")/exitcost.sh"
+
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"
