@@ -304,7 +304,11 @@ size_t exitacct_agg_tracked(const struct exitacct_agg *a)
 /* ---- the sockets and the thread ---- */
 
 #define RCVBUF (8 << 20) /* a fork storm's burst; FORCE passes rmem_max as root */
-#define RECV_BUF 65536
+#define RECV_BUF 65536	 /* one reply, or DGRAMS datagrams of DGRAM_MAX */
+#define DGRAMS 16
+#define DGRAM_MAX (RECV_BUF / DGRAMS)
+#define STORM_DGRAMS 8 /* datagrams in one wakeup that make it a storm */
+#define STORM_NAP_MS 5 /* then wait this long before the next read */
 #define BATCH 64
 #define REPLY_WAIT_MS 2000
 
@@ -411,29 +415,61 @@ static void feed_records(struct exitacct *e, const uint8_t *buf, size_t len)
 	pthread_mutex_unlock(&e->lock);
 }
 
-/* Reads what a socket holds and hands each datagram to fn; bounded, so a
- * storm cannot keep exitacct_stop waiting. */
-static void drain(struct exitacct *e, int fd,
-		  void (*fn)(struct exitacct *, const uint8_t *, size_t))
+/* A full receive queue: the kernel dropped messages since the last read. */
+static void overflowed(struct exitacct *e, int fd)
 {
-	for (int round = 0; round < 1024; round++) {
-		ssize_t n = recv(fd, e->buf, RECV_BUF, MSG_DONTWAIT);
+	if (fd == e->ts) {
+		pthread_mutex_lock(&e->lock);
+		count_drops(e);
+		pthread_mutex_unlock(&e->lock);
+	} else {
+		log_debug("exitacct: proc connector overflowed: command lines lost");
+	}
+}
 
+/*
+ * Reads what a socket holds, DGRAMS datagrams per system call (a storm
+ * brings several per wakeup), and hands each to fn; bounded, so a storm
+ * cannot keep exitacct_stop waiting. A datagram too big for its slot is
+ * counted bad (no exit record comes near DGRAM_MAX). Returns how many
+ * datagrams it read.
+ */
+static size_t drain(struct exitacct *e, int fd,
+		    void (*fn)(struct exitacct *, const uint8_t *, size_t))
+{
+	struct mmsghdr msgs[DGRAMS];
+	struct iovec iov[DGRAMS];
+	size_t got = 0;
+
+	for (int round = 0; round < 256; round++) {
+		int n;
+
+		memset(msgs, 0, sizeof(msgs));
+		for (int i = 0; i < DGRAMS; i++) {
+			iov[i].iov_base = e->buf + (size_t)i * DGRAM_MAX;
+			iov[i].iov_len = DGRAM_MAX;
+			msgs[i].msg_hdr.msg_iov = &iov[i];
+			msgs[i].msg_hdr.msg_iovlen = 1;
+		}
+		n = recvmmsg(fd, msgs, DGRAMS, MSG_DONTWAIT, NULL);
 		if (n < 0 && errno == ENOBUFS) {
-			if (fd == e->ts) {
-				pthread_mutex_lock(&e->lock);
-				count_drops(e);
-				pthread_mutex_unlock(&e->lock);
-			} else {
-				log_debug("exitacct: proc connector overflowed: "
-					  "command lines lost");
-			}
+			overflowed(e, fd);
 			continue;
 		}
-		if (n <= 0)
-			return;
-		fn(e, e->buf, (size_t)n);
+		got += n > 0 ? (size_t)n : 0;
+		for (int i = 0; i < n; i++) {
+			if (msgs[i].msg_hdr.msg_flags & MSG_TRUNC) {
+				pthread_mutex_lock(&e->lock);
+				exitacct_agg_bad(e->agg, 1);
+				pthread_mutex_unlock(&e->lock);
+				continue;
+			}
+			fn(e, iov[i].iov_base, msgs[i].msg_len);
+		}
+		if (n < DGRAMS)
+			return got;
 	}
+	return got;
 }
 
 /* /proc/PID/cmdline, joined, into buf; NULL when the process is gone (or,
@@ -488,6 +524,8 @@ static void *exitacct_main(void *arg)
 				{.fd = e->ts, .events = POLLIN},
 				{.fd = e->cn, .events = POLLIN}};
 
+	size_t got;
+
 	pthread_setname_np(pthread_self(), "vigil-exitacct");
 	for (;;) {
 		if (poll(pfd, e->cn >= 0 ? 3 : 2, -1) < 0) {
@@ -498,9 +536,13 @@ static void *exitacct_main(void *arg)
 		if (pfd[0].revents)
 			break;
 		/* events first: a process's exec comes before its exit record */
-		if (e->cn >= 0)
-			drain(e, e->cn, feed_events);
-		drain(e, e->ts, feed_records);
+		got = e->cn >= 0 ? drain(e, e->cn, feed_events) : 0;
+		got += drain(e, e->ts, feed_records);
+		/* a storm: let messages gather rather than wake for each one
+		 * (a wakeup cost more than the messages it brought); stop
+		 * still wakes us */
+		if (got >= STORM_DGRAMS && poll(pfd, 1, STORM_NAP_MS) > 0)
+			break;
 	}
 	return NULL;
 }
