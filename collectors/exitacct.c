@@ -491,7 +491,7 @@ static void feed_events(struct exitacct *e, const uint8_t *buf, size_t len)
 {
 	uint64_t bad = 0;
 	size_t n = exitacct_parse_connector(buf, len, e->evs, BATCH, &bad);
-	char text[4096];
+	char text[EXITACCT_CMDLINE_MAX];
 
 	for (size_t i = 0; i < n; i++) {
 		const struct exitacct_event *ev = &e->evs[i];

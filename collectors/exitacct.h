@@ -34,8 +34,9 @@
 #include "collectors/exitacct_parse.h"
 #include "core/proc_exit.h"
 
-#define EXITACCT_ROWS_MAX 65536	   /* per tick; beyond it exits are counted lost */
-#define EXITACCT_TRACKED_MAX 32768 /* live processes with a command line or sums */
+#define EXITACCT_ROWS_MAX 65536	  /* per tick; beyond it exits are counted lost */
+#define EXITACCT_TRACKED_MAX 8192 /* live processes with a command line or sums */
+#define EXITACCT_CMDLINE_MAX 2048 /* bytes of a command line kept, with its NUL */
 
 struct exitacct_agg;
 
