@@ -190,25 +190,17 @@ static void test_short_lived_children(void **state)
 static void test_off_without_cap(void **state)
 {
 	struct run_result r;
-	char buf[256];
-	char *argv0;
+	char buf[256], cmd[1024];
 
 	(void)state;
 	if (geteuid() != 0 || access("/usr/bin/setpriv", X_OK) != 0)
 		skip();
-	argv0 = strdup(vigil_bin());
-	{
-		/* setpriv runs vigil without CAP_NET_ADMIN: run it as "vigil" */
-		char cmd[1024];
-
-		snprintf(cmd, sizeof(cmd),
-			 "/usr/bin/setpriv --bounding-set -net_admin --inh-caps "
-			 "-net_admin '%s' record -i 250ms -d 1s --statsd off -o '%s' "
-			 ">/dev/null 2>&1",
-			 argv0, session);
-		assert_int_equal(system(cmd), 0);
-	}
-	free(argv0);
+	/* setpriv runs vigil without CAP_NET_ADMIN */
+	snprintf(cmd, sizeof(cmd),
+		 "/usr/bin/setpriv --bounding-set -net_admin --inh-caps -net_admin "
+		 "'%s' record -i 250ms -d 1s --statsd off -o '%s' >/dev/null 2>&1",
+		 vigil_bin(), session);
+	assert_int_equal(system(cmd), 0);
 	run_vigil(&r, "report", session);
 	assert_int_equal(r.status, 0);
 	if (!strstr(r.out, "exited    not recorded: needs root (CAP_NET_ADMIN)\n"))
