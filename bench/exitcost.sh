@@ -46,4 +46,5 @@ for storm in fork exec; do
   read -r n lost nocmd < <("$VIGIL" report --json "$on" | jq -r '.exits | "\(.count) \(.lost) \(.no_cmdline)"')
   echo "forks in the window: $((f1 - f0)) ($(( (f1 - f0) / SECS ))/s); exits recorded: $n, lost: $lost, no command line: $nocmd"
   echo "vigil record CPU: with exits ${a} s, without ${b} s; exit accounting costs $(awk -v a="$a" -v b="$b" -v s="$SECS" 'BEGIN { printf "%.3f s (%.1f%% of one core)", a - b, (a - b) * 100 / s }')"
+  echo "session size: with exits $(( $(stat -c %s "$on") / 1024 )) KiB, without $(( $(stat -c %s "$off") / 1024 )) KiB"
 done
