@@ -5,7 +5,7 @@
  * exit records of today's and of an older, shorter struct taskstats, the
  * proc connector's fork, exec and exit, the family lookup and acks; every
  * truncation of a good datagram and seeded garbage are counted as bad and
- * never read past the buffer. Then the aggregator (collectors/exitacct):
+ * never read past the buffer. Then the aggregator (collectors/exitacct_agg):
  * threads summed into their process's row, command lines from exec and
  * fork, a lost race counted, a leader's exit without a record forgotten a
  * tick later, and wait statuses decoded.
@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collectors/exitacct.h"
+#include "collectors/exitacct_agg.h"
 #include "collectors/exitacct_parse.h"
 
 #define FAMILY 0x1f
