@@ -170,6 +170,9 @@ echo
 # (bench/scrape.sh)
 echo
 "$(dirname "$0")/scrape.sh"
+# Exit accounting under a fork storm (bench/exitcost.sh)
+echo
+"$(dirname "$0")/exitcost.sh"
 
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo

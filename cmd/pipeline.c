@@ -316,6 +316,14 @@ const char *pipeline_metrics_url(const struct pipeline *p)
 	return p->http ? metrics_http_url(p->http) : NULL;
 }
 
+/* Exit accounting runs unless VIGIL_EXITS=off (the bench compares). */
+static bool exits_wanted(void)
+{
+	const char *v = getenv("VIGIL_EXITS");
+
+	return !v || strcmp(v, "off") != 0;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -324,6 +332,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		.interval_ms = o->interval_ms,
 		.publish = pipeline_publish,
 		.ctx = p,
+		.exits = exits_wanted(),
 	};
 	char why[256];
 	int rc;

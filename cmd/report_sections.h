@@ -61,4 +61,13 @@ int report_io_text(FILE *out, struct store *st, const struct report_span *sp);
 int report_proc_actions_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_proc_actions_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "exits": processes that exited (report_exits.c): how many, how many lived
+ * between two ticks, the top commands by CPU and by peak RSS; null and no
+ * text for a file before v9; "not recorded" with the reason when exit
+ * accounting was off.
+ */
+int report_exits_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_exits_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

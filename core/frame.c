@@ -120,5 +120,6 @@ void frame_unref(struct frame *f)
 	heap_mapping_set_free(f->mappings);
 	free(f->leak);
 	free(f->suspects);
+	proc_exits_free(f->exits);
 	free(f);
 }

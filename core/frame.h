@@ -24,6 +24,7 @@
 
 #include "core/appmetrics.h"
 #include "core/heap_sample.h"
+#include "core/proc_exit.h"
 
 #define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
 #define FRAME_USER_MAX 33
@@ -301,6 +302,9 @@ struct frame {
 	struct heap_verdict *leak;     /* owned; the leak analysis, when it ran */
 	struct heap_suspect *suspects; /* owned; with leak: what it raised, ranked */
 	size_t nsuspects;
+	/* owned; the processes that exited since the tick before (and whether
+	 * exit accounting runs); NULL when it was not asked for */
+	struct proc_exits *exits;
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

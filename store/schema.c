@@ -3,8 +3,8 @@
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
- * processes, v8 the processes an alert names) and the migrations that
- * produce it.
+ * processes, v8 the processes an alert names, v9 processes that exited
+ * and the state of exit accounting) and the migrations that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -467,12 +467,55 @@ static const char *const schema_v8[] = {
 };
 
 /*
+ * v9: every process that exited, from the kernel's exit accounting
+ * (collectors/exitacct), including those that lived between two ticks and
+ * so have no procs row; and the state of that accounting whenever it
+ * changed, so a reader can tell "none exited" from "not recorded".
+ */
+static const char *const schema_v9[] = {
+	"-- processes that exited, in the order the kernel reported them\n"
+	"CREATE TABLE proc_exits (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq), -- the tick that took it\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  ppid INTEGER NOT NULL,\n"
+	"  uid INTEGER NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  cmdline TEXT,                 -- NULL: gone before it could be read\n"
+	"  start_ms INTEGER NOT NULL,\n"
+	"  end_ms INTEGER NOT NULL,      -- when vigil heard of the exit\n"
+	"  utime_ns INTEGER NOT NULL,    -- user CPU as the scheduler tick sampled it\n"
+	"  stime_ns INTEGER NOT NULL,    -- system CPU, likewise\n"
+	"  cpu_ns INTEGER,               -- exact time on a CPU; NULL unknown\n"
+	"  peak_rss INTEGER NOT NULL,    -- bytes, high-water mark\n"
+	"  exit_code INTEGER NOT NULL,   -- 0..255; -1 killed by a signal\n"
+	"  exit_signal INTEGER NOT NULL, -- 0 unless killed\n"
+	"  core_dumped INTEGER NOT NULL,\n"
+	"  threads INTEGER NOT NULL,     -- thread exits summed into it\n"
+	"  seen INTEGER NOT NULL         -- 1: a tick's process table held it\n"
+	");\n",
+	"CREATE INDEX proc_exits_by_time ON proc_exits (end_ms);\n",
+	"-- exit accounting's state, a row at the first tick and when it changed\n"
+	"CREATE TABLE exit_accounting (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  running INTEGER NOT NULL,     -- 1 on; 0 off (why says why)\n"
+	"  why TEXT NOT NULL,            -- off, or on without command lines: why\n"
+	"  cmdlines INTEGER NOT NULL,    -- 1: command lines are captured\n"
+	"  lost INTEGER NOT NULL,        -- since start: records the kernel dropped\n"
+	"  no_cmdline INTEGER NOT NULL,  -- since start: gone before read\n"
+	"  bad INTEGER NOT NULL          -- since start: malformed messages\n"
+	");\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4,
-	schema_v5, schema_v6, schema_v7, schema_v8,
+	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
+	schema_v6, schema_v7, schema_v8, schema_v9,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

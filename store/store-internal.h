@@ -73,6 +73,10 @@
 	"tick, name, fresh, loopback, rx_bytes, rx_packets, rx_errs, rx_drop, "          \
 	"tx_bytes, tx_packets, tx_errs, tx_drop"
 
+#define PROC_EXIT_COLUMNS                                                                \
+	"tick, pid, ppid, uid, comm, cmdline, start_ms, end_ms, utime_ns, stime_ns, "    \
+	"cpu_ns, peak_rss, exit_code, exit_signal, core_dumped, threads, seen"
+
 #define THREAD_COLUMNS "tick, pid, tid, comm, state, utime, stime"
 #define THREAD_V3_COLUMNS "run_ns, run_delay_ns, slices, blkio_ticks, wchan, syscall"
 
@@ -108,6 +112,8 @@ enum store_stmt {
 	STMT_DISK,
 	STMT_NET,
 	STMT_PROC_ACTION,
+	STMT_PROC_EXIT,
+	STMT_EXIT_STATE,
 	STMT_N
 };
 
@@ -142,6 +148,14 @@ struct dev_seen {
 	size_t nnets;
 };
 
+/* What the writer last wrote to exit_accounting (exit_rows.c). */
+struct exit_state_seen {
+	bool any; /* a row was written */
+	bool running, cmdlines;
+	uint64_t lost, no_cmdline, bad;
+	char why[PROC_EXIT_WHY_MAX];
+};
+
 #define STORE_CACHE_N 32      /* statements in a reader's cache (statements.c) */
 #define STORE_MINUTE_MS 60000 /* rollups are per minute of t_ms */
 
@@ -155,7 +169,8 @@ struct store {
 	struct identity_map next;   /* built by the frame being written */
 	struct dev_seen dev_seen;   /* committed: matches the file */
 	struct dev_seen dev_next;   /* the frame being written */
-	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
+	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
+	int64_t roll_minute; /* writer: the minute not yet rolled up, 0 none */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
@@ -187,6 +202,7 @@ struct store {
 #define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
+#define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
 
 static inline bool store_has(const struct store *s, int since)
 {
@@ -237,6 +253,11 @@ int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y);
  * frees it. kind is series.c's enum metric_kind as an int. */
 char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *total,
 			   bool per_device);
+
+/* exit_rows.c: the frame's exits and (when it changed) the state of exit
+ * accounting into the open transaction; commit makes exit_next exit_seen. */
+int store_write_exits(struct store *s, const struct frame *f);
+void store_exits_commit(struct store *s);
 
 /* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */

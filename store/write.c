@@ -159,6 +159,12 @@ static char *stmt_sql(enum store_stmt id)
 		return insert_sql(
 			"proc_actions",
 			"t_ms, what, detail, pid, start_ticks, comm, ok, result", "");
+	case STMT_PROC_EXIT:
+		return insert_sql("proc_exits", PROC_EXIT_COLUMNS, "");
+	case STMT_EXIT_STATE:
+		return insert_sql(
+			"exit_accounting",
+			"tick, t_ms, running, why, cmdlines, lost, no_cmdline, bad", "");
 	case STMT_N:
 		break;
 	}
@@ -463,12 +469,14 @@ int store_write_frame(struct store *s, const struct frame *f)
 	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
 	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
 	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
-	    store_write_devices(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
+	    store_write_devices(s, f) < 0 || store_write_exits(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;
 	store_identity_commit(s);
 	store_devices_commit(s);
+	store_exits_commit(s);
 	s->roll_minute = next_minute;
 	return 0;
 fail:

@@ -352,7 +352,8 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	record(0, "100ms", "300ms");
-	USAGE("needs one of --metrics, --profile ID or --alerts", "export", session);
+	USAGE("needs one of --metrics, --profile ID, --alerts or --exits", "export",
+	      session);
 	USAGE("needs a session FILE", "export", "--metrics");
 	USAGE("one session FILE", "export", session, session, "--metrics");
 	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
@@ -528,7 +529,7 @@ static void test_report_top_cpu(void **state)
 	assert_string_equal(
 		jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
 		"session,system,target,top_processes,memory,latency,profiles,alerts,"
-		"alert_flaps,alert_actions,access,disk,network,process_actions");
+		"alert_flaps,alert_actions,access,disk,network,process_actions,exits");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
 	assert_true(jq_num(r.out, ".top_processes.rss | length") == 10);
 	snprintf(filter, sizeof(filter), ".top_processes.cpu | map(.pid) | index(%d)",
