@@ -361,7 +361,7 @@ static int tid_of(const struct profile *p, const char *comm)
 
 static struct profile *capture(pid_t pid, enum profile_mode mode, int hz, int64_t ms)
 {
-	/* wall with ptrace here; tests/integration/test_offcpu.c has wall with perf */
+	/* wall with ptrace here; tests/integration/test_wall_perf.c has wall with perf */
 	struct profiler_opts o = {.mode = mode,
 				  .hz = hz,
 				  .duration_ms = ms,
