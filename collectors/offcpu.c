@@ -15,7 +15,7 @@
 struct event {
 	uint64_t time;
 	int tid;
-	bool out, truncated;
+	bool out, born, truncated;
 	size_t seq;    /* arrival order, for a stable sort */
 	uint64_t *ips; /* out only: owned until handed to the thread */
 	size_t n;
@@ -23,6 +23,7 @@ struct event {
 
 struct thread {
 	int tid;
+	bool seen;    /* an event of it came (the first may be a switch-in) */
 	bool pending; /* off CPU since out_time with stack ips */
 	bool truncated;
 	uint64_t out_time, carry;
@@ -31,7 +32,7 @@ struct thread {
 };
 
 struct offcpu {
-	uint64_t period;
+	uint64_t period, start;
 	struct event *ev;
 	size_t nev, ev_cap;
 	struct thread *th;
@@ -39,11 +40,12 @@ struct offcpu {
 	struct offcpu_stats stats;
 };
 
-struct offcpu *offcpu_new(uint64_t period_ns)
+struct offcpu *offcpu_new(uint64_t period_ns, uint64_t start)
 {
 	struct offcpu *o = xcalloc(1, sizeof(*o));
 
 	o->period = period_ns ? period_ns : 1;
+	o->start = start;
 	return o;
 }
 
@@ -92,12 +94,19 @@ void offcpu_in(struct offcpu *o, int tid, uint64_t time)
 	push(o, tid, time, false);
 }
 
+void offcpu_born(struct offcpu *o, int tid, uint64_t time)
+{
+	push(o, tid, time, false)->born = true;
+}
+
 static int by_time(const void *a, const void *b)
 {
 	const struct event *x = a, *y = b;
 
 	if (x->time != y->time)
 		return x->time < y->time ? -1 : 1;
+	if (x->born != y->born)
+		return x->born ? -1 : 1;
 	if (x->out != y->out)
 		return x->out ? -1 : 1;
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
@@ -136,8 +145,12 @@ void offcpu_flush(struct offcpu *o, offcpu_fn fn, void *ctx)
 	for (size_t i = 0; i < o->nev; i++) {
 		struct event *e = &o->ev[i];
 		struct thread *t = thread_of(o, e->tid);
+		bool first = !t->seen;
 
-		if (e->out) {
+		t->seen = true;
+		if (e->born) {
+			continue;
+		} else if (e->out) {
 			/* a lost switch-in: the older stack is dropped unweighted */
 			free(t->ips);
 			t->ips = e->ips;
@@ -146,9 +159,15 @@ void offcpu_flush(struct offcpu *o, offcpu_fn fn, void *ctx)
 			t->out_time = e->time;
 			t->pending = true;
 			e->ips = NULL;
-		} else if (t->pending) {
+		} else if (t->pending && e->time >= t->out_time) {
+			charge(o, t, e->time, fn, ctx);
+		} else if (first && e->time > o->start) {
+			/* off CPU since before the start: where, no one saw */
+			t->out_time = o->start;
+			o->stats.before_start++;
 			charge(o, t, e->time, fn, ctx);
 		} else {
+			/* a switch-in older than the pending switch-out: read late */
 			o->stats.unpaired++;
 		}
 	}

@@ -14,10 +14,12 @@
  * capture a thread's off-CPU units are its off-CPU time over the period, to
  * within one.
  *
- * A thread blocked when the capture starts is seen only from its first
- * switch-out on (its first switch-in has no stack to pair with and is
- * counted as unpaired); one still off CPU at the end is charged up to the end
- * (offcpu_finish). One thread uses an offcpu.
+ * A thread whose first event is a switch-in (not its creation) was off CPU
+ * since before the start: that time is charged without a stack (n 0); one still off CPU
+ * at the end is charged up to the end (offcpu_finish). A thread off CPU for the whole
+ * capture has no event at all and is not seen here. A switch-in older than its thread's
+ * pending switch-out (a record that came a round late) is counted as unpaired and
+ * dropped. One thread uses an offcpu.
  */
 #ifndef VIGIL_COLLECTORS_OFFCPU_H
 #define VIGIL_COLLECTORS_OFFCPU_H
@@ -29,9 +31,10 @@
 struct offcpu;
 
 struct offcpu_stats {
-	uint64_t intervals; /* switch-out/switch-in pairs */
-	uint64_t ns;	    /* their total length */
-	uint64_t unpaired;  /* switch-ins with no switch-out before them */
+	uint64_t intervals;    /* switch-out/switch-in pairs */
+	uint64_t ns;	       /* their total length */
+	uint64_t before_start; /* intervals from the start, first event a switch-in */
+	uint64_t unpaired;     /* switch-ins dropped: older than the switch-out */
 };
 
 /* One off-CPU stack: ips innermost first, borrowed for the call; units of
@@ -39,7 +42,8 @@ struct offcpu_stats {
 typedef void (*offcpu_fn)(void *ctx, int tid, const uint64_t *ips, size_t n,
 			  bool truncated, uint64_t units);
 
-struct offcpu *offcpu_new(uint64_t period_ns);
+/* start: when the capture began, on the clock of the event times. */
+struct offcpu *offcpu_new(uint64_t period_ns, uint64_t start);
 void offcpu_free(struct offcpu *o);
 
 /* tid left its CPU at time with this stack (copied). */
@@ -47,6 +51,8 @@ void offcpu_out(struct offcpu *o, int tid, uint64_t time, const uint64_t *ips, s
 		bool truncated);
 /* tid came back on a CPU at time. */
 void offcpu_in(struct offcpu *o, int tid, uint64_t time);
+/* tid was created at time (not off CPU before it). */
+void offcpu_born(struct offcpu *o, int tid, uint64_t time);
 /* Pairs what came since the last flush, in time order, and hands every
  * interval to fn. */
 void offcpu_flush(struct offcpu *o, offcpu_fn fn, void *ctx);

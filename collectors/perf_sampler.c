@@ -523,9 +523,15 @@ static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 			memcpy(ids, body, 16);
 			if ((int)ids[0] != s->pid)
 				break;
-			if (h->type == PERF_RECORD_FORK)
+			if (h->type == PERF_RECORD_FORK) {
+				uint64_t time;
+
 				cover(s, (int)ids[2]);
-			else if (ops->exit)
+				if (ops->fork && len >= 24) {
+					memcpy(&time, body + 16, 8);
+					ops->fork(ctx, (int)ids[2], time);
+				}
+			} else if (ops->exit)
 				ops->exit(ctx, (int)ids[2]);
 		}
 		break;

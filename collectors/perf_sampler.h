@@ -65,6 +65,7 @@ struct perf_sampler_ops {
 	void (*comm)(void *ctx, int tid, const char *comm); /* a thread's new name */
 	void (*mmap)(void *ctx); /* an executable mapping appeared */
 	void (*exit)(void *ctx, int tid);
+	void (*fork)(void *ctx, int tid, uint64_t time); /* a new thread */
 	/* PERF_SAMPLER_SWITCHES: tid is back on a CPU at time */
 	void (*switch_in)(void *ctx, int tid, uint64_t time);
 };

@@ -191,6 +191,14 @@ static void on_offcpu(void *ctx, int tid, const uint64_t *ips, size_t n, bool tr
 	atomic_fetch_add(&p->samples, units);
 }
 
+static void on_fork(void *ctx, int tid, uint64_t time)
+{
+	struct profiler *p = ctx;
+
+	if (p->offcpu)
+		offcpu_born(p->offcpu, tid, time);
+}
+
 static void on_comm(void *ctx, int tid, const char *comm)
 {
 	struct profiler *p = ctx;
@@ -266,6 +274,7 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 		.comm = on_comm,
 		.mmap = on_mmap,
 		.switch_in = on_switch_in,
+		.fork = on_fork,
 	};
 	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
 	int64_t next_scan = p->started_ns + RESCAN_NS;
@@ -416,7 +425,8 @@ static void *profiler_main(void *arg)
 				 "perf_event_open refused (%s): ptrace fallback",
 				 strerror(-rc));
 		else if (wall)
-			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz);
+			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz,
+					       (uint64_t)clock_mono_ns());
 	}
 	if (!ps) {
 		rc = ptrace_sampler_open(NULL, p->pid, p->opts.mode == PROFILE_WALL,

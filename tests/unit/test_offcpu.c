@@ -47,7 +47,7 @@ static void out(struct offcpu *o, int tid, uint64_t time, uint64_t leaf)
 /* One interval: the stack of the switch-out, the time to the switch-in. */
 static void test_pair(void **state)
 {
-	struct offcpu *o = offcpu_new(PERIOD);
+	struct offcpu *o = offcpu_new(PERIOD, 0);
 	struct got g = {0};
 	struct offcpu_stats st;
 
@@ -69,7 +69,7 @@ static void test_pair(void **state)
  * crossed, and are paired by time, not by arrival. */
 static void test_rings_read_out_of_order(void **state)
 {
-	struct offcpu *o = offcpu_new(PERIOD);
+	struct offcpu *o = offcpu_new(PERIOD, 0);
 	struct got g = {0};
 
 	(void)state;
@@ -91,7 +91,7 @@ static void test_rings_read_out_of_order(void **state)
 /* Short intervals add up through the carry instead of rounding to 0. */
 static void test_carry(void **state)
 {
-	struct offcpu *o = offcpu_new(PERIOD);
+	struct offcpu *o = offcpu_new(PERIOD, 0);
 	struct got g = {0};
 	uint64_t total = 0;
 
@@ -108,38 +108,48 @@ static void test_carry(void **state)
 	offcpu_free(o);
 }
 
-/* A switch-in with nothing before it is counted, not charged; one still
- * out at the end is charged to the end; an interval spans flushes. */
-static void test_unpaired_pending_and_finish(void **state)
+/* A first switch-in is charged from the start, without a stack; one still
+ * out at the end is charged to the end; an interval spans flushes; a
+ * switch-in older than the pending switch-out is dropped. */
+static void test_start_pending_and_finish(void **state)
 {
-	struct offcpu *o = offcpu_new(PERIOD);
+	struct offcpu *o = offcpu_new(PERIOD, 100);
 	struct got g = {0};
 	struct offcpu_stats st;
 
 	(void)state;
-	offcpu_in(o, 2, 500);
-	out(o, 2, 1000, 0xd);
+	offcpu_in(o, 2, 2100);
+	out(o, 2, 3000, 0xd);
 	out(o, 4, 2000, 0xe);
+	offcpu_born(o, 5, 1500); /* created during the capture: not charged */
+	offcpu_in(o, 5, 1600);
 	offcpu_flush(o, record, &g);
-	assert_int_equal(g.n, 0);
-	offcpu_in(o, 2, 4000); /* next round */
-	offcpu_finish(o, 10000, record, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.tid[0], 2);
+	assert_int_equal(g.leaf[0], 0); /* no stack */
+	assert_int_equal(g.units[0], 2);
+	g.n = 0;
+	offcpu_in(o, 2, 2500); /* late, older than the switch-out at 3000 */
+	offcpu_in(o, 2, 6000); /* next round */
+	offcpu_finish(o, 11000, record, &g);
 	assert_int_equal(g.n, 2);
 	assert_int_equal(g.tid[0], 2);
+	assert_int_equal(g.leaf[0], 0xd);
 	assert_int_equal(g.units[0], 3);
 	assert_int_equal(g.tid[1], 4);
 	assert_int_equal(g.leaf[1], 0xe);
-	assert_int_equal(g.units[1], 8);
+	assert_int_equal(g.units[1], 9);
 	offcpu_stats(o, &st);
-	assert_int_equal(st.unpaired, 1);
-	assert_int_equal(st.intervals, 2);
+	assert_int_equal(st.before_start, 1);
+	assert_int_equal(st.unpaired, 2); /* the late one, and thread 5's first */
+	assert_int_equal(st.intervals, 3);
 	offcpu_free(o);
 }
 
 /* Threads are kept apart. */
 static void test_threads_apart(void **state)
 {
-	struct offcpu *o = offcpu_new(PERIOD);
+	struct offcpu *o = offcpu_new(PERIOD, 0);
 	struct got g = {0};
 
 	(void)state;
@@ -162,7 +172,7 @@ int main(void)
 		cmocka_unit_test(test_pair),
 		cmocka_unit_test(test_rings_read_out_of_order),
 		cmocka_unit_test(test_carry),
-		cmocka_unit_test(test_unpaired_pending_and_finish),
+		cmocka_unit_test(test_start_pending_and_finish),
 		cmocka_unit_test(test_threads_apart),
 	};
 
