@@ -11,7 +11,7 @@
 #    and by ptrace (threads stopped per sample), and under `perf record` of
 #    cpu-clock at 999 Hz plus every context switch with DWARF stacks (what
 #    vigil's perf method asks of the kernel). A stopped process shows as a
-#    lower rate.
+#    lower rate; the sampler's own CPU time (user+sys) is printed beside.
 # 2. A CPU-bound dash loop's wall time alone and under the same three.
 set -u
 work=$(mktemp -d /tmp/vigil-bench-wall-XXXXXX)
@@ -21,11 +21,11 @@ secs=${WALL_SECONDS:-4}
 sampler() { # sampler TOOL PID SECONDS: samples PID for SECONDS, in the foreground
   case $1 in
   none) sleep "$3" ;;
-  perf-wall) "$VIGIL" profile -p "$2" --mode wall -F 999 -d "${3}s" --format folded \
+  perf-wall) /usr/bin/time -f "%U %S" -o "$work/cpu" "$VIGIL" profile -p "$2" --mode wall -F 999 -d "${3}s" --format folded \
     -o "$work/v.folded" --force 2>"$work/v.err" ;;
-  ptrace-wall) "$VIGIL" profile -p "$2" --mode wall --wall-method ptrace -F 999 \
+  ptrace-wall) /usr/bin/time -f "%U %S" -o "$work/cpu" "$VIGIL" profile -p "$2" --mode wall --wall-method ptrace -F 999 \
     -d "${3}s" --format folded -o "$work/v.folded" --force 2>"$work/v.err" ;;
-  perf-record) perf record -q -e cpu-clock/freq=999/ -e cs/period=1/ --call-graph dwarf \
+  perf-record) /usr/bin/time -f "%U %S" -o "$work/cpu" perf record -q -e cpu-clock/freq=999/ -e cs/period=1/ --call-graph dwarf \
     -o "$work/perf.data" -p "$2" -- sleep "$3" 2>/dev/null ;;
   esac
 }
@@ -45,6 +45,7 @@ for rep in 1 2; do
     r1=$(last); t1=$(now)
     printf "%-12s %8.0f rounds/s" "$tool" \
       "$(awk -v a="$r0" -v b="$r1" -v s="$t0" -v e="$t1" 'BEGIN { print (b - a) / (e - s) }')"
+    [ "$tool" != none ] && printf "  sampler CPU %.2fs" "$(awk '{ print $1 + $2 }' "$work/cpu")"
     case $tool in
     *-wall) sed -n 's/.*\(threads stopped [0-9]*us per sample\).*/  (\1)/p; s/.*\(off-CPU from context switches: [0-9]* intervals\).*/  (\1)/p' "$work/v.err" | tr -d '\n' ;;
     esac
