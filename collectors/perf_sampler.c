@@ -291,7 +291,8 @@ int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (s->ncpus < 1)
 		s->ncpus = 1;
-	s->pages = ring_pages(hz, s->stack_size);
+	/* switch-outs come at the target's own pace: room for 1000 a second more */
+	s->pages = ring_pages(s->switches ? hz + 1000 : hz, s->stack_size);
 	s->rings = xcalloc((size_t)s->ncpus, sizeof(*s->rings));
 	for (int c = 0; c < s->ncpus; c++)
 		s->rings[c].fd = -1, s->rings[c].cpu = c;
