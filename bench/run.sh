@@ -177,3 +177,7 @@ echo
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"
+
+# Wall-clock profiles: perf_event vs ptrace vs perf record (bench/wallcost.sh)
+echo
+"$(dirname "$0")/wallcost.sh"

@@ -47,7 +47,7 @@ struct profile_opts {
 
 static int cmd_profile(int argc, char **argv);
 
-enum { PROFILE_OPT_FREQ = CLI_OPT_OWN, PROFILE_OPT_MODE };
+enum { PROFILE_OPT_FREQ = CLI_OPT_OWN, PROFILE_OPT_MODE, PROFILE_OPT_WALL_METHOD };
 
 /* clang-format off */
 static const struct cli_option profile_options[] = {
@@ -57,6 +57,8 @@ static const struct cli_option profile_options[] = {
 	 "999)"},
 	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
 	 "blocked threads too"},
+	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall mode from "
+	 "context switches (default where allowed) or by stopping threads"},
 	/* in the order of enum out_format */
 	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof",
 		      "default table; folded stacks; speedscope JSON; pprof"),
@@ -100,6 +102,15 @@ static enum profile_mode parse_mode(const char *value)
 	usage_error("bad mode '%s': expected cpu or wall", value);
 }
 
+static enum profiler_method parse_method(const char *value)
+{
+	if (!strcmp(value, "perf"))
+		return PROFILER_PERF;
+	if (!strcmp(value, "ptrace"))
+		return PROFILER_PTRACE;
+	usage_error("bad wall method '%s': expected perf or ptrace", value);
+}
+
 static void parse_opts(int argc, char **argv, struct profile_opts *o)
 {
 	struct cli_args a;
@@ -109,6 +120,11 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 	o->pid = a.pid;
 	o->p.mode = cli_has(&a, PROFILE_OPT_MODE) ? parse_mode(a.value[PROFILE_OPT_MODE])
 						  : PROFILE_CPU;
+	if (cli_has(&a, PROFILE_OPT_WALL_METHOD)) {
+		if (o->p.mode != PROFILE_WALL)
+			usage_error("--wall-method needs --mode wall");
+		o->p.method = parse_method(a.value[PROFILE_OPT_WALL_METHOD]);
+	}
 	o->p.hz = cli_has(&a, PROFILE_OPT_FREQ) ? parse_hz(a.value[PROFILE_OPT_FREQ])
 						: PROFILER_HZ_DEFAULT;
 	o->p.duration_ms = cli_has(&a, CLI_OPT_DURATION) ? a.duration_ms
@@ -222,6 +238,12 @@ static int cmd_profile(int argc, char **argv)
 			profiler_cancel(pr);
 	}
 	prof = profiler_finish(pr);
+	if (prof->meta.mode == PROFILE_WALL) /* which of two rather different samplers */
+		cli_warn("wall profile of %d by %s: %s", o.pid,
+			 strcmp(prof->meta.sampler, "perf")
+				 ? "ptrace (threads stopped per sample)"
+				 : "perf_event (context switches)",
+			 prof->meta.why);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
 	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/procfs.h"
@@ -50,7 +51,8 @@ struct perf_sampler {
 	int ncpus;
 	bool exclude_kernel;
 	bool enabled;
-	size_t pages; /* data pages per ring */
+	bool switches; /* PERF_SAMPLER_SWITCHES: a second event per (thread, CPU) */
+	size_t pages;  /* data pages per ring */
 
 	struct ring *rings; /* ncpus entries, fd -1 where a CPU is offline */
 	int *fds;	    /* every event */
@@ -59,6 +61,8 @@ struct perf_sampler {
 	size_t ncovered, covered_cap;
 	int *missing; /* tids missing at the last rescan */
 	size_t nmissing, missing_cap;
+	uint64_t *switch_ids; /* PERF_EVENT_IOC_ID of the context-switch events */
+	size_t nswitch_ids, switch_ids_cap;
 
 	uint64_t lost, throttled;
 	uint8_t *record; /* RECORD_MAX: a wrapped record made contiguous */
@@ -70,27 +74,47 @@ static long sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, 
 	return syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a)
+/* The CPU clock event, or (cs) the context-switch event of PERF_SAMPLER_SWITCHES:
+ * a sample at every switch-out (period 1, taken in the kernel, with the user
+ * registers and stack of the thread going out) and a PERF_RECORD_SWITCH at
+ * every switch-in. Both time on CLOCK_MONOTONIC then, and carry their event
+ * id so the samples of one ring can be told apart. */
+static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, bool cs)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_SOFTWARE;
-	a->config = PERF_COUNT_SW_CPU_CLOCK;
-	a->sample_period = 1000000000ull / (unsigned)s->hz;
+	a->config = cs ? PERF_COUNT_SW_CONTEXT_SWITCHES : PERF_COUNT_SW_CPU_CLOCK;
+	a->sample_period = cs ? 1 : 1000000000ull / (unsigned)s->hz;
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
 	a->sample_regs_user = REGS_MASK;
 	a->sample_stack_user = (uint32_t)s->stack_size;
 	a->disabled = 1;
 	a->inherit = 1;
-	a->exclude_kernel = s->exclude_kernel;
+	a->exclude_kernel = s->exclude_kernel && !cs;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
-	a->mmap = 1;
-	a->comm = 1;
-	a->task = 1;
+	a->mmap = !cs;
+	a->comm = !cs;
+	a->task = !cs;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(s->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+	if (s->switches) {
+		a->sample_type |= PERF_SAMPLE_ID;
+		a->sample_id_all = 1;
+		a->use_clockid = 1;
+		a->clockid = CLOCK_MONOTONIC;
+		a->context_switch = cs;
+	}
+}
+
+static bool is_switch_id(const struct perf_sampler *s, uint64_t id)
+{
+	for (size_t i = 0; i < s->nswitch_ids; i++)
+		if (s->switch_ids[i] == id)
+			return true;
+	return false;
 }
 
 static bool is_covered(const struct perf_sampler *s, int tid)
@@ -140,43 +164,58 @@ static bool owns_ring(const struct perf_sampler *s, int fd)
 	return false;
 }
 
-/* Opens one event per CPU for tid, enabled when enable is set. Returns 0 or
- * -errno (nothing kept then, but for a ring mapped on the way). */
-static int open_thread(struct perf_sampler *s, int tid, bool enable)
+/* Opens the event of one kind (cs: context switches) of tid on cpu and sends
+ * it to the CPU's ring. Returns 0, 1 when the CPU is offline, or -errno. */
+static int open_event(struct perf_sampler *s, int tid, int cpu, bool cs)
 {
 	struct perf_event_attr attr;
+	struct ring *r = &s->rings[cpu];
+	long fd;
+
+	fill_attr(s, &attr, cs);
+	fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM) && !s->exclude_kernel && !cs) {
+		/* kernel samples not allowed: user space only, everywhere */
+		s->exclude_kernel = true;
+		fill_attr(s, &attr, cs);
+		fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	}
+	if (fd < 0)
+		return errno == ENODEV || (errno == EINVAL && !cs) ? 1 : -errno;
+	s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
+	s->fds[s->nfds++] = (int)fd;
+	if (cs) {
+		uint64_t id;
+
+		if (ioctl((int)fd, PERF_EVENT_IOC_ID, &id) < 0)
+			return -errno;
+		s->switch_ids = xgrow(s->switch_ids, &s->switch_ids_cap,
+				      s->nswitch_ids + 1, sizeof(uint64_t));
+		s->switch_ids[s->nswitch_ids++] = id;
+	}
+	if (r->fd < 0)
+		return map_ring(s, r, (int)fd);
+	if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Opens one event per CPU for tid (two with switches), enabled when enable
+ * is set. Returns 0 or -errno (nothing kept then, but for a ring mapped on
+ * the way). */
+static int open_thread(struct perf_sampler *s, int tid, bool enable)
+{
 	size_t first = s->nfds;
 	int opened = 0, rc = -ENODEV;
 
 	for (int cpu = 0; cpu < s->ncpus; cpu++) {
-		struct ring *r = &s->rings[cpu];
-		long fd;
-
-		fill_attr(s, &attr);
-		fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0 && (errno == EACCES || errno == EPERM) && !s->exclude_kernel) {
-			/* kernel samples not allowed: user space only, everywhere */
-			s->exclude_kernel = true;
-			fill_attr(s, &attr);
-			fd = sys_perf_event_open(&attr, tid, cpu, -1,
-						 PERF_FLAG_FD_CLOEXEC);
-		}
-		if (fd < 0) {
-			rc = -errno;
-			if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
-				continue;
+		rc = open_event(s, tid, cpu, false);
+		if (rc == 1) /* offline CPU */
+			continue;
+		if (rc == 0 && s->switches)
+			rc = open_event(s, tid, cpu, true);
+		if (rc < 0)
 			goto fail;
-		}
-		s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
-		s->fds[s->nfds++] = (int)fd;
-		if (r->fd < 0) {
-			rc = map_ring(s, r, (int)fd);
-			if (rc < 0)
-				goto fail;
-		} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
-			rc = -errno;
-			goto fail;
-		}
 		opened++;
 	}
 	if (!opened)
@@ -234,7 +273,7 @@ static size_t ring_pages(int hz, size_t stack_size)
 }
 
 int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      struct perf_sampler **out, char *err, size_t errlen)
+		      unsigned flags, struct perf_sampler **out, char *err, size_t errlen)
 {
 	struct perf_sampler *s;
 	int *tids = NULL;
@@ -248,10 +287,12 @@ int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
 	s->pid = pid;
 	s->hz = hz;
 	s->stack_size = stack_size & ~(size_t)7;
+	s->switches = flags & PERF_SAMPLER_SWITCHES;
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (s->ncpus < 1)
 		s->ncpus = 1;
-	s->pages = ring_pages(hz, s->stack_size);
+	/* switch-outs come at the target's own pace: room for 1000 a second more */
+	s->pages = ring_pages(s->switches ? hz + 1000 : hz, s->stack_size);
 	s->rings = xcalloc((size_t)s->ncpus, sizeof(*s->rings));
 	for (int c = 0; c < s->ncpus; c++)
 		s->rings[c].fd = -1, s->rings[c].cpu = c;
@@ -309,6 +350,7 @@ void perf_sampler_free(struct perf_sampler *s)
 	free(s->rings);
 	free(s->covered);
 	free(s->missing);
+	free(s->switch_ids);
 	free(s->record);
 	free(s->root);
 	free(s);
@@ -378,11 +420,18 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 {
 	const uint8_t *p = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
 	uint32_t pid_tid[2];
-	uint64_t abi, size, dyn;
+	uint64_t abi, size, dyn, id;
 
 	memset(out, 0, sizeof(*out));
 	if (!take(&p, end, &out->ip, 8) || !take(&p, end, pid_tid, 8) ||
-	    !take(&p, end, &out->time, 8) || !take(&p, end, &abi, 8))
+	    !take(&p, end, &out->time, 8))
+		return false;
+	if (s->switches) {
+		if (!take(&p, end, &id, 8))
+			return false;
+		out->switch_out = is_switch_id(s, id);
+	}
+	if (!take(&p, end, &abi, 8))
 		return false;
 	out->pid = (int)pid_tid[0];
 	out->tid = (int)pid_tid[1];
@@ -410,8 +459,25 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 		memcpy(&dyn, p + size, 8);
 		out->stack_len = dyn < size ? dyn : size;
 	}
-	(void)s;
 	return true;
+}
+
+/* A switch-in of a thread: its sample_id trailer (pid, tid, time, id). */
+static void handle_switch(struct perf_sampler *s, const struct perf_event_header *h,
+			  const struct perf_sampler_ops *ops, void *ctx)
+{
+	const uint8_t *body = (const uint8_t *)(h + 1);
+	size_t len = h->size - sizeof(*h);
+	uint32_t ids[2];
+	uint64_t time;
+
+	if (!s->switches || !ops->switch_in || (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ||
+	    len < 16)
+		return;
+	memcpy(ids, body, 8);
+	memcpy(&time, body + 8, 8);
+	if ((int)ids[0] == s->pid)
+		ops->switch_in(ctx, (int)ids[1], time);
 }
 
 static void handle(struct perf_sampler *s, const struct perf_event_header *h,
@@ -436,6 +502,9 @@ static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 			s->lost += lost;
 		}
 		break;
+	case PERF_RECORD_SWITCH:
+		handle_switch(s, h, ops, ctx);
+		break;
 	case PERF_RECORD_THROTTLE:
 		s->throttled++;
 		break;
@@ -455,9 +524,15 @@ static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 			memcpy(ids, body, 16);
 			if ((int)ids[0] != s->pid)
 				break;
-			if (h->type == PERF_RECORD_FORK)
+			if (h->type == PERF_RECORD_FORK) {
+				uint64_t time;
+
 				cover(s, (int)ids[2]);
-			else if (ops->exit)
+				if (ops->fork && len >= 24) {
+					memcpy(&time, body + 16, 8);
+					ops->fork(ctx, (int)ids[2], time);
+				}
+			} else if (ops->exit)
 				ops->exit(ctx, (int)ids[2]);
 		}
 		break;

@@ -20,6 +20,12 @@
  *   sample weighs the same. Kernel-mode samples are kept (with the user
  *   registers at kernel entry) when allowed; otherwise exclude_kernel is set
  *   and the profile misses time spent in system calls (said in why).
+ * - With PERF_SAMPLER_SWITCHES, a context-switch software event (period 1,
+ *   context_switch set) beside each clock event, as `perf record -e cs
+ *   --call-graph dwarf` has: its samples are switch-outs with the user stack
+ *   of the thread leaving the CPU, its PERF_RECORD_SWITCH records the
+ *   switch-ins. No tracefs needed. Samples carry PERF_SAMPLE_ID to tell the
+ *   two events apart in one ring.
  * - Rings hold half a second of samples at the chosen rate per CPU; what
  *   the kernel still drops is counted from PERF_RECORD_LOST.
  *
@@ -38,13 +44,17 @@
 #include "collectors/unwind.h"
 
 #define PERF_SAMPLER_STACK_DEFAULT 16384
+/* Also a sample at every switch-out and a switch_in call at every switch-in
+ * (off-CPU profiling; times are CLOCK_MONOTONIC then). */
+#define PERF_SAMPLER_SWITCHES 1u
 
 struct perf_sample {
 	int pid, tid;
-	uint64_t time;	/* ns, CLOCK_MONOTONIC-like perf clock */
-	uint64_t ip;	/* where the sample hit (kernel address if kernel) */
-	bool kernel;	/* the CPU was in the kernel for this thread */
-	bool have_user; /* regs/stack hold the user state (else a kernel thread) */
+	uint64_t time;	 /* ns, CLOCK_MONOTONIC-like perf clock */
+	uint64_t ip;	 /* where the sample hit (kernel address if kernel) */
+	bool kernel;	 /* the CPU was in the kernel for this thread */
+	bool have_user;	 /* regs/stack hold the user state (else a kernel thread) */
+	bool switch_out; /* PERF_SAMPLER_SWITCHES: the thread leaves its CPU now */
 	struct unwind_regs regs;
 	const uint8_t *stack; /* borrowed for the callback's duration */
 	size_t stack_len;
@@ -55,6 +65,9 @@ struct perf_sampler_ops {
 	void (*comm)(void *ctx, int tid, const char *comm); /* a thread's new name */
 	void (*mmap)(void *ctx); /* an executable mapping appeared */
 	void (*exit)(void *ctx, int tid);
+	void (*fork)(void *ctx, int tid, uint64_t time); /* a new thread */
+	/* PERF_SAMPLER_SWITCHES: tid is back on a CPU at time */
+	void (*switch_in)(void *ctx, int tid, uint64_t time);
 };
 
 struct perf_sampler_stats {
@@ -71,11 +84,12 @@ struct perf_sampler;
 /*
  * Opens (disabled) events for every thread of pid under proc_root at hz
  * samples per CPU second, copying stack_size bytes of user stack per sample
- * (a multiple of 8, <= 32 KiB). Returns 0 and sets *out (free it with
- * perf_sampler_free), or -errno with a reason in err.
+ * (a multiple of 8, <= 32 KiB); flags: PERF_SAMPLER_SWITCHES or 0. Returns 0 and sets
+ * *out (free it with perf_sampler_free), or -errno with a reason in err.
  */
 int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      struct perf_sampler **out, char *err, size_t errlen);
+		      unsigned flags, struct perf_sampler **out, char *err,
+		      size_t errlen);
 void perf_sampler_free(struct perf_sampler *s);
 
 /* Starts and stops sampling on every event. */

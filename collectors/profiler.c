@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "collectors/maps.h"
+#include "collectors/offcpu.h"
 #include "collectors/perf_sampler.h"
 #include "collectors/ptrace_sampler.h"
 #include "collectors/unwind.h"
@@ -61,6 +62,7 @@ struct profiler {
 	struct unwinder *unw;
 	unsigned cache_gen;
 	struct ipcache_slot *cache;
+	struct offcpu *offcpu; /* wall mode with perf: switch-out/in pairing */
 	int64_t started_ns;
 	uint64_t kernel_lost, no_user;
 	char why[FRAME_WHY_MAX];
@@ -111,7 +113,7 @@ static void name_thread(struct profiler *p, int tid)
  * one gets PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as
  * its leaf. */
 static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n, bool truncated, bool off_cpu)
+		      size_t n, bool truncated, bool off_cpu, uint64_t weight)
 {
 	uint32_t frames[UNWIND_DEPTH_MAX + 4];
 	size_t depth = 0;
@@ -128,8 +130,8 @@ static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *
 	if (truncated)
 		depth = profile_mark_truncated(p->prof, frames, depth);
 	name_thread(p, tid);
-	profile_add_stack(p->prof, tid, frames, depth, 1);
-	atomic_fetch_add(&p->samples, 1);
+	profile_add_stack(p->prof, tid, frames, depth, weight);
+	atomic_fetch_add(&p->samples, weight);
 }
 
 static void on_sample(void *ctx, const struct perf_sample *s)
@@ -147,13 +149,54 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
 				    UNWIND_DEPTH_MAX, &truncated);
 	}
+	if (s->switch_out) {
+		/* weighed when the thread is back (on_offcpu) */
+		offcpu_out(p->offcpu, s->tid, s->time, ips, n, truncated);
+		atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+		return;
+	}
 	if (!n && !s->kernel) {
 		p->no_user++;
 		atomic_fetch_add(&p->lost, 1);
 		return;
 	}
-	add_stack(p, s->tid, s->kernel, ips, n, truncated, false);
+	add_stack(p, s->tid, s->kernel, ips, n, truncated, false, 1);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+}
+
+static void on_switch_in(void *ctx, int tid, uint64_t time)
+{
+	struct profiler *p = ctx;
+
+	offcpu_in(p->offcpu, tid, time);
+}
+
+/* An off-CPU interval of units periods; one with no user stack (a switch
+ * out of a thread that was not in user space) still counts, as [off-cpu]. */
+static void on_offcpu(void *ctx, int tid, const uint64_t *ips, size_t n, bool truncated,
+		      uint64_t units)
+{
+	struct profiler *p = ctx;
+	uint32_t leaf;
+
+	if (!units)
+		return;
+	if (n) {
+		add_stack(p, tid, false, ips, n, truncated, true, units);
+		return;
+	}
+	leaf = profile_frame_id(p->prof, PROFILE_OFF_CPU, "");
+	name_thread(p, tid);
+	profile_add_stack(p->prof, tid, &leaf, 1, units);
+	atomic_fetch_add(&p->samples, units);
+}
+
+static void on_fork(void *ctx, int tid, uint64_t time)
+{
+	struct profiler *p = ctx;
+
+	if (p->offcpu)
+		offcpu_born(p->offcpu, tid, time);
 }
 
 static void on_comm(void *ctx, int tid, const char *comm)
@@ -176,7 +219,7 @@ static void on_ptrace_stack(void *ctx, const struct ptrace_stack *st)
 	int64_t t0 = clock_mono_ns();
 
 	maps_allow_refresh(p->maps);
-	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu);
+	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu, 1);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -211,12 +254,27 @@ static void end_reason(struct profiler *p, bool exited)
 	}
 }
 
+/* The last off-CPU intervals, up to now, and what they came to. */
+static void wall_end(struct profiler *p)
+{
+	struct offcpu_stats os;
+
+	offcpu_finish(p->offcpu, (uint64_t)clock_mono_ns(), on_offcpu, p);
+	offcpu_stats(p->offcpu, &os);
+	why_append(p->why, sizeof(p->why),
+		   "off-CPU from context switches: %llu intervals, %llums",
+		   (unsigned long long)os.intervals,
+		   (unsigned long long)(os.ns / 1000000));
+}
+
 static void run_perf(struct profiler *p, struct perf_sampler *s)
 {
 	static const struct perf_sampler_ops ops = {
 		.sample = on_sample,
 		.comm = on_comm,
 		.mmap = on_mmap,
+		.switch_in = on_switch_in,
+		.fork = on_fork,
 	};
 	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
 	int64_t next_scan = p->started_ns + RESCAN_NS;
@@ -232,6 +290,8 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 		perf_sampler_poll(
 			s, left / 1000000 < POLL_MS ? (int)(left / 1000000) + 1 : POLL_MS,
 			&ops, p);
+		if (p->offcpu)
+			offcpu_flush(p->offcpu, on_offcpu, p);
 		perf_sampler_stats(s, &st);
 		atomic_store(&p->lost, st.lost + p->no_user);
 		atomic_store(&p->elapsed_ms, elapsed_ms(p));
@@ -245,6 +305,8 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 	}
 	perf_sampler_disable(s);
 	perf_sampler_poll(s, 0, &ops, p);
+	if (p->offcpu)
+		wall_end(p);
 	perf_sampler_stats(s, &st);
 	p->kernel_lost = st.lost;
 	atomic_store(&p->lost, st.lost + p->no_user);
@@ -348,9 +410,12 @@ static void *profiler_main(void *arg)
 		started(p, -ENOMEM, "libunwind: cannot create an address space");
 		return NULL;
 	}
-	if (p->opts.mode == PROFILE_CPU && !p->force_ptrace) {
-		rc = perf_sampler_open(NULL, p->pid, p->opts.hz,
-				       PERF_SAMPLER_STACK_DEFAULT, &ps, err, sizeof(err));
+	if (!p->force_ptrace) {
+		bool wall = p->opts.mode == PROFILE_WALL;
+
+		rc = perf_sampler_open(
+			NULL, p->pid, p->opts.hz, PERF_SAMPLER_STACK_DEFAULT,
+			wall ? PERF_SAMPLER_SWITCHES : 0, &ps, err, sizeof(err));
 		if (rc < 0 && (!refused(rc) || p->force_perf)) {
 			started(p, rc, err);
 			return NULL;
@@ -359,6 +424,9 @@ static void *profiler_main(void *arg)
 			snprintf(fallback, sizeof(fallback),
 				 "perf_event_open refused (%s): ptrace fallback",
 				 strerror(-rc));
+		else if (wall)
+			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz,
+					       (uint64_t)clock_mono_ns());
 	}
 	if (!ps) {
 		rc = ptrace_sampler_open(NULL, p->pid, p->opts.mode == PROFILE_WALL,
@@ -388,7 +456,8 @@ static void *profiler_main(void *arg)
 	if (fallback[0])
 		why_append(p->why, sizeof(p->why), "%s", fallback);
 	else if (p->force_ptrace)
-		why_append(p->why, sizeof(p->why), "ptrace forced by VIGIL_PROFILER");
+		why_append(p->why, sizeof(p->why), "ptrace forced%s",
+			   p->opts.method == PROFILER_PTRACE ? "" : " by VIGIL_PROFILER");
 	p->started_ns = clock_mono_ns();
 	started(p, 0, NULL);
 
@@ -421,6 +490,7 @@ static void release(struct profiler *p)
 	unwinder_free(p->unw);
 	maps_free(p->maps);
 	free(p->cache);
+	offcpu_free(p->offcpu);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
@@ -454,8 +524,12 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
 	p->opts = *opts;
-	p->force_ptrace = force && !strcmp(force, "ptrace");
-	p->force_perf = force && !strcmp(force, "perf");
+	p->force_ptrace =
+		opts->method == PROFILER_PTRACE ||
+		(opts->method == PROFILER_AUTO && force && !strcmp(force, "ptrace"));
+	p->force_perf =
+		opts->method == PROFILER_PERF ||
+		(opts->method == PROFILER_AUTO && force && !strcmp(force, "perf"));
 	p->start_rc = 1;
 	atomic_init(&p->cancel, false);
 	atomic_init(&p->done, false);
