@@ -1,0 +1,449 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cgroups: the walk of the cgroup hierarchies and the reading of each
+ * cgroup's files (see cgroups.h; the parsers are in cgroup_parse.c).
+ *
+ * Cost. A tick walks each hierarchy once (one getdents per cgroup, only
+ * directories followed) and reads, per cgroup, only the files its row
+ * needs: on v2 about 14, on a hybrid host about 15 over the v1 hierarchies
+ * and the unified one. Every open is relative to a directory descriptor of
+ * the hierarchy kept from _new, so the kernel resolves the cgroup's own
+ * path, not /sys/fs/cgroup again. bench/cgcost measures it with 500 cgroups.
+ */
+#include "collectors/cgroups.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "collectors/sysstat.h"
+#include "core/xalloc.h"
+
+enum hier_ctl {
+	H_V2 = 1u << 0,	     /* the unified hierarchy of a v2 host: everything */
+	H_UNIFIED = 1u << 1, /* a hybrid host's unified mount: pressure, cpu.stat */
+	H_CPU = 1u << 2,
+	H_CPUACCT = 1u << 3,
+	H_MEMORY = 1u << 4,
+	H_BLKIO = 1u << 5,
+	H_PIDS = 1u << 6,
+};
+
+#define HIER_MAX 8
+#define READ_CAP 8192
+
+struct hier {
+	int fd;	       /* O_PATH|O_DIRECTORY of the hierarchy's root */
+	unsigned ctl;  /* H_*: what is read from it */
+	char real[64]; /* realpath's last component, to share cpu,cpuacct */
+};
+
+/* A cgroup's usage at the last tick, to derive cpu_pct. */
+struct prev_usage {
+	char *path;
+	uint64_t usage_ns;
+};
+
+/* A path found by the walk and the hierarchies (bit i: h[i]) that hold it. */
+struct found {
+	char *path;
+	unsigned in;
+};
+
+struct cgroup_collector {
+	enum cgroup_layout layout;
+	struct hier h[HIER_MAX];
+	size_t nh;
+	struct prev_usage *prev;
+	size_t nprev;
+	int64_t prev_ns;
+	struct found *found;
+	size_t nfound, found_cap;
+	char buf[READ_CAP];
+};
+
+static bool file_exists(int dfd, const char *rel)
+{
+	return faccessat(dfd, rel, F_OK, 0) == 0;
+}
+
+static void add_hier(struct cgroup_collector *c, int fd, unsigned ctl, const char *real)
+{
+	for (size_t i = 0; i < c->nh; i++) {
+		if (real[0] && !strcmp(c->h[i].real, real)) {
+			/* cpu and cpuacct linked to one cpu,cpuacct mount */
+			c->h[i].ctl |= ctl;
+			close(fd);
+			return;
+		}
+	}
+	if (c->nh == HIER_MAX) {
+		close(fd);
+		return;
+	}
+	c->h[c->nh].fd = fd;
+	c->h[c->nh].ctl = ctl;
+	snprintf(c->h[c->nh].real, sizeof(c->h[c->nh].real), "%s", real);
+	c->nh++;
+}
+
+/* A v1 controller's mount under root, when its marker file is there. */
+static void find_v1(struct cgroup_collector *c, int rfd, const char *name,
+		    const char *marker, unsigned ctl)
+{
+	char rel[128], real[PATH_MAX], *slash;
+	int fd;
+
+	snprintf(rel, sizeof(rel), "%s/%s", name, marker);
+	if (!file_exists(rfd, rel))
+		return;
+	fd = openat(rfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	snprintf(rel, sizeof(rel), "/proc/self/fd/%d", fd);
+	real[0] = '\0';
+	if (realpath(rel, real) == NULL)
+		snprintf(real, sizeof(real), "%s", name);
+	slash = strrchr(real, '/');
+	add_hier(c, fd, ctl, slash ? slash + 1 : real);
+}
+
+struct cgroup_collector *cgroup_collector_new(const char *root)
+{
+	struct cgroup_collector *c = xcalloc(1, sizeof(*c));
+	int rfd =
+		open(root ? root : CGROUP_ROOT_DEFAULT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+
+	if (rfd < 0)
+		return c;
+	if (file_exists(rfd, "cgroup.controllers")) {
+		c->layout = CGROUP_LAYOUT_V2;
+		add_hier(c, rfd, H_V2, "");
+		return c;
+	}
+	find_v1(c, rfd, "cpu", "cpu.cfs_period_us", H_CPU);
+	find_v1(c, rfd, "cpuacct", "cpuacct.usage", H_CPUACCT);
+	find_v1(c, rfd, "cpu,cpuacct", "cpuacct.usage", H_CPU | H_CPUACCT);
+	find_v1(c, rfd, "memory", "memory.usage_in_bytes", H_MEMORY);
+	find_v1(c, rfd, "blkio", "blkio.throttle.io_service_bytes", H_BLKIO);
+	find_v1(c, rfd, "pids", "cgroup.procs", H_PIDS);
+	if (c->nh > 0) {
+		c->layout = CGROUP_LAYOUT_V1;
+		find_v1(c, rfd, "unified", "cgroup.controllers", H_UNIFIED);
+	}
+	close(rfd);
+	return c;
+}
+
+void cgroup_collector_free(struct cgroup_collector *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->nh; i++)
+		close(c->h[i].fd);
+	for (size_t i = 0; i < c->nprev; i++)
+		free(c->prev[i].path);
+	free(c->prev);
+	for (size_t i = 0; i < c->nfound; i++)
+		free(c->found[i].path);
+	free(c->found);
+	free(c);
+}
+
+enum cgroup_layout cgroup_collector_layout(const struct cgroup_collector *c)
+{
+	return c->layout;
+}
+
+/* ---- the walk ---- */
+
+static void found_add(struct cgroup_collector *c, const char *path, unsigned bit)
+{
+	c->found = xgrow(c->found, &c->found_cap, c->nfound + 1, sizeof(*c->found));
+	c->found[c->nfound].path = xstrdup(path);
+	c->found[c->nfound].in = bit;
+	c->nfound++;
+}
+
+/* Every directory under dfd (path: its cgroup path, len bytes in a
+ * PATH_MAX buffer) into c->found; closes dfd. */
+static void walk(struct cgroup_collector *c, int dfd, char *path, size_t len,
+		 unsigned bit)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+
+	if (!d) {
+		close(dfd);
+		return;
+	}
+	while ((e = readdir(d)) != NULL && c->nfound < CGROUP_MAX_ROWS * HIER_MAX) {
+		size_t n = strlen(e->d_name);
+		int sub;
+
+		if (e->d_type != DT_DIR || e->d_name[0] == '.' || len + 1 + n >= PATH_MAX)
+			continue;
+		sub = openat(dirfd(d), e->d_name,
+			     O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (sub < 0)
+			continue; /* removed since readdir */
+		path[len] = '/';
+		memcpy(path + len + 1, e->d_name, n + 1);
+		found_add(c, path, bit);
+		walk(c, sub, path, len + 1 + n, bit);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+static int found_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
+}
+
+/* c->found: every cgroup path of every hierarchy once, ascending. */
+static void walk_all(struct cgroup_collector *c)
+{
+	char path[PATH_MAX];
+	size_t w = 0;
+
+	for (size_t i = 0; i < c->nfound; i++)
+		free(c->found[i].path);
+	c->nfound = 0;
+	for (size_t i = 0; i < c->nh; i++) {
+		int fd = openat(c->h[i].fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		if (fd < 0)
+			continue;
+		found_add(c, "/", 1u << i);
+		path[0] = '\0';
+		walk(c, fd, path, 0, 1u << i);
+	}
+	qsort(c->found, c->nfound, sizeof(*c->found), found_cmp);
+	for (size_t i = 0; i < c->nfound; i++) {
+		if (w > 0 && !strcmp(c->found[w - 1].path, c->found[i].path)) {
+			c->found[w - 1].in |= c->found[i].in;
+			free(c->found[i].path);
+			continue;
+		}
+		c->found[w++] = c->found[i];
+	}
+	c->nfound = w > CGROUP_MAX_ROWS ? CGROUP_MAX_ROWS : w;
+	for (size_t i = c->nfound; i < w; i++)
+		free(c->found[i].path);
+}
+
+/* ---- reading one cgroup ---- */
+
+/* <cgroup>/<file> of hierarchy h into c->buf; false when unreadable. */
+static bool rd(struct cgroup_collector *c, const struct hier *h, const char *path,
+	       const char *file)
+{
+	char rel[PATH_MAX];
+	ssize_t n;
+	size_t off = 0;
+	int fd;
+
+	if (snprintf(rel, sizeof(rel), "%s%s%s", path + 1, path[1] ? "/" : "", file) >=
+	    (int)sizeof(rel))
+		return false;
+	fd = openat(h->fd, rel, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (off < sizeof(c->buf) - 1 &&
+	       (n = read(fd, c->buf + off, sizeof(c->buf) - 1 - off)) > 0)
+		off += (size_t)n;
+	close(fd);
+	c->buf[off] = '\0';
+	return off > 0;
+}
+
+static bool rd_value(struct cgroup_collector *c, const struct hier *h, const char *path,
+		     const char *file, uint64_t *out)
+{
+	return rd(c, h, path, file) && cgroup_parse_value(c->buf, out) == 0;
+}
+
+static void read_psi(struct cgroup_collector *c, const struct hier *h, const char *path,
+		     struct cgroup_row *r)
+{
+	static const char *const files[PSI_N] = {"cpu.pressure", "memory.pressure",
+						 "io.pressure"};
+	bool any = false;
+
+	for (int i = 0; i < PSI_N; i++) {
+		if (rd(c, h, path, files[i]) && sys_parse_psi(c->buf, &r->psi[i]) == 0)
+			any = true;
+	}
+	if (any)
+		r->have |= CGROUP_HAVE_PSI;
+}
+
+static void read_v2(struct cgroup_collector *c, const struct hier *h, const char *path,
+		    struct cgroup_row *r)
+{
+	if (rd(c, h, path, "cpu.stat"))
+		cgroup_parse_cpu_stat(c->buf, r);
+	if (rd(c, h, path, "cpu.max") &&
+	    cgroup_parse_cpu_max(c->buf, &r->cpu_quota_us, &r->cpu_period_us) == 0)
+		r->have |= CGROUP_HAVE_QUOTA;
+	if (rd_value(c, h, path, "memory.current", &r->mem_current))
+		r->have |= CGROUP_HAVE_MEM;
+	if (rd_value(c, h, path, "memory.max", &r->mem_max) &&
+	    rd_value(c, h, path, "memory.high", &r->mem_high))
+		r->have |= CGROUP_HAVE_MEM_LIMIT;
+	if (rd(c, h, path, "memory.events")) {
+		if (cgroup_parse_key(c->buf, "oom", &r->oom) == 0)
+			r->have |= CGROUP_HAVE_OOM;
+		if (cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
+			r->have |= CGROUP_HAVE_OOM_KILL;
+	}
+	if (rd_value(c, h, path, "memory.swap.current", &r->swap_current) &&
+	    rd_value(c, h, path, "memory.swap.max", &r->swap_max))
+		r->have |= CGROUP_HAVE_SWAP;
+	if (rd(c, h, path, "io.stat"))
+		cgroup_parse_io(c->buf, 0, r);
+	read_psi(c, h, path, r);
+	if (rd_value(c, h, path, "pids.current", &r->pids_current) &&
+	    rd_value(c, h, path, "pids.max", &r->pids_max))
+		r->have |= CGROUP_HAVE_PIDS;
+}
+
+static void read_v1_memory(struct cgroup_collector *c, const struct hier *h,
+			   const char *path, struct cgroup_row *r)
+{
+	uint64_t sw, swlim;
+
+	if (rd_value(c, h, path, "memory.usage_in_bytes", &r->mem_current))
+		r->have |= CGROUP_HAVE_MEM;
+	if (rd_value(c, h, path, "memory.limit_in_bytes", &r->mem_max)) {
+		r->mem_high = CGROUP_UNLIMITED;
+		r->have |= CGROUP_HAVE_MEM_LIMIT;
+	}
+	if (rd(c, h, path, "memory.oom_control") &&
+	    cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
+		r->have |= CGROUP_HAVE_OOM_KILL;
+	/* swap is memory+swap less memory, where swap accounting is on */
+	if ((r->have & CGROUP_HAVE_MEM_LIMIT) &&
+	    rd_value(c, h, path, "memory.memsw.usage_in_bytes", &sw) &&
+	    rd_value(c, h, path, "memory.memsw.limit_in_bytes", &swlim)) {
+		r->swap_current = sw > r->mem_current ? sw - r->mem_current : 0;
+		r->swap_max = swlim == CGROUP_UNLIMITED || r->mem_max == CGROUP_UNLIMITED
+				      ? CGROUP_UNLIMITED
+			      : swlim > r->mem_max ? swlim - r->mem_max
+						   : 0;
+		r->have |= CGROUP_HAVE_SWAP;
+	}
+}
+
+static void read_v1_cpu(struct cgroup_collector *c, const struct hier *h,
+			const char *path, struct cgroup_row *r)
+{
+	if (rd(c, h, path, "cpu.stat"))
+		cgroup_parse_cpu_stat(c->buf, r);
+	if (rd_value(c, h, path, "cpu.cfs_quota_us", &r->cpu_quota_us) &&
+	    rd_value(c, h, path, "cpu.cfs_period_us", &r->cpu_period_us) &&
+	    r->cpu_period_us > 0)
+		r->have |= CGROUP_HAVE_QUOTA;
+}
+
+static void read_one(struct cgroup_collector *c, const struct found *f,
+		     struct cgroup_row *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = xstrdup(f->path);
+	r->cpu_pct = -1;
+	for (size_t i = 0; i < c->nh; i++) {
+		const struct hier *h = &c->h[i];
+
+		if (!(f->in & (1u << i)))
+			continue;
+		if (h->ctl & H_V2)
+			read_v2(c, h, f->path, r);
+		if ((h->ctl & H_CPUACCT) &&
+		    rd_value(c, h, f->path, "cpuacct.usage", &r->cpu_usage_ns))
+			r->have |= CGROUP_HAVE_CPU;
+		if (h->ctl & H_CPU)
+			read_v1_cpu(c, h, f->path, r);
+		if (h->ctl & H_MEMORY)
+			read_v1_memory(c, h, f->path, r);
+		if ((h->ctl & H_BLKIO) &&
+		    rd(c, h, f->path, "blkio.throttle.io_service_bytes"))
+			cgroup_parse_io(c->buf, 1, r);
+		if ((h->ctl & H_PIDS) &&
+		    rd_value(c, h, f->path, "pids.current", &r->pids_current) &&
+		    rd_value(c, h, f->path, "pids.max", &r->pids_max))
+			r->have |= CGROUP_HAVE_PIDS;
+		if (h->ctl & H_UNIFIED) {
+			read_psi(c, h, f->path, r);
+			/* without cpuacct the unified cpu.stat still counts usage */
+			if (!(r->have & CGROUP_HAVE_CPU) && rd(c, h, f->path, "cpu.stat"))
+				cgroup_parse_cpu_stat(c->buf, r);
+		}
+	}
+}
+
+/* ---- CPU % against the previous tick ---- */
+
+static void derive_cpu(struct cgroup_collector *c, struct cgroup_table *t, int64_t now_ns)
+{
+	double dt = (double)(now_ns - c->prev_ns) / 1e9;
+	size_t j = 0;
+
+	for (size_t i = 0; i < t->n && c->prev_ns > 0 && dt > 0; i++) {
+		struct cgroup_row *r = &t->rows[i];
+		int cmp = 1;
+
+		while (j < c->nprev && (cmp = strcmp(c->prev[j].path, r->path)) < 0)
+			j++;
+		if (j < c->nprev && cmp == 0 && (r->have & CGROUP_HAVE_CPU) &&
+		    r->cpu_usage_ns >= c->prev[j].usage_ns)
+			r->cpu_pct = (double)(r->cpu_usage_ns - c->prev[j].usage_ns) /
+				     1e9 / dt * 100.0;
+	}
+	for (size_t i = 0; i < c->nprev; i++)
+		free(c->prev[i].path);
+	c->prev = realloc(c->prev, (t->n ? t->n : 1) * sizeof(*c->prev));
+	if (!c->prev)
+		abort();
+	c->nprev = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		if (!(t->rows[i].have & CGROUP_HAVE_CPU))
+			continue;
+		c->prev[c->nprev].path = xstrdup(t->rows[i].path);
+		c->prev[c->nprev].usage_ns = t->rows[i].cpu_usage_ns;
+		c->nprev++;
+	}
+	c->prev_ns = now_ns;
+}
+
+size_t cgroup_collector_read(struct cgroup_collector *c, int64_t now_ns,
+			     struct cgroup_table *out)
+{
+	out->layout = c->layout;
+	out->n = 0;
+	out->rows = NULL;
+	if (c->layout == CGROUP_LAYOUT_NONE)
+		return 0;
+	walk_all(c);
+	out->rows = xcalloc(c->nfound ? c->nfound : 1, sizeof(*out->rows));
+	for (size_t i = 0; i < c->nfound; i++) {
+		read_one(c, &c->found[i], &out->rows[out->n]);
+		if (out->rows[out->n].have == 0) {
+			/* removed since the walk: nothing of it could be read */
+			free(out->rows[out->n].path);
+			free(out->rows[out->n].devs);
+			continue;
+		}
+		out->n++;
+	}
+	derive_cpu(c, out, now_ns);
+	return out->n;
+}
