@@ -57,8 +57,10 @@ void sys_sample_release(struct sys_sample *s)
 
 void proc_table_release(struct proc_table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->rows[i].cmdline);
+		free(t->rows[i].cgroup);
+	}
 	free(t->rows);
 	t->rows = NULL;
 	t->n = 0;

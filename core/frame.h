@@ -150,6 +150,9 @@ struct proc_row {
 	char comm[FRAME_COMM_MAX];
 	char user[FRAME_USER_MAX];
 	char *cmdline; /* owned; args joined by spaces; "" for kernel threads */
+	/* owned; its cgroup as the cgroup table names it ("/system.slice/x"),
+	 * read when the process is first seen and after an exec; NULL unknown */
+	char *cgroup;
 };
 
 struct proc_table {

@@ -155,6 +155,7 @@ struct store {
 	struct identity_map next;   /* built by the frame being written */
 	struct dev_seen dev_seen;   /* committed: matches the file */
 	struct dev_seen dev_next;   /* the frame being written */
+	struct cgroup_seen *cg;	    /* writer: cgroup_rows.c's memory; NULL none */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
@@ -187,6 +188,7 @@ struct store {
 #define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
+#define STORE_SINCE_CGROUPS 9	   /* cgroups, cgroup_*samples, procs.cgroup */
 
 static inline bool store_has(const struct store *s, int since)
 {
@@ -237,6 +239,17 @@ int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y);
  * frees it. kind is series.c's enum metric_kind as an int. */
 char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *total,
 			   bool per_device);
+
+/* cgroup_rows.c: the frame's cgroups whose values changed, into the open
+ * transaction; commit/discard as for devices; release frees the writer's
+ * memory of them (store_close). 0 or -1 (store_error). */
+struct cgroup_seen;
+int store_write_cgroups(struct store *s, const struct frame *f);
+void store_cgroups_commit(struct store *s);
+void store_cgroups_discard(struct store *s);
+void store_cgroups_release(struct store *s);
+/* cgroup_rows.c: closes every present cgroup at its last tick (session end). */
+int store_cgroups_close_all(struct store *s);
 
 /* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */
