@@ -30,6 +30,7 @@
 #include "analysis/pprof.h"
 #include "cmd/cli.h"
 #include "cmd/export_app.h"
+#include "cmd/export_cgroups.h"
 #include "core/json.h"
 #include "core/outfile.h"
 #include "core/when.h"
@@ -57,7 +58,7 @@ struct export_opts {
 	const char *from, *to; /* when_parse text, NULL: the session's ends */
 	const char *out_path;  /* NULL: stdout */
 	enum export_format format;
-	bool metrics, alerts, force;
+	bool metrics, alerts, cgroups, force;
 	int64_t profile; /* --profile ID, 0: none */
 };
 
@@ -79,7 +80,12 @@ struct export_writer {
 
 static int cmd_export(int argc, char **argv);
 
-enum { EXPORT_OPT_METRICS = CLI_OPT_OWN, EXPORT_OPT_PROFILE, EXPORT_OPT_ALERTS };
+enum {
+	EXPORT_OPT_METRICS = CLI_OPT_OWN,
+	EXPORT_OPT_PROFILE,
+	EXPORT_OPT_ALERTS,
+	EXPORT_OPT_CGROUPS
+};
 
 /* clang-format off */
 static const struct cli_option export_options[] = {
@@ -88,6 +94,7 @@ static const struct cli_option export_options[] = {
 	{EXPORT_OPT_PROFILE, 0, "profile", "ID",
 	 "a stored profile (ids: vigil report FILE)"},
 	{EXPORT_OPT_ALERTS, 0, "alerts", NULL, "every alert transition of the window"},
+	{EXPORT_OPT_CGROUPS, 0, "cgroups", NULL, "one row per tick and cgroup"},
 	CLI_SHARED(CLI_OPT_FROM),
 	CLI_SHARED(CLI_OPT_TO),
 	/* in the order of enum export_format */
@@ -101,7 +108,7 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE --metrics|--profile ID|--alerts",
+	.operands = "FILE --metrics|--profile ID|--alerts|--cgroups",
 	.summary = "metrics per tick, a profile or alerts (docs/export.md)",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
@@ -147,6 +154,7 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		.format = a.format < 0 ? EXPORT_DEFAULT : (enum export_format)a.format,
 		.metrics = cli_has(&a, EXPORT_OPT_METRICS),
 		.alerts = cli_has(&a, EXPORT_OPT_ALERTS),
+		.cgroups = cli_has(&a, EXPORT_OPT_CGROUPS),
 		.force = cli_has(&a, CLI_OPT_FORCE),
 	};
 	if (cli_has(&a, EXPORT_OPT_PROFILE))
@@ -156,9 +164,11 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error(first < argc ? "export takes one session FILE"
 					 : "export needs a session FILE");
 	o->session = argv[first];
-	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts != 1)
-		usage_error("export needs one of --metrics, --profile ID or --alerts");
-	if (o->alerts && o->format == EXPORT_FOLDED)
+	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts + (int)o->cgroups !=
+	    1)
+		usage_error("export needs one of --metrics, --profile ID, --alerts or "
+			    "--cgroups");
+	if ((o->alerts || o->cgroups) && o->format == EXPORT_FOLDED)
 		usage_error("--format folded is for profiles");
 	if (!o->profile && o->format == EXPORT_PPROF)
 		usage_error("--format pprof is for profiles");
@@ -569,6 +579,20 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
+/* --cgroups: each tick's cgroups in the window (export_cgroups.c). */
+static int export_cgroups(struct store *st, const struct export_opts *o,
+			  struct export_writer *w)
+{
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	w->out = open_output(o, w);
+	return export_cgroups_write(w->out, st, t0, t1, w->format == EXPORT_JSON);
+}
+
 /* --profile ID: folded stacks, speedscope JSON or pprof. -1 with err. */
 static int export_profile(struct store *st, const struct export_opts *o,
 			  struct export_writer *w, char *err, size_t errlen)
@@ -600,9 +624,10 @@ static int cmd_export(int argc, char **argv)
 	w.format = o.format;
 	if (store_open(o.session, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = o.profile	? export_profile(st, &o, &w, err, sizeof(err))
-	     : o.alerts ? export_alerts(st, &o, &w)
-			: export_metrics(st, &o, &w);
+	rc = o.profile	 ? export_profile(st, &o, &w, err, sizeof(err))
+	     : o.alerts	 ? export_alerts(st, &o, &w)
+	     : o.cgroups ? export_cgroups(st, &o, &w)
+			 : export_metrics(st, &o, &w);
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);

@@ -61,4 +61,11 @@ int report_io_text(FILE *out, struct store *st, const struct report_span *sp);
 int report_proc_actions_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_proc_actions_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "cgroups": the heaviest cgroups by CPU, memory, throttling and OOM kills
+ * (report_cgroups.c); null and no text for a file from before v9.
+ */
+int report_cgroups_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_cgroups_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

@@ -136,6 +136,11 @@ int query_cgroup_table_at(struct store *s, int64_t t_ms, struct cgroup_table *ou
 	return rc < 0 ? -1 : 0;
 }
 
+bool store_has_cgroups(const struct store *s)
+{
+	return store_has(s, STORE_SINCE_CGROUPS);
+}
+
 /* ---- over a window ---- */
 
 static const char summary_sql[] =

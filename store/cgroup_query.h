@@ -16,11 +16,15 @@
 #ifndef VIGIL_STORE_CGROUP_QUERY_H
 #define VIGIL_STORE_CGROUP_QUERY_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "core/frame.h"
 #include "store/store.h"
+
+/* Whether the file can hold cgroups (schema 9 or later). */
+bool store_has_cgroups(const struct store *s);
 
 /*
  * The cgroup table as it was at the latest tick <= t_ms, ascending path,
