@@ -110,10 +110,25 @@ static void drop_table_row(void *row)
 	free(((struct cgroup_row *)row)->path);
 }
 
+int store_read_cgroup_table(struct store *s, const struct store_tick *ref,
+			    struct cgroup_table *out)
+{
+	struct store_tick copy = *ref; /* the row reader's argument is not const */
+	sqlite3_stmt *st;
+
+	if (!store_has(s, STORE_SINCE_CGROUPS))
+		return 0;
+	if (store_prepare_cached(s, table_sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int64(st, 1, ref->seq);
+	return store_read_rows_with(s, st, (void **)&out->rows, &out->n,
+				    sizeof(*out->rows), read_table_row, &copy,
+				    drop_table_row);
+}
+
 int query_cgroup_table_at(struct store *s, int64_t t_ms, struct cgroup_table *out)
 {
 	struct store_tick ref;
-	sqlite3_stmt *st;
 	bool began;
 	int rc;
 
@@ -123,15 +138,8 @@ int query_cgroup_table_at(struct store *s, int64_t t_ms, struct cgroup_table *ou
 	rc = store_resolve_tick(s, t_ms, &ref);
 	if (rc == 0)
 		rc = store_no_tick(s, t_ms);
-	if (rc > 0 && store_has(s, STORE_SINCE_CGROUPS)) {
-		rc = store_prepare_cached(s, table_sql, &st);
-		if (rc == 0) {
-			sqlite3_bind_int64(st, 1, ref.seq);
-			rc = store_read_rows_with(s, st, (void **)&out->rows, &out->n,
-						  sizeof(*out->rows), read_table_row,
-						  &ref, drop_table_row);
-		}
-	}
+	if (rc > 0)
+		rc = store_read_cgroup_table(s, &ref, out);
 	store_read_end(s, began);
 	return rc < 0 ? -1 : 0;
 }

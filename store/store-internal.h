@@ -278,6 +278,11 @@ int store_no_tick(struct store *s, int64_t t_ms);
  * every architecture we know) when the file has no session row yet. */
 long store_session_clk_tck(struct store *s);
 
+/* cgroup_query.c: the cgroup table at ref into out (empty on entry);
+ * nothing before v9. 0 or -1. */
+int store_read_cgroup_table(struct store *s, const struct store_tick *ref,
+			    struct cgroup_table *out);
+
 /* processes.c: the process table at ref into out (empty on entry). 0 or -1
  * with out released. */
 int store_read_proc_table(struct store *s, const struct store_tick *ref,
