@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collectors/cgroup_name.h"
+#include "core/cgroup_name.h"
 #include "core/xalloc.h"
 #include "store/store-internal.h"
 

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collectors/cgroup_name.h"
+#include "core/cgroup_name.h"
 #include "core/units.h"
 #include "views/draw.h"
 

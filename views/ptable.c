@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collectors/cgroup_name.h"
+#include "core/cgroup_name.h"
 #include "core/units.h"
 #include "views/cmdtext.h"
 #include "views/draw.h"

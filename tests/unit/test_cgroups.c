@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "collectors/cgroup_name.h"
+#include "core/cgroup_name.h"
 #include "collectors/cgroups.h"
 #include "core/xalloc.h"
 

@@ -11,7 +11,7 @@
  * where <id> is 64 hex digits. conmon's scopes (libpod-conmon-<id>.scope,
  * crio-conmon-<id>.scope) are monitors, not the container, and stay scopes.
  */
-#include "collectors/cgroup_name.h"
+#include "core/cgroup_name.h"
 
 #include <stdbool.h>
 #include <stdio.h>

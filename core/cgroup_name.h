@@ -14,8 +14,8 @@
  * - The innermost match wins: a docker container inside a pod is a
  *   container with the pod's UID beside it.
  */
-#ifndef VIGIL_COLLECTORS_CGROUP_NAME_H
-#define VIGIL_COLLECTORS_CGROUP_NAME_H
+#ifndef VIGIL_CORE_CGROUP_NAME_H
+#define VIGIL_CORE_CGROUP_NAME_H
 
 #include <stddef.h>
 
