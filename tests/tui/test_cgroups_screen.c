@@ -3,10 +3,11 @@
  * test_cgroups_screen: the cgroup screen (o) and the process table's CGROUP
  * column (O) at 80x24, over a replayed session written here with known
  * cgroups: a service with a memory limit and a CPU quota it hits, a docker
- * container, and a process in each. The tree, its figures (CPU % from two
- * ticks, memory against max, throttling), sorting, Enter listing the
- * cgroup's processes, Esc listing them all again, and the column naming
- * each process's unit or container.
+ * container, and a process in each (the service's is the target). The
+ * tree, its figures (CPU % from two ticks, memory against max,
+ * throttling), sorting, Enter listing the cgroup's processes, Enter on one
+ * showing its cgroup's limits on the target screen, Esc listing them all
+ * again, and the column naming each process's unit or container.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,6 +96,15 @@ static struct frame *tick(uint64_t i)
 	add_proc(f, 1, "init", "/");
 	add_proc(f, 100, "nginx", NGINX);
 	add_proc(f, 200, "redis-server", DOCKER);
+	f->target = xcalloc(1, sizeof(*f->target));
+	f->target->pid = 100;
+	f->target->start_ticks = 100;
+	f->target->alive = true;
+	f->target->exit_code = -1;
+	f->target->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS;
+	f->target->state = 'S';
+	f->target->num_threads = 1;
+	snprintf(f->target->comm, sizeof(f->target->comm), "nginx");
 	return f;
 }
 
@@ -109,6 +119,7 @@ static void write_session(void)
 	m.started_ms = T0;
 	m.mem_total = 4096 * MIB;
 	m.target_exit_code = -1;
+	m.target_pid = 100;
 	assert_int_equal(store_session_begin(s, &m), 0);
 	for (uint64_t i = 0; i < 3; i++) {
 		struct frame *f = tick(i);
@@ -197,6 +208,11 @@ static void test_cgroup_screen(void **state)
 	assert_true(wait_for("nginx"));
 	assert_null(strstr(screen, "redis-server"));
 	assert_null(strstr(screen, " init"));
+	/* Enter on it: the target screen with its cgroup's limits */
+	tmux("send-keys -t t Enter");
+	assert_true(wait_for("Cgrp nginx.serv mem 100M/512M cpu 50/50% thr 40%"));
+	tmux("send-keys -t t Escape");
+	assert_true(wait_for("PID USER"));
 	tmux("send-keys -t t Escape");
 	assert_true(wait_for("redis-server"));
 	/* O: each process's unit or container */
