@@ -166,6 +166,10 @@ fi
 echo
 "$(dirname "$0")/threads.sh"
 
+# 500 cgroups: vigil's collector vs systemd-cgtop (bench/cgroups.sh)
+echo
+"$(dirname "$0")/cgroups.sh"
+
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"

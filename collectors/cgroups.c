@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -38,6 +39,10 @@ enum hier_ctl {
 
 #define HIER_MAX 8
 #define READ_CAP 8192
+/* The tree is walked again every this many readings (and at once when a
+ * kept file says its cgroup was removed): a new cgroup shows up within
+ * that many ticks, and the ticks between cost no directory reads. */
+#define RESCAN_TICKS 5
 
 struct hier {
 	int fd;	       /* O_PATH|O_DIRECTORY of the hierarchy's root */
@@ -51,10 +56,21 @@ struct prev_usage {
 	uint64_t usage_ns;
 };
 
-/* A path found by the walk and the hierarchies (bit i: h[i]) that hold it. */
+/* A file of a cgroup kept open between ticks: read again with pread. */
+struct open_file {
+	unsigned char hier; /* index into h[] */
+	const char *file;   /* the literal name ("cpu.stat") */
+	int fd;		    /* -1: absent (not tried again before a rescan) */
+};
+
+/* A path found by the walk, the hierarchies (bit i: h[i]) that hold it, and
+ * the files of it kept open. */
 struct found {
 	char *path;
 	unsigned in;
+	struct open_file *files; /* owned */
+	size_t nfiles, files_cap;
+	bool gone; /* a kept file said the cgroup was removed */
 };
 
 struct cgroup_collector {
@@ -66,6 +82,11 @@ struct cgroup_collector {
 	int64_t prev_ns;
 	struct found *found;
 	size_t nfound, found_cap;
+	struct found *fresh; /* the walk's list before it is merged into found */
+	size_t nfresh, fresh_cap;
+	size_t open_fds, fd_budget; /* files kept open, and how many may be */
+	unsigned ticks;		    /* readings since the last walk */
+	bool rescan;		    /* walk at the next reading */
 	char buf[READ_CAP];
 };
 
@@ -120,7 +141,17 @@ struct cgroup_collector *cgroup_collector_new(const char *root)
 	struct cgroup_collector *c = xcalloc(1, sizeof(*c));
 	int rfd =
 		open(root ? root : CGROUP_ROOT_DEFAULT, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct rlimit rl;
 
+	/* half of what the process may open, and no more than 16384: the
+	 * rest of vigil (the store, the target's files, perf) keeps its room;
+	 * files past the budget are opened and closed each tick */
+	c->fd_budget = 256;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
+		c->fd_budget = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > 16384
+				       ? 16384
+				       : (size_t)rl.rlim_cur / 2;
+	c->rescan = true;
 	if (rfd < 0)
 		return c;
 	if (file_exists(rfd, "cgroup.controllers")) {
@@ -142,6 +173,20 @@ struct cgroup_collector *cgroup_collector_new(const char *root)
 	return c;
 }
 
+/* Closes what f keeps open and frees it. */
+static void found_drop(struct cgroup_collector *c, struct found *f)
+{
+	for (size_t k = 0; k < f->nfiles; k++) {
+		if (f->files[k].fd >= 0) {
+			close(f->files[k].fd);
+			c->open_fds--;
+		}
+	}
+	free(f->files);
+	free(f->path);
+	memset(f, 0, sizeof(*f));
+}
+
 void cgroup_collector_free(struct cgroup_collector *c)
 {
 	if (!c)
@@ -152,8 +197,9 @@ void cgroup_collector_free(struct cgroup_collector *c)
 		free(c->prev[i].path);
 	free(c->prev);
 	for (size_t i = 0; i < c->nfound; i++)
-		free(c->found[i].path);
+		found_drop(c, &c->found[i]);
 	free(c->found);
+	free(c->fresh);
 	free(c);
 }
 
@@ -166,10 +212,11 @@ enum cgroup_layout cgroup_collector_layout(const struct cgroup_collector *c)
 
 static void found_add(struct cgroup_collector *c, const char *path, unsigned bit)
 {
-	c->found = xgrow(c->found, &c->found_cap, c->nfound + 1, sizeof(*c->found));
-	c->found[c->nfound].path = xstrdup(path);
-	c->found[c->nfound].in = bit;
-	c->nfound++;
+	c->fresh = xgrow(c->fresh, &c->fresh_cap, c->nfresh + 1, sizeof(*c->fresh));
+	memset(&c->fresh[c->nfresh], 0, sizeof(*c->fresh));
+	c->fresh[c->nfresh].path = xstrdup(path);
+	c->fresh[c->nfresh].in = bit;
+	c->nfresh++;
 }
 
 /* Every directory under dfd (path: its cgroup path, len bytes in a
@@ -184,7 +231,7 @@ static void walk(struct cgroup_collector *c, int dfd, char *path, size_t len,
 		close(dfd);
 		return;
 	}
-	while ((e = readdir(d)) != NULL && c->nfound < CGROUP_MAX_ROWS * HIER_MAX) {
+	while ((e = readdir(d)) != NULL && c->nfresh < CGROUP_MAX_ROWS * HIER_MAX) {
 		size_t n = strlen(e->d_name);
 		int sub;
 
@@ -208,15 +255,13 @@ static int found_cmp(const void *a, const void *b)
 	return strcmp(((const struct found *)a)->path, ((const struct found *)b)->path);
 }
 
-/* c->found: every cgroup path of every hierarchy once, ascending. */
-static void walk_all(struct cgroup_collector *c)
+/* c->fresh: every cgroup path of every hierarchy once, ascending. */
+static void walk_fresh(struct cgroup_collector *c)
 {
 	char path[PATH_MAX];
 	size_t w = 0;
 
-	for (size_t i = 0; i < c->nfound; i++)
-		free(c->found[i].path);
-	c->nfound = 0;
+	c->nfresh = 0;
 	for (size_t i = 0; i < c->nh; i++) {
 		int fd = openat(c->h[i].fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
@@ -226,52 +271,141 @@ static void walk_all(struct cgroup_collector *c)
 		path[0] = '\0';
 		walk(c, fd, path, 0, 1u << i);
 	}
-	qsort(c->found, c->nfound, sizeof(*c->found), found_cmp);
-	for (size_t i = 0; i < c->nfound; i++) {
-		if (w > 0 && !strcmp(c->found[w - 1].path, c->found[i].path)) {
-			c->found[w - 1].in |= c->found[i].in;
-			free(c->found[i].path);
+	qsort(c->fresh, c->nfresh, sizeof(*c->fresh), found_cmp);
+	for (size_t i = 0; i < c->nfresh; i++) {
+		if (w > 0 && !strcmp(c->fresh[w - 1].path, c->fresh[i].path)) {
+			c->fresh[w - 1].in |= c->fresh[i].in;
+			free(c->fresh[i].path);
 			continue;
 		}
-		c->found[w++] = c->found[i];
+		c->fresh[w++] = c->fresh[i];
 	}
-	c->nfound = w > CGROUP_MAX_ROWS ? CGROUP_MAX_ROWS : w;
-	for (size_t i = c->nfound; i < w; i++)
-		free(c->found[i].path);
+	c->nfresh = w > CGROUP_MAX_ROWS ? CGROUP_MAX_ROWS : w;
+	for (size_t i = c->nfresh; i < w; i++)
+		free(c->fresh[i].path);
+}
+
+/*
+ * Walks the tree and makes the result c->found, keeping the open files of
+ * every cgroup that is still there in the same hierarchies (both lists are
+ * in path order) and closing those of the rest.
+ */
+static void walk_all(struct cgroup_collector *c)
+{
+	size_t j = 0, cap;
+	struct found *v;
+
+	walk_fresh(c);
+	for (size_t i = 0; i < c->nfresh; i++) {
+		struct found *f = &c->fresh[i];
+		int cmp = 1;
+
+		while (j < c->nfound && (cmp = strcmp(c->found[j].path, f->path)) < 0)
+			found_drop(c, &c->found[j++]);
+		if (j < c->nfound && cmp == 0) {
+			struct found *old = &c->found[j++];
+
+			if (old->in == f->in && !old->gone) {
+				free(f->path);
+				*f = *old; /* takes its path and files over */
+				memset(old, 0, sizeof(*old));
+			} else {
+				found_drop(c, old);
+			}
+		}
+	}
+	while (j < c->nfound)
+		found_drop(c, &c->found[j++]);
+	/* swap the lists: found is the walk's, fresh the old (emptied) one */
+	v = c->found;
+	cap = c->found_cap;
+	c->found = c->fresh;
+	c->found_cap = c->fresh_cap;
+	c->nfound = c->nfresh;
+	c->fresh = v;
+	c->fresh_cap = cap;
+	c->nfresh = 0;
 }
 
 /* ---- reading one cgroup ---- */
 
-/* <cgroup>/<file> of hierarchy h into c->buf; false when unreadable. */
-static bool rd(struct cgroup_collector *c, const struct hier *h, const char *path,
+/* Reads fd from offset 0 into c->buf; the bytes read, or -1. */
+static ssize_t read_all(struct cgroup_collector *c, int fd)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < sizeof(c->buf) - 1 &&
+	       (n = pread(fd, c->buf + off, sizeof(c->buf) - 1 - off, (off_t)off)) > 0) {
+		off += (size_t)n;
+		if (n < 512)
+			break; /* a short read of a small file: that was all of it */
+	}
+	c->buf[off] = '\0';
+	return n < 0 && off == 0 ? -1 : (ssize_t)off;
+}
+
+/* The kept file of hierarchy hi, or a new slot for it; NULL: over budget. */
+static struct open_file *kept(struct cgroup_collector *c, struct found *f, size_t hi,
+			      const char *file, bool *is_new)
+{
+	*is_new = false;
+	for (size_t k = 0; k < f->nfiles; k++)
+		if (f->files[k].hier == hi && f->files[k].file == file)
+			return &f->files[k];
+	if (c->open_fds >= c->fd_budget)
+		return NULL;
+	f->files = xgrow(f->files, &f->files_cap, f->nfiles + 1, sizeof(*f->files));
+	f->files[f->nfiles] = (struct open_file){(unsigned char)hi, file, -1};
+	*is_new = true;
+	return &f->files[f->nfiles++];
+}
+
+/*
+ * <cgroup>/<file> of hierarchy h into c->buf; false when unreadable. The
+ * file stays open for the next tick (within the budget); a file that is
+ * absent is not looked for again before the next walk.
+ */
+static bool rd(struct cgroup_collector *c, struct found *f, const struct hier *h,
 	       const char *file)
 {
 	char rel[PATH_MAX];
+	bool fresh_slot;
+	struct open_file *o = kept(c, f, (size_t)(h - c->h), file, &fresh_slot);
 	ssize_t n;
-	size_t off = 0;
 	int fd;
 
-	if (snprintf(rel, sizeof(rel), "%s%s%s", path + 1, path[1] ? "/" : "", file) >=
-	    (int)sizeof(rel))
+	if (o && !fresh_slot) {
+		if (o->fd < 0)
+			return false;
+		n = read_all(c, o->fd);
+		if (n < 0)
+			f->gone = c->rescan = true; /* removed: walk again */
+		return n > 0;
+	}
+	if (snprintf(rel, sizeof(rel), "%s%s%s", f->path + 1, f->path[1] ? "/" : "",
+		     file) >= (int)sizeof(rel))
 		return false;
 	fd = openat(h->fd, rel, O_RDONLY | O_CLOEXEC);
+	if (o)
+		o->fd = fd;
 	if (fd < 0)
 		return false;
-	while (off < sizeof(c->buf) - 1 &&
-	       (n = read(fd, c->buf + off, sizeof(c->buf) - 1 - off)) > 0)
-		off += (size_t)n;
-	close(fd);
-	c->buf[off] = '\0';
-	return off > 0;
+	n = read_all(c, fd);
+	if (o)
+		c->open_fds++;
+	else
+		close(fd);
+	return n > 0;
 }
 
-static bool rd_value(struct cgroup_collector *c, const struct hier *h, const char *path,
+static bool rd_value(struct cgroup_collector *c, struct found *f, const struct hier *h,
 		     const char *file, uint64_t *out)
 {
-	return rd(c, h, path, file) && cgroup_parse_value(c->buf, out) == 0;
+	return rd(c, f, h, file) && cgroup_parse_value(c->buf, out) == 0;
 }
 
-static void read_psi(struct cgroup_collector *c, const struct hier *h, const char *path,
+static void read_psi(struct cgroup_collector *c, struct found *f, const struct hier *h,
 		     struct cgroup_row *r)
 {
 	static const char *const files[PSI_N] = {"cpu.pressure", "memory.pressure",
@@ -279,61 +413,61 @@ static void read_psi(struct cgroup_collector *c, const struct hier *h, const cha
 	bool any = false;
 
 	for (int i = 0; i < PSI_N; i++) {
-		if (rd(c, h, path, files[i]) && sys_parse_psi(c->buf, &r->psi[i]) == 0)
+		if (rd(c, f, h, files[i]) && sys_parse_psi(c->buf, &r->psi[i]) == 0)
 			any = true;
 	}
 	if (any)
 		r->have |= CGROUP_HAVE_PSI;
 }
 
-static void read_v2(struct cgroup_collector *c, const struct hier *h, const char *path,
+static void read_v2(struct cgroup_collector *c, struct found *f, const struct hier *h,
 		    struct cgroup_row *r)
 {
-	if (rd(c, h, path, "cpu.stat"))
+	if (rd(c, f, h, "cpu.stat"))
 		cgroup_parse_cpu_stat(c->buf, r);
-	if (rd(c, h, path, "cpu.max") &&
+	if (rd(c, f, h, "cpu.max") &&
 	    cgroup_parse_cpu_max(c->buf, &r->cpu_quota_us, &r->cpu_period_us) == 0)
 		r->have |= CGROUP_HAVE_QUOTA;
-	if (rd_value(c, h, path, "memory.current", &r->mem_current))
+	if (rd_value(c, f, h, "memory.current", &r->mem_current))
 		r->have |= CGROUP_HAVE_MEM;
-	if (rd_value(c, h, path, "memory.max", &r->mem_max) &&
-	    rd_value(c, h, path, "memory.high", &r->mem_high))
+	if (rd_value(c, f, h, "memory.max", &r->mem_max) &&
+	    rd_value(c, f, h, "memory.high", &r->mem_high))
 		r->have |= CGROUP_HAVE_MEM_LIMIT;
-	if (rd(c, h, path, "memory.events")) {
+	if (rd(c, f, h, "memory.events")) {
 		if (cgroup_parse_key(c->buf, "oom", &r->oom) == 0)
 			r->have |= CGROUP_HAVE_OOM;
 		if (cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
 			r->have |= CGROUP_HAVE_OOM_KILL;
 	}
-	if (rd_value(c, h, path, "memory.swap.current", &r->swap_current) &&
-	    rd_value(c, h, path, "memory.swap.max", &r->swap_max))
+	if (rd_value(c, f, h, "memory.swap.current", &r->swap_current) &&
+	    rd_value(c, f, h, "memory.swap.max", &r->swap_max))
 		r->have |= CGROUP_HAVE_SWAP;
-	if (rd(c, h, path, "io.stat"))
+	if (rd(c, f, h, "io.stat"))
 		cgroup_parse_io(c->buf, 0, r);
-	read_psi(c, h, path, r);
-	if (rd_value(c, h, path, "pids.current", &r->pids_current) &&
-	    rd_value(c, h, path, "pids.max", &r->pids_max))
+	read_psi(c, f, h, r);
+	if (rd_value(c, f, h, "pids.current", &r->pids_current) &&
+	    rd_value(c, f, h, "pids.max", &r->pids_max))
 		r->have |= CGROUP_HAVE_PIDS;
 }
 
-static void read_v1_memory(struct cgroup_collector *c, const struct hier *h,
-			   const char *path, struct cgroup_row *r)
+static void read_v1_memory(struct cgroup_collector *c, struct found *f,
+			   const struct hier *h, struct cgroup_row *r)
 {
 	uint64_t sw, swlim;
 
-	if (rd_value(c, h, path, "memory.usage_in_bytes", &r->mem_current))
+	if (rd_value(c, f, h, "memory.usage_in_bytes", &r->mem_current))
 		r->have |= CGROUP_HAVE_MEM;
-	if (rd_value(c, h, path, "memory.limit_in_bytes", &r->mem_max)) {
+	if (rd_value(c, f, h, "memory.limit_in_bytes", &r->mem_max)) {
 		r->mem_high = CGROUP_UNLIMITED;
 		r->have |= CGROUP_HAVE_MEM_LIMIT;
 	}
-	if (rd(c, h, path, "memory.oom_control") &&
+	if (rd(c, f, h, "memory.oom_control") &&
 	    cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
 		r->have |= CGROUP_HAVE_OOM_KILL;
 	/* swap is memory+swap less memory, where swap accounting is on */
 	if ((r->have & CGROUP_HAVE_MEM_LIMIT) &&
-	    rd_value(c, h, path, "memory.memsw.usage_in_bytes", &sw) &&
-	    rd_value(c, h, path, "memory.memsw.limit_in_bytes", &swlim)) {
+	    rd_value(c, f, h, "memory.memsw.usage_in_bytes", &sw) &&
+	    rd_value(c, f, h, "memory.memsw.limit_in_bytes", &swlim)) {
 		r->swap_current = sw > r->mem_current ? sw - r->mem_current : 0;
 		r->swap_max = swlim == CGROUP_UNLIMITED || r->mem_max == CGROUP_UNLIMITED
 				      ? CGROUP_UNLIMITED
@@ -343,19 +477,18 @@ static void read_v1_memory(struct cgroup_collector *c, const struct hier *h,
 	}
 }
 
-static void read_v1_cpu(struct cgroup_collector *c, const struct hier *h,
-			const char *path, struct cgroup_row *r)
+static void read_v1_cpu(struct cgroup_collector *c, struct found *f, const struct hier *h,
+			struct cgroup_row *r)
 {
-	if (rd(c, h, path, "cpu.stat"))
+	if (rd(c, f, h, "cpu.stat"))
 		cgroup_parse_cpu_stat(c->buf, r);
-	if (rd_value(c, h, path, "cpu.cfs_quota_us", &r->cpu_quota_us) &&
-	    rd_value(c, h, path, "cpu.cfs_period_us", &r->cpu_period_us) &&
+	if (rd_value(c, f, h, "cpu.cfs_quota_us", &r->cpu_quota_us) &&
+	    rd_value(c, f, h, "cpu.cfs_period_us", &r->cpu_period_us) &&
 	    r->cpu_period_us > 0)
 		r->have |= CGROUP_HAVE_QUOTA;
 }
 
-static void read_one(struct cgroup_collector *c, const struct found *f,
-		     struct cgroup_row *r)
+static void read_one(struct cgroup_collector *c, struct found *f, struct cgroup_row *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->path = xstrdup(f->path);
@@ -366,25 +499,24 @@ static void read_one(struct cgroup_collector *c, const struct found *f,
 		if (!(f->in & (1u << i)))
 			continue;
 		if (h->ctl & H_V2)
-			read_v2(c, h, f->path, r);
+			read_v2(c, f, h, r);
 		if ((h->ctl & H_CPUACCT) &&
-		    rd_value(c, h, f->path, "cpuacct.usage", &r->cpu_usage_ns))
+		    rd_value(c, f, h, "cpuacct.usage", &r->cpu_usage_ns))
 			r->have |= CGROUP_HAVE_CPU;
 		if (h->ctl & H_CPU)
-			read_v1_cpu(c, h, f->path, r);
+			read_v1_cpu(c, f, h, r);
 		if (h->ctl & H_MEMORY)
-			read_v1_memory(c, h, f->path, r);
-		if ((h->ctl & H_BLKIO) &&
-		    rd(c, h, f->path, "blkio.throttle.io_service_bytes"))
+			read_v1_memory(c, f, h, r);
+		if ((h->ctl & H_BLKIO) && rd(c, f, h, "blkio.throttle.io_service_bytes"))
 			cgroup_parse_io(c->buf, 1, r);
 		if ((h->ctl & H_PIDS) &&
-		    rd_value(c, h, f->path, "pids.current", &r->pids_current) &&
-		    rd_value(c, h, f->path, "pids.max", &r->pids_max))
+		    rd_value(c, f, h, "pids.current", &r->pids_current) &&
+		    rd_value(c, f, h, "pids.max", &r->pids_max))
 			r->have |= CGROUP_HAVE_PIDS;
 		if (h->ctl & H_UNIFIED) {
-			read_psi(c, h, f->path, r);
+			read_psi(c, f, h, r);
 			/* without cpuacct the unified cpu.stat still counts usage */
-			if (!(r->have & CGROUP_HAVE_CPU) && rd(c, h, f->path, "cpu.stat"))
+			if (!(r->have & CGROUP_HAVE_CPU) && rd(c, f, h, "cpu.stat"))
 				cgroup_parse_cpu_stat(c->buf, r);
 		}
 	}
@@ -432,7 +564,11 @@ size_t cgroup_collector_read(struct cgroup_collector *c, int64_t now_ns,
 	out->rows = NULL;
 	if (c->layout == CGROUP_LAYOUT_NONE)
 		return 0;
-	walk_all(c);
+	if (c->rescan || ++c->ticks >= RESCAN_TICKS) {
+		walk_all(c);
+		c->ticks = 0;
+		c->rescan = false;
+	}
 	out->rows = xcalloc(c->nfound ? c->nfound : 1, sizeof(*out->rows));
 	for (size_t i = 0; i < c->nfound; i++) {
 		read_one(c, &c->found[i], &out->rows[out->n]);

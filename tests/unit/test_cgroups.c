@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -377,6 +378,55 @@ static void test_collector_hybrid(void **state)
 	free(root);
 }
 
+/* Files stay open between readings; the tree is walked again every few: a
+ * new cgroup shows up and a removed one goes within that many readings,
+ * and the figures of a kept file are read anew each time. */
+static void test_collector_rescan(void **state)
+{
+	char *src = fixture("cgroup-v2"), cmd[1024],
+	     dir[] = "/tmp/vigil-test-cgscan-XXXXXX";
+	struct cgroup_collector *c;
+	struct cgroup_table t;
+	int seen_new = -1;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/.' '%s/'", src, dir);
+	assert_int_equal(system(cmd), 0);
+	c = cgroup_collector_new(dir);
+	assert_int_equal(cgroup_collector_read(c, 1000000000, &t), 8);
+	cgroup_table_release(&t);
+	/* a value changes: read again through the open file */
+	snprintf(cmd, sizeof(cmd),
+		 "echo 1048576 > '%s/system.slice/nginx.service/memory.current' && "
+		 "mkdir '%s/new.slice' && cp '%s/system.slice/cpu.stat' '%s/new.slice/'",
+		 dir, dir, dir, dir);
+	assert_int_equal(system(cmd), 0);
+	for (int i = 0; i < 10 && seen_new < 0; i++) {
+		cgroup_collector_read(c, 2000000000 + i, &t);
+		assert_true(cgroup_table_find(&t, "/system.slice/nginx.service")
+				    ->mem_current == 1048576);
+		if (cgroup_table_find(&t, "/new.slice"))
+			seen_new = i;
+		cgroup_table_release(&t);
+	}
+	assert_true(seen_new >= 0 && seen_new < 5);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s/new.slice'", dir);
+	assert_int_equal(system(cmd), 0);
+	seen_new = -1;
+	for (int i = 0; i < 10 && seen_new < 0; i++) {
+		cgroup_collector_read(c, 3000000000 + i, &t);
+		if (!cgroup_table_find(&t, "/new.slice"))
+			seen_new = i;
+		cgroup_table_release(&t);
+	}
+	assert_true(seen_new >= 0 && seen_new < 5);
+	cgroup_collector_free(c);
+	snprintf(cmd, sizeof(cmd), "rm -r '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	free(src);
+}
+
 static void test_collector_none(void **state)
 {
 	char *root = fixture("proc-sys");
@@ -404,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_parse_proc_cgroup),
 		cmocka_unit_test(test_collector_v2),
 		cmocka_unit_test(test_collector_hybrid),
+		cmocka_unit_test(test_collector_rescan),
 		cmocka_unit_test(test_collector_none),
 	};
 
