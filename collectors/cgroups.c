@@ -143,14 +143,14 @@ struct cgroup_collector *cgroup_collector_new(const char *root)
 		open(root ? root : CGROUP_ROOT_DEFAULT, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	struct rlimit rl;
 
-	/* half of what the process may open, and no more than 16384: the
-	 * rest of vigil (the store, the target's files, perf) keeps its room;
-	 * files past the budget are opened and closed each tick */
+	/* a quarter of what the process may open, and no more than 8192: the
+	 * rest of vigil (the store, the target's threads, perf) keeps its
+	 * room; files past the budget are opened and closed each tick */
 	c->fd_budget = 256;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		c->fd_budget = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 2 > 16384
-				       ? 16384
-				       : (size_t)rl.rlim_cur / 2;
+		c->fd_budget = rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur / 4 > 8192
+				       ? 8192
+				       : (size_t)rl.rlim_cur / 4;
 	c->rescan = true;
 	if (rfd < 0)
 		return c;
