@@ -352,11 +352,15 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	record(0, "100ms", "300ms");
-	USAGE("needs one of --metrics, --profile ID or --alerts", "export", session);
+	USAGE("needs one of --metrics, --profile ID, --alerts or --cgroups", "export",
+	      session);
 	USAGE("needs a session FILE", "export", "--metrics");
 	USAGE("one session FILE", "export", session, session, "--metrics");
 	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
 	USAGE("needs one of", "export", session, "--alerts", "--metrics");
+	USAGE("needs one of", "export", session, "--cgroups", "--metrics");
+	USAGE("--format folded is for profiles", "export", session, "--cgroups",
+	      "--format", "folded");
 	USAGE("a profile exports as folded, json or pprof", "export", session,
 	      "--profile", "1", "--format", "csv");
 	USAGE("folded is for profiles", "export", session, "--metrics", "--format",
