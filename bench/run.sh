@@ -173,6 +173,9 @@ echo
 # Exit accounting under a fork storm (bench/exitcost.sh)
 echo
 "$(dirname "$0")/exitcost.sh"
+# 500 cgroups: vigil's collector vs systemd-cgtop (bench/cgroups.sh)
+echo
+"$(dirname "$0")/cgroups.sh"
 
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo

@@ -30,6 +30,7 @@
 #include "analysis/pprof.h"
 #include "cmd/cli.h"
 #include "cmd/export_app.h"
+#include "cmd/export_cgroups.h"
 #include "core/json.h"
 #include "core/outfile.h"
 #include "core/when.h"
@@ -58,7 +59,7 @@ struct export_opts {
 	const char *from, *to; /* when_parse text, NULL: the session's ends */
 	const char *out_path;  /* NULL: stdout */
 	enum export_format format;
-	bool metrics, alerts, exits, force;
+	bool metrics, alerts, exits, cgroups, force;
 	int64_t profile; /* --profile ID, 0: none */
 };
 
@@ -84,7 +85,8 @@ enum {
 	EXPORT_OPT_METRICS = CLI_OPT_OWN,
 	EXPORT_OPT_PROFILE,
 	EXPORT_OPT_ALERTS,
-	EXPORT_OPT_EXITS
+	EXPORT_OPT_EXITS,
+	EXPORT_OPT_CGROUPS
 };
 
 /* clang-format off */
@@ -95,6 +97,7 @@ static const struct cli_option export_options[] = {
 	 "a stored profile (ids: vigil report FILE)"},
 	{EXPORT_OPT_ALERTS, 0, "alerts", NULL, "every alert transition of the window"},
 	{EXPORT_OPT_EXITS, 0, "exits", NULL, "every process that exited in the window"},
+	{EXPORT_OPT_CGROUPS, 0, "cgroups", NULL, "one row per tick and cgroup"},
 	CLI_SHARED(CLI_OPT_FROM),
 	CLI_SHARED(CLI_OPT_TO),
 	/* in the order of enum export_format */
@@ -108,8 +111,9 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE --metrics|--profile ID|--alerts|--exits",
-	.summary = "metrics per tick, a profile, alerts or exits (docs/export.md)",
+	.operands = "FILE --metrics|--profile ID|--alerts|--exits|--cgroups",
+	.summary =
+		"metrics per tick, a profile, alerts, exits or cgroups (docs/export.md)",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
 		 "start, end.\nA profile exports as folded stacks (flamegraph.pl, "
@@ -155,6 +159,7 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		.metrics = cli_has(&a, EXPORT_OPT_METRICS),
 		.alerts = cli_has(&a, EXPORT_OPT_ALERTS),
 		.exits = cli_has(&a, EXPORT_OPT_EXITS),
+		.cgroups = cli_has(&a, EXPORT_OPT_CGROUPS),
 		.force = cli_has(&a, CLI_OPT_FORCE),
 	};
 	if (cli_has(&a, EXPORT_OPT_PROFILE))
@@ -164,10 +169,12 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error(first < argc ? "export takes one session FILE"
 					 : "export needs a session FILE");
 	o->session = argv[first];
-	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts + (int)o->exits != 1)
-		usage_error("export needs one of --metrics, --profile ID, --alerts or "
-			    "--exits");
-	if ((o->alerts || o->exits) && o->format == EXPORT_FOLDED)
+	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts + (int)o->exits +
+		    (int)o->cgroups !=
+	    1)
+		usage_error("export needs one of --metrics, --profile ID, --alerts, "
+			    "--exits or --cgroups");
+	if ((o->alerts || o->exits || o->cgroups) && o->format == EXPORT_FOLDED)
 		usage_error("--format folded is for profiles");
 	if (!o->profile && o->format == EXPORT_PPROF)
 		usage_error("--format pprof is for profiles");
@@ -653,6 +660,20 @@ static int export_exits(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
+/* --cgroups: each tick's cgroups in the window (export_cgroups.c). */
+static int export_cgroups(struct store *st, const struct export_opts *o,
+			  struct export_writer *w)
+{
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	w->out = open_output(o, w);
+	return export_cgroups_write(w->out, st, t0, t1, w->format == EXPORT_JSON);
+}
+
 /* --profile ID: folded stacks, speedscope JSON or pprof. -1 with err. */
 static int export_profile(struct store *st, const struct export_opts *o,
 			  struct export_writer *w, char *err, size_t errlen)
@@ -684,10 +705,11 @@ static int cmd_export(int argc, char **argv)
 	w.format = o.format;
 	if (store_open(o.session, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = o.profile	? export_profile(st, &o, &w, err, sizeof(err))
-	     : o.alerts ? export_alerts(st, &o, &w)
-	     : o.exits	? export_exits(st, &o, &w)
-			: export_metrics(st, &o, &w);
+	rc = o.profile	 ? export_profile(st, &o, &w, err, sizeof(err))
+	     : o.alerts	 ? export_alerts(st, &o, &w)
+	     : o.exits	 ? export_exits(st, &o, &w)
+	     : o.cgroups ? export_cgroups(st, &o, &w)
+			 : export_metrics(st, &o, &w);
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);

@@ -281,7 +281,7 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 	    report_alerts_json(out, st, &sp) < 0 ||
 	    report_access_json(out, st, &sp) < 0 || report_io_json(out, st, &sp) < 0 ||
 	    report_proc_actions_json(out, st, &sp) < 0 ||
-	    report_exits_json(out, st, &sp) < 0)
+	    report_exits_json(out, st, &sp) < 0 || report_cgroups_json(out, st, &sp) < 0)
 		return -1;
 	fputs("\n}\n", out);
 	return 0;
@@ -410,7 +410,7 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	if (report_access_text(out, st, &sp) < 0)
 		return -1;
 	print_top_text(out, sm);
-	if (report_exits_text(out, st, &sp) < 0)
+	if (report_exits_text(out, st, &sp) < 0 || report_cgroups_text(out, st, &sp) < 0)
 		return -1;
 	if (report_memory_text(out, st, &sp, sm->comm) < 0 ||
 	    report_latency_text(out, st, &sp) < 0 ||

@@ -70,4 +70,11 @@ int report_proc_actions_text(FILE *out, struct store *st, const struct report_sp
 int report_exits_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_exits_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "cgroups": the heaviest cgroups by CPU, memory, throttling and OOM kills
+ * (report_cgroups.c); null and no text for a file from before v10.
+ */
+int report_cgroups_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_cgroups_text(FILE *out, struct store *st, const struct report_span *sp);
+
 #endif

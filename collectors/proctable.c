@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "collectors/cgroups.h"
 #include "core/procfs.h"
 #include "core/rates.h"
 #include "core/xalloc.h"
@@ -102,6 +103,18 @@ static char *read_cmdline(const char *root, int pid)
 	return xstrdup(proc_cmdline_join(buf, (size_t)n));
 }
 
+/* The process's cgroup (cgroups.h names it); NULL when unreadable. */
+static char *read_cgroup(const char *root, int pid)
+{
+	char rel[32], buf[2048], path[1024];
+
+	snprintf(rel, sizeof(rel), "%d/cgroup", pid);
+	if (procfs_read(root, rel, buf, sizeof(buf)) <= 0 ||
+	    cgroup_parse_proc_cgroup(buf, path, sizeof(path)) < 0)
+		return NULL;
+	return xstrdup(path);
+}
+
 static int row_cmp(const void *a, const void *b)
 {
 	const struct proc_row *x = a, *y = b;
@@ -142,10 +155,15 @@ static void attach_cmdlines(struct proc_collector *c, struct proc_table *t)
 			j++;
 		if (j < c->prev.n && c->prev.rows[j].pid == r->pid &&
 		    c->prev.rows[j].start_ticks == r->start_ticks &&
-		    !strcmp(c->prev.rows[j].comm, r->comm))
+		    !strcmp(c->prev.rows[j].comm, r->comm)) {
 			r->cmdline = xstrdup(c->prev.rows[j].cmdline);
-		else
+			r->cgroup = c->prev.rows[j].cgroup
+					    ? xstrdup(c->prev.rows[j].cgroup)
+					    : NULL;
+		} else {
 			r->cmdline = read_cmdline(c->proc_root, r->pid);
+			r->cgroup = read_cgroup(c->proc_root, r->pid);
+		}
 	}
 }
 
@@ -174,8 +192,11 @@ static void copy_table(struct proc_table *dst, const struct proc_table *src)
 	dst->n = src->n;
 	dst->rows = xmalloc(src->n * sizeof(*dst->rows));
 	memcpy(dst->rows, src->rows, src->n * sizeof(*dst->rows));
-	for (size_t i = 0; i < src->n; i++)
+	for (size_t i = 0; i < src->n; i++) {
 		dst->rows[i].cmdline = xstrdup(src->rows[i].cmdline);
+		if (src->rows[i].cgroup)
+			dst->rows[i].cgroup = xstrdup(src->rows[i].cgroup);
+	}
 }
 
 int proc_collector_read(struct proc_collector *c, int64_t now_ns, struct proc_table *out)

@@ -7,7 +7,9 @@
  * keep between reaps is ours: the previous tick, to derive CPU % per process
  * over the interval and to know which identities (pid + start time) are new.
  * The command line is read only for new identities and after an exec (comm
- * changed), so a steady table costs no cmdline reads at all.
+ * changed), so a steady table costs no cmdline reads at all; the process's
+ * cgroup (/proc/PID/cgroup) likewise, so a process moved to another cgroup
+ * without an exec keeps the one it was first seen in.
  */
 #ifndef VIGIL_COLLECTORS_PROCTABLE_H
 #define VIGIL_COLLECTORS_PROCTABLE_H

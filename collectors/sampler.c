@@ -12,21 +12,25 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "collectors/exitacct.h"
+#include "collectors/cgroups.h"
 #include "collectors/proctable.h"
 #include "collectors/sysstat.h"
 #include "collectors/heapwatch.h"
 #include "collectors/target.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/procfs.h"
 #include "core/xalloc.h"
 
 struct sampler {
 	struct sampler_config cfg;
 	struct sys_collector *sys;
 	struct proc_collector *procs;
+	struct cgroup_collector *cgroups; /* NULL: not collected */
 	struct target_collector *target;
 	struct heapwatch *heap; /* the target's heap; follows the target */
 	pthread_t thread;
@@ -151,6 +155,8 @@ struct frame *sampler_collect_once(struct sampler *s)
 	if (proc_collector_read(s->procs, t0, &f->procs) < 0)
 		log_debug("process table reap failed at tick %llu",
 			  (unsigned long long)f->seq);
+	if (s->cgroups)
+		cgroup_collector_read(s->cgroups, t0, &f->cgroups);
 	if (s->target) {
 		f->target = xcalloc(1, sizeof(*f->target));
 		target_collector_read(s->target, f->target);
@@ -235,6 +241,10 @@ static int open_collectors(struct sampler *s, char *err, size_t errlen)
 	if (s->cfg.exits &&
 	    exitacct_start(root, &s->exitacct, s->exit_why, sizeof(s->exit_why)) < 0)
 		log_debug("exit accounting is off: %s", s->exit_why);
+	if (s->cfg.cgroup_root)
+		s->cgroups = cgroup_collector_new(s->cfg.cgroup_root);
+	else if (!root || !strcmp(root, PROCFS_ROOT_DEFAULT))
+		s->cgroups = cgroup_collector_new(CGROUP_ROOT_DEFAULT);
 	return 0;
 }
 
@@ -248,6 +258,7 @@ static void close_collectors(struct sampler *s)
 	free(s->seen);
 	proc_collector_free(s->procs);
 	heapwatch_free(s->heap);
+	cgroup_collector_free(s->cgroups);
 	if (s->sys)
 		sys_collector_free(s->sys);
 }

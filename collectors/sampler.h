@@ -20,6 +20,9 @@
 
 struct sampler_config {
 	const char *proc_root;
+	/* the cgroup file system; NULL: /sys/fs/cgroup with the real /proc,
+	 * none with a fixture proc root */
+	const char *cgroup_root;
 	int64_t interval_ms;
 	int target_pid;		 /* 0: no target */
 	struct statsd *statsd;	 /* its tick's metrics join each frame; may be NULL */

@@ -21,18 +21,22 @@
 
 /* ---- the table at a tick ---- */
 
-static const char proc_table_sql[] =
-	"SELECT p.pid, p.start_ticks, p.start_ms, p.uid, p.user, p.comm,"
-	" p.cmdline, r.ppid, r.state, r.nice, r.threads, r.cpu_ticks, r.rss,"
-	" r.vsz, r.tick,"
-	" (SELECT q.cpu_ticks FROM proc_samples q"
-	"  WHERE q.proc = p.id AND q.tick < r.tick"
-	"  ORDER BY q.tick DESC LIMIT 1)"
-	" FROM procs p JOIN proc_samples r ON r.proc = p.id"
-	" AND r.tick = (SELECT max(m.tick) FROM proc_samples m"
-	"  WHERE m.proc = p.id AND m.tick <= ?1)"
-	" WHERE p.first_tick <= ?1 AND (p.last_tick IS NULL OR p.last_tick >= ?1)"
-	" ORDER BY p.pid, p.start_ticks";
+#define PROC_TABLE_SQL(cgroup)                                                           \
+	"SELECT p.pid, p.start_ticks, p.start_ms, p.uid, p.user, p.comm,"                \
+	" p.cmdline, r.ppid, r.state, r.nice, r.threads, r.cpu_ticks, r.rss,"            \
+	" r.vsz, r.tick,"                                                                \
+	" (SELECT q.cpu_ticks FROM proc_samples q"                                       \
+	"  WHERE q.proc = p.id AND q.tick < r.tick"                                      \
+	"  ORDER BY q.tick DESC LIMIT 1), " cgroup                                       \
+	" FROM procs p JOIN proc_samples r ON r.proc = p.id"                             \
+	" AND r.tick = (SELECT max(m.tick) FROM proc_samples m"                          \
+	"  WHERE m.proc = p.id AND m.tick <= ?1)"                                        \
+	" WHERE p.first_tick <= ?1 AND (p.last_tick IS NULL OR p.last_tick >= ?1)"       \
+	" ORDER BY p.pid, p.start_ticks"
+
+static const char proc_table_sql[] = PROC_TABLE_SQL("p.cgroup");
+/* before schema v9 */
+static const char proc_table_sql_v8[] = PROC_TABLE_SQL("NULL");
 
 static double cpu_pct(sqlite3_stmt *st, const struct store_tick *ref, long clk,
 		      uint64_t cpu_ticks)
@@ -75,12 +79,15 @@ static int read_proc_row(sqlite3_stmt *st, void *row, void *arg)
 	r->rss_bytes = store_column_u64(st, c++);
 	r->vsz_bytes = store_column_u64(st, c++);
 	r->cpu_pct = cpu_pct(st, ctx->ref, ctx->clk, r->cpu_ticks);
+	if (sqlite3_column_type(st, 16) != SQLITE_NULL)
+		r->cgroup = xstrdup((const char *)sqlite3_column_text(st, 16));
 	return 0;
 }
 
 static void drop_proc_row(void *row)
 {
 	free(((struct proc_row *)row)->cmdline);
+	free(((struct proc_row *)row)->cgroup);
 }
 
 int store_read_proc_table(struct store *s, const struct store_tick *ref,
@@ -89,7 +96,10 @@ int store_read_proc_table(struct store *s, const struct store_tick *ref,
 	struct proc_row_ctx ctx = {.ref = ref, .clk = store_session_clk_tck(s)};
 	sqlite3_stmt *st;
 
-	if (store_prepare(s, proc_table_sql, &st) < 0)
+	if (store_prepare(s,
+			  store_has(s, STORE_SINCE_CGROUPS) ? proc_table_sql
+							    : proc_table_sql_v8,
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
 	return store_read_rows_with(s, st, (void **)&out->rows, &out->n,

@@ -4,7 +4,8 @@
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
  * processes, v8 the processes an alert names, v9 processes that exited
- * and the state of exit accounting) and the migrations that produce it.
+ * and the state of exit accounting, v10 cgroups) and the migrations that
+ * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -510,12 +511,65 @@ static const char *const schema_v9[] = {
 };
 
 /*
+ * v10: cgroups (collectors/cgroups.h), kept like processes: an identity per
+ * path, and a sample row only when something of it changed; and each
+ * process's cgroup in its identity, for the CGROUP column and -c.
+ */
+static const char *const schema_v10[] = {
+	"ALTER TABLE procs ADD COLUMN cgroup TEXT; -- path as in cgroups; NULL unknown\n",
+	"-- a cgroup present in the session; a path removed and made again (a\n"
+	"-- restarted service, a new container) is another row: its counters\n"
+	"-- start again\n"
+	"CREATE TABLE cgroups (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL,           -- '/system.slice/nginx.service'\n"
+	"  kind TEXT NOT NULL,           -- root slice service scope pod container "
+	"other\n"
+	"  name TEXT NOT NULL,           -- nginx.service, docker:4b1c2d3e4f5a, pod:UID\n"
+	"  container_id TEXT,            -- 64 hex digits; NULL none\n"
+	"  pod_uid TEXT,                 -- NULL none\n"
+	"  first_tick INTEGER NOT NULL,\n"
+	"  last_tick INTEGER,            -- NULL: present\n"
+	"  UNIQUE (path, first_tick)\n"
+	");\n",
+	"-- written only when one of its values changed; its state at tick T is\n"
+	"-- its latest row with tick <= T. Limits are NULL when there is none.\n"
+	"CREATE TABLE cgroup_samples (\n"
+	"  cgroup INTEGER NOT NULL REFERENCES cgroups (id),\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  have INTEGER NOT NULL,        -- CGROUP_HAVE_* bits\n"
+	"  cpu_usage_ns INTEGER, nr_periods INTEGER, nr_throttled INTEGER,\n"
+	"  throttled_ns INTEGER, cpu_quota_us INTEGER, cpu_period_us INTEGER,\n"
+	"  mem_current INTEGER, mem_high INTEGER, mem_max INTEGER,\n"
+	"  oom INTEGER, oom_kill INTEGER, swap_current INTEGER, swap_max INTEGER,\n"
+	"  io_rbytes INTEGER, io_wbytes INTEGER, io_rios INTEGER, io_wios INTEGER,\n"
+	"  psi_cpu_some_avg10 REAL, psi_cpu_some_total_us INTEGER,\n"
+	"  psi_memory_some_avg10 REAL, psi_memory_some_total_us INTEGER,\n"
+	"  psi_memory_full_avg10 REAL, psi_memory_full_total_us INTEGER,\n"
+	"  psi_io_some_avg10 REAL, psi_io_some_total_us INTEGER,\n"
+	"  psi_io_full_avg10 REAL, psi_io_full_total_us INTEGER,\n"
+	"  pids_current INTEGER, pids_max INTEGER,\n"
+	"  PRIMARY KEY (cgroup, tick)\n"
+	") WITHOUT ROWID;\n",
+	"-- a cgroup's IO per device, with each of its cgroup_samples rows\n"
+	"CREATE TABLE cgroup_io_samples (\n"
+	"  cgroup INTEGER NOT NULL REFERENCES cgroups (id),\n"
+	"  tick INTEGER NOT NULL,\n"
+	"  major INTEGER NOT NULL, minor INTEGER NOT NULL,\n"
+	"  rbytes INTEGER NOT NULL, wbytes INTEGER NOT NULL,\n"
+	"  rios INTEGER NOT NULL, wios INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (cgroup, tick, major, minor)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-	schema_v6, schema_v7, schema_v8, schema_v9,
+	schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

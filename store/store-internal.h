@@ -170,7 +170,8 @@ struct store {
 	struct dev_seen dev_seen;   /* committed: matches the file */
 	struct dev_seen dev_next;   /* the frame being written */
 	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
-	int64_t roll_minute; /* writer: the minute not yet rolled up, 0 none */
+	struct cgroup_seen *cg; /* writer: cgroup_rows.c's memory; NULL none */
+	int64_t roll_minute;	/* writer: the minute not yet rolled up, 0 none */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
@@ -203,6 +204,7 @@ struct store {
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
 #define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
+#define STORE_SINCE_CGROUPS 10	   /* cgroups, cgroup_*samples, procs.cgroup */
 
 static inline bool store_has(const struct store *s, int since)
 {
@@ -259,6 +261,17 @@ char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *to
 int store_write_exits(struct store *s, const struct frame *f);
 void store_exits_commit(struct store *s);
 
+/* cgroup_rows.c: the frame's cgroups whose values changed, into the open
+ * transaction; commit/discard as for devices; release frees the writer's
+ * memory of them (store_close). 0 or -1 (store_error). */
+struct cgroup_seen;
+int store_write_cgroups(struct store *s, const struct frame *f);
+void store_cgroups_commit(struct store *s);
+void store_cgroups_discard(struct store *s);
+void store_cgroups_release(struct store *s);
+/* cgroup_rows.c: closes every present cgroup at its last tick (session end). */
+int store_cgroups_close_all(struct store *s);
+
 /* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */
 int store_rollup_minute(struct store *s, int64_t minute);
@@ -285,6 +298,11 @@ int store_no_tick(struct store *s, int64_t t_ms);
 /* Clock ticks per second of the recorded machine; 100 (Linux's USER_HZ on
  * every architecture we know) when the file has no session row yet. */
 long store_session_clk_tck(struct store *s);
+
+/* cgroup_query.c: the cgroup table at ref into out (empty on entry);
+ * nothing before v9. 0 or -1. */
+int store_read_cgroup_table(struct store *s, const struct store_tick *ref,
+			    struct cgroup_table *out);
 
 /* processes.c: the process table at ref into out (empty on entry). 0 or -1
  * with out released. */

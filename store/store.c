@@ -328,6 +328,7 @@ void store_close(struct store *s)
 		return;
 	for (int id = 0; id < STMT_N; id++)
 		sqlite3_finalize(s->stmt[id]);
+	store_cgroups_release(s); /* its statements, before the connection */
 	store_cache_release(s);
 	/* close_v2: a statement a caller forgot cannot keep the file open */
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK) {

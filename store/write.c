@@ -76,15 +76,16 @@ static char *stmt_sql(enum store_stmt id)
 		 * was not read) is reopened, not duplicated. */
 		return insert_sql("procs",
 				  "pid, start_ticks, start_ms, ppid, uid, user, comm, "
-				  "cmdline, first_tick",
+				  "cmdline, first_tick, cgroup",
 				  " ON CONFLICT (pid, start_ticks) DO UPDATE SET"
 				  " last_tick = NULL, uid = excluded.uid,"
 				  " user = excluded.user, comm = excluded.comm,"
-				  " cmdline = excluded.cmdline RETURNING id");
+				  " cmdline = excluded.cmdline,"
+				  " cgroup = excluded.cgroup RETURNING id");
 	case STMT_PROC_RENAME:
 		/* exec() and setuid() keep the identity but change these */
 		return xstrdup("UPDATE procs SET uid = ?2, user = ?3, comm = ?4,"
-			       " cmdline = ?5 WHERE id = ?1");
+			       " cmdline = ?5, cgroup = ?6 WHERE id = ?1");
 	case STMT_PROC_CLOSE:
 		return xstrdup("UPDATE procs SET last_tick = ?2 WHERE id = ?1");
 	case STMT_PROC_SAMPLE:
@@ -267,7 +268,7 @@ int store_session_end(struct store *s, const struct session_meta *m)
 		store_fail(s, "cannot update the session row: there is none");
 		goto fail;
 	}
-	if (store_identity_close_all(s) < 0)
+	if (store_identity_close_all(s) < 0 || store_cgroups_close_all(s) < 0)
 		goto fail;
 	/* the last, partial minute is rolled up too */
 	if (s->roll_minute && store_rollup_minute(s, s->roll_minute) < 0)
@@ -275,11 +276,13 @@ int store_session_end(struct store *s, const struct session_meta *m)
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot end the session") < 0)
 		goto fail;
 	store_identity_commit(s);
+	store_cgroups_commit(s);
 	s->roll_minute = 0;
 	return 0;
 fail:
 	rollback(s);
 	store_identity_discard(s);
+	store_cgroups_discard(s);
 	return -1;
 }
 
@@ -470,18 +473,20 @@ int store_write_frame(struct store *s, const struct frame *f)
 	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
 	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
 	    store_write_devices(s, f) < 0 || store_write_exits(s, f) < 0 ||
-	    close_minute(s, f, &next_minute) < 0)
+	    store_write_cgroups(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;
 	store_identity_commit(s);
 	store_devices_commit(s);
 	store_exits_commit(s);
+	store_cgroups_commit(s);
 	s->roll_minute = next_minute;
 	return 0;
 fail:
 	rollback(s);
 	store_identity_discard(s);
 	store_devices_discard(s);
+	store_cgroups_discard(s);
 	return -1;
 }

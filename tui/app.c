@@ -8,6 +8,8 @@
  */
 #include "tui/app.h"
 
+#include "views/cgroup_view.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +164,9 @@ void app_clamp_cursors(struct app *a)
 	list_cursor_clamp(&a->ov.cur, (long)a->ov.list.n, ptable_body_rows(rows));
 	list_cursor_clamp(&a->al.cur, (long)a->model.nalert_states,
 			  alerts_list_rows(rows));
+	if (a->model.cur)
+		list_cursor_clamp(&a->cg.cur, (long)a->model.cur->cgroups.n,
+				  cgroup_view_rows(rows));
 	if (a->screen == UI_LEAKS && !a->lk.history)
 		leaks_clamp(&a->model, &a->lk, rows);
 	target_table_size(&a->model, &a->tg, rows, a->body_width, &n, &visible);
@@ -191,6 +196,7 @@ void app_rebuild_list(struct app *a)
 	if (!a->model.cur)
 		return;
 	a->ov.opts.filter = a->ov.filter;
+	a->ov.opts.cgroup = a->ov.cgroup;
 	proclist_build(&a->ov.list, &a->model.cur->procs, &a->ov.opts, a->cfg.ascii);
 	idx = a->ov.selected_pid ? proclist_find(&a->ov.list, a->ov.selected_pid) : -1;
 	if (idx >= 0)

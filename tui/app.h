@@ -66,6 +66,7 @@ struct app {
 	struct target_state tg;
 	struct alerts_state al;
 	struct leaks_state lk;
+	struct cgroups_state cg; /* o */
 	struct profile_view_state pv;
 	struct tui_capture *capture; /* started through the profile hooks */
 	struct act_state act;	     /* k, F9, F7, F8 */

@@ -21,6 +21,7 @@
 #include "core/frame.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
+#include "views/cglist.h"
 #include "views/listcursor.h"
 #include "views/proclist.h"
 
@@ -201,7 +202,14 @@ enum ui_screen {
 	UI_ALERTS,
 	UI_PROFILE,
 	UI_PROFILES,
-	UI_LEAKS
+	UI_LEAKS,
+	UI_CGROUPS
+};
+
+/* The cgroup screen (key o). */
+struct cgroups_state {
+	struct list_cursor cur;
+	enum cglist_sort sort;
 };
 
 struct alerts_state {
@@ -226,6 +234,9 @@ struct overview_state {
 	struct list_cursor cur; /* over list */
 	int selected_pid;	/* keeps the selection on a process across rebuilds */
 	int hscroll;		/* COMMAND text columns scrolled off to the left */
+	/* Enter on the cgroup screen: only the processes of this cgroup and
+	 * those below it ("": every process) */
+	char cgroup[512];
 };
 
 /* The lower half of the target screen; Tab cycles through them. */

@@ -52,6 +52,7 @@ fuzz_rules)
 	printf 'cpu.total > 90%% \033]0;pwned\007\033[2J\n\302\233 > 1\nload.1 > 1 name="\377\300\257\n' >"$s/hostile"
 	printf 'cpu.total > 9e9999\nload.1 > 1e308 clear=-1e308\ncpu.total > 90%% for 30x for 1s\n' >"$s/numbers"
 	printf 'cpu.total >= 0 severity=info severity=info cooldown=1h cooldown=0\n\tload.5 != 3 # c\r\n' >"$s/repeats"
+	printf 'cgroup[system.slice/nginx.service].memory > 90%% of max for 1m\ncgroup[/a[1]].cpu >= 80 %% of  max\ncgroup[x].memory > 9%% of\ncpu.total > 1%% of max\n' >"$s/cgroup"
 	;;
 fuzz_webconfig)
 	seed=webconfig-seed corpus=webconfig-corpus
