@@ -29,6 +29,7 @@
 #include "analysis/alert_top.h"
 #include "analysis/pprof.h"
 #include "cmd/cli.h"
+#include "cmd/source.h"
 #include "cmd/export_app.h"
 #include "core/json.h"
 #include "core/outfile.h"
@@ -101,7 +102,7 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE --metrics|--profile ID|--alerts",
+	.operands = "FILE|DIR --metrics|--profile ID|--alerts",
 	.summary = "metrics per tick, a profile or alerts (docs/export.md)",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
@@ -592,13 +593,15 @@ static int cmd_export(int argc, char **argv)
 {
 	struct export_writer w = {0};
 	struct export_opts o;
+	struct source src;
 	struct store *st;
 	char err[512];
 	int rc;
 
 	parse_opts(argc, argv, &o);
 	w.format = o.format;
-	if (store_open(o.session, &st, err, sizeof(err)) < 0)
+	source_open(o.session, &o.from, &o.to, &src);
+	if (store_open(src.path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
 	rc = o.profile	? export_profile(st, &o, &w, err, sizeof(err))
 	     : o.alerts ? export_alerts(st, &o, &w)
@@ -606,6 +609,7 @@ static int cmd_export(int argc, char **argv)
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
+	source_close(&src);
 	free(w.cols);
 	for (size_t i = 0; i < w.ndev_cols; i++)
 		free(w.dev_cols[i]);

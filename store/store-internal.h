@@ -193,6 +193,10 @@ static inline bool store_has(const struct store *s, int since)
 	return s->version >= since;
 }
 
+/* store.c: the "file:" URI a reader opens path with (immutable: no writer,
+ * so no locks and no -wal/-shm). The caller frees it. */
+char *store_reader_uri(const char *path, bool immutable);
+
 /* identity.c: the writer's map of process identities. */
 /* Writes identities and changed process rows of f into the open transaction
  * and builds s->next. 0 or -1 (store_error). */

@@ -61,6 +61,12 @@ int store_create(const char *path, bool force, struct store **out, char *err,
  */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
 
+/* store_open, but a symbolic link at path is refused (SQLite is told not to
+ * follow one either): for the files of a directory read whole
+ * (store/segments.h), which must not lead outside it. */
+int store_open_nofollow(const char *path, struct store **out, char *err,
+			size_t errlen);
+
 /* Finalises statements and closes the connection. NULL is ignored. */
 void store_close(struct store *s);
 

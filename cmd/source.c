@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * source: a command's session operand, a file or a directory read as one
+ * timeline (cmd/source.h). The copy is removed at exit too, through an
+ * atexit hook that knows the one copy this process holds.
+ */
+#include "cmd/source.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd/cli.h"
+#include "core/when.h"
+#include "core/xalloc.h"
+
+static struct history_copy *live_copy; /* removed at exit if still there */
+
+static void remove_at_exit(void)
+{
+	if (live_copy)
+		history_copy_remove(live_copy);
+}
+
+/* --from/--to over the directory's span, as report and export read them:
+ * +DUR in --from after the start, in --to after --from; -DUR before the
+ * end. Exits 2 when one is bad. */
+static void resolve(struct source *src, const char **from, const char **to, int64_t *t0,
+		    int64_t *t1)
+{
+	int64_t first, last;
+	uint64_t ticks;
+	struct when_ctx c;
+	char why[256];
+
+	segments_span(&src->sg, &first, &last, &ticks);
+	c = (struct when_ctx){first, last, first, last};
+	*t0 = first;
+	*t1 = last;
+	if (*from && when_parse(*from, &c, t0, why, sizeof(why)) < 0)
+		usage_error("bad --from '%s': %s", *from, why);
+	c.plus_ref_ms = *t0;
+	if (*to && when_parse(*to, &c, t1, why, sizeof(why)) < 0)
+		usage_error("bad --to '%s': %s", *to, why);
+	if (*t0 > *t1)
+		usage_error("--from '%s' is after --to '%s'", *from ? *from : "start",
+			    *to ? *to : "end");
+	snprintf(src->from, sizeof(src->from), "%" PRId64, *t0);
+	snprintf(src->to, sizeof(src->to), "%" PRId64, *t1);
+	if (*from)
+		*from = src->from;
+	if (*to)
+		*to = src->to;
+}
+
+static void say_notes(const struct source *src)
+{
+	for (size_t i = 0; i < src->sg.nnotes; i++)
+		fprintf(stderr, "vigil: '%s': skipped %s\n", src->sg.dir, src->sg.notes[i]);
+}
+
+void source_open(const char *operand, const char **from, const char **to,
+		 struct source *src)
+{
+	char err[768];
+	int64_t t0, t1;
+
+	memset(src, 0, sizeof(*src));
+	src->path = operand;
+	if (!segments_is_dir(operand))
+		return;
+	src->dir = true;
+	if (segments_scan(operand, &src->sg, err, sizeof(err)) < 0)
+		fatal("%s", err);
+	resolve(src, from, to, &t0, &t1);
+	if (!live_copy)
+		atexit(remove_at_exit);
+	live_copy = &src->copy;
+	if (history_copy(&src->sg, t0, t1, &src->copy, err, sizeof(err)) < 0) {
+		say_notes(src);
+		fatal("%s", err);
+	}
+	say_notes(src);
+	src->path = src->copy.path;
+}
+
+void source_close(struct source *src)
+{
+	if (!src->dir)
+		return;
+	history_copy_remove(&src->copy);
+	if (live_copy == &src->copy)
+		live_copy = NULL;
+	segments_release(&src->sg);
+	src->dir = false;
+}
