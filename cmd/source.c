@@ -57,7 +57,8 @@ static void resolve(struct source *src, const char **from, const char **to, int6
 static void say_notes(const struct source *src)
 {
 	for (size_t i = 0; i < src->sg.nnotes; i++)
-		fprintf(stderr, "vigil: '%s': skipped %s\n", src->sg.dir, src->sg.notes[i]);
+		fprintf(stderr, "vigil: '%s': skipped %s\n", src->sg.dir,
+			src->sg.notes[i]);
 }
 
 void source_open(const char *operand, const char **from, const char **to,

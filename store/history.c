@@ -59,11 +59,17 @@ struct copy_table {
 /* Parents before children. sessions and rollups are copied by hand. */
 static const struct copy_table tables[] = {
 	{"ticks", NULL, NULL, {{"seq", R_TICK}}},
-	{"procs", "m.pid = s.pid AND m.start_ticks = s.start_ticks", "map_procs",
+	{"procs",
+	 "m.pid = s.pid AND m.start_ticks = s.start_ticks",
+	 "map_procs",
 	 {{"id", R_OFF}, {"first_tick", R_TICK}, {"last_tick", R_TICK}}},
-	{"mappings", "m.pid = s.pid AND m.start_ticks = s.start_ticks AND m.key = s.key",
-	 "map_mappings", {{"id", R_OFF}}},
-	{"app_metrics", "m.name = s.name AND m.kind = s.kind", "map_app_metrics",
+	{"mappings",
+	 "m.pid = s.pid AND m.start_ticks = s.start_ticks AND m.key = s.key",
+	 "map_mappings",
+	 {{"id", R_OFF}}},
+	{"app_metrics",
+	 "m.name = s.name AND m.kind = s.kind",
+	 "map_app_metrics",
 	 {{"id", R_OFF}}},
 	{"profiles", NULL, NULL, {{"id", R_OFF}}},
 	{"profile_frames", NULL, NULL, {{"profile", R_PROFILE}}},
@@ -83,7 +89,10 @@ static const struct copy_table tables[] = {
 	{"jvm_samples", NULL, NULL, {{"tick", R_TICK}}},
 	{"leak_verdicts", NULL, NULL, {{"tick", R_TICK}}},
 	{"leak_suspects", NULL, NULL, {{"tick", R_TICK}, {"mapping", R_MAPPING}}},
-	{"alert_events", NULL, NULL, {{"id", R_OFF}, {"tick", R_TICK}, {"profile", R_PROFILE}}},
+	{"alert_events",
+	 NULL,
+	 NULL,
+	 {{"id", R_OFF}, {"tick", R_TICK}, {"profile", R_PROFILE}}},
 	{"alert_top", NULL, NULL, {{"event", R_EVENT}}},
 	{"notices", NULL, NULL, {{"id", R_OFF}, {"tick", R_TICK}}},
 	{"disk_samples", NULL, NULL, {{"tick", R_TICK}}},
@@ -163,9 +172,10 @@ static const char *map_of(enum remap how)
 /* The SELECT expression of column col of t, as the copy stores it. */
 static char *column_expr(const struct copy_table *t, const char *col)
 {
-	static const char *const param[] = {
-		[R_TICK] = ":tick", [R_OFF] = ":off", [R_PROFILE] = ":profile",
-		[R_EVENT] = ":event"};
+	static const char *const param[] = {[R_TICK] = ":tick",
+					    [R_OFF] = ":off",
+					    [R_PROFILE] = ":profile",
+					    [R_EVENT] = ":event"};
 
 	for (size_t i = 0; i < COPY_MAX_REMAPS && t->remap[i].col; i++) {
 		enum remap how = t->remap[i].how;
@@ -360,7 +370,8 @@ static int copy_rows(struct copier *c, const struct segment *seg, bool first)
 		return run(c,
 			   "INSERT INTO main.ticks (seq, t_ms, cost_ns)"
 			   " SELECT :tick + row_number() OVER (ORDER BY minute),"
-			   " minute * 60000, 0 FROM (SELECT DISTINCT minute FROM seg.rollups)",
+			   " minute * 60000, 0 FROM (SELECT DISTINCT minute FROM "
+			   "seg.rollups)",
 			   &sh, 0) < 0
 			       ? -1
 			       : copy_rollups(c);
@@ -459,19 +470,22 @@ static int make_scratch(struct history_copy *out, char *err, size_t errlen)
 static int open_copier(struct copier *c, const char *path)
 {
 	if (sqlite3_open_v2(path, &c->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI | SQLITE_OPEN_NOFOLLOW,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_URI |
+				    SQLITE_OPEN_NOFOLLOW,
 			    NULL) != SQLITE_OK)
 		return fail_db(c, "cannot open the copy");
 	/* a scratch file: no journal worth syncing, and a failed segment is
 	 * rolled back from memory */
-	if (sqlite3_exec(c->db,
-			 "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;"
-			 " PRAGMA cache_size = -8192;"
-			 " CREATE TEMP TABLE map_procs (old INTEGER PRIMARY KEY, new INTEGER);"
-			 " CREATE TEMP TABLE map_mappings (old INTEGER PRIMARY KEY, new INTEGER);"
-			 " CREATE TEMP TABLE map_app_metrics (old INTEGER PRIMARY KEY,"
-			 " new INTEGER)",
-			 NULL, NULL, NULL) != SQLITE_OK)
+	if (sqlite3_exec(
+		    c->db,
+		    "PRAGMA journal_mode = MEMORY; PRAGMA synchronous = OFF;"
+		    " PRAGMA cache_size = -8192;"
+		    " CREATE TEMP TABLE map_procs (old INTEGER PRIMARY KEY, new INTEGER);"
+		    " CREATE TEMP TABLE map_mappings (old INTEGER PRIMARY KEY, new "
+		    "INTEGER);"
+		    " CREATE TEMP TABLE map_app_metrics (old INTEGER PRIMARY KEY,"
+		    " new INTEGER)",
+		    NULL, NULL, NULL) != SQLITE_OK)
 		return fail_db(c, "cannot set up the copy");
 	return 0;
 }
@@ -509,8 +523,8 @@ int history_copy(struct segments *sg, int64_t t0, int64_t t1, struct history_cop
 		snprintf(c.why, sizeof(c.why), "cannot close the copy");
 		goto fail;
 	}
-	log_debug("history: copied %zu segments of '%s' into '%s'", out->segments, sg->dir,
-		  out->path);
+	log_debug("history: copied %zu segments of '%s' into '%s'", out->segments,
+		  sg->dir, out->path);
 	return 0;
 fail:
 	snprintf(err, errlen, "cannot read '%s' as one timeline: %s", sg->dir, c.why);

@@ -135,8 +135,9 @@ static int collect(struct segments *sg, DIR *d, struct candidate **cands, size_t
 		}
 		if (!S_ISREG(st.st_mode)) {
 			segments_note(sg, e->d_name,
-			     S_ISLNK(st.st_mode) ? "a symbolic link, not followed"
-						 : "not a regular file");
+				      S_ISLNK(st.st_mode)
+					      ? "a symbolic link, not followed"
+					      : "not a regular file");
 			continue;
 		}
 		c.seg.path = xasprintf("%s/%s", sg->dir, e->d_name);
@@ -165,8 +166,9 @@ static void keep(struct segments *sg, struct candidate *c, size_t n)
 		const struct segment *prev = sg->n ? &sg->v[sg->n - 1] : NULL;
 
 		if (prev && strcmp(c[i].host, c[0].host)) {
-			snprintf(why, sizeof(why), "recorded on another host ('%s', not '%s')",
-				 c[i].host, c[0].host);
+			snprintf(why, sizeof(why),
+				 "recorded on another host ('%s', not '%s')", c[i].host,
+				 c[0].host);
 		} else if (prev && c[i].seg.first_ms < prev->last_ms) {
 			snprintf(why, sizeof(why), "overlaps '%s' in time", prev->name);
 		} else {

@@ -64,8 +64,7 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen);
 /* store_open, but a symbolic link at path is refused (SQLite is told not to
  * follow one either): for the files of a directory read whole
  * (store/segments.h), which must not lead outside it. */
-int store_open_nofollow(const char *path, struct store **out, char *err,
-			size_t errlen);
+int store_open_nofollow(const char *path, struct store **out, char *err, size_t errlen);
 
 /* Finalises statements and closes the connection. NULL is ignored. */
 void store_close(struct store *s);
