@@ -422,22 +422,19 @@ static int copy_segment(struct copier *c, const struct segment *seg, bool first)
 	return rc;
 }
 
-/* The first and last index of sg->v to copy for [t0, t1]; false if none. */
-static bool window(const struct segments *sg, int64_t t0, int64_t t1, size_t *lo,
+/* The first and last index of sg->v to copy for [t0, t1]: from the one
+ * that holds t0 (or the last before it) to the last that begins by t1. A
+ * window in a gap copies the segment before it, and reads as empty. */
+static void window(const struct segments *sg, int64_t t0, int64_t t1, size_t *lo,
 		   size_t *hi)
 {
-	bool any = false;
-
-	*lo = 0;
+	*lo = *hi = 0;
 	for (size_t i = 0; i < sg->n; i++) {
 		if (sg->v[i].first_ms <= t0)
-			*lo = i; /* holds t0, or is the last before it */
-		if (sg->v[i].first_ms <= t1 && sg->v[i].last_ms >= t0)
-			any = true;
+			*lo = i;
 		if (sg->v[i].first_ms <= t1)
 			*hi = i;
 	}
-	return any;
 }
 
 /* Makes the scratch directory and an empty session file at the current
@@ -494,14 +491,11 @@ int history_copy(struct segments *sg, int64_t t0, int64_t t1, struct history_cop
 		 char *err, size_t errlen)
 {
 	struct copier c = {0};
-	size_t lo, hi = 0;
+	size_t lo, hi;
 	bool first = true;
 
 	memset(out, 0, sizeof(*out));
-	if (!window(sg, t0, t1, &lo, &hi)) {
-		snprintf(err, errlen, "no recorded data in '%s' in that window", sg->dir);
-		return -1;
-	}
+	window(sg, t0, t1, &lo, &hi);
 	if (make_scratch(out, err, errlen) < 0)
 		return -1;
 	if (open_copier(&c, out->path) < 0)

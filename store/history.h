@@ -54,8 +54,9 @@ struct history_copy {
  * Copies the segments of sg that hold data in [t0, t1], and the last one
  * that ends before t0, into a new private session file; *out (zeroed on
  * entry) names it. A segment that cannot be copied is noted in sg and
- * skipped. Returns 0, or -1 with a reason in err and nothing left behind
- * (no segment overlaps the window, or the scratch file cannot be made).
+ * skipped. sg holds at least one segment. Returns 0, or -1 with a reason in
+ * err and nothing left behind (no segment could be copied, or the scratch
+ * file cannot be made).
  */
 int history_copy(struct segments *sg, int64_t t0, int64_t t1, struct history_copy *out,
 		 char *err, size_t errlen);
