@@ -48,6 +48,10 @@ struct pipeline_opts {
 	/* StatsD listener address ("127.0.0.1:8125", "[::1]:9125", "8125"),
 	 * NULL for the default, "off" for none */
 	const char *statsd;
+	/* vigil daemon records the whole system: the session keeps what only
+	 * this run has (target, profiles, actions, alerts), not the process
+	 * table (store_skip_processes) */
+	bool skip_processes;
 };
 
 struct pipeline {

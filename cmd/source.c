@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cmd/cli.h"
+#include "core/log.h"
 #include "core/when.h"
 #include "core/xalloc.h"
 
@@ -84,6 +85,37 @@ void source_open(const char *operand, const char **from, const char **to,
 	}
 	say_notes(src);
 	src->path = src->copy.path;
+}
+
+bool source_open_history(const char *dir, int64_t window_ms, struct source *src,
+			 char *err, size_t errlen)
+{
+	int64_t first, last;
+	uint64_t ticks;
+
+	memset(src, 0, sizeof(*src));
+	if (!segments_is_dir(dir)) {
+		snprintf(err, errlen, "no directory '%s'", dir);
+		return false;
+	}
+	if (segments_scan(dir, &src->sg, err, errlen) < 0) {
+		segments_release(&src->sg);
+		return false;
+	}
+	segments_span(&src->sg, &first, &last, &ticks);
+	if (!live_copy)
+		atexit(remove_at_exit);
+	live_copy = &src->copy;
+	if (history_copy(&src->sg, last - window_ms, last, &src->copy, err, errlen) < 0) {
+		live_copy = NULL;
+		segments_release(&src->sg);
+		return false;
+	}
+	for (size_t i = 0; i < src->sg.nnotes; i++)
+		log_debug("history: '%s': skipped %s", dir, src->sg.notes[i]);
+	src->dir = true;
+	src->path = src->copy.path;
+	return true;
 }
 
 void source_close(struct source *src)

@@ -41,6 +41,15 @@ struct source {
 void source_open(const char *operand, const char **from, const char **to,
 		 struct source *src);
 
+/*
+ * The console's history: the last window_ms of the daemon's directory dir,
+ * copied as source_open copies a directory, but quietly: false (and the
+ * reason in err) when dir is missing, unreadable or empty, and the console
+ * simply opens without history. Skipped files go to the debug log.
+ */
+bool source_open_history(const char *dir, int64_t window_ms, struct source *src,
+			 char *err, size_t errlen);
+
 /* Removes a directory's copy and frees *src. */
 void source_close(struct source *src);
 

@@ -156,6 +156,7 @@ struct store {
 	struct dev_seen dev_seen;   /* committed: matches the file */
 	struct dev_seen dev_next;   /* the frame being written */
 	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
+	bool skip_procs;	    /* writer: process tables are not written */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */

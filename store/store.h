@@ -104,6 +104,14 @@ int store_session_begin(struct store *s, const struct session_meta *m);
 int store_write_frame(struct store *s, const struct frame *f);
 
 /*
+ * From now on frames are written without their process table, as if it had
+ * not been read (identities stay as they were): for a console while `vigil
+ * daemon` records the whole system already. Writer only, before the writer
+ * thread takes s.
+ */
+void store_skip_processes(struct store *s, bool skip);
+
+/*
  * Updates ended_ms and the target's exit code and signal in the sessions row,
  * and closes every process identity still open at the last tick written.
  * Returns 0 or -1 (store_error).

@@ -60,6 +60,8 @@ void app_release(struct app *a)
 	ui_model_release(&a->model);
 	store_close(a->reader);
 	a->reader = NULL;
+	store_close(a->history);
+	a->history = NULL;
 	proclist_release(&a->ov.list);
 }
 
@@ -77,6 +79,21 @@ static bool open_reader(struct app *a)
 		return false;
 	}
 	return true;
+}
+
+/* The daemon's history, opened once; NULL without (or when unreadable). */
+static struct store *open_history(struct app *a)
+{
+	char err[256];
+
+	if (a->history || !a->cfg.history_path || a->history_failed)
+		return a->history;
+	if (store_open(a->cfg.history_path, &a->history, err, sizeof(err)) < 0) {
+		log_debug("daemon history: %s", err);
+		a->history = NULL;
+		a->history_failed = true;
+	}
+	return a->history;
 }
 
 int64_t app_shown_ms(const struct app *a)
@@ -146,6 +163,9 @@ void app_load(struct app *a)
 		.region_id = a->lk.history ? a->lk.mapping_id : 0,
 		.reload = a->hist_stale,
 	};
+
+	if (!a->replaying)
+		rq.history = open_history(a);
 
 	if (!a->model.cur || !open_reader(a))
 		return;

@@ -59,7 +59,9 @@ enum react {
 struct app {
 	struct tui_config cfg;
 	struct ui_model model;
-	struct store *reader; /* the session, read; NULL until opened */
+	struct store *reader;  /* the session, read; NULL until opened */
+	struct store *history; /* live: the daemon's history (cfg.history_path) */
+	bool history_failed;   /* it could not be opened: do not retry */
 
 	enum ui_screen screen, back; /* back: where Esc/h return from help */
 	struct overview_state ov;
