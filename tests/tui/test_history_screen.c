@@ -10,7 +10,8 @@
  * empty with --no-history); attached to the fixture, the Memory panel
  * gives a verdict at once and says it comes from the recorded history;
  * `b` replays the history with the jump prompt open, a jump lands where
- * asked, and End is the present again.
+ * asked, and End is the present again. While a daemon holds its lock
+ * there, the console's own session leaves the process table to it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +21,8 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
+#include <sys/file.h>
 
 #include "tmux.h"
 #include "core/clock.h"
@@ -105,6 +108,7 @@ static void write_history(pid_t pid)
 	store_close(st);
 }
 
+/* The console with args ("--no-record" unless they say -o). */
 static void start_console(const char *args)
 {
 	char script[256];
@@ -114,9 +118,9 @@ static void start_console(const char *args)
 	f = fopen(script, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"TZ=UTC TMPDIR='%s' XDG_STATE_HOME='%s' '%s' --no-record --statsd off "
-		"%s\necho EXIT=$?\nsleep 600\n",
-		dir, dir, vigil_bin(), args);
+		"TZ=UTC TMPDIR='%s' XDG_STATE_HOME='%s' '%s' --statsd off %s %s\n"
+		"echo EXIT=$?\nsleep 600\n",
+		dir, dir, vigil_bin(), strstr(args, "-o ") ? "" : "--no-record", args);
 	fclose(f);
 	assert_int_equal(tmux("new-session -d -s t -x 80 -y 24 'sh %s'", script), 0);
 }
@@ -252,12 +256,79 @@ static void test_b_and_end(void **state)
 	assert_true(wait_for("EXIT=0"));
 }
 
+/* Rows of table in the session at path. */
+static long long rows_of(const char *path, const char *table)
+{
+	char sql[128];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	long long n = -1;
+
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL),
+			 SQLITE_OK);
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s", table);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+/* Records a few ticks into DIR/name with the daemon's directory at hist. */
+static void record_console(const char *name)
+{
+	char args[700], session[320];
+
+	snprintf(session, sizeof(session), "%s/%s", dir, name);
+	snprintf(args, sizeof(args), "--history '%s' -o '%s'", hist, session);
+	start_console(args);
+	assert_true(wait_for("last 5m"));
+	sleep_ms(2500); /* a few ticks */
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+	tmux("kill-server");
+	tmux_init("history-again");
+}
+
+/*
+ * While a daemon holds its lock in the directory, the console's own session
+ * has its ticks and system samples but no process rows: the daemon records
+ * those. Without the lock it records them itself.
+ */
+static void test_daemon_records(void **state)
+{
+	pid_t pid = fixture_start("sleeper", NULL);
+	char lock[320], a[320], b[320];
+	int fd;
+
+	(void)state;
+	assert_true(pid > 0);
+	write_history(pid);
+	snprintf(lock, sizeof(lock), "%s/.vigil-daemon.lock", hist);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	record_console("with-daemon.vigil");
+	close(fd); /* the daemon is gone */
+	record_console("alone.vigil");
+	snprintf(a, sizeof(a), "%s/with-daemon.vigil", dir);
+	snprintf(b, sizeof(b), "%s/alone.vigil", dir);
+	assert_true(rows_of(a, "ticks") >= 2);
+	assert_true(rows_of(a, "sys_samples") >= 2);
+	assert_int_equal(rows_of(a, "procs"), 0);
+	assert_int_equal(rows_of(a, "proc_samples"), 0);
+	assert_true(rows_of(b, "ticks") >= 2);
+	assert_true(rows_of(b, "procs") > 10);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_overview_filled, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_attach_verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_b_and_end, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_daemon_records, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("history screen", tests, NULL, NULL);
