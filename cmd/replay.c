@@ -51,6 +51,7 @@ static int cmd_replay(int argc, char **argv)
 	struct cli_args a;
 	char err[512];
 	const char *path;
+	char note[640] = "";
 	bool ascii, color;
 
 	cli_parse(&replay_command, argc, argv, &a);
@@ -74,7 +75,12 @@ static int cmd_replay(int argc, char **argv)
 		      "scripts");
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C");
+	/* said on stderr too, but the console is about to cover it */
+	if (src.sg.nnotes)
+		snprintf(note, sizeof(note), "skipped %zu file%s of the directory: %s",
+			 src.sg.nnotes, src.sg.nnotes > 1 ? "s" : "", src.sg.notes[0]);
 	struct tui_config cfg = {
+		.startup_message = note[0] ? note : NULL,
 		.session_path = src.path,
 		.recording = false,
 		.ascii = ascii || !term_locale_utf8(),
