@@ -302,8 +302,9 @@ int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
 
 		if (b - 1 < first || a > last)
 			continue;
+		/* the counters at the slot's two edges: the CPU its ticks added */
 		ha = held_at(v, nv, &k, a);
-		hb = held_at(v, nv, &k, b - 1 < last ? b - 1 : last);
+		hb = held_at(v, nv, &k, b < last ? b : last);
 		if (!hb)
 			continue;
 		rss[i] = (double)hb->rss;

@@ -72,8 +72,10 @@ void top_processes_free(struct top_process *p, size_t n);
  * in n equal slots, from its process rows (what `vigil daemon` records of
  * every process), for a graph: slot i covers [t0 + i*w/n, t0 + (i+1)*w/n).
  * A row is written only when something changed, so the counters hold from
- * one row to the next: a slot's CPU is the CPU time used between its two
- * edges over its width, its RSS the value at its end. Slots before the
+ * one row to the next: a slot's CPU is the CPU time its ticks added (the
+ * counter at its end edge less the one at its start) over its width, its
+ * RSS the value at its end; the slot a process ends in counts over the
+ * whole slot. Slots before the
  * process's first tick or after its last are NaN, as are all of them when
  * the session never saw it. cpu and rss are the caller's arrays of n.
  * Returns the number of slots filled, or -1 (store_error) with every slot

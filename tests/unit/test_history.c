@@ -6,6 +6,7 @@
  * complete). The copy is checked behind the store's back with tests/unit/
  * sql.h; the command-line side is tests/integration/test_history.c.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +20,7 @@
 #include "core/xalloc.h"
 #include "sql.h"
 #include "store/history.h"
+#include "store/processes.h"
 #include "store/segments.h"
 #include "store/store.h"
 #include "tempdir.h"
@@ -172,6 +174,36 @@ static void test_copy_window(void **state)
 	segments_release(&sg);
 }
 
+/* One process's CPU and RSS in slots, from its rows held between changes:
+ * 10 clock ticks a second at 100 Hz is 10% of a core in every slot it
+ * lived through, nothing before or after it; an unknown identity has
+ * nothing. */
+static void test_proc_slots(void **state)
+{
+	double cpu[8], rss[8];
+	char path[128], err[256];
+	struct store *s;
+
+	(void)state;
+	write_segment("p.vigil", "h", T0, 10);
+	snprintf(path, sizeof(path), "%s/p.vigil", dir);
+	assert_int_equal(store_open(path, &s, err, sizeof(err)), 0);
+	assert_int_equal(query_proc_slots(s, 42, 7, T0 - 4000, T0 + 12000, 8, cpu, rss),
+			 5);
+	assert_true(isnan(cpu[0]) && isnan(cpu[1]) && isnan(rss[1]));
+	for (int i = 2; i < 6; i++) {
+		assert_true(fabs(cpu[i] - 10.0) < 1e-9);
+		assert_true(rss[i] == 0);
+	}
+	/* its last tick is 1 s into slot 6: that second over the slot's two */
+	assert_true(fabs(cpu[6] - 5.0) < 1e-9);
+	assert_true(isnan(cpu[7]) && isnan(rss[7]));
+	assert_int_equal(query_proc_slots(s, 42, 8, T0, T0 + 10000, 8, cpu, rss), 0);
+	for (int i = 0; i < 8; i++)
+		assert_true(isnan(cpu[i]) && isnan(rss[i]));
+	store_close(s);
+}
+
 /* A migration that adds a table must tell the copy how to carry it. */
 static void test_every_table_is_known(void **state)
 {
@@ -200,6 +232,7 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_scan_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proc_slots, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_table_is_known, setup,
 						teardown),
 	};
