@@ -160,7 +160,8 @@ static void keep(struct segments *sg, struct candidate *c, size_t n)
 {
 	char why[512];
 
-	qsort(c, n, sizeof(*c), by_start);
+	if (n)
+		qsort(c, n, sizeof(*c), by_start);
 	sg->v = xcalloc(n ? n : 1, sizeof(*sg->v));
 	for (size_t i = 0; i < n; i++) {
 		const struct segment *prev = sg->n ? &sg->v[sg->n - 1] : NULL;
