@@ -169,3 +169,7 @@ echo
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"
+
+# A daemon's directory read as one timeline (bench/history.sh)
+echo
+"$(dirname "$0")/history.sh"
