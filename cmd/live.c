@@ -19,7 +19,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
-#include "cmd/daemon_dir.h"
+#include "cmd/history_dir.h"
 #include "cmd/pipeline.h"
 #include "cmd/source.h"
 #include "collectors/target_access.h"
@@ -294,7 +294,7 @@ static void open_history(const struct live_opts *o, struct source *hist,
 {
 	char *dir = o->no_history ? NULL
 		    : o->history  ? xstrdup(o->history)
-				  : daemon_dir_default();
+				  : history_dir_default();
 	char err[768];
 	pid_t pid;
 
@@ -302,7 +302,7 @@ static void open_history(const struct live_opts *o, struct source *hist,
 	*daemon_records = false;
 	if (!dir)
 		return;
-	*daemon_records = daemon_dir_recording(dir, &pid);
+	*daemon_records = history_dir_recording(dir, &pid);
 	if (!source_open_history(dir, LIVE_HISTORY_MS, hist, err, sizeof(err))) {
 		log_debug("history: %s", err);
 		if (o->history) /* asked for by name: say why not */

@@ -305,7 +305,7 @@ static void test_daemon_records(void **state)
 	(void)state;
 	assert_true(pid > 0);
 	write_history(pid);
-	snprintf(lock, sizeof(lock), "%s/.vigil-daemon.lock", hist);
+	snprintf(lock, sizeof(lock), "%s/daemon.lock", hist);
 	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * daemon_dir: the daemon's directory and its lock (cmd/daemon_dir.h). The
+ * history_dir: the daemon's directory and its lock (cmd/history_dir.h). The
  * lock is probed with a shared, non-blocking flock on a read-only
  * descriptor: it fails only while the daemon holds its exclusive one, and
  * is dropped at once.
  */
-#include "cmd/daemon_dir.h"
+#include "cmd/history_dir.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +17,7 @@
 #include "core/outfile.h"
 #include "core/xalloc.h"
 
-char *daemon_dir_default(void)
+char *history_dir_default(void)
 {
 	const char *state = getenv("XDG_STATE_HOME");
 	const char *home = getenv("HOME");
@@ -31,9 +31,9 @@ char *daemon_dir_default(void)
 	return NULL;
 }
 
-bool daemon_dir_recording(const char *dir, pid_t *pid)
+bool history_dir_recording(const char *dir, pid_t *pid)
 {
-	char *path = xasprintf("%s/%s", dir, DAEMON_LOCK_NAME);
+	char *path = xasprintf("%s/%s", dir, HISTORY_DAEMON_LOCK);
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct stat st;
 	bool held = false;
