@@ -7,9 +7,11 @@
 #include "cmd/source.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cli.h"
 #include "core/log.h"
@@ -22,6 +24,37 @@ static void remove_at_exit(void)
 {
 	if (live_copy)
 		history_copy_remove(live_copy);
+}
+
+/* The copy's names, written before the handler can run, for a signal that
+ * ends the process (Ctrl-C on a long report): unlink and rmdir only, which
+ * a handler may call. The console installs its own handlers over these and
+ * ends through its normal path. */
+static char doomed[5][4200];
+
+static void remove_on_signal(int sig)
+{
+	for (size_t i = 1; i < 5; i++)
+		unlink(doomed[i]);
+	rmdir(doomed[0]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void remove_on_signals(const struct history_copy *c)
+{
+	static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+	static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+	struct sigaction sa = {.sa_handler = remove_on_signal};
+
+	if (strlen(c->path) + 9 > sizeof(doomed[0]))
+		return;
+	snprintf(doomed[0], sizeof(doomed[0]), "%s", c->dir);
+	for (size_t i = 0; i < 4; i++)
+		snprintf(doomed[i + 1], sizeof(doomed[i + 1]), "%s%s", c->path, side[i]);
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* --from/--to over the directory's span, as report and export read them:
@@ -84,6 +117,7 @@ void source_open(const char *operand, const char **from, const char **to,
 		fatal("%s", err);
 	}
 	say_notes(src);
+	remove_on_signals(&src->copy);
 	src->path = src->copy.path;
 }
 

@@ -5,7 +5,8 @@
  * writes) as one timeline. A directory's window is copied into a private
  * session first (store/history.h says why), which the command then opens
  * like any file; source_close removes the copy, and so does any exit of the
- * process before that (fatal, usage errors).
+ * process before that (fatal, usage errors) and SIGINT, SIGTERM or SIGHUP
+ * (SIGKILL cannot be caught: its copy stays under $TMPDIR).
  *
  * Invariants:
  * - For a directory, --from/--to are resolved here against the whole

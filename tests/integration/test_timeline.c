@@ -395,6 +395,48 @@ static void test_errors(void **state)
 	assert_int_equal(entries(tmp), 0);
 }
 
+/*
+ * Ctrl-C (or SIGTERM) on a long export: the copy goes with the process. The
+ * export writes into a pipe nobody reads, so it blocks once the pipe is
+ * full, after its copy was made; the signal comes then.
+ */
+static void test_signal_removes_copy(void **state)
+{
+	static char big[400], p[500];
+	int fds[2], status;
+	char byte;
+	pid_t pid;
+
+	(void)state;
+	snprintf(big, sizeof(big), "%s/big", dir);
+	assert_int_equal(mkdir(big, 0700), 0);
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof(p), "%s/testhost-20261205-0%d.vigil", big, i);
+		write_file(p, T0 + 3600000LL * i, 900,
+			   (const struct fake_proc *const[]){&alpha, &beta}, 2);
+	}
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+
+		dup2(fds[1], 1);
+		dup2(devnull, 2);
+		close(fds[0]);
+		execl(vigil_bin(), vigil_bin(), "export", big, "--metrics", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	/* its first byte: the copy is made and the export has begun */
+	assert_int_equal(read(fds[0], &byte, 1), 1);
+	assert_int_equal(entries(tmp), 1);
+	kill(pid, SIGTERM);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(fds[0]);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM);
+	assert_int_equal(entries(tmp), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +447,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_compacted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signal_removes_copy, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests_name("timeline", tests, NULL, NULL);
