@@ -184,3 +184,6 @@ echo
 # Wall-clock profiles: perf_event vs ptrace vs perf record (bench/wallcost.sh)
 echo
 "$(dirname "$0")/wallcost.sh"
+# A daemon's directory read as one timeline (bench/history.sh)
+echo
+"$(dirname "$0")/history.sh"

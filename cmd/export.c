@@ -29,6 +29,7 @@
 #include "analysis/alert_top.h"
 #include "analysis/pprof.h"
 #include "cmd/cli.h"
+#include "cmd/source.h"
 #include "cmd/export_app.h"
 #include "cmd/export_cgroups.h"
 #include "core/json.h"
@@ -111,7 +112,7 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE --metrics|--profile ID|--alerts|--exits|--cgroups",
+	.operands = "FILE|DIR --metrics|--profile ID|--alerts|--exits|--cgroups",
 	.summary =
 		"metrics per tick, a profile, alerts, exits or cgroups (docs/export.md)",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
@@ -697,13 +698,15 @@ static int cmd_export(int argc, char **argv)
 {
 	struct export_writer w = {0};
 	struct export_opts o;
+	struct source src;
 	struct store *st;
 	char err[512];
 	int rc;
 
 	parse_opts(argc, argv, &o);
 	w.format = o.format;
-	if (store_open(o.session, &st, err, sizeof(err)) < 0)
+	source_open(o.session, &o.from, &o.to, &src);
+	if (store_open(src.path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
 	rc = o.profile	 ? export_profile(st, &o, &w, err, sizeof(err))
 	     : o.alerts	 ? export_alerts(st, &o, &w)
@@ -713,6 +716,7 @@ static int cmd_export(int argc, char **argv)
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
+	source_close(&src);
 	free(w.cols);
 	for (size_t i = 0; i < w.ndev_cols; i++)
 		free(w.dev_cols[i]);

@@ -19,10 +19,13 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/history_dir.h"
 #include "cmd/pipeline.h"
+#include "cmd/source.h"
 #include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/duration.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "tui/term.h"
 #include "tui/tui.h"
@@ -34,6 +37,8 @@ struct live_opts {
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
 	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
+	const char *history; /* the daemon's directory; NULL: the default */
+	bool no_history;
 };
 
 struct live {
@@ -44,7 +49,13 @@ struct live {
 
 static int cmd_live(int argc, char **argv);
 
-enum { LIVE_OPT_NO_RECORD = CLI_OPT_OWN, LIVE_OPT_BELL, LIVE_OPT_VERSION };
+enum {
+	LIVE_OPT_NO_RECORD = CLI_OPT_OWN,
+	LIVE_OPT_BELL,
+	LIVE_OPT_VERSION,
+	LIVE_OPT_HISTORY,
+	LIVE_OPT_NO_HISTORY
+};
 
 /* clang-format off */
 static const struct cli_option live_options[] = {
@@ -66,6 +77,10 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
 	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
+	{LIVE_OPT_HISTORY, 0, "history", "DIR",
+	 "open with vigil daemon's history in DIR"},
+	{LIVE_OPT_NO_HISTORY, 0, "no-history", NULL,
+	 "open without the daemon's history"},
 };
 /* clang-format on */
 
@@ -108,7 +123,11 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.listen = a.value[CLI_OPT_LISTEN],
 		.web_config = a.value[CLI_OPT_WEB_CONFIG],
 		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
+		.history = a.value[LIVE_OPT_HISTORY],
+		.no_history = cli_has(&a, LIVE_OPT_NO_HISTORY),
 	};
+	if (o->history && o->no_history)
+		usage_error("--history and --no-history cannot be used together");
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
@@ -268,6 +287,39 @@ static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
 	*failed = st.failed;
 }
 
+/* The history the console opens with: the last hour (copying a day of a
+ * busy server takes seconds, README), enough for the graphs up to 1h. */
+#define LIVE_HISTORY_MS (3600 * 1000LL)
+
+/*
+ * The daemon's directory: its last day copied for the console's graphs
+ * (hist->path, or none), and whether a daemon records there now, in which
+ * case this session leaves the process table to it.
+ */
+static void open_history(const struct live_opts *o, struct source *hist,
+			 bool *daemon_records)
+{
+	char *dir = o->no_history ? NULL
+		    : o->history  ? xstrdup(o->history)
+				  : history_dir_default();
+	char err[768];
+	pid_t pid;
+
+	memset(hist, 0, sizeof(*hist));
+	*daemon_records = false;
+	if (!dir)
+		return;
+	*daemon_records = history_dir_recording(dir, &pid);
+	if (!source_open_history(dir, LIVE_HISTORY_MS, hist, err, sizeof(err))) {
+		log_debug("history: %s", err);
+		if (o->history) /* asked for by name: say why not */
+			fprintf(stderr, "vigil: no history: %s\n", err);
+	}
+	log_debug("history: '%s'%s", dir,
+		  *daemon_records ? ", a daemon records there" : "");
+	free(dir);
+}
+
 /* A scratch session path for --no-record, unique to this process. */
 static char *scratch_path(void)
 {
@@ -282,6 +334,8 @@ static int cmd_live(int argc, char **argv)
 	int64_t start_ns = clock_mono_ns();
 	struct live_opts o;
 	struct live l = {.tui = NULL};
+	struct source hist;
+	bool daemon_records;
 	char *scratch = NULL, err[768], alert_note[160] = "";
 	const char *no_color = getenv("NO_COLOR");
 	int rc;
@@ -295,7 +349,9 @@ static int cmd_live(int argc, char **argv)
 		      "headless run");
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers stay "1.5", whatever the locale */
+	open_history(&o, &hist, &daemon_records);
 	struct tui_config cfg = {
+		.history_path = hist.dir ? hist.path : NULL,
 		.recording = !o.no_record,
 		.ascii = o.ascii || !term_locale_utf8(),
 		.color = !o.no_color && !(no_color && *no_color),
@@ -335,6 +391,7 @@ static int cmd_live(int argc, char **argv)
 		.listen = o.listen,
 		.web_config = o.web_config,
 		.metrics_config = o.metrics_config,
+		.skip_processes = daemon_records,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));
@@ -374,6 +431,7 @@ static int cmd_live(int argc, char **argv)
 	rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
 	alerts_free(l.alerts);
 	free(scratch);
+	source_close(&hist);
 	if (rc < 0)
 		fatal("%s", err);
 	return 0;

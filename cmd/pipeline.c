@@ -163,6 +163,7 @@ static int open_session(struct pipeline *p, const struct pipeline_opts *o, char 
 		p->path = NULL;
 		return -1;
 	}
+	store_skip_processes(p->store, o->skip_processes);
 	return 0;
 }
 

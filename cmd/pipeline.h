@@ -67,6 +67,10 @@ struct pipeline_opts {
 	/* --metrics-config FILE: process groups, top N, buckets of /metrics
 	 * (analysis/openmetrics.h), or NULL for the defaults */
 	const char *metrics_config;
+	/* vigil daemon records the whole system: the session keeps what only
+	 * this run has (target, profiles, actions, alerts), not the process
+	 * table (store_skip_processes) */
+	bool skip_processes;
 };
 
 struct pipeline {

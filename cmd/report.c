@@ -29,6 +29,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/report_sections.h"
+#include "cmd/source.h"
 #include "core/json.h"
 #include "core/units.h"
 #include "core/textsafe.h"
@@ -433,7 +434,7 @@ static const struct cli_option report_options[] = {
 
 const struct cli_command report_command = {
 	.name = "report",
-	.operands = "FILE",
+	.operands = "FILE|DIR",
 	.summary = "summarise a session file for humans, or for scripts with --json",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
@@ -448,6 +449,7 @@ static int cmd_report(int argc, char **argv)
 	const char *from, *to, *path;
 	bool json;
 	struct summary sm;
+	struct source src;
 	struct store *st;
 	struct cli_args a;
 	char err[512];
@@ -458,9 +460,10 @@ static int cmd_report(int argc, char **argv)
 	from = a.value[CLI_OPT_FROM];
 	to = a.value[CLI_OPT_TO];
 	if (a.operand != argc - 1)
-		usage_error("report takes one session FILE");
+		usage_error("report takes one session FILE or directory");
 	path = argv[a.operand];
-	if (store_open(path, &st, err, sizeof(err)) < 0)
+	source_open(path, &from, &to, &src);
+	if (store_open(src.path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
 	rc = summarise(st, &sm, from, to);
 	if (rc < 0) {
@@ -476,5 +479,6 @@ static int cmd_report(int argc, char **argv)
 		fatal("cannot read session '%s': %s", path, err);
 	}
 	store_close(st);
+	source_close(&src);
 	return 0;
 }

@@ -172,6 +172,7 @@ struct store {
 	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
 	struct cgroup_seen *cg; /* writer: cgroup_rows.c's memory; NULL none */
 	int64_t roll_minute;	/* writer: the minute not yet rolled up, 0 none */
+	bool skip_procs;	/* writer: process tables are not written */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
@@ -210,6 +211,10 @@ static inline bool store_has(const struct store *s, int since)
 {
 	return s->version >= since;
 }
+
+/* store.c: the "file:" URI a reader opens path with (immutable: no writer,
+ * so no locks and no -wal/-shm). The caller frees it. */
+char *store_reader_uri(const char *path, bool immutable);
 
 /* identity.c: the writer's map of process identities. */
 /* Writes identities and changed process rows of f into the open transaction

@@ -460,6 +460,11 @@ static int close_minute(struct store *s, const struct frame *f, int64_t *next)
 	return 0;
 }
 
+void store_skip_processes(struct store *s, bool skip)
+{
+	s->skip_procs = skip;
+}
+
 int store_write_frame(struct store *s, const struct frame *f)
 {
 	int64_t next_minute;
@@ -469,11 +474,12 @@ int store_write_frame(struct store *s, const struct frame *f)
 	if (store_exec_stmt(s, store_stmt(s, STMT_BEGIN), "cannot begin a frame") < 0)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
-	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
-	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
-	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
-	    store_write_devices(s, f) < 0 || store_write_exits(s, f) < 0 ||
-	    store_write_cgroups(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
+	    (!s->skip_procs && store_identity_write_frame(s, f) < 0) ||
+	    store_write_target(s, f) < 0 || store_write_alerts(s, f) < 0 ||
+	    store_write_notices(s, f) < 0 || store_write_app(s, f) < 0 ||
+	    store_write_heap(s, f) < 0 || store_write_devices(s, f) < 0 ||
+	    store_write_exits(s, f) < 0 || store_write_cgroups(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;

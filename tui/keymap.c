@@ -276,6 +276,18 @@ static unsigned act_jump(struct app *a, int key, int arg)
 	return prompt_open(a, PROMPT_JUMP);
 }
 
+/* Live `b`: into the daemon's history, then the same jump prompt. */
+static unsigned act_past(struct app *a, int key, int arg)
+{
+	char err[256];
+
+	if (app_enter_past(a, err, sizeof(err)) < 0) {
+		app_message(a, true, "%s", err);
+		return REACT_STATUS;
+	}
+	return REACT_LAYOUT | act_jump(a, key, arg);
+}
+
 /* The cursor moved: reload the frames there. */
 static unsigned moved(struct app *a, bool did)
 {
@@ -297,6 +309,8 @@ static unsigned act_time(struct app *a, int key, int arg)
 		return moved(a, replay_home(&a->rp));
 	case KEY_END:
 	case 'G':
+		if (a->past) /* the daemon's history: End is the present */
+			return app_leave_past(a);
 		return moved(a, replay_end(&a->rp));
 	case ' ':
 		replay_toggle_play(&a->rp, now);
@@ -758,6 +772,13 @@ static const struct binding bindings[] = {
 	 act_jump,
 	 "b",
 	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end",
+	 0},
+	{{'b', 0},
+	 ON_DATA,
+	 LIVE,
+	 act_past,
+	 "b",
+	 "back into vigil daemon's history (End: live again)",
 	 0},
 };
 

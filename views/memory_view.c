@@ -39,7 +39,9 @@ void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 	wattrset(w, pal(PAL_NORMAL));
 	put_wordsf(w, y, 6 + (int)strlen(v->state) + 2, cols - 8 - (int)strlen(v->state),
 		   "floors of %s  floor %s",
-		   strcmp(v->source, "jvm") ? "RssAnon+swap" : "old gen after GC",
+		   m->leak_recorded	      ? "RSS in the daemon's recorded history"
+		   : strcmp(v->source, "jvm") ? "RssAnon+swap"
+					      : "old gen after GC",
 		   /* no floor yet (a live heap is never 0 bytes) */
 		   v->floor_bytes
 			   ? units_bytes_short((double)v->floor_bytes, a, sizeof(a))

@@ -113,6 +113,16 @@ struct ui_model {
 	/* their window: the first and last ms the graphs cover (replay: around
 	 * the cursor, within the recording; live: ending at the newest tick) */
 	int64_t hist_from_ms, hist_to_ms;
+	/* live: the target's graphs show vigil daemon's rows of it from before
+	 * it was attached */
+	bool target_recorded;
+	/* live: leak is the verdict judged from that recorded history (the
+	 * console's own has too few samples yet); recorded_* cache it per
+	 * target identity */
+	bool leak_recorded;
+	struct heap_verdict recorded_leak;
+	int recorded_pid;
+	uint64_t recorded_start;
 
 	const char *session_path; /* borrowed; NULL when not recording */
 	uint64_t session_bytes;
