@@ -22,6 +22,7 @@
 #ifndef VIGIL_CMD_PIPELINE_H
 #define VIGIL_CMD_PIPELINE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -30,6 +31,7 @@
 #include "cmd/spawn.h"
 #include "collectors/profiler.h"
 #include "core/frame.h"
+#include "store/rotation.h"
 #include "store/writer.h"
 
 struct pipeline_opts {
@@ -48,7 +50,16 @@ struct pipeline_opts {
 	/* StatsD listener address ("127.0.0.1:8125", "[::1]:9125", "8125"),
 	 * NULL for the default, "off" for none */
 	const char *statsd;
+	/* Record into a new file each period in a directory (the daemon's;
+	 * store/rotation.h) instead of one session file: out, force and
+	 * temporary are then unused, and nothing is pruned here. Borrowed
+	 * during pipeline_start only. */
+	const struct rotation_config *rotate;
 };
+
+/* Notices of the command itself (a daemon shedding data), waiting for the
+ * next frame. */
+#define PIPELINE_NOTICES_MAX 16
 
 struct pipeline {
 	char *path;
@@ -71,6 +82,10 @@ struct pipeline {
 	/* said once after start: "warning: ..." (the StatsD port is taken, or
 	 * the listener is reachable from other hosts) */
 	char warning[320];
+	struct rotation *rotation;   /* with opts.rotate: the files; else NULL */
+	pthread_mutex_t notice_lock; /* guards the two below */
+	struct notice notices[PIPELINE_NOTICES_MAX];
+	size_t nnotices;
 };
 
 /* pipeline_start's return for a usage error (exit 2), such as a bad --statsd */
@@ -105,6 +120,18 @@ void pipeline_save_profile(struct pipeline *p, struct profile *prof);
 /* Any thread: stores an operator's action (a copy) in the session, through
  * the writer thread. */
 void pipeline_record_action(struct pipeline *p, const struct proc_action *a);
+/*
+ * Any thread: a notice (kind, e.g. "shed"; source, e.g. "daemon"; message)
+ * joins the next frame's notices, so the session and report show it. Beyond
+ * PIPELINE_NOTICES_MAX waiting, the newest replaces the last one waiting.
+ */
+void pipeline_notice(struct pipeline *p, const char *kind, const char *source,
+		     const char *message);
+/*
+ * Any thread: the session file being written now (the current one of a
+ * rotation), into buf. Returns buf.
+ */
+char *pipeline_path(struct pipeline *p, char *buf, size_t len);
 /* Asks for a smaps reading of the target now (any thread). */
 void pipeline_read_smaps(struct pipeline *p);
 

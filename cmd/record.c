@@ -60,12 +60,9 @@ static int cmd_record(int argc, char **argv);
 static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_PID),
 	CLI_SHARED(CLI_OPT_OUTPUT),
-	CLI_SHARED(CLI_OPT_INTERVAL),
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "stop recording after DURATION"),
 	CLI_SHARED(CLI_OPT_FORCE),
-	CLI_SHARED(CLI_OPT_ALERTS),
-	CLI_SHARED(CLI_OPT_NO_ALERTS),
-	CLI_SHARED(CLI_OPT_STATSD),
+	CLI_PIPELINE_OPTIONS,
 };
 /* clang-format on */
 
