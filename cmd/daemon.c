@@ -237,9 +237,8 @@ static void compact_old(struct daemon *d, const char *current)
 		    start + d->o.period_ms > now - d->o.compact_age_ms)
 			continue;
 		path = xasprintf("%s/%s", d->dir.path, de->d_name);
-		rc = strcmp(path, current)
-			     ? store_compact(path, now, &r, err, sizeof(err))
-			     : 0;
+		rc = strcmp(path, current) ? store_compact(path, &r, err, sizeof(err))
+					   : 0;
 		if (rc < 0) {
 			log_debug("daemon: %s", err);
 			if (start < failed)

@@ -203,28 +203,26 @@ static int compact_rows(sqlite3 *db, char *err, size_t errlen)
 		err, errlen);
 }
 
-static int mark(sqlite3 *db, int64_t now_ms, uint64_t before, uint64_t after, char *err,
-		size_t errlen)
+static int mark(sqlite3 *db, uint64_t before, uint64_t after, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	char msg[160];
 	int rc;
 
 	snprintf(msg, sizeof(msg),
-		 "compacted to one tick per minute (%llu of %llu ticks kept) and the "
-		 "per-minute rollups",
+		 "one tick per minute kept (%llu of %llu) with the per-minute rollups "
+		 "of every metric",
 		 (unsigned long long)after, (unsigned long long)before);
-	if (sqlite3_prepare_v2(
-		    db,
-		    "INSERT INTO notices (tick, t_ms, kind, source, message)"
-		    " VALUES ((SELECT max(seq) FROM ticks), ?1, ?2, 'daemon', ?3)",
-		    -1, &st, NULL) != SQLITE_OK) {
+	if (sqlite3_prepare_v2(db,
+			       "INSERT INTO notices (tick, t_ms, kind, source, message)"
+			       " SELECT seq, t_ms, ?1, 'daemon', ?2 FROM ticks"
+			       " ORDER BY seq DESC LIMIT 1",
+			       -1, &st, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_int64(st, 1, now_ms);
-	sqlite3_bind_text(st, 2, COMPACT_NOTICE_KIND, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, msg, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, COMPACT_NOTICE_KIND, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, msg, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -234,8 +232,7 @@ static int mark(sqlite3 *db, int64_t now_ms, uint64_t before, uint64_t after, ch
 	return 0;
 }
 
-int store_compact(const char *path, int64_t now_ms, struct compact_result *res, char *err,
-		  size_t errlen)
+int store_compact(const char *path, struct compact_result *res, char *err, size_t errlen)
 {
 	struct compact_result r = {.bytes_before = file_bytes(path)};
 	char why[512];
@@ -258,7 +255,7 @@ int store_compact(const char *path, int64_t now_ms, struct compact_result *res, 
 	    compact_rows(db, why, sizeof(why)) < 0)
 		goto fail;
 	r.ticks_after = (uint64_t)scalar(db, "SELECT count(*) FROM ticks", 0);
-	if (mark(db, now_ms, r.ticks_before, r.ticks_after, why, sizeof(why)) < 0 ||
+	if (mark(db, r.ticks_before, r.ticks_after, why, sizeof(why)) < 0 ||
 	    exec(db, "COMMIT", why, sizeof(why)) < 0)
 		goto fail;
 	/* the space goes back to the file system only when it is rewritten */

@@ -40,12 +40,11 @@ struct compact_result {
 };
 
 /*
- * Compacts the session file at path (see above); now_ms is written in the
- * notice. Returns 1 when done (*res filled, may be NULL), 0 when the file
- * was compacted already or has no ticks, -1 with err.
+ * Compacts the session file at path (see above); the notice is at its last
+ * tick, so a report of the file shows it. Returns 1 when done (*res filled, may be NULL),
+ * 0 when the file was compacted already or has no ticks, -1 with err.
  */
-int store_compact(const char *path, int64_t now_ms, struct compact_result *res, char *err,
-		  size_t errlen);
+int store_compact(const char *path, struct compact_result *res, char *err, size_t errlen);
 
 /*
  * A session whose writer died (kill -9, power loss) has no end: sets
