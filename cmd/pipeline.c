@@ -115,8 +115,12 @@ static void take_notices(struct pipeline *p, struct frame *f)
 	if (p->nnotices) {
 		f->notices = xrealloc(f->notices,
 				      (f->nnotices + p->nnotices) * sizeof(*f->notices));
-		memcpy(f->notices + f->nnotices, p->notices,
-		       p->nnotices * sizeof(*p->notices));
+		/* at the frame's time: a reader asks for notices by the span of
+		 * the ticks, and this may have been noticed just before the first */
+		for (size_t i = 0; i < p->nnotices; i++) {
+			f->notices[f->nnotices + i] = p->notices[i];
+			f->notices[f->nnotices + i].t_ms = f->t_ms;
+		}
 		f->nnotices += p->nnotices;
 		p->nnotices = 0;
 	}
