@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -368,6 +369,21 @@ static int run(struct daemon *d)
 	}
 }
 
+/*
+ * Every process's stat stays open between ticks (collectors/proctable.h)
+ * within a share of the soft descriptor limit; systemd's soft default of
+ * 1,024 would leave a busy server's table to be reopened each tick.
+ */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 /* The directory, its lock and log, and what a killed daemon left there. */
 static void open_dir(struct daemon *d)
 {
@@ -403,6 +419,7 @@ static int cmd_daemon(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	d.alerts = d.o.no_alerts ? NULL : alerts_load_or_exit(d.o.alerts, NULL, 0);
 	open_dir(&d);
+	raise_fd_limit();
 	rc = (struct rotation_config){d.dir.path, d.dir.host, d.o.period_ms};
 	struct pipeline_opts po = {
 		.interval_ms = d.o.interval_ms,

@@ -159,10 +159,45 @@ static int move_on_change(sqlite3 *db, const char *t, const char *key, char *err
 	return exec(db, sql, err, errlen);
 }
 
+/* Processes alive at no kept tick lived and ended inside one minute: at a
+ * minute's resolution they are not there, and their identities (command
+ * lines) would be most of a compacted file on a host that runs many short
+ * commands. */
+static int drop_between(sqlite3 *db, char *err, size_t errlen)
+{
+	return exec(
+		db,
+		"CREATE TEMP TABLE gone AS SELECT id FROM procs"
+		" WHERE last_tick IS NOT NULL AND NOT EXISTS (SELECT 1 FROM temp.keep k"
+		" WHERE k.seq BETWEEN procs.first_tick AND procs.last_tick);"
+		"DELETE FROM proc_samples WHERE proc IN (SELECT id FROM temp.gone);"
+		"DELETE FROM procs WHERE id IN (SELECT id FROM temp.gone);",
+		err, errlen);
+}
+
+/*
+ * Last: a process is first seen at the kept tick at or after its first
+ * tick, and last seen at the last kept tick it was alive at (it had ended by
+ * the next one), so samples moved past that go; then the ticks themselves.
+ */
+/* clang-format off */
+static const char procs_and_ticks[] =
+	"UPDATE procs SET first_tick = " NEW_TICK("procs.first_tick")
+	" WHERE " DROPPED("first_tick") ";"
+	"UPDATE procs SET last_tick = (SELECT max(k.seq) FROM temp.keep k"
+	" WHERE k.seq <= procs.last_tick) WHERE " DROPPED("last_tick") ";"
+	"DELETE FROM proc_samples WHERE tick > (SELECT last_tick FROM procs"
+	" WHERE id = proc_samples.proc);"
+	"DELETE FROM ticks WHERE " DROPPED("seq") ";"
+	"DROP TABLE temp.remap; DROP TABLE temp.keep;";
+/* clang-format on */
+
 static int compact_rows(sqlite3 *db, char *err, size_t errlen)
 {
 	char sql[512];
 
+	if (drop_between(db, err, errlen) < 0)
+		return -1;
 	for (size_t i = 0; i < sizeof(per_tick) / sizeof(per_tick[0]); i++) {
 		if (!has_table(db, per_tick[i]))
 			continue;
@@ -186,33 +221,20 @@ static int compact_rows(sqlite3 *db, char *err, size_t errlen)
 		if (exec(db, sql, err, errlen) < 0)
 			return -1;
 	}
-	return exec(
-		db,
-		"UPDATE procs SET first_tick = " NEW_TICK(
-			"procs.first_tick") " WHERE " DROPPED("first_tick") ";"
-									    "UPDATE "
-									    "procs SET "
-									    "last_tick "
-									    "= " NEW_TICK("procs.last_tick") " WHERE " DROPPED(
-										    "last"
-										    "_tic"
-										    "k") ";"
-											 "DELETE FROM ticks WHERE " DROPPED(
-												 "seq") ";"
-													"DROP TABLE temp.remap; DROP TABLE temp.keep;",
-		err, errlen);
+	return exec(db, procs_and_ticks, err, errlen);
 }
 
 static int mark(sqlite3 *db, uint64_t before, uint64_t after, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
-	char msg[160];
+	char msg[200];
 	int rc;
 
 	snprintf(msg, sizeof(msg),
 		 "one tick per minute kept (%llu of %llu) with the per-minute rollups "
-		 "of every metric",
-		 (unsigned long long)after, (unsigned long long)before);
+		 "of every metric; %lld processes that lived under a minute dropped",
+		 (unsigned long long)after, (unsigned long long)before,
+		 (long long)scalar(db, "SELECT count(*) FROM temp.gone", 0));
 	if (sqlite3_prepare_v2(db,
 			       "INSERT INTO notices (tick, t_ms, kind, source, message)"
 			       " SELECT seq, t_ms, ?1, 'daemon', ?2 FROM ticks"
@@ -256,7 +278,7 @@ int store_compact(const char *path, struct compact_result *res, char *err, size_
 		goto fail;
 	r.ticks_after = (uint64_t)scalar(db, "SELECT count(*) FROM ticks", 0);
 	if (mark(db, r.ticks_before, r.ticks_after, why, sizeof(why)) < 0 ||
-	    exec(db, "COMMIT", why, sizeof(why)) < 0)
+	    exec(db, "DROP TABLE temp.gone; COMMIT", why, sizeof(why)) < 0)
 		goto fail;
 	/* the space goes back to the file system only when it is rewritten */
 	if (exec(db, "PRAGMA journal_mode = DELETE; VACUUM;", why, sizeof(why)) < 0)

@@ -9,9 +9,14 @@
  * cumulative, so rates between two kept ticks are the exact averages over
  * the minute; rows written only on change (processes, disks, interfaces,
  * mappings) are moved to the kept tick that follows them, the latest one
- * per key winning, so the state at each kept tick is what it was. Events
+ * per key winning, so the state at each kept tick is what it was; a
+ * process that ended is last seen at the last kept tick it was alive at.
+ * Events
  * (alert transitions, notices) are all kept, moved to the kept tick at or
- * after them; a process seen only between two kept ticks stays in the file.
+ * after them. A process alive at no kept tick (it lived and ended inside a
+ * minute) is dropped with its samples: at a minute's resolution it was
+ * never there, and on a host that runs many short commands their command
+ * lines would be most of the file.
  * Per-tick samples of other ticks (system, cores, target, threads, StatsD,
  * heap readings) are dropped. The file is then rewritten (VACUUM) in
  * rollback-journal mode, and a notice of kind "compacted" marks it, so a

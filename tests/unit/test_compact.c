@@ -4,8 +4,9 @@
  * three minutes of 1 s ticks with a busy process, a quiet one, one that
  * exits in the second minute and one that lives ten seconds between two
  * kept ticks. After compaction the state at each kept tick is what it was,
- * the rollups are whole, every process identity is still there, and a second
- * compaction does nothing. store_seal ends a session a killed writer left.
+ * the rollups are whole, every process alive at a kept tick is still there
+ * (the one that lived between two is not), and a second compaction does
+ * nothing. store_seal ends a session a killed writer left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -175,11 +176,13 @@ static void test_state_at_kept_ticks_survives(void **state)
 			assert_int_equal(after.cpu_ticks, before[i][p].cpu_ticks);
 			assert_int_equal(after.rss_bytes, before[i][p].rss_bytes);
 		}
-	/* every identity stays; the short-lived one is seen at the kept tick
-	 * after it, with its last state */
-	assert_int_equal(sql_int(path, "SELECT count(*) FROM procs"), 4);
-	assert_true(row_at(T0 + 1000 * 179, 500, &after));
-	assert_int_equal(after.cpu_ticks, 9);
+	/* every identity alive at a kept tick stays (400 was, at 59); the one
+	 * that lived between two kept ticks is gone, samples and all */
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM procs"), 3);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM procs WHERE pid = 400"), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM procs WHERE pid = 500"), 0);
+	assert_false(row_at(T0 + 1000 * 179, 500, &after));
+	assert_false(row_at(T0 + 1000 * 119, 400, &after)); /* ended at 69 */
 	assert_int_equal(sql_int(path,
 				 "SELECT count(*) FROM proc_samples WHERE tick NOT IN"
 				 " (SELECT seq FROM ticks)"),
