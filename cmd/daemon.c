@@ -78,15 +78,15 @@ static int cmd_daemon(int argc, char **argv);
 
 /* clang-format off */
 static const struct cli_option daemon_options[] = {
-	{OPT_DIR, 0, "dir", "DIR", "record into DIR (default /var/lib/vigil as root, "
-				   "else ~/.local/state/vigil/daemon)"},
+	{OPT_DIR, 0, "dir", "DIR", "record into DIR (default: see below)"},
 	CLI_PIPELINE_OPTIONS,
+	CLI_SHARED_AS(CLI_OPT_STATSD, "ADDR", "StatsD listener (default: none)"),
 	{OPT_RETAIN_SIZE, 0, "retain-size", "SIZE",
-	 "remove the oldest files beyond SIZE in all (default 4GiB, 0: no cap)"},
+	 "remove the oldest files past SIZE (default 4GiB)"},
 	{OPT_RETAIN_AGE, 0, "retain-age", "AGE",
-	 "remove files older than AGE (default 14d, 0: no cap)"},
+	 "remove files older than AGE (default 14d)"},
 	{OPT_COMPACT_AGE, 0, "compact-age", "AGE",
-	 "keep one tick a minute in files older than AGE (default 2d, 0: never)"},
+	 "keep a tick a minute past AGE (default 2d)"},
 };
 /* clang-format on */
 
@@ -94,11 +94,12 @@ const struct cli_command daemon_command = {
 	.name = "daemon",
 	.summary = "record the whole system continuously into hourly files in a "
 		   "directory",
-	.about = "One session file per hour, HOST-YYYYMMDD-HH.vigil (UTC; .2, .3 ... "
-		 "when\nstarted again within the hour), each readable on its own. "
-		 "SIGHUP reloads\nthe alert rules; SIGTERM or SIGINT ends the hour's "
-		 "file and exits 0.\nThe log is DIR/daemon.log unless VIGIL_LOG is "
-		 "set.\n",
+	.about = "DIR is /var/lib/vigil as root, else ~/.local/state/vigil/daemon "
+		 "(under\n$XDG_STATE_HOME if set). One session file per hour, "
+		 "HOST-YYYYMMDD-HH.vigil\n(UTC; .2, .3 ... when started again within "
+		 "the hour), each readable on its\nown. A cap of 0 is no cap. SIGHUP "
+		 "reloads the alert rules; SIGTERM or SIGINT\nends the hour's file "
+		 "and exits 0. The log is DIR/daemon.log unless VIGIL_LOG\nis set.\n",
 	.options = daemon_options,
 	.noptions = sizeof(daemon_options) / sizeof(daemon_options[0]),
 	.run = cmd_daemon,

@@ -63,6 +63,7 @@ static const struct cli_option record_options[] = {
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "stop recording after DURATION"),
 	CLI_SHARED(CLI_OPT_FORCE),
 	CLI_PIPELINE_OPTIONS,
+	CLI_SHARED(CLI_OPT_STATSD),
 };
 /* clang-format on */
 
