@@ -10,7 +10,7 @@
 #   make fuzz       libFuzzer over the session reader, StatsD, alert rules and
 #                   web configs
 #                   (clang), FUZZ_SECONDS=60 each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= UNITDIR=/etc/systemd/system
 #   DEV=1           warnings are errors
 #   SANITIZE=address,undefined   sanitizer build (objects go to build/san-*)
 
@@ -238,10 +238,18 @@ fuzz: $(BIN)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_webconfig \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# The unit goes where systemd looks for units an administrator installed
+# (/etc/systemd/system, or $(UNITDIR)); its ExecStart names $(PREFIX)/bin.
+UNITDIR ?= /etc/systemd/system
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/vigil $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+	install -m 0644 assets/alerts.conf $(DESTDIR)$(PREFIX)/share/vigil/alerts.conf
+	sed 's|/usr/local/bin/vigil|$(PREFIX)/bin/vigil|g' assets/vigil.service > $(DESTDIR)$(UNITDIR)/vigil.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/vigil.service.tmp $(DESTDIR)$(UNITDIR)/vigil.service
 
 format:
 	clang-format -i $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(TUI_SRC) $(FIX_SRC)

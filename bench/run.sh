@@ -162,6 +162,10 @@ if [ "$RSS_SECONDS" -ge 120 ]; then
   echo "of which anonymous (vigil's own allocations): ${anon1} KiB -> ${anon2} KiB (ratio $(ratio "$anon2" "$anon1"))"
 fi
 
+# The always-on recorder vs top and atop's raw-log writer (bench/daemon.sh)
+echo
+"$(dirname "$0")/daemon.sh"
+
 # A target with 5,000 threads vs top -H (bench/threads.sh)
 echo
 "$(dirname "$0")/threads.sh"

@@ -16,6 +16,8 @@
 extern const struct cli_command live_command;
 /* The headless recorder (cmd/record.c). */
 extern const struct cli_command record_command;
+/* The always-on recorder (cmd/daemon.c). */
+extern const struct cli_command daemon_command;
 /* The console over a recorded session (cmd/replay.c). */
 extern const struct cli_command replay_command;
 /* The session summary (cmd/report.c). */

@@ -74,6 +74,16 @@ struct cli_option {
 		.id = (id_), .arg = (arg_), .help = (help_)                              \
 	}
 
+/*
+ * The options of the sampling pipeline (cmd/pipeline.h) that every command
+ * recording the system takes alike (record, daemon): one list, so an option
+ * added to the pipeline is added to both here. --statsd is each one's own
+ * line: its default differs (the daemon listens only when asked).
+ */
+#define CLI_PIPELINE_OPTIONS                                                             \
+	CLI_SHARED(CLI_OPT_INTERVAL), CLI_SHARED(CLI_OPT_ALERTS),                        \
+		CLI_SHARED(CLI_OPT_NO_ALERTS)
+
 /* Options stop at the first operand (getopt's "+"), so that a command after
  * "--" keeps its own; otherwise options and operands may mix. */
 #define CLI_CMD_OPTIONS_FIRST 0x1

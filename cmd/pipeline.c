@@ -86,6 +86,48 @@ void pipeline_save_profile(struct pipeline *p, struct profile *prof)
 	store_writer_push_profile(p->writer, prof, NULL);
 }
 
+void pipeline_notice(struct pipeline *p, const char *kind, const char *source,
+		     const char *message)
+{
+	struct notice *n;
+
+	pthread_mutex_lock(&p->notice_lock);
+	n = &p->notices[p->nnotices < PIPELINE_NOTICES_MAX ? p->nnotices++
+							   : PIPELINE_NOTICES_MAX - 1];
+	n->t_ms = clock_wall_ms();
+	snprintf(n->kind, sizeof(n->kind), "%s", kind);
+	snprintf(n->source, sizeof(n->source), "%s", source);
+	snprintf(n->message, sizeof(n->message), "%s", message);
+	pthread_mutex_unlock(&p->notice_lock);
+}
+
+char *pipeline_path(struct pipeline *p, char *buf, size_t len)
+{
+	if (p->rotation)
+		return rotation_path(p->rotation, buf, len);
+	snprintf(buf, len, "%s", p->path ? p->path : "");
+	return buf;
+}
+
+/* Sampler thread: the command's own notices join the frame's. */
+static void take_notices(struct pipeline *p, struct frame *f)
+{
+	pthread_mutex_lock(&p->notice_lock);
+	if (p->nnotices) {
+		f->notices = xrealloc(f->notices,
+				      (f->nnotices + p->nnotices) * sizeof(*f->notices));
+		/* at the frame's time: a reader asks for notices by the span of
+		 * the ticks, and this may have been noticed just before the first */
+		for (size_t i = 0; i < p->nnotices; i++) {
+			f->notices[f->nnotices + i] = p->notices[i];
+			f->notices[f->nnotices + i].t_ms = f->t_ms;
+		}
+		f->nnotices += p->nnotices;
+		p->nnotices = 0;
+	}
+	pthread_mutex_unlock(&p->notice_lock);
+}
+
 static void pipeline_publish(struct frame *f, void *ctx)
 {
 	struct pipeline *p = ctx;
@@ -96,6 +138,7 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	leakwatch_feed(p->leak, f);
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
+	take_notices(p, f); /* after the alerts': they replace the list */
 	store_writer_push(p->writer, f);
 	if (p->metrics) {
 		struct store_writer_stats st;
@@ -145,6 +188,8 @@ static void undo(struct pipeline *p)
 		spawn_finish(&p->child, 0);
 	store_writer_stop(p->writer);
 	p->writer = NULL;
+	rotation_discard(p->rotation);
+	p->rotation = NULL;
 	store_discard(p->store); /* we created it: a failed start leaves nothing */
 	p->store = NULL;
 	free(p->path);
@@ -325,6 +370,30 @@ static bool exits_wanted(void)
 	return !v || strcmp(v, "off") != 0;
 }
 
+/* The session's first row and the writer thread: over one file, or over
+ * the first file of a rotation (whose path p->path then copies). */
+static int start_writer(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			size_t errlen)
+{
+	char path[4096];
+
+	if (o->rotate) {
+		p->rotation = rotation_open(o->rotate, &p->meta, err, errlen);
+		if (!p->rotation)
+			return -1;
+		p->path = xstrdup(rotation_path(p->rotation, path, sizeof(path)));
+		p->writer = store_writer_start_rotating(p->rotation, WRITER_QUEUE_CAP);
+		return 0;
+	}
+	if (store_session_begin(p->store, &p->meta) < 0) {
+		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
+			 store_error(p->store));
+		return -1;
+	}
+	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
+	return 0;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -339,6 +408,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->notice_lock, NULL);
 	p->temporary = o->temporary;
 	p->on_frame = o->on_frame;
 	p->ctx = o->ctx;
@@ -349,8 +419,9 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	rc = start_metrics(p, o, err, errlen);
 	if (rc == 0)
 		rc = start_statsd(p, o->statsd, err, errlen);
-	if (rc < 0 || open_session(p, o, err, errlen) < 0) {
+	if (rc < 0 || (!o->rotate && open_session(p, o, err, errlen) < 0)) {
 		pipeline_stop_sampling(p); /* listeners, server, leak analysis */
+		pthread_mutex_destroy(&p->notice_lock);
 		return rc < 0 ? rc : -1;
 	}
 	if (o->cmd) {
@@ -369,12 +440,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	cfg.statsd = p->statsd;
 	cfg.smaps_period_ms = leakwatch_smaps_period_ms(p->leak);
 	fill_meta(&p->meta, o, cfg.target_pid);
-	if (store_session_begin(p->store, &p->meta) < 0) {
-		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
-			 store_error(p->store));
+	if (start_writer(p, o, err, errlen) < 0)
 		goto fail;
-	}
-	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
 	if (sampler_start(&cfg, &p->sampler, why, sizeof(why)) < 0) {
 		if (cfg.target_pid && !p->has_child)
 			snprintf(err, errlen, "cannot attach to pid %d: %s",
@@ -387,11 +454,12 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		snprintf(err, errlen, "cannot run '%s': %s", o->cmd[0], why);
 		goto fail;
 	}
-	if (!o->out && !o->temporary)
+	if (!o->out && !o->temporary && !o->rotate)
 		prune_saved_sessions(p->path);
 	return 0;
 fail:
 	undo(p);
+	pthread_mutex_destroy(&p->notice_lock);
 	return -1;
 }
 
@@ -444,6 +512,14 @@ int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *er
 	store_writer_finish(p->writer, stats);
 	p->writer = NULL;
 	p->meta.ended_ms = clock_wall_ms();
+	pthread_mutex_destroy(&p->notice_lock);
+	if (p->rotation) {
+		rc = rotation_close(p->rotation, &p->meta, err, errlen);
+		p->rotation = NULL;
+		free(p->path);
+		p->path = NULL;
+		return rc;
+	}
 	if (store_session_end(p->store, &p->meta) < 0) {
 		snprintf(err, errlen, "cannot finish session '%s': %s", p->path,
 			 store_error(p->store));

@@ -28,6 +28,7 @@
 #ifndef VIGIL_CMD_PIPELINE_H
 #define VIGIL_CMD_PIPELINE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,6 +39,7 @@
 #include "collectors/profiler.h"
 #include "core/frame.h"
 #include "core/webconfig.h"
+#include "store/rotation.h"
 #include "store/writer.h"
 
 struct metrics;
@@ -71,7 +73,16 @@ struct pipeline_opts {
 	 * this run has (target, profiles, actions, alerts), not the process
 	 * table (store_skip_processes) */
 	bool skip_processes;
+	/* Record into a new file each period in a directory (the daemon's;
+	 * store/rotation.h) instead of one session file: out, force and
+	 * temporary are then unused, and nothing is pruned here. Borrowed
+	 * during pipeline_start only. */
+	const struct rotation_config *rotate;
 };
+
+/* Notices of the command itself (a daemon shedding data), waiting for the
+ * next frame. */
+#define PIPELINE_NOTICES_MAX 16
 
 struct pipeline {
 	char *path;
@@ -94,11 +105,15 @@ struct pipeline {
 	/* said once after start: "warning: ..." (the StatsD port is taken, or
 	 * the listener is reachable from other hosts) */
 	char warning[320];
-	struct metrics *metrics;   /* with listen: updated by the sampler */
-	struct metrics_http *http; /* with listen: the server */
-	struct webconfig web;	   /* with web_config: what it said */
-	char metrics_warning[160]; /* "warning: ..." the server is reachable
-				    * from other hosts without TLS and auth */
+	struct metrics *metrics;     /* with listen: updated by the sampler */
+	struct metrics_http *http;   /* with listen: the server */
+	struct webconfig web;	     /* with web_config: what it said */
+	char metrics_warning[160];   /* "warning: ..." the server is reachable
+				      * from other hosts without TLS and auth */
+	struct rotation *rotation;   /* with opts.rotate: the files; else NULL */
+	pthread_mutex_t notice_lock; /* guards the two below */
+	struct notice notices[PIPELINE_NOTICES_MAX];
+	size_t nnotices;
 };
 
 /* pipeline_start's return for a usage error (exit 2), such as a bad --statsd */
@@ -135,6 +150,18 @@ void pipeline_save_profile(struct pipeline *p, struct profile *prof);
 /* Any thread: stores an operator's action (a copy) in the session, through
  * the writer thread. */
 void pipeline_record_action(struct pipeline *p, const struct proc_action *a);
+/*
+ * Any thread: a notice (kind, e.g. "shed"; source, e.g. "daemon"; message)
+ * joins the next frame's notices, so the session and report show it. Beyond
+ * PIPELINE_NOTICES_MAX waiting, the newest replaces the last one waiting.
+ */
+void pipeline_notice(struct pipeline *p, const char *kind, const char *source,
+		     const char *message);
+/*
+ * Any thread: the session file being written now (the current one of a
+ * rotation), into buf. Returns buf.
+ */
+char *pipeline_path(struct pipeline *p, char *buf, size_t len);
 /* Asks for a smaps reading of the target now (any thread). */
 void pipeline_read_smaps(struct pipeline *p);
 

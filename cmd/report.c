@@ -282,7 +282,8 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 	    report_alerts_json(out, st, &sp) < 0 ||
 	    report_access_json(out, st, &sp) < 0 || report_io_json(out, st, &sp) < 0 ||
 	    report_proc_actions_json(out, st, &sp) < 0 ||
-	    report_exits_json(out, st, &sp) < 0 || report_cgroups_json(out, st, &sp) < 0)
+	    report_exits_json(out, st, &sp) < 0 ||
+	    report_cgroups_json(out, st, &sp) < 0 || report_daemon_json(out, st, &sp) < 0)
 		return -1;
 	fputs("\n}\n", out);
 	return 0;
@@ -417,9 +418,10 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	    report_latency_text(out, st, &sp) < 0 ||
 	    report_profiles_text(out, st, &sp) < 0)
 		return -1;
-	if (report_alerts_text(out, st, &sp) < 0)
+	if (report_alerts_text(out, st, &sp) < 0 ||
+	    report_proc_actions_text(out, st, &sp) < 0)
 		return -1;
-	return report_proc_actions_text(out, st, &sp);
+	return report_daemon_text(out, st, &sp);
 }
 
 static int cmd_report(int argc, char **argv);

@@ -22,6 +22,13 @@ struct report_span {
 int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "daemon": what a recorder noted about itself (cmd/report_daemon.c): a
+ * daemon shedding data, a file compacted. [] and no text line when none.
+ */
+int report_daemon_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_daemon_text(FILE *out, struct store *st, const struct report_span *sp);
+
 /* "latency": run-queue wait, IO delay, pressure and StatsD timers. */
 int report_latency_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_latency_text(FILE *out, struct store *st, const struct report_span *sp);

@@ -26,7 +26,7 @@
 #define MAN_MAX 4096 /* lines */
 
 /* The console (plain `vigil`) first, then every subcommand. */
-static const char *const commands[] = {NULL,	 "record", "replay",
+static const char *const commands[] = {NULL,	 "record", "daemon", "replay",
 				       "report", "export", "profile"};
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
