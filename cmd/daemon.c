@@ -56,6 +56,7 @@ struct daemon_opts {
 	const char *dir; /* NULL: the default */
 	int64_t interval_ms;
 	const char *alerts, *statsd;
+	const char *listen, *web_config, *metrics_config; /* /metrics, or NULL */
 	bool no_alerts;
 	struct retention_caps caps;
 	int64_t compact_age_ms; /* 0: never */
@@ -81,6 +82,9 @@ static const struct cli_option daemon_options[] = {
 	{OPT_DIR, 0, "dir", "DIR", "record into DIR (default: see below)"},
 	CLI_PIPELINE_OPTIONS,
 	CLI_SHARED_AS(CLI_OPT_STATSD, "ADDR", "StatsD listener (default: none)"),
+	CLI_SHARED(CLI_OPT_LISTEN),
+	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
 	{OPT_RETAIN_SIZE, 0, "retain-size", "SIZE",
 	 "remove the oldest files past SIZE (default 4GiB)"},
 	{OPT_RETAIN_AGE, 0, "retain-age", "AGE",
@@ -141,6 +145,9 @@ static void parse_opts(int argc, char **argv, struct daemon_opts *o)
 		.interval_ms = a.interval_ms,
 		.alerts = a.value[CLI_OPT_ALERTS],
 		.statsd = a.value[CLI_OPT_STATSD],
+		.listen = a.value[CLI_OPT_LISTEN],
+		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 		.caps = {DAEMON_RETAIN_BYTES, RETENTION_DEFAULT_AGE_MS},
 		.compact_age_ms = DAEMON_COMPACT_AGE_MS,
@@ -429,6 +436,9 @@ static int cmd_daemon(int argc, char **argv)
 		 * from every console started later: only when asked */
 		.statsd = d.o.statsd ? d.o.statsd : "off",
 		.rotate = &rc,
+		.listen = d.o.listen,
+		.web_config = d.o.web_config,
+		.metrics_config = d.o.metrics_config,
 	};
 	if ((status = pipeline_start(&d.p, &po, err, sizeof(err))) == PIPELINE_USAGE)
 		usage_error("%s", err);
@@ -436,6 +446,10 @@ static int cmd_daemon(int argc, char **argv)
 		fatal("daemon: %s", err);
 	if (d.p.warning[0])
 		cli_warn("%s", d.p.warning);
+	if (d.p.metrics_warning[0])
+		cli_warn("%s", d.p.metrics_warning);
+	if (pipeline_metrics_url(&d.p))
+		fprintf(stderr, "serving metrics at %s\n", pipeline_metrics_url(&d.p));
 	fprintf(stderr, "recording to '%s' (pid %d)\n", d.dir.path, (int)getpid());
 	d.seen_files = rotation_files(d.p.rotation);
 	upkeep(&d);
