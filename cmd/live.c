@@ -33,6 +33,7 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
+	bool gc_trace; /* --gc-trace */
 	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
 };
 
@@ -65,6 +66,7 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_LISTEN),
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
 	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
+	CLI_SHARED(CLI_OPT_GC_TRACE),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
 };
 /* clang-format on */
@@ -108,6 +110,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.listen = a.value[CLI_OPT_LISTEN],
 		.web_config = a.value[CLI_OPT_WEB_CONFIG],
 		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
+		.gc_trace = cli_has(&a, CLI_OPT_GC_TRACE),
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
@@ -334,6 +337,7 @@ static int cmd_live(int argc, char **argv)
 		.listen = o.listen,
 		.web_config = o.web_config,
 		.metrics_config = o.metrics_config,
+		.gc_trace = o.gc_trace,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));
