@@ -97,23 +97,39 @@ enum gc_runtime gcpipe_detect(const char *argv0)
 	return rt;
 }
 
+char **gcpipe_argv(enum gc_runtime rt, char *const cmd[])
+{
+	static char trace_gc[] = "--trace-gc";
+	size_t n = 0, k = 0;
+	char **argv;
+
+	while (cmd[n])
+		n++;
+	argv = xcalloc(n + 2, sizeof(*argv));
+	argv[k++] = cmd[0];
+	if (rt == GC_RT_NODE)
+		argv[k++] = trace_gc;
+	for (size_t i = 1; i < n; i++)
+		argv[k++] = cmd[i];
+	return argv;
+}
+
 static const char *env_name(enum gc_runtime rt)
 {
-	return rt == GC_RT_NODE ? "NODE_OPTIONS" : rt == GC_RT_GO ? "GODEBUG" : NULL;
+	return rt == GC_RT_GO ? "GODEBUG" : NULL; /* node: gcpipe_argv */
 }
 
 char *gcpipe_env_set(enum gc_runtime rt)
 {
 	const char *name = env_name(rt);
 	const char *old = name ? getenv(name) : NULL;
-	const char *add = rt == GC_RT_NODE ? "--trace-gc" : "gctrace=1";
+	const char *add = "gctrace=1";
 	char *val;
 
 	if (!name)
 		return NULL;
-	/* NODE_OPTIONS is space-separated, GODEBUG comma-separated */
-	val = old && *old ? xasprintf("%s%s%s", old, rt == GC_RT_NODE ? " " : ",", add)
-			  : xstrdup(add);
+	val = old && *old ? xasprintf("%s,%s", old, add)
+			  : xstrdup(add); /* GODEBUG: a,b */
 	setenv(name, val, 1);
 	free(val);
 	return old ? xstrdup(old) : NULL;

@@ -2,8 +2,8 @@
 /*
  * gcpipe: `--gc-trace` for the command vigil starts. Tells the runtime from
  * the command (node/nodejs by name; a Go binary by its build info), turns its
- * GC trace on through the environment (NODE_OPTIONS=--trace-gc,
- * GODEBUG=gctrace=1, appended to what is there), and reads the child's
+ * GC trace on (node --trace-gc, on its command line: NODE_OPTIONS may
+ * not carry it; GODEBUG=gctrace=1, appended to what is there), and reads the child's
  * stdout and stderr through a pipe on a thread: every byte goes on to where
  * it went before (the session's .log, or vigil's stdout), byte for byte, and
  * each complete line is parsed (analysis/gctrace.h). Collections wait in a
@@ -24,6 +24,13 @@ struct gcpipe;
 /* The runtime argv[0] runs: by name (node, nodejs), or a Go binary found
  * through PATH; GC_RT_NONE otherwise. */
 enum gc_runtime gcpipe_detect(const char *argv0);
+
+/*
+ * The command to run (malloc'd array, strings borrowed; free it): Node
+ * refuses --trace-gc in NODE_OPTIONS, so it goes after argv[0]; Go's is
+ * the command as it is.
+ */
+char **gcpipe_argv(enum gc_runtime rt, char *const cmd[]);
 
 /*
  * Sets the runtime's trace variable in this process's environment (the

@@ -91,16 +91,31 @@ void pipeline_save_profile(struct pipeline *p, struct profile *prof)
  * The collections the child traced since the last tick: the lowest heap
  * after a major one is this tick's floor for the leak verdict.
  */
-static void take_gc_events(struct pipeline *p, const struct frame *f)
+static void take_gc_events(struct pipeline *p, struct frame *f)
 {
 	struct gc_event ev[256];
-	size_t n;
+	size_t n, cap = 0;
 	double floor = -1;
 
 	while ((n = gcpipe_take(p->gc, ev, sizeof(ev) / sizeof(ev[0]))) > 0)
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			struct gc_record *r;
+
 			if (ev[i].major && (floor < 0 || ev[i].after_bytes < floor))
 				floor = ev[i].after_bytes;
+			if (!f->target)
+				continue; /* rows are the target's */
+			f->gcs = xgrow(f->gcs, &cap, f->ngcs + 1, sizeof(*f->gcs));
+			r = &f->gcs[f->ngcs++];
+			snprintf(r->runtime, sizeof(r->runtime), "%s",
+				 gctrace_runtime_name(ev[i].runtime));
+			snprintf(r->kind, sizeof(r->kind), "%s", ev[i].kind);
+			r->major = ev[i].major;
+			r->runtime_ms = ev[i].t_ms;
+			r->pause_ms = ev[i].pause_ms;
+			r->before_bytes = ev[i].before_bytes;
+			r->after_bytes = ev[i].after_bytes;
+		}
 	if (floor >= 0)
 		leakwatch_gc_floor(p->leak, f->t_ms, floor,
 				   gcpipe_runtime(p->gc) == GC_RT_GO ? "go gc"
@@ -360,7 +375,7 @@ static int spawn_traced(struct pipeline *p, const struct pipeline_opts *o, int o
 {
 	enum gc_runtime rt = gcpipe_detect(o->cmd[0]);
 	int child_fd;
-	char *old;
+	char *old, **argv;
 	int rc;
 
 	if (rt == GC_RT_NONE) {
@@ -374,7 +389,9 @@ static int spawn_traced(struct pipeline *p, const struct pipeline_opts *o, int o
 	if (!p->gc)
 		return -1;
 	old = gcpipe_env_set(rt);
-	rc = spawn_start(o->cmd, child_fd, &p->child, err, errlen);
+	argv = gcpipe_argv(rt, o->cmd);
+	rc = spawn_start(argv, child_fd, &p->child, err, errlen);
+	free(argv);
 	gcpipe_env_restore(rt, old);
 	close(child_fd);
 	return rc;
