@@ -204,6 +204,7 @@ struct store {
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
 #define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
+#define STORE_SINCE_GC_EVENTS 10   /* gc_events */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -13,7 +13,8 @@
  * ("node gc", "go gc") and are growing or leak-suspect with a positive
  * rate, the bounded ones neither. The child's output is still vigil's
  * stdout when recording without a terminal: the rows are as many as the
- * trace lines there. Skipped when node or go is missing.
+ * trace lines there; report --json's "gc" section counts them and orders
+ * its pause percentiles. Skipped when node or go is missing.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -184,6 +185,15 @@ static void test_runtimes(void **state)
 			assert_int_equal(r.status, 0);
 			assert_string_equal(jq(r.out, ".memory.source", buf, sizeof(buf)),
 					    node ? "node gc" : "go gc");
+			/* the report's gc section counts the same rows */
+			assert_string_equal(jq(r.out, ".gc.runtime", buf, sizeof(buf)),
+					    node ? "node" : "go");
+			assert_true(jq_num(r.out, ".gc.collections") == (double)rows);
+			assert_true(jq_num(r.out, ".gc.pause_p50_ms") <=
+				    jq_num(r.out, ".gc.pause_p99_ms"));
+			assert_true(jq_num(r.out, ".gc.pause_p99_ms") <=
+				    jq_num(r.out, ".gc.pause_max_ms"));
+			assert_true(jq_num(r.out, ".gc.share") > 0);
 			v = jq(r.out, ".memory.verdict", buf, sizeof(buf));
 			print_message("%s: %s %.0f B/h\n", names[i], v,
 				      jq_num(r.out, ".memory.rate_bytes_per_hour"));
