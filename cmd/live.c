@@ -36,6 +36,7 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
+	bool gc_trace; /* --gc-trace */
 	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
 	const char *history; /* the daemon's directory; NULL: the default */
 	bool no_history;
@@ -76,6 +77,7 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_LISTEN),
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
 	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
+	CLI_SHARED(CLI_OPT_GC_TRACE),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
 	{LIVE_OPT_HISTORY, 0, "history", "DIR",
 	 "open with vigil daemon's history in DIR"},
@@ -125,6 +127,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
 		.history = a.value[LIVE_OPT_HISTORY],
 		.no_history = cli_has(&a, LIVE_OPT_NO_HISTORY),
+		.gc_trace = cli_has(&a, CLI_OPT_GC_TRACE),
 	};
 	if (o->history && o->no_history)
 		usage_error("--history and --no-history cannot be used together");
@@ -392,6 +395,7 @@ static int cmd_live(int argc, char **argv)
 		.web_config = o.web_config,
 		.metrics_config = o.metrics_config,
 		.skip_processes = daemon_records,
+		.gc_trace = o.gc_trace,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));

@@ -69,6 +69,8 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 				"TLS and basic auth for --listen (exporter-toolkit)"},
 	[CLI_OPT_METRICS_CONFIG] = {0, "metrics-config", "FILE",
 				    "process groups, top N, buckets for --listen"},
+	[CLI_OPT_GC_TRACE]  = {0, "gc-trace", NULL,
+			       "GC events of a node or Go command (with -- CMD)"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
 };
 /* clang-format on */

@@ -15,6 +15,7 @@
 
 #include "analysis/openmetrics.h"
 #include "cmd/cli.h"
+#include "cmd/gcpipe.h"
 #include "cmd/retention.h"
 #include "collectors/sampler.h"
 #include "core/clock.h"
@@ -128,6 +129,41 @@ static void take_notices(struct pipeline *p, struct frame *f)
 	pthread_mutex_unlock(&p->notice_lock);
 }
 
+/*
+ * The collections the child traced since the last tick: the lowest heap
+ * after a major one is this tick's floor for the leak verdict.
+ */
+static void take_gc_events(struct pipeline *p, struct frame *f)
+{
+	struct gc_event ev[256];
+	size_t n, cap = 0;
+	double floor = -1;
+
+	while ((n = gcpipe_take(p->gc, ev, sizeof(ev) / sizeof(ev[0]))) > 0)
+		for (size_t i = 0; i < n; i++) {
+			struct gc_record *r;
+
+			if (ev[i].major && (floor < 0 || ev[i].after_bytes < floor))
+				floor = ev[i].after_bytes;
+			if (!f->target)
+				continue; /* rows are the target's */
+			f->gcs = xgrow(f->gcs, &cap, f->ngcs + 1, sizeof(*f->gcs));
+			r = &f->gcs[f->ngcs++];
+			snprintf(r->runtime, sizeof(r->runtime), "%s",
+				 gctrace_runtime_name(ev[i].runtime));
+			snprintf(r->kind, sizeof(r->kind), "%s", ev[i].kind);
+			r->major = ev[i].major;
+			r->runtime_ms = ev[i].t_ms;
+			r->pause_ms = ev[i].pause_ms;
+			r->before_bytes = ev[i].before_bytes;
+			r->after_bytes = ev[i].after_bytes;
+		}
+	if (floor >= 0)
+		leakwatch_gc_floor(p->leak, f->t_ms, floor,
+				   gcpipe_runtime(p->gc) == GC_RT_GO ? "go gc"
+								     : "node gc");
+}
+
 static void pipeline_publish(struct frame *f, void *ctx)
 {
 	struct pipeline *p = ctx;
@@ -135,6 +171,8 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	reap_autoprofile(p, false);
 	p->tick_target = f->target && f->target->alive ? f->target->pid : 0;
 	/* before anyone else sees it: verdicts and transitions are part of it */
+	if (p->gc)
+		take_gc_events(p, f);
 	leakwatch_feed(p->leak, f);
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
@@ -186,6 +224,8 @@ static void undo(struct pipeline *p)
 	pipeline_stop_sampling(p);
 	if (p->has_child)
 		spawn_finish(&p->child, 0);
+	gcpipe_stop(p->gc, 0);
+	p->gc = NULL;
 	store_writer_stop(p->writer);
 	p->writer = NULL;
 	rotation_discard(p->rotation);
@@ -394,6 +434,39 @@ static int start_writer(struct pipeline *p, const struct pipeline_opts *o, char 
 	return 0;
 }
 
+/*
+ * --gc-trace: the child's output goes through a reader that parses its GC
+ * trace on the way to out (the session's .log, or vigil's stdout), with the
+ * runtime's trace variable set for it alone. A command that is neither Node
+ * nor Go runs as without the option, with a warning.
+ */
+static int spawn_traced(struct pipeline *p, const struct pipeline_opts *o, int out,
+			char *err, size_t errlen)
+{
+	enum gc_runtime rt = gcpipe_detect(o->cmd[0]);
+	int child_fd;
+	char *old, **argv;
+	int rc;
+
+	if (rt == GC_RT_NONE) {
+		snprintf(p->warning, sizeof(p->warning),
+			 "warning: --gc-trace: '%.200s' is neither node nor a Go binary, "
+			 "no GC events",
+			 o->cmd[0]);
+		return spawn_start(o->cmd, out, &p->child, err, errlen);
+	}
+	p->gc = gcpipe_start(out >= 0 ? out : STDOUT_FILENO, rt, &child_fd, err, errlen);
+	if (!p->gc)
+		return -1;
+	old = gcpipe_env_set(rt);
+	argv = gcpipe_argv(rt, o->cmd);
+	rc = spawn_start(argv, child_fd, &p->child, err, errlen);
+	free(argv);
+	gcpipe_env_restore(rt, old);
+	close(child_fd);
+	return rc;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -429,7 +502,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 
 		if (o->cmd_quiet && out < 0)
 			goto fail;
-		rc = spawn_start(o->cmd, out, &p->child, err, errlen);
+		rc = o->gc_trace ? spawn_traced(p, o, out, err, errlen)
+				 : spawn_start(o->cmd, out, &p->child, err, errlen);
 		if (out >= 0)
 			close(out);
 		if (rc < 0)
@@ -506,6 +580,8 @@ int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *er
 	pipeline_stop_sampling(p);
 	if (p->has_child) {
 		spawn_finish(&p->child, 2000);
+		gcpipe_stop(p->gc, 1000); /* after the child: its last lines */
+		p->gc = NULL;
 		p->meta.target_exit_code = p->child.exit_code;
 		p->meta.target_exit_signal = p->child.exit_signal;
 	}

@@ -47,6 +47,7 @@ struct metrics;
 struct pipeline_opts {
 	int pid;	 /* attach to this process, or 0 */
 	char **cmd;	 /* start this command and attach to it, or NULL */
+	bool gc_trace;	 /* --gc-trace: the command's GC trace (cmd/gcpipe.h) */
 	bool cmd_quiet;	 /* the command's output goes to <session>.log, not the tty */
 	const char *out; /* session path; NULL: the default location */
 	bool force;	 /* replace an existing out */
@@ -99,6 +100,7 @@ struct pipeline {
 	struct frame *prev; /* sampler thread: the frame before, for rates */
 	struct statsd *statsd;
 	struct leakwatch *leak;	      /* sampler thread: the leak analysis */
+	struct gcpipe *gc;	      /* with gc_trace: the child's output reader */
 	struct profiler *autoprofile; /* sampler thread: an alert's profile: action */
 	char autoprofile_rule[160];
 	int tick_target; /* sampler thread: the live target of this tick, or 0 */

@@ -45,6 +45,7 @@ struct record_opts {
 	/* --listen, --web-config, --metrics-config, or NULL */
 	const char *listen, *web_config, *metrics_config;
 	bool no_alerts;
+	bool gc_trace; /* --gc-trace */
 };
 
 /* How often main looks at the writer's counters while it waits. */
@@ -69,6 +70,7 @@ static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_LISTEN),
 	CLI_SHARED(CLI_OPT_WEB_CONFIG),
 	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
+	CLI_SHARED(CLI_OPT_GC_TRACE),
 };
 /* clang-format on */
 
@@ -101,6 +103,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		.listen = a.value[CLI_OPT_LISTEN],
 		.web_config = a.value[CLI_OPT_WEB_CONFIG],
 		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
+		.gc_trace = cli_has(&a, CLI_OPT_GC_TRACE),
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
@@ -239,6 +242,7 @@ static int cmd_record(int argc, char **argv)
 		.listen = o.listen,
 		.web_config = o.web_config,
 		.metrics_config = o.metrics_config,
+		.gc_trace = o.gc_trace,
 	};
 	rc = pipeline_start(&p, &po, err, sizeof(err));
 	if (rc == PIPELINE_USAGE)

@@ -277,7 +277,7 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 		fputs("null", out);
 	json_top_processes(out, sm);
 	if (report_memory_json(out, st, &sp, sm->comm) < 0 ||
-	    report_latency_json(out, st, &sp) < 0 ||
+	    report_gc_json(out, st, &sp) < 0 || report_latency_json(out, st, &sp) < 0 ||
 	    report_profiles_json(out, st, &sp) < 0 ||
 	    report_alerts_json(out, st, &sp) < 0 ||
 	    report_access_json(out, st, &sp) < 0 || report_io_json(out, st, &sp) < 0 ||
@@ -415,7 +415,7 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	if (report_exits_text(out, st, &sp) < 0 || report_cgroups_text(out, st, &sp) < 0)
 		return -1;
 	if (report_memory_text(out, st, &sp, sm->comm) < 0 ||
-	    report_latency_text(out, st, &sp) < 0 ||
+	    report_gc_text(out, st, &sp) < 0 || report_latency_text(out, st, &sp) < 0 ||
 	    report_profiles_text(out, st, &sp) < 0)
 		return -1;
 	if (report_alerts_text(out, st, &sp) < 0 ||

@@ -29,6 +29,11 @@ int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp
 int report_daemon_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_daemon_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/* "gc": the collections a --gc-trace runtime traced (report_gc.c), null
+ * without. 0 or -1 (store_error). */
+int report_gc_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_gc_text(FILE *out, struct store *st, const struct report_span *sp);
+
 /* "latency": run-queue wait, IO delay, pressure and StatsD timers. */
 int report_latency_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_latency_text(FILE *out, struct store *st, const struct report_span *sp);

@@ -153,5 +153,6 @@ void frame_unref(struct frame *f)
 	free(f->leak);
 	free(f->suspects);
 	proc_exits_free(f->exits);
+	free(f->gcs);
 	free(f);
 }

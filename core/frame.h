@@ -373,6 +373,21 @@ struct frame {
 	/* owned; the processes that exited since the tick before (and whether
 	 * exit accounting runs); NULL when it was not asked for */
 	struct proc_exits *exits;
+	/* owned; the collections the child traced since the tick before
+	 * (--gc-trace) */
+	struct gc_record *gcs;
+	size_t ngcs;
+};
+
+/* One collection a runtime traced (--gc-trace, cmd/gcpipe.h). */
+struct gc_record {
+	char runtime[8];     /* "node", "go" */
+	char kind[32];	     /* "Scavenge", "Mark-Compact", "gc", "gc forced" ... */
+	int major;	     /* 1: its after-heap is a leak floor */
+	double runtime_ms;   /* since the runtime started, as it says */
+	double pause_ms;     /* stop-the-world */
+	double before_bytes; /* heap before */
+	double after_bytes;  /* heap after (Node) / live (Go) */
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

@@ -101,6 +101,7 @@ static const struct copy_table tables[] = {
 	{"proc_actions", NULL, NULL, {{"id", R_OFF}}},
 	{"proc_exits", NULL, NULL, {{"id", R_OFF}, {"tick", R_TICK}}},
 	{"exit_accounting", NULL, NULL, {{"tick", R_TICK}}},
+	{"gc_events", NULL, NULL, {{"id", R_OFF}, {"tick", R_TICK}}},
 	{"cgroups",
 	 "m.path = s.path",
 	 "map_cgroups",

@@ -4,7 +4,7 @@
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
  * processes, v8 the processes an alert names, v9 processes that exited
- * and the state of exit accounting, v10 cgroups) and the migrations that
+ * and the state of exit accounting, v10 cgroups, v11 GC events) and the migrations that
  * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -564,12 +564,35 @@ static const char *const schema_v10[] = {
 };
 
 /*
+ * v11: the collections of a runtime vigil started with --gc-trace (Node.js
+ * --trace-gc, Go gctrace=1), one row per trace line (cmd/gcpipe).
+ */
+static const char *const schema_v11[] = {
+	"-- one row per collection the target traced\n"
+	"CREATE TABLE gc_events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq), -- the tick that took it\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  runtime TEXT NOT NULL,        -- node | go\n"
+	"  kind TEXT NOT NULL,           -- Scavenge, Mark-Compact, ...; gc, gc forced\n"
+	"  major INTEGER NOT NULL,       -- 1: after_bytes is a leak floor\n"
+	"  runtime_ms REAL NOT NULL,     -- since the runtime started, as it says\n"
+	"  pause_ms REAL NOT NULL,       -- stop-the-world (Go: sweep + mark "
+	"termination)\n"
+	"  before_bytes INTEGER NOT NULL,\n"
+	"  after_bytes INTEGER NOT NULL  -- Node: heap used after; Go: live heap\n"
+	");\n",
+	"CREATE INDEX gc_events_by_tick ON gc_events (tick);\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4, schema_v5,
-	schema_v6, schema_v7, schema_v8, schema_v9, schema_v10,
+	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
+	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -102,6 +102,7 @@ enum store_stmt {
 	STMT_APP_SAMPLE,
 	STMT_HEAP_ROLLUP,
 	STMT_JVM,
+	STMT_GC,
 	STMT_LEAK,
 	STMT_MAPPING,
 	STMT_MAPPING_SAMPLE,
@@ -206,6 +207,7 @@ struct store {
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
 #define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
 #define STORE_SINCE_CGROUPS 10	   /* cgroups, cgroup_*samples, procs.cgroup */
+#define STORE_SINCE_GC_EVENTS 11   /* gc_events */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -129,6 +129,12 @@ static char *stmt_sql(enum store_stmt id)
 			"meta_used, meta_capacity, young_gcs, young_gc_ms, full_gcs, "
 			"full_gc_ms, old_after_gc",
 			"");
+	case STMT_GC:
+		return insert_sql(
+			"gc_events",
+			"tick, pid, runtime, kind, major, runtime_ms, pause_ms, "
+			"before_bytes, after_bytes",
+			"");
 	case STMT_LEAK:
 		return insert_sql(
 			"leak_verdicts",
