@@ -112,9 +112,8 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE|DIR --metrics|--profile ID|--alerts|--exits|--cgroups",
-	.summary =
-		"metrics per tick, a profile, alerts, exits or cgroups (docs/export.md)",
+	.operands = "PATH WHAT",
+	.summary = "WHAT: --metrics, --profile ID, --alerts, --exits or --cgroups",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
 		 "start, end.\nA profile exports as folded stacks (flamegraph.pl, "

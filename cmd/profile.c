@@ -57,8 +57,8 @@ static const struct cli_option profile_options[] = {
 	 "999)"},
 	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
 	 "blocked threads too"},
-	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall mode from "
-	 "context switches (default where allowed) or by stopping threads"},
+	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall: context "
+	 "switches (default) or ptrace"},
 	/* in the order of enum out_format */
 	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof",
 		      "default table; folded stacks; speedscope JSON; pprof"),

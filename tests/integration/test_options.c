@@ -22,7 +22,7 @@
 
 #define NAMES_MAX 2
 #define NAME_LEN 32
-#define OPTS_MAX 32
+#define OPTS_MAX 96
 #define MAN_MAX 4096 /* lines */
 
 /* The console (plain `vigil`) first, then every subcommand. */
