@@ -112,7 +112,7 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "PATH WHAT",
+	.operands = "FILE|DIR WHAT",
 	.summary = "WHAT: --metrics, --profile ID, --alerts, --exits or --cgroups",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
