@@ -26,17 +26,17 @@ int report_gc_json(FILE *out, struct store *st, const struct report_span *sp)
 	fputs("{\"runtime\": ", out);
 	json_string(out, g.runtime);
 	fputs(", ", out);
-	json_key_number(out, "collections", (double)g.count, 0);
+	json_key_number(out, "collections", (double)g.stats.count, 0);
 	fputs(", ", out);
-	json_key_number(out, "pause_p50_ms", g.p50_ms, 3);
+	json_key_number(out, "pause_p50_ms", g.stats.p50_ms, 3);
 	fputs(", ", out);
-	json_key_number(out, "pause_p99_ms", g.p99_ms, 3);
+	json_key_number(out, "pause_p99_ms", g.stats.p99_ms, 3);
 	fputs(", ", out);
-	json_key_number(out, "pause_max_ms", g.max_ms, 3);
+	json_key_number(out, "pause_max_ms", g.stats.max_ms, 3);
 	fputs(", ", out);
-	json_key_number(out, "pause_total_ms", g.total_ms, 3);
+	json_key_number(out, "pause_total_ms", g.stats.total_ms, 3);
 	fputs(", ", out);
-	json_key_number(out, "share", g.share, 5);
+	json_key_number(out, "share", g.stats.share, 5);
 	fputs(", \"kinds\": {", out);
 	for (size_t i = 0; i < g.nkinds; i++) {
 		if (i)
@@ -59,7 +59,8 @@ int report_gc_text(FILE *out, struct store *st, const struct report_span *sp)
 	fprintf(out,
 		": %llu collections, pause p50 %.2f ms, p99 %.2f ms, max %.2f ms, "
 		"%.2f%% of wall time\n",
-		(unsigned long long)g.count, g.p50_ms, g.p99_ms, g.max_ms, g.share * 100);
+		(unsigned long long)g.stats.count, g.stats.p50_ms, g.stats.p99_ms,
+		g.stats.max_ms, g.stats.share * 100);
 	fputs("  ", out);
 	for (size_t i = 0; i < g.nkinds; i++) {
 		fputs(i ? ", " : "", out);
