@@ -20,6 +20,7 @@
 #include "store/alert_rows.h"
 #include "store/app_rows.h"
 #include "store/frames.h"
+#include "store/gc_rows.h"
 #include "store/heap_rows.h"
 #include "store/jvm_rows.h"
 #include "store/processes.h"
@@ -213,9 +214,54 @@ static void load_io(struct ui_model *m, struct store *s, int64_t t0, int64_t t1,
 }
 
 /*
+ * A traced runtime's collections (--gc-trace) of the target over [t0, t1),
+ * kept for gc_summary, and the marks they make under the heap graph.
+ */
+static void load_gc(struct ui_model *m, struct store *s, int64_t t0, int64_t t1, size_t n)
+{
+	struct ui_history *h = &m->hist;
+
+	if (query_gc_pauses(s, t0, t1 - 1, m->cur->target->pid, &m->gc_events,
+			    &m->ngc_events, m->gc_runtime, sizeof(m->gc_runtime)) < 0) {
+		log_debug("history of traced collections: %s", store_error(s));
+		return;
+	}
+	if (!m->ngc_events)
+		return;
+	h->tgc.v = xgrow(h->tgc.v, &h->tgc.cap, n, sizeof(*h->tgc.v));
+	h->tgc.n = n;
+	memseries_gc_pause_marks(m->gc_events, m->ngc_events, t0, t1, n, h->tgc.v);
+}
+
+/*
+ * The loaded collections summed up from the window's start (or the target's
+ * first tick in it, or the session's: a younger target or session would
+ * water the share of wall time down) to the shown time; in replay the window
+ * reaches past the cursor, and the cursor moves within one window.
+ */
+static void gc_summary(struct ui_model *m, const struct model_request *rq)
+{
+	const struct ui_loaded *l = &m->loaded;
+	int64_t from = l->t1 - l->window_ms,
+		to = l->t1 - 1 < rq->t_ms ? l->t1 - 1 : rq->t_ms;
+	int64_t first = rq->centred ? rq->start_ms : m->meta ? m->meta->started_ms : from;
+
+	m->have_gc = m->ngc_events > 0;
+	if (!m->have_gc)
+		return;
+	if (l->target_from_ms > from)
+		from = l->target_from_ms;
+	if (first > from)
+		from = first;
+	m->gc_from_ms = from;
+	m->gc_to_ms = to;
+	gcstats_window(m->gc_events, m->ngc_events, from, to, &m->gc);
+}
+
+/*
  * The Memory panel's heap graph over [t0, t1): RssAnon + swap (what the leak
- * analysis judges) at the panel's own width, its floor line, and a JVM's
- * collections under it.
+ * analysis judges) at the panel's own width, its floor line, and a JVM's or
+ * a traced runtime's collections under it.
  */
 static void load_heap(struct ui_model *m, struct store *s, int64_t t0, int64_t t1,
 		      size_t n)
@@ -236,8 +282,10 @@ static void load_heap(struct ui_model *m, struct store *s, int64_t t0, int64_t t
 	h->tfloor.n = n;
 	memseries_floor_line(h->tanon.v, n, t0, t1, h->tfloor.v);
 	h->tgc.n = 0;
-	if (!m->have_jvm) /* the marks are for a JVM only */
+	if (!m->have_jvm) {
+		load_gc(m, s, t0, t1, n);
 		return;
+	}
 	if (query_jvm_gcs(s, t0, t1, &gcs, &ngcs) < 0) {
 		log_debug("history of JVM collections: %s", store_error(s));
 		return;
@@ -423,6 +471,9 @@ static void load_history(struct ui_model *m, struct store *s,
 	m->target_recorded = false;
 	h->tcpu.n = h->trss.n = h->twait.n = h->tanon.n = h->tfloor.n = h->tgc.n = 0;
 	h->tio.n = 0;
+	free(m->gc_events);
+	m->gc_events = NULL;
+	m->ngc_events = 0;
 	if (!t)
 		return;
 	target_run(m, s, rq, t0, t1);
@@ -596,6 +647,7 @@ void loader_load(struct ui_model *m, struct store *s, const struct model_request
 	m->have_leak = query_leak_verdict_at(s, rq->t_ms, &m->leak, &m->leak_at_ms) > 0 &&
 		       of_target(m, m->leak_at_ms);
 	use_recorded_verdict(m, rq);
+	gc_summary(m, rq);
 	if (rq->want & MODEL_WANT_LEAKS)
 		load_leaks(m, s, rq->t_ms);
 }

@@ -19,6 +19,10 @@
  *   loaded as soon as a screen that draws them asks.
  * - The history is reloaded when the window, its width, the parts or the
  *   target changed, and live at most once per graph bucket.
+ * - A runtime traced with --gc-trace: its collections in the window come
+ *   with the target series (gc_events, marks in tgc) and are reloaded with
+ *   them; their summary (gc) runs up to the shown time on every load, so
+ *   a replay cursor moving within one window moves it too.
  *
  * Main thread only. Failures of single queries leave that part empty and go
  * to the debug log; the screens show what could be read.

@@ -86,6 +86,20 @@ void memseries_gc_marks(const struct jvm_gc_point *p, size_t np, int pid, int64_
 	}
 }
 
+void memseries_gc_pause_marks(const struct gc_pause *p, size_t np, int64_t t0, int64_t t1,
+			      size_t n, unsigned char *marks)
+{
+	for (size_t i = 0; i < n; i++)
+		marks[i] = GRAPH_MARK_NONE;
+	for (size_t k = 0; k < np; k++) {
+		long slot = slot_of(p[k].t_ms, n, t0, t1);
+		unsigned char m = p[k].major ? GRAPH_MARK_MAJOR : GRAPH_MARK_MINOR;
+
+		if (slot >= 0 && m > marks[slot])
+			marks[slot] = m;
+	}
+}
+
 void memseries_hold(const struct mapping_point *p, size_t np, int64_t t0, int64_t t1,
 		    int64_t end_ms, size_t n, double *out)
 {

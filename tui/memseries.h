@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "analysis/gcstats.h"
 #include "store/heap_rows.h"
 #include "store/jvm_rows.h"
 
@@ -39,6 +40,15 @@ void memseries_floor_line(const double *v, size_t n, int64_t t0, int64_t t1,
  */
 void memseries_gc_marks(const struct jvm_gc_point *p, size_t np, int pid, int64_t t0,
 			int64_t t1, size_t n, unsigned char *marks);
+
+/*
+ * Marks a traced runtime's collections p[0..np) (--gc-trace; any order):
+ * the slot holding each one's time gets GRAPH_MARK_MAJOR for a major one
+ * (Node's Mark-Compact, every Go cycle), else GRAPH_MARK_MINOR; a slot
+ * keeps the stronger mark. marks has room for n.
+ */
+void memseries_gc_pause_marks(const struct gc_pause *p, size_t np, int64_t t0, int64_t t1,
+			      size_t n, unsigned char *marks);
 
 /*
  * A region's readings p[0..np) (oldest first) as anon + swap per slot: each

@@ -103,6 +103,38 @@ static void draw_jvm(WINDOW *w, const struct jvm_sample *j, int y, int cols)
 		   (unsigned long long)j->full_gcs, j->full_gc_ms / 1000);
 }
 
+/*
+ * Two lines of a traced runtime's collections (--gc-trace) where a JVM's
+ * are: how many over the span summed up, the heap after the latest major
+ * one (what the leak verdict's floors are made of), and the pauses.
+ */
+static void draw_gc(WINDOW *w, const struct ui_model *m, int y, int cols)
+{
+	const struct gc_stats *g = &m->gc;
+	char span[16], major[32] = "", heap[16], p50[16], p99[16], max[16];
+
+	wattrset(w, pal(PAL_TITLE));
+	put_words(w, y, 0, 6, !strcmp(m->gc_runtime, "node") ? "Node" : "Go", false);
+	wattrset(w, pal(PAL_NORMAL));
+	if (g->major != g->count) /* Go's cycles are all major */
+		snprintf(major, sizeof(major), " (%llu major)",
+			 (unsigned long long)g->major);
+	put_wordsf(w, y, 6, cols - 6, "collections: %llu in %s%s  heap after GC %s",
+		   (unsigned long long)g->count,
+		   units_span(m->gc_to_ms - m->gc_from_ms, span, sizeof(span)), major,
+		   g->after_ms ? units_bytes_short(g->after_bytes, heap, sizeof(heap))
+			       : "-");
+	if (!g->count) { /* the replay cursor before the first one */
+		put_words(w, y + 1, 6, cols - 6, "pauses: none yet", false);
+		return;
+	}
+	put_wordsf(w, y + 1, 6, cols - 6,
+		   "pauses: p50 %s  p99 %s  max %s  GC %.2f%% of wall time",
+		   units_latency(g->p50_ms, p50, sizeof(p50)),
+		   units_latency(g->p99_ms, p99, sizeof(p99)),
+		   units_latency(g->max_ms, max, sizeof(max)), g->share * 100);
+}
+
 /* What the graph's layers are, in their own colours and glyphs. */
 static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bool gc)
 {
@@ -132,7 +164,7 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 {
 	const struct ui_history *h = &m->hist;
 	char a[16], b[16], c[16], d[16];
-	bool gc = m->have_jvm && h->tgc.n == h->tanon.n;
+	bool gc = h->tgc.n && h->tgc.n == h->tanon.n;
 	int y = y0 + 3, gh;
 
 	if (rows < 4)
@@ -148,8 +180,11 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 			   units_bytes_short((double)t->vm_swap, b, sizeof(b)),
 			   units_bytes_short((double)t->vm_data, c, sizeof(c)),
 			   units_bytes_short((double)t->vm_hwm, d, sizeof(d)));
-	if (m->have_jvm && rows >= 8) {
-		draw_jvm(w, &m->jvm, y, cols);
+	if ((m->have_jvm || m->have_gc) && rows >= 8) {
+		if (m->have_jvm)
+			draw_jvm(w, &m->jvm, y, cols);
+		else
+			draw_gc(w, m, y, cols);
 		y += 2;
 	}
 	/* the graph takes what is left after its marks and legend rows */

@@ -3,9 +3,11 @@
  * memory_view: the memory panel of the target screen. The leak verdict in
  * words and colour (insufficient data, stable, growing, leak suspect) with
  * its rate, confidence, since when and time to the memory limit; what the
- * heap is made of (a JVM's generations and collections too); and the
+ * heap is made of (a JVM's generations and collections too, or the
+ * collections and pauses of a runtime traced with --gc-trace); and the
  * history of RssAnon + swap with its floor line (what the leak analysis
- * judges) and, for a JVM, a row marking the collections under it.
+ * judges) and, for a JVM or a traced runtime, a row marking the
+ * collections under it.
  */
 #ifndef VIGIL_VIEWS_MEMORY_VIEW_H
 #define VIGIL_VIEWS_MEMORY_VIEW_H

@@ -36,6 +36,7 @@ void ui_model_release(struct ui_model *m)
 	free(m->timers_tick);
 	free(m->app_values);
 	free(m->readings);
+	free(m->gc_events);
 	profile_free(m->profile);
 	free(m->profiles);
 	memset(m, 0, sizeof(*m));

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "analysis/alert_fold.h"
+#include "analysis/gcstats.h"
 #include "core/frame.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
@@ -47,7 +48,8 @@ struct ui_history {
 	struct ui_series tp99;	/* p99 of the busiest StatsD timer, ms */
 	struct ui_series tanon; /* target RssAnon + swap history, bytes */
 	/* over and under tanon (same slots): its floor line as the leak
-	 * analysis sees it, and a JVM's collections (enum graph_mark) */
+	 * analysis sees it, and a JVM's or a traced runtime's collections
+	 * (enum graph_mark) */
 	struct ui_series tfloor;
 	struct ui_marks tgc;
 	struct ui_series region; /* the leaks screen's region: anon + swap */
@@ -174,6 +176,16 @@ struct ui_model {
 	/* a JVM target's latest HotSpot reading at the shown time (have_jvm) */
 	bool have_jvm;
 	struct jvm_sample jvm;
+	/* a runtime the target is, traced with --gc-trace (have_gc: it has
+	 * collections in the graph window, gc_events, oldest first): gc sums
+	 * up those in [gc_from_ms, gc_to_ms], the window up to the shown time
+	 * and within the target's run */
+	bool have_gc;
+	char gc_runtime[8]; /* "node", "go" */
+	struct gc_pause *gc_events;
+	size_t ngc_events;
+	struct gc_stats gc;
+	int64_t gc_from_ms, gc_to_ms;
 
 	/* The leaks screen, at the shown time: the suspects stored with the
 	 * verdict, and the largest regions of the latest smaps reading (taken

@@ -3,8 +3,8 @@
  * test_memseries: the memory graphs' extra series, slot by slot: the floor
  * line through the floors the leak analysis finds in the graph's own points
  * (straight between them, nothing outside them, gaps skipped), the
- * collection marks of a JVM's counters, and smaps readings held from one to
- * the next.
+ * collection marks of a JVM's counters and of a traced runtime's
+ * collections, and smaps readings held from one to the next.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -121,6 +121,33 @@ static void test_gc_marks(void **state)
 		assert_int_equal(marks[i], GRAPH_MARK_NONE);
 }
 
+/* A traced runtime's collections: each marks its slot, major over minor. */
+static void test_gc_pause_marks(void **state)
+{
+	/* 10 slots of 1 s, listed out of order */
+	const struct gc_pause p[] = {
+		{T0 + 2900, 1.0, 0, false}, /* minor, slot 2: the major stays */
+		{T0 + 2100, 9.0, 0, true},  /* major -> slot 2 */
+		{T0 - 1, 1.0, 0, true},	    /* before the window */
+		{T0, 1.0, 0, false},	    /* minor -> slot 0 */
+		{T0 + 7000, 1.0, 0, false}, /* minor -> slot 7 */
+		{T0 + 7500, 1.0, 0, false}, /* minor, same slot */
+		{T0 + 9999, 1.0, 0, true},  /* major -> slot 9 */
+		{T0 + 10000, 1.0, 0, true}, /* at t1: outside */
+	};
+	const unsigned char want[10] = {GRAPH_MARK_MINOR, 0, GRAPH_MARK_MAJOR, 0, 0, 0, 0,
+					GRAPH_MARK_MINOR, 0, GRAPH_MARK_MAJOR};
+	unsigned char marks[10];
+
+	(void)state;
+	memset(marks, 0xff, sizeof(marks));
+	memseries_gc_pause_marks(p, sizeof(p) / sizeof(p[0]), T0, T0 + 10000, 10, marks);
+	assert_memory_equal(marks, want, sizeof(want));
+	memseries_gc_pause_marks(NULL, 0, T0, T0 + 10000, 10, marks);
+	for (size_t i = 0; i < 10; i++)
+		assert_int_equal(marks[i], GRAPH_MARK_NONE);
+}
+
 static void test_hold_readings(void **state)
 {
 	/* 6 slots of 10 s; readings at 5 s and 35 s; ticks up to 45 s */
@@ -152,6 +179,7 @@ int main(void)
 		cmocka_unit_test(test_floor_line_through_the_floors),
 		cmocka_unit_test(test_floor_line_of_nothing),
 		cmocka_unit_test(test_gc_marks),
+		cmocka_unit_test(test_gc_pause_marks),
 		cmocka_unit_test(test_hold_readings),
 	};
 
