@@ -11,6 +11,11 @@
  * and pause p50/p99/max are report --json's "gc" figures (the session is
  * shorter than the graph window, so both cover all of it), in the C locale
  * without colour at 120x40. Skipped when node is missing.
+ *
+ * And the exact figures over a Go session written here through the store
+ * (collections with known pauses and heaps, a verdict from their floors),
+ * replayed at its end: counts, percentiles, share, heap after GC and where
+ * the verdict's floors come from, as worked out by hand.
  */
 #include <limits.h>
 #include <regex.h>
@@ -23,7 +28,10 @@
 #include <cmocka.h>
 
 #include "tmux.h"
+#include "core/frame.h"
 #include "core/units.h"
+#include "core/xalloc.h"
+#include "store/store.h"
 
 static char session[256];
 
@@ -165,6 +173,94 @@ static void replay(void)
 	assert_false(has_colour(capture(true)));
 }
 
+#define T0 1700000000000LL
+#define MIB (1024.0 * 1024.0)
+
+/*
+ * A session written here, target pid 4242 (a Go program), ticks 0..11 a
+ * second apart: collections on ticks 1..10 with pauses 1..10 ms, all major,
+ * live heap after 8 + tick MiB; a verdict judged from them on the last.
+ */
+static void write_go_session(void)
+{
+	struct session_meta meta = {.clk_tck = 100, .interval_ms = 1000};
+	struct store *s;
+	char err[512];
+
+	snprintf(meta.version, sizeof(meta.version), "test");
+	meta.started_ms = T0;
+	meta.target_pid = 4242;
+	meta.target_exit_code = -1;
+	assert_int_equal(store_create(session, true, &s, err, sizeof(err)), 0);
+	assert_int_equal(store_session_begin(s, &meta), 0);
+	for (uint64_t i = 0; i < 12; i++) {
+		struct frame *f = frame_new();
+		struct target_sample *t = xcalloc(1, sizeof(*t));
+
+		f->seq = i;
+		f->t_ms = T0 + (int64_t)i * 1000;
+		t->pid = 4242;
+		t->start_ticks = 1;
+		t->alive = true;
+		t->exit_code = -1;
+		t->have = TARGET_HAVE_STAT | TARGET_HAVE_STATUS;
+		snprintf(t->comm, sizeof(t->comm), "gcleak");
+		t->state = 'S';
+		t->rss_anon = (uint64_t)(32 * MIB);
+		t->vm_rss = (uint64_t)(40 * MIB);
+		f->target = t;
+		if (i >= 1 && i <= 10) {
+			f->gcs = xcalloc(1, sizeof(*f->gcs));
+			f->ngcs = 1;
+			snprintf(f->gcs->runtime, sizeof(f->gcs->runtime), "go");
+			snprintf(f->gcs->kind, sizeof(f->gcs->kind), "gc");
+			f->gcs->major = 1;
+			f->gcs->pause_ms = (double)i;
+			f->gcs->after_bytes = (8.0 + (double)i) * MIB;
+		}
+		if (i == 11) {
+			f->leak = xcalloc(1, sizeof(*f->leak));
+			snprintf(f->leak->source, sizeof(f->leak->source), "go gc");
+			snprintf(f->leak->state, sizeof(f->leak->state), "stable");
+			f->leak->floor_bytes = (uint64_t)(17 * MIB);
+			f->leak->time_to_limit_s = -1;
+		}
+		assert_int_equal(store_write_frame(s, f), 0);
+		frame_unref(f);
+	}
+	store_close(s);
+}
+
+/*
+ * Exact figures: at the end of that session the panel sums up the ten
+ * collections over the 11 s it covers (pauses sorted 1..10: p50 the 5th,
+ * p99 the 10th; 55 ms of 11 s is 0.50%), the heap after the latest, and the
+ * verdict says its floors are Go's live heap after GC. 80x24, UTF-8, colour.
+ */
+static void test_exact_figures(void **state)
+{
+	char cmd[512], want[160], heap[16];
+
+	(void)state;
+	write_go_session();
+	snprintf(cmd, sizeof(cmd), "'%s' replay '%s'", vigil_bin(), session);
+	start(80, 24, "LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color", cmd);
+	assert_true(wait_for("Tab: next panel"));
+	tmux("send-keys -t t b");
+	assert_true(wait_for("Jump to"));
+	tmux("send-keys -t t -l end");
+	tmux("send-keys -t t Enter");
+	assert_true(wait_for("END "));
+	tmux("send-keys -t t Tab Tab");
+	snprintf(want, sizeof(want), "Go    collections: 10 in 11s  heap after GC %s",
+		 units_bytes_short(18 * MIB, heap, sizeof(heap)));
+	assert_true(wait_for(want));
+	assert_shows(
+		"pauses: p50 5.000ms  p99 10.00ms  max 10.00ms  GC 0.50% of wall time");
+	assert_shows("stable  floors of Go live heap after GC  floor 17M");
+	assert_true(has_colour(capture(true)));
+}
+
 static void test_gc_panel(void **state)
 {
 	char rel[PATH_MAX], leakjs[PATH_MAX];
@@ -182,6 +278,7 @@ static void test_gc_panel(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_exact_figures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gc_panel, setup, teardown),
 	};
 
