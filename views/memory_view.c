@@ -114,7 +114,11 @@ static void draw_gc(WINDOW *w, const struct ui_model *m, int y, int cols)
 	char span[16], major[32] = "", heap[16], p50[16], p99[16], max[16];
 
 	wattrset(w, pal(PAL_TITLE));
-	put_words(w, y, 0, 6, !strcmp(m->gc_runtime, "node") ? "Node" : "Go", false);
+	put_words(w, y, 0, 6,
+		  !strcmp(m->gc_runtime, "node") ? "Node"
+		  : !strcmp(m->gc_runtime, "go") ? "Go"
+						 : m->gc_runtime,
+		  false);
 	wattrset(w, pal(PAL_NORMAL));
 	if (g->major != g->count) /* Go's cycles are all major */
 		snprintf(major, sizeof(major), " (%llu major)",
