@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,10 +80,12 @@ static void remove_on_signals(int slot, const struct history_copy *c)
 	if (strlen(c->path) + 9 > sizeof(doomed[0][0]))
 		return;
 	armed[slot] = 0;
+	atomic_signal_fence(memory_order_seq_cst); /* the flag before the names */
 	snprintf(doomed[slot][0], sizeof(doomed[0][0]), "%s", c->dir);
 	for (size_t i = 0; i < 4; i++)
 		snprintf(doomed[slot][i + 1], sizeof(doomed[0][0]), "%s%s", c->path,
 			 side[i]);
+	atomic_signal_fence(memory_order_seq_cst); /* the names before the flag */
 	armed[slot] = 1;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
@@ -95,6 +98,7 @@ static void drop_slot(const struct history_copy *c)
 	for (size_t k = 0; k < SOURCE_COPIES; k++)
 		if (live_copy[k] == c) {
 			armed[k] = 0;
+			atomic_signal_fence(memory_order_seq_cst);
 			live_copy[k] = NULL;
 		}
 }
