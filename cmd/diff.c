@@ -20,11 +20,13 @@
 
 #include "analysis/compare.h"
 #include "analysis/gate.h"
+#include "analysis/profdiff.h"
 #include "cmd/cli.h"
 #include "cmd/diff_load.h"
 #include "cmd/diff_out.h"
 #include "cmd/diff_profile.h"
 #include "cmd/diff_side.h"
+#include "cmd/source.h"
 #include "core/outfile.h"
 #include "core/xalloc.h"
 #include "store/profiles.h"
@@ -38,17 +40,13 @@ static int run_diff(int argc, char **argv);
 static const struct cli_option diff_options[] = {
 	{OPT_JSON, 0, "json", NULL, "every figure compared as JSON (docs/diff-json.md)"},
 	{OPT_FAIL_IF, 0, "fail-if", "EXPR",
-	 "exit 3 when EXPR holds and is significant: 'target.cpu > +20%' (repeatable)"},
+	 "exit 3 if EXPR holds, significantly (repeatable)"},
 	{OPT_PROFILE, 0, "profile", "B:A",
-	 "the differential of profile B of BEFORE and A of AFTER (an empty id: "
-	 "the newest in the side's window; docs/diff-profile.md)"},
+	 "only profile B against A (empty: the newest)"},
 	/* in the order of enum diff_profile_format */
 	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|console",
-		      "--profile: a table (default), difffolded stacks, JSON, or the "
-		      "console"),
-	{OPT_RAW, 0, "raw", NULL,
-	 "--profile: folded counts as recorded (default: "
-	 "BEFORE scaled to AFTER's total)"},
+		      "--profile: table (default), folded, json, console"),
+	{OPT_RAW, 0, "raw", NULL, "--profile: counts as recorded, BEFORE not scaled"},
 	CLI_SHARED(CLI_OPT_ASCII),
 	CLI_SHARED(CLI_OPT_NO_COLOR),
 	CLI_SHARED_AS(CLI_OPT_OUTPUT, "FILE", "write the report to FILE, not stdout"),
@@ -60,15 +58,19 @@ const struct cli_command diff_command = {
 	.operands = "BEFORE AFTER",
 	.summary = "what changed between two sessions or two windows of one",
 	.about =
-		"BEFORE and AFTER are session files, each optionally with a window:\n"
-		"FILE@FROM..TO, FROM and TO as for export --from/--to (HH:MM[:SS],\n"
-		"YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR, -DUR, start, end;\n"
-		"either may be empty). Figures are compared tick by tick: Mann-Whitney "
-		"U\n"
-		"for per-tick values, a bootstrap over ticks for timer percentiles.\n"
+		"BEFORE and AFTER are session files or daemon directories, each\n"
+		"optionally with a window: FILE@FROM..TO or DIR@FROM..TO, FROM and TO\n"
+		"as for export --from/--to (HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since\n"
+		"the epoch, +DUR, -DUR, start, end; either may be empty). When both\n"
+		"windows hold a profile, the newest of each is compared too.\n"
+		"Figures are compared tick by tick: Mann-Whitney U for per-tick "
+		"values,\n"
+		"a bootstrap over ticks for timer percentiles.\n"
 		"EXPR: NAME OP CHANGE, OP one of > >= < <=, CHANGE +10% (relative) or 5\n"
 		"(absolute, in the figure's unit); NAME may be a glob "
-		"('latency.*.p99').\n"
+		"('latency.*.p99'):\n"
+		"--fail-if 'target.cpu > +20%'. --profile B:A writes only the\n"
+		"differential of profiles B and A (docs/diff-profile.md).\n"
 		"Exit status: 0 no condition held, 1 failure, 2 usage, 3 a condition "
 		"held.\n",
 	.options = diff_options,
@@ -327,21 +329,53 @@ static void report_release(struct diff_report *r)
 		free(r->gates[g].held);
 	}
 	free(r->gates);
+	if (r->profdiff)
+		profdiff_free(r->profdiff);
 }
 
-/* Profiles stored inside a side's window (the profile diff is another
- * engineer's room; until it lands, they are only counted). */
-static size_t count_profiles(const struct diff_side *s)
+/* Profiles stored inside a side's window, and the newest of them (0: none). */
+static size_t count_profiles(const struct diff_side *s, int64_t *newest)
 {
 	struct profile_meta *p;
 	size_t n, k = 0;
 
+	*newest = 0;
 	if (query_profiles(s->st, &p, &n) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		k += p[i].started_ms >= s->t0 && p[i].started_ms <= s->t1;
+	for (size_t i = 0; i < n; i++) /* newest first */
+		if (p[i].started_ms >= s->t0 && p[i].started_ms <= s->t1 && !k++)
+			*newest = p[i].id;
 	free(p);
 	return k;
+}
+
+/*
+ * The report's profile part: the newest profile of each side's window,
+ * compared, when both sides hold one. A profile that cannot be read is
+ * said on stderr and leaves the part out; the exit status is the report's.
+ */
+static void compare_profiles(struct diff_report *r, struct diff_side side[2])
+{
+	static const char *const label[] = {"BEFORE", "AFTER"};
+	struct profile *p[2] = {NULL, NULL};
+	char err[512];
+
+	for (int k = 0; k < 2; k++)
+		r->profiles[k] = count_profiles(&side[k], &r->profile_id[k]);
+	if (!r->profiles[0] || !r->profiles[1])
+		return;
+	for (int k = 0; k < 2; k++)
+		if (diff_profile_pick(side[k].st, r->profile_id[k], 0, 0, &p[k], err,
+				      sizeof(err)) <= 0) {
+			cli_warn("cannot read %s's profile %lld: %s (the report has no "
+				 "profile part)",
+				 label[k], (long long)r->profile_id[k], err);
+			profile_free(p[0]);
+			return;
+		}
+	r->profdiff = profdiff_new(p[0], p[1]);
+	profile_free(p[0]);
+	profile_free(p[1]);
 }
 
 /* Writes the report to stdout or, with -o, to FILE as a whole. */
@@ -389,6 +423,7 @@ static void open_side(const char *spec, struct diff_side *s)
 		usage_error("%s", err);
 	if (rc < 0)
 		fatal("%s", err);
+	source_say_notes(&s->dir);
 }
 
 /* --profile B:A: the differential profile instead of the report. */
@@ -451,8 +486,8 @@ static int run_diff(int argc, char **argv)
 			fatal("%s", err);
 		r.side[k] = &side[k];
 		r.ticks[k] = data[k].ticks;
-		r.profiles[k] = count_profiles(&side[k]);
 	}
+	compare_profiles(&r, side);
 	match_values(&r, data);
 	match_processes(&r, data);
 	cmp_rank(&r.cmp);

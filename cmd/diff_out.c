@@ -15,6 +15,8 @@
 #include "core/units.h"
 
 #define NAME_WIDTH 26
+#define DIFF_PROFILE_ROWS 10	  /* functions in the text's profile part */
+#define DIFF_PROFILE_JSON_ROWS 20 /* as `diff --profile --json` */
 
 const char *diff_format_value(const char *unit, double v, char *buf, size_t len)
 {
@@ -78,6 +80,8 @@ static void text_side(FILE *out, const char *label, const struct diff_side *s,
 	strftime(b, sizeof(b), "%H:%M:%S", &tm1);
 	fprintf(out, "%s ", label);
 	text_write(out, s->path);
+	if (s->dir.dir)
+		fprintf(out, " (%zu of its files)", s->dir.copy.segments);
 	fprintf(out, "  %s..%s (%s, %zu ticks)\n", a, b,
 		units_span(s->t1 - s->t0, span, sizeof(span)), ticks);
 }
@@ -114,6 +118,21 @@ static void text_only(FILE *out, const char *label, const struct diff_only *o)
 	fputs(o->n > 12 ? ", ...\n" : "\n", out);
 }
 
+/* The profile part: which profiles, then the top of profdiff's table. */
+static void text_profile(FILE *out, const struct diff_report *r)
+{
+	if (!r->profdiff)
+		return;
+	fprintf(out,
+		"\nprofile %lld of BEFORE (newest of %zu) against profile %lld of AFTER "
+		"(newest of %zu)\n",
+		(long long)r->profile_id[0], r->profiles[0], (long long)r->profile_id[1],
+		r->profiles[1]);
+	profdiff_write_table(r->profdiff, out, DIFF_PROFILE_ROWS);
+	fprintf(out, "(all of it: --profile %lld:%lld, --format folded|json|console)\n",
+		(long long)r->profile_id[0], (long long)r->profile_id[1]);
+}
+
 void diff_write_text(FILE *out, const struct diff_report *r)
 {
 	size_t changed = cmp_changed(&r->cmp);
@@ -132,10 +151,7 @@ void diff_write_text(FILE *out, const struct diff_report *r)
 		text_change(out, &r->cmp.v[i]);
 	text_only(out, "before", &r->only[0]);
 	text_only(out, "after", &r->only[1]);
-	if (r->profiles[0] && r->profiles[1])
-		fprintf(out,
-			"\nboth sides hold profiles (%zu and %zu): no profile diff yet\n",
-			r->profiles[0], r->profiles[1]);
+	text_profile(out, r);
 	for (size_t g = 0; g < r->ngates; g++) {
 		fputs(g ? "" : "\n", out);
 		fputs("--fail-if '", out);
@@ -172,9 +188,9 @@ static void json_side(FILE *out, const char *key, const struct diff_side *s, siz
 		fputs("null", out);
 	fprintf(out,
 		", \"t0_ms\": %lld, \"t1_ms\": %lld, \"ticks\": %zu, \"interval_ms\": "
-		"%lld, \"profiles\": %zu, \"host\": ",
+		"%lld, \"profiles\": %zu, \"segments\": %zu, \"host\": ",
 		(long long)s->t0, (long long)s->t1, ticks, (long long)s->interval_ms,
-		profiles);
+		profiles, s->dir.dir ? s->dir.copy.segments : 0);
 	json_string(out, s->meta.host);
 	fputs("},\n", out);
 }
@@ -239,7 +255,7 @@ static void json_gates(FILE *out, const struct diff_report *r)
 		json_names(out, r->gates[g].held, r->gates[g].nheld);
 		fputc('}', out);
 	}
-	fputs(r->ngates ? "\n  ]\n" : "]\n", out);
+	fputs(r->ngates ? "\n  ]" : "]", out);
 }
 
 void diff_write_json(FILE *out, const struct diff_report *r)
@@ -270,5 +286,11 @@ void diff_write_json(FILE *out, const struct diff_report *r)
 	json_names(out, r->only[1].names, r->only[1].n);
 	fputs(",\n", out);
 	json_gates(out, r);
-	fputs("}\n", out);
+	/* the same object `diff --profile --json` writes, or null */
+	fputs(",\n  \"profile\": ", out);
+	if (r->profdiff)
+		profdiff_write_json(r->profdiff, out, DIFF_PROFILE_JSON_ROWS, true);
+	else
+		fputs("null", out);
+	fputs("\n}\n", out);
 }

@@ -3,8 +3,11 @@
  * diff_out: the two writers of `vigil diff`, text for people and JSON for
  * scripts (docs/diff-json.md), over one struct diff_report, so they cannot
  * disagree. The text lists the changed figures only, ranked; the JSON has
- * every figure compared. Names from processes and from StatsD packets are
- * escaped in the text (core/textsafe) and carried exactly in the JSON.
+ * every figure compared. When both sides' windows hold a profile, both add
+ * the differential of the newest of each (analysis/profdiff): the text its
+ * top functions, the JSON its object as `diff --profile --json` writes it. Names from
+ * processes and from StatsD packets are escaped in the text (core/textsafe) and carried
+ * exactly in the JSON.
  */
 #ifndef VIGIL_CMD_DIFF_OUT_H
 #define VIGIL_CMD_DIFF_OUT_H
@@ -15,6 +18,7 @@
 
 #include "analysis/compare.h"
 #include "analysis/gate.h"
+#include "analysis/profdiff.h"
 #include "cmd/diff_side.h"
 
 /* One --fail-if condition and what it found. */
@@ -40,7 +44,9 @@ struct diff_report {
 	struct diff_only only[2]; /* only before, only after */
 	struct diff_gate *gates;
 	size_t ngates;
-	size_t profiles[2]; /* profiles each side's window holds */
+	size_t profiles[2];	   /* profiles each side's window holds */
+	int64_t profile_id[2];	   /* the newest of them, compared (0: none) */
+	struct profdiff *profdiff; /* owned: their differential, or NULL */
 };
 
 void diff_write_text(FILE *out, const struct diff_report *r);

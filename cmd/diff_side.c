@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* diff_side: a side of `vigil diff` from its argument (see diff_side.h). */
+/* diff_side: a side of `vigil diff` from its argument, a file or a daemon's
+ * directory (see diff_side.h). */
 #include "cmd/diff_side.h"
 
 #include <stdbool.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmd/source.h"
 #include "core/when.h"
 #include "core/xalloc.h"
 #include "store/frames.h"
@@ -16,6 +18,7 @@
 void diff_side_release(struct diff_side *d)
 {
 	store_close(d->st);
+	source_close(&d->dir);
 	free(d->path);
 	free(d->from);
 	free(d->to);
@@ -34,7 +37,10 @@ static int split(const char *spec, struct diff_side *d, char *err, size_t errlen
 	}
 	dots = strstr(at + 1, "..");
 	if (!dots) {
-		snprintf(err, errlen, "bad window '%s': expected FILE@FROM..TO", spec);
+		snprintf(err, errlen,
+			 "bad window '%s': expected FILE@FROM..TO or "
+			 "DIR@FROM..TO",
+			 spec);
 		return -1;
 	}
 	d->path = xasprintf("%.*s", (int)(at - spec), spec);
@@ -84,46 +90,80 @@ static bool window_has_ticks(struct diff_side *d, const char *spec, char *err,
 	return false;
 }
 
+/* A directory's window, copied: t0..t1 resolved over the whole directory.
+ * 0, or DIFF_SIDE_* with the reason in err. */
+static int open_dir(struct diff_side *d, const char *spec, char *err, size_t errlen)
+{
+	char why[256];
+	int rc = source_open_dir(d->path, d->from, d->to, &d->dir, why, sizeof(why));
+
+	switch (rc) {
+	case 0:
+		break;
+	case SOURCE_BAD_FROM:
+		snprintf(err, errlen, "bad window '%s': FROM '%s': %s", spec, d->from,
+			 why);
+		return DIFF_SIDE_USAGE;
+	case SOURCE_BAD_TO:
+		snprintf(err, errlen, "bad window '%s': TO '%s': %s", spec, d->to, why);
+		return DIFF_SIDE_USAGE;
+	case SOURCE_BAD_ORDER:
+		snprintf(err, errlen, "bad window '%s': FROM is after TO", spec);
+		return DIFF_SIDE_USAGE;
+	default:
+		snprintf(err, errlen, "%s", why);
+		return DIFF_SIDE_RUNTIME;
+	}
+	d->t0 = d->dir.t0_ms;
+	d->t1 = d->dir.t1_ms;
+	return 0;
+}
+
+/* The store of the file, or of a directory's copy, and its sessions row.
+ * first..last: the span of its ticks. */
+static int open_store(struct diff_side *d, int64_t *first, int64_t *last, char *err,
+		      size_t errlen)
+{
+	const char *file = d->dir.dir ? d->dir.path : d->path;
+	uint64_t ticks;
+
+	if (store_open(file, &d->st, err, errlen) < 0)
+		return DIFF_SIDE_RUNTIME;
+	if (query_session(d->st, &d->meta) < 0 ||
+	    query_span(d->st, first, last, &ticks) < 0) {
+		snprintf(err, errlen, "cannot read '%s': %s", d->path,
+			 store_error(d->st));
+		return DIFF_SIDE_RUNTIME;
+	}
+	if (!ticks) {
+		snprintf(err, errlen, "cannot compare '%s': it has no ticks", d->path);
+		return DIFF_SIDE_RUNTIME;
+	}
+	return 0;
+}
+
 int diff_side_open(const char *spec, struct diff_side *out, char *err, size_t errlen)
 {
 	int64_t first, last;
-	uint64_t ticks;
-	struct stat sb;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if (split(spec, out, err, errlen) < 0) {
 		diff_side_release(out);
 		return DIFF_SIDE_USAGE;
 	}
-	/* a daemon's directory will be opened here as one timeline */
-	if (stat(out->path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen,
-			 "cannot open '%s': a directory (daemon directories are not "
-			 "readable by diff yet; give a session file)",
-			 out->path);
+	if (segments_is_dir(out->path) && (rc = open_dir(out, spec, err, errlen)) < 0) {
 		diff_side_release(out);
-		return DIFF_SIDE_RUNTIME;
+		return rc;
 	}
-	if (store_open(out->path, &out->st, err, errlen) < 0) {
+	rc = open_store(out, &first, &last, err, errlen);
+	if (rc == 0 && !out->dir.dir && window(out, spec, first, last, err, errlen) < 0)
+		rc = DIFF_SIDE_USAGE;
+	if (rc == 0 && !window_has_ticks(out, spec, err, errlen))
+		rc = DIFF_SIDE_USAGE;
+	if (rc < 0) {
 		diff_side_release(out);
-		return DIFF_SIDE_RUNTIME;
-	}
-	if (query_session(out->st, &out->meta) < 0 ||
-	    query_span(out->st, &first, &last, &ticks) < 0) {
-		snprintf(err, errlen, "cannot read '%s': %s", out->path,
-			 store_error(out->st));
-		diff_side_release(out);
-		return DIFF_SIDE_RUNTIME;
-	}
-	if (!ticks) {
-		snprintf(err, errlen, "cannot compare '%s': it has no ticks", out->path);
-		diff_side_release(out);
-		return DIFF_SIDE_RUNTIME;
-	}
-	if (window(out, spec, first, last, err, errlen) < 0 ||
-	    !window_has_ticks(out, spec, err, errlen)) {
-		diff_side_release(out);
-		return DIFF_SIDE_USAGE;
+		return rc;
 	}
 	out->interval_ms = out->meta.interval_ms > 0 ? out->meta.interval_ms : 1000;
 	return 0;

@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * diff_side: one side of `vigil diff` (BEFORE or AFTER) opened for reading:
- * a session file, or one with a window of its time, "FILE@FROM..TO". Every
- * side is opened by diff_side_open and by nothing else, so another kind of
- * source (a daemon's directory read as one timeline) is added there once.
+ * a session file or a daemon's directory (read as one timeline, through a
+ * private copy of its window: cmd/source.h), either with a window of its
+ * time, "FILE@FROM..TO" or "DIR@FROM..TO". Every side is opened by
+ * diff_side_open and by nothing else.
+ *
+ * A directory's window is resolved against the whole directory's span and
+ * only that window is copied; the copy is removed by diff_side_release,
+ * and at exit or on SIGINT/SIGTERM/SIGHUP before that. Both sides may be
+ * windows of one directory (two copies).
  *
  * Window grammar: the text after the last '@' of the argument is FROM..TO,
  * each in the forms of --from/--to (core/when.h) and either may be empty
@@ -18,17 +24,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cmd/source.h"
 #include "core/frame.h"
 
 struct store;
 
 struct diff_side {
-	char *path;		  /* owned: the file */
+	char *path;		  /* owned: the file or directory, as given */
 	char *from, *to;	  /* owned: the window's ends as written, or NULL */
 	struct store *st;	  /* owned: a read connection */
 	struct session_meta meta; /* the sessions row */
 	int64_t t0, t1;		  /* the window, ms since the epoch */
 	int64_t interval_ms;	  /* the session's tick interval, at least 1 */
+	struct source dir;	  /* a directory's copy (dir.dir false: a file) */
 };
 
 #define DIFF_SIDE_RUNTIME (-1) /* the file cannot be read: exit 1 */
@@ -37,8 +45,9 @@ struct diff_side {
 /*
  * Opens spec into *out. Returns 0; DIFF_SIDE_RUNTIME with the reason in err
  * (the store's: missing file, not a session, newer schema; "'x' has no
- * ticks"); or DIFF_SIDE_USAGE ("bad window 'x@...': ..."). On failure *out
- * holds nothing to release.
+ * ticks"; a directory with no readable segment); or DIFF_SIDE_USAGE ("bad
+ * window 'x@...': ..."). On failure *out holds nothing to release. Segments
+ * a directory skipped are in out->dir.sg.notes (source_say_notes).
  */
 int diff_side_open(const char *spec, struct diff_side *out, char *err, size_t errlen);
 

@@ -6,7 +6,9 @@
  * session first (store/history.h says why), which the command then opens
  * like any file; source_close removes the copy, and so does any exit of the
  * process before that (fatal, usage errors) and SIGINT, SIGTERM or SIGHUP
- * (SIGKILL cannot be caught: its copy stays under $TMPDIR).
+ * (SIGKILL cannot be caught: its copy stays under $TMPDIR). A process may
+ * hold up to SOURCE_COPIES copies at once (diff's two sides, two windows of
+ * one directory among them); each is removed on those paths.
  *
  * Invariants:
  * - For a directory, --from/--to are resolved here against the whole
@@ -25,13 +27,23 @@
 #include "store/history.h"
 #include "store/segments.h"
 
+/* Directories a process can hold open as copies at once. */
+#define SOURCE_COPIES 2
+
 struct source {
 	const char *path; /* what to open: the operand, or the copy */
 	bool dir;
 	struct segments sg;
 	struct history_copy copy;
 	char from[24], to[24]; /* a directory's window, ms since the epoch */
+	int64_t t0_ms, t1_ms;  /* the same window as numbers */
 };
+
+/* source_open_dir's failures. */
+#define SOURCE_RUNTIME (-1)   /* unreadable, nothing to copy: exit 1 */
+#define SOURCE_BAD_FROM (-2)  /* FROM is not a time (err: why): exit 2 */
+#define SOURCE_BAD_TO (-3)    /* TO is not a time (err: why): exit 2 */
+#define SOURCE_BAD_ORDER (-4) /* FROM is after TO: exit 2 */
 
 /*
  * Opens operand into *src. *from and *to are the command's --from/--to
@@ -41,6 +53,20 @@ struct source {
  */
 void source_open(const char *operand, const char **from, const char **to,
 		 struct source *src);
+
+/*
+ * The directory dir with the window from..to (either NULL: that end of the
+ * directory's span; the forms of --from/--to, resolved as source_open
+ * resolves them), copied into *src without a word and without exiting:
+ * what diff does for each side. Returns 0 (src->path is the copy), or
+ * SOURCE_* with the reason in err. On any return *src is released with
+ * source_close; src->sg.notes names the segments skipped (source_say_notes).
+ */
+int source_open_dir(const char *dir, const char *from, const char *to, struct source *src,
+		    char *err, size_t errlen);
+
+/* "vigil: 'DIR': skipped NOTE" on stderr for each segment src skipped. */
+void source_say_notes(const struct source *src);
 
 /*
  * The console's history: the last window_ms of the daemon's directory dir,

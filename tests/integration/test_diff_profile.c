@@ -21,8 +21,8 @@
  * vDSO clock calls inside each function count for it.
  *
  * The profiles go through the store's API and analysis/profdiff, and
- * through `vigil diff --profile` in each of its text forms, which must say
- * the same.
+ * through `vigil diff --profile` in each of its text forms, and the plain
+ * report's profile part, which must say the same.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -317,6 +317,49 @@ static void test_cli_table_and_errors(void **state)
 	assert_non_null(strstr(r.err, "must be a terminal"));
 }
 
+/* Plain `vigil diff` (no --profile): the report has the profile part, the
+ * same differential as --profile ":" (the newest of each side). */
+static void test_report_profile_part(void **state)
+{
+	struct profile *pb = load_profile(before), *pa = load_profile(after);
+	struct profdiff *d = profdiff_new(pb, pa);
+	const struct profdiff_fn *left = fn(d, "shift_left");
+	char out[160], buf[128], head[128];
+	struct run_result r;
+
+	(void)state;
+	snprintf(out, sizeof(out), "%s/report.json", dir);
+	run_vigil(&r, "diff", before, after, "--json", "-o", out);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(jq_path(out,
+				    "[.profile.functions[] | select(.function == "
+				    "\"shift_left\")][0].total.verdict",
+				    buf, sizeof(buf)),
+			    "shrunk");
+	jq_path(out,
+		"[.profile.functions[] | select(.function == \"shift_left\")]"
+		"[0].total.change",
+		buf, sizeof(buf));
+	assert_true(fabs(atof(buf) - left->total_change) < 0.01);
+	assert_int_equal(atoll(jq_path(out, ".profile.before.id", buf, sizeof(buf))),
+			 pb->meta.id);
+	assert_int_equal(atoll(jq_path(out, ".profile.after.samples", buf, sizeof(buf))),
+			 (long long)d->samples_a);
+	assert_int_equal(atoi(jq_path(out, ".before.profiles", buf, sizeof(buf))), 1);
+	/* the text names both profiles and lists the functions */
+	run_vigil(&r, "diff", before, after);
+	assert_int_equal(r.status, 0);
+	snprintf(head, sizeof(head),
+		 "\nprofile %lld of BEFORE (newest of 1) against profile %lld of AFTER",
+		 (long long)pb->meta.id, (long long)pa->meta.id);
+	assert_non_null(strstr(r.out, head));
+	assert_non_null(strstr(r.out, "shift_left"));
+	assert_non_null(strstr(r.out, "shrunk"));
+	profdiff_free(d);
+	profile_free(pa);
+	profile_free(pb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +367,7 @@ int main(void)
 		cmocka_unit_test(test_cli_json),
 		cmocka_unit_test(test_cli_folded),
 		cmocka_unit_test(test_cli_table_and_errors),
+		cmocka_unit_test(test_report_profile_part),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
