@@ -3,9 +3,9 @@
  * schedstat: /proc/schedstat parsed by hand (schedstat.h says what the
  * fields are and which versions are read).
  *
- * Two passes, like collectors/iostat.c: the first counts the cpu lines
- * (room for the array), the second parses them into it, and the array is
- * handed out only once the whole text made sense.
+ * One pass: the file is mostly domain lines (a few per CPU, each longer
+ * than its cpu line), skipped with one strchr each; the array grows as cpu
+ * lines come and is handed out only once the whole text made sense.
  */
 #include "collectors/schedstat.h"
 
@@ -95,17 +95,15 @@ static int parse_cpu_line(const char *line, struct sched_cpu *out)
 
 int schedstat_parse(const char *text, struct sched_cpu **out, size_t *n)
 {
-	struct sched_cpu *cpus;
-	size_t room = 0, k = 0;
+	struct sched_cpu *cpus = NULL;
+	size_t cap = 0, k = 0;
 
 	if (check_version(text) < 0)
 		return -1;
-	for (const char *line = text; *line; line = next_line(line))
-		room += is_cpu_line(line);
-	cpus = room ? xcalloc(room, sizeof(*cpus)) : NULL;
 	for (const char *line = text; *line; line = next_line(line)) {
 		if (!is_cpu_line(line))
 			continue;
+		cpus = xgrow(cpus, &cap, k + 1, sizeof(*cpus));
 		if (parse_cpu_line(line, &cpus[k]) < 0 ||
 		    (k && cpus[k - 1].cpu >= cpus[k].cpu)) {
 			free(cpus);
