@@ -438,6 +438,39 @@ static void render_nets(struct expo *e, const struct sys_sample *s)
 	}
 }
 
+/* node_exporter's schedstat collector: its names, help and cpu label. */
+static void render_schedstat(struct expo *e, const struct sys_sample *s)
+{
+	static const struct {
+		const char *name, *unit, *help;
+	} fam[] = {
+		{"node_schedstat_running_seconds", "seconds",
+		 "Number of seconds CPU spent running a process."},
+		{"node_schedstat_waiting_seconds", "seconds",
+		 "Number of seconds spent by processing waiting for this CPU."},
+		{"node_schedstat_timeslices", "",
+		 "Number of timeslices executed by CPU."},
+	};
+
+	if (!(s->have & SYS_HAVE_SCHEDSTAT) || !s->nsched)
+		return;
+	for (size_t k = 0; k < sizeof(fam) / sizeof(fam[0]); k++) {
+		if (!expo_family(e, fam[k].name, EXPO_COUNTER, fam[k].unit, fam[k].help))
+			continue;
+		for (size_t i = 0; i < s->nsched; i++) {
+			const struct sched_cpu *c = &s->sched[i];
+			const double val[] = {(double)c->run_ns / 1e9,
+					      (double)c->wait_ns / 1e9,
+					      (double)c->slices};
+			char cpu[16];
+			struct expo_label l = {"cpu", cpu};
+
+			snprintf(cpu, sizeof(cpu), "%d", c->cpu);
+			expo_sample(e, "", &l, 1, val[k]);
+		}
+	}
+}
+
 static void render_node(struct expo *e, const struct om_view *v)
 {
 	if (!v->f)
@@ -448,6 +481,7 @@ static void render_node(struct expo *e, const struct om_view *v)
 	render_pressure(e, &v->f->sys);
 	render_disks(e, &v->f->sys);
 	render_nets(e, &v->f->sys);
+	render_schedstat(e, &v->f->sys);
 }
 
 int metrics_render(struct metrics *m, enum metrics_format fmt, char **body, size_t *len)

@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,15 @@ enum {
 	PB_LABEL_STR = 2,
 	PB_LABEL_NUM = 3,
 	PB_MAPPING_ID = 1,
+	PB_MAPPING_MEMORY_START = 2,
+	PB_MAPPING_MEMORY_LIMIT = 3,
+	PB_MAPPING_FILE_OFFSET = 4,
 	PB_MAPPING_FILENAME = 5,
+	PB_MAPPING_BUILD_ID = 6,
 	PB_MAPPING_HAS_FUNCTIONS = 7,
 	PB_LOCATION_ID = 1,
 	PB_LOCATION_MAPPING_ID = 2,
+	PB_LOCATION_ADDRESS = 3,
 	PB_LOCATION_LINE = 4,
 	PB_LINE_FUNCTION_ID = 1,
 	PB_FUNCTION_ID = 1,
@@ -169,6 +175,7 @@ struct encoder {
 	uint64_t *mapping_of_str; /* module's string id -> mapping id, 0 none */
 	size_t nmapping_of_str;
 	uint64_t nmappings;
+	uint64_t *mapping_of; /* p->mappings index -> mapping id */
 	int64_t period;
 };
 
@@ -180,7 +187,52 @@ static void value_type(struct encoder *e, unsigned field, const char *type,
 	pb_message(&e->out, field, &e->msg);
 }
 
-/* The mapping id of module, written when new; 0 for the unknown module "". */
+static int cmp_by_start(const void *a, const void *b, void *arg)
+{
+	const struct profile_mapping *m = arg;
+	const struct profile_mapping *x = &m[*(const uint32_t *)a];
+	const struct profile_mapping *y = &m[*(const uint32_t *)b];
+
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/*
+ * The profile's mappings, lowest address first: the tools take the first
+ * mapping for the main binary, and the executable is mapped below the
+ * libraries and the vdso (PIE or not).
+ */
+static void file_mappings(struct encoder *e)
+{
+	const struct profile *p = e->p;
+	uint32_t *order;
+
+	if (!p->nmappings)
+		return;
+	order = xcalloc(p->nmappings, sizeof(*order));
+	e->mapping_of = xcalloc(p->nmappings, sizeof(*e->mapping_of));
+	for (size_t i = 0; i < p->nmappings; i++)
+		order[i] = (uint32_t)i;
+	qsort_r(order, p->nmappings, sizeof(*order), cmp_by_start,
+		(void *)(uintptr_t)p->mappings);
+	for (size_t k = 0; k < p->nmappings; k++) {
+		const struct profile_mapping *m = &p->mappings[order[k]];
+
+		e->mapping_of[order[k]] = ++e->nmappings;
+		pb_uint(&e->msg, PB_MAPPING_ID, e->nmappings);
+		pb_uint(&e->msg, PB_MAPPING_MEMORY_START, m->start);
+		pb_uint(&e->msg, PB_MAPPING_MEMORY_LIMIT, m->limit);
+		pb_uint(&e->msg, PB_MAPPING_FILE_OFFSET, m->offset);
+		pb_uint(&e->msg, PB_MAPPING_FILENAME, strtab_id(&e->strs, m->file));
+		pb_uint(&e->msg, PB_MAPPING_BUILD_ID, strtab_id(&e->strs, m->build_id));
+		pb_uint(&e->msg, PB_MAPPING_HAS_FUNCTIONS, 1);
+		pb_message(&e->out, PB_PROFILE_MAPPING, &e->msg);
+	}
+	free(order);
+}
+
+/* The mapping id of a frame no file mapping was recorded for (a profile
+ * stored before vigil kept them, [jit], [heap]): one mapping per module
+ * name, written when new; 0 for the unknown module "". */
 static uint64_t mapping_id(struct encoder *e, const char *module)
 {
 	uint64_t s;
@@ -211,7 +263,8 @@ static void frame(struct encoder *e, size_t i)
 {
 	const struct profile_frame *f = &e->p->frames[i];
 	uint64_t name = strtab_id(&e->strs, f->function);
-	uint64_t map = mapping_id(e, f->module);
+	bool placed = f->mapping < e->p->nmappings;
+	uint64_t map = placed ? e->mapping_of[f->mapping] : mapping_id(e, f->module);
 
 	pb_uint(&e->msg, PB_FUNCTION_ID, i + 1);
 	pb_uint(&e->msg, PB_FUNCTION_NAME, name);
@@ -221,6 +274,8 @@ static void frame(struct encoder *e, size_t i)
 	pb_uint(&e->sub, PB_LINE_FUNCTION_ID, i + 1);
 	pb_uint(&e->msg, PB_LOCATION_ID, i + 1);
 	pb_uint(&e->msg, PB_LOCATION_MAPPING_ID, map);
+	if (placed)
+		pb_uint(&e->msg, PB_LOCATION_ADDRESS, f->address);
 	pb_message(&e->msg, PB_LOCATION_LINE, &e->sub);
 	pb_message(&e->out, PB_PROFILE_LOCATION, &e->msg);
 }
@@ -287,6 +342,7 @@ void pprof_encode(const struct profile *p, unsigned char **out, size_t *len)
 	struct encoder e = {.p = p};
 
 	header(&e);
+	file_mappings(&e);
 	for (size_t i = 0; i < p->nframes; i++)
 		frame(&e, i);
 	for (size_t i = 0; i < p->ncounts; i++)
@@ -302,6 +358,7 @@ void pprof_encode(const struct profile *p, unsigned char **out, size_t *len)
 	free(e.strs.strs);
 	free(e.strs.slots);
 	free(e.mapping_of_str);
+	free(e.mapping_of);
 	*out = e.out.b;
 	*len = e.out.len;
 }

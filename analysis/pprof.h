@@ -13,11 +13,17 @@
  *   labelled thread_id (and thread_name when the thread was named).
  * - One location and one function per frame (id = frame id + 1), the
  *   function's name and system_name vigil's symbol as captured (already
- *   demangled). vigil keeps no addresses or source files, so addresses and
- *   filenames are 0/"".
- * - One mapping per module (file basename, "[vdso]", ...), marked as already
- *   symbolized so the tools do not try to look the binary up; vigil keeps no
- *   load addresses or build ids for them.
+ *   demangled). A frame is a function, not an instruction: its location's
+ *   address is the first address it was sampled at, in its mapping. vigil
+ *   keeps no source files or lines, so filenames and lines are "" and 0.
+ * - One mapping per executable file mapping the frames were seen in
+ *   (memory_start, memory_limit, file_offset, the path as the process maps
+ *   it, and the GNU build id as hex, as `readelf -n` and `file` print it),
+ *   lowest address first, so the first is the main binary. Frames no file
+ *   mapping was recorded for (a profile stored before vigil kept them,
+ *   [jit], [heap]) get one mapping per module name with the name alone and
+ *   no address. Every mapping is marked as already symbolized, so the tools
+ *   do not look the binaries up.
  * - time_nanos and duration_nanos from the profile's start and length.
  *
  * The string table starts with "" and holds each string once. Nothing here

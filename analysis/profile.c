@@ -32,6 +32,7 @@ struct profile_index {
 	struct hash_table frames, children, counts;
 	uint64_t *frame_hash; /* per frame id */
 	size_t frames_cap, nodes_cap, counts_cap, threads_cap, frame_hash_cap;
+	size_t mappings_cap;
 };
 
 static uint64_t mix64(uint64_t x)
@@ -144,6 +145,11 @@ void profile_free(struct profile *p)
 		free(p->frames[i].module);
 	}
 	free(p->frames);
+	for (size_t i = 0; i < p->nmappings; i++) {
+		free(p->mappings[i].file);
+		free(p->mappings[i].build_id);
+	}
+	free(p->mappings);
 	free(p->nodes);
 	free(p->counts);
 	free(p->threads);
@@ -187,11 +193,52 @@ uint32_t profile_frame_id(struct profile *p, const char *function, const char *m
 			       sizeof(*ix->frame_hash));
 	p->frames[id].function = xstrdup(function);
 	p->frames[id].module = xstrdup(module);
+	p->frames[id].mapping = PROFILE_NONE;
+	p->frames[id].address = 0;
 	ix->frame_hash[id] = h;
 	table_reserve(&ix->frames, 0, p->nframes, p, frame_hash_of);
 	table_put(&ix->frames, h, id);
 	p->nframes++;
 	return id;
+}
+
+/* A profile has a few dozen mappings (one per library), looked up once per
+ * new frame: a linear search is enough. */
+uint32_t profile_mapping_id(struct profile *p, uint64_t start, uint64_t limit,
+			    uint64_t offset, const char *file, const char *build_id)
+{
+	struct profile_mapping *n;
+
+	if (!file)
+		file = "";
+	for (size_t i = 0; i < p->nmappings; i++) {
+		const struct profile_mapping *o = &p->mappings[i];
+
+		if (o->start == start && o->limit == limit && o->offset == offset &&
+		    !strcmp(o->file, file))
+			return (uint32_t)i;
+	}
+	if (p->nmappings >= PROFILE_NONE - 1)
+		fatal("profile: too many mappings");
+	p->mappings = xgrow(p->mappings, &p->index->mappings_cap, p->nmappings + 1,
+			    sizeof(*p->mappings));
+	n = &p->mappings[p->nmappings];
+	n->start = start;
+	n->limit = limit;
+	n->offset = offset;
+	n->file = xstrdup(file);
+	n->build_id = xstrdup(build_id ? build_id : "");
+	return (uint32_t)p->nmappings++;
+}
+
+void profile_frame_place(struct profile *p, uint32_t frame, uint32_t mapping,
+			 uint64_t address)
+{
+	assert(frame < p->nframes && mapping < p->nmappings);
+	if (p->frames[frame].mapping != PROFILE_NONE)
+		return;
+	p->frames[frame].mapping = mapping;
+	p->frames[frame].address = address;
 }
 
 uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame)
@@ -364,8 +411,17 @@ struct profile *profile_clone(const struct profile *p)
 
 	/* ids are dense and parents come first, so re-adding in order gives the
 	 * same ids */
-	for (size_t i = 0; i < p->nframes; i++)
+	for (size_t i = 0; i < p->nmappings; i++) {
+		const struct profile_mapping *m = &p->mappings[i];
+
+		profile_mapping_id(c, m->start, m->limit, m->offset, m->file,
+				   m->build_id);
+	}
+	for (size_t i = 0; i < p->nframes; i++) {
 		profile_frame_id(c, p->frames[i].function, p->frames[i].module);
+		c->frames[i].mapping = p->frames[i].mapping;
+		c->frames[i].address = p->frames[i].address;
+	}
 	for (size_t i = 1; i < p->nnodes; i++)
 		profile_node_id(c, p->nodes[i].parent, p->nodes[i].frame);
 	for (size_t i = 0; i < p->ncounts; i++)

@@ -11,6 +11,11 @@
  *   (frame = PROFILE_NONE). A node id is stable once created; a stack is the
  *   path from the root to a node, so identical stacks share one node.
  * - counts[] are samples whose innermost frame is a node, per thread.
+ * - mappings[] are the executable file mappings frames were seen in (what
+ *   profile.proto calls a Mapping: where, which file, its build id); a frame
+ *   names one by index with an address inside it, the first it was sampled
+ *   at. Frames of profiles stored before vigil kept mappings, and frames no
+ *   file holds ([kernel], [jit], [off-cpu]), have none.
  *
  * Invariants: nodes[i].parent < i (a parent is always created first), every
  * count refers to a node > 0, and meta.samples is the sum of counts[].n.
@@ -42,6 +47,18 @@ enum profile_mode { PROFILE_CPU, PROFILE_WALL };
 struct profile_frame {
 	char *function; /* owned; "module+0x1a2b" when no symbol is known */
 	char *module;	/* owned; file basename, "[vdso]", "[jit]", "" unknown */
+	/* the mappings[] index it was first seen in, PROFILE_NONE unknown;
+	 * address: a runtime address inside that mapping, 0 unknown */
+	uint32_t mapping;
+	uint64_t address;
+};
+
+/* One executable mapping of a file (or the vdso) in the profiled process. */
+struct profile_mapping {
+	uint64_t start, limit; /* runtime addresses, [start, limit) */
+	uint64_t offset;       /* file offset mapped at start */
+	char *file;	       /* owned; the path the process maps, "[vdso]" */
+	char *build_id;	       /* owned; NT_GNU_BUILD_ID as hex, "" unknown */
 };
 
 struct profile_node {
@@ -75,8 +92,9 @@ struct profile_meta {
 
 struct profile {
 	struct profile_meta meta;
-	size_t nframes, nnodes, ncounts, nthreads;
+	size_t nframes, nnodes, ncounts, nthreads, nmappings;
 	struct profile_frame *frames;
+	struct profile_mapping *mappings;
 	struct profile_node *nodes;
 	struct profile_count *counts;
 	struct profile_thread *threads;
@@ -102,6 +120,18 @@ uint32_t profile_add_stack(struct profile *p, int tid, const uint32_t *frames,
  * entries, room for one more) and returns the new depth. */
 size_t profile_mark_truncated(struct profile *p, uint32_t *frames, size_t depth);
 
+/*
+ * The index of the mapping of file at [start, limit) from offset, added
+ * (with build_id) when new. Both strings are copied; NULL reads as "".
+ */
+uint32_t profile_mapping_id(struct profile *p, uint64_t start, uint64_t limit,
+			    uint64_t offset, const char *file, const char *build_id);
+
+/* Places frame in mapping at address, unless it is placed already (the
+ * first sighting stays). frame and mapping must be ids of p. */
+void profile_frame_place(struct profile *p, uint32_t frame, uint32_t mapping,
+			 uint64_t address);
+
 /* The child of parent for frame, created when new (the store rebuilds a
  * profile with it). parent must exist; frame must be a frame id. */
 uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame);
@@ -109,7 +139,7 @@ uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame);
 /* Adds n samples at node for thread tid (merged with an existing count). */
 void profile_add_count(struct profile *p, uint32_t node, int tid, uint64_t n);
 
-/* A deep copy with the same ids and meta; the caller owns it. */
+/* A deep copy with the same ids, mappings and meta; the caller owns it. */
 struct profile *profile_clone(const struct profile *p);
 
 /* Names a thread (last name wins). comm is copied. */

@@ -519,6 +519,22 @@ int maps_symbolize(struct maps *m, uint64_t addr, char *fn, size_t fnlen, char *
 	return 0;
 }
 
+int maps_region(struct maps *m, uint64_t addr, struct maps_region *out)
+{
+	struct map_entry *e = maps_find(m, addr);
+	struct elf_file *f;
+
+	if (!e || !(e->path[0] == '/' || !strcmp(e->path, "[vdso]")))
+		return -1;
+	f = maps_module(m, e);
+	out->start = e->start;
+	out->end = e->end;
+	out->pgoff = e->pgoff;
+	out->path = e->path;
+	out->build_id = f ? f->build_id : "";
+	return 0;
+}
+
 void maps_counts(const struct maps *m, size_t *modules, size_t *unreadable)
 {
 	*modules = m->nmods;

@@ -97,6 +97,22 @@ int maps_read(struct maps *m, uint64_t addr, void *buf, size_t len);
 int maps_symbolize(struct maps *m, uint64_t addr, char *fn, size_t fnlen, char *mod,
 		   size_t modlen);
 
+/* The mapping of a file (or the vdso) that covers an address. */
+struct maps_region {
+	uint64_t start, end, pgoff; /* as in the maps line */
+	const char *path;	    /* borrowed: the entry's path, "[vdso]" */
+	const char *build_id;	    /* borrowed: the image's, "" when unknown */
+};
+
+/*
+ * The mapping covering addr, when a file (path starting with '/') or the
+ * vdso backs it: 0 with *out filled, valid until the next refresh; -1 for
+ * anonymous memory, JIT code and addresses nothing maps. The build id is
+ * the module image's (collectors/symbols.h reads NT_GNU_BUILD_ID from the
+ * file as maps_module opened it), "" when the image could not be read.
+ */
+int maps_region(struct maps *m, uint64_t addr, struct maps_region *out);
+
 /* How many modules were opened and how many could not be (for meta.why). */
 void maps_counts(const struct maps *m, size_t *modules, size_t *unreadable);
 

@@ -68,6 +68,21 @@ struct profiler {
 	char why[FRAME_WHY_MAX];
 };
 
+/* Ties a frame to the file mapping it was first seen in (pprof's Mapping
+ * and Location.address), once: later addresses of the function are the
+ * same function. */
+static void place_frame(struct profiler *p, uint32_t frame, uint64_t ip)
+{
+	struct maps_region r;
+	uint32_t m;
+
+	if (p->prof->frames[frame].mapping != PROFILE_NONE ||
+	    maps_region(p->maps, ip, &r) < 0)
+		return;
+	m = profile_mapping_id(p->prof, r.start, r.end, r.pgoff, r.path, r.build_id);
+	profile_frame_place(p->prof, frame, m, ip);
+}
+
 static uint32_t frame_of(struct profiler *p, uint64_t ip)
 {
 	size_t mask = ((size_t)1 << IPCACHE_BITS) - 1;
@@ -87,6 +102,7 @@ static uint32_t frame_of(struct profiler *p, uint64_t ip)
 	}
 	maps_symbolize(p->maps, ip, fn, sizeof(fn), mod, sizeof(mod));
 	id = profile_frame_id(p->prof, fn, mod);
+	place_frame(p, id, ip);
 	if (!p->cache[i].ip || p->cache[i].ip != ip) {
 		p->cache[i].ip = ip;
 		p->cache[i].frame = id;

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "collectors/iostat.h"
+#include "collectors/schedstat.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
 
@@ -33,7 +34,7 @@ struct sys_collector {
 	char *root;
 	char *stat_buf; /* grows from STAT_BUF_MIN to SYS_STAT_BUF_MAX, kept */
 	size_t stat_cap;
-	char *dev_buf; /* diskstats and net/dev, grown the same way */
+	char *dev_buf; /* diskstats, net/dev and schedstat, grown the same way */
 	size_t dev_cap;
 	char small[SMALL_BUF];
 };
@@ -460,6 +461,21 @@ static void read_devices(struct sys_collector *c, struct sys_sample *out)
 	}
 }
 
+/*
+ * schedstat: missing on kernels built without CONFIG_SCHEDSTATS, which is
+ * normal and noted nowhere. It holds a few lines per domain per CPU, so it
+ * grows with the machine like /proc/stat does.
+ */
+static void read_sched(struct sys_collector *c, struct sys_sample *out)
+{
+	if (read_grown(c, "schedstat", &c->dev_buf, &c->dev_cap, true, out) < 0)
+		return;
+	if (schedstat_parse(c->dev_buf, &out->sched, &out->nsched) < 0)
+		why_add(out, "schedstat: unparsable");
+	else
+		out->have |= SYS_HAVE_SCHEDSTAT;
+}
+
 /* meminfo and loadavg: read into the small buffer, parse, set the bit. */
 static void read_small(struct sys_collector *c, const char *rel,
 		       int (*parse)(const char *, struct sys_sample *), unsigned bit,
@@ -512,4 +528,5 @@ void sys_collector_read(struct sys_collector *c, struct sys_sample *out)
 	read_small(c, "loadavg", sys_parse_loadavg, SYS_HAVE_LOADAVG, out);
 	read_psi(c, out);
 	read_devices(c, out);
+	read_sched(c, out);
 }

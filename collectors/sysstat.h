@@ -2,7 +2,8 @@
 /*
  * sysstat: the system collector. Fills a struct sys_sample (core/frame.h)
  * from <proc_root>/stat, meminfo, loadavg, pressure/{cpu,memory,io},
- * diskstats and net/dev (parsed by collectors/iostat.h).
+ * diskstats and net/dev (parsed by collectors/iostat.h) and schedstat
+ * (collectors/schedstat.h).
  *
  * Invariants:
  * - Reading never fails as a whole. A file that cannot be read or parsed
@@ -10,14 +11,14 @@
  *   reason such as "meminfo: No such file or directory" or "stat: unparsable"
  *   to sys_sample.why (joined by "; ", cut to FRAME_WHY_MAX) and the tick goes
  *   on. A missing pressure directory is normal (old kernel, psi=0) and adds
- *   no reason.
+ *   no reason; so does a missing schedstat (CONFIG_SCHEDSTATS off).
  * - Parsing (text -> struct) is separate from reading (path -> text). The
  *   parsers take any text, however hostile, and either fill their fields or
  *   return -1 leaving them untouched; numbers never wrap, they are rejected.
  * - Decimals are parsed by hand, never with strtod, so the locale the UI sets
  *   cannot turn "0.52" into 0.
  * - The collector's read buffers live as long as it does; the only per-tick
- *   allocations are the sample's cores, disks and nets arrays.
+ *   allocations are the sample's cores, disks, nets and sched arrays.
  */
 #ifndef VIGIL_COLLECTORS_SYSSTAT_H
 #define VIGIL_COLLECTORS_SYSSTAT_H
@@ -44,11 +45,11 @@ void sys_collector_free(struct sys_collector *c);
 
 /*
  * Overwrites *out with one reading. *out must hold no memory (zeroed, or
- * released): it is cleared first, not released. out->cores, out->disks and
- * out->nets are allocated with xmalloc and owned by *out; frame_unref()
- * frees them with the frame, a stand-alone sample is released with
- * sys_sample_release(). Never fails: what
- * could not be read is told by out->have, out->why and out->psi[i].present.
+ * released): it is cleared first, not released. out->cores, out->disks,
+ * out->nets and out->sched are allocated with xmalloc and owned by *out;
+ * frame_unref() frees them with the frame, a stand-alone sample is released
+ * with sys_sample_release(). Never fails: what could not be read is told by out->have,
+ * out->why and out->psi[i].present.
  */
 void sys_collector_read(struct sys_collector *c, struct sys_sample *out);
 

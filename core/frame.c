@@ -53,6 +53,9 @@ void sys_sample_release(struct sys_sample *s)
 	free(s->nets);
 	s->nets = NULL;
 	s->nnets = 0;
+	free(s->sched);
+	s->sched = NULL;
+	s->nsched = 0;
 }
 
 void proc_table_release(struct proc_table *t)

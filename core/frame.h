@@ -80,6 +80,7 @@ enum sys_have {
 	SYS_HAVE_LOADAVG = 1u << 2,   /* /proc/loadavg */
 	SYS_HAVE_DISKSTATS = 1u << 3, /* /proc/diskstats */
 	SYS_HAVE_NETDEV = 1u << 4,    /* /proc/net/dev */
+	SYS_HAVE_SCHEDSTAT = 1u << 5, /* /proc/schedstat (CONFIG_SCHEDSTATS) */
 };
 
 #define FRAME_DEV_MAX 32 /* block device and interface names (IFNAMSIZ is 16) */
@@ -97,6 +98,16 @@ struct disk_stat {
 	uint64_t reads, read_sectors, read_ms;	  /* completed; 512-byte sectors */
 	uint64_t writes, write_sectors, write_ms; /* ms: time requests took */
 	uint64_t io_ms;				  /* ms the device was busy */
+};
+
+/*
+ * One "cpuN" line of /proc/schedstat (layout version 15 and later), its
+ * counters cumulative since boot: time tasks ran on that CPU, time tasks
+ * waited on its run queue, and timeslices it ran.
+ */
+struct sched_cpu {
+	int cpu; /* the N of "cpuN", as in /proc/stat */
+	uint64_t run_ns, wait_ns, slices;
 };
 
 /* One interface of /proc/net/dev, counters cumulative. */
@@ -131,9 +142,12 @@ struct sys_sample {
 	struct disk_stat *disks; /* owned, in /proc/diskstats order */
 	size_t nnets;
 	struct net_stat *nets; /* owned, in /proc/net/dev order */
+	size_t nsched;
+	struct sched_cpu *sched; /* owned, SYS_HAVE_SCHEDSTAT, ascending cpu */
 };
 
-/* Frees the cores, disks and nets arrays; the sample may be filled again. */
+/* Frees the cores, disks, nets and sched arrays; the sample may be filled
+ * again. */
 void sys_sample_release(struct sys_sample *s);
 
 /* One row of the process table (a process, not a thread). */

@@ -29,7 +29,16 @@ static const char *mode_name(enum profile_mode m)
 
 /* ---- writing ---- */
 
-enum { INS_PROFILE, INS_FRAME, INS_NODE, INS_COUNT, INS_THREAD, INS_N };
+enum {
+	INS_PROFILE,
+	INS_FRAME,
+	INS_NODE,
+	INS_COUNT,
+	INS_THREAD,
+	INS_MAPPING,
+	INS_PLACE,
+	INS_N
+};
 
 static const char *const insert_sql[INS_N] = {
 	[INS_PROFILE] = "INSERT INTO profiles (" PROFILE_COLUMNS ")"
@@ -42,6 +51,11 @@ static const char *const insert_sql[INS_N] = {
 		      " VALUES (?, ?, ?, ?)",
 	[INS_THREAD] = "INSERT INTO profile_threads (profile, tid, comm)"
 		       " VALUES (?, ?, ?)",
+	[INS_MAPPING] = "INSERT INTO profile_mappings (profile, id, memory_start,"
+			" memory_limit, file_offset, file, build_id)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[INS_PLACE] = "INSERT INTO profile_frame_places (profile, frame, mapping,"
+		      " address) VALUES (?, ?, ?, ?)",
 };
 
 /* Steps an insert and resets it; 0 or store_fail_sql. */
@@ -52,6 +66,39 @@ static int insert(struct store *s, sqlite3_stmt *st)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		return store_fail_sql(s, "cannot write profile");
+	return 0;
+}
+
+/* v12: the mappings, and each placed frame's mapping and address. */
+static int insert_places(struct store *s, sqlite3_stmt **st, const struct profile *p,
+			 int64_t id)
+{
+	sqlite3_stmt *q = st[INS_MAPPING];
+
+	sqlite3_bind_int64(q, 1, id);
+	for (size_t i = 0; i < p->nmappings; i++) {
+		const struct profile_mapping *m = &p->mappings[i];
+
+		sqlite3_bind_int64(q, 2, (int64_t)i);
+		store_bind_u64(q, 3, m->start);
+		store_bind_u64(q, 4, m->limit);
+		store_bind_u64(q, 5, m->offset);
+		store_bind_text(q, 6, m->file, SIZE_MAX);
+		store_bind_text(q, 7, m->build_id, SIZE_MAX);
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	q = st[INS_PLACE];
+	sqlite3_bind_int64(q, 1, id);
+	for (size_t f = 0; f < p->nframes; f++) {
+		if (p->frames[f].mapping >= p->nmappings)
+			continue;
+		sqlite3_bind_int64(q, 2, (int64_t)f);
+		sqlite3_bind_int64(q, 3, p->frames[f].mapping);
+		store_bind_u64(q, 4, p->frames[f].address);
+		if (insert(s, q) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -111,7 +158,7 @@ static int insert_rows(struct store *s, sqlite3_stmt **st, const struct profile 
 		if (insert(s, q) < 0)
 			return -1;
 	}
-	return 0;
+	return insert_places(s, st, p, *id);
 }
 
 static void copy_err(struct store *s, char *err, size_t errlen)
@@ -335,6 +382,55 @@ static const char *thread_row(struct profile *p, sqlite3_stmt *st)
 	return NULL;
 }
 
+static const char *mapping_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t id = sqlite3_column_int64(st, 0);
+	uint64_t start = store_column_u64(st, 1), limit = store_column_u64(st, 2);
+
+	if (id != (int64_t)p->nmappings)
+		return "mapping ids are not 0, 1, 2, ...";
+	if (limit <= start)
+		return "a mapping ends before it starts";
+	if (profile_mapping_id(p, start, limit, store_column_u64(st, 3),
+			       text_or_empty(st, 4), text_or_empty(st, 5)) != id)
+		return "a mapping is stored twice";
+	return NULL;
+}
+
+static const char *place_row(struct profile *p, sqlite3_stmt *st)
+{
+	int64_t frame = sqlite3_column_int64(st, 0);
+	int64_t mapping = sqlite3_column_int64(st, 1);
+	uint64_t address = store_column_u64(st, 2);
+	const struct profile_mapping *m;
+
+	if (frame < 0 || frame >= (int64_t)p->nframes)
+		return "a place names an unknown frame";
+	if (mapping < 0 || mapping >= (int64_t)p->nmappings)
+		return "a place names an unknown mapping";
+	m = &p->mappings[mapping];
+	if (address < m->start || address >= m->limit)
+		return "a frame's address is outside its mapping";
+	profile_frame_place(p, (uint32_t)frame, (uint32_t)mapping, address);
+	return NULL;
+}
+
+/* v12's rows; a file from before has none, and its frames stay unplaced. */
+static int load_places(struct store *s, int64_t id, struct profile *p)
+{
+	if (!store_has(s, STORE_SINCE_PROFILE_MAPPINGS))
+		return 0;
+	if (each_row(s, id,
+		     "SELECT id, memory_start, memory_limit, file_offset, file, build_id"
+		     " FROM profile_mappings WHERE profile = ?1 ORDER BY id",
+		     p, mapping_row) < 0)
+		return -1;
+	return each_row(s, id,
+			"SELECT frame, mapping, address FROM profile_frame_places"
+			" WHERE profile = ?1 ORDER BY frame",
+			p, place_row);
+}
+
 static struct profile *load(struct store *s, int64_t id)
 {
 	struct profile_meta m;
@@ -376,7 +472,8 @@ static struct profile *load(struct store *s, int64_t id)
 	    each_row(s, id,
 		     "SELECT tid, comm FROM profile_threads"
 		     " WHERE profile = ?1 ORDER BY tid",
-		     p, thread_row) < 0) {
+		     p, thread_row) < 0 ||
+	    load_places(s, id, p) < 0) {
 		profile_free(p);
 		return NULL;
 	}

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * profiles: CPU profiles in a session file (schema v3: profiles,
- * profile_frames, profile_nodes, profile_counts, profile_threads), both
- * ways. A profile is stored as it is held in memory (analysis/profile.h):
- * frames and call-tree nodes once each, then counts per (node, thread), so a
- * stack seen a million times is one row.
+ * profile_frames, profile_nodes, profile_counts, profile_threads; v12:
+ * profile_mappings, profile_frame_places), both ways. A profile is stored as it is held
+ * in memory (analysis/profile.h): frames and call-tree nodes once each, then counts per
+ * (node, thread), so a stack seen a million times is one row.
  *
  * Invariants:
  * - One profile is written in one transaction: a file holds whole profiles
@@ -14,7 +14,8 @@
  *   that owns it (the writer thread once store_writer_start has it).
  * - Loading never trusts the file: ids out of order, parents after children,
  *   unknown frames or nodes, duplicates are refused as a corrupt profile.
- * - Files from before schema v3 simply have no profiles.
+ * - Files from before schema v3 simply have no profiles; profiles of files
+ *   from before v12 load with no mappings (frames unplaced).
  * - Errors are lowercase one-liners, what failed first, no trailing period.
  */
 #ifndef VIGIL_STORE_PROFILES_H

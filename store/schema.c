@@ -4,7 +4,8 @@
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
  * processes, v8 the processes an alert names, v9 processes that exited
- * and the state of exit accounting, v10 cgroups, v11 GC events) and the migrations that
+ * and the state of exit accounting, v10 cgroups, v11 GC events, v12 the
+ * mappings and build ids of profile frames) and the migrations that
  * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -587,12 +588,40 @@ static const char *const schema_v11[] = {
 };
 
 /*
+ * v12: where a profile's frames were mapped, for pprof's Mapping messages
+ * (file, addresses, build id) and Location.address. A profile stored before
+ * has no rows here and exports without them.
+ */
+static const char *const schema_v12[] = {
+	"-- the executable file mappings a profile's frames were seen in\n"
+	"CREATE TABLE profile_mappings (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  id INTEGER NOT NULL,           -- 0, 1, 2 ... within the profile\n"
+	"  memory_start INTEGER NOT NULL, -- runtime address (as signed 64 bits)\n"
+	"  memory_limit INTEGER NOT NULL, -- end, exclusive\n"
+	"  file_offset INTEGER NOT NULL,  -- of the file, mapped at memory_start\n"
+	"  file TEXT NOT NULL,            -- the path the process maps, [vdso]\n"
+	"  build_id TEXT NOT NULL,        -- NT_GNU_BUILD_ID as hex; '' unknown\n"
+	"  PRIMARY KEY (profile, id)\n"
+	") WITHOUT ROWID;\n",
+	"-- a frame's mapping and the first address it was sampled at\n"
+	"CREATE TABLE profile_frame_places (\n"
+	"  profile INTEGER NOT NULL REFERENCES profiles (id),\n"
+	"  frame INTEGER NOT NULL,        -- profile_frames.id\n"
+	"  mapping INTEGER NOT NULL,      -- profile_mappings.id\n"
+	"  address INTEGER NOT NULL,      -- inside the mapping (as signed 64 bits)\n"
+	"  PRIMARY KEY (profile, frame)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
-	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11,
+	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -193,21 +193,22 @@ struct store {
  * error. v3 brought several rooms at once; each has its own name so a check
  * says what it needs, not which release brought it.
  */
-#define STORE_SINCE_ROLLUPS 2	   /* rollups (per-minute series) */
-#define STORE_SINCE_LATENCY 3	   /* target_/thread_samples run_ns.. syscall */
-#define STORE_SINCE_APP 3	   /* app_metrics, app_samples, app_ingest */
-#define STORE_SINCE_HEAP 3	   /* heap_rollups, mappings, smaps_reads, leak_* */
-#define STORE_SINCE_JVM 3	   /* jvm_samples */
-#define STORE_SINCE_PROFILES 3	   /* profiles, profile_* */
-#define STORE_SINCE_ALERTS 3	   /* alert_events */
-#define STORE_SINCE_NOTICES 4	   /* notices */
-#define STORE_SINCE_GAUGE_RANGE 5  /* app_samples.lo, .hi; timers in ns */
-#define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
-#define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
-#define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
-#define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
-#define STORE_SINCE_CGROUPS 10	   /* cgroups, cgroup_*samples, procs.cgroup */
-#define STORE_SINCE_GC_EVENTS 11   /* gc_events */
+#define STORE_SINCE_ROLLUPS 2		/* rollups (per-minute series) */
+#define STORE_SINCE_LATENCY 3		/* target_/thread_samples run_ns.. syscall */
+#define STORE_SINCE_APP 3		/* app_metrics, app_samples, app_ingest */
+#define STORE_SINCE_HEAP 3		/* heap_rollups, mappings, smaps_reads, leak_* */
+#define STORE_SINCE_JVM 3		/* jvm_samples */
+#define STORE_SINCE_PROFILES 3		/* profiles, profile_* */
+#define STORE_SINCE_ALERTS 3		/* alert_events */
+#define STORE_SINCE_NOTICES 4		/* notices */
+#define STORE_SINCE_GAUGE_RANGE 5	/* app_samples.lo, .hi; timers in ns */
+#define STORE_SINCE_DISKNET 6		/* disk_samples, net_samples */
+#define STORE_SINCE_PROC_ACTIONS 7	/* proc_actions */
+#define STORE_SINCE_ALERT_TOP 8		/* alert_events.top_by, alert_top */
+#define STORE_SINCE_EXITS 9		/* proc_exits, exit_accounting */
+#define STORE_SINCE_CGROUPS 10		/* cgroups, cgroup_*samples, procs.cgroup */
+#define STORE_SINCE_GC_EVENTS 11	/* gc_events */
+#define STORE_SINCE_PROFILE_MAPPINGS 12 /* profile_mappings, profile_frame_places */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -4,7 +4,9 @@
  *
  * - Both formats by the Accept header, each with its content type; the text
  *   body passes `promtool check metrics`, the OpenMetrics one Prometheus'
- *   OpenMetrics parser; gzip when asked; / points at
+ *   OpenMetrics parser; node_exporter's node_schedstat_* families are in
+ *   both when the kernel has /proc/schedstat, absent when it has not; gzip
+ *   when asked; / points at
  *   /metrics; 404 elsewhere; 405 for POST; HEAD has no body.
  * - A web config with TLS (a CA and certificates made here with openssl) and
  *   bcrypt basic auth (hashes made here with crypt(3)): no or wrong
@@ -80,6 +82,32 @@ static pid_t start_recording(char *url, size_t cap, const char *web_config)
 	return pid;
 }
 
+/*
+ * node_exporter's schedstat families, checked by promtool above with the
+ * rest: there, with a cpu label, when this kernel has /proc/schedstat
+ * (CONFIG_SCHEDSTATS); left out, never zero, when it has not.
+ */
+static void check_schedstat(const char *path)
+{
+	static const char *const fams[] = {
+		"# TYPE node_schedstat_running_seconds_total counter",
+		"# TYPE node_schedstat_waiting_seconds_total counter",
+		"# TYPE node_schedstat_timeslices_total counter",
+		"node_schedstat_running_seconds_total{cpu=\"",
+		"node_schedstat_waiting_seconds_total{cpu=\"",
+		"node_schedstat_timeslices_total{cpu=\"",
+	};
+	static char text[1 << 20];
+
+	slurp(path, text, sizeof(text));
+	for (size_t i = 0; i < sizeof(fams) / sizeof(fams[0]); i++) {
+		if (access("/proc/schedstat", R_OK) != 0)
+			assert_null(strstr(text, "node_schedstat_"));
+		else if (!strstr(text, fams[i]))
+			fail_msg("/metrics lacks %s", fams[i]);
+	}
+}
+
 static void test_formats(void **state)
 {
 	char url[128], root[128], text[8192], out[4096];
@@ -94,6 +122,7 @@ static void test_formats(void **state)
 	if (promtool_check(body, out, sizeof(out)) != 0)
 		fail_msg("promtool: %s\n%s", out, slurp(body, text, sizeof(text)));
 	assert_non_null(strstr(slurp(body, text, sizeof(text)), "# TYPE "));
+	check_schedstat(body);
 
 	a = curl("-H 'Accept: "
 		 "application/openmetrics-text;version=1.0.0,text/plain;q=0.5'",
@@ -103,6 +132,7 @@ static void test_formats(void **state)
 			    "application/openmetrics-text; version=1.0.0; charset=utf-8");
 	if (promtool_openmetrics(body, out, sizeof(out)) != 0)
 		fail_msg("promtool (OpenMetrics): %s", out);
+	check_schedstat(body);
 
 	a = curl("--compressed", url, body);
 	assert_int_equal(a.status, 200);

@@ -10,6 +10,10 @@
  *   profiles[].top) with the same self share, give or take rounding.
  * - `vigil profile --format pprof -o F` of prof_hot: go tool pprof names
  *   churn, the only function prof_hot spends time in, first.
+ * - Both carry the fixture binary's mapping with its build id: the one
+ *   `go tool pprof -raw` lists for the file whose name is the fixture's
+ *   equals what `readelf -n` reads from the fixture (NT_GNU_BUILD_ID), and
+ *   the mapping has addresses (start below limit).
  * - pprof is refused where it makes no sense: --metrics, --alerts.
  */
 #include <setjmp.h>
@@ -101,6 +105,78 @@ static void pprof_top(const char *file, char *fn, size_t fnlen, double *flat_pct
 	assert_true(found);
 }
 
+/* The GNU build id of an ELF file as `readelf -n` prints it, into out. */
+static void readelf_build_id(const char *path, char *out, size_t cap)
+{
+	char cmd[8400];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "readelf -n '%s' | sed -n 's/^ *Build ID: *//p'",
+		 path);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	if (!fgets(out, (int)cap, p))
+		out[0] = '\0';
+	out[strcspn(out, "\n")] = '\0';
+	assert_int_equal(pclose(p), 0);
+	if (strlen(out) < 16)
+		fail_msg("readelf -n found no build id in '%s'", path);
+}
+
+/*
+ * go tool pprof -raw of file: the build id of the mapping whose file's
+ * basename is name (the third field of "ID: start/limit/offset file
+ * buildid [FN]" in the Mappings section), into out; its start is checked
+ * below its limit. Fails when no mapping names it.
+ */
+static void pprof_build_id(const char *file, const char *name, char *out, size_t cap)
+{
+	char cmd[8400], line[4096];
+	bool mappings = false, found = false;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "HOME='%s' go tool pprof -raw '%s' 2>&1", dir, file);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	while (fgets(line, sizeof(line), p)) {
+		unsigned long long start, limit, offset;
+		char path[2048], id[256];
+		const char *base;
+
+		if (!strncmp(line, "Mappings", 8)) {
+			mappings = true;
+			continue;
+		}
+		if (!mappings || found)
+			continue;
+		fputs(line, stderr);
+		id[0] = '\0';
+		if (sscanf(line, " %*u: %llx/%llx/%llx %2047s %255s", &start, &limit,
+			   &offset, path, id) < 4)
+			continue;
+		base = strrchr(path, '/');
+		if (strcmp(base ? base + 1 : path, name))
+			continue;
+		assert_true(start < limit);
+		snprintf(out, cap, "%s", strcmp(id, "[FN]") ? id : "");
+		found = true;
+	}
+	assert_int_equal(pclose(p), 0);
+	if (!found)
+		fail_msg("go tool pprof -raw lists no mapping of '%s'", name);
+}
+
+/* The fixture's build id, in file's mappings as in the fixture itself. */
+static void assert_build_id(const char *file, const char *fixture)
+{
+	char want[256], got[256];
+
+	readelf_build_id(fixture_path(fixture), want, sizeof(want));
+	pprof_build_id(file, fixture, got, sizeof(got));
+	fprintf(stderr, "%s: readelf -n %s, go tool pprof -raw %s\n", fixture, want, got);
+	assert_string_equal(got, want);
+}
+
 /* An alert's profile of prof_split, stored in a session: its path. */
 static void record_profile(char *session, size_t len)
 {
@@ -144,6 +220,7 @@ static void test_export_matches_vigil_table(void **state)
 	assert_true(top > 0);
 	assert_true(self > top - SHARE_TOLERANCE && self < top + SHARE_TOLERANCE);
 	assert_true(flat > self - SHARE_TOLERANCE && flat < self + SHARE_TOLERANCE);
+	assert_build_id(out, "prof_split");
 
 	/* the same file again: refused without --force, as any -o */
 	run_vigil(&r, "export", session, "--profile", "1", "--format", "pprof", "-o",
@@ -171,6 +248,7 @@ static void test_profile_command_writes_pprof(void **state)
 	/* churn, or its -O2 clone churn.constprop.0 */
 	assert_int_equal(strncmp(fn, "churn", 5), 0);
 	assert_true(flat > 0);
+	assert_build_id(out, "prof_hot");
 }
 
 static void test_pprof_only_for_profiles(void **state)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * omframes: frames built by hand for the /metrics tests: a host with two
- * cores, memory, load, PSI, a disk and an interface (sys_frame), a StatsD
+ * cores, memory, load, PSI, a disk, an interface and schedstat (sys_frame), a StatsD
  * tick (statsd_tick), and everything at once (full_frame: a target with a
  * leak verdict, a JVM, alerts, processes, StatsD), with full_metrics folding
  * two of them under a config with groups. Header-only (static inline),
@@ -34,7 +34,7 @@ static inline struct frame *sys_frame(uint64_t seq)
 	f->t_ms = 1700000000000 + (int64_t)seq * 1000;
 	f->cost_ns = 2500000;
 	s->have = SYS_HAVE_STAT | SYS_HAVE_MEMINFO | SYS_HAVE_LOADAVG |
-		  SYS_HAVE_DISKSTATS | SYS_HAVE_NETDEV;
+		  SYS_HAVE_DISKSTATS | SYS_HAVE_NETDEV | SYS_HAVE_SCHEDSTAT;
 	s->ncores = 2;
 	s->cores = xcalloc(2, sizeof(*s->cores));
 	s->cores[0].cpu = 0;
@@ -76,6 +76,13 @@ static inline struct frame *sys_frame(uint64_t seq)
 	snprintf(s->nets[0].name, FRAME_DEV_MAX, "eth0");
 	s->nets[0].rx_bytes = 1000;
 	s->nets[0].tx_drop = 2;
+	s->nsched = 2;
+	s->sched = xcalloc(2, sizeof(*s->sched));
+	s->sched[0] = (struct sched_cpu){.cpu = 0,
+					 .run_ns = 1500000000,
+					 .wait_ns = 250000000,
+					 .slices = 4200};
+	s->sched[1] = (struct sched_cpu){.cpu = 2, .run_ns = 1};
 	return f;
 }
 

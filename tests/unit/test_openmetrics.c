@@ -67,6 +67,20 @@ static void test_node_text(void **state)
 	lacks(b, "loop0");
 	has_line(b, "node_network_receive_bytes_total{device=\"eth0\"} 1000");
 	has_line(b, "node_network_transmit_drop_total{device=\"eth0\"} 2");
+	has_line(b, "# HELP node_schedstat_running_seconds_total Number of seconds CPU "
+		    "spent running a process.");
+	has_line(b, "# TYPE node_schedstat_running_seconds_total counter");
+	has_line(b, "node_schedstat_running_seconds_total{cpu=\"0\"} 1.5");
+	has_line(b, "node_schedstat_running_seconds_total{cpu=\"2\"} 1e-09");
+	has_line(b, "# HELP node_schedstat_waiting_seconds_total Number of seconds spent "
+		    "by processing waiting for this CPU.");
+	has_line(b, "# TYPE node_schedstat_waiting_seconds_total counter");
+	has_line(b, "node_schedstat_waiting_seconds_total{cpu=\"0\"} 0.25");
+	has_line(b, "# HELP node_schedstat_timeslices_total Number of timeslices "
+		    "executed by CPU.");
+	has_line(b, "# TYPE node_schedstat_timeslices_total counter");
+	has_line(b, "node_schedstat_timeslices_total{cpu=\"0\"} 4200");
+	has_line(b, "node_schedstat_timeslices_total{cpu=\"2\"} 0");
 	has_line(b, "vigil_ticks_total 1");
 	has_line(b, "vigil_last_tick_cost_seconds 0.0025");
 	has_line(b, "# TYPE vigil_build_info gauge");
@@ -94,6 +108,10 @@ static void test_node_openmetrics(void **state)
 	has_line(b, "# TYPE node_memory_MemTotal_bytes gauge");
 	has_line(b, "# UNIT node_memory_MemTotal_bytes bytes");
 	has_line(b, "# TYPE node_context_switches counter");
+	has_line(b, "# TYPE node_schedstat_waiting_seconds counter");
+	has_line(b, "# UNIT node_schedstat_waiting_seconds seconds");
+	has_line(b, "# TYPE node_schedstat_timeslices counter");
+	has_line(b, "node_schedstat_timeslices_total{cpu=\"2\"} 0");
 	has_line(b, "# TYPE vigil_build info");
 	n = strlen(b);
 	assert_true(n > 6 && !strcmp(b + n - 6, "# EOF\n"));
@@ -240,6 +258,10 @@ static void test_promtool_text(void **state)
 		metrics_free(m);
 		skip();
 	}
+	/* node_exporter's schedstat families are among what promtool reads */
+	has_line(b, "node_schedstat_running_seconds_total{cpu=\"0\"} 1.5");
+	has_line(b, "node_schedstat_waiting_seconds_total{cpu=\"2\"} 0");
+	has_line(b, "node_schedstat_timeslices_total{cpu=\"0\"} 4200");
 	promtool_text(b);
 	free(b);
 	metrics_free(m);
@@ -251,6 +273,7 @@ static void test_promtool_openmetrics(void **state)
 	char *b = render(m, METRICS_OPENMETRICS);
 
 	(void)state;
+	has_line(b, "node_schedstat_timeslices_total{cpu=\"0\"} 4200");
 	om_structure(b);
 	if (have_promtool())
 		promtool_openmetrics(b);

@@ -52,11 +52,12 @@ struct dprof {
 	int64_t period, time_nanos, duration_nanos;
 	struct dsample *samples; /* MAXN */
 	size_t nsamples;
-	uint64_t loc_id[MAXN], loc_mapping[MAXN], loc_fn[MAXN];
+	uint64_t loc_id[MAXN], loc_mapping[MAXN], loc_fn[MAXN], loc_address[MAXN];
 	size_t nlocs;
 	uint64_t fn_id[MAXN], fn_name[MAXN], fn_system_name[MAXN];
 	size_t nfns;
 	uint64_t map_id[MAXN], map_filename[MAXN], map_has_functions[MAXN];
+	uint64_t map_start[MAXN], map_limit[MAXN], map_offset[MAXN], map_build_id[MAXN];
 	size_t nmaps;
 };
 
@@ -152,7 +153,7 @@ static void rd_location(struct rd r, struct dprof *d)
 	size_t i = d->nlocs++;
 
 	assert_true(i < MAXN);
-	d->loc_id[i] = d->loc_mapping[i] = d->loc_fn[i] = 0;
+	d->loc_id[i] = d->loc_mapping[i] = d->loc_fn[i] = d->loc_address[i] = 0;
 	while (r.p < r.end) {
 		unsigned f = rd_field(&r, &v, &sub);
 
@@ -160,12 +161,36 @@ static void rd_location(struct rd r, struct dprof *d)
 			d->loc_id[i] = v;
 		else if (f == 2)
 			d->loc_mapping[i] = v;
+		else if (f == 3)
+			d->loc_address[i] = v;
 		else if (f == 4) {
 			assert_int_equal(d->loc_fn[i], 0); /* one line per location */
 			while (sub.p < sub.end)
 				if (rd_field(&sub, &v, &line) == 1)
 					d->loc_fn[i] = v;
 		}
+	}
+}
+
+/* A Mapping: id, memory_start, memory_limit, file_offset, filename,
+ * build_id, has_functions (fields 1 to 7). */
+static void rd_mapping(struct rd r, struct dprof *d)
+{
+	uint64_t *fields[] = {
+		NULL,	       d->map_id,	d->map_start,	 d->map_limit,
+		d->map_offset, d->map_filename, d->map_build_id, d->map_has_functions};
+	uint64_t v = 0;
+	struct rd sub;
+	size_t i = d->nmaps++;
+
+	assert_true(i < MAXN);
+	for (size_t f = 1; f < sizeof(fields) / sizeof(fields[0]); f++)
+		fields[f][i] = 0;
+	while (r.p < r.end) {
+		unsigned f = rd_field(&r, &v, &sub);
+
+		if (f >= 1 && f < sizeof(fields) / sizeof(fields[0]))
+			fields[f][i] = v;
 	}
 }
 
@@ -208,8 +233,7 @@ static void decode(const unsigned char *buf, size_t len, struct dprof *d)
 			rd_sample(sub, &d->samples[d->nsamples++]);
 			break;
 		case 3:
-			rd_ids(sub, d->map_id, d->map_filename, d->map_has_functions, 5,
-			       7, d->nmaps++);
+			rd_mapping(sub, d);
 			break;
 		case 4:
 			rd_location(sub, d);
@@ -346,7 +370,10 @@ static void check_refs(const struct dprof *d)
 		assert_true(d->fn_system_name[i] < d->nstrs);
 	}
 	for (size_t i = 0; i < d->nmaps; i++) {
+		assert_true(d->map_id[i] != 0);
+		assert_int_equal(find(d->map_id, d->nmaps, d->map_id[i]), i);
 		assert_true(d->map_filename[i] < d->nstrs);
+		assert_true(d->map_build_id[i] < d->nstrs);
 		assert_int_equal(d->map_has_functions[i], 1);
 	}
 	for (size_t i = 0; i < d->nsamples; i++)
@@ -464,6 +491,80 @@ static void test_roundtrip(void **state)
 	profile_free(p);
 }
 
+/*
+ * Frames placed in file mappings: each mapping with its addresses, file and
+ * build id, lowest address first (the main binary before libc, though libc
+ * was seen first); each location with its address inside its mapping; a
+ * frame no file holds ([jit]) keeps a mapping of its module name alone.
+ */
+static void test_mappings(void **state)
+{
+	static const char exe_id[] = "84f963cebd6f200ff959f846478d6cfca60e172b";
+	struct profile *p = new_profile(PROFILE_CPU);
+	uint32_t libc, exe, ids[3];
+	struct dprof d;
+	unsigned char *raw;
+	size_t len, jit = MAXN;
+
+	(void)state;
+	ids[0] = profile_frame_id(p, "memcpy", "libc.so.6");
+	ids[1] = profile_frame_id(p, "main", "app");
+	ids[2] = profile_frame_id(p, "jitted", "[jit]");
+	libc = profile_mapping_id(p, 0x7f0000026000, 0x7f0000184000, 0x26000,
+				  "/usr/lib/x86_64-linux-gnu/libc.so.6", NULL);
+	exe = profile_mapping_id(p, 0x55d000001000, 0x55d000002000, 0x1000, "/srv/app",
+				 exe_id);
+	assert_int_equal(profile_mapping_id(p, 0x7f0000026000, 0x7f0000184000, 0x26000,
+					    "/usr/lib/x86_64-linux-gnu/libc.so.6", "x"),
+			 libc); /* one mapping once */
+	profile_frame_place(p, ids[0], libc, 0x7f0000030010);
+	profile_frame_place(p, ids[1], exe, 0x55d000001234);
+	profile_frame_place(p, ids[1], libc, 0x7f0000030020); /* the first stays */
+	profile_add_stack(p, 1, ids, 3, 4);
+	len = export_raw(p, &raw);
+	decode(raw, len, &d);
+	check_refs(&d);
+
+	assert_int_equal(d.nmaps, 3);
+	assert_str(&d, d.map_filename[0], "/srv/app");
+	assert_str(&d, d.map_build_id[0], exe_id);
+	assert_int_equal(d.map_start[0], 0x55d000001000);
+	assert_int_equal(d.map_limit[0], 0x55d000002000);
+	assert_int_equal(d.map_offset[0], 0x1000);
+	assert_str(&d, d.map_filename[1], "/usr/lib/x86_64-linux-gnu/libc.so.6");
+	assert_str(&d, d.map_build_id[1], "");
+	assert_int_equal(d.map_start[1], 0x7f0000026000);
+	assert_int_equal(d.map_offset[1], 0x26000);
+	assert_str(&d, d.map_filename[2], "[jit]");
+	assert_int_equal(d.map_start[2], 0);
+	assert_int_equal(d.map_build_id[2], 0);
+
+	assert_int_equal(d.nlocs, 3);
+	for (size_t i = 0; i < d.nlocs; i++) {
+		size_t f = find(d.fn_id, d.nfns, d.loc_fn[i]);
+		size_t m = find(d.map_id, d.nmaps, d.loc_mapping[i]);
+		char *name = str(&d, d.fn_name[f]);
+
+		if (!strcmp(name, "jitted")) {
+			jit = i;
+			assert_int_equal(d.loc_address[i], 0);
+		} else {
+			assert_true(d.loc_address[i] >= d.map_start[m] &&
+				    d.loc_address[i] < d.map_limit[m]);
+		}
+		if (!strcmp(name, "main"))
+			assert_int_equal(d.loc_address[i], 0x55d000001234);
+		if (!strcmp(name, "memcpy"))
+			assert_int_equal(d.loc_address[i], 0x7f0000030010);
+		free(name);
+	}
+	assert_true(jit < MAXN);
+	assert_int_equal(d.loc_mapping[jit], d.map_id[2]);
+	free(d.samples);
+	free(raw);
+	profile_free(p);
+}
+
 /* Frame ids past one varint byte, a stack 300 deep, an unknown module. */
 static void test_deep_stack(void **state)
 {
@@ -530,6 +631,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_mappings),
 		cmocka_unit_test(test_deep_stack),
 		cmocka_unit_test(test_wall_and_empty),
 	};

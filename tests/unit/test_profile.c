@@ -176,10 +176,12 @@ static void test_stacks_dedup(void **state)
 	profile_free(p);
 }
 
-/* A clone has the same ids, counts, threads and meta, and lives on its own. */
+/* A clone has the same ids, counts, threads, mappings and meta, and lives
+ * on its own. */
 static void test_clone(void **state)
 {
 	struct profile *p = new_profile(), *c;
+	uint32_t m;
 	char *a, *b;
 
 	(void)state;
@@ -188,7 +190,22 @@ static void test_clone(void **state)
 	add(p, 10, "main;d", 1);
 	profile_set_thread(p, 10, "worker");
 	p->meta.partial = true;
+	m = profile_mapping_id(p, 0x1000, 0x2000, 0x3000, "/bin/app", "abcd");
+	assert_int_equal(profile_mapping_id(p, 0x1000, 0x2000, 0x3000, "/bin/app", NULL),
+			 m);
+	assert_int_equal(profile_mapping_id(p, 0x1000, 0x2000, 0, "/bin/app", NULL), 1);
+	profile_frame_place(p, 1, m, 0x1010);
+	profile_frame_place(p, 1, 1, 0x1020); /* the first place stays */
 	c = profile_clone(p);
+	assert_int_equal(c->nmappings, 2);
+	assert_string_equal(c->mappings[0].file, "/bin/app");
+	assert_string_equal(c->mappings[0].build_id, "abcd");
+	assert_string_equal(c->mappings[1].build_id, "");
+	assert_int_equal(c->mappings[0].offset, 0x3000);
+	assert_int_equal(c->frames[1].mapping, m);
+	assert_int_equal(c->frames[1].address, 0x1010);
+	assert_int_equal(c->frames[0].mapping, PROFILE_NONE);
+	assert_int_equal(c->frames[0].address, 0);
 	assert_int_equal(c->nframes, p->nframes);
 	assert_int_equal(c->nnodes, p->nnodes);
 	assert_int_equal(c->ncounts, p->ncounts);

@@ -2,7 +2,9 @@
 /*
  * test_profile_store: profiles in a session file (store/profiles.c). A
  * profile written and loaded back is the same profile (meta, frames, tree,
- * counts per thread, thread names, and so the same folded text); the list
+ * counts per thread, thread names, file mappings and where each frame was
+ * seen, and so the same folded text); a session from before mappings were
+ * kept loads without them; the list
  * is newest first; a failed write leaves nothing; a read-only session
  * refuses writes; rows damaged behind the store's back are refused as a
  * corrupt profile, never crash or load half a tree.
@@ -98,6 +100,24 @@ static void add(struct profile *p, int tid, const char *folded, uint64_t n)
 	profile_add_stack(p, tid, ids, depth, n);
 }
 
+/* The stacks' frames in two file mappings, one above INT64_MAX (stored
+ * as a signed integer); the quoted frame stays unplaced. */
+static void place(struct profile *p)
+{
+	uint32_t exe =
+		profile_mapping_id(p, 0x5600000a1000, 0x5600000a5000, 0x1000, "/srv/app",
+				   "0123456789abcdef0123456789abcdef01234567");
+	uint32_t lib = profile_mapping_id(p, 0xffffffffff600000, 0xffffffffff601000, 0,
+					  "/opt/lib/libapp.so", "");
+
+	for (uint32_t f = 0; f < p->nframes; f++) {
+		if (!strcmp(p->frames[f].module, "app"))
+			profile_frame_place(p, f, exe, 0x5600000a1000 + 16 * f);
+		else if (!strcmp(p->frames[f].module, "libapp.so"))
+			profile_frame_place(p, f, lib, 0xffffffffff600000 + 16 * f);
+	}
+}
+
 static struct profile *sample_profile(int64_t started_ms, enum profile_mode mode)
 {
 	struct profile_meta m = {
@@ -119,6 +139,7 @@ static struct profile *sample_profile(int64_t started_ms, enum profile_mode mode
 	add(p, 778, "main;work;hash", 10);
 	add(p, 778, "start_thread;io_loop;read", 20);
 	profile_frame_id(p, "with 'quote' and \"dq\"", "");
+	place(p);
 	profile_set_thread(p, 777, "server");
 	profile_set_thread(p, 778, "io worker");
 	return p;
@@ -163,6 +184,16 @@ static void assert_same_profile(const struct profile *a, const struct profile *b
 	for (size_t i = 0; i < a->nframes; i++) {
 		assert_string_equal(a->frames[i].function, b->frames[i].function);
 		assert_string_equal(a->frames[i].module, b->frames[i].module);
+		assert_int_equal(a->frames[i].mapping, b->frames[i].mapping);
+		assert_int_equal(a->frames[i].address, b->frames[i].address);
+	}
+	assert_int_equal(a->nmappings, b->nmappings);
+	for (size_t i = 0; i < a->nmappings; i++) {
+		assert_int_equal(a->mappings[i].start, b->mappings[i].start);
+		assert_int_equal(a->mappings[i].limit, b->mappings[i].limit);
+		assert_int_equal(a->mappings[i].offset, b->mappings[i].offset);
+		assert_string_equal(a->mappings[i].file, b->mappings[i].file);
+		assert_string_equal(a->mappings[i].build_id, b->mappings[i].build_id);
 	}
 	assert_int_equal(a->nnodes, b->nnodes);
 	for (size_t i = 0; i < a->nnodes; i++) {
@@ -209,6 +240,10 @@ static void test_round_trip(void **state)
 	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM profile_threads"), 2);
 	assert_int_equal(sql_int(t.path, "SELECT samples FROM profiles"), 65);
 	assert_int_equal(sql_int(t.path, "SELECT mode = 'wall' FROM profiles"), 1);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM profile_mappings"), 2);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM profile_frame_places"),
+			 p->nframes - 1);
+	assert_int_equal(p->frames[p->nframes - 1].mapping, PROFILE_NONE);
 
 	s = open_ro(&t);
 	back = query_profile_load(s, p->meta.id, err, sizeof(err));
@@ -360,6 +395,16 @@ static const struct {
 	{"UPDATE profile_threads SET tid = -(1 << 40) WHERE tid = 777", "out of range"},
 	{"UPDATE profiles SET mode = 'bogus'", "unknown mode 'bogus'"},
 	{"UPDATE profiles SET hz = -1", "out of range"},
+	{"DELETE FROM profile_mappings WHERE id = 0", "mapping ids"},
+	{"UPDATE profile_mappings SET memory_limit = memory_start", "ends before"},
+	{"UPDATE profile_mappings SET (memory_start, memory_limit, file_offset, file) ="
+	 " (SELECT memory_start, memory_limit, file_offset, file FROM profile_mappings"
+	 " WHERE id = 0) WHERE id = 1",
+	 "mapping is stored twice"},
+	{"UPDATE profile_frame_places SET mapping = 7 WHERE frame = 0",
+	 "unknown mapping"},
+	{"UPDATE profile_frame_places SET frame = 999 WHERE frame = 0", "unknown frame"},
+	{"UPDATE profile_frame_places SET address = 5 WHERE frame = 0", "outside"},
 };
 
 static void test_corrupt_rows_refused(void **state)
@@ -388,6 +433,40 @@ static void test_corrupt_rows_refused(void **state)
 	}
 }
 
+/*
+ * A session from before schema v12 (its two tables gone, its version set
+ * back): the profile loads whole, with no mappings and no frame placed,
+ * which the pprof export writes as it did before.
+ */
+static void test_before_mappings(void **state)
+{
+	struct session_file t;
+	struct store *s = create(&t);
+	struct profile *p = sample_profile(T0, PROFILE_CPU), *back;
+	char err[256] = "";
+
+	(void)state;
+	assert_true(p->nmappings > 0);
+	assert_int_equal(store_write_profile(s, p, err, sizeof(err)), 0);
+	store_close(s);
+	sql_exec(t.path, "DROP TABLE profile_frame_places; DROP TABLE profile_mappings;"
+			 " PRAGMA user_version = 11");
+	s = open_ro(&t);
+	back = query_profile_load(s, p->meta.id, err, sizeof(err));
+	if (!back)
+		fail_msg("load: %s", err);
+	assert_int_equal(back->nmappings, 0);
+	assert_int_equal(back->nframes, p->nframes);
+	for (size_t i = 0; i < back->nframes; i++) {
+		assert_int_equal(back->frames[i].mapping, PROFILE_NONE);
+		assert_int_equal(back->frames[i].address, 0);
+	}
+	profile_free(back);
+	store_close(s);
+	profile_free(p);
+	session_file_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_read_only_refuses_write),
 		cmocka_unit_test(test_failed_write_leaves_nothing),
 		cmocka_unit_test(test_corrupt_rows_refused),
+		cmocka_unit_test(test_before_mappings),
 	};
 
 	return cmocka_run_group_tests_name("profile_store", tests, NULL, NULL);

@@ -122,13 +122,13 @@ static void test_names_match_nm(void **state)
 	free(v);
 }
 
-static void test_build_id_matches_readelf(void **state)
+/* readelf -n's build id of this test binary, into want. */
+static void readelf_build_id(char want[128])
 {
-	char cmd[4200], line[512], err[256], want[128] = "";
-	struct elf_file *f;
+	char cmd[4200], line[512];
 	FILE *p;
 
-	(void)state;
+	want[0] = '\0';
 	snprintf(cmd, sizeof(cmd), "readelf -n '%s'", exe);
 	p = popen(cmd, "r");
 	assert_non_null(p);
@@ -136,11 +136,41 @@ static void test_build_id_matches_readelf(void **state)
 		if (sscanf(line, " Build ID: %127s", want) == 1)
 			break;
 	pclose(p);
+}
+
+static void test_build_id_matches_readelf(void **state)
+{
+	char err[256], want[128];
+	struct elf_file *f;
+
+	(void)state;
+	readelf_build_id(want);
 	assert_int_equal(elf_file_open(exe, NULL, &f, err, sizeof(err)), 0);
 	assert_string_equal(f->build_id, want);
 	assert_true(f->eh_frame_hdr_vaddr != 0);
 	assert_true(f->nloads >= 2);
 	elf_file_free(f);
+}
+
+/* The mapping of this binary's code, as pprof's Mapping takes it: the
+ * maps line's addresses and offset, the path, readelf's build id. */
+static void test_region_of_own_code(void **state)
+{
+	uint64_t at = (uint64_t)(uintptr_t)&test_region_of_own_code;
+	char err[256], want[128];
+	struct maps *m = maps_new(NULL, getpid(), err, sizeof(err));
+	struct maps_region r;
+
+	(void)state;
+	assert_non_null(m);
+	readelf_build_id(want);
+	assert_true(strlen(want) >= 16);
+	assert_int_equal(maps_region(m, at, &r), 0);
+	assert_true(r.start <= at && at < r.end);
+	assert_true(r.pgoff % 4096 == 0);
+	assert_string_equal(r.path, exe);
+	assert_string_equal(r.build_id, want);
+	maps_free(m);
 }
 
 /* A file offset and its virtual address are two views of one byte. */
@@ -235,6 +265,8 @@ static void test_perf_map(void **state)
 			 0);
 	assert_string_equal(fn, "LazyCompile:~hot app.js:1");
 	assert_string_equal(mod, "[jit]");
+	/* anonymous memory is no file mapping */
+	assert_int_equal(maps_region(m, at + 0x10, &(struct maps_region){0}), -1);
 	/* past the symbol's size: unknown */
 	assert_int_equal(maps_symbolize(m, at + 0x200, fn, sizeof(fn), mod, sizeof(mod)),
 			 1);
@@ -503,6 +535,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names_match_nm),
 		cmocka_unit_test(test_build_id_matches_readelf),
+		cmocka_unit_test(test_region_of_own_code),
 		cmocka_unit_test(test_offset_vaddr_round_trip),
 		cmocka_unit_test(test_libc_and_vdso),
 		cmocka_unit_test(test_perf_map),

@@ -197,7 +197,7 @@ static void test_fixture_normal(void **state)
 
 	(void)state;
 	collect_fixture("normal", &s);
-	assert_int_equal(s.have, ALL_HAVE);
+	assert_int_equal(s.have, ALL_HAVE | SYS_HAVE_SCHEDSTAT);
 	assert_string_equal(s.why, "");
 	assert_normal_stat_mem_load(&s);
 
@@ -283,7 +283,7 @@ static void test_fixture_hostile(void **state)
 	assert_string_equal(s.why, "stat: unparsable; meminfo: unparsable; "
 				   "loadavg: unparsable; pressure/cpu: unparsable; "
 				   "pressure/memory: unparsable; diskstats: unparsable; "
-				   "net/dev: unparsable");
+				   "net/dev: unparsable; schedstat: unparsable");
 	/* a failed file leaves its fields zero, not half-filled */
 	assert_int_equal(s.ncores, 0);
 	assert_null(s.cores);
@@ -487,8 +487,8 @@ static void test_collector_reuse(void **state)
 	free(root); /* the collector keeps its own copy */
 	sys_collector_read(c, &a);
 	sys_collector_read(c, &b);
-	assert_int_equal(a.have, ALL_HAVE);
-	assert_int_equal(b.have, ALL_HAVE);
+	assert_int_equal(a.have, ALL_HAVE | SYS_HAVE_SCHEDSTAT);
+	assert_int_equal(b.have, ALL_HAVE | SYS_HAVE_SCHEDSTAT);
 	assert_int_equal(b.ncores, a.ncores);
 	assert_true(a.cores != b.cores);	/* each sample owns its array */
 	for (size_t i = 0; i < a.ncores; i++) { /* field by field: padding differs */
