@@ -40,7 +40,8 @@ void cgtarget_draw_identity(WINDOW *w, const struct frame *fr,
 	x = put_textf(w, 0, 0, cols, "CGROUP %s", t->comm[0] ? t->comm : "?");
 	wattrset(w, pal(PAL_NORMAL));
 	x = x + 2 > 28 ? x + 2 : 28;
-	snprintf(f[0], sizeof(f[0]), "%d processes", t->nprocs);
+	snprintf(f[0], sizeof(f[0]), "%d process%s", t->nprocs,
+		 t->nprocs == 1 ? "" : "es");
 	snprintf(f[1], sizeof(f[1]), "+%llu -%llu since attach",
 		 (unsigned long long)t->procs_joined, (unsigned long long)t->procs_left);
 	if (t->lead_pid)
