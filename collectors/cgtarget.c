@@ -510,7 +510,7 @@ static void read_members(struct cgtarget *c, struct target_sample *out)
 	size_t n = 0, denied = 0;
 	bool have_best = false;
 
-	memcpy(sum, c->left, sizeof(sum));
+	memset(sum, 0, sizeof(sum));
 	for (size_t i = 0; i < c->npids; i++) {
 		struct target_sample p;
 		const struct member *old;
@@ -521,10 +521,16 @@ static void read_members(struct cgtarget *c, struct target_sample *out)
 			continue; /* gone since the listing */
 		denied += !io;
 		old = find_member(c, p.pid);
-		cpu = p.utime + p.stime;
-		if (old && old->start == p.start_ticks)
-			cpu -= old->last[K_UTIME] + old->last[K_STIME];
 		now[n] = take_member(c, &p, io);
+		/* the CPU it counted since the reading before (at the first,
+		 * all it ever used) */
+		cpu = now[n].last[K_UTIME] + now[n].last[K_STIME];
+		if (!c->started)
+			;
+		else if (old && old->start == p.start_ticks)
+			cpu -= old->last[K_UTIME] + old->last[K_STIME];
+		else
+			cpu -= now[n].base[K_UTIME] + now[n].base[K_STIME];
 		for (int k = 0; k < K_N; k++)
 			sum[k] += now[n].last[k] - now[n].base[k];
 		add_gauges(out, &p);
@@ -537,6 +543,8 @@ static void read_members(struct cgtarget *c, struct target_sample *out)
 		n++;
 	}
 	settle_left(c, now, n);
+	for (int k = 0; k < K_N; k++) /* the ones that left this tick too */
+		sum[k] += c->left[k];
 	free(c->members);
 	c->members = now;
 	c->nmembers = n;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_cgtarget: `vigil record -c CGROUP`, a REAL cgroup as the target (the
+ * test_cgtarget_live: `vigil record -c CGROUP`, a REAL cgroup as the target (the
  * exception to "tests never touch system paths" that test_cgroups_live
  * makes too, for issue 19). The test makes a uniquely named child,
  * vigil-cgt-<pid>, under the v1 cpu, cpuacct, memory and pids hierarchies
