@@ -79,10 +79,11 @@ static const struct cli_option record_options[] = {
 const struct cli_command record_command = {
 	.name = "record",
 	.operands = "[-- CMD ARGS...]",
-	.summary = "sample without a terminal until -d ends, the target exits (its "
-		   "cgroup\nis removed), or a signal",
+	.summary = "sample without a terminal until -d ends, the target exits, or a "
+		   "signal",
 	.about = "SIGINT, SIGTERM or SIGHUP end the recording; a command started with "
-		 "-- that\nstill runs then gets SIGTERM.\n",
+		 "-- that\nstill runs then gets SIGTERM. A cgroup (-c) ends when it is "
+		 "removed; its figures\nare its processes' sums, re-read each tick.\n",
 	.options = record_options,
 	.noptions = sizeof(record_options) / sizeof(record_options[0]),
 	.flags = CLI_CMD_OPTIONS_FIRST,
