@@ -39,6 +39,7 @@ struct leakwatch {
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
 	uint64_t start_ticks;
+	bool following;	 /* a target was followed (a cgroup's identity is 0, 0) */
 	int64_t born_ms; /* when the target started, wall time; 0 unknown */
 	long clk_tck;
 	uint64_t limit;		/* cgroup limit, else MemTotal */
@@ -160,6 +161,7 @@ static void follow(struct leakwatch *w, const struct frame *f)
 
 	w->pid = t->pid;
 	w->start_ticks = t->start_ticks;
+	w->following = true;
 	w->born_ms =
 		f->sys.boot_time_s > 0 && w->clk_tck > 0
 			? f->sys.boot_time_s * 1000 +
@@ -388,7 +390,7 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 
 	if (!t || !t->alive || !(t->have & TARGET_HAVE_STATUS))
 		return;
-	if (t->pid != w->pid || t->start_ticks != w->start_ticks)
+	if (!w->following || t->pid != w->pid || t->start_ticks != w->start_ticks)
 		follow(w, f);
 	/*
 	 * A process's first window is its start-up (the runtime loading, the

@@ -36,6 +36,7 @@
 
 #define CG_ROOT "/sys/fs/cgroup"
 #define WANT_CPU_NS 300000000ull /* what the hog must use inside the session */
+#define MEM_LIMIT (256ull << 20)
 
 static char made[4][PATH_MAX]; /* what the teardown removes */
 static int nmade;
@@ -132,7 +133,7 @@ static void cleanup(void)
 
 static int setup(void **state)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], text[64];
 
 	(void)state;
 	snprintf(name, sizeof(name), "vigil-cgt-%d", (int)getpid());
@@ -159,7 +160,10 @@ static int setup(void **state)
 			print_message("skipped: cannot make %s: %s\n", name,
 				      strerror(errno));
 			cleanup();
+			return 0;
 		}
+		snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
+		assert_true(write_file(acct_dir, "memory.max", text));
 		return 0;
 	}
 	if (!make_child("cpu", dir) || !make_child("cpuacct", acct_dir) ||
@@ -170,6 +174,8 @@ static int setup(void **state)
 		cleanup();
 		return 0;
 	}
+	snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
+	assert_true(write_file(dir, "memory.limit_in_bytes", text));
 	make_child("pids", dir); /* optional */
 	return 0;
 }
@@ -290,6 +296,8 @@ static void test_record_cgroup(void **state)
 	hog = start_inside((char[]){"busy"}, NULL);
 	fixture_pause(hog);
 	fixture_pause(holder);
+	/* a leak verdict every second, so the recording has some */
+	setenv("VIGIL_LEAK", "every=1s", 1);
 	c0 = kernel_cpu_ticks(hog);
 	h0 = kernel_cpu_ticks(holder);
 	u0 = usage_ns();
@@ -350,6 +358,10 @@ static void test_record_cgroup(void **state)
 	jq(r.out, "\"\\(.target.processes_joined) \\(.target.processes_left)\"", buf,
 	   sizeof(buf));
 	assert_string_equal(buf, "1 1");
+	/* the leak verdict judged the cgroup's own memory, against its limit */
+	jq(r.out, "\"\\(.memory.source) \\(.memory.limit_bytes)\"", buf, sizeof(buf));
+	snprintf(path, sizeof(path), "cgroup %llu", MEM_LIMIT);
+	assert_string_equal(buf, path);
 }
 
 static void test_usage_errors(void **state)

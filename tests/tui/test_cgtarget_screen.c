@@ -4,7 +4,8 @@
  * test makes (vigil-cgs-<pid>, in the hierarchy vigil lists processes
  * from: the v2 root, or v1's memory), with a sleeper in it. The console
  * opens on the cgroup's target screen: its name and path, one process, the
- * sleeper in the processes panel, the Cgrp line with its memory. The
+ * sleeper in the processes panel, the Cgrp line with its memory, the
+ * Memory panel saying the leak verdict judges memory.current. The
  * sleeper killed, the screen counts it gone; the cgroup removed, the
  * screen says so. Skipped, with the reason, when not root or when the
  * hierarchy cannot be written; the teardown removes what the test made.
@@ -107,7 +108,8 @@ static void test_cgroup_target_screen(void **state)
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f,
-		"XDG_STATE_HOME='%s' '%s' --ascii --no-history --statsd off -i 200ms "
+		"VIGIL_LEAK=every=1s XDG_STATE_HOME='%s' '%s' --ascii --no-history "
+		"--statsd off -i 200ms "
 		"-c '%s'\necho EXIT=$?\nsleep 600\n",
 		dir, vigil_bin(), cgdir);
 	fclose(f);
@@ -126,6 +128,12 @@ static void test_cgroup_target_screen(void **state)
 	snprintf(text, sizeof(text), "%7d sleeper", (int)sleeper);
 	assert_true(wait_for(text));
 	assert_true(wait_for("Cgrp vigil-cgs"));
+	/* the Memory panel: the cgroup's memory, and what the verdict judges */
+	tmux("send-keys -t t Tab Tab");
+	assert_true(wait_for("memory.current "));
+	assert_true(wait_for("floors of the cgroup's memory.current"));
+	tmux("send-keys -t t Tab");
+	assert_true(wait_for("PID PROCESS"));
 
 	/* it goes: counted, not an error */
 	fixture_stop(sleeper);
