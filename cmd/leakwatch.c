@@ -39,12 +39,16 @@ struct leakwatch {
 	int64_t smaps_ms; /* VIGIL_LEAK smaps=: the smaps period; 0 default */
 	int pid;
 	uint64_t start_ticks;
+	bool following;	 /* a target was followed (a cgroup's identity is 0, 0) */
 	int64_t born_ms; /* when the target started, wall time; 0 unknown */
 	long clk_tck;
-	uint64_t limit;		   /* cgroup limit, else MemTotal */
-	uint64_t jvm_max;	   /* a JVM's old generation maximum; 0 unknown */
-	struct series rss, jvm;	   /* jvm: or a traced runtime's after-GC heap */
-	char gc_source[8];	   /* "node gc", "go gc" when jvm holds those */
+	uint64_t limit;		/* cgroup limit, else MemTotal */
+	uint64_t jvm_max;	/* a JVM's old generation maximum; 0 unknown */
+	struct series rss, jvm; /* jvm: or a traced runtime's after-GC heap */
+	char gc_source[8];	/* "node gc", "go gc" when jvm holds those */
+	/* a cgroup target's floors: "cgroup" (memory.current), "cg rss"
+	 * (its processes' RssAnon + VmSwap summed); NULL for a process */
+	const char *cg_source;
 	struct leak_point *floors; /* scratch */
 	size_t floors_cap;
 	struct region *regions; /* ascending key, those of the latest reading */
@@ -157,6 +161,7 @@ static void follow(struct leakwatch *w, const struct frame *f)
 
 	w->pid = t->pid;
 	w->start_ticks = t->start_ticks;
+	w->following = true;
 	w->born_ms =
 		f->sys.boot_time_s > 0 && w->clk_tck > 0
 			? f->sys.boot_time_s * 1000 +
@@ -168,6 +173,17 @@ static void follow(struct leakwatch *w, const struct frame *f)
 	w->next_ms = 0;
 	w->limit = 0;
 	w->jvm_max = 0;
+	w->cg_source = NULL;
+	if (t->is_cgroup) { /* its own limit, else the machine's memory */
+		const struct cgroup_row *row = cgroup_table_find(&f->cgroups, t->cgroup);
+
+		w->born_ms = 0;
+		w->limit = row && (row->have & CGROUP_HAVE_MEM_LIMIT) &&
+					   row->mem_max != CGROUP_UNLIMITED
+				   ? row->mem_max
+				   : f->sys.mem_total;
+		return;
+	}
 	if (heap_memory_limit(NULL, NULL, t->pid, &w->limit, &src, err, sizeof(err)) < 0)
 		log_debug("leak: no memory limit for %d: %s", t->pid, err);
 }
@@ -296,6 +312,8 @@ static void attach_suspects(struct leakwatch *w, struct frame *f,
 /* What the floors were taken from: "rss", "jvm", "node gc", "go gc". */
 static const char *hv_source(const struct leakwatch *w, bool gc)
 {
+	if (!gc && w->cg_source)
+		return w->cg_source;
 	return !gc ? "rss" : w->gc_source[0] ? w->gc_source : "jvm";
 }
 
@@ -344,13 +362,35 @@ static void judge(struct leakwatch *w, struct frame *f)
 	attach_suspects(w, f, &v, (double)hv->floor_bytes);
 }
 
+/*
+ * The figure the floors are taken from: a process's RssAnon + VmSwap; a
+ * cgroup's own memory.current (its page cache and kernel memory with it:
+ * what its limit counts), or its processes' RssAnon + VmSwap summed when
+ * the cgroup table has no memory for it.
+ */
+static double heap_floor_of(struct leakwatch *w, const struct frame *f)
+{
+	const struct target_sample *t = f->target;
+	const struct cgroup_row *row;
+
+	if (!t->is_cgroup)
+		return (double)(t->rss_anon + t->vm_swap);
+	row = cgroup_table_find(&f->cgroups, t->cgroup);
+	if (row && (row->have & CGROUP_HAVE_MEM)) {
+		w->cg_source = "cgroup";
+		return (double)row->mem_current;
+	}
+	w->cg_source = "cg rss";
+	return (double)(t->rss_anon + t->vm_swap);
+}
+
 void leakwatch_feed(struct leakwatch *w, struct frame *f)
 {
 	const struct target_sample *t = f->target;
 
 	if (!t || !t->alive || !(t->have & TARGET_HAVE_STATUS))
 		return;
-	if (t->pid != w->pid || t->start_ticks != w->start_ticks)
+	if (!w->following || t->pid != w->pid || t->start_ticks != w->start_ticks)
 		follow(w, f);
 	/*
 	 * A process's first window is its start-up (the runtime loading, the
@@ -360,8 +400,7 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 	 * (one it ran, or attached to at once) has such samples.
 	 */
 	if (!w->born_ms || f->t_ms - w->born_ms >= w->params.window_ms) {
-		push(&w->rss, f->t_ms, (double)(t->rss_anon + t->vm_swap),
-		     LEAK_POINTS_MAX);
+		push(&w->rss, f->t_ms, heap_floor_of(w, f), LEAK_POINTS_MAX);
 		if (f->jvm && (f->jvm->have & JVM_HAVE_OLD_AFTER_GC))
 			push(&w->jvm, f->t_ms, (double)f->jvm->old_after_gc,
 			     LEAK_POINTS_MAX);

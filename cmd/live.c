@@ -32,6 +32,7 @@
 
 struct live_opts {
 	int pid;
+	const char *cgroup; /* -c CGROUP, or NULL */
 	char **cmd;
 	const char *out;
 	int64_t interval_ms;
@@ -61,6 +62,7 @@ enum {
 /* clang-format off */
 static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_PID),
+	CLI_SHARED(CLI_OPT_CGROUP),
 	CLI_SHARED(CLI_OPT_INTERVAL),
 	CLI_SHARED(CLI_OPT_OUTPUT),
 	CLI_SHARED_AS(CLI_OPT_FORCE, NULL, "replace an existing -o file and its "
@@ -90,7 +92,8 @@ const struct cli_command live_command = {
 	.name = NULL,
 	.operands = "[-- CMD ARGS...]",
 	.summary = "The console: watch a Linux server and one process (-p PID, or a "
-		   "command it\nstarts), and record everything to a SQLite session.",
+		   "command it\nstarts) or cgroup (-c), and record everything to a "
+		   "SQLite session.",
 	.about = "Durations: 250ms, 5s, 2m, 1h, 1m30s. VIGIL_LOG=FILE writes a debug "
 		 "log.\nExit status: 0 ok, 1 failure, 2 usage error.\n",
 	.options = live_options,
@@ -111,6 +114,7 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 	}
 	*o = (struct live_opts){
 		.pid = a.pid,
+		.cgroup = a.value[CLI_OPT_CGROUP],
 		.out = a.value[CLI_OPT_OUTPUT],
 		.interval_ms = a.interval_ms,
 		.force = cli_has(&a, CLI_OPT_FORCE),
@@ -134,6 +138,11 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
+	if (o->cgroup && (o->pid || o->cmd))
+		usage_error("-c and %s cannot be used together",
+			    o->pid ? "-p" : "-- CMD");
+	if (o->cgroup && !*o->cgroup)
+		usage_error("-c needs a cgroup");
 	if (o->no_record && o->out)
 		usage_error("--no-record and -o cannot be used together");
 }
@@ -359,7 +368,7 @@ static int cmd_live(int argc, char **argv)
 		.ascii = o.ascii || !term_locale_utf8(),
 		.color = !o.no_color && !(no_color && *no_color),
 		.mouse = !o.no_mouse,
-		.start_on_target = o.pid || o.cmd,
+		.start_on_target = o.pid || o.cmd || o.cgroup,
 		.target_started = o.cmd != NULL,
 		.interval_ms = o.interval_ms,
 		.start_ns = start_ns,
@@ -381,6 +390,7 @@ static int cmd_live(int argc, char **argv)
 		scratch = scratch_path();
 	struct pipeline_opts po = {
 		.pid = o.pid,
+		.cgroup = o.cgroup,
 		.cmd = o.cmd,
 		.cmd_quiet = true,
 		.out = o.no_record ? scratch : o.out,

@@ -71,6 +71,8 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 				    "process groups, top N, buckets for --listen"},
 	[CLI_OPT_GC_TRACE]  = {0, "gc-trace", NULL,
 			       "GC events of a node or Go command (with -- CMD)"},
+	[CLI_OPT_CGROUP]    = {'c', "cgroup", "CGROUP",
+			       "a cgroup as the target (system.slice/x.service)"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
 };
 /* clang-format on */

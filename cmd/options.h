@@ -47,6 +47,7 @@ enum cli_opt {
 	CLI_OPT_WEB_CONFIG, /* --web-config FILE (read by pipeline_start) */
 	CLI_OPT_METRICS_CONFIG, /* --metrics-config FILE (read by pipeline_start) */
 	CLI_OPT_GC_TRACE,	/* --gc-trace (cmd/gcpipe.h) */
+	CLI_OPT_CGROUP,		/* -c CGROUP: a cgroup as the target */
 	CLI_OPT_HELP,		/* -h, --help: implicit in every subcommand */
 	CLI_OPT_OWN,		/* a subcommand's own options: CLI_OPT_OWN + n */
 	CLI_OPT_MAX = CLI_OPT_OWN + 8,

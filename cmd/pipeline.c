@@ -17,6 +17,7 @@
 #include "cmd/cli.h"
 #include "cmd/gcpipe.h"
 #include "cmd/retention.h"
+#include "collectors/cgtarget.h"
 #include "collectors/sampler.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -169,7 +170,10 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	struct pipeline *p = ctx;
 
 	reap_autoprofile(p, false);
-	p->tick_target = f->target && f->target->alive ? f->target->pid : 0;
+	/* a cgroup target's profile is its busiest process's */
+	p->tick_target = !f->target || !f->target->alive ? 0
+			 : f->target->is_cgroup		 ? f->target->lead_pid
+							 : f->target->pid;
 	/* before anyone else sees it: verdicts and transitions are part of it */
 	if (p->gc)
 		take_gc_events(p, f);
@@ -193,7 +197,30 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	p->prev = f; /* our reference moves to prev */
 }
 
-static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int pid)
+/*
+ * -c: the cgroup must be there before anything is created, and the session
+ * names it as the cgroup table does ("/system.slice/x"), however the user
+ * wrote it.
+ */
+static int check_cgroup(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			size_t errlen)
+{
+	struct cgtarget *c;
+	char why[128];
+
+	if (!o->cgroup)
+		return 0;
+	if (cgtarget_open(NULL, NULL, o->cgroup, &c, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot attach to cgroup '%s': %s", o->cgroup, why);
+		return -1;
+	}
+	snprintf(p->cgroup, sizeof(p->cgroup), "%s", cgtarget_path(c));
+	cgtarget_free(c);
+	return 0;
+}
+
+static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int pid,
+		      const char *cgroup)
 {
 	struct utsname un;
 
@@ -211,6 +238,8 @@ static void fill_meta(struct session_meta *m, const struct pipeline_opts *o, int
 	m->mem_total = (uint64_t)sysconf(_SC_PHYS_PAGES) * (uint64_t)m->page_size;
 	m->target_pid = pid;
 	m->target_exit_code = -1;
+	if (o->cgroup)
+		snprintf(m->target_cgroup, sizeof(m->target_cgroup), "%s", cgroup);
 	for (char **a = o->cmd; a && *a; a++) {
 		size_t len = strlen(m->target_cmd);
 
@@ -489,7 +518,9 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->leak = leakwatch_new();
 	if (p->alerts)
 		alerts_on_profile(p->alerts, on_alert_profile, p);
-	rc = start_metrics(p, o, err, errlen);
+	rc = check_cgroup(p, o, err, errlen);
+	if (rc == 0)
+		rc = start_metrics(p, o, err, errlen);
 	if (rc == 0)
 		rc = start_statsd(p, o->statsd, err, errlen);
 	if (rc < 0 || (!o->rotate && open_session(p, o, err, errlen) < 0)) {
@@ -511,15 +542,19 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		p->has_child = true;
 	}
 	cfg.target_pid = p->has_child ? p->child.pid : o->pid;
+	cfg.target_cgroup = o->cgroup ? p->cgroup : NULL;
 	cfg.statsd = p->statsd;
 	cfg.smaps_period_ms = leakwatch_smaps_period_ms(p->leak);
-	fill_meta(&p->meta, o, cfg.target_pid);
+	fill_meta(&p->meta, o, cfg.target_pid, p->cgroup);
 	if (start_writer(p, o, err, errlen) < 0)
 		goto fail;
 	if (sampler_start(&cfg, &p->sampler, why, sizeof(why)) < 0) {
 		if (cfg.target_pid && !p->has_child)
 			snprintf(err, errlen, "cannot attach to pid %d: %s",
 				 cfg.target_pid, why);
+		else if (o->cgroup)
+			snprintf(err, errlen, "cannot attach to cgroup '%s': %s",
+				 o->cgroup, why);
 		else
 			snprintf(err, errlen, "cannot start sampling: %s", why);
 		goto fail;

@@ -45,7 +45,9 @@
 struct metrics;
 
 struct pipeline_opts {
-	int pid;	 /* attach to this process, or 0 */
+	int pid; /* attach to this process, or 0 */
+	const char
+		*cgroup; /* -c: attach to this cgroup (collectors/cgtarget.h), or NULL */
 	char **cmd;	 /* start this command and attach to it, or NULL */
 	bool gc_trace;	 /* --gc-trace: the command's GC trace (cmd/gcpipe.h) */
 	bool cmd_quiet;	 /* the command's output goes to <session>.log, not the tty */
@@ -103,7 +105,8 @@ struct pipeline {
 	struct gcpipe *gc;	      /* with gc_trace: the child's output reader */
 	struct profiler *autoprofile; /* sampler thread: an alert's profile: action */
 	char autoprofile_rule[160];
-	int tick_target; /* sampler thread: the live target of this tick, or 0 */
+	int tick_target;  /* sampler thread: the live target of this tick, or 0 */
+	char cgroup[256]; /* -c: the target cgroup's path ("/x/y"), else "" */
 	/* said once after start: "warning: ..." (the StatsD port is taken, or
 	 * the listener is reachable from other hosts) */
 	char warning[320];

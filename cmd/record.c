@@ -35,7 +35,8 @@
 
 struct record_opts {
 	int pid;
-	char **cmd; /* argv after "--", or NULL */
+	const char *cgroup; /* -c CGROUP, or NULL */
+	char **cmd;	    /* argv after "--", or NULL */
 	const char *out;
 	int64_t interval_ms;
 	int64_t duration_ms; /* 0: until stopped */
@@ -62,6 +63,7 @@ static int cmd_record(int argc, char **argv);
 /* clang-format off */
 static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_PID),
+	CLI_SHARED(CLI_OPT_CGROUP),
 	CLI_SHARED(CLI_OPT_OUTPUT),
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "stop recording after DURATION"),
 	CLI_SHARED(CLI_OPT_FORCE),
@@ -80,7 +82,8 @@ const struct cli_command record_command = {
 	.summary = "sample without a terminal until -d ends, the target exits, or a "
 		   "signal",
 	.about = "SIGINT, SIGTERM or SIGHUP end the recording; a command started with "
-		 "-- that\nstill runs then gets SIGTERM.\n",
+		 "-- that\nstill runs then gets SIGTERM. A cgroup (-c) ends when it is "
+		 "removed; its figures\nare its processes' sums, re-read each tick.\n",
 	.options = record_options,
 	.noptions = sizeof(record_options) / sizeof(record_options[0]),
 	.flags = CLI_CMD_OPTIONS_FIRST,
@@ -94,6 +97,7 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 	cli_parse(&record_command, argc, argv, &a);
 	*o = (struct record_opts){
 		.pid = a.pid,
+		.cgroup = a.value[CLI_OPT_CGROUP],
 		.out = a.value[CLI_OPT_OUTPUT],
 		.interval_ms = a.interval_ms,
 		.duration_ms = a.duration_ms,
@@ -109,6 +113,11 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
+	if (o->cgroup && (o->pid || o->cmd))
+		usage_error("-c and %s cannot be used together",
+			    o->pid ? "-p" : "-- CMD");
+	if (o->cgroup && !*o->cgroup)
+		usage_error("-c needs a cgroup");
 }
 
 /* On the sampler thread: the first frame without a live target wakes main. */
@@ -231,6 +240,7 @@ static int cmd_record(int argc, char **argv)
 	r.warned = false;
 	struct pipeline_opts po = {
 		.pid = o.pid,
+		.cgroup = o.cgroup,
 		.cmd = o.cmd,
 		.out = o.out,
 		.force = o.force,

@@ -86,7 +86,7 @@ static int cmd_replay(int argc, char **argv)
 		.ascii = ascii || !term_locale_utf8(),
 		.color = color,
 		.mouse = !cli_has(&a, CLI_OPT_NO_MOUSE),
-		.start_on_target = meta.target_pid > 0,
+		.start_on_target = meta.target_pid > 0 || meta.target_cgroup[0],
 		.interval_ms = meta.interval_ms,
 		.start_ns = clock_mono_ns(),
 		.meta = &meta,

@@ -59,6 +59,11 @@ struct summary {
 	int target_pid;
 	char comm[FRAME_COMM_MAX];
 	char *cmdline;
+	/* -c: the target cgroup, its processes at the end, those that came
+	 * and went; cgroup "" for a process */
+	char cgroup[256];
+	int procs_last;
+	uint64_t procs_joined, procs_left;
 	struct agg tcpu, rss, threads;
 	struct top_process *top_cpu, *top_rss; /* REPORT_TOP_JSON at most */
 	size_t ntop_cpu, ntop_rss;
@@ -108,6 +113,14 @@ static int load_target(struct store *st, struct summary *sm)
 	const struct target_sample *t = first->target ? first->target : last->target;
 	sm->target_pid = t->pid;
 	snprintf(sm->comm, sizeof(sm->comm), "%s", t->comm);
+	if (t->is_cgroup) {
+		const struct target_sample *l = last->target ? last->target : t;
+
+		snprintf(sm->cgroup, sizeof(sm->cgroup), "%s", t->cgroup);
+		sm->procs_last = l->nprocs;
+		sm->procs_joined = l->procs_joined;
+		sm->procs_left = l->procs_left;
+	}
 	/* gone before the end, or ended (by vigil at the end, if it started it) */
 	sm->target_exited = !last->target || !last->target->alive ||
 			    sm->meta.target_exit_code >= 0 ||
@@ -223,6 +236,17 @@ static void json_target(FILE *out, const struct summary *sm)
 
 	fprintf(out, "{\"pid\": %d, \"comm\": ", sm->target_pid);
 	json_string(out, sm->comm);
+	fputs(", \"cgroup\": ", out);
+	if (sm->cgroup[0]) {
+		json_string(out, sm->cgroup);
+		fprintf(out,
+			", \"processes_last\": %d, \"processes_joined\": %llu, "
+			"\"processes_left\": %llu",
+			sm->procs_last, (unsigned long long)sm->procs_joined,
+			(unsigned long long)sm->procs_left);
+	} else {
+		fputs("null", out);
+	}
 	fputs(", \"cmdline\": ", out);
 	if (sm->cmdline)
 		json_string(out, sm->cmdline);
@@ -299,11 +323,35 @@ static const char *fmt_time(int64_t ms, char *buf, size_t len)
 	return buf;
 }
 
+/* A cgroup's figures are its processes' sums (its own are under cgroups). */
+static void print_target_figures(FILE *out, const struct summary *sm)
+{
+	const char *whose = sm->cgroup[0] ? " (its processes summed)" : "";
+	char a[32], b[32];
+
+	if (sm->tcpu.known)
+		fprintf(out, "          CPU avg %.1f%%, max %.1f%% of one core%s\n",
+			sm->tcpu.avg, sm->tcpu.max, whose);
+	if (sm->rss.known)
+		fprintf(out, "          RSS last %s, max %s; threads max %.0f%s\n",
+			units_bytes(sm->rss.last, a, sizeof(a)),
+			units_bytes(sm->rss.max, b, sizeof(b)), sm->threads.max, whose);
+}
+
 static void print_target_text(FILE *out, const struct summary *sm)
 {
 	const struct session_meta *m = &sm->meta;
-	char a[32], b[32];
 
+	if (sm->cgroup[0]) {
+		fputs("target    cgroup ", out);
+		text_write(out, sm->cgroup);
+		fprintf(out, ", %d processes at the end (%llu came, %llu went)%s\n",
+			sm->procs_last, (unsigned long long)sm->procs_joined,
+			(unsigned long long)sm->procs_left,
+			sm->target_exited ? ", removed" : "");
+		print_target_figures(out, sm);
+		return;
+	}
 	fprintf(out, "target    pid %d ", sm->target_pid);
 	text_write(out, sm->comm);
 	if (sm->cmdline && *sm->cmdline) {
@@ -319,13 +367,7 @@ static void print_target_text(FILE *out, const struct summary *sm)
 			fprintf(out, " on signal %d", m->target_exit_signal);
 	}
 	fputc('\n', out);
-	if (sm->tcpu.known)
-		fprintf(out, "          CPU avg %.1f%%, max %.1f%% of one core\n",
-			sm->tcpu.avg, sm->tcpu.max);
-	if (sm->rss.known)
-		fprintf(out, "          RSS last %s, max %s; threads max %.0f\n",
-			units_bytes(sm->rss.last, a, sizeof(a)),
-			units_bytes(sm->rss.max, b, sizeof(b)), sm->threads.max);
+	print_target_figures(out, sm);
 }
 
 static void print_top_row(FILE *out, const struct top_process *p, const char *value)

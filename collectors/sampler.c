@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "collectors/cgtarget.h"
 #include "collectors/exitacct.h"
 #include "collectors/cgroups.h"
 #include "collectors/proctable.h"
@@ -32,7 +33,8 @@ struct sampler {
 	struct proc_collector *procs;
 	struct cgroup_collector *cgroups; /* NULL: not collected */
 	struct target_collector *target;
-	struct heapwatch *heap; /* the target's heap; follows the target */
+	struct cgtarget *cgtarget; /* -c: the target is a cgroup */
+	struct heapwatch *heap;	   /* the target's heap; follows the target */
 	pthread_t thread;
 	bool running;
 	pthread_mutex_t lock;
@@ -108,10 +110,12 @@ static void take_exits(struct sampler *s, struct frame *f)
 	}
 }
 
-/* Takes over a target handed in by sampler_attach, on the sampler thread. */
+/* Takes over a target handed in by sampler_attach, on the sampler thread:
+ * a process attached (or a detach) replaces a cgroup target too. */
 static void take_new_target(struct sampler *s)
 {
 	struct target_collector *old = NULL;
+	bool swapped = false;
 
 	pthread_mutex_lock(&s->lock);
 	if (s->swap_target) {
@@ -119,12 +123,17 @@ static void take_new_target(struct sampler *s)
 		s->target = s->next_target;
 		s->next_target = NULL;
 		s->swap_target = false;
+		swapped = true;
 		atomic_store(&s->exit_code, -1);
 		atomic_store(&s->exit_signal, 0);
 	}
 	pthread_mutex_unlock(&s->lock);
 	if (old)
 		target_collector_free(old);
+	if (swapped && s->cgtarget) {
+		cgtarget_free(s->cgtarget);
+		s->cgtarget = NULL;
+	}
 }
 
 int sampler_attach(struct sampler *s, int pid, char *err, size_t errlen)
@@ -141,6 +150,26 @@ int sampler_attach(struct sampler *s, int pid, char *err, size_t errlen)
 	if (unused)
 		target_collector_free(unused);
 	return 0;
+}
+
+/*
+ * The cgroup target's sample: its processes' sums (collectors/cgtarget),
+ * with the cgroup's own pressure from this tick's cgroup table, the
+ * authoritative one (its CPU, memory and limits are read from the table by
+ * whoever shows them).
+ */
+static struct target_sample *read_cgroup_target(struct sampler *s, const struct frame *f)
+{
+	struct target_sample *t = xcalloc(1, sizeof(*t));
+	const struct cgroup_row *row;
+
+	cgtarget_read(s->cgtarget, cgtarget_boot_ticks(), t);
+	row = cgroup_table_find(&f->cgroups, t->cgroup);
+	if (t->alive && row && (row->have & CGROUP_HAVE_PSI)) {
+		memcpy(t->cg_psi, row->psi, sizeof(t->cg_psi));
+		t->have |= TARGET_HAVE_CGPSI;
+	}
+	return t;
 }
 
 struct frame *sampler_collect_once(struct sampler *s)
@@ -171,7 +200,9 @@ struct frame *sampler_collect_once(struct sampler *s)
 			f->target->exit_signal = atomic_load(&s->exit_signal);
 		}
 	}
-	if (f->target) {
+	if (s->cgtarget)
+		f->target = read_cgroup_target(s, f);
+	if (f->target && !f->target->is_cgroup) {
 		/* the heap watcher follows the target (a new attach, a new one) */
 		if (s->heap && heapwatch_pid(s->heap) != f->target->pid) {
 			heapwatch_free(s->heap);
@@ -234,6 +265,10 @@ static int open_collectors(struct sampler *s, char *err, size_t errlen)
 	if (s->cfg.target_pid > 0 &&
 	    target_collector_open(root, s->cfg.target_pid, &s->target, err, errlen) < 0)
 		return -1;
+	if (s->cfg.target_cgroup &&
+	    cgtarget_open(root, s->cfg.cgroup_root, s->cfg.target_cgroup, &s->cgtarget,
+			  err, errlen) < 0)
+		return -1;
 	s->procs = proc_collector_new(root, err, errlen);
 	if (!s->procs)
 		return -1;
@@ -254,6 +289,7 @@ static void close_collectors(struct sampler *s)
 		target_collector_free(s->target);
 	if (s->next_target)
 		target_collector_free(s->next_target);
+	cgtarget_free(s->cgtarget);
 	exitacct_stop(s->exitacct); /* first: it may be mid-read of /proc */
 	free(s->seen);
 	proc_collector_free(s->procs);

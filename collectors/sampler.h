@@ -24,7 +24,10 @@ struct sampler_config {
 	 * none with a fixture proc root */
 	const char *cgroup_root;
 	int64_t interval_ms;
-	int target_pid;		 /* 0: no target */
+	int target_pid; /* 0: no target */
+	/* -c: a cgroup as the target (collectors/cgtarget.h), instead of a
+	 * pid; NULL: none */
+	const char *target_cgroup;
 	struct statsd *statsd;	 /* its tick's metrics join each frame; may be NULL */
 	int64_t heap_period_ms;	 /* smaps_rollup of the target; 0: the default */
 	int64_t smaps_period_ms; /* smaps of the target; 0: the default */
@@ -46,7 +49,8 @@ struct sampler;
 int sampler_start(const struct sampler_config *cfg, struct sampler **out, char *err,
 		  size_t errlen);
 /*
- * Switches the target from the next tick on; pid 0 detaches. The new process
+ * Switches the target from the next tick on; pid 0 detaches (a cgroup
+ * target too: a process attached replaces it). The new process
  * is opened here, on the caller's thread, so a bad pid fails at once: returns
  * 0, or -1 with a reason ("no such process") and the old target kept.
  */

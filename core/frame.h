@@ -256,6 +256,14 @@ struct target_sample {
 	size_t nthreads;
 	struct thread_sample
 		*threads; /* owned, ascending tid; NULL without HAVE_THREADS */
+
+	/* -c CGROUP (collectors/cgtarget.h): the target is the cgroup named by
+	 * cgroup, pid and start_ticks are 0, the figures above are the sums
+	 * over its processes (no threads, fds or latency of its own) */
+	bool is_cgroup;
+	int nprocs;			   /* its processes this tick */
+	uint64_t procs_joined, procs_left; /* since attach */
+	int lead_pid;			   /* its busiest process now; 0: none */
 };
 
 void target_sample_release(struct target_sample *s);
@@ -421,9 +429,10 @@ struct session_meta {
 	long clk_tck, page_size;
 	int64_t boot_ms;
 	uint64_t mem_total;
-	int target_pid;	       /* 0 without a target */
-	char target_cmd[1024]; /* the command vigil started, "" otherwise */
-	int target_exit_code;  /* -1 unknown */
+	int target_pid;		 /* 0 without a target */
+	char target_cgroup[256]; /* -c: the target cgroup's path, else "" */
+	char target_cmd[1024];	 /* the command vigil started, "" otherwise */
+	int target_exit_code;	 /* -1 unknown */
 	int target_exit_signal;
 };
 

@@ -24,7 +24,12 @@ int query_session(struct store *s, struct session_meta *out)
 	int rc, c = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (store_prepare(s, "SELECT " SESSION_COLUMNS " FROM sessions LIMIT 1", &st) < 0)
+	if (store_prepare(s,
+			  store_has(s, STORE_SINCE_CGTARGET)
+				  ? "SELECT " SESSION_COLUMNS
+				    ", target_cgroup FROM sessions LIMIT 1"
+				  : "SELECT " SESSION_COLUMNS " FROM sessions LIMIT 1",
+			  &st) < 0)
 		return -1;
 	rc = store_step(s, st);
 	if (rc == 0)
@@ -48,6 +53,9 @@ int query_session(struct store *s, struct session_meta *out)
 	store_column_text(st, c++, out->target_cmd, sizeof(out->target_cmd));
 	out->target_exit_code = sqlite3_column_int(st, c++);
 	out->target_exit_signal = sqlite3_column_int(st, c++);
+	if (store_has(s, STORE_SINCE_CGTARGET))
+		store_column_text(st, c++, out->target_cgroup,
+				  sizeof(out->target_cgroup));
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -616,12 +616,28 @@ static const char *const schema_v12[] = {
 };
 
 /*
+ * v13: a cgroup as the target (-c CGROUP): the session names it, and each
+ * target sample says it is one, with its processes, those that came and
+ * went since attach, and its busiest process (collectors/cgtarget).
+ */
+static const char *const schema_v13[] = {
+	"ALTER TABLE sessions ADD COLUMN target_cgroup TEXT NOT NULL DEFAULT '';\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_target INTEGER; -- 1: a cgroup\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_procs INTEGER;  -- this tick\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_joined INTEGER; -- since attach\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_left INTEGER;   -- since attach\n",
+	"ALTER TABLE target_samples ADD COLUMN cg_lead INTEGER;   -- busiest pid\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
 	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
+	schema_v13,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

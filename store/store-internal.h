@@ -66,6 +66,10 @@
 	"cg_psi_io_some_avg10, cg_psi_io_some_total_us, "                                \
 	"cg_psi_io_full_avg10, cg_psi_io_full_total_us"
 
+/* schema v12: a cgroup as the target */
+#define TARGET_V12_COLUMNS "cg_target, cg_procs, cg_joined, cg_left, cg_lead"
+#define TARGET_V3_NCOLUMNS 18 /* in TARGET_V3_COLUMNS */
+
 #define DISK_COLUMNS                                                                     \
 	"tick, name, fresh, stacked, reads, read_sectors, read_ms, writes, "             \
 	"write_sectors, write_ms, io_ms"
@@ -209,6 +213,7 @@ struct store {
 #define STORE_SINCE_CGROUPS 10		/* cgroups, cgroup_*samples, procs.cgroup */
 #define STORE_SINCE_GC_EVENTS 11	/* gc_events */
 #define STORE_SINCE_PROFILE_MAPPINGS 12 /* profile_mappings, profile_frame_places */
+#define STORE_SINCE_CGTARGET 13 /* sessions.target_cgroup, target_samples.cg_* */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -94,6 +94,18 @@ static void bind_target_latency(sqlite3_stmt *st, int i, const struct target_sam
 	}
 }
 
+/* A cgroup target's own columns (NULL for a process). */
+static void bind_target_cgroup(sqlite3_stmt *st, int i, const struct target_sample *t)
+{
+	if (!t->is_cgroup)
+		return;
+	sqlite3_bind_int(st, i++, 1);
+	sqlite3_bind_int(st, i++, t->nprocs);
+	store_bind_u64(st, i++, t->procs_joined);
+	store_bind_u64(st, i++, t->procs_left);
+	sqlite3_bind_int(st, i++, t->lead_pid);
+}
+
 static int write_threads(struct store *s, const struct frame *f)
 {
 	const struct target_sample *t = f->target;
@@ -146,6 +158,7 @@ int store_write_target(struct store *s, const struct frame *f)
 	bind_target_status(st, i + 6, t);
 	bind_target_io(st, i + 16, t);
 	bind_target_latency(st, i + 21, t);
+	bind_target_cgroup(st, i + 21 + TARGET_V3_NCOLUMNS, t);
 	if (store_exec_stmt(s, st, "cannot write the target sample") < 0)
 		return -1;
 	return write_threads(s, f);
@@ -216,6 +229,17 @@ static void read_target_latency(sqlite3_stmt *st, int c, struct target_sample *t
 	}
 }
 
+static void read_target_cgroup(sqlite3_stmt *st, int c, struct target_sample *t)
+{
+	t->is_cgroup = sqlite3_column_int(st, c++) == 1;
+	if (!t->is_cgroup)
+		return;
+	t->nprocs = sqlite3_column_int(st, c++);
+	t->procs_joined = store_column_u64(st, c++);
+	t->procs_left = store_column_u64(st, c++);
+	t->lead_pid = sqlite3_column_int(st, c++);
+}
+
 static void read_thread_latency(sqlite3_stmt *st, int c, struct thread_sample *th)
 {
 	th->have_sched = sqlite3_column_type(st, c) != SQLITE_NULL;
@@ -273,7 +297,11 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 
 	if (store_prepare(
 		    s,
-		    store_has(s, STORE_SINCE_LATENCY)
+		    store_has(s, STORE_SINCE_CGTARGET)
+			    ? "SELECT " TARGET_COLUMNS ", " TARGET_V3_COLUMNS
+			      ", " TARGET_V12_COLUMNS
+			      " FROM target_samples WHERE tick = ?1 ORDER BY pid LIMIT 1"
+		    : store_has(s, STORE_SINCE_LATENCY)
 			    ? "SELECT " TARGET_COLUMNS ", " TARGET_V3_COLUMNS
 			      " FROM target_samples WHERE tick = ?1 ORDER BY pid LIMIT 1"
 			    : "SELECT " TARGET_COLUMNS " FROM target_samples"
@@ -288,6 +316,9 @@ int store_read_target(struct store *s, int64_t seq, struct frame *f)
 		f->target->delayacct = -1;
 		if (store_has(s, STORE_SINCE_LATENCY))
 			read_target_latency(st, TARGET_NCOLUMNS, f->target);
+		if (store_has(s, STORE_SINCE_CGTARGET))
+			read_target_cgroup(st, TARGET_NCOLUMNS + TARGET_V3_NCOLUMNS,
+					   f->target);
 	}
 	sqlite3_finalize(st);
 	if (rc <= 0)

@@ -61,7 +61,7 @@ static char *stmt_sql(enum store_stmt id)
 	case STMT_ROLLBACK:
 		return xstrdup("ROLLBACK");
 	case STMT_SESSION_INSERT:
-		return insert_sql("sessions", SESSION_COLUMNS, "");
+		return insert_sql("sessions", SESSION_COLUMNS ", target_cgroup", "");
 	case STMT_SESSION_END:
 		return xstrdup("UPDATE sessions SET ended_ms = ?1,"
 			       " target_exit_code = ?2, target_exit_signal = ?3");
@@ -94,7 +94,9 @@ static char *stmt_sql(enum store_stmt id)
 				  "cpu_ticks, rss, vsz",
 				  "");
 	case STMT_TARGET:
-		return insert_sql("target_samples", TARGET_COLUMNS ", " TARGET_V3_COLUMNS,
+		return insert_sql("target_samples",
+				  TARGET_COLUMNS ", " TARGET_V3_COLUMNS
+						 ", " TARGET_V12_COLUMNS,
 				  "");
 	case STMT_THREAD:
 		return insert_sql("thread_samples", THREAD_COLUMNS ", " THREAD_V3_COLUMNS,
@@ -239,6 +241,7 @@ int store_session_begin(struct store *s, const struct session_meta *m)
 	store_bind_text(st, i++, m->target_cmd, sizeof(m->target_cmd));
 	sqlite3_bind_int(st, i++, m->target_exit_code);
 	sqlite3_bind_int(st, i++, m->target_exit_signal);
+	store_bind_text(st, i++, m->target_cgroup, sizeof(m->target_cgroup));
 	return store_exec_stmt(s, st, "cannot write the session row");
 }
 

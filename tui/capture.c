@@ -31,11 +31,20 @@ unsigned capture_start(struct app *a, const char *spec)
 		app_message(a, true, "profiles cannot be taken here");
 		return REACT_STATUS;
 	}
-	a->capture = a->cfg.profile.start(a->cfg.ctx, t->pid, spec, err, sizeof(err));
+	/* a cgroup: the profiler takes one process, its busiest now */
+	if (t->is_cgroup && !t->lead_pid) {
+		app_message(a, true, "the cgroup has no process to profile");
+		return REACT_STATUS;
+	}
+	a->capture = a->cfg.profile.start(a->cfg.ctx, t->is_cgroup ? t->lead_pid : t->pid,
+					  spec, err, sizeof(err));
 	if (!a->capture) {
 		app_message(a, true, "%s", err);
 		return REACT_STATUS;
 	}
+	if (t->is_cgroup)
+		app_message(a, false, "profiling the cgroup's busiest process, pid %d",
+			    t->lead_pid);
 	return capture_poll(a);
 }
 

@@ -18,6 +18,10 @@ static const char *floor_words(const char *source)
 		return "heap after Mark-Compact";
 	if (!strcmp(source, "go gc"))
 		return "Go live heap after GC";
+	if (!strcmp(source, "cgroup"))
+		return "the cgroup's memory.current";
+	if (!strcmp(source, "cg rss"))
+		return "its processes' RssAnon+swap";
 	return "RssAnon+swap";
 }
 
@@ -163,6 +167,25 @@ static void draw_legend(WINDOW *w, const struct ui_model *m, int y, int cols, bo
 	wattrset(w, pal(PAL_NORMAL));
 }
 
+/* A cgroup target's heap line: its own memory.current (what the verdict
+ * judges when the cgroup table has it) and its processes' sums. */
+static void draw_cgroup_heap(WINDOW *w, const struct ui_model *m,
+			     const struct target_sample *t, int y, int cols)
+{
+	const struct cgroup_row *row =
+		m->cur ? cgroup_table_find(&m->cur->cgroups, t->cgroup) : NULL;
+	char a[16], b[16], c[16];
+
+	if (row && (row->have & CGROUP_HAVE_MEM))
+		units_bytes_short((double)row->mem_current, a, sizeof(a));
+	else
+		snprintf(a, sizeof(a), "-");
+	put_wordsf(w, y, 6, cols - 6,
+		   "memory.current %s  anon %s  swap %s  (%d processes)", a,
+		   units_bytes_short((double)t->rss_anon, b, sizeof(b)),
+		   units_bytes_short((double)t->vm_swap, c, sizeof(c)), t->nprocs);
+}
+
 void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample *t,
 		 int y0, int rows, int cols)
 {
@@ -177,7 +200,9 @@ void memory_draw(WINDOW *w, const struct ui_model *m, const struct target_sample
 	wattrset(w, pal(PAL_TITLE));
 	put_words(w, y0 + 2, 0, 6, "Heap", false);
 	wattrset(w, pal(PAL_NORMAL));
-	if (t->have & TARGET_HAVE_STATUS)
+	if (t->is_cgroup)
+		draw_cgroup_heap(w, m, t, y0 + 2, cols);
+	else if (t->have & TARGET_HAVE_STATUS)
 		put_wordsf(w, y0 + 2, 6, cols - 6,
 			   "anon %s  swap %s  data %s  peak RSS %s",
 			   units_bytes_short((double)t->rss_anon, a, sizeof(a)),

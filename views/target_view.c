@@ -18,6 +18,7 @@
 #include "core/rates.h"
 #include "core/cgroup_name.h"
 #include "core/units.h"
+#include "views/cgtarget_view.h"
 #include "views/draw.h"
 #include "views/latency_view.h"
 #include "views/memory_view.h"
@@ -73,6 +74,10 @@ static void draw_identity(WINDOW *w, const struct frame *fr,
 	char up[24], started[16] = "?";
 	int x;
 
+	if (t->is_cgroup) {
+		cgtarget_draw_identity(w, fr, t, cols);
+		return;
+	}
 	if (row) {
 		time_t s = (time_t)(row->start_ms / 1000);
 		struct tm tm;
@@ -113,8 +118,9 @@ static void draw_banner(WINDOW *w, const struct ui_model *m,
 				 cur->exit_signal);
 		wattrset(w, pal(PAL_BAD));
 		put_textf(w, 2, 0, cols, "%s%s: showing its last sample and history",
-			  strstr(cur->why, "reused") ? "pid reused by another process"
-						     : "process exited",
+			  cur->is_cgroup	       ? "cgroup removed"
+			  : strstr(cur->why, "reused") ? "pid reused by another process"
+						       : "process exited",
 			  status);
 	} else if (cur->why[0]) {
 		wattrset(w, pal(PAL_WARN));
@@ -172,10 +178,18 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 	char f[4][48], a[16], b[16], c[16], d[16];
 	const char *fields[4] = {f[0], f[1], f[2], f[3]};
 	bool io = t->have & TARGET_HAVE_IO;
+	/* a cgroup's own CPU (the kernel's counter) is the figure; user and
+	 * sys are its processes' */
+	double own =
+		t->is_cgroup && t == m->cur->target ? cgtarget_cpu_pct(m->cur, t) : -1;
 
 	/* a process's CPU is a share of one core (100% = one core busy), as
 	 * top's and the process table's CPU%: the line says so */
-	if (user >= 0 && sys >= 0) {
+	if (own >= 0 && user >= 0 && sys >= 0) {
+		snprintf(f[0], sizeof(f[0]), "CPU  %5.1f%% of one core", own);
+		snprintf(f[1], sizeof(f[1]), "user %.1f%%", user);
+		snprintf(f[2], sizeof(f[2]), "sys %.1f%%", sys);
+	} else if (user >= 0 && sys >= 0) {
 		snprintf(f[0], sizeof(f[0]), "CPU  %5.1f%% of one core", user + sys);
 		snprintf(f[1], sizeof(f[1]), "user %.1f%%", user);
 		snprintf(f[2], sizeof(f[2]), "sys %.1f%%", sys);
@@ -201,7 +215,9 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 		 io ? RATE(&r, t, read_bytes, true, a) : "n/a");
 	snprintf(f[1], sizeof(f[1]), "write %s",
 		 io ? RATE(&r, t, write_bytes, true, b) : "n/a");
-	if (t->have & TARGET_HAVE_FDS)
+	if (t->is_cgroup)
+		snprintf(f[2], sizeof(f[2]), "procs %d", t->nprocs);
+	else if (t->have & TARGET_HAVE_FDS)
 		snprintf(f[2], sizeof(f[2]), "fds %d", t->fds);
 	else
 		snprintf(f[2], sizeof(f[2]), "fds n/a");
@@ -222,13 +238,14 @@ static void draw_cgroup(WINDOW *w, const struct ui_model *m, const struct frame 
 			const struct target_sample *t, int width)
 {
 	const struct proc_row *row = fr ? proc_table_find(&fr->procs, t->pid) : NULL;
+	const char *path = t->is_cgroup ? t->cgroup : row ? row->cgroup : NULL;
 	const struct cgroup_row *cg, *pcg;
 	struct cgroup_ident id;
 	char line[160], a[16], b[16];
 	size_t n;
 	double psi = -1;
 
-	if (!row || !row->cgroup || !(cg = cgroup_table_find(&fr->cgroups, row->cgroup)))
+	if (!path || !(cg = cgroup_table_find(&fr->cgroups, path)))
 		return;
 	cgroup_identify(cg->path, &id);
 	n = (size_t)snprintf(line, sizeof(line), "Cgrp %.10s mem ", id.name);
@@ -453,6 +470,9 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 		return;
 	if (st->panel == TARGET_PANEL_MEMORY)
 		memory_draw(w, m, t, head, rows - head, cols);
+	else if (t->is_cgroup) /* threads need one process: its processes */
+		cgtarget_draw_procs(w, m->cur && m->cur->target == t ? m->cur : NULL, t,
+				    head, rows - head, cols);
 	else if (st->panel == TARGET_PANEL_LATENCY)
 		latency_draw(w, m, t, r.known ? r.prev : NULL, r.known ? r.dt_s : 0, head,
 			     rows - head, cols, &st->scroll);
