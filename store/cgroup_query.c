@@ -23,7 +23,8 @@
 	" r.psi_memory_some_avg10, r.psi_memory_some_total_us,"                          \
 	" r.psi_memory_full_avg10, r.psi_memory_full_total_us,"                          \
 	" r.psi_io_some_avg10, r.psi_io_some_total_us, r.psi_io_full_avg10,"             \
-	" r.psi_io_full_total_us, r.pids_current, r.pids_max"
+	" r.psi_io_full_total_us, r.pids_current, r.pids_max, r.cpu_user_ns,"            \
+	" r.cpu_system_ns, r.mem_anon, r.mem_file, r.mem_inactive_file, r.under_oom"
 
 static const char table_sql[] =
 	"SELECT g.path, r.tick, " SAMPLE_COLS ","
@@ -80,6 +81,12 @@ static void sample_cols(sqlite3_stmt *st, int c, struct cgroup_row *r)
 	psi_cols(st, &c, &r->psi[PSI_IO], true);
 	r->pids_current = store_column_u64(st, c++);
 	r->pids_max = limit_col(st, c++);
+	r->cpu_user_ns = store_column_u64(st, c++);
+	r->cpu_system_ns = store_column_u64(st, c++);
+	r->mem_anon = store_column_u64(st, c++);
+	r->mem_file = store_column_u64(st, c++);
+	r->mem_inactive_file = store_column_u64(st, c++);
+	r->under_oom = sqlite3_column_int64(st, c++) != 0;
 }
 
 static int read_table_row(sqlite3_stmt *st, void *row, void *arg)
@@ -87,7 +94,7 @@ static int read_table_row(sqlite3_stmt *st, void *row, void *arg)
 	const struct store_tick *ref = arg;
 	struct cgroup_row *r = row;
 	const unsigned char *path = sqlite3_column_text(st, 0);
-	int last = 2 + 30;
+	int last = 2 + 36; /* after SAMPLE_COLS */
 
 	memset(r, 0, sizeof(*r));
 	r->path = xstrdup(path ? (const char *)path : "");
