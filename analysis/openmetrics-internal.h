@@ -3,7 +3,8 @@
  * openmetrics-internal: what the files of the openmetrics room share (the
  * config, the state, and one render/update pair per kind of figure:
  * openmetrics.c the node and vigil families, openmetrics_proc.c process
- * groups and the top N, openmetrics_statsd.c StatsD). Not for other rooms.
+ * groups and the top N, openmetrics_statsd.c StatsD, openmetrics_cgroup.c
+ * cgroups under cAdvisor's names). Not for other rooms.
  *
  * Locking: everything in struct metrics below `lock` is written by the
  * sampler thread (metrics_update) with the lock held, and copied by
@@ -37,6 +38,8 @@ struct metrics_config {
 	struct om_group_cfg *groups; /* owned */
 	size_t ngroups;
 	int top;
+	int cgroups;	   /* cgroups exported under container_* at most */
+	int cgroups_depth; /* levels below the root; -1 any */
 	double buckets[METRICS_BUCKETS_MAX]; /* seconds, ascending */
 	size_t nbuckets;
 	char prefix[32];
@@ -171,6 +174,9 @@ void om_proc_init(struct metrics *m);
 void om_proc_release(struct metrics *m);
 void om_proc_update(struct metrics *m, const struct frame *f);
 void om_proc_render(struct expo *e, const struct om_view *v);
+
+/* openmetrics_cgroup.c: the frame's cgroups under cAdvisor's names */
+void om_cgroup_render(struct expo *e, const struct om_view *v);
 
 /* openmetrics_vigil.c */
 void om_vigil_render(struct expo *e, const struct om_view *v);

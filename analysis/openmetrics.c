@@ -498,6 +498,7 @@ int metrics_render(struct metrics *m, enum metrics_format fmt, char **body, size
 	render_node(&e, &v);
 	om_vigil_render(&e, &v);
 	om_proc_render(&e, &v);
+	om_cgroup_render(&e, &v);
 	om_statsd_render(&e, &v);
 	*body = expo_finish(&e, len);
 	view_release(&v);

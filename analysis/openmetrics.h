@@ -27,6 +27,8 @@
  *   of the config, and vigil_process_* {pid,comm} for the top N processes by
  *   CPU and by resident memory (at most 2N series each: a process enters in
  *   the top N and leaves below the top 2N, or when it exits).
+ * - cAdvisor's container_* {id} for the frame's cgroups (id the cgroup's
+ *   path), bounded by the config (openmetrics_cgroup.c).
  * - vigil's own figures under vigil_ (leak verdict as a state set, leak rate,
  *   floor, run-queue wait, JVM generations and collections, alerts active
  *   like Prometheus' ALERTS, the recorder's health).
@@ -61,6 +63,10 @@ const char *metrics_content_type(enum metrics_format fmt);
  *     group NAME comm COMM...        processes whose comm is one of these
  *     group NAME cmdline REGEX       whose command line matches (POSIX ERE)
  *     top N                          top processes by CPU and by memory (10; 0 none)
+ *     cgroups N                      cgroups exported under cAdvisor's container_*
+ *                                    names at most (200; 0 none), shallowest first
+ *     cgroups-depth D                only cgroups at most D levels below the root
+ *                                    (any; 0 the root only, 1 "/system.slice")
  *     statsd-buckets SECONDS...      timer bucket bounds, ascending (Prometheus'
  *                                    defaults 0.005 .. 10)
  *     statsd-prefix PREFIX           name prefix of StatsD metrics ("statsd_";
@@ -74,6 +80,7 @@ struct metrics_config;
 #define METRICS_GROUPS_MAX 64
 #define METRICS_BUCKETS_MAX 32
 #define METRICS_TOP_MAX 100
+#define METRICS_CGROUPS_DEFAULT 200
 
 /*
  * Parses config text (name names it in errors). Returns 0 and a config owned

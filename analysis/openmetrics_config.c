@@ -23,6 +23,8 @@ void om_config_defaults(struct metrics_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->top = 10;
+	c->cgroups = METRICS_CGROUPS_DEFAULT;
+	c->cgroups_depth = -1;
 	c->nbuckets = sizeof(default_buckets) / sizeof(default_buckets[0]);
 	memcpy(c->buckets, default_buckets, sizeof(default_buckets));
 	snprintf(c->prefix, sizeof(c->prefix), "statsd_");
@@ -196,6 +198,18 @@ static const char *parse_line(struct metrics_config *c, char *line, char *why,
 		if (!w || *end || n < 0 || n > METRICS_TOP_MAX || word(&line))
 			return "expected 'top N' with N from 0 to 100";
 		c->top = (int)n;
+		return NULL;
+	}
+	if (!strcmp(key, "cgroups") || !strcmp(key, "cgroups-depth")) {
+		bool depth = !strcmp(key, "cgroups-depth");
+		char *end;
+
+		w = word(&line);
+		n = w ? strtol(w, &end, 10) : -1;
+		if (!w || *end || n < 0 || n > (depth ? 64 : 10000) || word(&line))
+			return depth ? "expected 'cgroups-depth N' with N from 0 to 64"
+				     : "expected 'cgroups N' with N from 0 to 10000";
+		*(depth ? &c->cgroups_depth : &c->cgroups) = (int)n;
 		return NULL;
 	}
 	if (!strcmp(key, "statsd-prefix")) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * scrapecost: what /metrics costs, without the HTTP side. Synthetic frames
- * like a busy host's (8 cores, 4 disks, 3 interfaces, 500 processes, 100
- * StatsD timers of 50 values a tick, 5 process groups by regex) go through
+ * like a busy host's (8 cores, 4 disks, 3 interfaces, 500 processes, 200
+ * cgroups with every figure (cAdvisor's container_*), 100 StatsD timers of
+ * 50 values a tick, 5 process groups by regex) go through
  * metrics_update as the sampler would send them, then metrics_render runs
  * in both formats. Prints the median CPU time (the calling thread's) as
  *
@@ -24,6 +25,7 @@
 
 #define NPROCS 500
 #define NTIMERS 100
+#define NCGROUPS 200 /* the config's default bound */
 
 static uint64_t rng = 88172645463325252ull;
 
@@ -72,6 +74,39 @@ static struct app_metrics *timers(void)
 	return a;
 }
 
+/* NCGROUPS cgroups, every figure there, two devices each (v2). */
+static void cgroups(struct frame *f, uint64_t seq)
+{
+	struct cgroup_table *t = &f->cgroups;
+
+	t->layout = CGROUP_LAYOUT_V2;
+	t->n = NCGROUPS;
+	t->rows = xcalloc(NCGROUPS, sizeof(*t->rows));
+	for (int i = 0; i < NCGROUPS; i++) {
+		struct cgroup_row *r = &t->rows[i];
+
+		/* "/" first, then slices and their services, in path order */
+		r->path = i ? xasprintf("/s%02d.slice/u%03d.service", (i - 1) / 20, i)
+			    : xstrdup("/");
+		r->have = ~0u & ~CGROUP_HAVE_UNDER_OOM;
+		r->cpu_usage_ns = seq * 1000000 * (uint64_t)i;
+		r->cpu_user_ns = r->cpu_usage_ns / 2;
+		r->cpu_system_ns = r->cpu_usage_ns / 2;
+		r->cpu_quota_us = 50000;
+		r->cpu_period_us = 100000;
+		r->mem_current = (uint64_t)i << 20;
+		r->mem_max = 1ull << 30;
+		r->pids_current = (uint64_t)i % 9;
+		r->pids_max = 1000;
+		for (int k = 0; k < PSI_N; k++)
+			r->psi[k].present = r->psi[k].has_full = true;
+		r->ndevs = 2;
+		r->devs = xcalloc(2, sizeof(*r->devs));
+		for (int d = 0; d < 2; d++)
+			r->devs[d] = (struct cgroup_io){259, (unsigned)d, seq, seq, seq, seq};
+	}
+}
+
 static struct frame *busy_frame(uint64_t seq)
 {
 	static const char *const comms[] = {"postgres", "nginx", "java", "python3", "sshd",
@@ -92,14 +127,18 @@ static struct frame *busy_frame(uint64_t seq)
 	}
 	s->ndisks = 4;
 	s->disks = xcalloc(4, sizeof(*s->disks));
-	for (int d = 0; d < 4; d++)
+	for (int d = 0; d < 4; d++) {
 		snprintf(s->disks[d].name, FRAME_DEV_MAX, "nvme%dn1", d);
+		s->disks[d].major = 259;
+		s->disks[d].minor = (unsigned)d;
+	}
 	s->nnets = 3;
 	s->nets = xcalloc(3, sizeof(*s->nets));
 	for (int n = 0; n < 3; n++)
 		snprintf(s->nets[n].name, FRAME_DEV_MAX, "eth%d", n);
 	for (int r = 0; r < PSI_N; r++)
 		s->psi[r].present = s->psi[r].has_full = true;
+	cgroups(f, seq);
 	f->procs.n = NPROCS;
 	f->procs.rows = xcalloc(NPROCS, sizeof(*f->procs.rows));
 	for (int i = 0; i < NPROCS; i++) {
@@ -115,6 +154,7 @@ static struct frame *busy_frame(uint64_t seq)
 		p->rss_bytes = (next_rand() % 4096) << 20;
 		snprintf(p->comm, sizeof(p->comm), "%s", comm);
 		p->cmdline = xasprintf("/usr/bin/%s --worker %d", comm, i);
+		p->cgroup = i < NCGROUPS ? xstrdup(f->cgroups.rows[i].path) : NULL;
 	}
 	f->app = timers();
 	return f;

@@ -42,6 +42,12 @@ static const char *const columns[] = {
 	"psi_io_some_avg10",
 	"pids_current",
 	"pids_max",
+	"cpu_user_ns",
+	"cpu_system_ns",
+	"mem_anon",
+	"mem_file",
+	"mem_inactive_file",
+	"under_oom",
 };
 #define NCOL (sizeof(columns) / sizeof(columns[0]))
 
@@ -114,6 +120,12 @@ static void row(FILE *out, bool json, bool first, int64_t t_ms,
 		field(out, json, c++, r->psi[p].present, r->psi[p].some.avg10, 2);
 	u64(out, json, c++, h & CGROUP_HAVE_PIDS, r->pids_current);
 	u64(out, json, c++, h & CGROUP_HAVE_PIDS, r->pids_max);
+	u64(out, json, c++, h & CGROUP_HAVE_CPU_SPLIT, r->cpu_user_ns);
+	u64(out, json, c++, h & CGROUP_HAVE_CPU_SPLIT, r->cpu_system_ns);
+	u64(out, json, c++, h & CGROUP_HAVE_MEM_STAT, r->mem_anon);
+	u64(out, json, c++, h & CGROUP_HAVE_MEM_STAT, r->mem_file);
+	u64(out, json, c++, h & CGROUP_HAVE_MEM_STAT, r->mem_inactive_file);
+	u64(out, json, c++, h & CGROUP_HAVE_UNDER_OOM, r->under_oom);
 	fputs(json ? "}" : "\n", out);
 }
 

@@ -69,6 +69,12 @@ int cgroup_parse_cpu_stat(const char *text, struct cgroup_row *r)
 		r->have |= CGROUP_HAVE_CPU;
 		found++;
 	}
+	if (cgroup_parse_key(text, "user_usec", &r->cpu_user_ns) == 0 &&
+	    cgroup_parse_key(text, "system_usec", &r->cpu_system_ns) == 0) {
+		r->cpu_user_ns *= 1000;
+		r->cpu_system_ns *= 1000;
+		r->have |= CGROUP_HAVE_CPU_SPLIT;
+	}
 	if (cgroup_parse_key(text, "nr_periods", &r->nr_periods) == 0 &&
 	    cgroup_parse_key(text, "nr_throttled", &r->nr_throttled) == 0) {
 		if (cgroup_parse_key(text, "throttled_usec", &v) == 0)
@@ -81,6 +87,36 @@ int cgroup_parse_cpu_stat(const char *text, struct cgroup_row *r)
 		found++;
 	}
 	return found ? 0 : -1;
+}
+
+int cgroup_parse_cpuacct_stat(const char *text, long clk_tck, struct cgroup_row *r)
+{
+	uint64_t user, sys;
+
+	if (clk_tck <= 0 || cgroup_parse_key(text, "user", &user) < 0 ||
+	    cgroup_parse_key(text, "system", &sys) < 0)
+		return -1;
+	r->cpu_user_ns = user * (1000000000ull / (uint64_t)clk_tck);
+	r->cpu_system_ns = sys * (1000000000ull / (uint64_t)clk_tck);
+	r->have |= CGROUP_HAVE_CPU_SPLIT;
+	return 0;
+}
+
+int cgroup_parse_memory_stat(const char *text, int v1, struct cgroup_row *r)
+{
+	uint64_t anon, file, inactive;
+
+	/* v1's total_ keys count the cgroup with its children, as v2's do */
+	if (cgroup_parse_key(text, v1 ? "total_rss" : "anon", &anon) < 0 ||
+	    cgroup_parse_key(text, v1 ? "total_cache" : "file", &file) < 0 ||
+	    cgroup_parse_key(text, v1 ? "total_inactive_file" : "inactive_file",
+			     &inactive) < 0)
+		return -1;
+	r->mem_anon = anon;
+	r->mem_file = file;
+	r->mem_inactive_file = inactive;
+	r->have |= CGROUP_HAVE_MEM_STAT;
+	return 0;
 }
 
 int cgroup_parse_cpu_max(const char *text, uint64_t *quota_us, uint64_t *period_us)
@@ -220,6 +256,31 @@ int cgroup_parse_io(const char *text, int v1, struct cgroup_row *r)
 		r->io_wios += v[i].wios;
 	}
 	r->have |= CGROUP_HAVE_IO | (v1 ? 0 : CGROUP_HAVE_IO_OPS);
+	return 0;
+}
+
+int cgroup_parse_io_serviced(const char *text, struct cgroup_row *r)
+{
+	struct cgroup_row ops = {0};
+
+	if (cgroup_parse_io(text, 1, &ops) < 0)
+		return -1;
+	/* parsed as bytes would be: its "Read" and "Write" are operations */
+	for (size_t i = 0; i < ops.ndevs; i++) {
+		size_t cap = r->ndevs;
+		struct cgroup_io *d = dev_of(&r->devs, &r->ndevs, &cap, ops.devs[i].major,
+					     ops.devs[i].minor);
+
+		d->rios = ops.devs[i].rbytes;
+		d->wios = ops.devs[i].wbytes;
+	}
+	free(ops.devs);
+	r->io_rios = r->io_wios = 0;
+	for (size_t i = 0; i < r->ndevs; i++) {
+		r->io_rios += r->devs[i].rios;
+		r->io_wios += r->devs[i].wios;
+	}
+	r->have |= CGROUP_HAVE_IO_OPS;
 	return 0;
 }
 

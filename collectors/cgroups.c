@@ -5,7 +5,7 @@
  *
  * Cost. A tick walks each hierarchy once (one getdents per cgroup, only
  * directories followed) and reads, per cgroup, only the files its row
- * needs: on v2 about 14, on a hybrid host about 15 over the v1 hierarchies
+ * needs: on v2 about 15, on a hybrid host about 18 over the v1 hierarchies
  * and the unified one. Every open is relative to a directory descriptor of
  * the hierarchy kept from _new, so the kernel resolves the cgroup's own
  * path, not /sys/fs/cgroup again. bench/cgcost measures it with 500 cgroups.
@@ -86,6 +86,7 @@ struct cgroup_collector {
 	size_t nfresh, fresh_cap;
 	size_t open_fds, fd_budget; /* files kept open, and how many may be */
 	unsigned ticks;		    /* readings since the last walk */
+	long clk_tck;		    /* cpuacct.stat's unit */
 	bool rescan;		    /* walk at the next reading */
 	char buf[READ_CAP];
 };
@@ -152,6 +153,7 @@ struct cgroup_collector *cgroup_collector_new(const char *root)
 				       ? 8192
 				       : (size_t)rl.rlim_cur / 4;
 	c->rescan = true;
+	c->clk_tck = sysconf(_SC_CLK_TCK);
 	if (rfd < 0)
 		return c;
 	if (file_exists(rfd, "cgroup.controllers")) {
@@ -433,6 +435,8 @@ static void read_v2(struct cgroup_collector *c, struct found *f, const struct hi
 	if (rd_value(c, f, h, "memory.max", &r->mem_max) &&
 	    rd_value(c, f, h, "memory.high", &r->mem_high))
 		r->have |= CGROUP_HAVE_MEM_LIMIT;
+	if (rd(c, f, h, "memory.stat"))
+		cgroup_parse_memory_stat(c->buf, 0, r);
 	if (rd(c, f, h, "memory.events")) {
 		if (cgroup_parse_key(c->buf, "oom", &r->oom) == 0)
 			r->have |= CGROUP_HAVE_OOM;
@@ -461,9 +465,19 @@ static void read_v1_memory(struct cgroup_collector *c, struct found *f,
 		r->mem_high = CGROUP_UNLIMITED;
 		r->have |= CGROUP_HAVE_MEM_LIMIT;
 	}
-	if (rd(c, f, h, "memory.oom_control") &&
-	    cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
-		r->have |= CGROUP_HAVE_OOM_KILL;
+	if (rd(c, f, h, "memory.stat"))
+		cgroup_parse_memory_stat(c->buf, 1, r);
+	if (rd(c, f, h, "memory.oom_control")) {
+		uint64_t under;
+
+		/* oom_kill is there from Linux 4.13; under_oom always */
+		if (cgroup_parse_key(c->buf, "oom_kill", &r->oom_kill) == 0)
+			r->have |= CGROUP_HAVE_OOM_KILL;
+		if (cgroup_parse_key(c->buf, "under_oom", &under) == 0) {
+			r->under_oom = under != 0;
+			r->have |= CGROUP_HAVE_UNDER_OOM;
+		}
+	}
 	/* swap is memory+swap less memory, where swap accounting is on */
 	if ((r->have & CGROUP_HAVE_MEM_LIMIT) &&
 	    rd_value(c, f, h, "memory.memsw.usage_in_bytes", &sw) &&
@@ -501,14 +515,20 @@ static void read_one(struct cgroup_collector *c, struct found *f, struct cgroup_
 		if (h->ctl & H_V2)
 			read_v2(c, f, h, r);
 		if ((h->ctl & H_CPUACCT) &&
-		    rd_value(c, f, h, "cpuacct.usage", &r->cpu_usage_ns))
+		    rd_value(c, f, h, "cpuacct.usage", &r->cpu_usage_ns)) {
 			r->have |= CGROUP_HAVE_CPU;
+			if (rd(c, f, h, "cpuacct.stat"))
+				cgroup_parse_cpuacct_stat(c->buf, c->clk_tck, r);
+		}
 		if (h->ctl & H_CPU)
 			read_v1_cpu(c, f, h, r);
 		if (h->ctl & H_MEMORY)
 			read_v1_memory(c, f, h, r);
-		if ((h->ctl & H_BLKIO) && rd(c, f, h, "blkio.throttle.io_service_bytes"))
-			cgroup_parse_io(c->buf, 1, r);
+		if ((h->ctl & H_BLKIO) &&
+		    rd(c, f, h, "blkio.throttle.io_service_bytes") &&
+		    cgroup_parse_io(c->buf, 1, r) == 0 &&
+		    rd(c, f, h, "blkio.throttle.io_serviced"))
+			cgroup_parse_io_serviced(c->buf, r);
 		if ((h->ctl & H_PIDS) &&
 		    rd_value(c, f, h, "pids.current", &r->pids_current) &&
 		    rd_value(c, f, h, "pids.max", &r->pids_max))

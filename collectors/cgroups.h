@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cgroups: every cgroup's CPU, throttling, memory, OOM events, swap, IO,
- * pressure and pids, every tick, on cgroup v2 and on v1/hybrid hosts.
+ * cgroups: every cgroup's CPU (user and system too), throttling, memory
+ * (with memory.stat's anon, page cache and inactive files), OOM events,
+ * swap, IO bytes and operations, pressure and pids, every tick, on cgroup v2 and on
+ * v1/hybrid hosts.
  *
  * Invariants:
  * - All paths are relative to an injectable cgroup root ("/sys/fs/cgroup",
@@ -65,6 +67,15 @@ int cgroup_parse_value(const char *text, uint64_t *out);
  * it filled. 0, or -1 when nothing was there. */
 int cgroup_parse_cpu_stat(const char *text, struct cgroup_row *r);
 
+/* v1 cpuacct.stat ("user 12\nsystem 3", in clock ticks of clk_tck a
+ * second) into cpu_user_ns and cpu_system_ns. 0, or -1 (r untouched). */
+int cgroup_parse_cpuacct_stat(const char *text, long clk_tck, struct cgroup_row *r);
+
+/* memory.stat: v2's anon, file, inactive_file, or v1's hierarchical
+ * total_rss, total_cache, total_inactive_file, into mem_anon, mem_file,
+ * mem_inactive_file. 0, or -1 when one is missing (r untouched). */
+int cgroup_parse_memory_stat(const char *text, int v1, struct cgroup_row *r);
+
 /* v2 cpu.max: "max 100000" or "50000 100000". 0 or -1. */
 int cgroup_parse_cpu_max(const char *text, uint64_t *quota_us, uint64_t *period_us);
 
@@ -73,6 +84,12 @@ int cgroup_parse_cpu_max(const char *text, uint64_t *quota_us, uint64_t *period_
  * Fills r->devs (owned by r, replaced) and the sums. 0, or -1 on a
  * malformed line (r untouched). */
 int cgroup_parse_io(const char *text, int v1, struct cgroup_row *r);
+
+/* v1 blkio.throttle.io_serviced (the shape of io_service_bytes, counting
+ * operations): its Read and Write into the rios and wios of r->devs, adding
+ * devices io_service_bytes did not list, and the sums. 0, or -1 on a
+ * malformed line (r untouched). */
+int cgroup_parse_io_serviced(const char *text, struct cgroup_row *r);
 
 /*
  * /proc/PID/cgroup: the process's cgroup as the table names it: the longest

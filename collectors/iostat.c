@@ -135,6 +135,8 @@ static int parse_disk_line(const char *line, struct disk_stat *d)
 	d->write_sectors = v[6];
 	d->write_ms = v[7];
 	d->io_ms = v[9];
+	d->major = (unsigned)major;
+	d->minor = (unsigned)minor;
 	d->stacked = is_stacked(d->name);
 	return 1;
 }

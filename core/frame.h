@@ -92,6 +92,7 @@ enum sys_have {
  */
 struct disk_stat {
 	char name[FRAME_DEV_MAX];
+	unsigned major, minor; /* its device number, as cgroups' io.stat names it */
 	/* stacked on other devices or on memory (dm-*, md*, loop*, ram*,
 	 * zram*): its I/O is counted again below it, so totals leave it out */
 	bool stacked;
@@ -281,9 +282,12 @@ enum cgroup_have {
 	CGROUP_HAVE_OOM_KILL = 1u << 6,	 /* oom_kill */
 	CGROUP_HAVE_SWAP = 1u << 7,	 /* swap_current, swap_max */
 	CGROUP_HAVE_IO = 1u << 8,	 /* io_* and devs */
-	CGROUP_HAVE_IO_OPS = 1u << 9,	 /* io_rios, io_wios (v2 io.stat only) */
-	CGROUP_HAVE_PSI = 1u << 10,	 /* psi[] (v2, or hybrid's unified mount) */
-	CGROUP_HAVE_PIDS = 1u << 11,	 /* pids_current, pids_max */
+	CGROUP_HAVE_IO_OPS = 1u << 9, /* io_rios, io_wios (v2 io.stat, v1 io_serviced) */
+	CGROUP_HAVE_PSI = 1u << 10,   /* psi[] (v2, or hybrid's unified mount) */
+	CGROUP_HAVE_PIDS = 1u << 11,  /* pids_current, pids_max */
+	CGROUP_HAVE_CPU_SPLIT = 1u << 12, /* cpu_user_ns, cpu_system_ns */
+	CGROUP_HAVE_MEM_STAT = 1u << 13,  /* mem_anon, mem_file, mem_inactive_file */
+	CGROUP_HAVE_UNDER_OOM = 1u << 14, /* under_oom (v1 memory.oom_control) */
 };
 
 /* One device's line of io.stat (v1: blkio.throttle.io_service_bytes). */
@@ -302,10 +306,18 @@ struct cgroup_row {
 	char *path;    /* owned; "/" is the root, "/system.slice/x.service" */
 	unsigned have; /* CGROUP_HAVE_* */
 	uint64_t cpu_usage_ns;
+	/* user and system time: v2 cpu.stat, v1 cpuacct.stat (read in clock
+	 * ticks, kept in ns) */
+	uint64_t cpu_user_ns, cpu_system_ns;
 	uint64_t nr_periods, nr_throttled, throttled_ns;
 	uint64_t cpu_quota_us, cpu_period_us;	 /* quota CGROUP_UNLIMITED: none */
 	uint64_t mem_current, mem_high, mem_max; /* bytes; CGROUP_UNLIMITED: none */
+	/* memory.stat, bytes: anonymous (v1 total_rss), page cache (v1
+	 * total_cache) and the part of it not used lately (total_inactive_file),
+	 * which mem_current less it is the working set */
+	uint64_t mem_anon, mem_file, mem_inactive_file;
 	uint64_t oom, oom_kill;
+	bool under_oom; /* v1: the cgroup is in an OOM now (oom_kill_disable) */
 	uint64_t swap_current, swap_max;
 	uint64_t io_rbytes, io_wbytes, io_rios, io_wios; /* over every device */
 	size_t ndevs;

@@ -23,17 +23,26 @@
 	" r.psi_memory_some_avg10, r.psi_memory_some_total_us,"                          \
 	" r.psi_memory_full_avg10, r.psi_memory_full_total_us,"                          \
 	" r.psi_io_some_avg10, r.psi_io_some_total_us, r.psi_io_full_avg10,"             \
-	" r.psi_io_full_total_us, r.pids_current, r.pids_max"
+	" r.psi_io_full_total_us, r.pids_current, r.pids_max, "
 
-static const char table_sql[] =
-	"SELECT g.path, r.tick, " SAMPLE_COLS ","
-	" (SELECT q.cpu_usage_ns FROM cgroup_samples q"
-	"  WHERE q.cgroup = g.id AND q.tick < r.tick ORDER BY q.tick DESC LIMIT 1)"
-	" FROM cgroups g JOIN cgroup_samples r ON r.cgroup = g.id"
-	" AND r.tick = (SELECT max(m.tick) FROM cgroup_samples m"
-	"  WHERE m.cgroup = g.id AND m.tick <= ?1)"
-	" WHERE g.first_tick <= ?1 AND (g.last_tick IS NULL OR g.last_tick >= ?1)"
-	" ORDER BY g.path";
+/* v14's columns, and what a file from before them reads in their place */
+#define V14_COLS                                                                         \
+	" r.cpu_user_ns, r.cpu_system_ns, r.mem_anon, r.mem_file, r.mem_inactive_file, " \
+	"r.under_oom"
+#define PRE_V14_COLS " NULL, NULL, NULL, NULL, NULL, NULL"
+
+#define TABLE_SQL(cols)                                                                  \
+	"SELECT g.path, r.tick, " SAMPLE_COLS cols ","                                   \
+	" (SELECT q.cpu_usage_ns FROM cgroup_samples q"                                  \
+	"  WHERE q.cgroup = g.id AND q.tick < r.tick ORDER BY q.tick DESC LIMIT 1)"      \
+	" FROM cgroups g JOIN cgroup_samples r ON r.cgroup = g.id"                       \
+	" AND r.tick = (SELECT max(m.tick) FROM cgroup_samples m"                        \
+	"  WHERE m.cgroup = g.id AND m.tick <= ?1)"                                      \
+	" WHERE g.first_tick <= ?1 AND (g.last_tick IS NULL OR g.last_tick >= ?1)"       \
+	" ORDER BY g.path"
+
+static const char table_sql[] = TABLE_SQL(V14_COLS);
+static const char table_sql_pre_v14[] = TABLE_SQL(PRE_V14_COLS);
 
 /* A limit column: NULL is none. */
 static uint64_t limit_col(sqlite3_stmt *st, int i)
@@ -80,6 +89,12 @@ static void sample_cols(sqlite3_stmt *st, int c, struct cgroup_row *r)
 	psi_cols(st, &c, &r->psi[PSI_IO], true);
 	r->pids_current = store_column_u64(st, c++);
 	r->pids_max = limit_col(st, c++);
+	r->cpu_user_ns = store_column_u64(st, c++);
+	r->cpu_system_ns = store_column_u64(st, c++);
+	r->mem_anon = store_column_u64(st, c++);
+	r->mem_file = store_column_u64(st, c++);
+	r->mem_inactive_file = store_column_u64(st, c++);
+	r->under_oom = sqlite3_column_int64(st, c++) != 0;
 }
 
 static int read_table_row(sqlite3_stmt *st, void *row, void *arg)
@@ -87,7 +102,7 @@ static int read_table_row(sqlite3_stmt *st, void *row, void *arg)
 	const struct store_tick *ref = arg;
 	struct cgroup_row *r = row;
 	const unsigned char *path = sqlite3_column_text(st, 0);
-	int last = 2 + 30;
+	int last = 2 + 36; /* after SAMPLE_COLS */
 
 	memset(r, 0, sizeof(*r));
 	r->path = xstrdup(path ? (const char *)path : "");
@@ -118,7 +133,11 @@ int store_read_cgroup_table(struct store *s, const struct store_tick *ref,
 
 	if (!store_has(s, STORE_SINCE_CGROUPS))
 		return 0;
-	if (store_prepare_cached(s, table_sql, &st) < 0)
+	if (store_prepare_cached(s,
+				 store_has(s, STORE_SINCE_CGROUP_STATS)
+					 ? table_sql
+					 : table_sql_pre_v14,
+				 &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
 	return store_read_rows_with(s, st, (void **)&out->rows, &out->n,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cgroup_rows: the writer's side of cgroups (schema v9). A cgroup is an
+ * cgroup_rows: the writer's side of cgroups (schema v10, v12's columns). A cgroup is an
  * identity (its path) in `cgroups`, and a cgroup_samples row (with its
  * per-device IO rows) is written only when one of its values moved since
  * the row last written, as process rows are (store/identity.c): an idle
@@ -44,10 +44,12 @@ static const char sample_sql[] =
 	" io_wbytes, io_rios, io_wios, psi_cpu_some_avg10, psi_cpu_some_total_us,"
 	" psi_memory_some_avg10, psi_memory_some_total_us, psi_memory_full_avg10,"
 	" psi_memory_full_total_us, psi_io_some_avg10, psi_io_some_total_us,"
-	" psi_io_full_avg10, psi_io_full_total_us, pids_current, pids_max)"
+	" psi_io_full_avg10, psi_io_full_total_us, pids_current, pids_max,"
+	" cpu_user_ns, cpu_system_ns, mem_anon, mem_file, mem_inactive_file,"
+	" under_oom)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"
 	" ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30,"
-	" ?31, ?32)";
+	" ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)";
 
 static void list_clear(struct cg_list *l)
 {
@@ -114,7 +116,10 @@ static bool values_same(const struct cgroup_row *a, const struct cgroup_row *b)
 	       a->io_rbytes == b->io_rbytes && a->io_wbytes == b->io_wbytes &&
 	       a->io_rios == b->io_rios && a->io_wios == b->io_wios &&
 	       a->pids_current == b->pids_current && a->pids_max == b->pids_max &&
-	       devs_same(a, b);
+	       a->cpu_user_ns == b->cpu_user_ns && a->cpu_system_ns == b->cpu_system_ns &&
+	       a->mem_anon == b->mem_anon && a->mem_file == b->mem_file &&
+	       a->mem_inactive_file == b->mem_inactive_file &&
+	       a->under_oom == b->under_oom && devs_same(a, b);
 }
 
 /* A value, NULL without its bit; limits NULL when there is none. */
@@ -167,6 +172,12 @@ static int write_sample(struct store *s, struct cgroup_seen *c, int64_t id, int6
 	bind_psi(st, &i, &r->psi[PSI_IO], true);
 	bind(st, i++, r->pids_current, h & CGROUP_HAVE_PIDS);
 	bind(st, i++, r->pids_max, h & CGROUP_HAVE_PIDS);
+	bind(st, i++, r->cpu_user_ns, h & CGROUP_HAVE_CPU_SPLIT);
+	bind(st, i++, r->cpu_system_ns, h & CGROUP_HAVE_CPU_SPLIT);
+	bind(st, i++, r->mem_anon, h & CGROUP_HAVE_MEM_STAT);
+	bind(st, i++, r->mem_file, h & CGROUP_HAVE_MEM_STAT);
+	bind(st, i++, r->mem_inactive_file, h & CGROUP_HAVE_MEM_STAT);
+	bind(st, i++, r->under_oom, h & CGROUP_HAVE_UNDER_OOM);
 	if (store_exec_stmt(s, st, "cannot write a cgroup sample") < 0)
 		return -1;
 	for (size_t d = 0; d < r->ndevs; d++) {

@@ -5,7 +5,8 @@
  * ranges, v6 disks and network interfaces, v7 what the operator did to
  * processes, v8 the processes an alert names, v9 processes that exited
  * and the state of exit accounting, v10 cgroups, v11 GC events, v12 the
- * mappings and build ids of profile frames) and the migrations that
+ * mappings and build ids of profile frames, v13 a cgroup as the target, v14
+ * cgroups' user/system CPU and memory.stat) and the migrations that
  * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -631,13 +632,30 @@ static const char *const schema_v13[] = {
 };
 
 /*
+ * v14: what cAdvisor's container_* names need of a cgroup beyond v10's
+ * columns: user and system CPU, memory.stat's anonymous, page cache and
+ * inactive file bytes (the working set), and v1's under_oom.
+ */
+static const char *const schema_v14[] = {
+	"-- NULL where the have bit is off (CGROUP_HAVE_CPU_SPLIT, _MEM_STAT,\n"
+	"-- _UNDER_OOM) and in rows written before v14\n"
+	"ALTER TABLE cgroup_samples ADD COLUMN cpu_user_ns INTEGER;\n",
+	"ALTER TABLE cgroup_samples ADD COLUMN cpu_system_ns INTEGER;\n",
+	"ALTER TABLE cgroup_samples ADD COLUMN mem_anon INTEGER;\n",
+	"ALTER TABLE cgroup_samples ADD COLUMN mem_file INTEGER;\n",
+	"ALTER TABLE cgroup_samples ADD COLUMN mem_inactive_file INTEGER;\n",
+	"ALTER TABLE cgroup_samples ADD COLUMN under_oom INTEGER; -- v1: 1 in an OOM\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
 	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-	schema_v13,
+	schema_v13, schema_v14,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

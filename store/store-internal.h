@@ -213,7 +213,8 @@ struct store {
 #define STORE_SINCE_CGROUPS 10		/* cgroups, cgroup_*samples, procs.cgroup */
 #define STORE_SINCE_GC_EVENTS 11	/* gc_events */
 #define STORE_SINCE_PROFILE_MAPPINGS 12 /* profile_mappings, profile_frame_places */
-#define STORE_SINCE_CGTARGET 13 /* sessions.target_cgroup, target_samples.cg_* */
+#define STORE_SINCE_CGTARGET 13		/* sessions.target_cgroup, target_samples.cg_* */
+#define STORE_SINCE_CGROUP_STATS 14	/* cgroup_samples.cpu_user_ns .. under_oom */
 
 static inline bool store_has(const struct store *s, int since)
 {

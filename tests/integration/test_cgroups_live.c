@@ -267,6 +267,23 @@ static unsigned long long throttled_ns(void)
 		  : read_num(cpu_dir, "cpu.stat", "throttled_time");
 }
 
+/* User (user true) or system CPU of the cgroup in ns, as the kernel
+ * counts it: cpu.stat's usec, or v1 cpuacct.stat's clock ticks. */
+static unsigned long long split_ns(bool user)
+{
+	unsigned long long hz = (unsigned long long)sysconf(_SC_CLK_TCK);
+
+	return v2 ? read_num(cpu_dir, "cpu.stat", user ? "user_usec" : "system_usec") *
+			       1000
+		  : read_num(acct_dir, "cpuacct.stat", user ? "user" : "system") *
+			       (1000000000ull / hz);
+}
+
+static unsigned long long mem_anon(void)
+{
+	return read_num(mem_dir, "memory.stat", v2 ? "anon" : "total_rss");
+}
+
 static unsigned long long mem_usage(void)
 {
 	return v2 ? read_num(mem_dir, "memory.current", NULL)
@@ -296,7 +313,7 @@ static double last_value(const char *field)
 
 static void test_real_cgroup(void **state)
 {
-	unsigned long long u0, u1, thr0, thr1, nthr1, mem1;
+	unsigned long long u0, u1, thr0, thr1, nthr1, mem1, user1, sys1, anon1;
 	int64_t stopped_ms, first, last;
 	const char *args[] = {"record", "-i", "250ms", "--statsd",
 			      "off",	"-o", session, NULL};
@@ -330,6 +347,9 @@ static void test_real_cgroup(void **state)
 	thr1 = throttled_ns();
 	nthr1 = read_num(cpu_dir, "cpu.stat", "nr_throttled");
 	mem1 = mem_usage();
+	user1 = split_ns(true);
+	sys1 = split_ns(false);
+	anon1 = mem_anon();
 	clock_gettime(CLOCK_REALTIME, &ts);
 	stopped_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	/* two ticks after the stop: the last one's CPU % is over a stopped span */
@@ -349,6 +369,12 @@ static void test_real_cgroup(void **state)
 	assert_true(fabs(last_value("mem_current") - (double)mem1) <=
 		    (double)mem1 * 0.02);
 	assert_true(mem1 >= 64ull << 20);
+	/* user and system CPU (cAdvisor's container_cpu_{user,system}_*), and
+	 * anonymous memory: the holder's 64 MiB are in it */
+	assert_true(last_value("cpu_user_ns") == (double)user1);
+	assert_true(last_value("cpu_system_ns") == (double)sys1);
+	assert_true(fabs(last_value("mem_anon") - (double)anon1) <= (double)anon1 * 0.02);
+	assert_true(anon1 >= 64ull << 20);
 	/* the limits the test wrote */
 	assert_true(last_value("mem_max") == (double)MEM_LIMIT);
 	assert_true(last_value("cpu_quota_us") == QUOTA_US);

@@ -10,7 +10,9 @@
  *   mode), and the cpu label has as many values as /proc/stat has cpuN lines;
  * - histogram_quantile(0.9) over the StatsD timer statsd_send sent (2000
  *   known values, whose exact p90 it prints) falls in the bucket that holds
- *   the exact p90, and the histogram's _count is what was sent.
+ *   the exact p90, and the histogram's _count is what was sent;
+ * - cAdvisor's container_* families carry the root cgroup, and
+ *   container_processes counts this test among its own cgroup's members.
  *
  * Prometheus gets a generated config, its storage in the test's directory
  * and a free loopback port. Every wait is a bounded poll of the query API.
@@ -181,6 +183,32 @@ static int proc_stat_cpus(void)
 	return n;
 }
 
+/* The test's own cgroup as vigil names it: the longest path among the
+ * lines of the controllers it reads (and v2's "0::"); "" when none. */
+static void own_cgroup(char *out, size_t cap)
+{
+	static const char *const ctl[] = {
+		"cpu", "cpuacct", "cpu,cpuacct", "memory", "blkio", "pids", ""};
+	char line[1024];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+
+	out[0] = '\0';
+	while (f && fgets(line, sizeof(line), f)) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+		for (size_t i = 0; i < sizeof(ctl) / sizeof(ctl[0]); i++)
+			if (!strcmp(c1 + 1, ctl[i]) && strlen(c2 + 1) > strlen(out) &&
+			    strlen(c2 + 1) < cap)
+				snprintf(out, cap, "%s", c2 + 1);
+	}
+	if (f)
+		fclose(f);
+}
+
 /* Sends the timer; the exact p90 statsd_send printed, in seconds. */
 static double send_timer(int statsd_port)
 {
@@ -205,7 +233,8 @@ static void test_prometheus_scrapes_vigil(void **state)
 {
 	static const double bounds[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
 					0.5,   1,    2.5,   5,	  10};
-	char session[128], errlog[128], url[128], target[64], statsd[32];
+	char session[128], errlog[128], url[128], target[64], statsd[32], mconf[128],
+		cg[512], promql[768];
 	int statsd_port, ncpu = proc_stat_cpus();
 	double v, p90, lo = 0, hi = INFINITY;
 
@@ -217,10 +246,20 @@ static void test_prometheus_scrapes_vigil(void **state)
 	snprintf(errlog, sizeof(errlog), "%s/stderr", dir);
 	statsd_port = free_port(SOCK_DGRAM);
 	snprintf(statsd, sizeof(statsd), "127.0.0.1:%d", statsd_port);
+	/* every cgroup, however many the host has: the test's own is asked for */
+	snprintf(mconf, sizeof(mconf), "%s/metrics.conf", dir);
 	{
-		const char *args[] = {"record",	     "-o",	 session, "-i",
-				      "250ms",	     "--statsd", statsd,  "--listen",
-				      "127.0.0.1:0", NULL};
+		FILE *f = fopen(mconf, "w");
+
+		assert_non_null(f);
+		fputs("cgroups 10000\n", f);
+		assert_int_equal(fclose(f), 0);
+	}
+	{
+		const char *args[] = {
+			"record",   "-o",   session,	"-i",	       "250ms",
+			"--statsd", statsd, "--listen", "127.0.0.1:0", "--metrics-config",
+			mconf,	    NULL};
 
 		vigil_pid = vigil_start_logged(errlog, args);
 	}
@@ -258,6 +297,18 @@ static void test_prometheus_scrapes_vigil(void **state)
 	print_message("sum(rate(node_cpu_seconds_total[20s])) %g, %d CPUs\n", v, ncpu);
 	if (!(fabs(v - ncpu) <= 0.15 * ncpu))
 		fail_msg("sum of CPU rates %g, %d CPUs", v, ncpu);
+
+	/* cgroups under cAdvisor's names: the root, and the test's own cgroup
+	 * with this very process among its members */
+	own_cgroup(cg, sizeof(cg));
+	v = query_until("count(container_last_seen{id=\"/\"})", 1);
+	assert_true(v == 1);
+	if (cg[0] && strcmp(cg, "/")) {
+		snprintf(promql, sizeof(promql), "container_processes{id=\"%s\"}", cg);
+		v = query_until(promql, 1);
+		print_message("%s %g\n", promql, v);
+		assert_true(v >= 1);
+	}
 	assert_int_equal(vigil_end(vigil_pid), 0);
 	vigil_pid = 0;
 }

@@ -3,7 +3,7 @@
  * omframes: frames built by hand for the /metrics tests: a host with two
  * cores, memory, load, PSI, a disk, an interface and schedstat (sys_frame), a StatsD
  * tick (statsd_tick), and everything at once (full_frame: a target with a
- * leak verdict, a JVM, alerts, processes, StatsD), with full_metrics folding
+ * leak verdict, a JVM, alerts, processes, StatsD, a cgroup), with full_metrics folding
  * two of them under a config with groups. Header-only (static inline),
  * included after <cmocka.h>.
  */
@@ -133,6 +133,28 @@ static inline struct app_metrics *statsd_tick(const char *timer, const uint64_t 
 	return a;
 }
 
+/* One cgroup with a CPU quota, memory.stat and throttling (the dashboard's
+ * cgroup panels read it). */
+static inline void full_cgroup(struct frame *f)
+{
+	struct cgroup_row *r = xcalloc(1, sizeof(*r));
+
+	r->path = xstrdup("/system.slice/db.service");
+	r->have = CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE | CGROUP_HAVE_QUOTA |
+		  CGROUP_HAVE_MEM | CGROUP_HAVE_MEM_STAT;
+	r->cpu_usage_ns = 2000000000;
+	r->nr_periods = 10;
+	r->nr_throttled = 2;
+	r->cpu_quota_us = 50000;
+	r->cpu_period_us = 100000;
+	r->mem_current = 4 << 20;
+	r->mem_inactive_file = 1 << 20;
+	r->cpu_pct = -1;
+	f->cgroups.layout = CGROUP_LAYOUT_V2;
+	f->cgroups.n = 1;
+	f->cgroups.rows = r;
+}
+
 static inline struct frame *full_frame(uint64_t seq)
 {
 	static const uint64_t ms[] = {1, 2, 3, 40, 900};
@@ -185,6 +207,7 @@ static inline struct frame *full_frame(uint64_t seq)
 		r->cmdline = xstrdup(i ? "postgres: writer" : "nginx: worker");
 	}
 	f->app = statsd_tick("checkout.latency", ms, 5, 1, 2);
+	full_cgroup(f);
 	return f;
 }
 

@@ -83,8 +83,15 @@ static void write_ticks(struct session *t, const struct tick *ticks, size_t n)
 			r = &f->cgroups.rows[f->cgroups.n - 1];
 			r->have = CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE |
 				  CGROUP_HAVE_MEM | CGROUP_HAVE_MEM_LIMIT |
-				  CGROUP_HAVE_OOM_KILL | CGROUP_HAVE_IO;
+				  CGROUP_HAVE_OOM_KILL | CGROUP_HAVE_IO |
+				  CGROUP_HAVE_CPU_SPLIT | CGROUP_HAVE_MEM_STAT;
 			r->cpu_usage_ns = ticks[i].app_cpu_s * SEC;
+			/* schema v12's columns, moving with CPU and memory */
+			r->cpu_user_ns = r->cpu_usage_ns / 4 * 3;
+			r->cpu_system_ns = r->cpu_usage_ns / 4;
+			r->mem_anon = ticks[i].app_mib * MIB / 2;
+			r->mem_file = ticks[i].app_mib * MIB / 4;
+			r->mem_inactive_file = ticks[i].app_mib * MIB / 8;
 			r->nr_periods = ticks[i].app_thr_periods;
 			r->nr_throttled = ticks[i].app_throttled;
 			r->throttled_ns = ticks[i].app_thr_s * SEC;
@@ -101,7 +108,9 @@ static void write_ticks(struct session *t, const struct tick *ticks, size_t n)
 		if (ticks[i].idle_there) {
 			add_row(f, "/idle.slice");
 			r = &f->cgroups.rows[f->cgroups.n - 1];
-			r->have = CGROUP_HAVE_MEM | CGROUP_HAVE_PIDS;
+			r->have = CGROUP_HAVE_MEM | CGROUP_HAVE_PIDS |
+				  CGROUP_HAVE_UNDER_OOM;
+			r->under_oom = true;
 			r->mem_current = 4 * MIB;
 			r->pids_current = 1;
 			r->pids_max = CGROUP_UNLIMITED;
@@ -155,6 +164,13 @@ static void test_rows_only_on_change(void **state)
 	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM cgroup_samples WHERE "
 					 "mem_high IS NOT NULL"),
 			 0);
+	/* v12's columns: NULL without their bit */
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM cgroup_samples WHERE "
+					 "mem_anon IS NOT NULL"),
+			 5);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM cgroup_samples WHERE "
+					 "under_oom = 1"),
+			 1);
 	assert_int_equal(sql_int(t.path, "SELECT kind = 'service' AND name = "
 					 "'app.service' FROM cgroups WHERE path = "
 					 "'/app.slice/app.service'"),
@@ -180,8 +196,15 @@ static void test_table_at(void **state)
 	assert_true(fabs(r->cpu_pct - 100.0) < 1e-9);
 	assert_true(r->mem_current == 200 * MIB && r->mem_max == 512 * MIB);
 	assert_true(r->mem_high == CGROUP_UNLIMITED && r->oom_kill == 2);
+	assert_true((r->have & CGROUP_HAVE_CPU_SPLIT) && r->cpu_user_ns == 9 * SEC &&
+		    r->cpu_system_ns == 3 * SEC);
+	assert_true((r->have & CGROUP_HAVE_MEM_STAT) && r->mem_anon == 100 * MIB &&
+		    r->mem_file == 50 * MIB && r->mem_inactive_file == 25 * MIB);
+	assert_false(r->under_oom);
 	r = cgroup_table_find(&ct, "/idle.slice");
 	assert_true(r->pids_max == CGROUP_UNLIMITED && r->cpu_pct < 0);
+	assert_true((r->have & CGROUP_HAVE_UNDER_OOM) && r->under_oom);
+	assert_false(r->have & CGROUP_HAVE_MEM_STAT);
 	cgroup_table_release(&ct);
 	/* tick 1: no row, nothing moved */
 	assert_int_equal(query_cgroup_table_at(t.s, T0 + 1000, &ct), 0);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -191,7 +192,9 @@ static void test_parse_cpu_stat(void **state)
 			 0);
 	assert_true(r.cpu_usage_ns == 2000000 && r.nr_periods == 10 &&
 		    r.nr_throttled == 4 && r.throttled_ns == 300000);
-	assert_int_equal(r.have, CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE);
+	assert_true(r.cpu_user_ns == 1500000 && r.cpu_system_ns == 500000);
+	assert_int_equal(r.have,
+			 CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE | CGROUP_HAVE_CPU_SPLIT);
 	/* v1: throttled_time is already ns, no usage */
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(cgroup_parse_cpu_stat("nr_periods 5\nnr_throttled 1\n"
@@ -208,6 +211,72 @@ static void test_parse_cpu_stat(void **state)
 	assert_int_equal(cgroup_parse_cpu_stat("garbage\n", &r), -1);
 	assert_int_equal(cgroup_parse_cpu_stat("", &r), -1);
 	assert_int_equal(r.have, 0);
+}
+
+/* v1 cpuacct.stat is in clock ticks; memory.stat's keys differ by version */
+static void test_parse_cpuacct_memory_stat(void **state)
+{
+	struct cgroup_row r = {0};
+
+	(void)state;
+	assert_int_equal(cgroup_parse_cpuacct_stat("user 250\nsystem 50\n", 100, &r), 0);
+	assert_true(r.cpu_user_ns == 2500000000ull && r.cpu_system_ns == 500000000ull);
+	assert_int_equal(r.have, CGROUP_HAVE_CPU_SPLIT);
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(cgroup_parse_cpuacct_stat("user 250\n", 100, &r), -1);
+	assert_int_equal(cgroup_parse_cpuacct_stat("user 1\nsystem 1\n", 0, &r), -1);
+	assert_int_equal(r.have, 0);
+
+	assert_int_equal(cgroup_parse_memory_stat("anon 10\nfile 20\nkernel 5\n"
+						  "active_file 8\ninactive_file 12\n",
+						  0, &r),
+			 0);
+	assert_true(r.mem_anon == 10 && r.mem_file == 20 && r.mem_inactive_file == 12);
+	assert_int_equal(r.have, CGROUP_HAVE_MEM_STAT);
+	/* v1: the hierarchical total_ keys, not the cgroup's own */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(cgroup_parse_memory_stat("cache 1\nrss 2\ninactive_file 3\n"
+						  "total_cache 10\ntotal_rss 20\n"
+						  "total_inactive_file 30\n",
+						  1, &r),
+			 0);
+	assert_true(r.mem_anon == 20 && r.mem_file == 10 && r.mem_inactive_file == 30);
+	/* a v1 file read as v2 (no "anon") and a cut file: r untouched */
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(cgroup_parse_memory_stat("cache 1\nrss 2\n", 0, &r), -1);
+	assert_int_equal(cgroup_parse_memory_stat("anon 1\nfile 2\n", 0, &r), -1);
+	assert_true(r.have == 0 && r.mem_anon == 0);
+}
+
+/* v1 io_serviced: operations merged into the devices io_service_bytes
+ * listed, and a device only it lists added */
+static void test_parse_io_serviced(void **state)
+{
+	struct cgroup_row r = {0};
+
+	(void)state;
+	assert_int_equal(cgroup_parse_io("8:0 Read 4096\n8:0 Write 8192\n"
+					 "8:0 Total 12288\nTotal 12288\n",
+					 1, &r),
+			 0);
+	assert_false(r.have & CGROUP_HAVE_IO_OPS);
+	assert_int_equal(cgroup_parse_io_serviced("8:0 Read 3\n8:0 Write 4\n8:0 Sync 7\n"
+						  "8:16 Read 5\n8:16 Write 0\n"
+						  "Total 12\n",
+						  &r),
+			 0);
+	assert_int_equal(r.ndevs, 2);
+	assert_true(r.devs[0].rbytes == 4096 && r.devs[0].rios == 3 &&
+		    r.devs[0].wios == 4);
+	assert_true(r.devs[1].major == 8 && r.devs[1].minor == 16 &&
+		    r.devs[1].rbytes == 0 && r.devs[1].rios == 5);
+	assert_true(r.io_rios == 8 && r.io_wios == 4 && r.io_rbytes == 4096);
+	assert_true(r.have & CGROUP_HAVE_IO_OPS);
+	/* hostile: r untouched */
+	assert_int_equal(cgroup_parse_io_serviced("8:0 Read\n", &r), -1);
+	assert_int_equal(cgroup_parse_io_serviced("x:0 Read 1\n", &r), -1);
+	assert_true(r.ndevs == 2 && r.io_rios == 8);
+	free(r.devs);
 }
 
 static void test_parse_io(void **state)
@@ -319,12 +388,17 @@ static void test_collector_v2(void **state)
 	assert_true(r->psi[PSI_CPU].present && r->psi[PSI_CPU].some.avg10 == 12.5);
 	assert_true(r->psi[PSI_IO].some.avg10 == 40.0);
 	assert_true(r->pids_current == 7 && r->pids_max == 100);
+	assert_true(r->cpu_user_ns == 200000000000ull &&
+		    r->cpu_system_ns == 100000000000ull);
+	assert_true(r->mem_anon == 60 * MIB && r->mem_file == 30 * MIB &&
+		    r->mem_inactive_file == 20 * MIB);
 	assert_int_equal(r->have, CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE |
 					  CGROUP_HAVE_QUOTA | CGROUP_HAVE_MEM |
 					  CGROUP_HAVE_MEM_LIMIT | CGROUP_HAVE_OOM |
 					  CGROUP_HAVE_OOM_KILL | CGROUP_HAVE_SWAP |
 					  CGROUP_HAVE_IO | CGROUP_HAVE_IO_OPS |
-					  CGROUP_HAVE_PSI | CGROUP_HAVE_PIDS);
+					  CGROUP_HAVE_PSI | CGROUP_HAVE_PIDS |
+					  CGROUP_HAVE_CPU_SPLIT | CGROUP_HAVE_MEM_STAT);
 	r = find(&t, "/system.slice/docker-" DID ".scope");
 	assert_true(r->cpu_quota_us == CGROUP_UNLIMITED &&
 		    r->mem_max == CGROUP_UNLIMITED);
@@ -345,6 +419,7 @@ static void test_collector_hybrid(void **state)
 	struct cgroup_collector *c = cgroup_collector_new(root);
 	struct cgroup_table t;
 	const struct cgroup_row *r;
+	long clk_tck = sysconf(_SC_CLK_TCK);
 
 	(void)state;
 	assert_int_equal(cgroup_collector_layout(c), CGROUP_LAYOUT_V1);
@@ -359,9 +434,18 @@ static void test_collector_hybrid(void **state)
 		    r->mem_high == CGROUP_UNLIMITED);
 	assert_true(r->oom_kill == 3);
 	assert_false(r->have & CGROUP_HAVE_OOM); /* v1 counts no oom events */
+	assert_true((r->have & CGROUP_HAVE_UNDER_OOM) && !r->under_oom);
 	assert_true(r->swap_current == 10 * MIB && r->swap_max == 100 * MIB);
 	assert_true(r->io_rbytes == 4196 && r->io_wbytes == 8192);
-	assert_false(r->have & CGROUP_HAVE_IO_OPS);
+	/* blkio.throttle.io_serviced */
+	assert_true((r->have & CGROUP_HAVE_IO_OPS) && r->io_rios == 11 &&
+		    r->io_wios == 20);
+	/* cpuacct.stat's ticks, and memory.stat's hierarchical total_ keys */
+	assert_true((r->have & CGROUP_HAVE_CPU_SPLIT) &&
+		    r->cpu_user_ns == 8000 * (1000000000ull / (uint64_t)clk_tck) &&
+		    r->cpu_system_ns == 4000 * (1000000000ull / (uint64_t)clk_tck));
+	assert_true((r->have & CGROUP_HAVE_MEM_STAT) && r->mem_anon == 64 * MIB &&
+		    r->mem_file == 32 * MIB && r->mem_inactive_file == 24 * MIB);
 	assert_true(r->pids_current == 7 && r->pids_max == CGROUP_UNLIMITED);
 	/* pressure from the unified mount, merged by path */
 	assert_true((r->have & CGROUP_HAVE_PSI) && r->psi[PSI_CPU].some.avg10 == 12.5);
@@ -371,7 +455,12 @@ static void test_collector_hybrid(void **state)
 	assert_false(r->have & CGROUP_HAVE_PIDS);
 	r = find(&t, "/docker/" DID);
 	assert_true(r->cpu_usage_ns == 7000000000ull && r->mem_max == 64 * MIB);
-	assert_false(r->have & (CGROUP_HAVE_IO | CGROUP_HAVE_PIDS | CGROUP_HAVE_SWAP));
+	assert_false(r->have & (CGROUP_HAVE_IO | CGROUP_HAVE_PIDS | CGROUP_HAVE_SWAP |
+				CGROUP_HAVE_CPU_SPLIT | CGROUP_HAVE_MEM_STAT));
+	/* an OOM now, with the killer off: a kernel before 4.13 has no
+	 * oom_kill line */
+	assert_true((r->have & CGROUP_HAVE_UNDER_OOM) && r->under_oom);
+	assert_false(r->have & CGROUP_HAVE_OOM_KILL);
 	assert_true(find(&t, "/test.slice")->pids_max == 1000);
 	cgroup_table_release(&t);
 	cgroup_collector_free(c);
@@ -450,6 +539,8 @@ int main(void)
 		cmocka_unit_test(test_identify),
 		cmocka_unit_test(test_parse_values),
 		cmocka_unit_test(test_parse_cpu_stat),
+		cmocka_unit_test(test_parse_cpuacct_memory_stat),
+		cmocka_unit_test(test_parse_io_serviced),
 		cmocka_unit_test(test_parse_io),
 		cmocka_unit_test(test_parse_proc_cgroup),
 		cmocka_unit_test(test_collector_v2),

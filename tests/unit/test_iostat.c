@@ -188,12 +188,14 @@ static void test_hostile_diskstats(void **state)
 	assert_int_equal(n, 0);
 	assert_null(d);
 	/* the biggest number the store keeps, and a line without its newline */
-	assert_int_equal(iostat_parse_diskstats("8 0 sda 9223372036854775807 2 3 4 5 6 "
+	assert_int_equal(iostat_parse_diskstats("8 16 sdb 9223372036854775807 2 3 4 5 6 "
 						"7 8 9 10 11",
 						&d, &n),
 			 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(d[0].reads, (uint64_t)INT64_MAX);
+	/* the device number, which cgroups' io.stat names it by */
+	assert_true(d[0].major == 8 && d[0].minor == 16);
 	free(d);
 }
 

@@ -37,7 +37,7 @@ static void emits(const char *body, const char *name)
 static bool metric_prefix(const char *s)
 {
 	static const char *const prefixes[] = {"node_", "vigil_", "namedprocess_",
-					       "statsd_"};
+					       "statsd_", "container_"};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
 		if (!strncmp(s, prefixes[i], strlen(prefixes[i])))
