@@ -74,6 +74,10 @@ FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
 	$(BUILD)/fixtures/prof_hot-stripped
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
+# Test objects are made through pattern rules only; kept, so that a second
+# `make test` links nothing anew.
+.SECONDARY:
+
 .PHONY: all run test unit integration tui accuracy accuracy-long bench fuzz install clean deps deps-test format check-format
 all: $(BIN)
 
@@ -260,4 +264,12 @@ check-format:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Only this tree's: the sanitizer and fuzz trees under build/ may be being
+# built at the same time (CI), their .d files half written. Each is named
+# in an empty rule: make need not remake them, and it must not search its
+# pattern rules for them (build/tests/% matches the tests' .d files, and
+# that search takes minutes).
+DEP_FILES := $(shell find $(BUILD) -path '$(BUILD)/san-*' -prune -o \
+	-path '$(BUILD)/fuzz' -prune -o -name '*.d' -print 2>/dev/null)
+$(DEP_FILES): ;
+-include $(DEP_FILES)
