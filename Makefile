@@ -73,8 +73,13 @@ FIX_BIN  := $(FIX_SRC:tests/fixtures/%.c=$(BUILD)/fixtures/%) \
 	$(FIX_CXX_SRC:tests/fixtures/%.cc=$(BUILD)/fixtures/%) \
 	$(BUILD)/fixtures/prof_hot-stripped
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+TEST_BIN := $(UNIT_BIN) $(INTEG_BIN) $(TUI_BIN) $(ACC_BIN)
 
-.PHONY: all run test unit integration tui accuracy accuracy-long bench fuzz install clean deps deps-test format check-format
+# Test objects are made through pattern rules only; kept, so that a second
+# `make test` links nothing anew.
+.SECONDARY:
+
+.PHONY: all run test test-bins unit integration tui accuracy accuracy-long bench fuzz install clean deps deps-test format check-format
 all: $(BIN)
 
 $(BUILD)/%.o: %.c
@@ -161,12 +166,23 @@ run: deps
 	./$(BIN) $(ARGS)
 
 # `make test` is what CI and the README promise: packages, build, every test.
+# The binaries run in one pool, TEST_JOBS at a time (scripts/run-tests.sh),
+# the longest first: the last run's times are in $(TEST_TIMES).
 test: deps-test
-	@$(MAKE) --no-print-directory all unit integration tui accuracy
+	@$(MAKE) --no-print-directory test-bins
+	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
+		scripts/run-tests.sh test $(ACC_BIN) $(INTEG_BIN) $(TUI_BIN) $(UNIT_BIN)
+
+# Builds what `make test` runs, and runs nothing (CI builds the sanitizer
+# tree with it while the first pass's tests run).
+test-bins: all $(TEST_BIN) $(FIX_BIN)
 
 # Inherited by the vigil processes the integration tests start, too.
 export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp):print_suppressions=0
 export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+# Shared by the plain and the sanitizer build: the same tests, in about the
+# same order of length.
+export TEST_TIMES = $(abspath build/test-times)
 
 unit: $(UNIT_BIN)
 	@scripts/run-tests.sh unit $(UNIT_BIN)
@@ -260,4 +276,12 @@ check-format:
 clean:
 	rm -rf build
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# Only this tree's: the sanitizer and fuzz trees under build/ may be being
+# built at the same time (CI), their .d files half written. Each is named
+# in an empty rule: make need not remake them, and it must not search its
+# pattern rules for them (build/tests/% matches the tests' .d files, and
+# that search takes minutes).
+DEP_FILES := $(shell find $(BUILD) -path '$(BUILD)/san-*' -prune -o \
+	-path '$(BUILD)/fuzz' -prune -o -name '*.d' -print 2>/dev/null)
+$(DEP_FILES): ;
+-include $(DEP_FILES)
