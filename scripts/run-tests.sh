@@ -10,7 +10,10 @@
 # marked "FAILED" and its output is repeated at the end. Ends with one
 # summary line "N passed, N failed" (each binary is one cmocka group) and
 # fails when any binary failed.
-# TEST_JOBS=1 runs them one after another.
+# TEST_JOBS=1 runs them one after another. The binaries named in
+# tests/solo.list (their assertions need the CPUs to themselves: shares,
+# rates and delays measured against the kernel) run after the pool, one
+# at a time, with nothing else of this script's beside them.
 set -u
 kind=$1
 shift
@@ -35,13 +38,27 @@ run_one='
 		cat \"\$0\"" "$logs/$name.log"
 '
 times=${TEST_TIMES:-}
-for t in "$@"; do
-	secs=""
-	[ -n "$times" ] && [ -r "$times" ] &&
-		secs=$(awk -v n="$(basename "$t")" '$1 == n { print $2; exit }' "$times")
-	echo "${secs:-999999} $t"
-done | sort -s -k1,1nr | cut -d' ' -f2- |
-	xargs -r -P "$jobs" -I{} sh -c "$run_one" sh "$logs" "$kind" {}
+solo_list="$(dirname "$0")/../tests/solo.list"
+is_solo() {
+	[ -r "$solo_list" ] && grep -qx "$(basename "$1")" "$solo_list"
+}
+# The binaries of one kind (solo or not: $1) longest first, to xargs -P $2.
+run_pool() {
+	want=$1
+	par=$2
+	shift 2
+	for t in "$@"; do
+		if is_solo "$t"; then s=solo; else s=pool; fi
+		[ "$s" = "$want" ] || continue
+		secs=""
+		[ -n "$times" ] && [ -r "$times" ] &&
+			secs=$(awk -v n="$(basename "$t")" '$1 == n { print $2; exit }' "$times")
+		echo "${secs:-999999} $t"
+	done | sort -s -k1,1nr | cut -d' ' -f2- |
+		xargs -r -P "$par" -I{} sh -c "$run_one" sh "$logs" "$kind" {}
+}
+run_pool pool "$jobs" "$@"
+run_pool solo 1 "$@"
 
 # this run's times over the last, for the next run's order
 if [ -n "$times" ]; then
