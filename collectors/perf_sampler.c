@@ -43,6 +43,11 @@ struct ring {
 	size_t size; /* data bytes, a power of two */
 };
 
+struct id_tag {
+	uint64_t id;
+	int tag;
+};
+
 struct perf_sampler {
 	char *root;
 	int pid, hz;
@@ -60,6 +65,11 @@ struct perf_sampler {
 	int *missing; /* tids missing at the last rescan */
 	size_t nmissing, missing_cap;
 
+	struct perf_sampler_event ev[PERF_SAMPLER_EVENTS_MAX];
+	size_t nev;	    /* 0: the CPU clock */
+	struct id_tag *ids; /* event id -> tag */
+	size_t nids, ids_cap;
+
 	uint64_t lost, throttled;
 	uint8_t *record; /* RECORD_MAX: a wrapped record made contiguous */
 };
@@ -70,25 +80,37 @@ static long sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, 
 	return syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a)
+/* The attributes of event k (the CPU clock when the sampler has no events
+ * of the caller's). Side-band records come from the first event only. */
+static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, size_t k)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_SOFTWARE;
 	a->config = PERF_COUNT_SW_CPU_CLOCK;
-	a->sample_period = 1000000000ull / (unsigned)s->hz;
+	a->sample_period = 1000000000ull / (unsigned)(s->hz > 0 ? s->hz : 1);
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
-			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+			 PERF_SAMPLE_ID | PERF_SAMPLE_REGS_USER;
 	a->sample_regs_user = REGS_MASK;
 	a->sample_stack_user = (uint32_t)s->stack_size;
+	if (s->nev) {
+		a->type = s->ev[k].type;
+		a->config = s->ev[k].config;
+		a->config1 = s->ev[k].config1;
+		a->config2 = s->ev[k].config2;
+		a->sample_period = 1;
+		a->sample_stack_user = s->ev[k].stack_size & ~7u;
+	}
+	if (a->sample_stack_user)
+		a->sample_type |= PERF_SAMPLE_STACK_USER;
 	a->disabled = 1;
 	a->inherit = 1;
 	a->exclude_kernel = s->exclude_kernel;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
-	a->mmap = 1;
-	a->comm = 1;
-	a->task = 1;
+	a->mmap = k == 0;
+	a->comm = k == 0;
+	a->task = k == 0;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(s->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
 }
@@ -107,6 +129,26 @@ static void cover(struct perf_sampler *s, int tid)
 		return;
 	s->covered = xgrow(s->covered, &s->covered_cap, s->ncovered + 1, sizeof(int));
 	s->covered[s->ncovered++] = tid;
+}
+
+/* Notes the id of event fd, so its samples can be told by their tag. */
+static void remember_id(struct perf_sampler *s, int fd, int tag)
+{
+	uint64_t id;
+
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
+		return;
+	s->ids = xgrow(s->ids, &s->ids_cap, s->nids + 1, sizeof(*s->ids));
+	s->ids[s->nids].id = id;
+	s->ids[s->nids++].tag = tag;
+}
+
+static int tag_of(const struct perf_sampler *s, uint64_t id)
+{
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i].id == id)
+			return s->ids[i].tag;
+	return 0;
 }
 
 /* Maps the ring of one CPU on fd, shrinking it while the lock limit refuses. */
@@ -148,37 +190,42 @@ static int open_thread(struct perf_sampler *s, int tid, bool enable)
 	size_t first = s->nfds;
 	int opened = 0, rc = -ENODEV;
 
-	for (int cpu = 0; cpu < s->ncpus; cpu++) {
-		struct ring *r = &s->rings[cpu];
-		long fd;
+	for (int cpu = 0; cpu < s->ncpus; cpu++)
+		for (size_t k = 0; k < (s->nev ? s->nev : 1); k++) {
+			struct ring *r = &s->rings[cpu];
+			long fd;
 
-		fill_attr(s, &attr);
-		fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
-		if (fd < 0 && (errno == EACCES || errno == EPERM) && !s->exclude_kernel) {
-			/* kernel samples not allowed: user space only, everywhere */
-			s->exclude_kernel = true;
-			fill_attr(s, &attr);
+			fill_attr(s, &attr, k);
 			fd = sys_perf_event_open(&attr, tid, cpu, -1,
 						 PERF_FLAG_FD_CLOEXEC);
-		}
-		if (fd < 0) {
-			rc = -errno;
-			if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
-				continue;
-			goto fail;
-		}
-		s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
-		s->fds[s->nfds++] = (int)fd;
-		if (r->fd < 0) {
-			rc = map_ring(s, r, (int)fd);
-			if (rc < 0)
+			if (fd < 0 && (errno == EACCES || errno == EPERM) &&
+			    !s->exclude_kernel) {
+				/* kernel samples not allowed: user space only, everywhere
+				 */
+				s->exclude_kernel = true;
+				fill_attr(s, &attr, k);
+				fd = sys_perf_event_open(&attr, tid, cpu, -1,
+							 PERF_FLAG_FD_CLOEXEC);
+			}
+			if (fd < 0) {
+				rc = -errno;
+				if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
+					continue;
 				goto fail;
-		} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
-			rc = -errno;
-			goto fail;
+			}
+			s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
+			s->fds[s->nfds++] = (int)fd;
+			remember_id(s, (int)fd, s->nev ? s->ev[k].tag : 0);
+			if (r->fd < 0) {
+				rc = map_ring(s, r, (int)fd);
+				if (rc < 0)
+					goto fail;
+			} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
+				rc = -errno;
+				goto fail;
+			}
+			opened++;
 		}
-		opened++;
-	}
 	if (!opened)
 		return rc;
 	cover(s, tid);
@@ -233,25 +280,62 @@ static size_t ring_pages(int hz, size_t stack_size)
 	return pages;
 }
 
-int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      struct perf_sampler **out, char *err, size_t errlen)
-{
-	struct perf_sampler *s;
-	int *tids = NULL;
-	size_t cap = 0;
-	long n;
-	int rc = 0, opened = 0;
+static int open_all(struct perf_sampler *s, struct perf_sampler **out, char *err,
+		    size_t errlen);
 
-	*out = NULL;
-	s = xcalloc(1, sizeof(*s));
+static struct perf_sampler *sampler_new(const char *proc_root, int pid)
+{
+	struct perf_sampler *s = xcalloc(1, sizeof(*s));
+
 	s->root = xstrdup(proc_root ? proc_root : PROCFS_ROOT_DEFAULT);
 	s->pid = pid;
-	s->hz = hz;
-	s->stack_size = stack_size & ~(size_t)7;
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (s->ncpus < 1)
 		s->ncpus = 1;
+	return s;
+}
+
+int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
+		      struct perf_sampler **out, char *err, size_t errlen)
+{
+	struct perf_sampler *s = sampler_new(proc_root, pid);
+
+	s->hz = hz;
+	s->stack_size = stack_size & ~(size_t)7;
 	s->pages = ring_pages(hz, s->stack_size);
+	return open_all(s, out, err, errlen);
+}
+
+int perf_sampler_open_events(const char *proc_root, int pid,
+			     const struct perf_sampler_event *ev, size_t n,
+			     struct perf_sampler **out, char *err, size_t errlen)
+{
+	struct perf_sampler *s = sampler_new(proc_root, pid);
+
+	if (n == 0 || n > PERF_SAMPLER_EVENTS_MAX) {
+		*out = NULL;
+		snprintf(err, errlen, "%zu events: expected 1 to %d", n,
+			 PERF_SAMPLER_EVENTS_MAX);
+		perf_sampler_free(s);
+		return -EINVAL;
+	}
+	memcpy(s->ev, ev, n * sizeof(*ev));
+	s->nev = n;
+	s->pages = RING_MAX_PAGES;
+	return open_all(s, out, err, errlen);
+}
+
+/* Opens the events of s for every thread of its target; s is freed on
+ * failure. */
+static int open_all(struct perf_sampler *s, struct perf_sampler **out, char *err,
+		    size_t errlen)
+{
+	int *tids = NULL;
+	size_t cap = 0;
+	long n;
+	int rc = 0, opened = 0, pid = s->pid;
+
+	*out = NULL;
 	s->rings = xcalloc((size_t)s->ncpus, sizeof(*s->rings));
 	for (int c = 0; c < s->ncpus; c++)
 		s->rings[c].fd = -1, s->rings[c].cpu = c;
@@ -310,6 +394,7 @@ void perf_sampler_free(struct perf_sampler *s)
 	free(s->covered);
 	free(s->missing);
 	free(s->record);
+	free(s->ids);
 	free(s->root);
 	free(s);
 }
@@ -378,12 +463,14 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 {
 	const uint8_t *p = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
 	uint32_t pid_tid[2];
-	uint64_t abi, size, dyn;
+	uint64_t abi, size, dyn, id;
 
 	memset(out, 0, sizeof(*out));
 	if (!take(&p, end, &out->ip, 8) || !take(&p, end, pid_tid, 8) ||
-	    !take(&p, end, &out->time, 8) || !take(&p, end, &abi, 8))
+	    !take(&p, end, &out->time, 8) || !take(&p, end, &id, 8) ||
+	    !take(&p, end, &abi, 8))
 		return false;
+	out->tag = s->nev ? tag_of(s, id) : 0;
 	out->pid = (int)pid_tid[0];
 	out->tid = (int)pid_tid[1];
 	out->kernel =
@@ -401,6 +488,8 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 		}
 		out->have_user = abi == PERF_SAMPLE_REGS_ABI_64;
 	}
+	if (p == end) /* no stack asked for */
+		return true;
 	if (!take(&p, end, &size, 8))
 		return false;
 	if (size) {
@@ -410,7 +499,6 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 		memcpy(&dyn, p + size, 8);
 		out->stack_len = dyn < size ? dyn : size;
 	}
-	(void)s;
 	return true;
 }
 
