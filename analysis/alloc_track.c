@@ -111,7 +111,8 @@ static void grow(struct alloc_track *t)
 	free(old);
 }
 
-void alloc_track_add(struct alloc_track *t, uint64_t addr, uint32_t node, double bytes)
+void alloc_track_add(struct alloc_track *t, uint64_t addr, uint32_t node, int tid,
+		     double bytes)
 {
 	size_t i;
 
@@ -124,6 +125,7 @@ void alloc_track_add(struct alloc_track *t, uint64_t addr, uint32_t node, double
 		t->n++;
 	t->slots[i].addr = addr;
 	t->slots[i].node = node;
+	t->slots[i].tid = tid;
 	t->slots[i].bytes = bytes;
 }
 

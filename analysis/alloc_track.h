@@ -42,6 +42,7 @@ double alloc_weight(uint64_t size, double rate);
 struct alloc_live {
 	uint64_t addr;
 	uint32_t node;
+	int tid;      /* the thread that allocated it */
 	double bytes; /* its weight */
 };
 
@@ -52,7 +53,8 @@ void alloc_track_free(struct alloc_track *t);
 
 /* A sampled allocation of weight bytes at node returned addr (0 is ignored).
  * A live one at the same address is replaced (its free was missed). */
-void alloc_track_add(struct alloc_track *t, uint64_t addr, uint32_t node, double bytes);
+void alloc_track_add(struct alloc_track *t, uint64_t addr, uint32_t node, int tid,
+		     double bytes);
 /* addr was freed: true when it was a sampled allocation (then *out is it). */
 bool alloc_track_remove(struct alloc_track *t, uint64_t addr, struct alloc_live *out);
 /* Live sampled allocations. */

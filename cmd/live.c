@@ -167,7 +167,7 @@ static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size
 	char buf[128], why[128], *tok, *save = NULL;
 	int n = 0;
 
-	*o = (struct profiler_opts){PROFILE_CPU, 99, PROFILER_DURATION_DEFAULT_MS};
+	*o = (struct profiler_opts){PROFILE_CPU, 99, PROFILER_DURATION_DEFAULT_MS, 0};
 	snprintf(buf, sizeof(buf), "%s", spec ? spec : "");
 	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *end;

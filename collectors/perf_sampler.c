@@ -100,6 +100,9 @@ static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, s
 		a->config2 = s->ev[k].config2;
 		a->sample_period = 1;
 		a->sample_stack_user = s->ev[k].stack_size & ~7u;
+		/* live from the open: a probe's breakpoint is in place from then
+		 * on, and what it traps should not go unseen */
+		a->disabled = 0;
 	}
 	if (a->sample_stack_user)
 		a->sample_type |= PERF_SAMPLE_STACK_USER;

@@ -94,7 +94,8 @@ int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
 /*
  * Like perf_sampler_open, for n events of the caller's instead of the CPU
  * clock (at most PERF_SAMPLER_EVENTS_MAX), each opened for every thread and
- * CPU. The rings are as large as allowed: every occurrence is a sample.
+ * CPU, enabled as it is opened (a uprobe traps from its open on). The rings
+ * are as large as allowed: every occurrence is a sample.
  */
 #define PERF_SAMPLER_EVENTS_MAX 32
 int perf_sampler_open_events(const char *proc_root, int pid,

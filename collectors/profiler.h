@@ -8,7 +8,10 @@
  * user registers and stack copied per sample, DWARF-unwound by
  * collectors/unwind.h), or with ptrace (collectors/ptrace_sampler.h) when
  * perf_event_open is refused or missing, when VIGIL_PROFILER=ptrace forces
- * it, and always for wall-clock profiles. Addresses are named by
+ * it, and always for wall-clock profiles. Allocation profiles (PROFILE_ALLOC,
+ * PROFILE_LIVE) come from uprobes on the allocator (collectors/alloc_probes.h,
+ * collectors/alloc_capture.h) through the same perf sampler; they have no
+ * fallback. Addresses are named by
  * collectors/maps.h. meta.sampler says which sampler ran; meta.why says why a
  * fallback was taken, what a ptrace capture cost the target (time its
  * threads stood still per sample) and what the unwinding cost per sample.
@@ -40,9 +43,10 @@
 #define PROFILER_NO_SAMPLES "0 samples: the target did not run"
 
 struct profiler_opts {
-	enum profile_mode mode; /* PROFILE_CPU or PROFILE_WALL */
-	int hz;			/* 1 .. PROFILER_HZ_MAX */
+	enum profile_mode mode; /* any; PROFILE_ALLOC and _LIVE need uprobes */
+	int hz;			/* 1 .. PROFILER_HZ_MAX (CPU and wall) */
 	int64_t duration_ms;	/* > 0 */
+	uint64_t alloc_rate;	/* bytes per sample (alloc, live); 0: default */
 };
 
 struct profiler_progress {

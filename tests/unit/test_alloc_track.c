@@ -79,7 +79,7 @@ static void test_matching(void **state)
 	(void)state;
 	/* enough to grow the table several times, freed every other one */
 	for (uint64_t i = 1; i <= 10000; i++)
-		alloc_track_add(t, i * 48, (uint32_t)(i % 2 + 1), 100);
+		alloc_track_add(t, i * 48, (uint32_t)(i % 2 + 1), 1, 100);
 	assert_int_equal(alloc_track_count(t), 10000);
 	for (uint64_t i = 2; i <= 10000; i += 2) {
 		assert_true(alloc_track_remove(t, i * 48, &got));
@@ -95,15 +95,15 @@ static void test_matching(void **state)
 	for (uint64_t i = 1; i <= 10000; i += 2) {
 		assert_true(alloc_track_remove(t, i * 48, &got));
 		assert_int_equal(got.node, 2);
-		alloc_track_add(t, i * 48, 2, 50);
+		alloc_track_add(t, i * 48, 2, 1, 50);
 	}
 	/* a reused address replaces the old entry */
-	alloc_track_add(t, 48, 1, 7);
+	alloc_track_add(t, 48, 1, 1, 7);
 	assert_int_equal(alloc_track_count(t), 5000);
 	alloc_track_each(t, sum_node, by);
 	assert_true(by[1] == 7);
 	assert_true(by[2] == 4999 * 50.0);
-	alloc_track_add(t, 0, 1, 1);
+	alloc_track_add(t, 0, 1, 1, 1);
 	assert_int_equal(alloc_track_count(t), 5000);
 	alloc_track_free(t);
 }
