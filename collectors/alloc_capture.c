@@ -205,6 +205,8 @@ void alloc_capture_flush(struct alloc_capture *c)
 			alloc_track_remove(c->track, e->ptr, NULL);
 			continue;
 		}
+		if (c->prof->meta.mode != PROFILE_LIVE)
+			continue; /* counted at the entry; no return probes */
 		p = pending_of(c, e->tid);
 		if (e->kind == EV_RETURN) {
 			on_return(c, p, e);

@@ -79,7 +79,7 @@ static void add_event(struct alloc_probes *p, uint32_t type, const char *path,
 /* Probes the allocator functions of one module; false when it has none or
  * there is no room left. */
 static bool probe_module(struct alloc_probes *p, const char *path, uint32_t type,
-			 int retbit, size_t stack_size)
+			 int retbit, size_t stack_size, bool live)
 {
 	uint64_t off[ALLOC_NFN];
 	bool found[ALLOC_NFN] = {false}, any = false;
@@ -95,10 +95,11 @@ static bool probe_module(struct alloc_probes *p, const char *path, uint32_t type
 		int fn = f->syms[i].name ? fn_of(f->syms[i].name) : -1;
 
 		if (fn < 0 || found[fn] || !f->syms[i].addr ||
+		    (!live && fn == ALLOC_FREE) ||
 		    elf_file_vaddr_to_offset(f, f->syms[i].addr, &off[fn]) < 0)
 			continue;
 		found[fn] = any = true;
-		need += fn == ALLOC_FREE ? 1 : 2;
+		need += fn == ALLOC_FREE || !live ? 1 : 2;
 	}
 	elf_file_free(f);
 	if (!any || p->n + need > PERF_SAMPLER_EVENTS_MAX)
@@ -110,7 +111,7 @@ static bool probe_module(struct alloc_probes *p, const char *path, uint32_t type
 		add_event(p, type, p->paths[p->npaths], off[fn], 0,
 			  fn == ALLOC_FREE ? 0 : (uint32_t)stack_size,
 			  ALLOC_TAG(fn, false));
-		if (fn != ALLOC_FREE)
+		if (fn != ALLOC_FREE && live)
 			add_event(p, type, p->paths[p->npaths], off[fn], 1ull << retbit,
 				  0, ALLOC_TAG(fn, true));
 	}
@@ -127,7 +128,7 @@ static void note_module(struct alloc_probes *p, const char *path)
 		 base ? base + 1 : path);
 }
 
-int alloc_probes_find(const char *proc_root, int pid, size_t stack_size,
+int alloc_probes_find(const char *proc_root, int pid, size_t stack_size, bool live,
 		      struct alloc_probes *out, char *err, size_t errlen)
 {
 	const char *root = proc_root ? proc_root : PROCFS_ROOT_DEFAULT;
@@ -162,13 +163,12 @@ int alloc_probes_find(const char *proc_root, int pid, size_t stack_size,
 		for (size_t k = 0; k < i; k++)
 			seen |= v[k].perms[2] == 'x' && !strcmp(v[k].path, v[i].path);
 		snprintf(path, sizeof(path), "%s/%d/root%s", root, pid, v[i].path);
-		if (!seen && probe_module(out, path, type, retbit, stack_size))
+		if (!seen && probe_module(out, path, type, retbit, stack_size, live))
 			note_module(out, v[i].path);
 	}
 	maps_entries_free(v, n);
 	if (!out->n) {
-		snprintf(err, errlen, "no malloc or free found in the mappings of %d",
-			 pid);
+		snprintf(err, errlen, "no malloc found in the mappings of %d", pid);
 		return -ENOENT;
 	}
 	return 0;

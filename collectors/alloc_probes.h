@@ -14,6 +14,8 @@
  *   mapped; only the one the program calls fires).
  * - Entry probes of the allocating functions copy the user stack (for the
  *   call site); their return probes and free's entry take registers only.
+ *   Without `live` (bytes allocated only) there are no return or free
+ *   probes: each one is a trap on every call, and an uretprobe two.
  *
  * Tags (perf_sample.tag) are ALLOC_TAG(fn, ret).
  */
@@ -55,7 +57,7 @@ struct alloc_probes {
  * 0, or -errno with a reason in err (no uprobe PMU: -ENOENT; no allocator
  * found: -ESRCH when the process is gone, else -ENOENT).
  */
-int alloc_probes_find(const char *proc_root, int pid, size_t stack_size,
+int alloc_probes_find(const char *proc_root, int pid, size_t stack_size, bool live,
 		      struct alloc_probes *out, char *err, size_t errlen);
 void alloc_probes_release(struct alloc_probes *p);
 

@@ -381,8 +381,8 @@ static void no_samples_first(struct profiler *p)
 static int open_alloc(struct profiler *p, struct perf_sampler **ps, char *err,
 		      size_t errlen)
 {
-	int rc = alloc_probes_find(NULL, p->pid, PERF_SAMPLER_STACK_DEFAULT, &p->probes,
-				   err, errlen);
+	int rc = alloc_probes_find(NULL, p->pid, PERF_SAMPLER_STACK_DEFAULT,
+				   p->opts.mode == PROFILE_LIVE, &p->probes, err, errlen);
 
 	if (rc < 0)
 		return rc;
