@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -63,7 +64,8 @@ static void capture(const char *mode, const char *format, const char *name,
 
 	snprintf(truth, sizeof(truth), "%s/%s.truth", dir, name);
 	snprintf(out, sizeof(out), "%s/%s", dir, name);
-	pid = fixture_start("prof_alloc", truth, "16384", "1000", "2000", NULL);
+	pid = fixture_start("prof_alloc", truth, "16384", "1000", "2000",
+			    !strcmp(mode, "live") ? "free" : "malloc", NULL);
 	assert_true(pid > 0);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
 	{
@@ -135,6 +137,7 @@ static void assert_near(unsigned long long got, unsigned long long want)
 {
 	double r = (double)got / (double)want;
 
+	fprintf(stderr, "measured %llu bytes, truth %llu (ratio %.3f)\n", got, want, r);
 	if (r < 1 - TOLERANCE || r > 1 + TOLERANCE)
 		fail_msg("measured %llu bytes, truth %llu (ratio %.3f)", got, want, r);
 }
