@@ -88,6 +88,9 @@ struct profile {
 	struct profile_index *index; /* private lookup tables */
 };
 
+/* "cpu", "wall", "alloc" or "live" (as stored and as `--mode` takes them). */
+const char *profile_mode_name(enum profile_mode m);
+
 /* A profile with only the root node; the caller owns it (profile_free). */
 struct profile *profile_new(const struct profile_meta *meta);
 void profile_free(struct profile *p);

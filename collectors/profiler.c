@@ -492,10 +492,11 @@ static void *profiler_main(void *arg)
 		run_perf(p, ps);
 	else
 		run_ptrace(p, ts);
+	/* before the sampler goes: closing uprobes takes the kernel a while */
+	p->prof->meta.duration_ms = elapsed_ms(p);
 	perf_sampler_free(ps);
 	ptrace_sampler_free(ts);
 
-	p->prof->meta.duration_ms = elapsed_ms(p);
 	p->prof->meta.lost = atomic_load(&p->lost);
 	if (p->alloc)
 		alloc_why(p);

@@ -24,9 +24,7 @@
 
 static const char *mode_name(enum profile_mode m)
 {
-	static const char *const names[] = {"cpu", "wall", "alloc", "live"};
-
-	return names[m];
+	return profile_mode_name(m);
 }
 
 /* ---- writing ---- */
