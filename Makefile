@@ -7,9 +7,10 @@
 #   make run        install missing Debian packages, build, start the live console
 #   make test       install missing packages, build, run unit + integration tests
 #   make bench      side-by-side benchmarks against peer tools (see bench/)
-#   make fuzz       libFuzzer over the session reader, StatsD and alert rules
+#   make fuzz       libFuzzer over the session reader, StatsD, alert rules and
+#                   web configs
 #                   (clang), FUZZ_SECONDS=60 each
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= UNITDIR=/etc/systemd/system
 #   DEV=1           warnings are errors
 #   SANITIZE=address,undefined   sanitizer build (objects go to build/san-*)
 
@@ -25,7 +26,8 @@ BUILD   ?= build/san-$(subst $(comma),-,$(SANITIZE))
 endif
 comma := ,
 
-PKGS      := ncursesw libproc2 sqlite3 libunwind libunwind-ptrace zlib
+PKGS      := ncursesw libproc2 sqlite3 libunwind libunwind-ptrace zlib \
+	libmicrohttpd gnutls libxcrypt
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -102,6 +104,13 @@ $(BIN): $(CMD_OBJ) $(UI_OBJ) $(ASSET_OBJ) $(LIB)
 $(BUILD)/tests/%: $(BUILD)/tests/unit/%.o $(UI_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $< $(UI_OBJ) $(LIB) $(LDLIBS_ALL) $(CMOCKA_LIBS)
+
+# The /metrics server is cmd/'s (it wires libmicrohttpd to the renderer); its
+# unit test links it beside the library.
+$(BUILD)/tests/test_metrics_http: $(BUILD)/tests/unit/test_metrics_http.o \
+		$(BUILD)/cmd/metrics_http.o $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL) $(CMOCKA_LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/integration/%.o $(LIB)
 	@mkdir -p $(@D)
@@ -190,8 +199,8 @@ bench:
 	@VIGIL=$(abspath $(BIN)) FIXTURES=$(abspath $(BUILD)/fixtures) \
 		BENCH_TOOLS=$(abspath $(BUILD)/bench) bench/run.sh
 
-# libFuzzer over the read side of session files, StatsD packets and alert
-# rules (tests/fuzz/). Needs clang
+# libFuzzer over the read side of session files, StatsD packets, alert
+# rules and --web-config files (tests/fuzz/). Needs clang
 # (Debian: apt-get install clang); not part of `make test`. The library is
 # built instrumented into build/fuzz, the seeds come from the real binary.
 FUZZ_CC      ?= clang
@@ -216,17 +225,31 @@ fuzz: $(BIN)
 		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
 		-o $(FUZZ_BUILD)/fuzz_rules tests/fuzz/fuzz_rules.c \
 		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -I. -O1 -g \
+		-fsanitize=fuzzer,$(FUZZ_SAN) -fno-sanitize-recover=all \
+		-o $(FUZZ_BUILD)/fuzz_webconfig tests/fuzz/fuzz_webconfig.c \
+		$(FUZZ_BUILD)/libvigil.a $(LDLIBS_ALL)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_session \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_statsd \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_rules \
 		$(FUZZ_BUILD) $(FUZZ_SECONDS)
+	tests/fuzz/run.sh $(abspath $(BIN)) $(abspath $(FUZZ_BUILD))/fuzz_webconfig \
+		$(FUZZ_BUILD) $(FUZZ_SECONDS)
 
+# The unit goes where systemd looks for units an administrator installed
+# (/etc/systemd/system, or $(UNITDIR)); its ExecStart names $(PREFIX)/bin.
+UNITDIR ?= /etc/systemd/system
 install: $(BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/vigil $(DESTDIR)$(UNITDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/vigil
 	install -m 0644 docs/vigil.1 $(DESTDIR)$(PREFIX)/share/man/man1/vigil.1
+	install -m 0644 assets/alerts.conf $(DESTDIR)$(PREFIX)/share/vigil/alerts.conf
+	sed 's|/usr/local/bin/vigil|$(PREFIX)/bin/vigil|g' assets/vigil.service > $(DESTDIR)$(UNITDIR)/vigil.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/vigil.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/vigil.service.tmp $(DESTDIR)$(UNITDIR)/vigil.service
 
 format:
 	clang-format -i $(LIB_SRC) $(UI_SRC) $(CMD_SRC) $(wildcard */*.h) $(UNIT_SRC) $(INTEG_SRC) $(TUI_SRC) $(FIX_SRC)

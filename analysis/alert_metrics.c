@@ -6,6 +6,8 @@
  */
 #include "analysis/alert_metrics.h"
 
+#include "analysis/alert_cgroup.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -175,6 +177,8 @@ bool alert_metrics_name_valid(const char *name, enum rule_unit *unit)
 		*unit = RULE_UNIT_PERCENT;
 		return true;
 	}
+	if (alert_cgroup_name_valid(name, unit))
+		return true;
 	return chained_unit(name, unit);
 }
 
@@ -323,7 +327,8 @@ enum alert_lookup_rc alert_metrics_lookup(void *ctx, const char *name,
 	double share;
 
 	if (!mn && !psi_parse(name, &pn))
-		return ALERT_NOT_FOUND;
+		return alert_cgroup_lookup(m ? m->cur : NULL, m ? m->prev : NULL, name,
+					   out);
 	if (!m || !m->cur)
 		return ALERT_UNAVAILABLE;
 	s = &m->cur->sys;

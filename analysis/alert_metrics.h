@@ -18,6 +18,9 @@
  *                   dm, md, loop, ram); disk.util  % busy, the busiest disk
  *   net.rx_bytes, net.tx_bytes   bytes/s over the interfaces but lo
  *                   (core/iorates.h); need both frames
+ *   cgroup[PATH].memory, .memory.of_max, .cpu, .cpu.of_max, .throttled,
+ *                   .oom_kills, .swap, .pids, .psi.{cpu,memory,io}
+ *                   (analysis/alert_cgroup.h)
  *
  * Valid names that this lookup answers ALERT_NOT_FOUND for, so the engine asks
  * the next lookup in its chain (the integrator's, over the store and the other

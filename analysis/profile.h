@@ -143,6 +143,9 @@ struct profile_fn *profile_top(const struct profile *p, int tid, size_t *n);
 /* stackcollapse format: "root;...;leaf count\n", frames as "function"
  * (module omitted), sorted lexically, one line per distinct stack. */
 int profile_write_folded(const struct profile *p, FILE *out, int tid);
+/* The stack of node (> 0) as profile_write_folded prints it, "root;...;leaf",
+ * in a new string the caller frees. */
+char *profile_folded_stack(const struct profile *p, uint32_t node);
 /* speedscope's file format, one "sampled" profile per thread. */
 int profile_write_speedscope(const struct profile *p, FILE *out);
 /* A human table of the top limit functions: self %, total %, samples (bytes

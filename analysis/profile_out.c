@@ -79,6 +79,15 @@ static char *folded_stack(const struct profile *p, uint32_t node, uint32_t *path
 	return s;
 }
 
+char *profile_folded_stack(const struct profile *p, uint32_t node)
+{
+	uint32_t *path = xcalloc(p->nnodes, sizeof(*path));
+	char *s = folded_stack(p, node, path);
+
+	free(path);
+	return s;
+}
+
 int profile_write_folded(const struct profile *p, FILE *out, int tid)
 {
 	uint64_t *self = xcalloc(p->nnodes, sizeof(*self));

@@ -29,7 +29,8 @@ struct parser {
 	const char *p, *end;	/* the cursor; end is where the comment began */
 	const char *op_at;	/* where the operator was, for word rules */
 	rule_metric_fn metric_fn;
-	char *err; /* owned; the line's message once something failed */
+	char *err;		/* owned; the line's message once something failed */
+	const char *of_max_end; /* after "VALUE of max", where it ends */
 };
 
 struct unit_name {
@@ -680,6 +681,49 @@ static int parse_options(struct parser *ps, struct rule *r)
 	return 0;
 }
 
+/*
+ * "VALUE of max" (cgroup[PATH].memory > 90% of max): the rule is over the
+ * metric's share of its limit, metric + ".of_max", which the metric
+ * validator must know (analysis/alert_cgroup.h has a cgroup's memory and
+ * cpu). Looks ahead without consuming; 1 when it rewrote r->metric, 0 when
+ * no "of max" follows, -1 (failed) when the metric has no such share.
+ */
+static int of_max(struct parser *ps, struct rule *r, bool *unit_known)
+{
+	const char *q = token_end(ps, ps->p), *at;
+	char *name;
+
+	while (q < ps->end && is_blank(*q))
+		q++;
+	if (q < ps->end && strncmp(q, "of", 2)) { /* a unit after a blank: "80 %" */
+		q = token_end(ps, q);
+		while (q < ps->end && is_blank(*q))
+			q++;
+	}
+	at = q;
+	if (ps->end - q < 6 || strncmp(q, "of", 2) || !is_blank(q[2]))
+		return 0;
+	q += 2;
+	while (q < ps->end && is_blank(*q))
+		q++;
+	if (ps->end - q < 3 || strncmp(q, "max", 3) ||
+	    (q + 3 < ps->end && !is_blank(q[3])))
+		return 0;
+	name = xasprintf("%s.of_max", r->metric);
+	if (ps->metric_fn && !ps->metric_fn(name, &r->unit)) {
+		free(name);
+		return fail(ps, at, "this metric has no limit to be a share of",
+			    "options, or 'of max' after a cgroup's memory or cpu");
+	}
+	free(r->metric);
+	r->metric = name;
+	*unit_known = ps->metric_fn != NULL;
+	if (!ps->metric_fn)
+		r->unit = RULE_UNIT_PERCENT;
+	ps->of_max_end = q + 3;
+	return 1;
+}
+
 /* Parses the content [start, end) of one line into r. */
 static int parse_rule(struct parser *ps, struct rule *r)
 {
@@ -693,8 +737,13 @@ static int parse_rule(struct parser *ps, struct rule *r)
 	if (parse_op(ps, r))
 		return -1;
 	skip_blanks(ps);
+	ps->of_max_end = NULL;
+	if (of_max(ps, r, &unit_known) < 0)
+		return -1;
 	if (parse_threshold(ps, r, unit_known))
 		return -1;
+	if (ps->of_max_end) /* "of max" read with the value */
+		ps->p = ps->of_max_end;
 	if (ps->p < ps->end && !is_blank(*ps->p))
 		return fail(ps, ps->p, NULL, "a blank after the value");
 	return parse_options(ps, r);

@@ -6,7 +6,9 @@
  * of them busy each tick, some exiting and new ones starting every 10
  * minutes, and a target with 8 threads. Deterministic (fixed seed).
  *
- *   gensession FILE [TICKS]      default 86400 (24 hours)
+ *   gensession FILE [TICKS [START_MS]]   default 86400 (24 hours) ending now;
+ *                                        START_MS places it (hourly files of a
+ *                                        daemon directory, bench/history.sh)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,7 +146,8 @@ static void init_model(struct model *m)
 int main(int argc, char **argv)
 {
 	uint64_t ticks = argc > 2 ? strtoull(argv[2], NULL, 10) : 86400;
-	int64_t start = clock_wall_ms() - (int64_t)ticks * 1000;
+	int64_t start = argc > 3 ? strtoll(argv[3], NULL, 10)
+				 : clock_wall_ms() - (int64_t)ticks * 1000;
 	struct session_meta meta = { .interval_ms = 1000, .ncpu = 2, .clk_tck = 100,
 				      .page_size = 4096, .mem_total = 24ull << 30,
 				      .target_exit_code = -1 };
@@ -153,7 +156,7 @@ int main(int argc, char **argv)
 	char err[512];
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: gensession FILE [TICKS]\n");
+		fprintf(stderr, "usage: gensession FILE [TICKS [START_MS]]\n");
 		return 2;
 	}
 	if (store_create(argv[1], true, &st, err, sizeof(err)) < 0) {

@@ -162,10 +162,32 @@ if [ "$RSS_SECONDS" -ge 120 ]; then
   echo "of which anonymous (vigil's own allocations): ${anon1} KiB -> ${anon2} KiB (ratio $(ratio "$anon2" "$anon1"))"
 fi
 
+# The always-on recorder vs top and atop's raw-log writer (bench/daemon.sh)
+echo
+"$(dirname "$0")/daemon.sh"
+
 # A target with 5,000 threads vs top -H (bench/threads.sh)
 echo
 "$(dirname "$0")/threads.sh"
 
+# /metrics: a scrape's cost, recording with and without scrapes, node_exporter
+# (bench/scrape.sh)
+echo
+"$(dirname "$0")/scrape.sh"
+# Exit accounting under a fork storm (bench/exitcost.sh)
+echo
+"$(dirname "$0")/exitcost.sh"
+# 500 cgroups: vigil's collector vs systemd-cgtop (bench/cgroups.sh)
+echo
+"$(dirname "$0")/cgroups.sh"
+
 # StatsD, heap collectors and the profiler (bench/rooms.sh)
 echo
 "$(dirname "$0")/rooms.sh"
+
+# Wall-clock profiles: perf_event vs ptrace vs perf record (bench/wallcost.sh)
+echo
+"$(dirname "$0")/wallcost.sh"
+# A daemon's directory read as one timeline (bench/history.sh)
+echo
+"$(dirname "$0")/history.sh"

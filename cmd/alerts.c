@@ -41,9 +41,10 @@ struct alerts {
 	void (*on_profile)(void *ctx, int64_t ms, const char *rule);
 	void *profile_ctx;
 
-	pthread_mutex_t lock; /* guards acks */
+	pthread_mutex_t lock; /* guards acks and pending */
 	char *acks[ACK_MAX];
 	size_t nacks;
+	struct alert_engine *pending; /* reloaded rules, taken at the next eval */
 };
 
 /* Reads a whole rules file; NULL with errno on failure. */
@@ -81,16 +82,18 @@ static char *user_rules_path(void)
 	return NULL;
 }
 
-struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *err,
-			  size_t errlen)
+/*
+ * The defaults, then path (or the user's file): the rule set into *set, or
+ * -1 with err when an explicit path cannot be read.
+ */
+static int load_rules(const char *path, struct rule_set *set, char *note, size_t notelen,
+		      char *err, size_t errlen)
 {
-	struct rule_set set;
-	struct alerts *a;
 	char *user = path ? xstrdup(path) : user_rules_path();
 	char *text = NULL;
 
-	rule_set_init(&set);
-	rules_parse(&set, vigil_default_alerts, "(built-in alerts)",
+	rule_set_init(set);
+	rules_parse(set, vigil_default_alerts, "(built-in alerts)",
 		    alert_metrics_name_valid);
 	if (user) {
 		text = read_file(user);
@@ -98,15 +101,26 @@ struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *er
 			snprintf(err, errlen, "cannot read alert rules '%s': %s", path,
 				 strerror(errno));
 			free(user);
-			rule_set_release(&set);
-			return NULL;
+			rule_set_release(set);
+			return -1;
 		}
 		if (text)
-			rules_parse(&set, text, user, alert_metrics_name_valid);
+			rules_parse(set, text, user, alert_metrics_name_valid);
 	}
 	free(text);
 	free(user);
-	rule_set_summary(&set, note, notelen);
+	rule_set_summary(set, note, notelen);
+	return 0;
+}
+
+struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *err,
+			  size_t errlen)
+{
+	struct rule_set set;
+	struct alerts *a;
+
+	if (load_rules(path, &set, note, notelen, err, errlen) < 0)
+		return NULL;
 	a = xcalloc(1, sizeof(*a));
 	a->errors = set.errors;
 	a->nerrors = set.nerrors;
@@ -117,6 +131,28 @@ struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *er
 	a->actions = action_worker_start(0, 0, 0);
 	pthread_mutex_init(&a->lock, NULL);
 	return a;
+}
+
+int alerts_reload(struct alerts *a, const char *path, char *note, size_t notelen,
+		  char *err, size_t errlen)
+{
+	struct rule_set set;
+	struct alert_engine *old;
+
+	if (load_rules(path, &set, note, notelen, err, errlen) < 0)
+		return -1;
+	if (set.nerrors) {
+		snprintf(err, errlen, "%s (%s)", set.errors[0], note);
+		rule_set_release(&set);
+		return -1;
+	}
+	pthread_mutex_lock(&a->lock);
+	old = a->pending; /* a reload not yet taken: this one replaces it */
+	a->pending = alert_engine_new(&set);
+	pthread_mutex_unlock(&a->lock);
+	alert_engine_free(old);
+	rule_set_release(&set);
+	return 0;
 }
 
 struct alerts *alerts_load_or_exit(const char *path, char *summary, size_t len)
@@ -140,6 +176,7 @@ void alerts_free(struct alerts *a)
 	if (!a)
 		return;
 	alert_engine_free(a->engine);
+	alert_engine_free(a->pending);
 	alerts_stop_actions(a);
 	for (size_t i = 0; i < a->nerrors; i++)
 		free(a->errors[i]);
@@ -358,6 +395,13 @@ void alerts_eval(struct alerts *a, struct frame *f, const struct frame *prev,
 	const struct alert_transition *tr;
 	size_t n, cap = 0;
 
+	pthread_mutex_lock(&a->lock);
+	if (a->pending) { /* SIGHUP: the rules reloaded since the last tick */
+		alert_engine_free(a->engine);
+		a->engine = a->pending;
+		a->pending = NULL;
+	}
+	pthread_mutex_unlock(&a->lock);
 	apply_acks(a, f, &cap);
 	n = alert_engine_eval(a->engine, f->t_ms, lookups, 2, &tr);
 	for (size_t i = 0; i < n; i++) {

@@ -33,6 +33,16 @@ struct alerts *alerts_new(const char *path, char *note, size_t notelen, char *er
 void alerts_free(struct alerts *a);
 
 /*
+ * Any thread (the daemon's SIGHUP): the rules of path (or the user's file)
+ * with the defaults replace the current ones from the next evaluation on;
+ * alerts pending or firing under the old rules start over. A file that
+ * cannot be read, or with any rule rejected, changes nothing: -1 with err
+ * (the first rejection and the summary). note gets the summary either way.
+ */
+int alerts_reload(struct alerts *a, const char *path, char *note, size_t notelen,
+		  char *err, size_t errlen);
+
+/*
  * For record and live: alerts_new, with every rejected rule and the summary
  * said on stderr ("vigil: FILE:LINE:COL: expected ..."); an unreadable
  * --alerts file ends vigil with exit 1. summary (may be NULL) gets the note.

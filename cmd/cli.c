@@ -91,6 +91,16 @@ const char *cli_statsd(const char *value)
 	return value;
 }
 
+const char *cli_listen(const char *value)
+{
+	struct statsd_addr a;
+	char why[160];
+
+	if (statsd_addr_parse(value, &a, why, sizeof(why)) < 0)
+		usage_error("--listen '%s': %s", value, why);
+	return value;
+}
+
 char **cli_command(int argc, char **argv, int first)
 {
 	bool dashdash = first > 1 && !strcmp(argv[first - 1], "--");
@@ -103,8 +113,7 @@ char **cli_command(int argc, char **argv, int first)
 	return first < argc ? &argv[first] : NULL;
 }
 
-/* mkdir -p with mode for each missing component. */
-static int mkdirs(char *path, mode_t mode)
+int cli_mkdirs(char *path, mode_t mode)
 {
 	for (char *p = path + 1; *p; p++) {
 		if (*p != '/')
@@ -139,7 +148,7 @@ char *cli_default_session_path(char *err, size_t errlen)
 			 "cannot choose a session directory: HOME is not set (use -o)");
 		return NULL;
 	}
-	if (mkdirs(dir, 0700) < 0) {
+	if (cli_mkdirs(dir, 0700) < 0) {
 		snprintf(err, errlen, "cannot create '%s': %s", dir, strerror(errno));
 		free(dir);
 		return NULL;

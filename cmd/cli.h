@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define EXIT_USAGE 2
 #define INTERVAL_MIN_MS 100
@@ -41,6 +42,11 @@ int cli_pid(const char *value);
  * be bound is pipeline_start's to find out.
  */
 const char *cli_statsd(const char *value);
+/*
+ * Checks --listen's value: an address statsd_addr_parse takes ("9464" is
+ * 127.0.0.1:9464); anything else exits 2 ("--listen 'x': why").
+ */
+const char *cli_listen(const char *value);
 
 /*
  * What follows the options: with "--" before it, the command to start
@@ -55,6 +61,10 @@ char **cli_command(int argc, char **argv, int optind);
  * the caller frees, or NULL with a reason in err.
  */
 char *cli_default_session_path(char *err, size_t errlen);
+
+/* mkdir -p: each missing component of path (restored on return) with
+ * mode. Returns 0 or -1 with errno. */
+int cli_mkdirs(char *path, mode_t mode);
 
 /* Opens the debug log when VIGIL_LOG names a file (or -v asked for it). */
 void cli_log_from_env(const char *path_or_null);

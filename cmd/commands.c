@@ -6,8 +6,8 @@
 
 /* in the order `vigil --help` lists them */
 static const struct cli_command *const commands[] = {
-	&record_command, &replay_command,  &report_command,
-	&export_command, &profile_command,
+	&record_command, &daemon_command,  &replay_command, &report_command,
+	&export_command, &profile_command, &diff_command,
 };
 
 const struct cli_command *commands_find(const char *name)

@@ -16,6 +16,8 @@
 extern const struct cli_command live_command;
 /* The headless recorder (cmd/record.c). */
 extern const struct cli_command record_command;
+/* The always-on recorder (cmd/daemon.c). */
+extern const struct cli_command daemon_command;
 /* The console over a recorded session (cmd/replay.c). */
 extern const struct cli_command replay_command;
 /* The session summary (cmd/report.c). */
@@ -25,6 +27,9 @@ extern const struct cli_command report_command;
 extern const struct cli_command export_command;
 /* The headless CPU profiler (cmd/profile.c). */
 extern const struct cli_command profile_command;
+
+/* What changed between two recordings (cmd/diff.c, docs/diff-json.md). */
+extern const struct cli_command diff_command;
 
 /* The subcommand called name, or NULL. */
 const struct cli_command *commands_find(const char *name);

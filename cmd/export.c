@@ -29,13 +29,16 @@
 #include "analysis/alert_top.h"
 #include "analysis/pprof.h"
 #include "cmd/cli.h"
+#include "cmd/source.h"
 #include "cmd/export_app.h"
+#include "cmd/export_cgroups.h"
 #include "core/json.h"
 #include "core/outfile.h"
 #include "core/when.h"
 #include "core/xalloc.h"
 #include "store/alert_rows.h"
 #include "store/dev_rows.h"
+#include "store/exit_rows.h"
 #include "store/frames.h"
 #include "store/profiles.h"
 #include "store/series.h"
@@ -57,7 +60,7 @@ struct export_opts {
 	const char *from, *to; /* when_parse text, NULL: the session's ends */
 	const char *out_path;  /* NULL: stdout */
 	enum export_format format;
-	bool metrics, alerts, force;
+	bool metrics, alerts, exits, cgroups, force;
 	int64_t profile; /* --profile ID, 0: none */
 };
 
@@ -79,7 +82,13 @@ struct export_writer {
 
 static int cmd_export(int argc, char **argv);
 
-enum { EXPORT_OPT_METRICS = CLI_OPT_OWN, EXPORT_OPT_PROFILE, EXPORT_OPT_ALERTS };
+enum {
+	EXPORT_OPT_METRICS = CLI_OPT_OWN,
+	EXPORT_OPT_PROFILE,
+	EXPORT_OPT_ALERTS,
+	EXPORT_OPT_EXITS,
+	EXPORT_OPT_CGROUPS
+};
 
 /* clang-format off */
 static const struct cli_option export_options[] = {
@@ -88,6 +97,8 @@ static const struct cli_option export_options[] = {
 	{EXPORT_OPT_PROFILE, 0, "profile", "ID",
 	 "a stored profile (ids: vigil report FILE)"},
 	{EXPORT_OPT_ALERTS, 0, "alerts", NULL, "every alert transition of the window"},
+	{EXPORT_OPT_EXITS, 0, "exits", NULL, "every process that exited in the window"},
+	{EXPORT_OPT_CGROUPS, 0, "cgroups", NULL, "one row per tick and cgroup"},
 	CLI_SHARED(CLI_OPT_FROM),
 	CLI_SHARED(CLI_OPT_TO),
 	/* in the order of enum export_format */
@@ -101,8 +112,8 @@ static const struct cli_option export_options[] = {
 
 const struct cli_command export_command = {
 	.name = "export",
-	.operands = "FILE --metrics|--profile ID|--alerts",
-	.summary = "metrics per tick, a profile or alerts (docs/export.md)",
+	.operands = "FILE|DIR WHAT",
+	.summary = "WHAT: --metrics, --profile ID, --alerts, --exits or --cgroups",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
 		 "start, end.\nA profile exports as folded stacks (flamegraph.pl, "
@@ -147,6 +158,8 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		.format = a.format < 0 ? EXPORT_DEFAULT : (enum export_format)a.format,
 		.metrics = cli_has(&a, EXPORT_OPT_METRICS),
 		.alerts = cli_has(&a, EXPORT_OPT_ALERTS),
+		.exits = cli_has(&a, EXPORT_OPT_EXITS),
+		.cgroups = cli_has(&a, EXPORT_OPT_CGROUPS),
 		.force = cli_has(&a, CLI_OPT_FORCE),
 	};
 	if (cli_has(&a, EXPORT_OPT_PROFILE))
@@ -156,9 +169,12 @@ static void parse_opts(int argc, char **argv, struct export_opts *o)
 		usage_error(first < argc ? "export takes one session FILE"
 					 : "export needs a session FILE");
 	o->session = argv[first];
-	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts != 1)
-		usage_error("export needs one of --metrics, --profile ID or --alerts");
-	if (o->alerts && o->format == EXPORT_FOLDED)
+	if ((int)o->metrics + (int)(o->profile > 0) + (int)o->alerts + (int)o->exits +
+		    (int)o->cgroups !=
+	    1)
+		usage_error("export needs one of --metrics, --profile ID, --alerts, "
+			    "--exits or --cgroups");
+	if ((o->alerts || o->exits || o->cgroups) && o->format == EXPORT_FOLDED)
 		usage_error("--format folded is for profiles");
 	if (!o->profile && o->format == EXPORT_PPROF)
 		usage_error("--format pprof is for profiles");
@@ -569,6 +585,95 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
+/* One exit as a CSV line or a JSON object. */
+static void exit_row(struct export_writer *w, const struct proc_exit *x, bool first)
+{
+	if (w->format == EXPORT_CSV) {
+		fprintf(w->out, "%d,%d,%u,", x->pid, x->ppid, x->uid);
+		csv_field(w->out, x->comm);
+		fputc(',', w->out);
+		if (x->cmdline)
+			csv_field(w->out, x->cmdline);
+		fprintf(w->out, ",%lld,%lld,", (long long)x->start_ms,
+			(long long)x->end_ms);
+		if (x->cpu_ns)
+			fprintf(w->out, "%llu", (unsigned long long)x->cpu_ns);
+		fprintf(w->out, ",%llu,%llu,%llu,%d,%d,%d,%d,%d\n",
+			(unsigned long long)x->utime_ns, (unsigned long long)x->stime_ns,
+			(unsigned long long)x->peak_rss, x->exit_code, x->exit_signal,
+			x->core_dumped, x->threads, x->seen);
+		return;
+	}
+	fprintf(w->out, "%s\n  {\"pid\": %d, \"ppid\": %d, \"uid\": %u, \"comm\": ",
+		first ? "" : ",", x->pid, x->ppid, x->uid);
+	json_string(w->out, x->comm);
+	fputs(", \"cmdline\": ", w->out);
+	if (x->cmdline)
+		json_string(w->out, x->cmdline);
+	else
+		fputs("null", w->out);
+	fprintf(w->out, ", \"start_ms\": %lld, \"end_ms\": %lld, \"cpu_ns\": ",
+		(long long)x->start_ms, (long long)x->end_ms);
+	if (x->cpu_ns)
+		fprintf(w->out, "%llu", (unsigned long long)x->cpu_ns);
+	else
+		fputs("null", w->out);
+	fprintf(w->out,
+		", \"utime_ns\": %llu, \"stime_ns\": %llu, \"peak_rss_bytes\": %llu, "
+		"\"exit_code\": %d, \"exit_signal\": %d, \"core_dumped\": %s, "
+		"\"threads\": %d, \"seen\": %s}",
+		(unsigned long long)x->utime_ns, (unsigned long long)x->stime_ns,
+		(unsigned long long)x->peak_rss, x->exit_code, x->exit_signal,
+		x->core_dumped ? "true" : "false", x->threads,
+		x->seen ? "true" : "false");
+}
+
+/* --exits: every process that exited in the window (exits happen between
+ * ticks: without --from/--to, from the session's start to its end). */
+static int export_exits(struct store *st, const struct export_opts *o,
+			struct export_writer *w)
+{
+	struct proc_exit *v;
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+	size_t n;
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	if (query_proc_exits(st, o->from ? t0 : INT64_MIN, o->to ? t1 : INT64_MAX,
+			     SIZE_MAX / 2, &v, &n) < 0)
+		return -1;
+	w->out = open_output(o, w);
+	if (w->format == EXPORT_CSV)
+		fputs("pid,ppid,uid,comm,cmdline,start_ms,end_ms,cpu_ns,utime_ns,stime_"
+		      "ns,"
+		      "peak_rss_bytes,exit_code,exit_signal,core_dumped,threads,seen\n",
+		      w->out);
+	else
+		fputs("[", w->out);
+	for (size_t i = 0; i < n; i++)
+		exit_row(w, &v[i], i == 0);
+	if (w->format == EXPORT_JSON)
+		fputs(n ? "\n]\n" : "]\n", w->out);
+	proc_exit_rows_free(v, n);
+	return 0;
+}
+
+/* --cgroups: each tick's cgroups in the window (export_cgroups.c). */
+static int export_cgroups(struct store *st, const struct export_opts *o,
+			  struct export_writer *w)
+{
+	int64_t first, last, t0, t1;
+	uint64_t ticks;
+
+	if (query_span(st, &first, &last, &ticks) < 0)
+		return -1;
+	resolve_window(st, o, first, last, &t0, &t1);
+	w->out = open_output(o, w);
+	return export_cgroups_write(w->out, st, t0, t1, w->format == EXPORT_JSON);
+}
+
 /* --profile ID: folded stacks, speedscope JSON or pprof. -1 with err. */
 static int export_profile(struct store *st, const struct export_opts *o,
 			  struct export_writer *w, char *err, size_t errlen)
@@ -592,20 +697,25 @@ static int cmd_export(int argc, char **argv)
 {
 	struct export_writer w = {0};
 	struct export_opts o;
+	struct source src;
 	struct store *st;
 	char err[512];
 	int rc;
 
 	parse_opts(argc, argv, &o);
 	w.format = o.format;
-	if (store_open(o.session, &st, err, sizeof(err)) < 0)
+	source_open(o.session, &o.from, &o.to, &src);
+	if (store_open(src.path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
-	rc = o.profile	? export_profile(st, &o, &w, err, sizeof(err))
-	     : o.alerts ? export_alerts(st, &o, &w)
-			: export_metrics(st, &o, &w);
+	rc = o.profile	 ? export_profile(st, &o, &w, err, sizeof(err))
+	     : o.alerts	 ? export_alerts(st, &o, &w)
+	     : o.exits	 ? export_exits(st, &o, &w)
+	     : o.cgroups ? export_cgroups(st, &o, &w)
+			 : export_metrics(st, &o, &w);
 	if (rc < 0 && !o.profile)
 		snprintf(err, sizeof(err), "%s", store_error(st));
 	store_close(st);
+	source_close(&src);
 	free(w.cols);
 	for (size_t i = 0; i < w.ndev_cols; i++)
 		free(w.dev_cols[i]);

@@ -41,9 +41,10 @@ struct leakwatch {
 	uint64_t start_ticks;
 	int64_t born_ms; /* when the target started, wall time; 0 unknown */
 	long clk_tck;
-	uint64_t limit;	  /* cgroup limit, else MemTotal */
-	uint64_t jvm_max; /* a JVM's old generation maximum; 0 unknown */
-	struct series rss, jvm;
+	uint64_t limit;		   /* cgroup limit, else MemTotal */
+	uint64_t jvm_max;	   /* a JVM's old generation maximum; 0 unknown */
+	struct series rss, jvm;	   /* jvm: or a traced runtime's after-GC heap */
+	char gc_source[8];	   /* "node gc", "go gc" when jvm holds those */
 	struct leak_point *floors; /* scratch */
 	size_t floors_cap;
 	struct region *regions; /* ascending key, those of the latest reading */
@@ -162,6 +163,7 @@ static void follow(struct leakwatch *w, const struct frame *f)
 				  (int64_t)(t->start_ticks * 1000 / (uint64_t)w->clk_tck)
 			: 0;
 	w->rss.n = w->jvm.n = 0;
+	w->gc_source[0] = '\0';
 	regions_clear(w);
 	w->next_ms = 0;
 	w->limit = 0;
@@ -291,6 +293,12 @@ static void attach_suspects(struct leakwatch *w, struct frame *f,
 		f->suspects[f->nsuspects++] = w->region_suspects[i];
 }
 
+/* What the floors were taken from: "rss", "jvm", "node gc", "go gc". */
+static const char *hv_source(const struct leakwatch *w, bool gc)
+{
+	return !gc ? "rss" : w->gc_source[0] ? w->gc_source : "jvm";
+}
+
 static void judge(struct leakwatch *w, struct frame *f)
 {
 	/*
@@ -318,12 +326,12 @@ static void judge(struct leakwatch *w, struct frame *f)
 		log_debug("leak: %s (%s): source %s, %zu floors, %.0f MiB/h, r2 %.2f, "
 			  "p %.4f, confidence %.2f",
 			  leak_state_name(v.state), leak_reason_name(v.reason),
-			  jvm ? "jvm" : "rss", v.floors,
-			  v.rate_bytes_per_hour / 1048576.0, v.r2, v.p, v.confidence);
+			  hv_source(w, jvm), v.floors, v.rate_bytes_per_hour / 1048576.0,
+			  v.r2, v.p, v.confidence);
 	w->last_state = v.state;
 	w->last_reason = v.reason;
 	hv = xcalloc(1, sizeof(*hv));
-	snprintf(hv->source, sizeof(hv->source), "%s", jvm ? "jvm" : "rss");
+	snprintf(hv->source, sizeof(hv->source), "%s", hv_source(w, jvm));
 	snprintf(hv->state, sizeof(hv->state), "%s", leak_state_name(v.state));
 	hv->rate_bytes_per_hour = v.rate_bytes_per_hour;
 	hv->confidence = v.confidence;
@@ -366,4 +374,13 @@ void leakwatch_feed(struct leakwatch *w, struct frame *f)
 		return;
 	w->next_ms = f->t_ms + w->every_ms;
 	judge(w, f);
+}
+
+void leakwatch_gc_floor(struct leakwatch *w, int64_t t_ms, double bytes,
+			const char *source)
+{
+	if (w->born_ms && t_ms - w->born_ms < w->params.window_ms)
+		return; /* start-up, as for the other series */
+	snprintf(w->gc_source, sizeof(w->gc_source), "%s", source);
+	push(&w->jvm, t_ms, bytes, LEAK_POINTS_MAX);
 }

@@ -29,5 +29,13 @@ int64_t leakwatch_smaps_period_ms(const struct leakwatch *w);
 
 /* Sampler thread, before f is published: feeds it, and judges when due. */
 void leakwatch_feed(struct leakwatch *w, struct frame *f);
+/*
+ * Sampler thread, before leakwatch_feed: the lowest heap after the major
+ * collections a runtime traced this tick (--gc-trace: Node's after
+ * Mark-Compact, Go's live heap), the floor like a JVM's old generation is;
+ * source names it in the verdict ("node gc", "go gc").
+ */
+void leakwatch_gc_floor(struct leakwatch *w, int64_t t_ms, double bytes,
+			const char *source);
 
 #endif

@@ -19,10 +19,13 @@
 
 #include "cmd/cli.h"
 #include "cmd/commands.h"
+#include "cmd/history_dir.h"
 #include "cmd/pipeline.h"
+#include "cmd/source.h"
 #include "collectors/target_access.h"
 #include "core/clock.h"
 #include "core/duration.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "tui/term.h"
 #include "tui/tui.h"
@@ -33,7 +36,10 @@ struct live_opts {
 	const char *out;
 	int64_t interval_ms;
 	bool force, no_record, ascii, no_color, no_mouse, bell, no_alerts;
-	const char *alerts, *statsd;
+	bool gc_trace; /* --gc-trace */
+	const char *alerts, *statsd, *listen, *web_config, *metrics_config;
+	const char *history; /* the daemon's directory; NULL: the default */
+	bool no_history;
 };
 
 struct live {
@@ -44,7 +50,13 @@ struct live {
 
 static int cmd_live(int argc, char **argv);
 
-enum { LIVE_OPT_NO_RECORD = CLI_OPT_OWN, LIVE_OPT_BELL, LIVE_OPT_VERSION };
+enum {
+	LIVE_OPT_NO_RECORD = CLI_OPT_OWN,
+	LIVE_OPT_BELL,
+	LIVE_OPT_VERSION,
+	LIVE_OPT_HISTORY,
+	LIVE_OPT_NO_HISTORY
+};
 
 /* clang-format off */
 static const struct cli_option live_options[] = {
@@ -62,7 +74,15 @@ static const struct cli_option live_options[] = {
 	CLI_SHARED(CLI_OPT_ALERTS),
 	CLI_SHARED(CLI_OPT_NO_ALERTS),
 	CLI_SHARED(CLI_OPT_STATSD),
+	CLI_SHARED(CLI_OPT_LISTEN),
+	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
+	CLI_SHARED(CLI_OPT_GC_TRACE),
 	{LIVE_OPT_VERSION, 'V', "version", NULL, "print the version"},
+	{LIVE_OPT_HISTORY, 0, "history", "DIR",
+	 "open with vigil daemon's history in DIR"},
+	{LIVE_OPT_NO_HISTORY, 0, "no-history", NULL,
+	 "open without the daemon's history"},
 };
 /* clang-format on */
 
@@ -102,7 +122,15 @@ static void parse_opts(int argc, char **argv, struct live_opts *o)
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 		.alerts = a.value[CLI_OPT_ALERTS],
 		.statsd = a.value[CLI_OPT_STATSD],
+		.listen = a.value[CLI_OPT_LISTEN],
+		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
+		.history = a.value[LIVE_OPT_HISTORY],
+		.no_history = cli_has(&a, LIVE_OPT_NO_HISTORY),
+		.gc_trace = cli_has(&a, CLI_OPT_GC_TRACE),
 	};
+	if (o->history && o->no_history)
+		usage_error("--history and --no-history cannot be used together");
 	o->cmd = cli_command(argc, argv, a.operand);
 	if (o->pid && o->cmd)
 		usage_error("-p and -- CMD cannot be used together");
@@ -168,7 +196,10 @@ static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size
 	char buf[128], why[128], *tok, *save = NULL;
 	int n = 0;
 
-	*o = (struct profiler_opts){PROFILE_CPU, 99, PROFILER_DURATION_DEFAULT_MS, 0};
+	*o = (struct profiler_opts){.mode = PROFILE_CPU,
+				    .hz = 99,
+				    .duration_ms = PROFILER_DURATION_DEFAULT_MS,
+				    .method = PROFILER_AUTO};
 	snprintf(buf, sizeof(buf), "%s", spec ? spec : "");
 	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *end;
@@ -267,6 +298,39 @@ static void hook_writer_stats(void *ctx, uint64_t *dropped, uint64_t *failed)
 	*failed = st.failed;
 }
 
+/* The history the console opens with: the last hour (copying a day of a
+ * busy server takes seconds, README), enough for the graphs up to 1h. */
+#define LIVE_HISTORY_MS (3600 * 1000LL)
+
+/*
+ * The daemon's directory: its last day copied for the console's graphs
+ * (hist->path, or none), and whether a daemon records there now, in which
+ * case this session leaves the process table to it.
+ */
+static void open_history(const struct live_opts *o, struct source *hist,
+			 bool *daemon_records)
+{
+	char *dir = o->no_history ? NULL
+		    : o->history  ? xstrdup(o->history)
+				  : history_dir_default();
+	char err[768];
+	pid_t pid;
+
+	memset(hist, 0, sizeof(*hist));
+	*daemon_records = false;
+	if (!dir)
+		return;
+	*daemon_records = history_dir_recording(dir, &pid);
+	if (!source_open_history(dir, LIVE_HISTORY_MS, hist, err, sizeof(err))) {
+		log_debug("history: %s", err);
+		if (o->history) /* asked for by name: say why not */
+			fprintf(stderr, "vigil: no history: %s\n", err);
+	}
+	log_debug("history: '%s'%s", dir,
+		  *daemon_records ? ", a daemon records there" : "");
+	free(dir);
+}
+
 /* A scratch session path for --no-record, unique to this process. */
 static char *scratch_path(void)
 {
@@ -281,6 +345,8 @@ static int cmd_live(int argc, char **argv)
 	int64_t start_ns = clock_mono_ns();
 	struct live_opts o;
 	struct live l = {.tui = NULL};
+	struct source hist;
+	bool daemon_records;
 	char *scratch = NULL, err[768], alert_note[160] = "";
 	const char *no_color = getenv("NO_COLOR");
 	int rc;
@@ -294,7 +360,9 @@ static int cmd_live(int argc, char **argv)
 		      "headless run");
 	setlocale(LC_ALL, "");
 	setlocale(LC_NUMERIC, "C"); /* numbers stay "1.5", whatever the locale */
+	open_history(&o, &hist, &daemon_records);
 	struct tui_config cfg = {
+		.history_path = hist.dir ? hist.path : NULL,
 		.recording = !o.no_record,
 		.ascii = o.ascii || !term_locale_utf8(),
 		.color = !o.no_color && !(no_color && *no_color),
@@ -331,6 +399,11 @@ static int cmd_live(int argc, char **argv)
 		.ctx = &l,
 		.alerts = l.alerts,
 		.statsd = o.statsd,
+		.listen = o.listen,
+		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
+		.skip_processes = daemon_records,
+		.gc_trace = o.gc_trace,
 	};
 	l.tui = tui_new(&cfg);
 	rc = pipeline_start(&l.p, &po, err, sizeof(err));
@@ -346,6 +419,10 @@ static int cmd_live(int argc, char **argv)
 		/* on stderr too: it stays on the terminal once the console ends */
 		fprintf(stderr, "vigil: %s\n", l.p.warning);
 		tui_note(l.tui, l.p.warning);
+	}
+	if (l.p.metrics_warning[0]) {
+		fprintf(stderr, "vigil: %s\n", l.p.metrics_warning);
+		tui_note(l.tui, l.p.metrics_warning);
 	}
 	if (l.p.meta.target_pid &&
 	    target_access_describe(NULL, l.p.meta.target_pid, TARGET_ACCESS_STDERR, err,
@@ -366,6 +443,7 @@ static int cmd_live(int argc, char **argv)
 	rc = pipeline_stop(&l.p, NULL, err, sizeof(err));
 	alerts_free(l.alerts);
 	free(scratch);
+	source_close(&hist);
 	if (rc < 0)
 		fatal("%s", err);
 	return 0;

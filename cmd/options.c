@@ -63,6 +63,14 @@ static const struct shared_option shared[CLI_OPT_OWN] = {
 	[CLI_OPT_NO_COLOR]  = {0, "no-color", NULL, "no colours (also NO_COLOR=1)"},
 	[CLI_OPT_NO_MOUSE]  = {0, "no-mouse", NULL,
 			       "leave the mouse to the terminal (m toggles)"},
+	[CLI_OPT_LISTEN]    = {0, "listen", "ADDR",
+			       "serve /metrics for Prometheus (PORT: on 127.0.0.1)"},
+	[CLI_OPT_WEB_CONFIG] = {0, "web-config", "FILE",
+				"TLS and basic auth for --listen (exporter-toolkit)"},
+	[CLI_OPT_METRICS_CONFIG] = {0, "metrics-config", "FILE",
+				    "process groups, top N, buckets for --listen"},
+	[CLI_OPT_GC_TRACE]  = {0, "gc-trace", NULL,
+			       "GC events of a node or Go command (with -- CMD)"},
 	[CLI_OPT_HELP]      = {'h', "help", NULL, "print this help"},
 };
 /* clang-format on */
@@ -139,6 +147,14 @@ static void take(const struct cli_command *cmd, const struct resolved *o,
 		 const char *value, struct cli_args *a)
 {
 	a->value[o->id] = value ? value : "";
+	if (o->id >= CLI_OPT_OWN) {
+		size_t *n = &a->nrepeated[o->id - CLI_OPT_OWN];
+
+		if (*n == CLI_REPEAT_MAX)
+			usage_error("option '--%s' given more than %d times",
+				    o->long_name, CLI_REPEAT_MAX);
+		a->repeated[o->id - CLI_OPT_OWN][(*n)++] = a->value[o->id];
+	}
 	switch (o->id) {
 	case CLI_OPT_PID:
 		a->pid = cli_pid(value);
@@ -151,6 +167,9 @@ static void take(const struct cli_command *cmd, const struct resolved *o,
 		break;
 	case CLI_OPT_STATSD:
 		cli_statsd(value);
+		break;
+	case CLI_OPT_LISTEN:
+		cli_listen(value);
 		break;
 	case CLI_OPT_FORMAT:
 		a->format = parse_choice(cmd, o, value);

@@ -29,22 +29,26 @@
 #include <stdio.h>
 
 enum cli_opt {
-	CLI_OPT_PID,	   /* -p PID: cli_args.pid */
-	CLI_OPT_OUTPUT,	   /* -o FILE */
-	CLI_OPT_INTERVAL,  /* -i INTERVAL: cli_args.interval_ms (>= 100ms) */
-	CLI_OPT_DURATION,  /* -d DURATION: cli_args.duration_ms */
-	CLI_OPT_FORCE,	   /* -f, --force */
-	CLI_OPT_ALERTS,	   /* --alerts FILE */
-	CLI_OPT_NO_ALERTS, /* --no-alerts */
-	CLI_OPT_STATSD,	   /* --statsd ADDR|off, checked by cli_statsd */
-	CLI_OPT_FROM,	   /* --from TIME (when_parse needs the session: unchecked) */
-	CLI_OPT_TO,	   /* --to TIME */
-	CLI_OPT_FORMAT,	   /* --format A|B|C: cli_args.format, index of the value */
-	CLI_OPT_ASCII,	   /* --ascii */
-	CLI_OPT_NO_COLOR,  /* --no-color */
-	CLI_OPT_NO_MOUSE,  /* --no-mouse */
-	CLI_OPT_HELP,	   /* -h, --help: implicit in every subcommand */
-	CLI_OPT_OWN,	   /* a subcommand's own options: CLI_OPT_OWN + n */
+	CLI_OPT_PID,	    /* -p PID: cli_args.pid */
+	CLI_OPT_OUTPUT,	    /* -o FILE */
+	CLI_OPT_INTERVAL,   /* -i INTERVAL: cli_args.interval_ms (>= 100ms) */
+	CLI_OPT_DURATION,   /* -d DURATION: cli_args.duration_ms */
+	CLI_OPT_FORCE,	    /* -f, --force */
+	CLI_OPT_ALERTS,	    /* --alerts FILE */
+	CLI_OPT_NO_ALERTS,  /* --no-alerts */
+	CLI_OPT_STATSD,	    /* --statsd ADDR|off, checked by cli_statsd */
+	CLI_OPT_FROM,	    /* --from TIME (when_parse needs the session: unchecked) */
+	CLI_OPT_TO,	    /* --to TIME */
+	CLI_OPT_FORMAT,	    /* --format A|B|C: cli_args.format, index of the value */
+	CLI_OPT_ASCII,	    /* --ascii */
+	CLI_OPT_NO_COLOR,   /* --no-color */
+	CLI_OPT_NO_MOUSE,   /* --no-mouse */
+	CLI_OPT_LISTEN,	    /* --listen ADDR:PORT, checked by cli_listen */
+	CLI_OPT_WEB_CONFIG, /* --web-config FILE (read by pipeline_start) */
+	CLI_OPT_METRICS_CONFIG, /* --metrics-config FILE (read by pipeline_start) */
+	CLI_OPT_GC_TRACE,	/* --gc-trace (cmd/gcpipe.h) */
+	CLI_OPT_HELP,		/* -h, --help: implicit in every subcommand */
+	CLI_OPT_OWN,		/* a subcommand's own options: CLI_OPT_OWN + n */
 	CLI_OPT_MAX = CLI_OPT_OWN + 8,
 };
 
@@ -71,6 +75,16 @@ struct cli_option {
 		.id = (id_), .arg = (arg_), .help = (help_)                              \
 	}
 
+/*
+ * The options of the sampling pipeline (cmd/pipeline.h) that every command
+ * recording the system takes alike (record, daemon): one list, so an option
+ * added to the pipeline is added to both here. --statsd is each one's own
+ * line: its default differs (the daemon listens only when asked).
+ */
+#define CLI_PIPELINE_OPTIONS                                                             \
+	CLI_SHARED(CLI_OPT_INTERVAL), CLI_SHARED(CLI_OPT_ALERTS),                        \
+		CLI_SHARED(CLI_OPT_NO_ALERTS)
+
 /* Options stop at the first operand (getopt's "+"), so that a command after
  * "--" keeps its own; otherwise options and operands may mix. */
 #define CLI_CMD_OPTIONS_FIRST 0x1
@@ -87,10 +101,18 @@ struct cli_command {
 	void (*more_help)(FILE *out); /* printed after the summary, or NULL */
 };
 
+/* How many times one own option may be given (see cli_args.repeated). */
+#define CLI_REPEAT_MAX 32
+
 /* What cli_parse found. value[id] is the option's value ("" for a flag) or
- * NULL when it was not given; the last one given counts. */
+ * NULL when it was not given; the last one given counts. An own option that
+ * may be given several times (`diff --fail-if`) has every value, in order,
+ * in repeated[id - CLI_OPT_OWN][0 .. nrepeated[...]); more than
+ * CLI_REPEAT_MAX is a usage error. */
 struct cli_args {
 	const char *value[CLI_OPT_MAX];
+	const char *repeated[CLI_OPT_MAX - CLI_OPT_OWN][CLI_REPEAT_MAX];
+	size_t nrepeated[CLI_OPT_MAX - CLI_OPT_OWN];
 	int pid;	     /* 0: no -p */
 	int64_t interval_ms; /* INTERVAL_DEFAULT_MS without -i */
 	int64_t duration_ms; /* 0 without -d */

@@ -13,7 +13,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "analysis/openmetrics.h"
 #include "cmd/cli.h"
+#include "cmd/gcpipe.h"
 #include "cmd/retention.h"
 #include "collectors/sampler.h"
 #include "core/clock.h"
@@ -85,6 +87,83 @@ void pipeline_save_profile(struct pipeline *p, struct profile *prof)
 	store_writer_push_profile(p->writer, prof, NULL);
 }
 
+void pipeline_notice(struct pipeline *p, const char *kind, const char *source,
+		     const char *message)
+{
+	struct notice *n;
+
+	pthread_mutex_lock(&p->notice_lock);
+	n = &p->notices[p->nnotices < PIPELINE_NOTICES_MAX ? p->nnotices++
+							   : PIPELINE_NOTICES_MAX - 1];
+	n->t_ms = clock_wall_ms();
+	snprintf(n->kind, sizeof(n->kind), "%s", kind);
+	snprintf(n->source, sizeof(n->source), "%s", source);
+	snprintf(n->message, sizeof(n->message), "%s", message);
+	pthread_mutex_unlock(&p->notice_lock);
+}
+
+char *pipeline_path(struct pipeline *p, char *buf, size_t len)
+{
+	if (p->rotation)
+		return rotation_path(p->rotation, buf, len);
+	snprintf(buf, len, "%s", p->path ? p->path : "");
+	return buf;
+}
+
+/* Sampler thread: the command's own notices join the frame's. */
+static void take_notices(struct pipeline *p, struct frame *f)
+{
+	pthread_mutex_lock(&p->notice_lock);
+	if (p->nnotices) {
+		f->notices = xrealloc(f->notices,
+				      (f->nnotices + p->nnotices) * sizeof(*f->notices));
+		/* at the frame's time: a reader asks for notices by the span of
+		 * the ticks, and this may have been noticed just before the first */
+		for (size_t i = 0; i < p->nnotices; i++) {
+			f->notices[f->nnotices + i] = p->notices[i];
+			f->notices[f->nnotices + i].t_ms = f->t_ms;
+		}
+		f->nnotices += p->nnotices;
+		p->nnotices = 0;
+	}
+	pthread_mutex_unlock(&p->notice_lock);
+}
+
+/*
+ * The collections the child traced since the last tick: the lowest heap
+ * after a major one is this tick's floor for the leak verdict.
+ */
+static void take_gc_events(struct pipeline *p, struct frame *f)
+{
+	struct gc_event ev[256];
+	size_t n, cap = 0;
+	double floor = -1;
+
+	while ((n = gcpipe_take(p->gc, ev, sizeof(ev) / sizeof(ev[0]))) > 0)
+		for (size_t i = 0; i < n; i++) {
+			struct gc_record *r;
+
+			if (ev[i].major && (floor < 0 || ev[i].after_bytes < floor))
+				floor = ev[i].after_bytes;
+			if (!f->target)
+				continue; /* rows are the target's */
+			f->gcs = xgrow(f->gcs, &cap, f->ngcs + 1, sizeof(*f->gcs));
+			r = &f->gcs[f->ngcs++];
+			snprintf(r->runtime, sizeof(r->runtime), "%s",
+				 gctrace_runtime_name(ev[i].runtime));
+			snprintf(r->kind, sizeof(r->kind), "%s", ev[i].kind);
+			r->major = ev[i].major;
+			r->runtime_ms = ev[i].t_ms;
+			r->pause_ms = ev[i].pause_ms;
+			r->before_bytes = ev[i].before_bytes;
+			r->after_bytes = ev[i].after_bytes;
+		}
+	if (floor >= 0)
+		leakwatch_gc_floor(p->leak, f->t_ms, floor,
+				   gcpipe_runtime(p->gc) == GC_RT_GO ? "go gc"
+								     : "node gc");
+}
+
 static void pipeline_publish(struct frame *f, void *ctx)
 {
 	struct pipeline *p = ctx;
@@ -92,10 +171,22 @@ static void pipeline_publish(struct frame *f, void *ctx)
 	reap_autoprofile(p, false);
 	p->tick_target = f->target && f->target->alive ? f->target->pid : 0;
 	/* before anyone else sees it: verdicts and transitions are part of it */
+	if (p->gc)
+		take_gc_events(p, f);
 	leakwatch_feed(p->leak, f);
 	if (p->alerts)
 		alerts_eval(p->alerts, f, p->prev, p->meta.clk_tck);
+	take_notices(p, f); /* after the alerts': they replace the list */
 	store_writer_push(p->writer, f);
+	if (p->metrics) {
+		struct store_writer_stats st;
+
+		metrics_update(p->metrics, f);
+		store_writer_stats(p->writer, &st);
+		metrics_update_recorder(
+			p->metrics,
+			&(struct metrics_recorder){st.written, st.dropped, st.failed});
+	}
 	if (p->on_frame)
 		p->on_frame(f, p->ctx);
 	frame_unref(p->prev);
@@ -133,8 +224,12 @@ static void undo(struct pipeline *p)
 	pipeline_stop_sampling(p);
 	if (p->has_child)
 		spawn_finish(&p->child, 0);
+	gcpipe_stop(p->gc, 0);
+	p->gc = NULL;
 	store_writer_stop(p->writer);
 	p->writer = NULL;
+	rotation_discard(p->rotation);
+	p->rotation = NULL;
 	store_discard(p->store); /* we created it: a failed start leaves nothing */
 	p->store = NULL;
 	free(p->path);
@@ -153,6 +248,7 @@ static int open_session(struct pipeline *p, const struct pipeline_opts *o, char 
 		p->path = NULL;
 		return -1;
 	}
+	store_skip_processes(p->store, o->skip_processes);
 	return 0;
 }
 
@@ -238,6 +334,139 @@ static int start_statsd(struct pipeline *p, const char *addr, char *err, size_t 
 	return 0;
 }
 
+/* The server's thread: the figures of the last frame, in the asked format. */
+static int render_metrics(void *ctx, bool openmetrics, char **body, size_t *len)
+{
+	struct pipeline *p = ctx;
+
+	return metrics_render(
+		p->metrics, openmetrics ? METRICS_OPENMETRICS : METRICS_TEXT, body, len);
+}
+
+/*
+ * --listen and --web-config: reads the web config and starts the /metrics
+ * server, before anything else exists, so a refusal leaves nothing behind.
+ * An unreadable or refused web config and an address that cannot be parsed
+ * are usage errors; an address that cannot be bound is a runtime error.
+ */
+static int start_metrics(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			 size_t errlen)
+{
+	struct metrics_http_config cfg = {o->listen, NULL, render_metrics, p};
+	struct metrics_config *mc = NULL;
+	char why[512];
+	int rc;
+
+	if ((o->web_config || o->metrics_config) && !o->listen) {
+		snprintf(err, errlen, "--%s needs --listen",
+			 o->web_config ? "web-config" : "metrics-config");
+		return PIPELINE_USAGE;
+	}
+	if (!o->listen)
+		return 0;
+	if (o->metrics_config &&
+	    metrics_config_load(o->metrics_config, &mc, why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "--metrics-config: %s", why);
+		return PIPELINE_USAGE;
+	}
+	if (o->web_config) {
+		if (webconfig_load(o->web_config, &p->web, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "--web-config '%s': %s", o->web_config,
+				 why);
+			metrics_config_free(mc);
+			return PIPELINE_USAGE;
+		}
+		cfg.web = &p->web;
+	}
+	p->metrics = metrics_new(mc); /* copies the config */
+	metrics_config_free(mc);
+	rc = metrics_http_start(&cfg, &p->http, why, sizeof(why));
+	if (rc < 0) {
+		snprintf(err, errlen, "--listen '%s': %s", o->listen, why);
+		return rc == -EINVAL ? PIPELINE_USAGE : -1;
+	}
+	if (!metrics_http_is_loopback(p->http))
+		snprintf(p->metrics_warning, sizeof(p->metrics_warning),
+			 "warning: %s can be scraped by any host that can reach this "
+			 "one%s",
+			 metrics_http_url(p->http),
+			 p->web.tls && p->web.nusers ? ""
+			 : p->web.tls		     ? " (TLS, no basic auth)"
+			 : p->web.nusers	     ? " (basic auth without TLS)"
+						     : " (no TLS, no basic auth)");
+	return 0;
+}
+
+const char *pipeline_metrics_url(const struct pipeline *p)
+{
+	return p->http ? metrics_http_url(p->http) : NULL;
+}
+
+/* Exit accounting runs unless VIGIL_EXITS=off (the bench compares). */
+static bool exits_wanted(void)
+{
+	const char *v = getenv("VIGIL_EXITS");
+
+	return !v || strcmp(v, "off") != 0;
+}
+
+/* The session's first row and the writer thread: over one file, or over
+ * the first file of a rotation (whose path p->path then copies). */
+static int start_writer(struct pipeline *p, const struct pipeline_opts *o, char *err,
+			size_t errlen)
+{
+	char path[4096];
+
+	if (o->rotate) {
+		p->rotation = rotation_open(o->rotate, &p->meta, err, errlen);
+		if (!p->rotation)
+			return -1;
+		p->path = xstrdup(rotation_path(p->rotation, path, sizeof(path)));
+		p->writer = store_writer_start_rotating(p->rotation, WRITER_QUEUE_CAP);
+		return 0;
+	}
+	if (store_session_begin(p->store, &p->meta) < 0) {
+		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
+			 store_error(p->store));
+		return -1;
+	}
+	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
+	return 0;
+}
+
+/*
+ * --gc-trace: the child's output goes through a reader that parses its GC
+ * trace on the way to out (the session's .log, or vigil's stdout), with the
+ * runtime's trace variable set for it alone. A command that is neither Node
+ * nor Go runs as without the option, with a warning.
+ */
+static int spawn_traced(struct pipeline *p, const struct pipeline_opts *o, int out,
+			char *err, size_t errlen)
+{
+	enum gc_runtime rt = gcpipe_detect(o->cmd[0]);
+	int child_fd;
+	char *old, **argv;
+	int rc;
+
+	if (rt == GC_RT_NONE) {
+		snprintf(p->warning, sizeof(p->warning),
+			 "warning: --gc-trace: '%.200s' is neither node nor a Go binary, "
+			 "no GC events",
+			 o->cmd[0]);
+		return spawn_start(o->cmd, out, &p->child, err, errlen);
+	}
+	p->gc = gcpipe_start(out >= 0 ? out : STDOUT_FILENO, rt, &child_fd, err, errlen);
+	if (!p->gc)
+		return -1;
+	old = gcpipe_env_set(rt);
+	argv = gcpipe_argv(rt, o->cmd);
+	rc = spawn_start(argv, child_fd, &p->child, err, errlen);
+	free(argv);
+	gcpipe_env_restore(rt, old);
+	close(child_fd);
+	return rc;
+}
+
 int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		   size_t errlen)
 {
@@ -246,11 +475,13 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		.interval_ms = o->interval_ms,
 		.publish = pipeline_publish,
 		.ctx = p,
+		.exits = exits_wanted(),
 	};
 	char why[256];
 	int rc;
 
 	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->notice_lock, NULL);
 	p->temporary = o->temporary;
 	p->on_frame = o->on_frame;
 	p->ctx = o->ctx;
@@ -258,9 +489,12 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	p->leak = leakwatch_new();
 	if (p->alerts)
 		alerts_on_profile(p->alerts, on_alert_profile, p);
-	rc = start_statsd(p, o->statsd, err, errlen);
-	if (rc < 0 || open_session(p, o, err, errlen) < 0) {
-		pipeline_stop_sampling(p); /* the listener and the leak analysis */
+	rc = start_metrics(p, o, err, errlen);
+	if (rc == 0)
+		rc = start_statsd(p, o->statsd, err, errlen);
+	if (rc < 0 || (!o->rotate && open_session(p, o, err, errlen) < 0)) {
+		pipeline_stop_sampling(p); /* listeners, server, leak analysis */
+		pthread_mutex_destroy(&p->notice_lock);
 		return rc < 0 ? rc : -1;
 	}
 	if (o->cmd) {
@@ -268,7 +502,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 
 		if (o->cmd_quiet && out < 0)
 			goto fail;
-		rc = spawn_start(o->cmd, out, &p->child, err, errlen);
+		rc = o->gc_trace ? spawn_traced(p, o, out, err, errlen)
+				 : spawn_start(o->cmd, out, &p->child, err, errlen);
 		if (out >= 0)
 			close(out);
 		if (rc < 0)
@@ -279,12 +514,8 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 	cfg.statsd = p->statsd;
 	cfg.smaps_period_ms = leakwatch_smaps_period_ms(p->leak);
 	fill_meta(&p->meta, o, cfg.target_pid);
-	if (store_session_begin(p->store, &p->meta) < 0) {
-		snprintf(err, errlen, "cannot write session '%s': %s", p->path,
-			 store_error(p->store));
+	if (start_writer(p, o, err, errlen) < 0)
 		goto fail;
-	}
-	p->writer = store_writer_start(p->store, WRITER_QUEUE_CAP);
 	if (sampler_start(&cfg, &p->sampler, why, sizeof(why)) < 0) {
 		if (cfg.target_pid && !p->has_child)
 			snprintf(err, errlen, "cannot attach to pid %d: %s",
@@ -297,11 +528,12 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		snprintf(err, errlen, "cannot run '%s': %s", o->cmd[0], why);
 		goto fail;
 	}
-	if (!o->out && !o->temporary)
+	if (!o->out && !o->temporary && !o->rotate)
 		prune_saved_sessions(p->path);
 	return 0;
 fail:
 	undo(p);
+	pthread_mutex_destroy(&p->notice_lock);
 	return -1;
 }
 
@@ -331,6 +563,11 @@ void pipeline_stop_sampling(struct pipeline *p)
 	p->prev = NULL;
 	statsd_stop(p->statsd); /* after the sampler: it takes from the listener */
 	p->statsd = NULL;
+	metrics_http_stop(p->http); /* before the figures it renders */
+	p->http = NULL;
+	metrics_free(p->metrics);
+	p->metrics = NULL;
+	webconfig_release(&p->web);
 	leakwatch_free(p->leak);
 	p->leak = NULL;
 }
@@ -343,12 +580,22 @@ int pipeline_stop(struct pipeline *p, struct store_writer_stats *stats, char *er
 	pipeline_stop_sampling(p);
 	if (p->has_child) {
 		spawn_finish(&p->child, 2000);
+		gcpipe_stop(p->gc, 1000); /* after the child: its last lines */
+		p->gc = NULL;
 		p->meta.target_exit_code = p->child.exit_code;
 		p->meta.target_exit_signal = p->child.exit_signal;
 	}
 	store_writer_finish(p->writer, stats);
 	p->writer = NULL;
 	p->meta.ended_ms = clock_wall_ms();
+	pthread_mutex_destroy(&p->notice_lock);
+	if (p->rotation) {
+		rc = rotation_close(p->rotation, &p->meta, err, errlen);
+		p->rotation = NULL;
+		free(p->path);
+		p->path = NULL;
+		return rc;
+	}
 	if (store_session_end(p->store, &p->meta) < 0) {
 		snprintf(err, errlen, "cannot finish session '%s': %s", p->path,
 			 store_error(p->store));

@@ -48,7 +48,12 @@ struct profile_opts {
 
 static int cmd_profile(int argc, char **argv);
 
-enum { PROFILE_OPT_FREQ = CLI_OPT_OWN, PROFILE_OPT_MODE, PROFILE_OPT_ALLOC_RATE };
+enum {
+	PROFILE_OPT_FREQ = CLI_OPT_OWN,
+	PROFILE_OPT_MODE,
+	PROFILE_OPT_ALLOC_RATE,
+	PROFILE_OPT_WALL_METHOD
+};
 
 /* clang-format off */
 static const struct cli_option profile_options[] = {
@@ -56,10 +61,12 @@ static const struct cli_option profile_options[] = {
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "how long to sample (default 5s)"),
 	{PROFILE_OPT_FREQ, 'F', "freq", "HZ", "samples per second (default 99, up to "
 	 "999)"},
-	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall|alloc|live", "on-CPU time only "
-	 "(default), blocked threads too, bytes allocated, or bytes left live"},
-	{PROFILE_OPT_ALLOC_RATE, 0, "alloc-rate", "BYTES", "alloc/live: one sample "
-	 "per BYTES allocated on average (default 512K)"},
+	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall|alloc|live", "on-CPU (default), "
+	 "+off-CPU, bytes allocated or left"},
+	{PROFILE_OPT_ALLOC_RATE, 0, "alloc-rate", "BYTES", "alloc/live: a sample "
+	 "per BYTES (default 512K)"},
+	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall: context "
+	 "switches (default) or ptrace"},
 	/* in the order of enum out_format */
 	CLI_SHARED_AS(CLI_OPT_FORMAT, "table|folded|json|pprof",
 		      "default table; folded stacks; speedscope JSON; pprof"),
@@ -119,6 +126,15 @@ static uint64_t parse_rate(const char *value)
 	return n;
 }
 
+static enum profiler_method parse_method(const char *value)
+{
+	if (!strcmp(value, "perf"))
+		return PROFILER_PERF;
+	if (!strcmp(value, "ptrace"))
+		return PROFILER_PTRACE;
+	usage_error("bad wall method '%s': expected perf or ptrace", value);
+}
+
 static void parse_opts(int argc, char **argv, struct profile_opts *o)
 {
 	struct cli_args a;
@@ -128,6 +144,11 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 	o->pid = a.pid;
 	o->p.mode = cli_has(&a, PROFILE_OPT_MODE) ? parse_mode(a.value[PROFILE_OPT_MODE])
 						  : PROFILE_CPU;
+	if (cli_has(&a, PROFILE_OPT_WALL_METHOD)) {
+		if (o->p.mode != PROFILE_WALL)
+			usage_error("--wall-method needs --mode wall");
+		o->p.method = parse_method(a.value[PROFILE_OPT_WALL_METHOD]);
+	}
 	o->p.hz = cli_has(&a, PROFILE_OPT_FREQ) ? parse_hz(a.value[PROFILE_OPT_FREQ])
 						: PROFILER_HZ_DEFAULT;
 	if (cli_has(&a, PROFILE_OPT_ALLOC_RATE)) {
@@ -246,6 +267,12 @@ static int cmd_profile(int argc, char **argv)
 			profiler_cancel(pr);
 	}
 	prof = profiler_finish(pr);
+	if (prof->meta.mode == PROFILE_WALL) /* which of two rather different samplers */
+		cli_warn("wall profile of %d by %s: %s", o.pid,
+			 strcmp(prof->meta.sampler, "perf")
+				 ? "ptrace (threads stopped per sample)"
+				 : "perf_event (context switches)",
+			 prof->meta.why);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
 	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */

@@ -42,7 +42,10 @@ struct record_opts {
 	bool force;
 	const char *alerts; /* --alerts FILE, or NULL: the user's default */
 	const char *statsd; /* --statsd ADDR|off, or NULL: the default */
+	/* --listen, --web-config, --metrics-config, or NULL */
+	const char *listen, *web_config, *metrics_config;
 	bool no_alerts;
+	bool gc_trace; /* --gc-trace */
 };
 
 /* How often main looks at the writer's counters while it waits. */
@@ -60,12 +63,14 @@ static int cmd_record(int argc, char **argv);
 static const struct cli_option record_options[] = {
 	CLI_SHARED(CLI_OPT_PID),
 	CLI_SHARED(CLI_OPT_OUTPUT),
-	CLI_SHARED(CLI_OPT_INTERVAL),
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "stop recording after DURATION"),
 	CLI_SHARED(CLI_OPT_FORCE),
-	CLI_SHARED(CLI_OPT_ALERTS),
-	CLI_SHARED(CLI_OPT_NO_ALERTS),
+	CLI_PIPELINE_OPTIONS,
 	CLI_SHARED(CLI_OPT_STATSD),
+	CLI_SHARED(CLI_OPT_LISTEN),
+	CLI_SHARED(CLI_OPT_WEB_CONFIG),
+	CLI_SHARED(CLI_OPT_METRICS_CONFIG),
+	CLI_SHARED(CLI_OPT_GC_TRACE),
 };
 /* clang-format on */
 
@@ -95,6 +100,10 @@ static void parse_opts(int argc, char **argv, struct record_opts *o)
 		.force = cli_has(&a, CLI_OPT_FORCE),
 		.alerts = a.value[CLI_OPT_ALERTS],
 		.statsd = a.value[CLI_OPT_STATSD],
+		.listen = a.value[CLI_OPT_LISTEN],
+		.web_config = a.value[CLI_OPT_WEB_CONFIG],
+		.metrics_config = a.value[CLI_OPT_METRICS_CONFIG],
+		.gc_trace = cli_has(&a, CLI_OPT_GC_TRACE),
 		.no_alerts = cli_has(&a, CLI_OPT_NO_ALERTS),
 	};
 	o->cmd = cli_command(argc, argv, a.operand);
@@ -230,6 +239,10 @@ static int cmd_record(int argc, char **argv)
 		.ctx = &r,
 		.alerts = alerts,
 		.statsd = o.statsd,
+		.listen = o.listen,
+		.web_config = o.web_config,
+		.metrics_config = o.metrics_config,
+		.gc_trace = o.gc_trace,
 	};
 	rc = pipeline_start(&p, &po, err, sizeof(err));
 	if (rc == PIPELINE_USAGE)
@@ -238,8 +251,12 @@ static int cmd_record(int argc, char **argv)
 		fatal("%s", err);
 	if (!o.out)
 		fprintf(stderr, "recording to '%s'\n", p.path);
+	if (pipeline_metrics_url(&p))
+		fprintf(stderr, "serving metrics at %s\n", pipeline_metrics_url(&p));
 	if (p.warning[0])
 		cli_warn("%s", p.warning);
+	if (p.metrics_warning[0])
+		cli_warn("%s", p.metrics_warning);
 	if (p.meta.target_pid &&
 	    target_access_describe(NULL, p.meta.target_pid, TARGET_ACCESS_STDERR, err,
 				   sizeof(err)))

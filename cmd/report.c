@@ -29,6 +29,7 @@
 
 #include "cmd/cli.h"
 #include "cmd/report_sections.h"
+#include "cmd/source.h"
 #include "core/json.h"
 #include "core/units.h"
 #include "core/textsafe.h"
@@ -276,11 +277,13 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 		fputs("null", out);
 	json_top_processes(out, sm);
 	if (report_memory_json(out, st, &sp, sm->comm) < 0 ||
-	    report_latency_json(out, st, &sp) < 0 ||
+	    report_gc_json(out, st, &sp) < 0 || report_latency_json(out, st, &sp) < 0 ||
 	    report_profiles_json(out, st, &sp) < 0 ||
 	    report_alerts_json(out, st, &sp) < 0 ||
 	    report_access_json(out, st, &sp) < 0 || report_io_json(out, st, &sp) < 0 ||
-	    report_proc_actions_json(out, st, &sp) < 0)
+	    report_proc_actions_json(out, st, &sp) < 0 ||
+	    report_exits_json(out, st, &sp) < 0 ||
+	    report_cgroups_json(out, st, &sp) < 0 || report_daemon_json(out, st, &sp) < 0)
 		return -1;
 	fputs("\n}\n", out);
 	return 0;
@@ -409,13 +412,16 @@ static int print_text(FILE *out, struct store *st, const char *file,
 	if (report_access_text(out, st, &sp) < 0)
 		return -1;
 	print_top_text(out, sm);
+	if (report_exits_text(out, st, &sp) < 0 || report_cgroups_text(out, st, &sp) < 0)
+		return -1;
 	if (report_memory_text(out, st, &sp, sm->comm) < 0 ||
-	    report_latency_text(out, st, &sp) < 0 ||
+	    report_gc_text(out, st, &sp) < 0 || report_latency_text(out, st, &sp) < 0 ||
 	    report_profiles_text(out, st, &sp) < 0)
 		return -1;
-	if (report_alerts_text(out, st, &sp) < 0)
+	if (report_alerts_text(out, st, &sp) < 0 ||
+	    report_proc_actions_text(out, st, &sp) < 0)
 		return -1;
-	return report_proc_actions_text(out, st, &sp);
+	return report_daemon_text(out, st, &sp);
 }
 
 static int cmd_report(int argc, char **argv);
@@ -430,7 +436,7 @@ static const struct cli_option report_options[] = {
 
 const struct cli_command report_command = {
 	.name = "report",
-	.operands = "FILE",
+	.operands = "FILE|DIR",
 	.summary = "summarise a session file for humans, or for scripts with --json",
 	.about = "TIME: HH:MM[:SS], YYYY-MM-DD HH:MM[:SS], ms since the epoch, +DUR "
 		 "(after the\nstart; for --to, after --from), -DUR (before the end), "
@@ -445,6 +451,7 @@ static int cmd_report(int argc, char **argv)
 	const char *from, *to, *path;
 	bool json;
 	struct summary sm;
+	struct source src;
 	struct store *st;
 	struct cli_args a;
 	char err[512];
@@ -455,9 +462,10 @@ static int cmd_report(int argc, char **argv)
 	from = a.value[CLI_OPT_FROM];
 	to = a.value[CLI_OPT_TO];
 	if (a.operand != argc - 1)
-		usage_error("report takes one session FILE");
+		usage_error("report takes one session FILE or directory");
 	path = argv[a.operand];
-	if (store_open(path, &st, err, sizeof(err)) < 0)
+	source_open(path, &from, &to, &src);
+	if (store_open(src.path, &st, err, sizeof(err)) < 0)
 		fatal("%s", err); /* store_open says which file and why */
 	rc = summarise(st, &sm, from, to);
 	if (rc < 0) {
@@ -473,5 +481,6 @@ static int cmd_report(int argc, char **argv)
 		fatal("cannot read session '%s': %s", path, err);
 	}
 	store_close(st);
+	source_close(&src);
 	return 0;
 }

@@ -116,6 +116,18 @@ static void report_flaps_json(FILE *out, const struct alert_digest *d)
 
 #define REPORT_NOTICES_MAX 1000
 
+/* Keeps the notices of alert actions in v (the others, such as a daemon's,
+ * have their own section: cmd/report_daemon.c); returns how many. */
+static size_t only_actions(struct notice *v, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (!strncmp(v[i].kind, "action-", 7))
+			v[k++] = v[i];
+	return k;
+}
+
 static void count_notices(const struct notice *v, size_t n, size_t *failed,
 			  size_t *dropped)
 {
@@ -136,6 +148,7 @@ static int report_actions_json(FILE *out, struct store *st, const struct report_
 
 	if (query_notices(st, sp->t0, sp->t1, REPORT_NOTICES_MAX, &v, &n) < 0)
 		return -1;
+	n = only_actions(v, n);
 	count_notices(v, n, &failed, &dropped);
 	fprintf(out,
 		",\n  \"alert_actions\": {\"failed\": %zu, \"dropped\": %zu, "
@@ -209,6 +222,7 @@ static int report_actions_text(FILE *out, struct store *st, const struct report_
 
 	if (query_notices(st, sp->t0, sp->t1, REPORT_NOTICES_MAX, &v, &n) < 0)
 		return -1;
+	n = only_actions(v, n);
 	count_notices(v, n, &failed, &dropped);
 	if (n)
 		fprintf(out, "actions   %zu failed, %zu dropped%s\n", failed, dropped,

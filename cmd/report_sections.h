@@ -22,6 +22,18 @@ struct report_span {
 int report_alerts_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_alerts_text(FILE *out, struct store *st, const struct report_span *sp);
 
+/*
+ * "daemon": what a recorder noted about itself (cmd/report_daemon.c): a
+ * daemon shedding data, a file compacted. [] and no text line when none.
+ */
+int report_daemon_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_daemon_text(FILE *out, struct store *st, const struct report_span *sp);
+
+/* "gc": the collections a --gc-trace runtime traced (report_gc.c), null
+ * without. 0 or -1 (store_error). */
+int report_gc_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_gc_text(FILE *out, struct store *st, const struct report_span *sp);
+
 /* "latency": run-queue wait, IO delay, pressure and StatsD timers. */
 int report_latency_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_latency_text(FILE *out, struct store *st, const struct report_span *sp);
@@ -60,5 +72,21 @@ int report_io_text(FILE *out, struct store *st, const struct report_span *sp);
  */
 int report_proc_actions_json(FILE *out, struct store *st, const struct report_span *sp);
 int report_proc_actions_text(FILE *out, struct store *st, const struct report_span *sp);
+
+/*
+ * "exits": processes that exited (report_exits.c): how many, how many lived
+ * between two ticks, the top commands by CPU and by peak RSS; null and no
+ * text for a file before v9; "not recorded" with the reason when exit
+ * accounting was off.
+ */
+int report_exits_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_exits_text(FILE *out, struct store *st, const struct report_span *sp);
+
+/*
+ * "cgroups": the heaviest cgroups by CPU, memory, throttling and OOM kills
+ * (report_cgroups.c); null and no text for a file from before v10.
+ */
+int report_cgroups_json(FILE *out, struct store *st, const struct report_span *sp);
+int report_cgroups_text(FILE *out, struct store *st, const struct report_span *sp);
 
 #endif

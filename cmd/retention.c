@@ -26,6 +26,7 @@
 #include "core/duration.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "store/rotation.h"
 #include "store/store.h"
 
 #define SESSION_SUFFIX ".vigil"
@@ -291,15 +292,24 @@ static bool stat_ours(int dfd, const char *name, struct stat *st)
 	       st->st_uid == geteuid();
 }
 
-/* Fills e for the session file name in dfd; false if it is not ours. */
+/*
+ * Fills e for the session file name in dfd; false if it is not ours. With
+ * host, the names are the daemon's (store/rotation.h) and the start of the
+ * period in the name is the file's age: compaction rewrites old files, and
+ * must not make them young again.
+ */
 static bool gather(int dfd, const char *dir, const char *name, const char *current_name,
-		   struct retention_entry *e)
+		   const char *host, struct retention_entry *e)
 {
 	struct stat st;
 	bool current = !strcmp(name, current_name);
+	int64_t start_ms = 0;
 	pid_t holder;
 
-	if (!retention_name_is_session(name) || !stat_ours(dfd, name, &st))
+	if (host ? !rotation_name_parse(host, name, &start_ms)
+		 : !retention_name_is_session(name))
+		return false;
+	if (!stat_ours(dfd, name, &st))
 		return false;
 	e->path = xasprintf("%s/%s", dir, name);
 	e->bytes = (uint64_t)st.st_size;
@@ -314,6 +324,8 @@ static bool gather(int dfd, const char *dir, const char *name, const char *curre
 		}
 		free(side);
 	}
+	if (host)
+		e->mtime_ms = start_ms;
 	e->in_use = !current && store_session_in_use(e->path, &holder);
 	return true;
 }
@@ -344,7 +356,7 @@ static bool remove_session(int dfd, const char *name)
 }
 
 static size_t list_sessions(DIR *d, const char *dir, const char *current_name,
-			    struct retention_entry **out)
+			    const char *host, struct retention_entry **out)
 {
 	struct retention_entry *v = NULL;
 	size_t n = 0, cap = 0;
@@ -352,11 +364,66 @@ static size_t list_sessions(DIR *d, const char *dir, const char *current_name,
 
 	while ((de = readdir(d))) {
 		v = xgrow(v, &cap, n + 1, sizeof(*v));
-		if (gather(dirfd(d), dir, de->d_name, current_name, &v[n]))
+		if (gather(dirfd(d), dir, de->d_name, current_name, host, &v[n]))
 			n++;
 	}
 	*out = v;
 	return n;
+}
+
+/*
+ * Prunes dir to caps (shed: removes the oldest one instead) and fills res;
+ * current_name (no directory) is never removed.
+ */
+static size_t prune_dir(const char *dir, const char *current_name, const char *host,
+			const struct retention_caps *caps, bool shed,
+			struct retention_result *res)
+{
+	struct retention_caps c = *caps;
+	struct retention_entry *v = NULL;
+	size_t n, removed = 0;
+	int64_t now = clock_wall_ms();
+	uint64_t total = 0;
+	bool *doomed;
+	char *cur;
+	DIR *d = opendir(*dir ? dir : "/");
+
+	if (!d) {
+		log_debug("retention: cannot read '%s': %s", dir, strerror(errno));
+		return 0;
+	}
+	n = list_sessions(d, dir, current_name, host, &v);
+	for (size_t i = 0; i < n; i++)
+		total += v[i].bytes;
+	if (shed) /* a cap one byte under the total takes the oldest file */
+		c = (struct retention_caps){.max_bytes = total > 1 ? total - 1 : 1};
+	doomed = xcalloc(n ? n : 1, sizeof(*doomed));
+	cur = xasprintf("%s/%s", dir, current_name);
+	retention_select(v, n, now, &c, cur, doomed);
+	free(cur);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = strrchr(v[i].path, '/') + 1;
+
+		if (doomed[i]) {
+			log_debug("retention: removing '%s' (%llu bytes)", v[i].path,
+				  (unsigned long long)v[i].bytes);
+			if (remove_session(dirfd(d), name)) {
+				removed++;
+				if (res && c.max_age_ms > 0 &&
+				    v[i].mtime_ms < now - c.max_age_ms)
+					res->by_age++;
+				else if (res)
+					res->by_size++;
+				if (res)
+					res->bytes += v[i].bytes;
+			}
+		}
+		free(v[i].path);
+	}
+	closedir(d);
+	free(doomed);
+	free(v);
+	return removed;
 }
 
 size_t retention_prune(const char *current, const struct retention_caps *caps)
@@ -364,32 +431,24 @@ size_t retention_prune(const char *current, const struct retention_caps *caps)
 	const char *slash = strrchr(current, '/');
 	char *dir =
 		slash ? xasprintf("%.*s", (int)(slash - current), current) : xstrdup(".");
-	struct retention_entry *v = NULL;
-	size_t n, removed = 0;
-	bool *doomed;
-	DIR *d = opendir(*dir ? dir : "/");
+	size_t removed =
+		prune_dir(dir, slash ? slash + 1 : current, NULL, caps, false, NULL);
 
-	if (!d) {
-		log_debug("retention: cannot read '%s': %s", dir, strerror(errno));
-		free(dir);
-		return 0;
-	}
-	n = list_sessions(d, dir, slash ? slash + 1 : current, &v);
-	doomed = xcalloc(n ? n : 1, sizeof(*doomed));
-	retention_select(v, n, clock_wall_ms(), caps, current, doomed);
-	for (size_t i = 0; i < n; i++) {
-		if (doomed[i]) {
-			const char *name = strrchr(v[i].path, '/') + 1;
-
-			log_debug("retention: removing '%s' (%llu bytes)", v[i].path,
-				  (unsigned long long)v[i].bytes);
-			removed += remove_session(dirfd(d), name);
-		}
-		free(v[i].path);
-	}
-	closedir(d);
-	free(doomed);
-	free(v);
 	free(dir);
 	return removed;
+}
+
+size_t retention_prune_daemon(const char *dir, const char *host, const char *current,
+			      const struct retention_caps *caps, bool shed,
+			      struct retention_result *res)
+{
+	const char *slash = current ? strrchr(current, '/') : NULL;
+
+	if (res)
+		*res = (struct retention_result){0};
+	return prune_dir(dir,
+			 slash	   ? slash + 1
+			 : current ? current
+				   : "",
+			 host, caps, shed, res);
 }

@@ -90,4 +90,22 @@ void retention_caps_from_env(struct retention_caps *caps, char *warn, size_t war
  */
 size_t retention_prune(const char *current, const struct retention_caps *caps);
 
+/* What retention_prune_daemon removed. */
+struct retention_result {
+	size_t by_age, by_size; /* sessions removed for each cap */
+	uint64_t bytes;		/* their size */
+};
+
+/*
+ * `vigil daemon`'s directory: like retention_prune, over the files in dir
+ * that store/rotation.h names for host, each as old as the start of its
+ * period (from its name). The session at current (a path, may be NULL) and
+ * files another vigil has open are never removed. With shed, the caps are
+ * ignored and the oldest one file goes (the disk is full: the newest data
+ * wins). Returns how many were removed; res (may be NULL) says why.
+ */
+size_t retention_prune_daemon(const char *dir, const char *host, const char *current,
+			      const struct retention_caps *caps, bool shed,
+			      struct retention_result *res);
+
 #endif

@@ -16,6 +16,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/procfs.h"
@@ -46,6 +47,7 @@ struct ring {
 struct id_tag {
 	uint64_t id;
 	int tag;
+	bool switch_out; /* the context-switch event of PERF_SAMPLER_SWITCHES */
 };
 
 struct perf_sampler {
@@ -55,7 +57,8 @@ struct perf_sampler {
 	int ncpus;
 	bool exclude_kernel;
 	bool enabled;
-	size_t pages; /* data pages per ring */
+	bool switches; /* PERF_SAMPLER_SWITCHES: a second event per (thread, CPU) */
+	size_t pages;  /* data pages per ring */
 
 	struct ring *rings; /* ncpus entries, fd -1 where a CPU is offline */
 	int *fds;	    /* every event */
@@ -67,7 +70,7 @@ struct perf_sampler {
 
 	struct perf_sampler_event ev[PERF_SAMPLER_EVENTS_MAX];
 	size_t nev;	    /* 0: the CPU clock */
-	struct id_tag *ids; /* event id -> tag */
+	struct id_tag *ids; /* PERF_EVENT_IOC_ID of every event -> tag, kind */
 	size_t nids, ids_cap;
 
 	uint64_t lost, throttled;
@@ -80,42 +83,61 @@ static long sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, 
 	return syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-/* The attributes of event k (the CPU clock when the sampler has no events
- * of the caller's). Side-band records come from the first event only. */
-static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, size_t k)
+/* The attributes of event k, or (cs) of the context-switch event of
+ * PERF_SAMPLER_SWITCHES. Event k is the CPU clock when the sampler has no
+ * events of the caller's; side-band records come from the first event only.
+ * The context-switch event samples every switch-out (period 1, taken in the
+ * kernel, with the user registers and stack of the thread going out) and
+ * writes a PERF_RECORD_SWITCH at every switch-in; with switches, every event
+ * times on CLOCK_MONOTONIC and carries its id on side-band records too.
+ * Samples always carry their event id, so those of one ring can be told
+ * apart. */
+static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, size_t k,
+		      bool cs)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_SOFTWARE;
-	a->config = PERF_COUNT_SW_CPU_CLOCK;
-	a->sample_period = 1000000000ull / (unsigned)(s->hz > 0 ? s->hz : 1);
+	a->config = cs ? PERF_COUNT_SW_CONTEXT_SWITCHES : PERF_COUNT_SW_CPU_CLOCK;
+	a->sample_period = cs ? 1 : 1000000000ull / (unsigned)(s->hz > 0 ? s->hz : 1);
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
 			 PERF_SAMPLE_ID | PERF_SAMPLE_REGS_USER;
 	a->sample_regs_user = REGS_MASK;
 	a->sample_stack_user = (uint32_t)s->stack_size;
-	if (s->nev) {
+	if (s->nev && !cs) {
 		a->type = s->ev[k].type;
 		a->config = s->ev[k].config;
 		a->config1 = s->ev[k].config1;
 		a->config2 = s->ev[k].config2;
 		a->sample_period = 1;
 		a->sample_stack_user = s->ev[k].stack_size & ~7u;
-		/* live from the open: a probe's breakpoint is in place from then
-		 * on, and what it traps should not go unseen */
-		a->disabled = 0;
 	}
 	if (a->sample_stack_user)
 		a->sample_type |= PERF_SAMPLE_STACK_USER;
 	a->disabled = 1;
 	a->inherit = 1;
-	a->exclude_kernel = s->exclude_kernel;
+	a->exclude_kernel = s->exclude_kernel && !cs;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
-	a->mmap = k == 0;
-	a->comm = k == 0;
-	a->task = k == 0;
+	a->mmap = k == 0 && !cs;
+	a->comm = k == 0 && !cs;
+	a->task = k == 0 && !cs;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(s->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
+	if (s->switches) {
+		a->sample_id_all = 1;
+		a->use_clockid = 1;
+		a->clockid = CLOCK_MONOTONIC;
+		a->context_switch = cs;
+	}
+}
+
+static const struct id_tag *id_of(const struct perf_sampler *s, uint64_t id)
+{
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i].id == id)
+			return &s->ids[i];
+	return NULL;
 }
 
 static bool is_covered(const struct perf_sampler *s, int tid)
@@ -134,23 +156,18 @@ static void cover(struct perf_sampler *s, int tid)
 	s->covered[s->ncovered++] = tid;
 }
 
-/* Notes the id of event fd, so its samples can be told by their tag. */
-static void remember_id(struct perf_sampler *s, int fd, int tag)
+/* Notes the id of event fd, so its samples can be told by their tag and
+ * kind. Returns 0 or -errno. */
+static int remember_id(struct perf_sampler *s, int fd, int tag, bool cs)
 {
 	uint64_t id;
 
 	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
-		return;
+		return -errno;
 	s->ids = xgrow(s->ids, &s->ids_cap, s->nids + 1, sizeof(*s->ids));
 	s->ids[s->nids].id = id;
-	s->ids[s->nids++].tag = tag;
-}
-
-static int tag_of(const struct perf_sampler *s, uint64_t id)
-{
-	for (size_t i = 0; i < s->nids; i++)
-		if (s->ids[i].id == id)
-			return s->ids[i].tag;
+	s->ids[s->nids].tag = tag;
+	s->ids[s->nids++].switch_out = cs;
 	return 0;
 }
 
@@ -185,50 +202,60 @@ static bool owns_ring(const struct perf_sampler *s, int fd)
 	return false;
 }
 
-/* Opens one event per CPU for tid, enabled when enable is set. Returns 0 or
- * -errno (nothing kept then, but for a ring mapped on the way). */
-static int open_thread(struct perf_sampler *s, int tid, bool enable)
+/* Opens event k (or, cs, the context-switch event) of tid on cpu and sends
+ * it to the CPU's ring. Returns 0 or -errno (-ENODEV or -EINVAL for the
+ * clock or the caller's events: the CPU is offline). */
+static int open_event(struct perf_sampler *s, int tid, int cpu, size_t k, bool cs)
 {
 	struct perf_event_attr attr;
-	size_t first = s->nfds;
+	struct ring *r = &s->rings[cpu];
+	long fd;
+	int rc;
+
+	fill_attr(s, &attr, k, cs);
+	fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0 && (errno == EACCES || errno == EPERM) && !s->exclude_kernel && !cs) {
+		/* kernel samples not allowed: user space only, everywhere */
+		s->exclude_kernel = true;
+		fill_attr(s, &attr, k, cs);
+		fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+	}
+	if (fd < 0)
+		return -errno;
+	s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
+	s->fds[s->nfds++] = (int)fd;
+	rc = remember_id(s, (int)fd, s->nev && !cs ? s->ev[k].tag : 0, cs);
+	if (rc < 0)
+		return rc;
+	if (r->fd < 0)
+		return map_ring(s, r, (int)fd);
+	if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Opens every event per CPU for tid (and the context-switch event with
+ * switches), enabled when enable is set. Returns 0 or -errno (nothing kept
+ * then, but for a ring mapped on the way). */
+static int open_thread(struct perf_sampler *s, int tid, bool enable)
+{
+	size_t first = s->nfds, nev = s->nev ? s->nev : 1;
 	int opened = 0, rc = -ENODEV;
 
-	for (int cpu = 0; cpu < s->ncpus; cpu++)
-		for (size_t k = 0; k < (s->nev ? s->nev : 1); k++) {
-			struct ring *r = &s->rings[cpu];
-			long fd;
-
-			fill_attr(s, &attr, k);
-			fd = sys_perf_event_open(&attr, tid, cpu, -1,
-						 PERF_FLAG_FD_CLOEXEC);
-			if (fd < 0 && (errno == EACCES || errno == EPERM) &&
-			    !s->exclude_kernel) {
-				/* kernel samples not allowed: user space only, everywhere
-				 */
-				s->exclude_kernel = true;
-				fill_attr(s, &attr, k);
-				fd = sys_perf_event_open(&attr, tid, cpu, -1,
-							 PERF_FLAG_FD_CLOEXEC);
-			}
-			if (fd < 0) {
-				rc = -errno;
-				if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
-					continue;
-				goto fail;
-			}
-			s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
-			s->fds[s->nfds++] = (int)fd;
-			remember_id(s, (int)fd, s->nev ? s->ev[k].tag : 0);
-			if (r->fd < 0) {
-				rc = map_ring(s, r, (int)fd);
-				if (rc < 0)
-					goto fail;
-			} else if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0) {
-				rc = -errno;
-				goto fail;
-			}
-			opened++;
+	for (int cpu = 0; cpu < s->ncpus; cpu++) {
+		for (size_t k = 0; k < nev; k++) {
+			rc = open_event(s, tid, cpu, k, false);
+			if (rc < 0)
+				break;
 		}
+		if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
+			continue;
+		if (rc == 0 && s->switches)
+			rc = open_event(s, tid, cpu, 0, true);
+		if (rc < 0)
+			goto fail;
+		opened++;
+	}
 	if (!opened)
 		return rc;
 	cover(s, tid);
@@ -299,13 +326,15 @@ static struct perf_sampler *sampler_new(const char *proc_root, int pid)
 }
 
 int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      struct perf_sampler **out, char *err, size_t errlen)
+		      unsigned flags, struct perf_sampler **out, char *err, size_t errlen)
 {
 	struct perf_sampler *s = sampler_new(proc_root, pid);
 
 	s->hz = hz;
 	s->stack_size = stack_size & ~(size_t)7;
-	s->pages = ring_pages(hz, s->stack_size);
+	s->switches = flags & PERF_SAMPLER_SWITCHES;
+	/* switch-outs come at the target's own pace: room for 1000 a second more */
+	s->pages = ring_pages(s->switches ? hz + 1000 : hz, s->stack_size);
 	return open_all(s, out, err, errlen);
 }
 
@@ -467,13 +496,16 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 	const uint8_t *p = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
 	uint32_t pid_tid[2];
 	uint64_t abi, size, dyn, id;
+	const struct id_tag *kind;
 
 	memset(out, 0, sizeof(*out));
 	if (!take(&p, end, &out->ip, 8) || !take(&p, end, pid_tid, 8) ||
 	    !take(&p, end, &out->time, 8) || !take(&p, end, &id, 8) ||
 	    !take(&p, end, &abi, 8))
 		return false;
-	out->tag = s->nev ? tag_of(s, id) : 0;
+	kind = id_of(s, id);
+	out->tag = kind ? kind->tag : 0;
+	out->switch_out = kind && kind->switch_out;
 	out->pid = (int)pid_tid[0];
 	out->tid = (int)pid_tid[1];
 	out->kernel =
@@ -505,6 +537,24 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 	return true;
 }
 
+/* A switch-in of a thread: its sample_id trailer (pid, tid, time, id). */
+static void handle_switch(struct perf_sampler *s, const struct perf_event_header *h,
+			  const struct perf_sampler_ops *ops, void *ctx)
+{
+	const uint8_t *body = (const uint8_t *)(h + 1);
+	size_t len = h->size - sizeof(*h);
+	uint32_t ids[2];
+	uint64_t time;
+
+	if (!s->switches || !ops->switch_in || (h->misc & PERF_RECORD_MISC_SWITCH_OUT) ||
+	    len < 16)
+		return;
+	memcpy(ids, body, 8);
+	memcpy(&time, body + 8, 8);
+	if ((int)ids[0] == s->pid)
+		ops->switch_in(ctx, (int)ids[1], time);
+}
+
 static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 		   const struct perf_sampler_ops *ops, void *ctx, int *samples)
 {
@@ -527,6 +577,9 @@ static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 			s->lost += lost;
 		}
 		break;
+	case PERF_RECORD_SWITCH:
+		handle_switch(s, h, ops, ctx);
+		break;
 	case PERF_RECORD_THROTTLE:
 		s->throttled++;
 		break;
@@ -546,9 +599,15 @@ static void handle(struct perf_sampler *s, const struct perf_event_header *h,
 			memcpy(ids, body, 16);
 			if ((int)ids[0] != s->pid)
 				break;
-			if (h->type == PERF_RECORD_FORK)
+			if (h->type == PERF_RECORD_FORK) {
+				uint64_t time;
+
 				cover(s, (int)ids[2]);
-			else if (ops->exit)
+				if (ops->fork && len >= 24) {
+					memcpy(&time, body + 16, 8);
+					ops->fork(ctx, (int)ids[2], time);
+				}
+			} else if (ops->exit)
 				ops->exit(ctx, (int)ids[2]);
 		}
 		break;

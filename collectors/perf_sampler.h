@@ -20,6 +20,12 @@
  *   sample weighs the same. Kernel-mode samples are kept (with the user
  *   registers at kernel entry) when allowed; otherwise exclude_kernel is set
  *   and the profile misses time spent in system calls (said in why).
+ * - With PERF_SAMPLER_SWITCHES, a context-switch software event (period 1,
+ *   context_switch set) beside each clock event, as `perf record -e cs
+ *   --call-graph dwarf` has: its samples are switch-outs with the user stack
+ *   of the thread leaving the CPU, its PERF_RECORD_SWITCH records the
+ *   switch-ins. No tracefs needed. Samples carry PERF_SAMPLE_ID to tell the
+ *   two events apart in one ring.
  * - Rings hold half a second of samples at the chosen rate per CPU; what
  *   the kernel still drops is counted from PERF_RECORD_LOST.
  *
@@ -38,14 +44,18 @@
 #include "collectors/unwind.h"
 
 #define PERF_SAMPLER_STACK_DEFAULT 16384
+/* Also a sample at every switch-out and a switch_in call at every switch-in
+ * (off-CPU profiling; times are CLOCK_MONOTONIC then). */
+#define PERF_SAMPLER_SWITCHES 1u
 
 struct perf_sample {
 	int pid, tid;
-	int tag;	/* the tag of the event that sampled (0 for the CPU clock) */
-	uint64_t time;	/* ns, CLOCK_MONOTONIC-like perf clock */
-	uint64_t ip;	/* where the sample hit (kernel address if kernel) */
-	bool kernel;	/* the CPU was in the kernel for this thread */
-	bool have_user; /* regs/stack hold the user state (else a kernel thread) */
+	int tag;	 /* the tag of the event that sampled (0 for the CPU clock) */
+	uint64_t time;	 /* ns, CLOCK_MONOTONIC-like perf clock */
+	uint64_t ip;	 /* where the sample hit (kernel address if kernel) */
+	bool kernel;	 /* the CPU was in the kernel for this thread */
+	bool have_user;	 /* regs/stack hold the user state (else a kernel thread) */
+	bool switch_out; /* PERF_SAMPLER_SWITCHES: the thread leaves its CPU now */
 	struct unwind_regs regs;
 	const uint8_t *stack; /* borrowed for the callback's duration */
 	size_t stack_len;
@@ -56,6 +66,9 @@ struct perf_sampler_ops {
 	void (*comm)(void *ctx, int tid, const char *comm); /* a thread's new name */
 	void (*mmap)(void *ctx); /* an executable mapping appeared */
 	void (*exit)(void *ctx, int tid);
+	void (*fork)(void *ctx, int tid, uint64_t time); /* a new thread */
+	/* PERF_SAMPLER_SWITCHES: tid is back on a CPU at time */
+	void (*switch_in)(void *ctx, int tid, uint64_t time);
 };
 
 struct perf_sampler_stats {
@@ -86,16 +99,17 @@ struct perf_sampler_event {
 /*
  * Opens (disabled) events for every thread of pid under proc_root at hz
  * samples per CPU second, copying stack_size bytes of user stack per sample
- * (a multiple of 8, <= 32 KiB). Returns 0 and sets *out (free it with
- * perf_sampler_free), or -errno with a reason in err.
+ * (a multiple of 8, <= 32 KiB); flags: PERF_SAMPLER_SWITCHES or 0. Returns 0 and sets
+ * *out (free it with perf_sampler_free), or -errno with a reason in err.
  */
 int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      struct perf_sampler **out, char *err, size_t errlen);
+		      unsigned flags, struct perf_sampler **out, char *err,
+		      size_t errlen);
 /*
  * Like perf_sampler_open, for n events of the caller's instead of the CPU
  * clock (at most PERF_SAMPLER_EVENTS_MAX), each opened for every thread and
- * CPU, enabled as it is opened (a uprobe traps from its open on). The rings
- * are as large as allowed: every occurrence is a sample.
+ * CPU, disabled until perf_sampler_enable. The rings are as large as
+ * allowed: every occurrence is a sample.
  */
 #define PERF_SAMPLER_EVENTS_MAX 32
 int perf_sampler_open_events(const char *proc_root, int pid,

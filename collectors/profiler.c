@@ -25,6 +25,7 @@
 #include "collectors/alloc_capture.h"
 #include "collectors/alloc_probes.h"
 #include "collectors/maps.h"
+#include "collectors/offcpu.h"
 #include "collectors/perf_sampler.h"
 #include "collectors/ptrace_sampler.h"
 #include "collectors/unwind.h"
@@ -67,6 +68,7 @@ struct profiler {
 	struct ipcache_slot *cache;
 	struct alloc_capture *alloc; /* allocation profiles only */
 	struct alloc_probes probes;  /* their events (paths live with the sampler) */
+	struct offcpu *offcpu;	     /* wall mode with perf: switch-out/in pairing */
 	int64_t started_ns;
 	uint64_t kernel_lost, no_user;
 	char why[FRAME_WHY_MAX];
@@ -134,8 +136,9 @@ static size_t stack_frames(struct profiler *p, bool kernel, const uint64_t *ips,
 	return depth;
 }
 
+/* Adds one stack (see stack_frames) of weight samples. */
 static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n, bool truncated, bool off_cpu)
+		      size_t n, bool truncated, bool off_cpu, uint64_t weight)
 {
 	uint32_t frames[UNWIND_DEPTH_MAX + 4];
 	size_t depth = stack_frames(p, kernel, ips, n, truncated, off_cpu, frames);
@@ -143,8 +146,8 @@ static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *
 	if (!depth)
 		return;
 	name_thread(p, tid);
-	profile_add_stack(p->prof, tid, frames, depth, 1);
-	atomic_fetch_add(&p->samples, 1);
+	profile_add_stack(p->prof, tid, frames, depth, weight);
+	atomic_fetch_add(&p->samples, weight);
 }
 
 /* An allocator probe's sample: only a sampled allocation is unwound, into
@@ -193,13 +196,54 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
 				    UNWIND_DEPTH_MAX, &truncated);
 	}
+	if (s->switch_out) {
+		/* weighed when the thread is back (on_offcpu) */
+		offcpu_out(p->offcpu, s->tid, s->time, ips, n, truncated);
+		atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+		return;
+	}
 	if (!n && !s->kernel) {
 		p->no_user++;
 		atomic_fetch_add(&p->lost, 1);
 		return;
 	}
-	add_stack(p, s->tid, s->kernel, ips, n, truncated, false);
+	add_stack(p, s->tid, s->kernel, ips, n, truncated, false, 1);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
+}
+
+static void on_switch_in(void *ctx, int tid, uint64_t time)
+{
+	struct profiler *p = ctx;
+
+	offcpu_in(p->offcpu, tid, time);
+}
+
+/* An off-CPU interval of units periods; one with no user stack (a switch
+ * out of a thread that was not in user space) still counts, as [off-cpu]. */
+static void on_offcpu(void *ctx, int tid, const uint64_t *ips, size_t n, bool truncated,
+		      uint64_t units)
+{
+	struct profiler *p = ctx;
+	uint32_t leaf;
+
+	if (!units)
+		return;
+	if (n) {
+		add_stack(p, tid, false, ips, n, truncated, true, units);
+		return;
+	}
+	leaf = profile_frame_id(p->prof, PROFILE_OFF_CPU, "");
+	name_thread(p, tid);
+	profile_add_stack(p->prof, tid, &leaf, 1, units);
+	atomic_fetch_add(&p->samples, units);
+}
+
+static void on_fork(void *ctx, int tid, uint64_t time)
+{
+	struct profiler *p = ctx;
+
+	if (p->offcpu)
+		offcpu_born(p->offcpu, tid, time);
 }
 
 static void on_comm(void *ctx, int tid, const char *comm)
@@ -222,7 +266,7 @@ static void on_ptrace_stack(void *ctx, const struct ptrace_stack *st)
 	int64_t t0 = clock_mono_ns();
 
 	maps_allow_refresh(p->maps);
-	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu);
+	add_stack(p, st->tid, false, st->ips, st->n, st->truncated, st->off_cpu, 1);
 	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
@@ -257,12 +301,27 @@ static void end_reason(struct profiler *p, bool exited)
 	}
 }
 
+/* The last off-CPU intervals, up to now, and what they came to. */
+static void wall_end(struct profiler *p)
+{
+	struct offcpu_stats os;
+
+	offcpu_finish(p->offcpu, (uint64_t)clock_mono_ns(), on_offcpu, p);
+	offcpu_stats(p->offcpu, &os);
+	why_append(p->why, sizeof(p->why),
+		   "off-CPU from context switches: %llu intervals, %llums",
+		   (unsigned long long)os.intervals,
+		   (unsigned long long)(os.ns / 1000000));
+}
+
 static void run_perf(struct profiler *p, struct perf_sampler *s)
 {
 	static const struct perf_sampler_ops ops = {
 		.sample = on_sample,
 		.comm = on_comm,
 		.mmap = on_mmap,
+		.switch_in = on_switch_in,
+		.fork = on_fork,
 	};
 	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
 	int64_t next_scan = p->started_ns + RESCAN_NS;
@@ -280,6 +339,8 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 			&ops, p);
 		if (p->alloc)
 			alloc_capture_flush(p->alloc);
+		if (p->offcpu)
+			offcpu_flush(p->offcpu, on_offcpu, p);
 		perf_sampler_stats(s, &st);
 		atomic_store(&p->lost, st.lost + p->no_user);
 		atomic_store(&p->elapsed_ms, elapsed_ms(p));
@@ -295,6 +356,8 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 	perf_sampler_poll(s, 0, &ops, p);
 	if (p->alloc)
 		alloc_capture_end(p->alloc);
+	if (p->offcpu)
+		wall_end(p);
 	perf_sampler_stats(s, &st);
 	p->kernel_lost = st.lost;
 	atomic_store(&p->lost, st.lost + p->no_user);
@@ -414,6 +477,55 @@ static void alloc_why(struct profiler *p)
 			   (unsigned long long)st.unmatched);
 }
 
+/* Opens the sampler of the capture: uprobes for an allocation profile, else
+ * perf_event (with context switches for wall mode) or, where refused or
+ * forced, ptrace, saying why into fallback. Returns 0, or -errno once
+ * started() has been told. */
+static int open_sampler(struct profiler *p, struct perf_sampler **ps,
+			struct ptrace_sampler **ts, char *fallback, size_t fblen)
+{
+	bool wall = p->opts.mode == PROFILE_WALL;
+	char err[256] = "";
+	int rc;
+
+	if (PROFILE_BYTES(p->opts.mode)) {
+		rc = open_alloc(p, ps, err, sizeof(err));
+		if (rc < 0)
+			started(p, rc, err);
+		return rc;
+	}
+	if (!p->force_ptrace) {
+		rc = perf_sampler_open(
+			NULL, p->pid, p->opts.hz, PERF_SAMPLER_STACK_DEFAULT,
+			wall ? PERF_SAMPLER_SWITCHES : 0, ps, err, sizeof(err));
+		if (rc < 0 && (!refused(rc) || p->force_perf)) {
+			started(p, rc, err);
+			return rc;
+		}
+		if (rc < 0)
+			snprintf(fallback, fblen,
+				 "perf_event_open refused (%s): ptrace fallback",
+				 strerror(-rc));
+		else if (wall)
+			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz,
+					       (uint64_t)clock_mono_ns());
+		if (rc == 0)
+			return 0;
+	}
+	rc = ptrace_sampler_open(NULL, p->pid, wall, p->maps, ts, err, sizeof(err));
+	if (rc < 0) {
+		if (fallback[0]) {
+			char both[256];
+
+			snprintf(both, sizeof(both), "%s; %s", fallback, err);
+			started(p, rc, both);
+		} else {
+			started(p, rc, err);
+		}
+	}
+	return rc;
+}
+
 static void *profiler_main(void *arg)
 {
 	struct profiler *p = arg;
@@ -421,7 +533,6 @@ static void *profiler_main(void *arg)
 	struct ptrace_sampler *ts = NULL;
 	char err[256] = "", fallback[256] = "";
 	struct profile_meta meta;
-	int rc = -EPERM;
 	size_t mods, bad;
 
 	pthread_setname_np(pthread_self(), "vigil-profiler");
@@ -435,39 +546,8 @@ static void *profiler_main(void *arg)
 		started(p, -ENOMEM, "libunwind: cannot create an address space");
 		return NULL;
 	}
-	if (PROFILE_BYTES(p->opts.mode)) {
-		rc = open_alloc(p, &ps, err, sizeof(err));
-		if (rc < 0) {
-			started(p, rc, err);
-			return NULL;
-		}
-	} else if (p->opts.mode == PROFILE_CPU && !p->force_ptrace) {
-		rc = perf_sampler_open(NULL, p->pid, p->opts.hz,
-				       PERF_SAMPLER_STACK_DEFAULT, &ps, err, sizeof(err));
-		if (rc < 0 && (!refused(rc) || p->force_perf)) {
-			started(p, rc, err);
-			return NULL;
-		}
-		if (rc < 0)
-			snprintf(fallback, sizeof(fallback),
-				 "perf_event_open refused (%s): ptrace fallback",
-				 strerror(-rc));
-	}
-	if (!ps) {
-		rc = ptrace_sampler_open(NULL, p->pid, p->opts.mode == PROFILE_WALL,
-					 p->maps, &ts, err, sizeof(err));
-		if (rc < 0) {
-			if (fallback[0]) {
-				char both[256];
-
-				snprintf(both, sizeof(both), "%s; %s", fallback, err);
-				started(p, rc, both);
-			} else {
-				started(p, rc, err);
-			}
-			return NULL;
-		}
-	}
+	if (open_sampler(p, &ps, &ts, fallback, sizeof(fallback)) < 0)
+		return NULL;
 	snprintf(p->sampler, sizeof(p->sampler), "%s", ps ? "perf" : "ptrace");
 	memset(&meta, 0, sizeof(meta));
 	meta.pid = p->pid;
@@ -484,7 +564,8 @@ static void *profiler_main(void *arg)
 	if (fallback[0])
 		why_append(p->why, sizeof(p->why), "%s", fallback);
 	else if (p->force_ptrace)
-		why_append(p->why, sizeof(p->why), "ptrace forced by VIGIL_PROFILER");
+		why_append(p->why, sizeof(p->why), "ptrace forced%s",
+			   p->opts.method == PROFILER_PTRACE ? "" : " by VIGIL_PROFILER");
 	p->started_ns = clock_mono_ns();
 	started(p, 0, NULL);
 
@@ -522,6 +603,7 @@ static void release(struct profiler *p)
 	free(p->cache);
 	alloc_capture_free(p->alloc);
 	alloc_probes_release(&p->probes);
+	offcpu_free(p->offcpu);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
 	free(p);
@@ -562,8 +644,14 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 	p->opts = *opts;
 	if (PROFILE_BYTES(opts->mode) && !p->opts.alloc_rate)
 		p->opts.alloc_rate = ALLOC_RATE_DEFAULT;
-	p->force_ptrace = force && !strcmp(force, "ptrace");
-	p->force_perf = force && !strcmp(force, "perf");
+	/* allocation profiles have uprobes or nothing: no method to force */
+	p->force_ptrace =
+		!PROFILE_BYTES(opts->mode) &&
+		(opts->method == PROFILER_PTRACE ||
+		 (opts->method == PROFILER_AUTO && force && !strcmp(force, "ptrace")));
+	p->force_perf =
+		opts->method == PROFILER_PERF ||
+		(opts->method == PROFILER_AUTO && force && !strcmp(force, "perf"));
 	p->start_rc = 1;
 	atomic_init(&p->cancel, false);
 	atomic_init(&p->done, false);

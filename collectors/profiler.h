@@ -7,11 +7,15 @@
  * The thread samples with perf_event (collectors/perf_sampler.h: CPU clock,
  * user registers and stack copied per sample, DWARF-unwound by
  * collectors/unwind.h), or with ptrace (collectors/ptrace_sampler.h) when
- * perf_event_open is refused or missing, when VIGIL_PROFILER=ptrace forces
- * it, and always for wall-clock profiles. Allocation profiles (PROFILE_ALLOC,
- * PROFILE_LIVE) come from uprobes on the allocator (collectors/alloc_probes.h,
+ * perf_event_open is refused or missing, or when opts.method or
+ * VIGIL_PROFILER=ptrace forces it. Wall-clock profiles with perf_event add
+ * off-CPU samples to the CPU clock's: the user stack at every switch-out,
+ * weighted by the time until the switch-in in periods of 1/hz
+ * (collectors/offcpu.h), with PROFILE_OFF_CPU as leaf; the process is never
+ * stopped. Allocation profiles (PROFILE_ALLOC, PROFILE_LIVE) come from
+ * uprobes on the allocator (collectors/alloc_probes.h,
  * collectors/alloc_capture.h) through the same perf sampler; they have no
- * fallback. Addresses are named by
+ * fallback (opts.method does not apply). Addresses are named by
  * collectors/maps.h. meta.sampler says which sampler ran; meta.why says why a
  * fallback was taken, what a ptrace capture cost the target (time its
  * threads stood still per sample) and what the unwinding cost per sample.
@@ -42,11 +46,16 @@
 #define PROFILER_DURATION_DEFAULT_MS 5000
 #define PROFILER_NO_SAMPLES "0 samples: the target did not run"
 
+/* Which sampler: perf_event where allowed, else ptrace (AUTO; the
+ * VIGIL_PROFILER environment variable may force one), or one forced. */
+enum profiler_method { PROFILER_AUTO, PROFILER_PERF, PROFILER_PTRACE };
+
 struct profiler_opts {
 	enum profile_mode mode; /* any; PROFILE_ALLOC and _LIVE need uprobes */
 	int hz;			/* 1 .. PROFILER_HZ_MAX (CPU and wall) */
 	int64_t duration_ms;	/* > 0 */
 	uint64_t alloc_rate;	/* bytes per sample (alloc, live); 0: default */
+	enum profiler_method method;
 };
 
 struct profiler_progress {

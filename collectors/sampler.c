@@ -12,20 +12,25 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "collectors/exitacct.h"
+#include "collectors/cgroups.h"
 #include "collectors/proctable.h"
 #include "collectors/sysstat.h"
 #include "collectors/heapwatch.h"
 #include "collectors/target.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/procfs.h"
 #include "core/xalloc.h"
 
 struct sampler {
 	struct sampler_config cfg;
 	struct sys_collector *sys;
 	struct proc_collector *procs;
+	struct cgroup_collector *cgroups; /* NULL: not collected */
 	struct target_collector *target;
 	struct heapwatch *heap; /* the target's heap; follows the target */
 	pthread_t thread;
@@ -39,7 +44,69 @@ struct sampler {
 	atomic_int exit_code; /* -1 until the target was reaped */
 	atomic_int exit_signal;
 	atomic_bool smaps_asked;
+	struct exitacct *exitacct; /* NULL: off (exit_why) or not asked for */
+	char exit_why[PROC_EXIT_WHY_MAX];
+	struct seen_id *seen; /* the process table of the tick before */
+	size_t nseen;
 };
+
+/* A process of a tick's table, to tell whether an exit was ever seen. */
+struct seen_id {
+	int pid;
+	int64_t start_ms;
+};
+
+/* Start times differ by the rounding of the boot time (whole seconds) */
+#define SEEN_SLACK_MS 2000
+
+static bool same_start(int64_t a, int64_t b)
+{
+	return a - b <= SEEN_SLACK_MS && b - a <= SEEN_SLACK_MS;
+}
+
+static bool was_seen(const struct sampler *s, const struct proc_table *now,
+		     const struct proc_exit *x)
+{
+	const struct proc_row *r = proc_table_find(now, x->pid);
+	size_t lo = 0, hi = s->nseen;
+
+	if (r && same_start(r->start_ms, x->start_ms))
+		return true;
+	while (lo < hi) { /* s->seen ascends by pid, like a table */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (s->seen[mid].pid == x->pid)
+			return same_start(s->seen[mid].start_ms, x->start_ms);
+		if (s->seen[mid].pid < x->pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* This tick's exits into f, marked seen when a table held them. */
+static void take_exits(struct sampler *s, struct frame *f)
+{
+	struct proc_exits *x;
+
+	if (s->exitacct) {
+		x = exitacct_take(s->exitacct);
+	} else {
+		x = xcalloc(1, sizeof(*x));
+		snprintf(x->why, sizeof(x->why), "%s", s->exit_why);
+	}
+	for (size_t i = 0; i < x->n; i++)
+		x->rows[i].seen = was_seen(s, &f->procs, &x->rows[i]);
+	f->exits = x;
+	if (f->procs.n > s->nseen)
+		s->seen = xrealloc(s->seen, f->procs.n * sizeof(*s->seen));
+	s->nseen = f->procs.n;
+	for (size_t i = 0; i < f->procs.n; i++) {
+		s->seen[i].pid = f->procs.rows[i].pid;
+		s->seen[i].start_ms = f->procs.rows[i].start_ms;
+	}
+}
 
 /* Takes over a target handed in by sampler_attach, on the sampler thread. */
 static void take_new_target(struct sampler *s)
@@ -88,6 +155,8 @@ struct frame *sampler_collect_once(struct sampler *s)
 	if (proc_collector_read(s->procs, t0, &f->procs) < 0)
 		log_debug("process table reap failed at tick %llu",
 			  (unsigned long long)f->seq);
+	if (s->cgroups)
+		cgroup_collector_read(s->cgroups, t0, &f->cgroups);
 	if (s->target) {
 		f->target = xcalloc(1, sizeof(*f->target));
 		target_collector_read(s->target, f->target);
@@ -118,6 +187,8 @@ struct frame *sampler_collect_once(struct sampler *s)
 	}
 	if (s->cfg.statsd)
 		f->app = statsd_take(s->cfg.statsd);
+	if (s->cfg.exits)
+		take_exits(s, f);
 	f->cost_ns = clock_mono_ns() - t0;
 	return f;
 }
@@ -167,6 +238,13 @@ static int open_collectors(struct sampler *s, char *err, size_t errlen)
 	if (!s->procs)
 		return -1;
 	s->sys = sys_collector_new(root);
+	if (s->cfg.exits &&
+	    exitacct_start(root, &s->exitacct, s->exit_why, sizeof(s->exit_why)) < 0)
+		log_debug("exit accounting is off: %s", s->exit_why);
+	if (s->cfg.cgroup_root)
+		s->cgroups = cgroup_collector_new(s->cfg.cgroup_root);
+	else if (!root || !strcmp(root, PROCFS_ROOT_DEFAULT))
+		s->cgroups = cgroup_collector_new(CGROUP_ROOT_DEFAULT);
 	return 0;
 }
 
@@ -176,8 +254,11 @@ static void close_collectors(struct sampler *s)
 		target_collector_free(s->target);
 	if (s->next_target)
 		target_collector_free(s->next_target);
+	exitacct_stop(s->exitacct); /* first: it may be mid-read of /proc */
+	free(s->seen);
 	proc_collector_free(s->procs);
 	heapwatch_free(s->heap);
+	cgroup_collector_free(s->cgroups);
 	if (s->sys)
 		sys_collector_free(s->sys);
 }

@@ -20,11 +20,17 @@
 
 struct sampler_config {
 	const char *proc_root;
+	/* the cgroup file system; NULL: /sys/fs/cgroup with the real /proc,
+	 * none with a fixture proc root */
+	const char *cgroup_root;
 	int64_t interval_ms;
 	int target_pid;		 /* 0: no target */
 	struct statsd *statsd;	 /* its tick's metrics join each frame; may be NULL */
 	int64_t heap_period_ms;	 /* smaps_rollup of the target; 0: the default */
 	int64_t smaps_period_ms; /* smaps of the target; 0: the default */
+	/* exit accounting (collectors/exitacct.h): every frame gets the exits
+	 * since the one before, or says why there are none */
+	bool exits;
 	/* Called on the sampler thread with a frame the callee now owns. */
 	void (*publish)(struct frame *f, void *ctx);
 	void *ctx;

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/xalloc.h"
@@ -35,8 +36,9 @@ struct slot {
 
 struct task_files {
 	char *root;
-	int pid;
-	DIR *dir; /* <root>/<pid>/task, opened at the first listing */
+	int pid;	/* 0: the processes under root (task_files_new_procs) */
+	unsigned share; /* keeps 1/share of the descriptor budget */
+	DIR *dir;	/* <root>/<pid>/task, opened at the first listing */
 	struct slot *slots, *spare;
 	size_t n, cap, spare_cap;
 	int *tids; /* the listing handed out */
@@ -55,6 +57,15 @@ struct task_files *task_files_new(const char *root, int pid)
 
 	tf->root = xstrdup(root);
 	tf->pid = pid;
+	tf->share = 1;
+	return tf;
+}
+
+struct task_files *task_files_new_procs(const char *root)
+{
+	struct task_files *tf = task_files_new(root, 0);
+
+	tf->share = 2;
 	return tf;
 }
 
@@ -112,7 +123,10 @@ static int open_dir(struct task_files *tf)
 		rewinddir(tf->dir);
 		return 0;
 	}
-	snprintf(path, sizeof(path), "%s/%d/task", tf->root, tf->pid);
+	if (tf->pid)
+		snprintf(path, sizeof(path), "%s/%d/task", tf->root, tf->pid);
+	else
+		snprintf(path, sizeof(path), "%s", tf->root);
 	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -207,7 +221,7 @@ long task_files_list(struct task_files *tf, const int **tids)
 	tf->spare = old;
 	tf->spare_cap = old_cap;
 	tf->n = (size_t)n;
-	tf->budget = fd_budget();
+	tf->budget = fd_budget() / tf->share;
 	return n;
 }
 
@@ -284,6 +298,26 @@ long task_files_read(struct task_files *tf, size_t i, enum task_file which, char
 	s->fd[which] = -1;
 	tf->kept--;
 	return read_fresh(tf, s, which, buf, cap);
+}
+
+int task_files_owner(struct task_files *tf, size_t i, unsigned *uid)
+{
+	struct stat st;
+	char rel[REL_MAX];
+	int rc;
+
+	if (i >= tf->n)
+		return -EINVAL;
+	if (tf->slots[i].fd[TASK_STAT] >= 0) {
+		rc = fstat(tf->slots[i].fd[TASK_STAT], &st);
+	} else {
+		snprintf(rel, sizeof(rel), "%d", tf->slots[i].tid);
+		rc = fstatat(dirfd(tf->dir), rel, &st, AT_SYMLINK_NOFOLLOW);
+	}
+	if (rc < 0)
+		return -errno;
+	*uid = (unsigned)st.st_uid;
+	return 0;
 }
 
 long task_files_read_once(struct task_files *tf, int tid, const char *name, char *buf,

@@ -41,6 +41,13 @@ struct task_files;
  * copied.
  */
 struct task_files *task_files_new(const char *root, int pid);
+/*
+ * The processes under root itself: its numeric entries are the listing and
+ * root/<pid>/stat their TASK_STAT, kept open the same way, for the whole
+ * process table. It keeps at most half of the descriptor budget; the other
+ * half is a target's threads'.
+ */
+struct task_files *task_files_new_procs(const char *root);
 /* Closes every kept descriptor and frees tf. NULL is ignored. */
 void task_files_free(struct task_files *tf);
 
@@ -58,6 +65,13 @@ long task_files_list(struct task_files *tf, const int **tids);
  */
 long task_files_read(struct task_files *tf, size_t i, enum task_file which, char *buf,
 		     size_t cap);
+
+/*
+ * The owner of the i-th listed thread or process (its effective uid, as
+ * /proc shows it): an fstat of its kept stat, else of its directory.
+ * Returns 0 or -errno.
+ */
+int task_files_owner(struct task_files *tf, size_t i, unsigned *uid);
 
 /* Reads task/<tid>/<name> once (open, read, close) for the files read
  * rarely, such as wchan and syscall. Same returns as task_files_read. */

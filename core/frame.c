@@ -57,8 +57,10 @@ void sys_sample_release(struct sys_sample *s)
 
 void proc_table_release(struct proc_table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
+	for (size_t i = 0; i < t->n; i++) {
 		free(t->rows[i].cmdline);
+		free(t->rows[i].cgroup);
+	}
 	free(t->rows);
 	t->rows = NULL;
 	t->n = 0;
@@ -74,6 +76,35 @@ const struct proc_row *proc_table_find(const struct proc_table *t, int pid)
 		if (t->rows[mid].pid == pid)
 			return &t->rows[mid];
 		if (t->rows[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void cgroup_table_release(struct cgroup_table *t)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->rows[i].path);
+		free(t->rows[i].devs);
+	}
+	free(t->rows);
+	t->rows = NULL;
+	t->n = 0;
+}
+
+const struct cgroup_row *cgroup_table_find(const struct cgroup_table *t, const char *path)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(t->rows[mid].path, path);
+
+		if (c == 0)
+			return &t->rows[mid];
+		if (c < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -108,6 +139,7 @@ void frame_unref(struct frame *f)
 		return;
 	sys_sample_release(&f->sys);
 	proc_table_release(&f->procs);
+	cgroup_table_release(&f->cgroups);
 	if (f->target) {
 		target_sample_release(f->target);
 		free(f->target);
@@ -120,5 +152,7 @@ void frame_unref(struct frame *f)
 	heap_mapping_set_free(f->mappings);
 	free(f->leak);
 	free(f->suspects);
+	proc_exits_free(f->exits);
+	free(f->gcs);
 	free(f);
 }

@@ -24,6 +24,7 @@
 
 #include "core/appmetrics.h"
 #include "core/heap_sample.h"
+#include "core/proc_exit.h"
 
 #define FRAME_COMM_MAX 64 /* kernel comm is 16; room for UTF-8 and "(sd-pam)" */
 #define FRAME_USER_MAX 33
@@ -150,6 +151,9 @@ struct proc_row {
 	char comm[FRAME_COMM_MAX];
 	char user[FRAME_USER_MAX];
 	char *cmdline; /* owned; args joined by spaces; "" for kernel threads */
+	/* owned; its cgroup as the cgroup table names it ("/system.slice/x"),
+	 * read when the process is first seen and after an exec; NULL unknown */
+	char *cgroup;
 };
 
 struct proc_table {
@@ -242,6 +246,70 @@ struct target_sample {
 
 void target_sample_release(struct target_sample *s);
 
+/* A limit or maximum the kernel writes as "max" (or v1's huge numbers). */
+#define CGROUP_UNLIMITED UINT64_MAX
+
+enum cgroup_have {
+	CGROUP_HAVE_CPU = 1u << 0,	 /* cpu_usage_ns */
+	CGROUP_HAVE_THROTTLE = 1u << 1,	 /* nr_periods, nr_throttled, throttled_ns */
+	CGROUP_HAVE_QUOTA = 1u << 2,	 /* cpu_quota_us, cpu_period_us */
+	CGROUP_HAVE_MEM = 1u << 3,	 /* mem_current */
+	CGROUP_HAVE_MEM_LIMIT = 1u << 4, /* mem_max (and on v2 mem_high) */
+	CGROUP_HAVE_OOM = 1u << 5,	 /* oom: times the limit was hit (v2) */
+	CGROUP_HAVE_OOM_KILL = 1u << 6,	 /* oom_kill */
+	CGROUP_HAVE_SWAP = 1u << 7,	 /* swap_current, swap_max */
+	CGROUP_HAVE_IO = 1u << 8,	 /* io_* and devs */
+	CGROUP_HAVE_IO_OPS = 1u << 9,	 /* io_rios, io_wios (v2 io.stat only) */
+	CGROUP_HAVE_PSI = 1u << 10,	 /* psi[] (v2, or hybrid's unified mount) */
+	CGROUP_HAVE_PIDS = 1u << 11,	 /* pids_current, pids_max */
+};
+
+/* One device's line of io.stat (v1: blkio.throttle.io_service_bytes). */
+struct cgroup_io {
+	unsigned major, minor;
+	uint64_t rbytes, wbytes, rios, wios; /* cumulative */
+};
+
+/*
+ * One cgroup as one tick read it. On a hybrid host a v1 cgroup is its path,
+ * merged across the controllers' hierarchies (cpu, cpuacct, memory, blkio,
+ * pids, and the unified mount for pressure), so /docker/abc under memory and
+ * under cpu are one row. Counters are cumulative, as the kernel keeps them.
+ */
+struct cgroup_row {
+	char *path;    /* owned; "/" is the root, "/system.slice/x.service" */
+	unsigned have; /* CGROUP_HAVE_* */
+	uint64_t cpu_usage_ns;
+	uint64_t nr_periods, nr_throttled, throttled_ns;
+	uint64_t cpu_quota_us, cpu_period_us;	 /* quota CGROUP_UNLIMITED: none */
+	uint64_t mem_current, mem_high, mem_max; /* bytes; CGROUP_UNLIMITED: none */
+	uint64_t oom, oom_kill;
+	uint64_t swap_current, swap_max;
+	uint64_t io_rbytes, io_wbytes, io_rios, io_wios; /* over every device */
+	size_t ndevs;
+	struct cgroup_io *devs; /* owned */
+	struct psi psi[PSI_N];
+	uint64_t pids_current, pids_max;
+	double cpu_pct; /* over the last interval, 100 = one core; < 0 unknown */
+};
+
+enum cgroup_layout {
+	CGROUP_LAYOUT_NONE, /* no cgroup file system found */
+	CGROUP_LAYOUT_V1,   /* v1 controllers (hybrid: pressure from unified) */
+	CGROUP_LAYOUT_V2,   /* the unified hierarchy only */
+};
+
+struct cgroup_table {
+	enum cgroup_layout layout;
+	size_t n;
+	struct cgroup_row *rows; /* owned, ascending path (strcmp) */
+};
+
+void cgroup_table_release(struct cgroup_table *t);
+/* Binary search by path; NULL when absent. */
+const struct cgroup_row *cgroup_table_find(const struct cgroup_table *t,
+					   const char *path);
+
 #define ALERT_TOP_MAX 3
 
 /* A process named by a system-wide alert: one of the busiest (or biggest)
@@ -287,6 +355,7 @@ struct frame {
 	int64_t cost_ns; /* what collecting this frame cost the sampler */
 	struct sys_sample sys;
 	struct proc_table procs;
+	struct cgroup_table cgroups;  /* empty when not collected */
 	struct target_sample *target; /* owned; NULL without a target */
 	struct alert_event *alerts;   /* owned; transitions this tick */
 	size_t nalerts;
@@ -301,6 +370,24 @@ struct frame {
 	struct heap_verdict *leak;     /* owned; the leak analysis, when it ran */
 	struct heap_suspect *suspects; /* owned; with leak: what it raised, ranked */
 	size_t nsuspects;
+	/* owned; the processes that exited since the tick before (and whether
+	 * exit accounting runs); NULL when it was not asked for */
+	struct proc_exits *exits;
+	/* owned; the collections the child traced since the tick before
+	 * (--gc-trace) */
+	struct gc_record *gcs;
+	size_t ngcs;
+};
+
+/* One collection a runtime traced (--gc-trace, cmd/gcpipe.h). */
+struct gc_record {
+	char runtime[8];     /* "node", "go" */
+	char kind[32];	     /* "Scavenge", "Mark-Compact", "gc", "gc forced" ... */
+	int major;	     /* 1: its after-heap is a leak floor */
+	double runtime_ms;   /* since the runtime started, as it says */
+	double pause_ms;     /* stop-the-world */
+	double before_bytes; /* heap before */
+	double after_bytes;  /* heap after (Node) / live (Go) */
 };
 
 /* A zeroed frame with one reference, owned by the caller. */

@@ -120,6 +120,18 @@ static bool iter_next(struct bucket_iter *it, uint32_t *idx, uint64_t *n)
 	return false;
 }
 
+void hdr_foreach(const struct hdr *h,
+		 void (*fn)(uint64_t value_ns, uint64_t count, void *arg), void *arg)
+{
+	struct bucket_iter it;
+	uint32_t idx;
+	uint64_t n;
+
+	iter_init(&it, h);
+	while (iter_next(&it, &idx, &n))
+		fn(bucket_value(h, idx), n, arg);
+}
+
 static void clear_totals(struct hdr *h)
 {
 	h->count = h->clamped = h->min = h->max = 0;
@@ -267,6 +279,27 @@ size_t hdr_buckets_used(const struct hdr *h)
 	while (iter_next(&it, &i, &n))
 		used++;
 	return used;
+}
+
+void hdr_add_cumulative(const struct hdr *h, const uint64_t *bounds_ns, size_t n,
+			uint64_t *le)
+{
+	struct bucket_iter it;
+	uint64_t below = 0, cnt;
+	size_t j = 0;
+	uint32_t i;
+
+	/* buckets ascend: walk them and the bounds together */
+	iter_init(&it, h);
+	while (j < n && iter_next(&it, &i, &cnt)) {
+		uint64_t v = bucket_value(h, i);
+
+		for (; j < n && v > bounds_ns[j]; j++)
+			le[j] = add_sat(le[j], below);
+		below = add_sat(below, cnt);
+	}
+	for (; j < n; j++)
+		le[j] = add_sat(le[j], below);
 }
 
 /*

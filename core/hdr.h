@@ -112,6 +112,22 @@ uint64_t hdr_value_at_ppm(const struct hdr *h, uint64_t ppm);
 uint64_t hdr_value_at_percentile(const struct hdr *h, double pct);
 /* Number of non-empty buckets. */
 size_t hdr_buckets_used(const struct hdr *h);
+/*
+ * Cumulative counts for a histogram of fixed bounds (Prometheus buckets):
+ * adds to le[i] the number of values at or below bounds_ns[i], each value
+ * taken at its reported value (the one percentiles give, so within the
+ * error bound above). bounds_ns ascending, n of them; values above the last
+ * bound are in no le[i] (they are the +Inf bucket: hdr_count).
+ */
+void hdr_add_cumulative(const struct hdr *h, const uint64_t *bounds_ns, size_t n,
+			uint64_t *le);
+/*
+ * Calls fn for every non-empty bucket of h (recordable or compact), lowest
+ * first, with the value a percentile landing in it reports (within the
+ * bound above, clamped to [min, max]) and its count; arg is passed through.
+ */
+void hdr_foreach(const struct hdr *h,
+		 void (*fn)(uint64_t value_ns, uint64_t count, void *arg), void *arg);
 
 /*
  * Writes the encoding of h into buf when it fits in cap bytes, and returns

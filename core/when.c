@@ -23,6 +23,7 @@
 
 #define WHEN_MAX_LEN 64
 #define WHEN_EPOCH_MIN_MS 100000000000LL /* 1973: shorter numbers are typos */
+#define WHEN_LONG_SPAN_MS (24LL * 3600 * 1000)
 
 /* A local date and clock reading, as written. */
 struct civil {
@@ -56,6 +57,17 @@ static void next_day(struct civil *c)
 		return;
 	c->mon = 1;
 	c->year++;
+}
+
+static void prev_day(struct civil *c)
+{
+	if (--c->day >= 1)
+		return;
+	if (--c->mon < 1) {
+		c->mon = 12;
+		c->year--;
+	}
+	c->day = days_in_month(c->year, c->mon);
 }
 
 /* Reads min..max digits at *p into *v; a further digit is an error. */
@@ -214,6 +226,42 @@ static int resolve_clock(struct civil *c, int64_t first_ms, int64_t *out)
 	return 0;
 }
 
+/* The last showing of c that starts at or before last_ms; false when the
+ * day's first showing is already later. */
+static bool last_showing_before(const struct civil *c, int64_t last_ms, int64_t *out)
+{
+	int64_t t[2];
+	size_t n = local_showings(c, t);
+
+	for (size_t i = n; i-- > 0;) {
+		if (t[i] <= last_ms) {
+			*out = t[i];
+			return true;
+		}
+	}
+	*out = t[0];
+	return false;
+}
+
+/* HH:MM[:SS] in a long history: on the local day of last_ms, or else the
+ * day before: the most recent time the clock showed it. */
+static int resolve_clock_latest(struct civil *c, int64_t last_ms, int64_t *out)
+{
+	time_t t = (time_t)(last_ms / 1000);
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return -1;
+	c->year = tm.tm_year + 1900;
+	c->mon = tm.tm_mon + 1;
+	c->day = tm.tm_mday;
+	if (!last_showing_before(c, last_ms, out)) {
+		prev_day(c);
+		last_showing_before(c, last_ms, out);
+	}
+	return 0;
+}
+
 static int parse_offset(const char *s, int64_t ref, int64_t *out, char *why,
 			size_t whylen)
 {
@@ -303,7 +351,9 @@ int when_parse(const char *s, const struct when_ctx *c, int64_t *out_ms, char *w
 	if (isdigit((unsigned char)buf[0]) && strchr(buf, ':')) {
 		if (parse_clock(buf, &cv, why, whylen) < 0)
 			return -1;
-		if (resolve_clock(&cv, c->first_ms, out_ms) < 0) {
+		if ((c->last_ms - c->first_ms > WHEN_LONG_SPAN_MS
+			     ? resolve_clock_latest(&cv, c->last_ms, out_ms)
+			     : resolve_clock(&cv, c->first_ms, out_ms)) < 0) {
 			snprintf(why, whylen, "session start is not a local time");
 			return -1;
 		}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * when: the ways a person names a moment of a recorded session, for `b` in
- * the replay console and for `export --from/--to`.
+ * the replay console and for `report`/`export --from/--to`, over one file
+ * or a directory of them.
  *
  * Grammar (surrounding blanks are ignored):
  *   HH:MM, HH:MM:SS          wall-clock time in the local time zone: the first
@@ -10,6 +11,10 @@
  *                            midnight lands on the second day. The named
  *                            minute (second) counts as a whole: "10:00" in a
  *                            session started at 10:00:20 is that same minute.
+ *                            Over a span longer than a day (a daemon's
+ *                            directory of days) it is the latest time the
+ *                            clock showed it at or before the end instead:
+ *                            today's 03:10, or yesterday's before 03:10.
  *   YYYY-MM-DD HH:MM[:SS]    local date and time ('T' may replace the blank)
  *   YYYY-MM-DDTHH:MM[:SS]
  *   NNNNNNNNNNNNN            ms since the epoch (at least 10^11, so that a

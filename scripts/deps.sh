@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: MIT
 #
 # Installs the Debian packages vigil needs that are missing, and says nothing
-# when all are present. `deps.sh build` covers building and running;
+# when all are present. `deps.sh build` covers building and running
+# (libmicrohttpd with GnuTLS serves /metrics, libxcrypt checks bcrypt);
 # `deps.sh test` adds what the tests drive (cmocka, tmux, jq, the sqlite3
-# shell, perf as the profiler's oracle, go tool pprof reading vigil's pprof
+# shell, curl and a Prometheus server scraping /metrics, perf as the
+# profiler's oracle, go tool pprof reading vigil's pprof
 # export, Node.js and a JDK for the leak
-# verdicts against real garbage collectors); `deps.sh bench` adds the peer
+# verdicts against real garbage collectors, Prometheus (promtool) checking the
+# /metrics exposition); `deps.sh bench` adds the peer
 # tools make bench runs beside vigil; `deps.sh format` is clang-format for CI. Idempotent: a second run does no work.
 set -eu
 
-build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev libiberty-dev zlib1g-dev"
-test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils nodejs openjdk-17-jdk-headless golang-go"
+build_pkgs="gcc make libc6-dev pkg-config libncurses-dev libproc2-dev libunwind-dev libsqlite3-dev libiberty-dev zlib1g-dev libmicrohttpd-dev libgnutls28-dev libcrypt-dev"
+test_pkgs="libcmocka-dev tmux jq procps sqlite3 linux-perf binutils nodejs openjdk-17-jdk-headless golang-go curl prometheus"
 # peers that make bench compares against (atop only here: on a systemd host
 # its package also starts a logging service, which tests have no need for)
 bench_pkgs="htop atop"

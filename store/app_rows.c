@@ -486,6 +486,69 @@ int query_timer_series(struct store *s, const char *name, double pct, int64_t t0
 	return 0;
 }
 
+int query_timer_ticks(struct store *s, const char *name, int64_t t0, int64_t t1,
+		      struct hdr ***out, int64_t **t_ms, size_t *n)
+{
+	sqlite3_stmt *st;
+	struct hdr *h;
+	size_t cap = 0, tcap = 0;
+	bool began;
+	int rc;
+
+	*out = NULL;
+	*t_ms = NULL;
+	*n = 0;
+	if (!store_has(s, STORE_SINCE_APP) || t1 < t0)
+		return 0;
+	if (store_prepare_cached(
+		    s,
+		    "SELECT t.t_ms, a.hist FROM app_samples a"
+		    " JOIN app_metrics m ON m.id = a.metric JOIN ticks t ON t.seq = "
+		    "a.tick"
+		    " WHERE m.name = ?1 AND m.kind = 't' AND t.t_ms BETWEEN ?2 AND ?3"
+		    " ORDER BY t.t_ms",
+		    &st) < 0)
+		return -1;
+	if (store_read_begin(s, &began) < 0) {
+		store_finish(s, st);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, t0);
+	sqlite3_bind_int64(st, 3, t1);
+	h = hdr_new();
+	while ((rc = store_step(s, st)) > 0) {
+		hdr_reset(h);
+		/* a damaged blob is an empty tick, never trusted */
+		hdr_decode_merge(h, sqlite3_column_blob(st, 1),
+				 (size_t)sqlite3_column_bytes(st, 1));
+		*out = xgrow(*out, &cap, *n + 1, sizeof(**out));
+		*t_ms = xgrow(*t_ms, &tcap, *n + 1, sizeof(**t_ms));
+		(*out)[*n] = hdr_compact(h);
+		(*t_ms)[*n] = sqlite3_column_int64(st, 0);
+		(*n)++;
+	}
+	store_read_end(s, began);
+	store_finish(s, st);
+	hdr_free(h);
+	if (rc < 0) {
+		timer_ticks_free(*out, *t_ms, *n);
+		*out = NULL;
+		*t_ms = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void timer_ticks_free(struct hdr **h, int64_t *t_ms, size_t n)
+{
+	for (size_t i = 0; h && i < n; i++)
+		hdr_free(h[i]);
+	free(h);
+	free(t_ms);
+}
+
 int query_app_ingest(struct store *s, int64_t t0, int64_t t1, struct app_ingest *out)
 {
 	char sql[2048];

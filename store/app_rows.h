@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/appmetrics.h"
+#include "core/hdr.h"
 #include "store/series.h"
 #include "store/store.h"
 
@@ -48,6 +49,18 @@ int query_timers(struct store *s, int64_t t0, int64_t t1, struct timer_stat **ou
  */
 int query_timer_series(struct store *s, const char *name, double pct, int64_t t0,
 		       int64_t t1, size_t npoints, struct series *out);
+
+/*
+ * One timer's histogram in each tick of t0 <= t_ms <= t1 that has values of
+ * it, oldest first (for `vigil diff`'s bootstrap over ticks): (*out)[i] is a
+ * compact histogram in ns (core/hdr.h), (*t_ms)[i] its tick's time. The
+ * caller owns both arrays and each histogram: timer_ticks_free. A damaged
+ * blob reads as an empty tick. 0 or -1.
+ */
+int query_timer_ticks(struct store *s, const char *name, int64_t t0, int64_t t1,
+		      struct hdr ***out, int64_t **t_ms, size_t *n);
+/* Frees what query_timer_ticks returned. NULLs are ignored. */
+void timer_ticks_free(struct hdr **h, int64_t *t_ms, size_t n);
 
 /* One counter or gauge over a window. */
 struct app_value_stat {

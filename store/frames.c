@@ -326,6 +326,7 @@ static int read_frame(struct store *s, int64_t t_ms, struct frame *f)
 	if (read_sys(s, ref.seq, &f->sys) < 0 ||
 	    store_read_devices(s, ref.seq, &f->sys) < 0 ||
 	    store_read_proc_table(s, &ref, &f->procs) < 0 ||
+	    store_read_cgroup_table(s, &ref, &f->cgroups) < 0 ||
 	    store_read_target(s, ref.seq, f) < 0)
 		return -1;
 	return 0;

@@ -48,6 +48,28 @@ static int write_jvm(struct store *s, const struct frame *f)
 	return store_exec_stmt(s, st, "cannot write the JVM sample");
 }
 
+static int write_gcs(struct store *s, const struct frame *f)
+{
+	for (size_t k = 0; k < f->ngcs; k++) {
+		const struct gc_record *g = &f->gcs[k];
+		sqlite3_stmt *st = store_stmt(s, STMT_GC);
+		int i = 1;
+
+		store_bind_u64(st, i++, f->seq);
+		sqlite3_bind_int(st, i++, f->target->pid);
+		sqlite3_bind_text(st, i++, g->runtime, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i++, g->kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, i++, g->major);
+		sqlite3_bind_double(st, i++, g->runtime_ms);
+		sqlite3_bind_double(st, i++, g->pause_ms);
+		sqlite3_bind_int64(st, i++, (int64_t)g->before_bytes);
+		sqlite3_bind_int64(st, i++, (int64_t)g->after_bytes);
+		if (store_exec_stmt(s, st, "cannot write the GC event") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int write_leak(struct store *s, const struct frame *f)
 {
 	const struct heap_verdict *v = f->leak;
@@ -148,6 +170,8 @@ int store_write_heap(struct store *s, const struct frame *f)
 	if (f->rollup && write_rollup(s, f) < 0)
 		return -1;
 	if (f->jvm && write_jvm(s, f) < 0)
+		return -1;
+	if (f->ngcs && write_gcs(s, f) < 0)
 		return -1;
 	if (f->mappings && write_mappings(s, f) < 0)
 		return -1;

@@ -44,6 +44,8 @@ static uint64_t names_hash(const struct proc_row *r)
 	h = fnv1a(h, r->comm, strnlen(r->comm, sizeof(r->comm)) + 1);
 	h = fnv1a(h, cmdline, strlen(cmdline) + 1);
 	h = fnv1a(h, r->user, strnlen(r->user, sizeof(r->user)) + 1);
+	if (r->cgroup)
+		h = fnv1a(h, r->cgroup, strlen(r->cgroup) + 1);
 	return fnv1a(h, &r->uid, sizeof(r->uid));
 }
 
@@ -100,6 +102,8 @@ static int open_identity(struct store *s, const struct proc_row *r, int64_t tick
 	store_bind_text(st, i++, r->comm, sizeof(r->comm));
 	store_bind_text(st, i++, r->cmdline, (size_t)-1);
 	sqlite3_bind_int64(st, i++, tick);
+	if (r->cgroup)
+		store_bind_text(st, i++, r->cgroup, (size_t)-1);
 	return store_exec_returning_id(s, st, "cannot write a process identity", id);
 }
 
@@ -112,6 +116,8 @@ static int rename_identity(struct store *s, int64_t id, const struct proc_row *r
 	store_bind_text(st, 3, r->user, sizeof(r->user));
 	store_bind_text(st, 4, r->comm, sizeof(r->comm));
 	store_bind_text(st, 5, r->cmdline, (size_t)-1);
+	if (r->cgroup)
+		store_bind_text(st, 6, r->cgroup, (size_t)-1);
 	return store_exec_stmt(s, st, "cannot rename a process identity");
 }
 

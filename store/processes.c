@@ -12,6 +12,7 @@
 #include "store/processes.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,18 +22,22 @@
 
 /* ---- the table at a tick ---- */
 
-static const char proc_table_sql[] =
-	"SELECT p.pid, p.start_ticks, p.start_ms, p.uid, p.user, p.comm,"
-	" p.cmdline, r.ppid, r.state, r.nice, r.threads, r.cpu_ticks, r.rss,"
-	" r.vsz, r.tick,"
-	" (SELECT q.cpu_ticks FROM proc_samples q"
-	"  WHERE q.proc = p.id AND q.tick < r.tick"
-	"  ORDER BY q.tick DESC LIMIT 1)"
-	" FROM procs p JOIN proc_samples r ON r.proc = p.id"
-	" AND r.tick = (SELECT max(m.tick) FROM proc_samples m"
-	"  WHERE m.proc = p.id AND m.tick <= ?1)"
-	" WHERE p.first_tick <= ?1 AND (p.last_tick IS NULL OR p.last_tick >= ?1)"
-	" ORDER BY p.pid, p.start_ticks";
+#define PROC_TABLE_SQL(cgroup)                                                           \
+	"SELECT p.pid, p.start_ticks, p.start_ms, p.uid, p.user, p.comm,"                \
+	" p.cmdline, r.ppid, r.state, r.nice, r.threads, r.cpu_ticks, r.rss,"            \
+	" r.vsz, r.tick,"                                                                \
+	" (SELECT q.cpu_ticks FROM proc_samples q"                                       \
+	"  WHERE q.proc = p.id AND q.tick < r.tick"                                      \
+	"  ORDER BY q.tick DESC LIMIT 1), " cgroup                                       \
+	" FROM procs p JOIN proc_samples r ON r.proc = p.id"                             \
+	" AND r.tick = (SELECT max(m.tick) FROM proc_samples m"                          \
+	"  WHERE m.proc = p.id AND m.tick <= ?1)"                                        \
+	" WHERE p.first_tick <= ?1 AND (p.last_tick IS NULL OR p.last_tick >= ?1)"       \
+	" ORDER BY p.pid, p.start_ticks"
+
+static const char proc_table_sql[] = PROC_TABLE_SQL("p.cgroup");
+/* before schema v9 */
+static const char proc_table_sql_v8[] = PROC_TABLE_SQL("NULL");
 
 static double cpu_pct(sqlite3_stmt *st, const struct store_tick *ref, long clk,
 		      uint64_t cpu_ticks)
@@ -75,12 +80,15 @@ static int read_proc_row(sqlite3_stmt *st, void *row, void *arg)
 	r->rss_bytes = store_column_u64(st, c++);
 	r->vsz_bytes = store_column_u64(st, c++);
 	r->cpu_pct = cpu_pct(st, ctx->ref, ctx->clk, r->cpu_ticks);
+	if (sqlite3_column_type(st, 16) != SQLITE_NULL)
+		r->cgroup = xstrdup((const char *)sqlite3_column_text(st, 16));
 	return 0;
 }
 
 static void drop_proc_row(void *row)
 {
 	free(((struct proc_row *)row)->cmdline);
+	free(((struct proc_row *)row)->cgroup);
 }
 
 int store_read_proc_table(struct store *s, const struct store_tick *ref,
@@ -89,7 +97,10 @@ int store_read_proc_table(struct store *s, const struct store_tick *ref,
 	struct proc_row_ctx ctx = {.ref = ref, .clk = store_session_clk_tck(s)};
 	sqlite3_stmt *st;
 
-	if (store_prepare(s, proc_table_sql, &st) < 0)
+	if (store_prepare(s,
+			  store_has(s, STORE_SINCE_CGROUPS) ? proc_table_sql
+							    : proc_table_sql_v8,
+			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
 	return store_read_rows_with(s, st, (void **)&out->rows, &out->n,
@@ -210,4 +221,108 @@ int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_
 	store_bind_named_int64(st, ":clk_tck", store_session_clk_tck(s));
 	return store_read_rows_with(s, st, (void **)out, count, sizeof(**out),
 				    read_top_process, NULL, drop_top_process);
+}
+
+/* ---- one process over time ---- */
+
+static const char proc_rows_sql[] =
+	"SELECT t.t_ms, r.cpu_ticks, r.rss"
+	" FROM procs p JOIN proc_samples r ON r.proc = p.id"
+	" JOIN ticks t ON t.seq = r.tick"
+	" WHERE p.pid = ?1 AND p.start_ticks = ?2 AND t.t_ms < ?3"
+	" ORDER BY r.tick";
+
+struct proc_held {
+	int64_t t_ms;
+	uint64_t cpu, rss;
+};
+
+static void read_held(sqlite3_stmt *st, void *row)
+{
+	struct proc_held *h = row;
+
+	h->t_ms = sqlite3_column_int64(st, 0);
+	h->cpu = store_column_u64(st, 1);
+	h->rss = store_column_u64(st, 2);
+}
+
+/* The held row at time t: the latest with t_ms <= t, from *k on (rows in
+ * time order, t rising between calls); NULL before the first. */
+static const struct proc_held *held_at(const struct proc_held *v, size_t n, size_t *k,
+				       int64_t t)
+{
+	while (*k + 1 < n && v[*k + 1].t_ms <= t)
+		(*k)++;
+	return n && v[*k].t_ms <= t ? &v[*k] : NULL;
+}
+
+/* The identity's first and last tick times (last: INT64_MAX while open). */
+static int proc_life(struct store *s, int pid, uint64_t start_ticks, int64_t *first,
+		     int64_t *last)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*first = INT64_MAX;
+	*last = INT64_MIN;
+	if (store_prepare(s,
+			  "SELECT (SELECT t_ms FROM ticks WHERE seq = first_tick),"
+			  " (SELECT t_ms FROM ticks WHERE seq = last_tick),"
+			  " last_tick IS NULL"
+			  " FROM procs WHERE pid = ?1 AND start_ticks = ?2",
+			  &st) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, pid);
+	store_bind_u64(st, 2, start_ticks);
+	rc = store_step(s, st);
+	if (rc == 1) {
+		*first = sqlite3_column_int64(st, 0);
+		*last = sqlite3_column_int(st, 2) ? INT64_MAX
+						  : sqlite3_column_int64(st, 1);
+	}
+	store_finish(s, st);
+	return rc < 0 ? -1 : 0;
+}
+
+int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
+		     int64_t t1, size_t n, double *cpu, double *rss)
+{
+	struct proc_held *v = NULL;
+	size_t nv = 0, k = 0;
+	int64_t first, last;
+	long clk = store_session_clk_tck(s);
+	sqlite3_stmt *st;
+	int filled = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cpu[i] = rss[i] = NAN;
+	if (!n || t1 <= t0 || proc_life(s, pid, start_ticks, &first, &last) < 0)
+		return n && t1 > t0 ? -1 : 0;
+	if (store_prepare(s, proc_rows_sql, &st) < 0)
+		return -1;
+	sqlite3_bind_int(st, 1, pid);
+	store_bind_u64(st, 2, start_ticks);
+	sqlite3_bind_int64(st, 3, t1);
+	if (store_read_rows(s, st, (void **)&v, &nv, sizeof(*v), read_held) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int64_t a = t0 + (t1 - t0) * (int64_t)i / (int64_t)n;
+		int64_t b = t0 + (t1 - t0) * (int64_t)(i + 1) / (int64_t)n;
+		const struct proc_held *ha, *hb;
+
+		if (b - 1 < first || a > last)
+			continue;
+		/* the counters at the slot's two edges: the CPU its ticks added */
+		ha = held_at(v, nv, &k, a);
+		hb = held_at(v, nv, &k, b < last ? b : last);
+		if (!hb)
+			continue;
+		rss[i] = (double)hb->rss;
+		if (ha && hb->cpu >= ha->cpu)
+			cpu[i] = rate_core_pct(hb->cpu, ha->cpu, clk,
+					       (double)(b - a) / 1000.0);
+		filled++;
+	}
+	free(v);
+	return filled;
 }

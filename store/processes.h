@@ -67,4 +67,21 @@ int query_top_processes(struct store *s, int64_t t0, int64_t t1, enum query_top_
 /* Frees p, n entries from query_top_processes(). NULL is ignored. */
 void top_processes_free(struct top_process *p, size_t n);
 
+/*
+ * One process identity's CPU (100 = one core) and RSS (bytes) over [t0, t1)
+ * in n equal slots, from its process rows (what `vigil daemon` records of
+ * every process), for a graph: slot i covers [t0 + i*w/n, t0 + (i+1)*w/n).
+ * A row is written only when something changed, so the counters hold from
+ * one row to the next: a slot's CPU is the CPU time its ticks added (the
+ * counter at its end edge less the one at its start) over its width, its
+ * RSS the value at its end; the slot a process ends in counts over the
+ * whole slot. Slots before the
+ * process's first tick or after its last are NaN, as are all of them when
+ * the session never saw it. cpu and rss are the caller's arrays of n.
+ * Returns the number of slots filled, or -1 (store_error) with every slot
+ * NaN.
+ */
+int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
+		     int64_t t1, size_t n, double *cpu, double *rss);
+
 #endif

@@ -3,7 +3,8 @@
  * schema: the session file's schema (v1 tables, v2 rollups, v3 latency, app
  * metrics, heap, profiles, alerts, v4 notices, v5 timers in ns and gauge
  * ranges, v6 disks and network interfaces, v7 what the operator did to
- * processes, v8 the processes an alert names) and the migrations that
+ * processes, v8 the processes an alert names, v9 processes that exited
+ * and the state of exit accounting, v10 cgroups, v11 GC events) and the migrations that
  * produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
@@ -467,12 +468,131 @@ static const char *const schema_v8[] = {
 };
 
 /*
+ * v9: every process that exited, from the kernel's exit accounting
+ * (collectors/exitacct), including those that lived between two ticks and
+ * so have no procs row; and the state of that accounting whenever it
+ * changed, so a reader can tell "none exited" from "not recorded".
+ */
+static const char *const schema_v9[] = {
+	"-- processes that exited, in the order the kernel reported them\n"
+	"CREATE TABLE proc_exits (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq), -- the tick that took it\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  ppid INTEGER NOT NULL,\n"
+	"  uid INTEGER NOT NULL,\n"
+	"  comm TEXT NOT NULL,\n"
+	"  cmdline TEXT,                 -- NULL: gone before it could be read\n"
+	"  start_ms INTEGER NOT NULL,\n"
+	"  end_ms INTEGER NOT NULL,      -- when vigil heard of the exit\n"
+	"  utime_ns INTEGER NOT NULL,    -- user CPU as the scheduler tick sampled it\n"
+	"  stime_ns INTEGER NOT NULL,    -- system CPU, likewise\n"
+	"  cpu_ns INTEGER,               -- exact time on a CPU; NULL unknown\n"
+	"  peak_rss INTEGER NOT NULL,    -- bytes, high-water mark\n"
+	"  exit_code INTEGER NOT NULL,   -- 0..255; -1 killed by a signal\n"
+	"  exit_signal INTEGER NOT NULL, -- 0 unless killed\n"
+	"  core_dumped INTEGER NOT NULL,\n"
+	"  threads INTEGER NOT NULL,     -- thread exits summed into it\n"
+	"  seen INTEGER NOT NULL         -- 1: a tick's process table held it\n"
+	");\n",
+	"CREATE INDEX proc_exits_by_time ON proc_exits (end_ms);\n",
+	"-- exit accounting's state, a row at the first tick and when it changed\n"
+	"CREATE TABLE exit_accounting (\n"
+	"  tick INTEGER PRIMARY KEY REFERENCES ticks (seq),\n"
+	"  t_ms INTEGER NOT NULL,\n"
+	"  running INTEGER NOT NULL,     -- 1 on; 0 off (why says why)\n"
+	"  why TEXT NOT NULL,            -- off, or on without command lines: why\n"
+	"  cmdlines INTEGER NOT NULL,    -- 1: command lines are captured\n"
+	"  lost INTEGER NOT NULL,        -- since start: records the kernel dropped\n"
+	"  no_cmdline INTEGER NOT NULL,  -- since start: gone before read\n"
+	"  bad INTEGER NOT NULL          -- since start: malformed messages\n"
+	");\n",
+	NULL,
+};
+
+/*
+ * v10: cgroups (collectors/cgroups.h), kept like processes: an identity per
+ * path, and a sample row only when something of it changed; and each
+ * process's cgroup in its identity, for the CGROUP column and -c.
+ */
+static const char *const schema_v10[] = {
+	"ALTER TABLE procs ADD COLUMN cgroup TEXT; -- path as in cgroups; NULL unknown\n",
+	"-- a cgroup present in the session; a path removed and made again (a\n"
+	"-- restarted service, a new container) is another row: its counters\n"
+	"-- start again\n"
+	"CREATE TABLE cgroups (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  path TEXT NOT NULL,           -- '/system.slice/nginx.service'\n"
+	"  kind TEXT NOT NULL,           -- root slice service scope pod container "
+	"other\n"
+	"  name TEXT NOT NULL,           -- nginx.service, docker:4b1c2d3e4f5a, pod:UID\n"
+	"  container_id TEXT,            -- 64 hex digits; NULL none\n"
+	"  pod_uid TEXT,                 -- NULL none\n"
+	"  first_tick INTEGER NOT NULL,\n"
+	"  last_tick INTEGER,            -- NULL: present\n"
+	"  UNIQUE (path, first_tick)\n"
+	");\n",
+	"-- written only when one of its values changed; its state at tick T is\n"
+	"-- its latest row with tick <= T. Limits are NULL when there is none.\n"
+	"CREATE TABLE cgroup_samples (\n"
+	"  cgroup INTEGER NOT NULL REFERENCES cgroups (id),\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq),\n"
+	"  have INTEGER NOT NULL,        -- CGROUP_HAVE_* bits\n"
+	"  cpu_usage_ns INTEGER, nr_periods INTEGER, nr_throttled INTEGER,\n"
+	"  throttled_ns INTEGER, cpu_quota_us INTEGER, cpu_period_us INTEGER,\n"
+	"  mem_current INTEGER, mem_high INTEGER, mem_max INTEGER,\n"
+	"  oom INTEGER, oom_kill INTEGER, swap_current INTEGER, swap_max INTEGER,\n"
+	"  io_rbytes INTEGER, io_wbytes INTEGER, io_rios INTEGER, io_wios INTEGER,\n"
+	"  psi_cpu_some_avg10 REAL, psi_cpu_some_total_us INTEGER,\n"
+	"  psi_memory_some_avg10 REAL, psi_memory_some_total_us INTEGER,\n"
+	"  psi_memory_full_avg10 REAL, psi_memory_full_total_us INTEGER,\n"
+	"  psi_io_some_avg10 REAL, psi_io_some_total_us INTEGER,\n"
+	"  psi_io_full_avg10 REAL, psi_io_full_total_us INTEGER,\n"
+	"  pids_current INTEGER, pids_max INTEGER,\n"
+	"  PRIMARY KEY (cgroup, tick)\n"
+	") WITHOUT ROWID;\n",
+	"-- a cgroup's IO per device, with each of its cgroup_samples rows\n"
+	"CREATE TABLE cgroup_io_samples (\n"
+	"  cgroup INTEGER NOT NULL REFERENCES cgroups (id),\n"
+	"  tick INTEGER NOT NULL,\n"
+	"  major INTEGER NOT NULL, minor INTEGER NOT NULL,\n"
+	"  rbytes INTEGER NOT NULL, wbytes INTEGER NOT NULL,\n"
+	"  rios INTEGER NOT NULL, wios INTEGER NOT NULL,\n"
+	"  PRIMARY KEY (cgroup, tick, major, minor)\n"
+	") WITHOUT ROWID;\n",
+	NULL,
+};
+
+/*
+ * v11: the collections of a runtime vigil started with --gc-trace (Node.js
+ * --trace-gc, Go gctrace=1), one row per trace line (cmd/gcpipe).
+ */
+static const char *const schema_v11[] = {
+	"-- one row per collection the target traced\n"
+	"CREATE TABLE gc_events (\n"
+	"  id INTEGER PRIMARY KEY,\n"
+	"  tick INTEGER NOT NULL REFERENCES ticks (seq), -- the tick that took it\n"
+	"  pid INTEGER NOT NULL,\n"
+	"  runtime TEXT NOT NULL,        -- node | go\n"
+	"  kind TEXT NOT NULL,           -- Scavenge, Mark-Compact, ...; gc, gc forced\n"
+	"  major INTEGER NOT NULL,       -- 1: after_bytes is a leak floor\n"
+	"  runtime_ms REAL NOT NULL,     -- since the runtime started, as it says\n"
+	"  pause_ms REAL NOT NULL,       -- stop-the-world (Go: sweep + mark "
+	"termination)\n"
+	"  before_bytes INTEGER NOT NULL,\n"
+	"  after_bytes INTEGER NOT NULL  -- Node: heap used after; Go: live heap\n"
+	");\n",
+	"CREATE INDEX gc_events_by_tick ON gc_events (tick);\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4,
-	schema_v5, schema_v6, schema_v7, schema_v8,
+	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
+	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

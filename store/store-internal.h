@@ -73,6 +73,10 @@
 	"tick, name, fresh, loopback, rx_bytes, rx_packets, rx_errs, rx_drop, "          \
 	"tx_bytes, tx_packets, tx_errs, tx_drop"
 
+#define PROC_EXIT_COLUMNS                                                                \
+	"tick, pid, ppid, uid, comm, cmdline, start_ms, end_ms, utime_ns, stime_ns, "    \
+	"cpu_ns, peak_rss, exit_code, exit_signal, core_dumped, threads, seen"
+
 #define THREAD_COLUMNS "tick, pid, tid, comm, state, utime, stime"
 #define THREAD_V3_COLUMNS "run_ns, run_delay_ns, slices, blkio_ticks, wchan, syscall"
 
@@ -98,6 +102,7 @@ enum store_stmt {
 	STMT_APP_SAMPLE,
 	STMT_HEAP_ROLLUP,
 	STMT_JVM,
+	STMT_GC,
 	STMT_LEAK,
 	STMT_MAPPING,
 	STMT_MAPPING_SAMPLE,
@@ -108,6 +113,8 @@ enum store_stmt {
 	STMT_DISK,
 	STMT_NET,
 	STMT_PROC_ACTION,
+	STMT_PROC_EXIT,
+	STMT_EXIT_STATE,
 	STMT_N
 };
 
@@ -142,6 +149,14 @@ struct dev_seen {
 	size_t nnets;
 };
 
+/* What the writer last wrote to exit_accounting (exit_rows.c). */
+struct exit_state_seen {
+	bool any; /* a row was written */
+	bool running, cmdlines;
+	uint64_t lost, no_cmdline, bad;
+	char why[PROC_EXIT_WHY_MAX];
+};
+
 #define STORE_CACHE_N 32      /* statements in a reader's cache (statements.c) */
 #define STORE_MINUTE_MS 60000 /* rollups are per minute of t_ms */
 
@@ -155,7 +170,10 @@ struct store {
 	struct identity_map next;   /* built by the frame being written */
 	struct dev_seen dev_seen;   /* committed: matches the file */
 	struct dev_seen dev_next;   /* the frame being written */
-	int64_t roll_minute;	    /* writer: the minute not yet rolled up, 0 none */
+	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
+	struct cgroup_seen *cg; /* writer: cgroup_rows.c's memory; NULL none */
+	int64_t roll_minute;	/* writer: the minute not yet rolled up, 0 none */
+	bool skip_procs;	/* writer: process tables are not written */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
@@ -187,11 +205,18 @@ struct store {
 #define STORE_SINCE_DISKNET 6	   /* disk_samples, net_samples */
 #define STORE_SINCE_PROC_ACTIONS 7 /* proc_actions */
 #define STORE_SINCE_ALERT_TOP 8	   /* alert_events.top_by, alert_top */
+#define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
+#define STORE_SINCE_CGROUPS 10	   /* cgroups, cgroup_*samples, procs.cgroup */
+#define STORE_SINCE_GC_EVENTS 11   /* gc_events */
 
 static inline bool store_has(const struct store *s, int since)
 {
 	return s->version >= since;
 }
+
+/* store.c: the "file:" URI a reader opens path with (immutable: no writer,
+ * so no locks and no -wal/-shm). The caller frees it. */
+char *store_reader_uri(const char *path, bool immutable);
 
 /* identity.c: the writer's map of process identities. */
 /* Writes identities and changed process rows of f into the open transaction
@@ -238,6 +263,22 @@ int store_read_devices(struct store *s, int64_t seq, struct sys_sample *y);
 char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *total,
 			   bool per_device);
 
+/* exit_rows.c: the frame's exits and (when it changed) the state of exit
+ * accounting into the open transaction; commit makes exit_next exit_seen. */
+int store_write_exits(struct store *s, const struct frame *f);
+void store_exits_commit(struct store *s);
+
+/* cgroup_rows.c: the frame's cgroups whose values changed, into the open
+ * transaction; commit/discard as for devices; release frees the writer's
+ * memory of them (store_close). 0 or -1 (store_error). */
+struct cgroup_seen;
+int store_write_cgroups(struct store *s, const struct frame *f);
+void store_cgroups_commit(struct store *s);
+void store_cgroups_discard(struct store *s);
+void store_cgroups_release(struct store *s);
+/* cgroup_rows.c: closes every present cgroup at its last tick (session end). */
+int store_cgroups_close_all(struct store *s);
+
 /* write.c: writes the rollups of every metric for one minute (t_ms / 60000)
  * into the open transaction. 0 or -1 (store_error). */
 int store_rollup_minute(struct store *s, int64_t minute);
@@ -264,6 +305,11 @@ int store_no_tick(struct store *s, int64_t t_ms);
 /* Clock ticks per second of the recorded machine; 100 (Linux's USER_HZ on
  * every architecture we know) when the file has no session row yet. */
 long store_session_clk_tck(struct store *s);
+
+/* cgroup_query.c: the cgroup table at ref into out (empty on entry);
+ * nothing before v9. 0 or -1. */
+int store_read_cgroup_table(struct store *s, const struct store_tick *ref,
+			    struct cgroup_table *out);
 
 /* processes.c: the process table at ref into out (empty on entry). 0 or -1
  * with out released. */

@@ -262,7 +262,7 @@ static int check_file(const char *path, char *why, size_t len)
  * a plain read-only connection would leave behind, and which it could not
  * create at all in a directory the reader may not write.
  */
-static char *reader_uri(const char *path, bool immutable)
+char *store_reader_uri(const char *path, bool immutable)
 {
 	size_t n = strlen(path);
 	char *enc = xmalloc(3 * n + 1), *p = enc;
@@ -283,7 +283,8 @@ static char *reader_uri(const char *path, bool immutable)
 	return uri;
 }
 
-int store_open(const char *path, struct store **out, char *err, size_t errlen)
+static int open_reader(const char *path, bool nofollow, struct store **out, char *err,
+		       size_t errlen)
 {
 	struct store *s = NULL;
 	char why[384] = "";
@@ -298,8 +299,11 @@ int store_open(const char *path, struct store **out, char *err, size_t errlen)
 	s = xcalloc(1, sizeof(*s));
 	s->lock_fd = -1;
 	s->readonly = true;
-	uri = reader_uri(path, !had_wal);
-	rc = sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+	uri = store_reader_uri(path, !had_wal);
+	rc = sqlite3_open_v2(uri, &s->db,
+			     SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+				     (nofollow ? SQLITE_OPEN_NOFOLLOW : 0),
+			     NULL);
 	free(uri);
 	if (rc != SQLITE_OK) {
 		snprintf(why, sizeof(why), "%s",
@@ -322,12 +326,30 @@ fail:
 	return -1;
 }
 
+int store_open(const char *path, struct store **out, char *err, size_t errlen)
+{
+	return open_reader(path, false, out, err, errlen);
+}
+
+int store_open_nofollow(const char *path, struct store **out, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		*out = NULL;
+		snprintf(err, errlen, "cannot open session '%s': a symbolic link", path);
+		return -1;
+	}
+	return open_reader(path, true, out, err, errlen);
+}
+
 void store_close(struct store *s)
 {
 	if (!s)
 		return;
 	for (int id = 0; id < STMT_N; id++)
 		sqlite3_finalize(s->stmt[id]);
+	store_cgroups_release(s); /* its statements, before the connection */
 	store_cache_release(s);
 	/* close_v2: a statement a caller forgot cannot keep the file open */
 	if (s->db && sqlite3_close(s->db) != SQLITE_OK) {

@@ -32,7 +32,7 @@
  * writer) the map of process identities seen in the previous frame. */
 struct store;
 
-#define STORE_SCHEMA_VERSION 8
+#define STORE_SCHEMA_VERSION 11
 #define STORE_APPLICATION_ID 0x5649474c /* 'VIGL' in the SQLite header */
 
 /*
@@ -60,6 +60,11 @@ int store_create(const char *path, bool force, struct store **out, char *err,
  * store_close), or -1.
  */
 int store_open(const char *path, struct store **out, char *err, size_t errlen);
+
+/* store_open, but a symbolic link at path is refused (SQLite is told not to
+ * follow one either): for the files of a directory read whole
+ * (store/segments.h), which must not lead outside it. */
+int store_open_nofollow(const char *path, struct store **out, char *err, size_t errlen);
 
 /* Finalises statements and closes the connection. NULL is ignored. */
 void store_close(struct store *s);
@@ -97,6 +102,14 @@ int store_session_begin(struct store *s, const struct session_meta *m);
  * store stays usable for the next frame.
  */
 int store_write_frame(struct store *s, const struct frame *f);
+
+/*
+ * From now on frames are written without their process table, as if it had
+ * not been read (identities stay as they were): for a console while `vigil
+ * daemon` records the whole system already. Writer only, before the writer
+ * thread takes s.
+ */
+void store_skip_processes(struct store *s, bool skip);
 
 /*
  * Updates ended_ms and the target's exit code and signal in the sessions row,

@@ -76,15 +76,16 @@ static char *stmt_sql(enum store_stmt id)
 		 * was not read) is reopened, not duplicated. */
 		return insert_sql("procs",
 				  "pid, start_ticks, start_ms, ppid, uid, user, comm, "
-				  "cmdline, first_tick",
+				  "cmdline, first_tick, cgroup",
 				  " ON CONFLICT (pid, start_ticks) DO UPDATE SET"
 				  " last_tick = NULL, uid = excluded.uid,"
 				  " user = excluded.user, comm = excluded.comm,"
-				  " cmdline = excluded.cmdline RETURNING id");
+				  " cmdline = excluded.cmdline,"
+				  " cgroup = excluded.cgroup RETURNING id");
 	case STMT_PROC_RENAME:
 		/* exec() and setuid() keep the identity but change these */
 		return xstrdup("UPDATE procs SET uid = ?2, user = ?3, comm = ?4,"
-			       " cmdline = ?5 WHERE id = ?1");
+			       " cmdline = ?5, cgroup = ?6 WHERE id = ?1");
 	case STMT_PROC_CLOSE:
 		return xstrdup("UPDATE procs SET last_tick = ?2 WHERE id = ?1");
 	case STMT_PROC_SAMPLE:
@@ -128,6 +129,12 @@ static char *stmt_sql(enum store_stmt id)
 			"meta_used, meta_capacity, young_gcs, young_gc_ms, full_gcs, "
 			"full_gc_ms, old_after_gc",
 			"");
+	case STMT_GC:
+		return insert_sql(
+			"gc_events",
+			"tick, pid, runtime, kind, major, runtime_ms, pause_ms, "
+			"before_bytes, after_bytes",
+			"");
 	case STMT_LEAK:
 		return insert_sql(
 			"leak_verdicts",
@@ -159,6 +166,12 @@ static char *stmt_sql(enum store_stmt id)
 		return insert_sql(
 			"proc_actions",
 			"t_ms, what, detail, pid, start_ticks, comm, ok, result", "");
+	case STMT_PROC_EXIT:
+		return insert_sql("proc_exits", PROC_EXIT_COLUMNS, "");
+	case STMT_EXIT_STATE:
+		return insert_sql(
+			"exit_accounting",
+			"tick, t_ms, running, why, cmdlines, lost, no_cmdline, bad", "");
 	case STMT_N:
 		break;
 	}
@@ -261,7 +274,7 @@ int store_session_end(struct store *s, const struct session_meta *m)
 		store_fail(s, "cannot update the session row: there is none");
 		goto fail;
 	}
-	if (store_identity_close_all(s) < 0)
+	if (store_identity_close_all(s) < 0 || store_cgroups_close_all(s) < 0)
 		goto fail;
 	/* the last, partial minute is rolled up too */
 	if (s->roll_minute && store_rollup_minute(s, s->roll_minute) < 0)
@@ -269,11 +282,13 @@ int store_session_end(struct store *s, const struct session_meta *m)
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot end the session") < 0)
 		goto fail;
 	store_identity_commit(s);
+	store_cgroups_commit(s);
 	s->roll_minute = 0;
 	return 0;
 fail:
 	rollback(s);
 	store_identity_discard(s);
+	store_cgroups_discard(s);
 	return -1;
 }
 
@@ -451,6 +466,11 @@ static int close_minute(struct store *s, const struct frame *f, int64_t *next)
 	return 0;
 }
 
+void store_skip_processes(struct store *s, bool skip)
+{
+	s->skip_procs = skip;
+}
+
 int store_write_frame(struct store *s, const struct frame *f)
 {
 	int64_t next_minute;
@@ -460,20 +480,25 @@ int store_write_frame(struct store *s, const struct frame *f)
 	if (store_exec_stmt(s, store_stmt(s, STMT_BEGIN), "cannot begin a frame") < 0)
 		return -1;
 	if (write_tick(s, f) < 0 || write_sys(s, f) < 0 || write_cores(s, f) < 0 ||
-	    store_identity_write_frame(s, f) < 0 || store_write_target(s, f) < 0 ||
-	    store_write_alerts(s, f) < 0 || store_write_notices(s, f) < 0 ||
-	    store_write_app(s, f) < 0 || store_write_heap(s, f) < 0 ||
-	    store_write_devices(s, f) < 0 || close_minute(s, f, &next_minute) < 0)
+	    (!s->skip_procs && store_identity_write_frame(s, f) < 0) ||
+	    store_write_target(s, f) < 0 || store_write_alerts(s, f) < 0 ||
+	    store_write_notices(s, f) < 0 || store_write_app(s, f) < 0 ||
+	    store_write_heap(s, f) < 0 || store_write_devices(s, f) < 0 ||
+	    store_write_exits(s, f) < 0 || store_write_cgroups(s, f) < 0 ||
+	    close_minute(s, f, &next_minute) < 0)
 		goto fail;
 	if (store_exec_stmt(s, store_stmt(s, STMT_COMMIT), "cannot commit a frame") < 0)
 		goto fail;
 	store_identity_commit(s);
 	store_devices_commit(s);
+	store_exits_commit(s);
+	store_cgroups_commit(s);
 	s->roll_minute = next_minute;
 	return 0;
 fail:
 	rollback(s);
 	store_identity_discard(s);
 	store_devices_discard(s);
+	store_cgroups_discard(s);
 	return -1;
 }

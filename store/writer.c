@@ -13,6 +13,7 @@
 #include "store/writer.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,10 @@ struct pending_action {
 };
 
 struct store_writer {
-	struct store *store;
+	struct store *store;  /* the rotation's current one, when rotating */
+	struct rotation *rot; /* NULL: one file */
+	int64_t last_ms;      /* time of the last frame written */
+	bool switch_failed;   /* said once until a switch succeeds */
 	struct queue queue;
 	pthread_t thread;
 	pthread_mutex_t lock; /* guards stats and profiles */
@@ -107,6 +111,21 @@ static void write_actions(struct store_writer *w)
 	}
 }
 
+/* Between frames: the frame f belongs to the next file of the rotation. */
+static void switch_file(struct store_writer *w, const struct frame *f)
+{
+	char err[512];
+
+	if (rotation_next(w->rot, f->t_ms, w->last_ms, err, sizeof(err)) < 0) {
+		if (!w->switch_failed)
+			log_debug("writer: cannot switch files: %s", err);
+		w->switch_failed = true;
+		return;
+	}
+	w->switch_failed = false;
+	w->store = rotation_store(w->rot);
+}
+
 static void *writer_main(void *arg)
 {
 	struct store_writer *w = arg;
@@ -115,7 +134,13 @@ static void *writer_main(void *arg)
 	pthread_setname_np(pthread_self(), "vigil-writer");
 	/* NULL only once the queue is closed and drained */
 	while ((f = queue_pop(&w->queue))) {
-		int rc = store_write_frame(w->store, f);
+		int rc;
+
+		if (w->rot && rotation_due(w->rot, f->t_ms))
+			switch_file(w, f);
+		rc = store_write_frame(w->store, f);
+		if (rc == 0)
+			w->last_ms = f->t_ms;
 
 		if (rc < 0)
 			log_debug("writer: frame %llu: %s", (unsigned long long)f->seq,
@@ -130,13 +155,14 @@ static void *writer_main(void *arg)
 	return NULL;
 }
 
-struct store_writer *store_writer_start(struct store *s, size_t queue_cap)
+static struct store_writer *start(struct store *s, struct rotation *r, size_t queue_cap)
 {
 	struct store_writer *w = xcalloc(1, sizeof(*w));
 	sigset_t all, old;
 	int rc;
 
 	w->store = s;
+	w->rot = r;
 	queue_init(&w->queue, queue_cap);
 	pthread_mutex_init(&w->lock, NULL);
 	/* Signals belong to the main thread (it turns them into flags); the
@@ -148,6 +174,16 @@ struct store_writer *store_writer_start(struct store *s, size_t queue_cap)
 	if (rc)
 		fatal("cannot start the store writer thread: %s", strerror(rc));
 	return w;
+}
+
+struct store_writer *store_writer_start(struct store *s, size_t queue_cap)
+{
+	return start(s, NULL, queue_cap);
+}
+
+struct store_writer *store_writer_start_rotating(struct rotation *r, size_t queue_cap)
+{
+	return start(rotation_store(r), r, queue_cap);
 }
 
 void store_writer_push(struct store_writer *w, struct frame *f)

@@ -20,6 +20,7 @@
 #include "analysis/profile.h"
 #include "core/frame.h"
 #include "core/proc_action.h"
+#include "store/rotation.h"
 #include "store/store.h"
 
 struct store_writer;
@@ -36,6 +37,15 @@ struct store_writer_stats {
  * thread that cannot be started is fatal().
  */
 struct store_writer *store_writer_start(struct store *s, size_t queue_cap);
+
+/*
+ * store_writer_start over a rotation (store/rotation.h): before each frame
+ * the writer asks whether the frame belongs to the next file and switches
+ * between frames. r stays the caller's, to close after store_writer_stop.
+ * A switch that fails is logged once and retried at the next frame; the
+ * frame goes to the current file meanwhile.
+ */
+struct store_writer *store_writer_start_rotating(struct rotation *r, size_t queue_cap);
 
 /* Queues a new reference of f (taken here with frame_ref); the caller keeps
  * its own. Never blocks. Safe from any one producer thread. */

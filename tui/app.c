@@ -8,6 +8,8 @@
  */
 #include "tui/app.h"
 
+#include "views/cgroup_view.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,10 +58,14 @@ void app_init(struct app *a, const struct tui_config *cfg)
 
 void app_release(struct app *a)
 {
+	if (a->past)
+		app_leave_past(a);
 	capture_release(a);
 	ui_model_release(&a->model);
 	store_close(a->reader);
 	a->reader = NULL;
+	store_close(a->history);
+	a->history = NULL;
 	proclist_release(&a->ov.list);
 }
 
@@ -77,6 +83,21 @@ static bool open_reader(struct app *a)
 		return false;
 	}
 	return true;
+}
+
+/* The daemon's history, opened once; NULL without (or when unreadable). */
+static struct store *open_history(struct app *a)
+{
+	char err[256];
+
+	if (a->history || !a->cfg.history_path || a->history_failed)
+		return a->history;
+	if (store_open(a->cfg.history_path, &a->history, err, sizeof(err)) < 0) {
+		log_debug("daemon history: %s", err);
+		a->history = NULL;
+		a->history_failed = true;
+	}
+	return a->history;
 }
 
 int64_t app_shown_ms(const struct app *a)
@@ -147,6 +168,9 @@ void app_load(struct app *a)
 		.reload = a->hist_stale,
 	};
 
+	if (!a->replaying)
+		rq.history = open_history(a);
+
 	if (!a->model.cur || !open_reader(a))
 		return;
 	loader_load(&a->model, a->reader, &rq);
@@ -162,6 +186,9 @@ void app_clamp_cursors(struct app *a)
 	list_cursor_clamp(&a->ov.cur, (long)a->ov.list.n, ptable_body_rows(rows));
 	list_cursor_clamp(&a->al.cur, (long)a->model.nalert_states,
 			  alerts_list_rows(rows));
+	if (a->model.cur)
+		list_cursor_clamp(&a->cg.cur, (long)a->model.cur->cgroups.n,
+				  cgroup_view_rows(rows));
 	if (a->screen == UI_LEAKS && !a->lk.history)
 		leaks_clamp(&a->model, &a->lk, rows);
 	target_table_size(&a->model, &a->tg, rows, a->body_width, &n, &visible);
@@ -191,6 +218,7 @@ void app_rebuild_list(struct app *a)
 	if (!a->model.cur)
 		return;
 	a->ov.opts.filter = a->ov.filter;
+	a->ov.opts.cgroup = a->ov.cgroup;
 	proclist_build(&a->ov.list, &a->model.cur->procs, &a->ov.opts, a->cfg.ascii);
 	idx = a->ov.selected_pid ? proclist_find(&a->ov.list, a->ov.selected_pid) : -1;
 	if (idx >= 0)
@@ -210,6 +238,11 @@ void app_forget_target(struct app *a, int pid)
 
 void app_take_frame(struct app *a, struct frame *f)
 {
+	if (a->past) { /* the history is shown: keep the present for End */
+		frame_unref(a->newest);
+		a->newest = f;
+		return;
+	}
 	loader_take_frame(&a->model, f);
 	for (size_t i = 0; i < f->nalerts; i++)
 		if (!strcmp(f->alerts[i].state, "firing"))
@@ -280,4 +313,55 @@ int app_replay_open(struct app *a, char *err, size_t errlen)
 	a->replaying = true;
 	app_replay_show(a);
 	return 0;
+}
+
+int app_enter_past(struct app *a, char *err, size_t errlen)
+{
+	if (a->past)
+		return 0;
+	if (!open_history(a)) {
+		snprintf(err, errlen,
+			 "no history of vigil daemon to go back to (--history)");
+		return -1;
+	}
+	a->live_reader = a->reader;
+	a->reader = a->history;
+	if (replay_open(&a->rp, a->reader) < 0 || !a->rp.ticks) {
+		snprintf(err, errlen, "cannot read the daemon's history: %s",
+			 a->rp.ticks ? store_error(a->reader) : "no samples");
+		a->reader = a->live_reader;
+		a->live_reader = NULL;
+		return -1;
+	}
+	a->past = a->replaying = true;
+	replay_jump(&a->rp, a->rp.last_ms);
+	a->hist_stale = true;
+	app_replay_show(a);
+	return 0;
+}
+
+unsigned app_leave_past(struct app *a)
+{
+	struct ui_model *m = &a->model;
+
+	a->past = a->replaying = false;
+	m->replay = false;
+	a->reader = a->live_reader;
+	a->live_reader = NULL;
+	/* the replayed frames go; the newest live one comes back */
+	frame_unref(m->prev);
+	frame_unref(m->target_last);
+	frame_unref(m->threads);
+	frame_unref(m->threads_prev);
+	m->prev = m->target_last = m->threads = m->threads_prev = NULL;
+	if (a->newest) {
+		loader_take_frame(m, a->newest);
+		frame_unref(m->prev);
+		m->prev = NULL;
+		a->newest = NULL;
+	}
+	a->hist_stale = true;
+	app_rebuild_list(a);
+	app_load(a);
+	return REACT_LAYOUT | REACT_BODY | REACT_STATUS | REACT_HEADER;
 }

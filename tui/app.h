@@ -59,13 +59,16 @@ enum react {
 struct app {
 	struct tui_config cfg;
 	struct ui_model model;
-	struct store *reader; /* the session, read; NULL until opened */
+	struct store *reader;  /* the session, read; NULL until opened */
+	struct store *history; /* live: the daemon's history (cfg.history_path) */
+	bool history_failed;   /* it could not be opened: do not retry */
 
 	enum ui_screen screen, back; /* back: where Esc/h return from help */
 	struct overview_state ov;
 	struct target_state tg;
 	struct alerts_state al;
 	struct leaks_state lk;
+	struct cgroups_state cg; /* o */
 	struct profile_view_state pv;
 	struct tui_capture *capture; /* started through the profile hooks */
 	struct act_state act;	     /* k, F9, F7, F8 */
@@ -82,6 +85,12 @@ struct app {
 
 	bool replaying; /* frames come from the store at rp's cursor */
 	struct replay rp;
+	/* live, after `b`: replaying the daemon's history (reader is history,
+	 * the session's reader set aside in live_reader); newest is the last
+	 * live frame that arrived meanwhile, shown again on End */
+	bool past;
+	struct store *live_reader;
+	struct frame *newest;
 
 	int zoom;	  /* index into the history windows (1m .. 24h) */
 	int graph_points; /* values the current screen's graphs show */
@@ -100,6 +109,11 @@ void app_release(struct app *a);
 void app_take_frame(struct app *a, struct frame *f);
 /* Replay: opens the session and shows its first tick. -1 with err. */
 int app_replay_open(struct app *a, char *err, size_t errlen);
+/* Live: `b` replays the daemon's history (cfg.history_path) in place of the
+ * present, at its last tick; -1 with err when there is none. */
+int app_enter_past(struct app *a, char *err, size_t errlen);
+/* Live, in the past: back to the present (End). Returns REACT_* flags. */
+unsigned app_leave_past(struct app *a);
 /* Replay: loads the model at the cursor (after it moved). */
 void app_replay_show(struct app *a);
 /* Replay: after a cursor move (moved: whether it did), reloads the model or

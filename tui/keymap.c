@@ -14,9 +14,11 @@
 
 #include "core/clock.h"
 #include "tui/capture.h"
+#include "tui/cgscreen.h"
 #include "tui/procact.h"
 #include "tui/prompt.h"
 #include "views/alerts_view.h"
+#include "views/cgroup_view.h"
 #include "views/leaks_view.h"
 #include "views/profile_view.h"
 #include "views/ptable.h"
@@ -32,12 +34,13 @@ enum {
 	ON_ALERTS = 1u << UI_ALERTS,
 	ON_PROFILE = 1u << UI_PROFILE,
 	ON_PROFILES = 1u << UI_PROFILES,
-	ON_LEAKS = 1u << UI_LEAKS
+	ON_LEAKS = 1u << UI_LEAKS,
+	ON_CGROUPS = 1u << UI_CGROUPS
 };
 #define ON_ALL                                                                           \
 	(ON_OVERVIEW | ON_TARGET | ON_HELP | ON_ALERTS | ON_PROFILE | ON_PROFILES |      \
-	 ON_LEAKS)
-#define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS | ON_LEAKS)
+	 ON_LEAKS | ON_CGROUPS)
+#define ON_DATA (ON_OVERVIEW | ON_TARGET | ON_ALERTS | ON_LEAKS | ON_CGROUPS)
 
 /* Which console a key belongs to: some keys mean time in replay (t, Home). */
 enum { LIVE = 1u << 0, REPLAY = 1u << 1, BOTH = LIVE | REPLAY };
@@ -128,6 +131,12 @@ static unsigned act_back(struct app *a, int key, int arg)
 	}
 	if (a->screen == UI_LEAKS)
 		return leaks_back(a, key, 0);
+	if (a->screen == UI_CGROUPS)
+		return cgscreen_toggle(a, key, 0);
+	if (a->ov.cgroup[0]) { /* Esc after Enter on a cgroup: every process */
+		a->ov.cgroup[0] = '\0';
+		return REACT_REBUILD | REACT_BODY | REACT_STATUS;
+	}
 	if (a->ov.filter[0]) { /* Esc on the overview clears the filter, as in htop */
 		a->ov.filter[0] = '\0';
 		return REACT_REBUILD | REACT_BODY | REACT_STATUS;
@@ -274,6 +283,18 @@ static unsigned act_jump(struct app *a, int key, int arg)
 	return prompt_open(a, PROMPT_JUMP);
 }
 
+/* Live `b`: into the daemon's history, then the same jump prompt. */
+static unsigned act_past(struct app *a, int key, int arg)
+{
+	char err[256];
+
+	if (app_enter_past(a, err, sizeof(err)) < 0) {
+		app_message(a, true, "%s", err);
+		return REACT_STATUS;
+	}
+	return REACT_LAYOUT | act_jump(a, key, arg);
+}
+
 /* The cursor moved: reload the frames there. */
 static unsigned moved(struct app *a, bool did)
 {
@@ -295,6 +316,8 @@ static unsigned act_time(struct app *a, int key, int arg)
 		return moved(a, replay_home(&a->rp));
 	case KEY_END:
 	case 'G':
+		if (a->past) /* the daemon's history: End is the present */
+			return app_leave_past(a);
 		return moved(a, replay_end(&a->rp));
 	case ' ':
 		replay_toggle_play(&a->rp, now);
@@ -383,6 +406,8 @@ static unsigned act_move(struct app *a, int key, int arg)
 			a->lk.cur.sel = key == KEY_HOME ? 0 : (n > 0 ? n - 1 : 0);
 		leaks_clamp(&a->model, &a->lk, rows);
 		break;
+	case UI_CGROUPS:
+		return cgscreen_move(a, step_of(key, cgroup_view_rows(rows)));
 	default:
 		visible = ptable_body_rows(rows);
 		list_cursor_move(&a->ov.cur, step_of(key, visible), (long)a->ov.list.n,
@@ -668,6 +693,28 @@ static const struct binding bindings[] = {
 	 "target screen: next panel (threads, latency, memory)",
 	 0},
 	{{KEY_HOME, KEY_END, 0}, ON_DATA, LIVE, act_move, "Home End", "first, last", 0},
+	{{'o', 0},
+	 ON_OVERVIEW | ON_TARGET | ON_CGROUPS,
+	 BOTH,
+	 cgscreen_toggle,
+	 "o",
+	 "cgroups: CPU, memory, IO, pressure, throttling (Enter: processes)",
+	 0},
+	{{'\r', '\n', KEY_ENTER, 0}, ON_CGROUPS, BOTH, cgscreen_enter, "Enter", NULL, 0},
+	{{'P', 'M', 'I', KEY_F(6), 0},
+	 ON_CGROUPS,
+	 BOTH,
+	 cgscreen_sort,
+	 "P M F6 I",
+	 "cgroups: sort by CPU, memory, next column, name",
+	 0},
+	{{'O', 0},
+	 ON_OVERVIEW,
+	 BOTH,
+	 cgscreen_column,
+	 "O",
+	 "CGROUP column on/off (the unit, container or pod)",
+	 0},
 	{{'P', 'M', 'N', 'C', 0},
 	 ON_OVERVIEW,
 	 BOTH,
@@ -739,6 +786,13 @@ static const struct binding bindings[] = {
 	 act_jump,
 	 "b",
 	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end",
+	 0},
+	{{'b', 0},
+	 ON_DATA,
+	 LIVE,
+	 act_past,
+	 "b",
+	 "back into vigil daemon's history (End: live again)",
 	 0},
 };
 

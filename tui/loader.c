@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analysis/alert_fold.h"
+#include "analysis/leak.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/alert_rows.h"
@@ -347,6 +348,42 @@ void loader_window(const struct model_request *rq, int64_t *t0, int64_t *t1)
 	*t0 = *t1 - w;
 }
 
+/* The NaN slots of out from the daemon's history of the same metric. */
+static void fill_from(struct store *hist, const char *metric, int64_t t0, int64_t t1,
+		      size_t n, struct ui_series *out)
+{
+	struct ui_series h = {0};
+
+	load_series(hist, metric, t0, t1, n, &h);
+	for (size_t i = 0; i < n && i < out->n; i++)
+		if (!isfinite(out->v[i]) && isfinite(h.v[i]))
+			out->v[i] = h.v[i];
+	free(h.v);
+}
+
+/* The target's CPU and RSS before it was attached, from the daemon's rows
+ * of that process (same pid and start time); m->target_recorded says so. */
+static void fill_target_from(struct ui_model *m, struct store *hist, int64_t t0,
+			     int64_t t1, size_t n)
+{
+	const struct target_sample *t = m->cur->target;
+	struct ui_history *h = &m->hist;
+	double *cpu = xcalloc(n, sizeof(*cpu)), *rss = xcalloc(n, sizeof(*rss));
+
+	if (query_proc_slots(hist, t->pid, t->start_ticks, t0, t1, n, cpu, rss) > 0) {
+		for (size_t i = 0; i < n && i < h->tcpu.n && i < h->trss.n; i++) {
+			if (!isfinite(h->tcpu.v[i]) && isfinite(cpu[i]))
+				h->tcpu.v[i] = cpu[i];
+			if (!isfinite(h->trss.v[i]) && isfinite(rss[i])) {
+				h->trss.v[i] = rss[i];
+				m->target_recorded = true;
+			}
+		}
+	}
+	free(cpu);
+	free(rss);
+}
+
 static void load_history(struct ui_model *m, struct store *s,
 			 const struct model_request *rq)
 {
@@ -379,6 +416,11 @@ static void load_history(struct ui_model *m, struct store *s,
 	m->zoom_ms = w;
 	load_series(s, "cpu.total", t0, t1, n, &h->cpu);
 	load_series(s, "mem.used", t0, t1, n, &h->mem);
+	if (rq->history) {
+		fill_from(rq->history, "cpu.total", t0, t1, n, &h->cpu);
+		fill_from(rq->history, "mem.used", t0, t1, n, &h->mem);
+	}
+	m->target_recorded = false;
 	h->tcpu.n = h->trss.n = h->twait.n = h->tanon.n = h->tfloor.n = h->tgc.n = 0;
 	h->tio.n = 0;
 	if (!t)
@@ -396,6 +438,8 @@ static void load_history(struct ui_model *m, struct store *s,
 			mask_run(ts[i]->v, n, t0, t1, m->loaded.target_from_ms,
 				 m->loaded.target_to_ms);
 		}
+		if (rq->history)
+			fill_target_from(m, rq->history, t0, t1, n);
 		load_io(m, s, t0, t1, n);
 		load_heap(m, s, t0, t1, hn);
 		load_timers(m, s, t0, t1, n);
@@ -467,6 +511,77 @@ static void load_leaks(struct ui_model *m, struct store *s, int64_t t_ms)
 		log_debug("leaks screen: %s", store_error(s));
 }
 
+/* Slots a recorded verdict is judged over: 5 s each over the hour. */
+#define RECORDED_SLOTS 720
+#define RECORDED_SPAN_MS (3600 * 1000LL)
+
+/*
+ * The target's leak verdict from the daemon's rows of it (RSS every change,
+ * the last hour up to now), judged once per target as analysis/leak judges
+ * the live series: what the console can say before its own minutes of
+ * samples are in. state "insufficient-data" when even that is too short.
+ */
+static void judge_recorded(struct ui_model *m, struct store *hist, int64_t t_ms)
+{
+	const struct target_sample *t = m->cur->target;
+	struct leak_params p = leak_params_default();
+	double *cpu = xcalloc(RECORDED_SLOTS, sizeof(*cpu));
+	double *rss = xcalloc(RECORDED_SLOTS, sizeof(*rss));
+	struct leak_point *pts = xcalloc(RECORDED_SLOTS, sizeof(*pts));
+	struct leak_point *floors = xcalloc(RECORDED_SLOTS, sizeof(*floors));
+	int64_t t0 = t_ms - RECORDED_SPAN_MS;
+	struct heap_verdict *v = &m->recorded_leak;
+	struct leak_verdict lv;
+	size_t n = 0, nf;
+
+	m->recorded_pid = t->pid;
+	m->recorded_start = t->start_ticks;
+	memset(v, 0, sizeof(*v));
+	if (query_proc_slots(hist, t->pid, t->start_ticks, t0, t_ms, RECORDED_SLOTS, cpu,
+			     rss) > 0)
+		for (size_t i = 0; i < RECORDED_SLOTS; i++)
+			if (isfinite(rss[i]))
+				pts[n++] = (struct leak_point){
+					t0 + RECORDED_SPAN_MS * (int64_t)(i + 1) /
+							RECORDED_SLOTS,
+					rss[i]};
+	nf = leak_floors(pts, n, NULL, 0, &p, floors);
+	leak_judge(floors, nf, m->meta ? (double)m->meta->mem_total : 0, &p, &lv);
+	snprintf(v->source, sizeof(v->source), "daemon");
+	snprintf(v->state, sizeof(v->state), "%s", leak_state_name(lv.state));
+	v->rate_bytes_per_hour = lv.rate_bytes_per_hour;
+	v->confidence = lv.confidence;
+	v->time_to_limit_s = lv.time_to_limit_s;
+	v->since_ms = lv.since_ms;
+	v->limit_bytes = m->meta ? m->meta->mem_total : 0;
+	v->floor_bytes = nf ? (uint64_t)floors[nf - 1].bytes : 0;
+	v->floors = lv.floors;
+	free(cpu);
+	free(rss);
+	free(pts);
+	free(floors);
+	log_debug("recorded verdict of pid %d: %s from %zu points", t->pid, v->state, n);
+}
+
+/* Live, while the console's own verdict has too little to go on: the one
+ * judged from the daemon's history, said as such (m->leak_recorded). */
+static void use_recorded_verdict(struct ui_model *m, const struct model_request *rq)
+{
+	const struct target_sample *t = m->cur->target;
+
+	m->leak_recorded = false;
+	if (!rq->history || !t || !m->target_recorded ||
+	    (m->have_leak && strcmp(m->leak.state, "insufficient-data")))
+		return;
+	if (m->recorded_pid != t->pid || m->recorded_start != t->start_ticks)
+		judge_recorded(m, rq->history, rq->t_ms);
+	if (!strcmp(m->recorded_leak.state, "insufficient-data"))
+		return;
+	m->leak = m->recorded_leak;
+	m->have_leak = true;
+	m->leak_recorded = true;
+}
+
 void loader_load(struct ui_model *m, struct store *s, const struct model_request *rq)
 {
 	if (!m->cur || !s)
@@ -480,6 +595,7 @@ void loader_load(struct ui_model *m, struct store *s, const struct model_request
 	load_history(m, s, rq); /* also finds the target's run of ticks */
 	m->have_leak = query_leak_verdict_at(s, rq->t_ms, &m->leak, &m->leak_at_ms) > 0 &&
 		       of_target(m, m->leak_at_ms);
+	use_recorded_verdict(m, rq);
 	if (rq->want & MODEL_WANT_LEAKS)
 		load_leaks(m, s, rq->t_ms);
 }

@@ -56,6 +56,10 @@ struct model_request {
 	unsigned want;		    /* MODEL_WANT_* */
 	int64_t region_id;	    /* with MODEL_WANT_REGION */
 	bool reload;		    /* reload the history even if nothing changed */
+	/* live: vigil daemon's history (borrowed, may be NULL): graph slots
+	 * the session has nothing for (before the console started, or before
+	 * the target was attached) are filled from it */
+	struct store *history;
 };
 
 /*

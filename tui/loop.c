@@ -31,6 +31,7 @@
 #include "views/draw.h"
 #include "tui/capture.h"
 #include "views/alerts_view.h"
+#include "views/cgroup_view.h"
 #include "views/profile_view.h"
 #include "views/help.h"
 #include "views/leaks_view.h"
@@ -207,6 +208,10 @@ static const struct fkey leaks_keys[] = {
 	{"Esc", "Back   "},
 	{"F10", "Quit   "},
 };
+static const struct fkey cgroups_keys[] = {
+	{"F1", "Help   "},  {"Enter", "Processes "}, {"F6", "SortBy "},
+	{"Esc", "Back   "}, {"F10", "Quit   "},
+};
 static const struct fkey help_keys[] = {
 	{"Esc", "Back   "},
 	{"F10", "Quit   "},
@@ -244,6 +249,9 @@ static void draw_body(struct tui *t)
 		else
 			leaks_draw(t->body, &a->model, &a->lk);
 		break;
+	case UI_CGROUPS:
+		cgroup_view_draw(t->body, &a->model, &a->cg);
+		break;
 	}
 	if (a->act.stage == ACT_MENU)
 		signal_menu_draw(t->body, &a->act.menu);
@@ -274,6 +282,8 @@ static const struct fkey *current_fkeys(const struct tui *t, size_t *n)
 		if (t->app.model.can_read_smaps)
 			return FKEYS(leaks_keys_smaps);
 		return FKEYS(leaks_keys);
+	case UI_CGROUPS:
+		return FKEYS(cgroups_keys);
 	}
 	*n = 0;
 	return NULL;

@@ -51,8 +51,13 @@ struct tui_profile_hooks {
 
 struct tui_config {
 	const char *session_path; /* read for history graphs */
-	bool recording;		  /* show REC with the path (false: --no-record) */
-	bool ascii;		  /* ASCII graphs and tree glyphs */
+	/* live: vigil daemon's recent history (a copy, store/history.h), read
+	 * for what the session does not hold yet: the graphs before the
+	 * console started, a process's CPU and RSS before it was attached;
+	 * NULL without */
+	const char *history_path;
+	bool recording; /* show REC with the path (false: --no-record) */
+	bool ascii;	/* ASCII graphs and tree glyphs */
 	bool color;
 	bool start_on_target; /* -p PID or -- CMD: open on the target screen */
 	bool target_started;  /* the target is a command vigil started */

@@ -40,6 +40,8 @@ static const struct pal_spec specs[PAL_N] = {
 	[PAL_BAD] = {COLOR_RED, -1, A_BOLD, A_BOLD | A_REVERSE},
 	[PAL_GOOD] = {COLOR_GREEN, -1, A_BOLD, 0},
 	[PAL_FLOOR] = {COLOR_MAGENTA, -1, A_BOLD, A_BOLD},
+	[PAL_GROWN] = {COLOR_RED, -1, 0, 0},
+	[PAL_SHRUNK] = {COLOR_BLUE, -1, 0, 0},
 };
 
 void draw_palette_init(bool color)

@@ -34,7 +34,9 @@ enum pal {
 	PAL_WARN,
 	PAL_BAD,
 	PAL_GOOD,
-	PAL_FLOOR, /* a line over a graph: the heap's floor */
+	PAL_FLOOR,  /* a line over a graph: the heap's floor */
+	PAL_GROWN,  /* differential flame graph: grew (drawn reversed: red) */
+	PAL_SHRUNK, /* differential flame graph: shrank (drawn reversed: blue) */
 	PAL_N
 };
 

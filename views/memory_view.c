@@ -9,6 +9,18 @@
 #include "core/units.h"
 #include "views/draw.h"
 
+/* Where the floors come from, as the verdict's source says. */
+static const char *floor_words(const char *source)
+{
+	if (!strcmp(source, "jvm"))
+		return "old gen after GC";
+	if (!strcmp(source, "node gc"))
+		return "heap after Mark-Compact";
+	if (!strcmp(source, "go gc"))
+		return "Go live heap after GC";
+	return "RssAnon+swap";
+}
+
 static enum pal verdict_colour(const char *state)
 {
 	if (!strcmp(state, "leak-suspect"))
@@ -39,7 +51,8 @@ void memory_draw_verdict(WINDOW *w, const struct ui_model *m, int y, int cols)
 	wattrset(w, pal(PAL_NORMAL));
 	put_wordsf(w, y, 6 + (int)strlen(v->state) + 2, cols - 8 - (int)strlen(v->state),
 		   "floors of %s  floor %s",
-		   strcmp(v->source, "jvm") ? "RssAnon+swap" : "old gen after GC",
+		   m->leak_recorded ? "RSS in the daemon's recorded history"
+				    : floor_words(v->source),
 		   /* no floor yet (a live heap is never 0 bytes) */
 		   v->floor_bytes
 			   ? units_bytes_short((double)v->floor_bytes, a, sizeof(a))

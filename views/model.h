@@ -21,6 +21,7 @@
 #include "core/frame.h"
 #include "store/app_rows.h"
 #include "store/heap_rows.h"
+#include "views/cglist.h"
 #include "views/listcursor.h"
 #include "views/proclist.h"
 
@@ -112,6 +113,16 @@ struct ui_model {
 	/* their window: the first and last ms the graphs cover (replay: around
 	 * the cursor, within the recording; live: ending at the newest tick) */
 	int64_t hist_from_ms, hist_to_ms;
+	/* live: the target's graphs show vigil daemon's rows of it from before
+	 * it was attached */
+	bool target_recorded;
+	/* live: leak is the verdict judged from that recorded history (the
+	 * console's own has too few samples yet); recorded_* cache it per
+	 * target identity */
+	bool leak_recorded;
+	struct heap_verdict recorded_leak;
+	int recorded_pid;
+	uint64_t recorded_start;
 
 	const char *session_path; /* borrowed; NULL when not recording */
 	uint64_t session_bytes;
@@ -201,7 +212,14 @@ enum ui_screen {
 	UI_ALERTS,
 	UI_PROFILE,
 	UI_PROFILES,
-	UI_LEAKS
+	UI_LEAKS,
+	UI_CGROUPS
+};
+
+/* The cgroup screen (key o). */
+struct cgroups_state {
+	struct list_cursor cur;
+	enum cglist_sort sort;
 };
 
 struct alerts_state {
@@ -226,6 +244,9 @@ struct overview_state {
 	struct list_cursor cur; /* over list */
 	int selected_pid;	/* keeps the selection on a process across rebuilds */
 	int hscroll;		/* COMMAND text columns scrolled off to the left */
+	/* Enter on the cgroup screen: only the processes of this cgroup and
+	 * those below it ("": every process) */
+	char cgroup[512];
 };
 
 /* The lower half of the target screen; Tab cycles through them. */

@@ -153,6 +153,11 @@ static void draw_summary(WINDOW *w, const struct ui_model *m, int y, int cols)
 	}
 	snprintf(f[0], sizeof(f[0]), "Tasks %zu, %ld thr, %ld running", t->n, threads,
 		 running);
+	/* exit accounting (live only): every process that ended since start,
+	 * including those no tick saw */
+	if (m->cur->exits && m->cur->exits->on)
+		snprintf(f[0] + strlen(f[0]), sizeof(f[0]) - strlen(f[0]),
+			 ", %llu exited", (unsigned long long)m->cur->exits->total);
 	snprintf(f[1], sizeof(f[1]), "Load %.2f %.2f %.2f", s->load1, s->load5,
 		 s->load15);
 	snprintf(f[2], sizeof(f[2]), "PSI some cpu %.1f", s->psi[PSI_CPU].some.avg10);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "core/xalloc.h"
+#include "views/cglist.h"
 
 #define NO_PARENT SIZE_MAX
 
@@ -209,6 +210,14 @@ static struct proclist_entry *entry_push(struct proclist *l, const struct proc_r
 	return e;
 }
 
+/* Whether r is listed: it matches the filter and lies in the cgroup. */
+static bool row_kept(const struct proc_row *r, const struct proclist_opts *o)
+{
+	if (o->cgroup && *o->cgroup && !cglist_contains(o->cgroup, r->cgroup))
+		return false;
+	return proclist_matches(r, o->filter);
+}
+
 static void build_flat(struct proclist *l, const struct proc_table *t,
 		       const struct proclist_opts *o, const struct sort_spec *s)
 {
@@ -217,7 +226,7 @@ static void build_flat(struct proclist *l, const struct proc_table *t,
 	size_t n = 0;
 
 	for (size_t i = 0; i < t->n; i++)
-		if (proclist_matches(&t->rows[i], o->filter))
+		if (row_kept(&t->rows[i], o))
 			order[n++] = i;
 	merge_sort(order, aux, n, order_cmp, s);
 	l->entries = xgrow(l->entries, &l->cap, n, sizeof(*l->entries));
@@ -295,10 +304,10 @@ static void link_parents(struct tree_scratch *ts, const struct sort_spec *s)
 
 /* Matches and, with a filter, every ancestor of a match are kept. */
 static void mark_kept(struct tree_scratch *ts, const struct proc_table *t,
-		      const char *filter)
+		      const struct proclist_opts *o)
 {
 	for (size_t i = 0; i < ts->n; i++)
-		ts->match[i] = proclist_matches(&t->rows[i], filter);
+		ts->match[i] = row_kept(&t->rows[i], o);
 	for (size_t i = 0; i < ts->n; i++) {
 		if (!ts->match[i])
 			continue;
@@ -436,8 +445,8 @@ static void build_tree(struct proclist *l, const struct proc_table *t,
 
 	scratch_init(&ts, t->n);
 	link_parents(&ts, s);
-	if (o->filter && *o->filter) {
-		mark_kept(&ts, t, o->filter);
+	if ((o->filter && *o->filter) || (o->cgroup && *o->cgroup)) {
+		mark_kept(&ts, t, o);
 	} else {
 		for (size_t i = 0; i < t->n; i++)
 			ts.match[i] = ts.kept[i] = true;

@@ -37,6 +37,10 @@ struct proclist_opts {
 	bool tree;
 	const char *filter;	   /* borrowed; NULL or "" = every row */
 	enum cmdtext_mode command; /* what COMMAND shows, and NAME sorts by */
+	/* borrowed; NULL or "": every row, else only processes in this
+	 * cgroup or below it (the cgroup screen's Enter) */
+	const char *cgroup;
+	bool show_cgroup; /* the CGROUP column is shown (O) */
 };
 
 /*

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/cgroup_name.h"
 #include "core/units.h"
 #include "views/cmdtext.h"
 #include "views/draw.h"
@@ -37,6 +38,9 @@ static const struct column columns[] = {
 	{"COMMAND", PTABLE_COMMAND_X, 7, true, PROCLIST_SORT_NAME},
 };
 #define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+/* The CGROUP column (O), between TIME+ and COMMAND when shown. */
+#define CGROUP_W 16
 
 int ptable_body_rows(int window_rows)
 {
@@ -92,11 +96,15 @@ static void draw_head(WINDOW *w, const struct overview_state *st, int cols)
 	for (size_t i = 0; i < NCOLUMNS; i++)
 		memcpy(head + name_x(&columns[i]), columns[i].name,
 		       strlen(columns[i].name));
-	if (st->hscroll > 0) /* scrolled: say by how much */
+	head[PTABLE_COMMAND_X] = '\0'; /* COMMAND (and CGROUP) follow */
+	if (st->opts.show_cgroup)      /* COMMAND moves right of it */
 		snprintf(head + PTABLE_COMMAND_X, sizeof(head) - PTABLE_COMMAND_X,
+			 "%-*s ", CGROUP_W, "CGROUP");
+	if (st->hscroll > 0) /* scrolled: say by how much */
+		snprintf(head + strlen(head), sizeof(head) - strlen(head),
 			 "COMMAND (+%d)", st->hscroll);
 	else
-		snprintf(head + PTABLE_COMMAND_X, sizeof(head) - PTABLE_COMMAND_X, "%s",
+		snprintf(head + strlen(head), sizeof(head) - strlen(head), "%s",
 			 "COMMAND");
 	wattrset(w, pal(PAL_TABLE_HEAD));
 	put_text(w, 0, 0, cols, head, true);
@@ -135,6 +143,15 @@ static void draw_row(WINDOW *w, int y, const struct ui_model *m,
 		 total ? (double)r->rss_bytes * 100.0 / (double)total : 0.0, rss, tm);
 	wattrset(w, selected ? pal(PAL_SELECTED) : pal(PAL_NORMAL));
 	x = put_text(w, y, 0, cols, line, false);
+	if (st->opts.show_cgroup && x < cols) {
+		struct cgroup_ident id;
+		char cg[CGROUP_W + 2];
+
+		cgroup_identify(r->cgroup ? r->cgroup : "", &id);
+		snprintf(cg, sizeof(cg), "%-*.*s ", CGROUP_W, CGROUP_W,
+			 r->cgroup ? id.name : "?");
+		x += put_text(w, y, x, cols - x, cg, false);
+	}
 	/* the tree stays in place; the command text scrolls */
 	if (e->prefix[0] && x < cols) {
 		if (!selected)

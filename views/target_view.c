@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "core/rates.h"
+#include "core/cgroup_name.h"
 #include "core/units.h"
 #include "views/draw.h"
 #include "views/latency_view.h"
@@ -206,6 +207,69 @@ static void draw_numbers(WINDOW *w, const struct ui_model *m,
 		snprintf(f[2], sizeof(f[2]), "fds n/a");
 	snprintf(f[3], sizeof(f[3]), "threads %d", t->num_threads);
 	put_fields(w, 8, 0, width, fields, 4);
+}
+
+/*
+ * Row 4: the limits of the process's own cgroup (its row of the process
+ * table names it): memory against memory.max, its CPU against its quota
+ * (% of one core) and the share of its periods throttled since the frame
+ * before, the cgroup's pressure (the highest "some" avg10), cut at the
+ * width in that order. Nothing when the cgroup is not
+ * known. The leak verdict's time to limit already counts the cgroup's
+ * memory limit when it is below the machine's (collectors/heap).
+ */
+static void draw_cgroup(WINDOW *w, const struct ui_model *m, const struct frame *fr,
+			const struct target_sample *t, int width)
+{
+	const struct proc_row *row = fr ? proc_table_find(&fr->procs, t->pid) : NULL;
+	const struct cgroup_row *cg, *pcg;
+	struct cgroup_ident id;
+	char line[160], a[16], b[16];
+	size_t n;
+	double psi = -1;
+
+	if (!row || !row->cgroup || !(cg = cgroup_table_find(&fr->cgroups, row->cgroup)))
+		return;
+	cgroup_identify(cg->path, &id);
+	n = (size_t)snprintf(line, sizeof(line), "Cgrp %.10s mem ", id.name);
+	if (!(cg->have & CGROUP_HAVE_MEM))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "-");
+	else
+		n += (size_t)snprintf(
+			line + n, sizeof(line) - n, "%s/%s",
+			units_bytes_short((double)cg->mem_current, a, sizeof(a)),
+			(cg->have & CGROUP_HAVE_MEM_LIMIT) &&
+					cg->mem_max != CGROUP_UNLIMITED
+				? units_bytes_short((double)cg->mem_max, b, sizeof(b))
+				: "max");
+	/* its CPU against its quota, both in % of one core */
+	if (cg->cpu_pct >= 0)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " cpu %.0f",
+				      cg->cpu_pct);
+	else
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " cpu -");
+	if ((cg->have & CGROUP_HAVE_QUOTA) && cg->cpu_quota_us != CGROUP_UNLIMITED) {
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "/%.0f%%",
+				      (double)cg->cpu_quota_us * 100.0 /
+					      (double)cg->cpu_period_us);
+		pcg = m->prev && fr == m->cur
+			      ? cgroup_table_find(&m->prev->cgroups, cg->path)
+			      : NULL;
+		if (pcg && cg->nr_periods > pcg->nr_periods &&
+		    cg->nr_throttled >= pcg->nr_throttled)
+			n += (size_t)snprintf(
+				line + n, sizeof(line) - n, " thr %.0f%%",
+				(double)(cg->nr_throttled - pcg->nr_throttled) * 100.0 /
+					(double)(cg->nr_periods - pcg->nr_periods));
+	} else {
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%%");
+	}
+	for (int i = 0; i < PSI_N; i++)
+		if (cg->psi[i].present && cg->psi[i].some.avg10 > psi)
+			psi = cg->psi[i].some.avg10;
+	if (psi >= 0 && n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, " psi %.1f", psi);
+	put_text(w, 4, 0, width, line, false);
 }
 
 /* The graphs right of the figures, top to bottom. */
@@ -465,6 +529,7 @@ void target_draw(WINDOW *w, const struct ui_model *m, const struct target_state 
 	if (!shown)
 		return;
 	draw_numbers(w, m, shown, left);
+	draw_cgroup(w, m, fr, shown, left);
 	if (left < cols)
 		draw_graphs(w, m, left + 1, cols - left - 1, graph_rows(rows, cols));
 	draw_panel(w, m, shown, st, rows, cols);

@@ -11,16 +11,21 @@
  *   and distinct, a key that fits);
  * - decoded as an hdr blob; what is accepted must encode and decode again to
  *   the same histogram. Every timer histogram the table produced must do
- *   the same.
+ *   the same;
+ * - taken as two ticks of /metrics (analysis/openmetrics), whose bodies in
+ *   both formats must be valid expositions: every line a comment or a sample
+ *   named by a valid metric name, OpenMetrics ending in # EOF.
  *
  * A broken promise aborts (a finding), as do crashes, sanitizer reports and
  * leaks. Built and run by `make fuzz`; seeds are written by tests/fuzz/run.sh.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "analysis/openmetrics.h"
 #include "collectors/statsd.h"
 #include "core/appmetrics.h"
 #include "core/hdr.h"
@@ -120,6 +125,62 @@ static void check_tick(struct app_metrics *m)
 	}
 }
 
+/* Every line of an exposition is a comment or NAME{...} VALUE / NAME VALUE. */
+static void check_exposition(const char *body, size_t len, bool om)
+{
+	const char *p = body, *end = body + len;
+
+	check(len == strlen(body));
+	check(len && body[len - 1] == '\n');
+	if (om)
+		check(len >= 6 && !strcmp(end - 6, "# EOF\n"));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = 0;
+
+		check(nl);
+		if (p[0] != '#') {
+			check((p[0] >= 'a' && p[0] <= 'z') || (p[0] >= 'A' && p[0] <= 'Z') ||
+			      p[0] == '_');
+			while (p + n < nl && p[n] != '{' && p[n] != ' ')
+				check(strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					     "0123456789_",
+					     p[n++]));
+			check(p + n < nl);
+			check(memchr(p, ' ', (size_t)(nl - p)));
+		}
+		p = nl + 1;
+	}
+}
+
+/* The input as two ticks of /metrics (so they are folded into the
+ * cumulative figures), rendered in both formats. */
+static void check_metrics(const struct statsd_packet *pkt)
+{
+	struct statsd_agg *agg = statsd_agg_new(16);
+	struct metrics *mx = metrics_new(NULL);
+
+	for (int i = 0; i < 2; i++) {
+		struct frame *f = frame_new();
+
+		statsd_agg_ingest(agg, pkt, 1, 0);
+		f->app = statsd_agg_take(agg);
+		metrics_update(mx, f);
+		frame_unref(f);
+	}
+	for (int om = 0; om < 2; om++) {
+		char *body;
+		size_t len;
+
+		check(metrics_render(mx, om ? METRICS_OPENMETRICS : METRICS_TEXT, &body,
+				     &len) == 0);
+		check_exposition(body, len, om);
+		free(body);
+	}
+	metrics_free(mx);
+	statsd_agg_free(agg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *text = (const char *)data;
@@ -136,6 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_tick(m);
 	app_metrics_free(m);
 	statsd_agg_free(agg);
+	check_metrics(pkt);
 
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

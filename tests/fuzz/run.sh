@@ -16,6 +16,10 @@
 # and the whole file) and with hostile lines: terminal escapes, broken UTF-8,
 # unclosed quotes, huge numbers, repeated options.
 #
+# fuzz_webconfig is seeded with web config files: the exporter-toolkit's
+# example, every TLS key, quoting and comments, and refused forms (tabs,
+# flow mappings, lists, unknown keys, bad hashes).
+#
 #   tests/fuzz/run.sh VIGIL FUZZER DIR SECONDS
 set -eu
 vigil=$1 fuzzer=$2 dir=$3 seconds=$4
@@ -48,6 +52,17 @@ fuzz_rules)
 	printf 'cpu.total > 90%% \033]0;pwned\007\033[2J\n\302\233 > 1\nload.1 > 1 name="\377\300\257\n' >"$s/hostile"
 	printf 'cpu.total > 9e9999\nload.1 > 1e308 clear=-1e308\ncpu.total > 90%% for 30x for 1s\n' >"$s/numbers"
 	printf 'cpu.total >= 0 severity=info severity=info cooldown=1h cooldown=0\n\tload.5 != 3 # c\r\n' >"$s/repeats"
+	printf 'cgroup[system.slice/nginx.service].memory > 90%% of max for 1m\ncgroup[/a[1]].cpu >= 80 %% of  max\ncgroup[x].memory > 9%% of\ncpu.total > 1%% of max\n' >"$s/cgroup"
+	;;
+fuzz_webconfig)
+	seed=webconfig-seed corpus=webconfig-corpus
+	mkdir -p "$dir/$seed" "$dir/$corpus"
+	s=$dir/$seed
+	h='$2y$10$mDwo.lAisC94iLAyP81MCesa29IzH37oigHC/42V2pdJlUprsJPze'
+	printf 'tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nbasic_auth_users:\n  alice: %s\n' "$h" >"$s/example"
+	printf -- '---\ntls_server_config:\n    cert_file: "a\\\\b"\n    key_file: '"'"'it'"''"'s'"'"'\n    client_ca_file: ca.pem\n    client_auth_type: RequireAndVerifyClientCert\n    min_version: TLS11\n    max_version: TLS13\n' >"$s/tls"
+	printf 'basic_auth_users:\r\n  "bob": %s # c\r\n  carol: %s\r\n' "$h" "$h" >"$s/users"
+	printf 'tls_server_config: {cert_file: a}\nbasic_auth_users:\n\t- a\n  x: [1]\nrate_limit:\n  burst: 1\n  a: &x *y\n' >"$s/bad"
 	;;
 *)
 	seed=seed corpus=corpus

@@ -52,7 +52,7 @@ static inline char *fixture_path(const char *name)
 
 static inline void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -139,7 +139,7 @@ static inline void drain(int fd, char *buf, size_t cap)
 
 /* What a child vigil may not exceed: 0 leaves a limit off. */
 struct run_limits {
-	unsigned timeout_s;	 /* SIGALRM after this long: a hang is a failure */
+	unsigned timeout_s;	  /* SIGALRM after this long: a hang is a failure */
 	unsigned long long fsize; /* RLIMIT_FSIZE: writes past it fail (EFBIG) */
 };
 
@@ -149,7 +149,7 @@ static inline void apply_limits(const struct run_limits *lim)
 	if (!lim)
 		return;
 	if (lim->fsize) {
-		struct rlimit rl = { lim->fsize, lim->fsize };
+		struct rlimit rl = {lim->fsize, lim->fsize};
 
 		/* write() past the limit then fails with EFBIG, as a full disk
 		 * fails with ENOSPC, instead of killing */
@@ -208,7 +208,7 @@ static inline void run_vigil_argv(struct run_result *r, const char *const args[]
 
 #define run_vigil(r, ...)                                                                \
 	do {                                                                             \
-		const char *const args_[] = { __VA_ARGS__, NULL };                             \
+		const char *const args_[] = {__VA_ARGS__, NULL};                         \
 		run_vigil_argv((r), args_);                                              \
 	} while (0)
 
@@ -446,7 +446,8 @@ static inline long long record_known_cpu(pid_t fixture, const char *session,
 	clock_gettime(CLOCK_REALTIME, &ts);
 	stopped_ms = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 	/* a tick stamped after the stop read the stopped counters */
-	for (i = 0; ticks >= 2 && i < 1200 && session_last_tick(session, NULL) <= stopped_ms;
+	for (i = 0;
+	     ticks >= 2 && i < 1200 && session_last_tick(session, NULL) <= stopped_ms;
 	     i++)
 		sleep_ms(50);
 	kill(v, SIGINT);

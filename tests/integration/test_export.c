@@ -352,11 +352,15 @@ static void test_bad_arguments(void **state)
 
 	(void)state;
 	record(0, "100ms", "300ms");
-	USAGE("needs one of --metrics, --profile ID or --alerts", "export", session);
+	USAGE("needs one of --metrics, --profile ID, --alerts, --exits or --cgroups",
+	      "export", session);
 	USAGE("needs a session FILE", "export", "--metrics");
 	USAGE("one session FILE", "export", session, session, "--metrics");
 	USAGE("bad --profile 'x'", "export", session, "--profile", "x");
 	USAGE("needs one of", "export", session, "--alerts", "--metrics");
+	USAGE("needs one of", "export", session, "--cgroups", "--metrics");
+	USAGE("--format folded is for profiles", "export", session, "--cgroups",
+	      "--format", "folded");
 	USAGE("a profile exports as folded, json or pprof", "export", session,
 	      "--profile", "1", "--format", "csv");
 	USAGE("folded is for profiles", "export", session, "--metrics", "--format",
@@ -527,8 +531,9 @@ static void test_report_top_cpu(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(
 		jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
-		"session,system,target,top_processes,memory,latency,profiles,alerts,"
-		"alert_flaps,alert_actions,access,disk,network,process_actions");
+		"session,system,target,top_processes,memory,gc,latency,profiles,alerts,"
+		"alert_flaps,alert_actions,access,disk,network,process_actions,exits,"
+		"cgroups,daemon");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
 	assert_true(jq_num(r.out, ".top_processes.rss | length") == 10);
 	snprintf(filter, sizeof(filter), ".top_processes.cpu | map(.pid) | index(%d)",

@@ -22,11 +22,11 @@
 
 #define NAMES_MAX 2
 #define NAME_LEN 32
-#define OPTS_MAX 32
+#define OPTS_MAX 96
 #define MAN_MAX 4096 /* lines */
 
 /* The console (plain `vigil`) first, then every subcommand. */
-static const char *const commands[] = {NULL,	 "record", "replay",
+static const char *const commands[] = {NULL,	 "record", "daemon", "replay",
 				       "report", "export", "profile"};
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -361,7 +361,12 @@ static int tid_of(const struct profile *p, const char *comm)
 
 static struct profile *capture(pid_t pid, enum profile_mode mode, int hz, int64_t ms)
 {
-	struct profiler_opts o = {.mode = mode, .hz = hz, .duration_ms = ms};
+	/* wall with ptrace here; tests/integration/test_wall_perf.c has wall with perf */
+	struct profiler_opts o = {.mode = mode,
+				  .hz = hz,
+				  .duration_ms = ms,
+				  .method = mode == PROFILE_WALL ? PROFILER_PTRACE
+								 : PROFILER_AUTO};
 	char err[256];
 	struct profiler *pr = profiler_start(pid, &o, err, sizeof(err));
 

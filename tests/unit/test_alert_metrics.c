@@ -343,6 +343,71 @@ static void test_names(void **state)
 	assert_false(alert_metrics_chained("psi.io.some.avg10"));
 }
 
+/* cgroup[PATH].FIELD over the frame's cgroup table and the one before. */
+static void test_cgroup(void **state)
+{
+	struct cgroup_row rp = {
+		.path = (char *)(uintptr_t) "/system.slice/nginx.service"};
+	struct cgroup_row rc;
+	enum rule_unit u;
+
+	(void)state;
+	rp.have = CGROUP_HAVE_CPU | CGROUP_HAVE_THROTTLE | CGROUP_HAVE_QUOTA |
+		  CGROUP_HAVE_MEM | CGROUP_HAVE_MEM_LIMIT | CGROUP_HAVE_OOM_KILL |
+		  CGROUP_HAVE_PIDS;
+	rp.nr_periods = 100;
+	rp.nr_throttled = 10;
+	rp.oom_kill = 1;
+	rp.cpu_quota_us = 50000;
+	rp.cpu_period_us = 100000;
+	rp.mem_max = 512ull << 20;
+	rc = rp;
+	rc.cpu_pct = 40; /* of one core: 80% of half a core */
+	rc.mem_current = 461ull << 20;
+	rc.nr_periods = 110;
+	rc.nr_throttled = 14; /* 4 of 10 */
+	rc.oom_kill = 3;
+	rc.pids_current = 12;
+	rc.psi[PSI_IO] = (struct psi){.present = true, .some = {.avg10 = 7.5}};
+	prev.cgroups = (struct cgroup_table){CGROUP_LAYOUT_V2, 1, &rp};
+	cur.cgroups = (struct cgroup_table){CGROUP_LAYOUT_V2, 1, &rc};
+	assert_true(num("cgroup[system.slice/nginx.service].memory") == 461.0 * 1048576);
+	assert_true(fabs(num("cgroup[/system.slice/nginx.service].memory.of_max") -
+			 461.0 * 100 / 512) < 1e-9);
+	assert_true(num("cgroup[system.slice/nginx.service/].cpu") == 40);
+	assert_true(fabs(num("cgroup[system.slice/nginx.service].cpu.of_max") - 80) <
+		    1e-9);
+	assert_true(fabs(num("cgroup[system.slice/nginx.service].throttled") - 40) <
+		    1e-9);
+	assert_true(num("cgroup[system.slice/nginx.service].oom_kills") == 2);
+	assert_true(num("cgroup[system.slice/nginx.service].pids") == 12);
+	assert_true(num("cgroup[system.slice/nginx.service].psi.io") == 7.5);
+	/* not read, not there, no limit, no frame before */
+	assert_int_equal(rc_of("cgroup[system.slice/nginx.service].psi.cpu"),
+			 ALERT_UNAVAILABLE);
+	assert_int_equal(rc_of("cgroup[system.slice/nginx.service].swap"),
+			 ALERT_UNAVAILABLE);
+	assert_int_equal(rc_of("cgroup[system.slice/other.service].memory"),
+			 ALERT_UNAVAILABLE);
+	rc.mem_max = CGROUP_UNLIMITED;
+	assert_int_equal(rc_of("cgroup[system.slice/nginx.service].memory.of_max"),
+			 ALERT_UNAVAILABLE);
+	m.prev = NULL;
+	assert_int_equal(rc_of("cgroup[system.slice/nginx.service].throttled"),
+			 ALERT_UNAVAILABLE);
+	assert_true(num("cgroup[system.slice/nginx.service].memory") == 461.0 * 1048576);
+	/* names */
+	assert_int_equal(rc_of("cgroup[x].bogus"), ALERT_NOT_FOUND);
+	assert_int_equal(rc_of("cgroup[].memory"), ALERT_NOT_FOUND);
+	assert_true(alert_metrics_name_valid("cgroup[a.b/c[1]].memory", &u));
+	assert_int_equal(u, RULE_UNIT_BYTES);
+	assert_true(alert_metrics_name_valid("cgroup[x].memory.of_max", &u));
+	assert_int_equal(u, RULE_UNIT_PERCENT);
+	assert_false(alert_metrics_name_valid("cgroup[x]", &u));
+	assert_false(alert_metrics_name_valid("cgroup[x].cpu.of_min", &u));
+	prev.cgroups = cur.cgroups = (struct cgroup_table){0};
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -353,6 +418,7 @@ int main(void)
 		cmocka_unit_test_setup(test_target, setup),
 		cmocka_unit_test_setup(test_not_found_is_for_the_chain, setup),
 		cmocka_unit_test_setup(test_names, setup),
+		cmocka_unit_test_setup(test_cgroup, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -578,6 +578,93 @@ static void test_resolution_sweep(void **state)
 		assert_resolves((uint64_t)v);
 }
 
+/*
+ * Cumulative bucket counts (hdr_add_cumulative) against exact counts of
+ * 100k log-normal values: a value further than the error bound from a bound
+ * is counted on its side exactly; the counts add to what was there, ascend,
+ * and compact and recordable forms agree.
+ */
+static void test_cumulative(void **state)
+{
+	static const uint64_t bounds[] = {1000,	     5000000,	 10000000,
+					  100000000, 1000000000, 10000000000ull};
+	enum { NB = sizeof(bounds) / sizeof(bounds[0]) };
+	uint64_t exact_lo[NB] = {0}, exact_hi[NB] = {0}, le[NB], le2[NB];
+	struct hdr *h = hdr_new(), *c;
+
+	(void)state;
+	rng = 42;
+	for (int i = 0; i < NVALUES; i++) {
+		uint64_t v = lognormal_ns();
+
+		hdr_record(h, v, 1);
+		for (int b = 0; b < NB; b++) {
+			/* sure to be at or below: v + its error; maybe: v - its error */
+			if (v + v / HDR_ERROR_DIVISOR <= bounds[b])
+				exact_lo[b]++;
+			if (v - v / HDR_ERROR_DIVISOR <= bounds[b])
+				exact_hi[b]++;
+		}
+	}
+	for (int b = 0; b < NB; b++)
+		le[b] = le2[b] = 7; /* added to, not overwritten */
+	hdr_add_cumulative(h, bounds, NB, le);
+	c = hdr_compact(h);
+	hdr_add_cumulative(c, bounds, NB, le2);
+	for (int b = 0; b < NB; b++) {
+		assert_true(le[b] - 7 >= exact_lo[b] && le[b] - 7 <= exact_hi[b]);
+		assert_int_equal(le[b], le2[b]);
+		if (b)
+			assert_true(le[b] >= le[b - 1]);
+	}
+	assert_int_equal(le[0] - 7, exact_lo[0]); /* below 1024 ns: exact */
+	hdr_free(c);
+	hdr_free(h);
+}
+
+/* hdr_foreach: every non-empty bucket once, ascending, counts adding up,
+ * each value what a percentile in it reports; the same on a compact copy. */
+struct foreach_seen {
+	uint64_t last, total;
+	size_t buckets;
+};
+
+static void foreach_check(uint64_t value_ns, uint64_t count, void *arg)
+{
+	struct foreach_seen *s = arg;
+
+	assert_true(s->buckets == 0 || value_ns > s->last);
+	assert_true(count > 0);
+	s->last = value_ns;
+	s->total += count;
+	s->buckets++;
+}
+
+static void test_foreach(void **state)
+{
+	struct hdr *h = hdr_new(), *c;
+	struct foreach_seen seen = {0};
+
+	(void)state;
+	hdr_record(h, 5, 3);
+	hdr_record(h, 1000000, 2);
+	hdr_record(h, 1000001, 1); /* the same bucket as 1000000 */
+	hdr_record(h, 250000000, 4);
+	hdr_foreach(h, foreach_check, &seen);
+	assert_int_equal(seen.total, 10);
+	assert_int_equal(seen.buckets, hdr_buckets_used(h));
+	assert_int_equal(seen.buckets, 3);
+	/* the top bucket's value, within the bound of the exact 250 ms */
+	assert_true(seen.last <= 250000000 && 250000000 - seen.last <= 250000000 / 1024);
+	c = hdr_compact(h);
+	memset(&seen, 0, sizeof(seen));
+	hdr_foreach(c, foreach_check, &seen);
+	assert_int_equal(seen.total, 10);
+	assert_int_equal(seen.buckets, 3);
+	hdr_free(c);
+	hdr_free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -590,6 +677,8 @@ int main(void)
 		cmocka_unit_test(test_counts_and_saturation),
 		cmocka_unit_test(test_rank_exact),
 		cmocka_unit_test(test_resolution_sweep),
+		cmocka_unit_test(test_cumulative),
+		cmocka_unit_test(test_foreach),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

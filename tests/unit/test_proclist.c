@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/xalloc.h"
+#include "views/cglist.h"
 #include "views/proclist.h"
 
 #define NROWS(a) (sizeof(a) / sizeof((a)[0]))
@@ -51,7 +52,8 @@ static void table_from(struct proc_table *t, const struct row_spec *specs, size_
 static void build(struct proclist *l, const struct proc_table *t, enum proclist_sort sort,
 		  bool descending, bool tree, const char *filter)
 {
-	struct proclist_opts o = {sort, descending, tree, filter, CMDTEXT_FULL};
+	struct proclist_opts o = {sort,		descending, tree, filter,
+				  CMDTEXT_FULL, NULL,	    false};
 
 	proclist_build(l, t, &o, false);
 }
@@ -153,7 +155,8 @@ static void test_sort_by_shown_command(void **state)
 		{10, 1, "bash", "bob", "bash", 0, 1},
 		{11, 1, "cron", "root", "/usr/sbin/cron -f", 0, 1},
 	};
-	struct proclist_opts o = {PROCLIST_SORT_NAME, false, false, NULL, CMDTEXT_FULL};
+	struct proclist_opts o = {PROCLIST_SORT_NAME, false, false, NULL,
+				  CMDTEXT_FULL,	      NULL,  false};
 	struct proc_table t;
 	struct proclist l;
 
@@ -276,7 +279,8 @@ static void test_tree_shape(void **state)
 	static const char *const ascii[] = {
 		"", "|- ", "|  |- ", "|  |  `- ", "|  `- ", "`- ", "   `- ", "", "`- ",
 	};
-	struct proclist_opts o = {PROCLIST_SORT_PID, false, true, NULL, CMDTEXT_FULL};
+	struct proclist_opts o = {PROCLIST_SORT_PID, false, true, NULL,
+				  CMDTEXT_FULL,	     NULL,  false};
 	struct proc_table t;
 	struct proclist l;
 
@@ -664,6 +668,51 @@ static void test_find_and_reuse(void **state)
 	proc_table_release(&t);
 }
 
+/* The cgroup screen's Enter: a cgroup's processes and those below it, not
+ * a sibling whose name only starts the same; in tree mode with the parents
+ * that lead to them. */
+static void test_cgroup_filter(void **state)
+{
+	static const struct row_spec specs[] = {
+		{1, 0, "init", NULL, NULL, 0, 1},   {2, 1, "nginx", NULL, NULL, 0, 1},
+		{3, 2, "worker", NULL, NULL, 0, 1}, {4, 1, "nginx2", NULL, NULL, 0, 1},
+		{5, 1, "lost", NULL, NULL, 0, 1},
+	};
+	static const char *const cgroups[] = {"/", "/a.slice/nginx.service",
+					      "/a.slice/nginx.service/worker",
+					      "/a.slice/nginx.service2", NULL};
+	struct proclist_opts o = {
+		PROCLIST_SORT_PID,	  false, false, NULL, CMDTEXT_FULL,
+		"/a.slice/nginx.service", false};
+	struct proc_table t;
+	struct proclist l;
+
+	(void)state;
+	table_from(&t, specs, 5);
+	for (size_t i = 0; i < 5; i++)
+		t.rows[i].cgroup = cgroups[i] ? xstrdup(cgroups[i]) : NULL;
+	proclist_init(&l);
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 2, 3);
+	o.tree = true; /* init leads to them: kept, dimmed */
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 1, 2, 3);
+	assert_false(l.entries[0].match);
+	o.cgroup = "/";
+	o.tree = false;
+	proclist_build(&l, &t, &o, false);
+	assert_int_equal(l.n, 4); /* everything whose cgroup is known */
+	o.filter = "worker";
+	o.cgroup = "/a.slice";
+	proclist_build(&l, &t, &o, false);
+	EXPECT_PIDS(&l, 3);
+	assert_false(cglist_contains("/a", "/ab"));
+	assert_true(cglist_contains("/a", "/a/b"));
+	assert_false(cglist_contains("/a", NULL));
+	proclist_release(&l);
+	proc_table_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_big_tables),
 		cmocka_unit_test(test_deep_chain),
 		cmocka_unit_test(test_find_and_reuse),
+		cmocka_unit_test(test_cgroup_filter),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

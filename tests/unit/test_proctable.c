@@ -56,6 +56,35 @@ static void test_cmdline_join(void **state)
 	assert_string_equal(proc_cmdline_join(c, sizeof(c) - 1), "sh -c echo hi");
 }
 
+/* A stat line as the kernel writes it: comm with spaces and a ')', a
+ * negative nice, then every field up to rss and beyond. */
+static void test_stat_parse(void **state)
+{
+	const char *line =
+		"4242 (my (odd) name) S 1 4242 4242 0 -1 4194560 2131 0 3 0 "
+		"250 75 0 0 20 -5 7 0 123456 104857600 2560 18446744073709551615 "
+		"1 1 0 0 0 0 0 4096 0 0 0 0 17 1 0 0 0 0 0\n";
+	struct proc_row r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	assert_int_equal(proc_stat_parse(line, &r), 0);
+	assert_string_equal(r.comm, "my (odd) name");
+	assert_int_equal(r.state, 'S');
+	assert_int_equal(r.ppid, 1);
+	assert_int_equal(r.cpu_ticks, 325);
+	assert_int_equal(r.nice, -5);
+	assert_int_equal(r.threads, 7);
+	assert_int_equal(r.start_ticks, 123456);
+	assert_int_equal(r.vsz_bytes, 104857600);
+	assert_int_equal(r.rss_bytes, 2560); /* pages: the caller scales */
+	/* cut short before rss, or not a stat line at all */
+	assert_int_equal(proc_stat_parse("4242 (x) S 1 2 3 4 5 6 7 8 9 10 11 12", &r),
+			 -1);
+	assert_int_equal(proc_stat_parse("4242 (x) S 1 two 3", &r), -1);
+	assert_int_equal(proc_stat_parse("no parens here", &r), -1);
+}
+
 /* The live table holds this process, with its identity and command line. */
 static void test_live_read(void **state)
 {
@@ -96,6 +125,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_derive_cpu),
 		cmocka_unit_test(test_cmdline_join),
+		cmocka_unit_test(test_stat_parse),
 		cmocka_unit_test(test_live_read),
 	};
 

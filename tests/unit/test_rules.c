@@ -556,6 +556,34 @@ static void test_default_rules(void **state)
 	free(path);
 }
 
+/* The cgroup rule: "VALUE of max" is a share of the cgroup's limit. */
+static void test_cgroup_of_max(void **state)
+{
+	const struct rule *r;
+
+	(void)state;
+	r = one("cgroup[system.slice/nginx.service].memory > 90% of max for 1m");
+	assert_string_equal(r->metric,
+			    "cgroup[system.slice/nginx.service].memory.of_max");
+	assert_int_equal(r->unit, RULE_UNIT_PERCENT);
+	assert_true(r->threshold == 90 && r->for_ms == 60000);
+	r = one("cgroup[/x].cpu >= 80 % of  max severity=critical");
+	assert_string_equal(r->metric, "cgroup[/x].cpu.of_max");
+	assert_int_equal(r->severity, RULE_CRITICAL);
+	r = one("cgroup[x].memory > 2GiB");
+	assert_int_equal(r->unit, RULE_UNIT_BYTES);
+	r = one("cgroup[x].oom_kills > 0");
+	assert_int_equal(r->unit, RULE_UNIT_NUMBER);
+	/* no limit to be a share of, or not quite "of max" */
+	assert_non_null(strstr(bad("cpu.total > 90% of max"), "no limit"));
+	assert_non_null(strstr(bad("cgroup[x].pids > 90% of max"), "no limit"));
+	/* without "of max" a cgroup's memory is bytes: 90% is no size */
+	assert_non_null(strstr(bad("cgroup[x].memory > 90% of maximum"), "a size"));
+	assert_non_null(strstr(bad("cgroup[x].memory > 90% of"), "a size"));
+	assert_non_null(strstr(bad("cgroup[x].memory.of_max > 2GiB"), "a percentage"));
+	assert_non_null(strstr(bad("cgroup[x].nothing > 1"), "unknown metric"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -572,6 +600,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_format_value, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_junk_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cgroup_of_max, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,6 +286,57 @@ static void test_new_york_skipped_hour(void **state)
 	assert_int_equal(ok(&c, "03:00"), utc(2024, 3, 10, 7, 0, 0));
 }
 
+/* A daemon's directory of two weeks: a clock time is the latest one at
+ * or before the end ("03:10" is this morning's), dates name their day. */
+static struct when_ctx ctx_days(int64_t first_ms, int64_t last_ms)
+{
+	return (struct when_ctx){first_ms, last_ms, first_ms, last_ms};
+}
+
+static void test_clock_long_span(void **state)
+{
+	struct when_ctx c =
+		ctx_days(utc(2024, 3, 1, 0, 0, 0), utc(2024, 3, 15, 8, 0, 30));
+
+	(void)state;
+	assert_int_equal(ok(&c, "03:10"), utc(2024, 3, 15, 3, 10, 0));
+	assert_int_equal(ok(&c, "08:00"), utc(2024, 3, 15, 8, 0, 0));
+	assert_int_equal(ok(&c, "08:00:30"), utc(2024, 3, 15, 8, 0, 30));
+	/* not yet shown today: yesterday's */
+	assert_int_equal(ok(&c, "08:00:31"), utc(2024, 3, 14, 8, 0, 31));
+	assert_int_equal(ok(&c, "23:59"), utc(2024, 3, 14, 23, 59, 0));
+	/* dates, with a blank or a T, are what they say */
+	assert_int_equal(ok(&c, "2024-03-03 03:10"), utc(2024, 3, 3, 3, 10, 0));
+	assert_int_equal(ok(&c, "2024-03-03T03:10:00"), utc(2024, 3, 3, 3, 10, 0));
+	assert_int_equal(ok(&c, "2024-03-03T03:10:07"), utc(2024, 3, 3, 3, 10, 7));
+	/* over the start of a month and of a leap day */
+	c = ctx_days(utc(2024, 2, 20, 0, 0, 0), utc(2024, 3, 1, 0, 30, 0));
+	assert_int_equal(ok(&c, "01:00"), utc(2024, 2, 29, 1, 0, 0));
+	c = ctx_days(utc(2023, 12, 20, 0, 0, 0), utc(2024, 1, 1, 0, 30, 0));
+	assert_int_equal(ok(&c, "23:00"), utc(2023, 12, 31, 23, 0, 0));
+	/* a span of exactly a day still counts from the start */
+	c = ctx_days(utc(2024, 3, 1, 10, 0, 0), utc(2024, 3, 2, 10, 0, 0));
+	assert_int_equal(ok(&c, "09:00"), utc(2024, 3, 2, 9, 0, 0));
+	assert_int_equal(ok(&c, "11:00"), utc(2024, 3, 1, 11, 0, 0));
+	bad(&c, "25:00", "hour 25 is out of range");
+}
+
+/* The repeated hour of 2024-11-03 at the end of a long history: the
+ * latest showing that has begun. */
+static void test_new_york_long_span(void **state)
+{
+	struct when_ctx c =
+		ctx_days(utc(2024, 10, 20, 0, 0, 0), utc(2024, 11, 3, 7, 0, 0));
+
+	(void)state;
+	/* 02:00 EST: both 01:30s are over, the EST one is the latest */
+	assert_int_equal(ok(&c, "01:30"), utc(2024, 11, 3, 6, 30, 0));
+	/* 01:00 EST: only the EDT 01:30 has been shown */
+	c = ctx_days(utc(2024, 10, 20, 0, 0, 0), utc(2024, 11, 3, 6, 0, 0));
+	assert_int_equal(ok(&c, "01:30"), utc(2024, 11, 3, 5, 30, 0));
+	assert_int_equal(ok(&c, "03:00"), utc(2024, 11, 2, 7, 0, 0)); /* EDT */
+}
+
 int main(void)
 {
 	const char *tz = getenv("TZ");
@@ -298,11 +349,13 @@ int main(void)
 		cmocka_unit_test_setup(test_clock_after_midnight, tz_utc),
 		cmocka_unit_test_setup(test_clock_errors, tz_utc),
 		cmocka_unit_test_setup(test_date_time, tz_utc),
+		cmocka_unit_test_setup(test_clock_long_span, tz_utc),
 	};
 	const struct CMUnitTest dst[] = {
 		cmocka_unit_test_setup(test_new_york_midnight, tz_new_york),
 		cmocka_unit_test_setup(test_new_york_repeated_hour, tz_new_york),
 		cmocka_unit_test_setup(test_new_york_skipped_hour, tz_new_york),
+		cmocka_unit_test_setup(test_new_york_long_span, tz_new_york),
 	};
 	int failed = cmocka_run_group_tests_name("when", plain, NULL, NULL);
 
