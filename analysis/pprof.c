@@ -309,7 +309,8 @@ static void sample(struct encoder *e, const struct profile_count *c)
 	pb_len(&e->msg, PB_SAMPLE_LOCATION_ID, e->packed.b, e->packed.len);
 	e->packed.len = 0;
 	pb_varint(&e->packed, c->n);
-	pb_varint(&e->packed, c->n * (uint64_t)e->period);
+	if (!PROFILE_BYTES(e->p->meta.mode))
+		pb_varint(&e->packed, c->n * (uint64_t)e->period);
 	pb_len(&e->msg, PB_SAMPLE_VALUE, e->packed.b, e->packed.len);
 	e->packed.len = 0;
 	label(e, "thread_id", NULL, c->tid);
@@ -325,9 +326,18 @@ static void header(struct encoder *e)
 
 	e->period = m->hz > 0 ? 1000000000 / m->hz : 0;
 	strtab_id(&e->strs, "");
-	value_type(e, PB_PROFILE_SAMPLE_TYPE, "samples", "count");
-	value_type(e, PB_PROFILE_SAMPLE_TYPE, kind, "nanoseconds");
-	value_type(e, PB_PROFILE_PERIOD_TYPE, kind, "nanoseconds");
+	if (PROFILE_BYTES(m->mode)) {
+		/* one value, bytes; the period is the sampling rate in bytes */
+		e->period = m->hz;
+		value_type(e, PB_PROFILE_SAMPLE_TYPE,
+			   m->mode == PROFILE_LIVE ? "inuse_space" : "alloc_space",
+			   "bytes");
+		value_type(e, PB_PROFILE_PERIOD_TYPE, "space", "bytes");
+	} else {
+		value_type(e, PB_PROFILE_SAMPLE_TYPE, "samples", "count");
+		value_type(e, PB_PROFILE_SAMPLE_TYPE, kind, "nanoseconds");
+		value_type(e, PB_PROFILE_PERIOD_TYPE, kind, "nanoseconds");
+	}
 	pb_uint(&e->out, PB_PROFILE_PERIOD, (uint64_t)e->period);
 	if (m->started_ms > 0)
 		pb_uint(&e->out, PB_PROFILE_TIME_NANOS,

@@ -120,6 +120,13 @@ static uint64_t count_hash_of(const struct profile *p, uint32_t id)
 	return count_key_hash(p->counts[id].node, p->counts[id].tid);
 }
 
+const char *profile_mode_name(enum profile_mode m)
+{
+	static const char *const names[] = {"cpu", "wall", "alloc", "live"};
+
+	return (unsigned)m < sizeof(names) / sizeof(names[0]) ? names[m] : "?";
+}
+
 struct profile *profile_new(const struct profile_meta *meta)
 {
 	struct profile *p = xcalloc(1, sizeof(*p));

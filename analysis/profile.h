@@ -42,7 +42,12 @@
  * share is the time off CPU, the rest of the profile is on CPU. */
 #define PROFILE_OFF_CPU "[off-cpu]"
 
-enum profile_mode { PROFILE_CPU, PROFILE_WALL };
+/* PROFILE_ALLOC: counts are bytes allocated (estimated from samples);
+ * PROFILE_LIVE: bytes allocated during the capture and still live at its
+ * end. For both, meta.hz is the sampling rate in bytes per sample. */
+enum profile_mode { PROFILE_CPU, PROFILE_WALL, PROFILE_ALLOC, PROFILE_LIVE };
+
+#define PROFILE_BYTES(mode) ((mode) == PROFILE_ALLOC || (mode) == PROFILE_LIVE)
 
 struct profile_frame {
 	char *function; /* owned; "module+0x1a2b" when no symbol is known */
@@ -100,6 +105,9 @@ struct profile {
 	struct profile_thread *threads;
 	struct profile_index *index; /* private lookup tables */
 };
+
+/* "cpu", "wall", "alloc" or "live" (as stored and as `--mode` takes them). */
+const char *profile_mode_name(enum profile_mode m);
 
 /* A profile with only the root node; the caller owns it (profile_free). */
 struct profile *profile_new(const struct profile_meta *meta);
@@ -170,7 +178,9 @@ int profile_write_folded(const struct profile *p, FILE *out, int tid);
 char *profile_folded_stack(const struct profile *p, uint32_t node);
 /* speedscope's file format, one "sampled" profile per thread. */
 int profile_write_speedscope(const struct profile *p, FILE *out);
-/* A human table of the top limit functions: self %, total %, samples. */
+/* A human table of the top limit functions: self %, total %, samples (bytes
+ * for allocation profiles; a live profile adds the growth in bytes/s over
+ * the capture). */
 int profile_write_table(const struct profile *p, FILE *out, size_t limit);
 
 #endif

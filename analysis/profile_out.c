@@ -234,6 +234,36 @@ static double pct(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
+static void write_function(FILE *out, const struct profile_frame *f)
+{
+	text_write(out, f->function);
+	if (f->module[0]) {
+		fputs(" (", out);
+		text_write(out, f->module);
+		fputc(')', out);
+	}
+	fputc('\n', out);
+}
+
+/* Live bytes per function, and their growth over the capture in bytes/s:
+ * every byte counted was allocated during it. */
+static int write_live_table(const struct profile *p, struct profile_fn *fns, size_t n,
+			    uint64_t all, FILE *out)
+{
+	double secs = p->meta.duration_ms > 0 ? (double)p->meta.duration_ms / 1000 : 1;
+
+	fprintf(out, "%7s %12s %12s %12s  %s\n", "SELF%", "LIVE_B", "TOTAL_B",
+		"GROWTH_B/S", "FUNCTION");
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%6.1f%% %12llu %12llu %12.0f  ", pct(fns[i].self, all),
+			(unsigned long long)fns[i].self, (unsigned long long)fns[i].total,
+			(double)fns[i].self / secs);
+		write_function(out, &p->frames[fns[i].frame]);
+	}
+	free(fns);
+	return finish(out);
+}
+
 int profile_write_table(const struct profile *p, FILE *out, size_t limit)
 {
 	size_t n;
@@ -245,21 +275,18 @@ int profile_write_table(const struct profile *p, FILE *out, size_t limit)
 	if (limit && n > limit)
 		n = limit;
 	errno = 0;
-	fprintf(out, "%7s %7s %9s %9s  %s\n", "SELF%", "TOTAL%", "SELF", "TOTAL",
-		"FUNCTION");
+	if (p->meta.mode == PROFILE_LIVE)
+		return write_live_table(p, fns, n, all, out);
+	fprintf(out, "%7s %7s %9s %9s  %s\n", "SELF%", "TOTAL%",
+		PROFILE_BYTES(p->meta.mode) ? "SELF_B" : "SELF",
+		PROFILE_BYTES(p->meta.mode) ? "TOTAL_B" : "TOTAL", "FUNCTION");
 	for (size_t i = 0; i < n; i++) {
 		const struct profile_frame *f = &p->frames[fns[i].frame];
 
 		fprintf(out, "%6.1f%% %6.1f%% %9llu %9llu  ", pct(fns[i].self, all),
 			pct(fns[i].total, all), (unsigned long long)fns[i].self,
 			(unsigned long long)fns[i].total);
-		text_write(out, f->function);
-		if (f->module[0]) {
-			fputs(" (", out);
-			text_write(out, f->module);
-			fputc(')', out);
-		}
-		fputc('\n', out);
+		write_function(out, f);
 	}
 	free(fns);
 	return finish(out);

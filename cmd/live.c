@@ -198,14 +198,17 @@ struct tui_capture {
 	int pid;
 };
 
-/* "DURATION [HZ] [cpu|wall]", all optional: "10s 999 wall". -1 with why. */
+/* "DURATION [HZ] [cpu|wall|alloc|live]", all optional: "10s 999 wall".
+ * -1 with why. */
 static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size_t len)
 {
 	char buf[128], why[128], *tok, *save = NULL;
 	int n = 0;
 
-	*o = (struct profiler_opts){PROFILE_CPU, 99, PROFILER_DURATION_DEFAULT_MS,
-				    PROFILER_AUTO};
+	*o = (struct profiler_opts){.mode = PROFILE_CPU,
+				    .hz = 99,
+				    .duration_ms = PROFILER_DURATION_DEFAULT_MS,
+				    .method = PROFILER_AUTO};
 	snprintf(buf, sizeof(buf), "%s", spec ? spec : "");
 	for (tok = strtok_r(buf, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
 		char *end;
@@ -213,6 +216,10 @@ static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size
 
 		if (!strcmp(tok, "cpu") || !strcmp(tok, "wall")) {
 			o->mode = tok[0] == 'w' ? PROFILE_WALL : PROFILE_CPU;
+			continue;
+		}
+		if (!strcmp(tok, "alloc") || !strcmp(tok, "live")) {
+			o->mode = tok[0] == 'a' ? PROFILE_ALLOC : PROFILE_LIVE;
 			continue;
 		}
 		if (n++ == 0) {
@@ -226,7 +233,8 @@ static int parse_spec(const char *spec, struct profiler_opts *o, char *err, size
 		hz = strtol(tok, &end, 10);
 		if (*end || end == tok || hz < 1 || hz > PROFILER_HZ_MAX || n > 2) {
 			snprintf(err, len,
-				 "cannot read '%s': want DURATION [HZ 1..%d] [cpu|wall]",
+				 "cannot read '%s': want DURATION [HZ 1..%d] "
+				 "[cpu|wall|alloc|live]",
 				 tok, PROFILER_HZ_MAX);
 			return -1;
 		}
@@ -265,7 +273,7 @@ static void hook_profile_progress(void *ctx, struct tui_capture *c,
 	profiler_progress(c->pr, &pr);
 	*out = (struct tui_capture_progress){
 		.pid = c->pid,
-		.hz = c->o.hz,
+		.hz = PROFILE_BYTES(c->o.mode) ? 0 : c->o.hz,
 		.duration_ms = c->o.duration_ms,
 		.elapsed_ms = pr.elapsed_ms,
 		.samples = pr.samples,

@@ -28,6 +28,7 @@
 #include "analysis/pprof.h"
 #include "analysis/profile.h"
 #include "cmd/cli.h"
+#include "cmd/retention.h"
 #include "collectors/profiler.h"
 #include "core/outfile.h"
 #include "core/xalloc.h"
@@ -47,7 +48,12 @@ struct profile_opts {
 
 static int cmd_profile(int argc, char **argv);
 
-enum { PROFILE_OPT_FREQ = CLI_OPT_OWN, PROFILE_OPT_MODE, PROFILE_OPT_WALL_METHOD };
+enum {
+	PROFILE_OPT_FREQ = CLI_OPT_OWN,
+	PROFILE_OPT_MODE,
+	PROFILE_OPT_ALLOC_RATE,
+	PROFILE_OPT_WALL_METHOD
+};
 
 /* clang-format off */
 static const struct cli_option profile_options[] = {
@@ -55,8 +61,10 @@ static const struct cli_option profile_options[] = {
 	CLI_SHARED_AS(CLI_OPT_DURATION, NULL, "how long to sample (default 5s)"),
 	{PROFILE_OPT_FREQ, 'F', "freq", "HZ", "samples per second (default 99, up to "
 	 "999)"},
-	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall", "on-CPU time only (default), or "
-	 "blocked threads too"},
+	{PROFILE_OPT_MODE, 0, "mode", "cpu|wall|alloc|live", "on-CPU (default), "
+	 "+off-CPU, bytes allocated or left"},
+	{PROFILE_OPT_ALLOC_RATE, 0, "alloc-rate", "BYTES", "alloc/live: a sample "
+	 "per BYTES (default 512K)"},
 	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall: context "
 	 "switches (default) or ptrace"},
 	/* in the order of enum out_format */
@@ -99,7 +107,23 @@ static enum profile_mode parse_mode(const char *value)
 		return PROFILE_CPU;
 	if (!strcmp(value, "wall"))
 		return PROFILE_WALL;
-	usage_error("bad mode '%s': expected cpu or wall", value);
+	if (!strcmp(value, "alloc"))
+		return PROFILE_ALLOC;
+	if (!strcmp(value, "live"))
+		return PROFILE_LIVE;
+	usage_error("bad mode '%s': expected cpu, wall, alloc or live", value);
+}
+
+static uint64_t parse_rate(const char *value)
+{
+	char why[128];
+	uint64_t n;
+
+	if (retention_parse_size(value, &n, why, sizeof(why)) < 0 || n < 1 || n > INT_MAX)
+		usage_error("bad rate '%s' for --alloc-rate: expected 1 to %d bytes "
+			    "(K, M, G suffixes)",
+			    value, INT_MAX);
+	return n;
 }
 
 static enum profiler_method parse_method(const char *value)
@@ -127,6 +151,11 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 	}
 	o->p.hz = cli_has(&a, PROFILE_OPT_FREQ) ? parse_hz(a.value[PROFILE_OPT_FREQ])
 						: PROFILER_HZ_DEFAULT;
+	if (cli_has(&a, PROFILE_OPT_ALLOC_RATE)) {
+		if (!PROFILE_BYTES(o->p.mode))
+			usage_error("--alloc-rate needs --mode alloc or live");
+		o->p.alloc_rate = parse_rate(a.value[PROFILE_OPT_ALLOC_RATE]);
+	}
 	o->p.duration_ms = cli_has(&a, CLI_OPT_DURATION) ? a.duration_ms
 							 : PROFILER_DURATION_DEFAULT_MS;
 	o->format = a.format < 0 ? OUT_TABLE : (enum out_format)a.format;

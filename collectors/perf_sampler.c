@@ -44,6 +44,12 @@ struct ring {
 	size_t size; /* data bytes, a power of two */
 };
 
+struct id_tag {
+	uint64_t id;
+	int tag;
+	bool switch_out; /* the context-switch event of PERF_SAMPLER_SWITCHES */
+};
+
 struct perf_sampler {
 	char *root;
 	int pid, hz;
@@ -61,8 +67,11 @@ struct perf_sampler {
 	size_t ncovered, covered_cap;
 	int *missing; /* tids missing at the last rescan */
 	size_t nmissing, missing_cap;
-	uint64_t *switch_ids; /* PERF_EVENT_IOC_ID of the context-switch events */
-	size_t nswitch_ids, switch_ids_cap;
+
+	struct perf_sampler_event ev[PERF_SAMPLER_EVENTS_MAX];
+	size_t nev;	    /* 0: the CPU clock */
+	struct id_tag *ids; /* PERF_EVENT_IOC_ID of every event -> tag, kind */
+	size_t nids, ids_cap;
 
 	uint64_t lost, throttled;
 	uint8_t *record; /* RECORD_MAX: a wrapped record made contiguous */
@@ -74,34 +83,48 @@ static long sys_perf_event_open(struct perf_event_attr *attr, int pid, int cpu, 
 	return syscall(SYS_perf_event_open, attr, pid, cpu, group, flags);
 }
 
-/* The CPU clock event, or (cs) the context-switch event of PERF_SAMPLER_SWITCHES:
- * a sample at every switch-out (period 1, taken in the kernel, with the user
- * registers and stack of the thread going out) and a PERF_RECORD_SWITCH at
- * every switch-in. Both time on CLOCK_MONOTONIC then, and carry their event
- * id so the samples of one ring can be told apart. */
-static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, bool cs)
+/* The attributes of event k, or (cs) of the context-switch event of
+ * PERF_SAMPLER_SWITCHES. Event k is the CPU clock when the sampler has no
+ * events of the caller's; side-band records come from the first event only.
+ * The context-switch event samples every switch-out (period 1, taken in the
+ * kernel, with the user registers and stack of the thread going out) and
+ * writes a PERF_RECORD_SWITCH at every switch-in; with switches, every event
+ * times on CLOCK_MONOTONIC and carries its id on side-band records too.
+ * Samples always carry their event id, so those of one ring can be told
+ * apart. */
+static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, size_t k,
+		      bool cs)
 {
 	memset(a, 0, sizeof(*a));
 	a->size = sizeof(*a);
 	a->type = PERF_TYPE_SOFTWARE;
 	a->config = cs ? PERF_COUNT_SW_CONTEXT_SWITCHES : PERF_COUNT_SW_CPU_CLOCK;
-	a->sample_period = cs ? 1 : 1000000000ull / (unsigned)s->hz;
+	a->sample_period = cs ? 1 : 1000000000ull / (unsigned)(s->hz > 0 ? s->hz : 1);
 	a->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
-			 PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+			 PERF_SAMPLE_ID | PERF_SAMPLE_REGS_USER;
 	a->sample_regs_user = REGS_MASK;
 	a->sample_stack_user = (uint32_t)s->stack_size;
+	if (s->nev && !cs) {
+		a->type = s->ev[k].type;
+		a->config = s->ev[k].config;
+		a->config1 = s->ev[k].config1;
+		a->config2 = s->ev[k].config2;
+		a->sample_period = 1;
+		a->sample_stack_user = s->ev[k].stack_size & ~7u;
+	}
+	if (a->sample_stack_user)
+		a->sample_type |= PERF_SAMPLE_STACK_USER;
 	a->disabled = 1;
 	a->inherit = 1;
 	a->exclude_kernel = s->exclude_kernel && !cs;
 	a->exclude_hv = 1;
 	a->exclude_callchain_kernel = 1;
-	a->mmap = !cs;
-	a->comm = !cs;
-	a->task = !cs;
+	a->mmap = k == 0 && !cs;
+	a->comm = k == 0 && !cs;
+	a->task = k == 0 && !cs;
 	a->watermark = 1;
 	a->wakeup_watermark = (uint32_t)(s->pages * (size_t)sysconf(_SC_PAGESIZE) / 4);
 	if (s->switches) {
-		a->sample_type |= PERF_SAMPLE_ID;
 		a->sample_id_all = 1;
 		a->use_clockid = 1;
 		a->clockid = CLOCK_MONOTONIC;
@@ -109,12 +132,12 @@ static void fill_attr(const struct perf_sampler *s, struct perf_event_attr *a, b
 	}
 }
 
-static bool is_switch_id(const struct perf_sampler *s, uint64_t id)
+static const struct id_tag *id_of(const struct perf_sampler *s, uint64_t id)
 {
-	for (size_t i = 0; i < s->nswitch_ids; i++)
-		if (s->switch_ids[i] == id)
-			return true;
-	return false;
+	for (size_t i = 0; i < s->nids; i++)
+		if (s->ids[i].id == id)
+			return &s->ids[i];
+	return NULL;
 }
 
 static bool is_covered(const struct perf_sampler *s, int tid)
@@ -131,6 +154,21 @@ static void cover(struct perf_sampler *s, int tid)
 		return;
 	s->covered = xgrow(s->covered, &s->covered_cap, s->ncovered + 1, sizeof(int));
 	s->covered[s->ncovered++] = tid;
+}
+
+/* Notes the id of event fd, so its samples can be told by their tag and
+ * kind. Returns 0 or -errno. */
+static int remember_id(struct perf_sampler *s, int fd, int tag, bool cs)
+{
+	uint64_t id;
+
+	if (ioctl(fd, PERF_EVENT_IOC_ID, &id) < 0)
+		return -errno;
+	s->ids = xgrow(s->ids, &s->ids_cap, s->nids + 1, sizeof(*s->ids));
+	s->ids[s->nids].id = id;
+	s->ids[s->nids].tag = tag;
+	s->ids[s->nids++].switch_out = cs;
+	return 0;
 }
 
 /* Maps the ring of one CPU on fd, shrinking it while the lock limit refuses. */
@@ -164,35 +202,31 @@ static bool owns_ring(const struct perf_sampler *s, int fd)
 	return false;
 }
 
-/* Opens the event of one kind (cs: context switches) of tid on cpu and sends
- * it to the CPU's ring. Returns 0, 1 when the CPU is offline, or -errno. */
-static int open_event(struct perf_sampler *s, int tid, int cpu, bool cs)
+/* Opens event k (or, cs, the context-switch event) of tid on cpu and sends
+ * it to the CPU's ring. Returns 0 or -errno (-ENODEV or -EINVAL for the
+ * clock or the caller's events: the CPU is offline). */
+static int open_event(struct perf_sampler *s, int tid, int cpu, size_t k, bool cs)
 {
 	struct perf_event_attr attr;
 	struct ring *r = &s->rings[cpu];
 	long fd;
+	int rc;
 
-	fill_attr(s, &attr, cs);
+	fill_attr(s, &attr, k, cs);
 	fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0 && (errno == EACCES || errno == EPERM) && !s->exclude_kernel && !cs) {
 		/* kernel samples not allowed: user space only, everywhere */
 		s->exclude_kernel = true;
-		fill_attr(s, &attr, cs);
+		fill_attr(s, &attr, k, cs);
 		fd = sys_perf_event_open(&attr, tid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 	}
 	if (fd < 0)
-		return errno == ENODEV || (errno == EINVAL && !cs) ? 1 : -errno;
+		return -errno;
 	s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
 	s->fds[s->nfds++] = (int)fd;
-	if (cs) {
-		uint64_t id;
-
-		if (ioctl((int)fd, PERF_EVENT_IOC_ID, &id) < 0)
-			return -errno;
-		s->switch_ids = xgrow(s->switch_ids, &s->switch_ids_cap,
-				      s->nswitch_ids + 1, sizeof(uint64_t));
-		s->switch_ids[s->nswitch_ids++] = id;
-	}
+	rc = remember_id(s, (int)fd, s->nev && !cs ? s->ev[k].tag : 0, cs);
+	if (rc < 0)
+		return rc;
 	if (r->fd < 0)
 		return map_ring(s, r, (int)fd);
 	if (ioctl((int)fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0)
@@ -200,20 +234,24 @@ static int open_event(struct perf_sampler *s, int tid, int cpu, bool cs)
 	return 0;
 }
 
-/* Opens one event per CPU for tid (two with switches), enabled when enable
- * is set. Returns 0 or -errno (nothing kept then, but for a ring mapped on
- * the way). */
+/* Opens every event per CPU for tid (and the context-switch event with
+ * switches), enabled when enable is set. Returns 0 or -errno (nothing kept
+ * then, but for a ring mapped on the way). */
 static int open_thread(struct perf_sampler *s, int tid, bool enable)
 {
-	size_t first = s->nfds;
+	size_t first = s->nfds, nev = s->nev ? s->nev : 1;
 	int opened = 0, rc = -ENODEV;
 
 	for (int cpu = 0; cpu < s->ncpus; cpu++) {
-		rc = open_event(s, tid, cpu, false);
-		if (rc == 1) /* offline CPU */
+		for (size_t k = 0; k < nev; k++) {
+			rc = open_event(s, tid, cpu, k, false);
+			if (rc < 0)
+				break;
+		}
+		if (rc == -ENODEV || rc == -EINVAL) /* offline CPU */
 			continue;
 		if (rc == 0 && s->switches)
-			rc = open_event(s, tid, cpu, true);
+			rc = open_event(s, tid, cpu, 0, true);
 		if (rc < 0)
 			goto fail;
 		opened++;
@@ -272,27 +310,64 @@ static size_t ring_pages(int hz, size_t stack_size)
 	return pages;
 }
 
-int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
-		      unsigned flags, struct perf_sampler **out, char *err, size_t errlen)
-{
-	struct perf_sampler *s;
-	int *tids = NULL;
-	size_t cap = 0;
-	long n;
-	int rc = 0, opened = 0;
+static int open_all(struct perf_sampler *s, struct perf_sampler **out, char *err,
+		    size_t errlen);
 
-	*out = NULL;
-	s = xcalloc(1, sizeof(*s));
+static struct perf_sampler *sampler_new(const char *proc_root, int pid)
+{
+	struct perf_sampler *s = xcalloc(1, sizeof(*s));
+
 	s->root = xstrdup(proc_root ? proc_root : PROCFS_ROOT_DEFAULT);
 	s->pid = pid;
-	s->hz = hz;
-	s->stack_size = stack_size & ~(size_t)7;
-	s->switches = flags & PERF_SAMPLER_SWITCHES;
 	s->ncpus = (int)sysconf(_SC_NPROCESSORS_CONF);
 	if (s->ncpus < 1)
 		s->ncpus = 1;
+	return s;
+}
+
+int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
+		      unsigned flags, struct perf_sampler **out, char *err, size_t errlen)
+{
+	struct perf_sampler *s = sampler_new(proc_root, pid);
+
+	s->hz = hz;
+	s->stack_size = stack_size & ~(size_t)7;
+	s->switches = flags & PERF_SAMPLER_SWITCHES;
 	/* switch-outs come at the target's own pace: room for 1000 a second more */
 	s->pages = ring_pages(s->switches ? hz + 1000 : hz, s->stack_size);
+	return open_all(s, out, err, errlen);
+}
+
+int perf_sampler_open_events(const char *proc_root, int pid,
+			     const struct perf_sampler_event *ev, size_t n,
+			     struct perf_sampler **out, char *err, size_t errlen)
+{
+	struct perf_sampler *s = sampler_new(proc_root, pid);
+
+	if (n == 0 || n > PERF_SAMPLER_EVENTS_MAX) {
+		*out = NULL;
+		snprintf(err, errlen, "%zu events: expected 1 to %d", n,
+			 PERF_SAMPLER_EVENTS_MAX);
+		perf_sampler_free(s);
+		return -EINVAL;
+	}
+	memcpy(s->ev, ev, n * sizeof(*ev));
+	s->nev = n;
+	s->pages = RING_MAX_PAGES;
+	return open_all(s, out, err, errlen);
+}
+
+/* Opens the events of s for every thread of its target; s is freed on
+ * failure. */
+static int open_all(struct perf_sampler *s, struct perf_sampler **out, char *err,
+		    size_t errlen)
+{
+	int *tids = NULL;
+	size_t cap = 0;
+	long n;
+	int rc = 0, opened = 0, pid = s->pid;
+
+	*out = NULL;
 	s->rings = xcalloc((size_t)s->ncpus, sizeof(*s->rings));
 	for (int c = 0; c < s->ncpus; c++)
 		s->rings[c].fd = -1, s->rings[c].cpu = c;
@@ -350,8 +425,8 @@ void perf_sampler_free(struct perf_sampler *s)
 	free(s->rings);
 	free(s->covered);
 	free(s->missing);
-	free(s->switch_ids);
 	free(s->record);
+	free(s->ids);
 	free(s->root);
 	free(s);
 }
@@ -421,18 +496,16 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 	const uint8_t *p = (const uint8_t *)(h + 1), *end = (const uint8_t *)h + h->size;
 	uint32_t pid_tid[2];
 	uint64_t abi, size, dyn, id;
+	const struct id_tag *kind;
 
 	memset(out, 0, sizeof(*out));
 	if (!take(&p, end, &out->ip, 8) || !take(&p, end, pid_tid, 8) ||
-	    !take(&p, end, &out->time, 8))
+	    !take(&p, end, &out->time, 8) || !take(&p, end, &id, 8) ||
+	    !take(&p, end, &abi, 8))
 		return false;
-	if (s->switches) {
-		if (!take(&p, end, &id, 8))
-			return false;
-		out->switch_out = is_switch_id(s, id);
-	}
-	if (!take(&p, end, &abi, 8))
-		return false;
+	kind = id_of(s, id);
+	out->tag = kind ? kind->tag : 0;
+	out->switch_out = kind && kind->switch_out;
 	out->pid = (int)pid_tid[0];
 	out->tid = (int)pid_tid[1];
 	out->kernel =
@@ -450,6 +523,8 @@ static bool parse_sample(const struct perf_sampler *s, const struct perf_event_h
 		}
 		out->have_user = abi == PERF_SAMPLE_REGS_ABI_64;
 	}
+	if (p == end) /* no stack asked for */
+		return true;
 	if (!take(&p, end, &size, 8))
 		return false;
 	if (size) {

@@ -50,6 +50,7 @@
 
 struct perf_sample {
 	int pid, tid;
+	int tag;	 /* the tag of the event that sampled (0 for the CPU clock) */
 	uint64_t time;	 /* ns, CLOCK_MONOTONIC-like perf clock */
 	uint64_t ip;	 /* where the sample hit (kernel address if kernel) */
 	bool kernel;	 /* the CPU was in the kernel for this thread */
@@ -82,6 +83,20 @@ struct perf_sampler_stats {
 struct perf_sampler;
 
 /*
+ * One event of a sampler opened with perf_sampler_open_events: a perf event
+ * type (e.g. the uprobe PMU's) and its config words, every occurrence
+ * sampled (period 1) with stack_size bytes of user stack (0: registers
+ * only). tag is handed back in perf_sample.tag. config1 may point to a
+ * string (a uprobe's path) that must live until the open returns.
+ */
+struct perf_sampler_event {
+	uint32_t type;
+	uint64_t config, config1, config2;
+	uint32_t stack_size;
+	int tag;
+};
+
+/*
  * Opens (disabled) events for every thread of pid under proc_root at hz
  * samples per CPU second, copying stack_size bytes of user stack per sample
  * (a multiple of 8, <= 32 KiB); flags: PERF_SAMPLER_SWITCHES or 0. Returns 0 and sets
@@ -90,6 +105,16 @@ struct perf_sampler;
 int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
 		      unsigned flags, struct perf_sampler **out, char *err,
 		      size_t errlen);
+/*
+ * Like perf_sampler_open, for n events of the caller's instead of the CPU
+ * clock (at most PERF_SAMPLER_EVENTS_MAX), each opened for every thread and
+ * CPU, disabled until perf_sampler_enable. The rings are as large as
+ * allowed: every occurrence is a sample.
+ */
+#define PERF_SAMPLER_EVENTS_MAX 32
+int perf_sampler_open_events(const char *proc_root, int pid,
+			     const struct perf_sampler_event *ev, size_t n,
+			     struct perf_sampler **out, char *err, size_t errlen);
 void perf_sampler_free(struct perf_sampler *s);
 
 /* Starts and stops sampling on every event. */

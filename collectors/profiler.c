@@ -12,6 +12,7 @@
 #include "collectors/profiler.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -20,6 +21,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "analysis/alloc_track.h"
+#include "collectors/alloc_capture.h"
+#include "collectors/alloc_probes.h"
 #include "collectors/maps.h"
 #include "collectors/offcpu.h"
 #include "collectors/perf_sampler.h"
@@ -62,7 +66,9 @@ struct profiler {
 	struct unwinder *unw;
 	unsigned cache_gen;
 	struct ipcache_slot *cache;
-	struct offcpu *offcpu; /* wall mode with perf: switch-out/in pairing */
+	struct alloc_capture *alloc; /* allocation profiles only */
+	struct alloc_probes probes;  /* their events (paths live with the sampler) */
+	struct offcpu *offcpu;	     /* wall mode with perf: switch-out/in pairing */
 	int64_t started_ns;
 	uint64_t kernel_lost, no_user;
 	char why[FRAME_WHY_MAX];
@@ -125,13 +131,13 @@ static void name_thread(struct profiler *p, int tid)
 	profile_set_thread(p->prof, tid, comm);
 }
 
-/* Adds one stack of return addresses (ips[0] the sampled pc); a truncated
- * one gets PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as
- * its leaf. */
-static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
-		      size_t n, bool truncated, bool off_cpu, uint64_t weight)
+/* The frame ids of one stack of return addresses (ips[0] the sampled pc),
+ * innermost first, into frames (UNWIND_DEPTH_MAX + 4); a truncated one gets
+ * PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as its
+ * leaf. Returns the depth. */
+static size_t stack_frames(struct profiler *p, bool kernel, const uint64_t *ips, size_t n,
+			   bool truncated, bool off_cpu, uint32_t *frames)
 {
-	uint32_t frames[UNWIND_DEPTH_MAX + 4];
 	size_t depth = 0;
 
 	if (off_cpu)
@@ -141,13 +147,50 @@ static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *
 	for (size_t i = 0; i < n && depth < UNWIND_DEPTH_MAX + 2; i++)
 		/* a return address may be past the end of a noreturn caller */
 		frames[depth++] = frame_of(p, i ? ips[i] - 1 : ips[i]);
+	if (depth && truncated)
+		depth = profile_mark_truncated(p->prof, frames, depth);
+	return depth;
+}
+
+/* Adds one stack (see stack_frames) of weight samples. */
+static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *ips,
+		      size_t n, bool truncated, bool off_cpu, uint64_t weight)
+{
+	uint32_t frames[UNWIND_DEPTH_MAX + 4];
+	size_t depth = stack_frames(p, kernel, ips, n, truncated, off_cpu, frames);
+
 	if (!depth)
 		return;
-	if (truncated)
-		depth = profile_mark_truncated(p->prof, frames, depth);
 	name_thread(p, tid);
 	profile_add_stack(p->prof, tid, frames, depth, weight);
 	atomic_fetch_add(&p->samples, weight);
+}
+
+/* An allocator probe's sample: only a sampled allocation is unwound, into
+ * a call-tree node (its count is the capture's business). */
+static void on_alloc_sample(struct profiler *p, const struct perf_sample *s)
+{
+	uint64_t ips[UNWIND_DEPTH_MAX + 1];
+	uint32_t frames[UNWIND_DEPTH_MAX + 4], node = 0;
+	int64_t t0 = clock_mono_ns();
+	bool truncated = false;
+	size_t n, depth;
+
+	if (!alloc_capture_sample(p->alloc, s))
+		return;
+	maps_allow_refresh(p->maps);
+	n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
+			    UNWIND_DEPTH_MAX, &truncated);
+	depth = stack_frames(p, false, ips, n, truncated, false, frames);
+	/* the leaf is the allocator's entry: the call site is its caller */
+	if (depth > 1)
+		memmove(frames, frames + 1, --depth * sizeof(*frames));
+	while (depth)
+		node = profile_node_id(p->prof, node, frames[--depth]);
+	name_thread(p, s->tid);
+	alloc_capture_node(p->alloc, node);
+	atomic_fetch_add(&p->samples, 1);
+	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
 static void on_sample(void *ctx, const struct perf_sample *s)
@@ -160,6 +203,10 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 
 	if (s->pid != p->pid)
 		return;
+	if (p->alloc) {
+		on_alloc_sample(p, s);
+		return;
+	}
 	if (s->have_user) {
 		maps_allow_refresh(p->maps);
 		n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
@@ -306,6 +353,8 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 		perf_sampler_poll(
 			s, left / 1000000 < POLL_MS ? (int)(left / 1000000) + 1 : POLL_MS,
 			&ops, p);
+		if (p->alloc)
+			alloc_capture_flush(p->alloc);
 		if (p->offcpu)
 			offcpu_flush(p->offcpu, on_offcpu, p);
 		perf_sampler_stats(s, &st);
@@ -321,13 +370,15 @@ static void run_perf(struct profiler *p, struct perf_sampler *s)
 	}
 	perf_sampler_disable(s);
 	perf_sampler_poll(s, 0, &ops, p);
+	if (p->alloc)
+		alloc_capture_end(p->alloc);
 	if (p->offcpu)
 		wall_end(p);
 	perf_sampler_stats(s, &st);
 	p->kernel_lost = st.lost;
 	atomic_store(&p->lost, st.lost + p->no_user);
 	end_reason(p, exited);
-	if (st.kernel_excluded)
+	if (st.kernel_excluded && !p->alloc)
 		why_append(p->why, sizeof(p->why),
 			   "kernel time not sampled (not allowed)");
 	if (st.lost)
@@ -405,6 +456,92 @@ static void no_samples_first(struct profiler *p)
 		why_append(p->why, sizeof(p->why), "%s", rest);
 }
 
+/* The sampler of an allocation profile: uprobes on the allocator. */
+static int open_alloc(struct profiler *p, struct perf_sampler **ps, char *err,
+		      size_t errlen)
+{
+	int rc = alloc_probes_find(NULL, p->pid, PERF_SAMPLER_STACK_DEFAULT,
+				   p->opts.mode == PROFILE_LIVE, &p->probes, err, errlen);
+
+	if (rc < 0)
+		return rc;
+	rc = perf_sampler_open_events(NULL, p->pid, p->probes.ev, p->probes.n, ps, err,
+				      errlen);
+	if (rc < 0) {
+		char why[256];
+
+		snprintf(why, sizeof(why), "%s", err);
+		snprintf(err, errlen, "uprobes on %.64s: %.160s", p->probes.modules, why);
+	}
+	return rc;
+}
+
+/* What an allocation capture saw, for meta.why. */
+static void alloc_why(struct profiler *p)
+{
+	struct alloc_capture_stats st;
+
+	alloc_capture_stats(p->alloc, &st);
+	why_append(p->why, sizeof(p->why),
+		   "uprobes on %s: %llu allocations, %llu frees, %llu sampled (1 per "
+		   "%llu bytes), %llu live",
+		   p->probes.modules, (unsigned long long)st.calls,
+		   (unsigned long long)st.frees, (unsigned long long)st.sampled,
+		   (unsigned long long)p->opts.alloc_rate, (unsigned long long)st.live);
+	if (st.unmatched)
+		why_append(p->why, sizeof(p->why), "%llu sampled calls never returned",
+			   (unsigned long long)st.unmatched);
+}
+
+/* Opens the sampler of the capture: uprobes for an allocation profile, else
+ * perf_event (with context switches for wall mode) or, where refused or
+ * forced, ptrace, saying why into fallback. Returns 0, or -errno once
+ * started() has been told. */
+static int open_sampler(struct profiler *p, struct perf_sampler **ps,
+			struct ptrace_sampler **ts, char *fallback, size_t fblen)
+{
+	bool wall = p->opts.mode == PROFILE_WALL;
+	char err[256] = "";
+	int rc;
+
+	if (PROFILE_BYTES(p->opts.mode)) {
+		rc = open_alloc(p, ps, err, sizeof(err));
+		if (rc < 0)
+			started(p, rc, err);
+		return rc;
+	}
+	if (!p->force_ptrace) {
+		rc = perf_sampler_open(
+			NULL, p->pid, p->opts.hz, PERF_SAMPLER_STACK_DEFAULT,
+			wall ? PERF_SAMPLER_SWITCHES : 0, ps, err, sizeof(err));
+		if (rc < 0 && (!refused(rc) || p->force_perf)) {
+			started(p, rc, err);
+			return rc;
+		}
+		if (rc < 0)
+			snprintf(fallback, fblen,
+				 "perf_event_open refused (%s): ptrace fallback",
+				 strerror(-rc));
+		else if (wall)
+			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz,
+					       (uint64_t)clock_mono_ns());
+		if (rc == 0)
+			return 0;
+	}
+	rc = ptrace_sampler_open(NULL, p->pid, wall, p->maps, ts, err, sizeof(err));
+	if (rc < 0) {
+		if (fallback[0]) {
+			char both[256];
+
+			snprintf(both, sizeof(both), "%s; %s", fallback, err);
+			started(p, rc, both);
+		} else {
+			started(p, rc, err);
+		}
+	}
+	return rc;
+}
+
 static void *profiler_main(void *arg)
 {
 	struct profiler *p = arg;
@@ -412,7 +549,6 @@ static void *profiler_main(void *arg)
 	struct ptrace_sampler *ts = NULL;
 	char err[256] = "", fallback[256] = "";
 	struct profile_meta meta;
-	int rc = -EPERM;
 	size_t mods, bad;
 
 	pthread_setname_np(pthread_self(), "vigil-profiler");
@@ -426,49 +562,21 @@ static void *profiler_main(void *arg)
 		started(p, -ENOMEM, "libunwind: cannot create an address space");
 		return NULL;
 	}
-	if (!p->force_ptrace) {
-		bool wall = p->opts.mode == PROFILE_WALL;
-
-		rc = perf_sampler_open(
-			NULL, p->pid, p->opts.hz, PERF_SAMPLER_STACK_DEFAULT,
-			wall ? PERF_SAMPLER_SWITCHES : 0, &ps, err, sizeof(err));
-		if (rc < 0 && (!refused(rc) || p->force_perf)) {
-			started(p, rc, err);
-			return NULL;
-		}
-		if (rc < 0)
-			snprintf(fallback, sizeof(fallback),
-				 "perf_event_open refused (%s): ptrace fallback",
-				 strerror(-rc));
-		else if (wall)
-			p->offcpu = offcpu_new(1000000000ull / (unsigned)p->opts.hz,
-					       (uint64_t)clock_mono_ns());
-	}
-	if (!ps) {
-		rc = ptrace_sampler_open(NULL, p->pid, p->opts.mode == PROFILE_WALL,
-					 p->maps, &ts, err, sizeof(err));
-		if (rc < 0) {
-			if (fallback[0]) {
-				char both[256];
-
-				snprintf(both, sizeof(both), "%s; %s", fallback, err);
-				started(p, rc, both);
-			} else {
-				started(p, rc, err);
-			}
-			return NULL;
-		}
-	}
+	if (open_sampler(p, &ps, &ts, fallback, sizeof(fallback)) < 0)
+		return NULL;
 	snprintf(p->sampler, sizeof(p->sampler), "%s", ps ? "perf" : "ptrace");
 	memset(&meta, 0, sizeof(meta));
 	meta.pid = p->pid;
 	meta.mode = p->opts.mode;
-	meta.hz = p->opts.hz;
+	meta.hz = PROFILE_BYTES(p->opts.mode) ? (int)p->opts.alloc_rate : p->opts.hz;
 	meta.started_ms = clock_wall_ms();
 	snprintf(meta.sampler, sizeof(meta.sampler), "%s", p->sampler);
 	p->prof = profile_new(&meta);
 	p->cache = xcalloc((size_t)1 << IPCACHE_BITS, sizeof(*p->cache));
 	p->cache_gen = maps_generation(p->maps);
+	if (PROFILE_BYTES(p->opts.mode))
+		p->alloc = alloc_capture_new(p->prof, p->pid, p->opts.alloc_rate,
+					     (uint64_t)clock_mono_ns());
 	if (fallback[0])
 		why_append(p->why, sizeof(p->why), "%s", fallback);
 	else if (p->force_ptrace)
@@ -481,11 +589,14 @@ static void *profiler_main(void *arg)
 		run_perf(p, ps);
 	else
 		run_ptrace(p, ts);
+	/* before the sampler goes: closing uprobes takes the kernel a while */
+	p->prof->meta.duration_ms = elapsed_ms(p);
 	perf_sampler_free(ps);
 	ptrace_sampler_free(ts);
 
-	p->prof->meta.duration_ms = elapsed_ms(p);
 	p->prof->meta.lost = atomic_load(&p->lost);
+	if (p->alloc)
+		alloc_why(p);
 	no_samples_first(p);
 	if (atomic_load(&p->samples))
 		why_append(p->why, sizeof(p->why), "unwind %lluus per sample",
@@ -506,6 +617,8 @@ static void release(struct profiler *p)
 	unwinder_free(p->unw);
 	maps_free(p->maps);
 	free(p->cache);
+	alloc_capture_free(p->alloc);
+	alloc_probes_release(&p->probes);
 	offcpu_free(p->offcpu);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->cond);
@@ -524,7 +637,7 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 		snprintf(err, errlen, "invalid pid %d", pid);
 		return NULL;
 	}
-	if (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX) {
+	if (!PROFILE_BYTES(opts->mode) && (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX)) {
 		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
 			 PROFILER_HZ_MAX);
 		return NULL;
@@ -533,16 +646,25 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 		snprintf(err, errlen, "duration must be positive");
 		return NULL;
 	}
-	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL) {
+	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL &&
+	    !PROFILE_BYTES(opts->mode)) {
 		snprintf(err, errlen, "unknown profile mode");
+		return NULL;
+	}
+	if (PROFILE_BYTES(opts->mode) && opts->alloc_rate > INT_MAX) {
+		snprintf(err, errlen, "allocation sampling rate above %d bytes", INT_MAX);
 		return NULL;
 	}
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
 	p->opts = *opts;
+	if (PROFILE_BYTES(opts->mode) && !p->opts.alloc_rate)
+		p->opts.alloc_rate = ALLOC_RATE_DEFAULT;
+	/* allocation profiles have uprobes or nothing: no method to force */
 	p->force_ptrace =
-		opts->method == PROFILER_PTRACE ||
-		(opts->method == PROFILER_AUTO && force && !strcmp(force, "ptrace"));
+		!PROFILE_BYTES(opts->mode) &&
+		(opts->method == PROFILER_PTRACE ||
+		 (opts->method == PROFILER_AUTO && force && !strcmp(force, "ptrace")));
 	p->force_perf =
 		opts->method == PROFILER_PERF ||
 		(opts->method == PROFILER_AUTO && force && !strcmp(force, "perf"));

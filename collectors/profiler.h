@@ -12,7 +12,10 @@
  * off-CPU samples to the CPU clock's: the user stack at every switch-out,
  * weighted by the time until the switch-in in periods of 1/hz
  * (collectors/offcpu.h), with PROFILE_OFF_CPU as leaf; the process is never
- * stopped. Addresses are named by
+ * stopped. Allocation profiles (PROFILE_ALLOC, PROFILE_LIVE) come from
+ * uprobes on the allocator (collectors/alloc_probes.h,
+ * collectors/alloc_capture.h) through the same perf sampler; they have no
+ * fallback (opts.method does not apply). Addresses are named by
  * collectors/maps.h. meta.sampler says which sampler ran; meta.why says why a
  * fallback was taken, what a ptrace capture cost the target (time its
  * threads stood still per sample) and what the unwinding cost per sample.
@@ -48,9 +51,10 @@
 enum profiler_method { PROFILER_AUTO, PROFILER_PERF, PROFILER_PTRACE };
 
 struct profiler_opts {
-	enum profile_mode mode; /* PROFILE_CPU or PROFILE_WALL */
-	int hz;			/* 1 .. PROFILER_HZ_MAX */
+	enum profile_mode mode; /* any; PROFILE_ALLOC and _LIVE need uprobes */
+	int hz;			/* 1 .. PROFILER_HZ_MAX (CPU and wall) */
 	int64_t duration_ms;	/* > 0 */
+	uint64_t alloc_rate;	/* bytes per sample (alloc, live); 0: default */
 	enum profiler_method method;
 };
 

@@ -24,7 +24,7 @@
 
 static const char *mode_name(enum profile_mode m)
 {
-	return m == PROFILE_WALL ? "wall" : "cpu";
+	return profile_mode_name(m);
 }
 
 /* ---- writing ---- */
@@ -261,7 +261,11 @@ static bool read_meta(sqlite3_stmt *st, struct profile_meta *m, char *why, size_
 	}
 	m->pid = (int)pid;
 	m->hz = (int)hz;
-	if (mode && !strcmp((const char *)mode, "wall")) {
+	if (mode && !strcmp((const char *)mode, "alloc")) {
+		m->mode = PROFILE_ALLOC;
+	} else if (mode && !strcmp((const char *)mode, "live")) {
+		m->mode = PROFILE_LIVE;
+	} else if (mode && !strcmp((const char *)mode, "wall")) {
 		m->mode = PROFILE_WALL;
 	} else if (mode && !strcmp((const char *)mode, "cpu")) {
 		m->mode = PROFILE_CPU;

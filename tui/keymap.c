@@ -264,6 +264,13 @@ static unsigned act_profile(struct app *a, int key, int arg)
 	return capture_start(a, NULL);
 }
 
+/* An allocation profile: the bytes the target left live, by call stack. */
+static unsigned act_alloc_profile(struct app *a, int key, int arg)
+{
+	(void)key, (void)arg;
+	return capture_start(a, "live");
+}
+
 static unsigned act_profile_screen(struct app *a, int key, int arg)
 {
 	(void)key;
@@ -627,7 +634,14 @@ static const struct binding bindings[] = {
 	 LIVE,
 	 act_profile,
 	 "p P",
-	 "profile the target 5s (P asks: DURATION HZ cpu|wall)",
+	 "profile the target 5s (P asks: DURATION HZ cpu|wall|alloc|live)",
+	 0},
+	{{'m', 0},
+	 ON_TARGET,
+	 LIVE,
+	 act_alloc_profile,
+	 "m",
+	 "bytes left live by call stack, 5s (uprobes on malloc/free)",
 	 0},
 	{{'p', 0},
 	 ON_OVERVIEW | ON_TARGET,

@@ -9,9 +9,11 @@
 #include "views/leaks_view.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "analysis/profile.h"
 #include "core/units.h"
 #include "views/draw.h"
 #include "views/memory_view.h"
@@ -31,7 +33,55 @@ enum line_kind {
 	L_REGION_HEAD,
 	L_REGION,
 	L_NO_REGION,
+	L_SITE_TITLE, /* leak sites of the shown live allocation profile */
+	L_SITE_HEAD,
+	L_SITE, /* row: -2 - rank (not selectable) */
 };
+
+#define SITES_MAX 5
+
+/* The shown profile, when it is a live-bytes capture of the target. */
+static const struct profile *live_profile(const struct ui_model *m)
+{
+	const struct profile *p = m->profile;
+
+	if (!p || p->meta.mode != PROFILE_LIVE || !m->cur || !m->cur->target ||
+	    p->meta.pid != m->cur->target->pid)
+		return NULL;
+	return p;
+}
+
+/* The call sites still holding bytes, most first (up to SITES_MAX); *n is
+ * set. The caller frees the array. */
+static struct profile_fn *leak_sites(const struct profile *p, size_t *n)
+{
+	struct profile_fn *fns = profile_top(p, 0, n);
+	size_t k = 0;
+
+	while (k < *n && k < SITES_MAX && fns[k].self > 0)
+		k++;
+	*n = k;
+	return fns;
+}
+
+static void draw_site(WINDOW *w, int y, int cols, const struct profile *p, long rank)
+{
+	size_t n;
+	struct profile_fn *fns = leak_sites(p, &n);
+	double secs = p->meta.duration_ms > 0 ? (double)p->meta.duration_ms / 1000 : 1;
+	char live[16], rate[16];
+
+	if ((size_t)rank < n) {
+		const struct profile_frame *f = &p->frames[fns[rank].frame];
+
+		units_bytes_short((double)fns[rank].self, live, sizeof(live));
+		units_bytes_short((double)fns[rank].self / secs, rate, sizeof(rate));
+		put_textf(w, y, 0, cols, "%3ld %9s %8s/s  %s%s%s%s", rank + 1, live, rate,
+			  f->function, f->module[0] ? " (" : "", f->module,
+			  f->module[0] ? ")" : "");
+	}
+	free(fns);
+}
 
 static const char *clock_text(int64_t t_ms, char *buf, size_t len)
 {
@@ -101,6 +151,17 @@ static long build_lines(const struct ui_model *m, enum line_kind *kinds, long *r
 		}                                                                        \
 		n++;                                                                     \
 	} while (0)
+	if (live_profile(m)) {
+		size_t ns;
+
+		free(leak_sites(live_profile(m), &ns));
+		ADD(L_SITE_TITLE, -1);
+		if (ns)
+			ADD(L_SITE_HEAD, -1);
+		for (size_t i = 0; i < ns; i++)
+			ADD(L_SITE, -2 - (long)i);
+		ADD(L_BLANK, -1);
+	}
 	ADD(L_SUSPECT_TITLE, -1);
 	if (m->nsuspects)
 		ADD(L_SUSPECT_HEAD, -1);
@@ -231,6 +292,20 @@ static void draw_line(WINDOW *w, int y, int cols, const struct ui_model *m,
 	case L_REGION:
 		draw_region(w, y, cols, m, &m->regions[row - (long)m->nsuspects],
 			    row == selected);
+		break;
+	case L_SITE_TITLE:
+		wattrset(w, pal(PAL_TITLE));
+		put_wordsf(
+			w, y, 0, cols,
+			"Leak sites: bytes left live by a %.1fs allocation capture (m)",
+			(double)live_profile(m)->meta.duration_ms / 1000);
+		break;
+	case L_SITE_HEAD:
+		wattrset(w, pal(PAL_TABLE_HEAD));
+		put_words(w, y, 0, cols, "  #      LIVE     GROWTH  CALL SITE", true);
+		break;
+	case L_SITE:
+		draw_site(w, y, cols, live_profile(m), -2 - row);
 		break;
 	case L_BLANK:
 		break;

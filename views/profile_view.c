@@ -290,10 +290,17 @@ static void draw_header(WINDOW *w, const struct profile *p, int cols)
 	int x;
 
 	format_duration(m->duration_ms, dur, sizeof(dur));
-	snprintf(line, sizeof(line), "pid %d  %s %d Hz  %s  %llu samples  %llu lost  %s",
-		 m->pid, m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz, dur,
-		 (unsigned long long)m->samples, (unsigned long long)m->lost,
-		 m->sampler[0] ? m->sampler : "?");
+	if (PROFILE_BYTES(m->mode))
+		snprintf(line, sizeof(line),
+			 "pid %d  %s 1/%dB  %s  %llu bytes  %llu lost  uprobes", m->pid,
+			 profile_mode_name(m->mode), m->hz, dur,
+			 (unsigned long long)m->samples, (unsigned long long)m->lost);
+	else
+		snprintf(line, sizeof(line),
+			 "pid %d  %s %d Hz  %s  %llu samples  %llu lost  %s", m->pid,
+			 profile_mode_name(m->mode), m->hz, dur,
+			 (unsigned long long)m->samples, (unsigned long long)m->lost,
+			 m->sampler[0] ? m->sampler : "?");
 	wattrset(w, pal(PAL_TITLE));
 	x = put_text(w, ROW_HEAD, 0, cols, "PROFILE ", false);
 	wattrset(w, pal(PAL_NORMAL));
@@ -654,9 +661,17 @@ char *profile_progress_text(char *buf, size_t len, int pid, const char *sampler,
 		snprintf(left, sizeof(left), "until stopped");
 	else
 		snprintf(left, sizeof(left), "%.1fs left", (double)left_ms / 1000.0);
-	snprintf(buf, len, "profiling pid %d (%s, %d Hz): %s, %llu samples, %llu lost",
-		 pid, sampler && sampler[0] ? sampler : "?", hz, left,
-		 (unsigned long long)samples, (unsigned long long)lost);
+	if (hz <= 0) /* an allocation profile: samples are sampled allocations */
+		snprintf(buf, len,
+			 "profiling pid %d (allocator uprobes): %s, %llu samples, %llu "
+			 "lost",
+			 pid, left, (unsigned long long)samples,
+			 (unsigned long long)lost);
+	else
+		snprintf(buf, len,
+			 "profiling pid %d (%s, %d Hz): %s, %llu samples, %llu lost", pid,
+			 sampler && sampler[0] ? sampler : "?", hz, left,
+			 (unsigned long long)samples, (unsigned long long)lost);
 	return buf;
 }
 
@@ -707,7 +722,7 @@ void profile_list_draw(WINDOW *w, const struct profile_meta *list, size_t n,
 		wattrset(w, c.top + i == c.sel ? pal(PAL_SELECTED) : pal(PAL_NORMAL));
 		put_textf(w, 1 + i, 0, cols,
 			  "%5lld  %-19s %7s %-4s %5d %9llu %7llu  %s%s", (long long)m->id,
-			  when, dur, m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
+			  when, dur, profile_mode_name(m->mode), m->hz,
 			  (unsigned long long)m->samples, (unsigned long long)m->lost,
 			  m->partial ? "partial " : "", m->sampler);
 		if (c.top + i == c.sel)

@@ -8,6 +8,10 @@
  * malloc's brk heap) and its readings. Then back out the way an operator
  * would, to the Memory panel with its floor line legend, in UTF-8 and in the
  * C locale without colour.
+ *
+ * Live: `m` on the target screen of prof_alloc (one leaking and one
+ * churning malloc site) captures a live-bytes profile, and the leaks screen
+ * then ranks the leaking call site first.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -215,9 +219,45 @@ static void test_suspects_screen_and_region_history(void **state)
 	assert_true(wait_for("EXIT=0"));
 }
 
+static void test_alloc_capture_ranks_leak_site(void **state)
+{
+	char truth[256], *row;
+	pid_t pid;
+
+	(void)state;
+	snprintf(truth, sizeof(truth), "%s/truth", dir);
+	/* a burst far longer than the capture: it leaks throughout */
+	pid = fixture_start("prof_alloc", truth, "16384", "1000", "100000000", "free",
+			    NULL);
+	assert_true(pid > 0);
+	assert_int_equal(tmux("new-session -d -s t -x 80 -y 24 \"'%s' -p %d -o "
+			      "'%s/live.vigil'; echo EXIT=\\$?; sleep 600\"",
+			      vigil_bin(), (int)pid, dir),
+			 0);
+	assert_true(wait_for("Tab"));
+	tmux("send-keys -t t m");
+	assert_true(wait_for("PROFILE pid"));
+	assert_shows(" live 1/524288B ");
+	tmux("send-keys -t t Escape");
+	assert_true(wait_gone("PROFILE pid"));
+	tmux("send-keys -t t l");
+	assert_true(wait_for("Leak sites:"));
+	row = strstr(screen, "CALL SITE");
+	assert_non_null(row);
+	row = strchr(row, '\n');
+	assert_non_null(row);
+	/* rank 1 is the leaking site; the churning one frees what it takes */
+	assert_true(strncmp(row + 1, "  1 ", 4) == 0);
+	assert_non_null(strstr(strtok(row + 1, "\n"), "leak_site (prof_alloc)"));
+	tmux("send-keys -t t q");
+	assert_true(wait_for("EXIT=0"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_alloc_capture_ranks_leak_site, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_suspects_screen_and_region_history,
 						setup, teardown),
 	};
