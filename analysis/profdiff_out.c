@@ -192,8 +192,7 @@ static void json_side_meta(FILE *out, const char *key, const struct profile_meta
 	else
 		fputs("\"id\":null,", out);
 	fprintf(out, "\"pid\":%d,\"mode\":\"%s\",\"hz\":%d,\"started_ms\":%lld,", m->pid,
-		m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
-		(long long)m->started_ms);
+		profile_mode_name(m->mode), m->hz, (long long)m->started_ms);
 	fprintf(out, "\"duration_ms\":%lld,\"samples\":%llu,\"partial\":%s}",
 		(long long)m->duration_ms, (unsigned long long)samples,
 		m->partial ? "true" : "false");

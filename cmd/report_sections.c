@@ -590,11 +590,15 @@ static void json_profile(FILE *out, const struct profile *p)
 
 	fprintf(out,
 		"{\"id\": %lld, \"started_ms\": %lld, \"duration_ms\": %lld, \"mode\": "
-		"\"%s\", "
-		"\"hz\": %d, \"samples\": %llu, \"lost\": %llu, \"partial\": %s, "
-		"\"sampler\": ",
+		"\"%s\", ",
 		(long long)m->id, (long long)m->started_ms, (long long)m->duration_ms,
-		m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
+		profile_mode_name(m->mode));
+	/* an allocation profile samples by bytes, not by time */
+	if (PROFILE_BYTES(m->mode))
+		fprintf(out, "\"hz\": null, \"bytes_per_sample\": %d, ", m->hz);
+	else
+		fprintf(out, "\"hz\": %d, ", m->hz);
+	fprintf(out, "\"samples\": %llu, \"lost\": %llu, \"partial\": %s, \"sampler\": ",
 		(unsigned long long)m->samples, (unsigned long long)m->lost,
 		m->partial ? "true" : "false");
 	json_string(out, m->sampler);
@@ -657,11 +661,12 @@ int report_profiles_text(FILE *out, struct store *st, const struct report_span *
 		char at[16];
 
 		fprintf(out,
-			"%s #%lld %s %s, %d Hz, %lld ms, %llu samples%s (vigil export "
+			"%s #%lld %s %s, %d %s, %lld ms, %llu samples%s (vigil export "
 			"--profile %lld)\n",
 			i == n ? "profiles " : "         ", (long long)m->id,
 			clock_text(m->started_ms, at, sizeof(at)),
-			m->mode == PROFILE_WALL ? "wall" : "cpu", m->hz,
+			profile_mode_name(m->mode), m->hz,
+			PROFILE_BYTES(m->mode) ? "bytes a sample" : "Hz",
 			(long long)m->duration_ms, (unsigned long long)m->samples,
 			m->partial ? ", partial" : "", (long long)m->id);
 	}

@@ -653,9 +653,8 @@ static const char *const schema_v14[] = {
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
-	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
-	schema_v13, schema_v14,
+	schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7,
+	schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -9,7 +9,7 @@
  * would, to the Memory panel with its floor line legend, in UTF-8 and in the
  * C locale without colour.
  *
- * Live: `m` on the target screen of prof_alloc (one leaking and one
+ * Live: `M` on the target screen of prof_alloc (one leaking and one
  * churning malloc site) captures a live-bytes profile, and the leaks screen
  * then ranks the leaking call site first.
  */
@@ -235,7 +235,7 @@ static void test_alloc_capture_ranks_leak_site(void **state)
 			      vigil_bin(), (int)pid, dir),
 			 0);
 	assert_true(wait_for("Tab"));
-	tmux("send-keys -t t m");
+	tmux("send-keys -t t M");
 	assert_true(wait_for("PROFILE pid"));
 	assert_shows(" live 1/524288B ");
 	tmux("send-keys -t t Escape");
