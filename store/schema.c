@@ -587,12 +587,22 @@ static const char *const schema_v11[] = {
 };
 
 /*
+ * v12: a compacted file (store/compact.h) keeps one proc_exits row per
+ * minute, command, user and outcome; n says how many exits it stands for.
+ */
+static const char *const schema_v12[] = {
+	"-- exits this row stands for: 1, or more in a compacted file\n"
+	"ALTER TABLE proc_exits ADD COLUMN n INTEGER NOT NULL DEFAULT 1;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
 	schema_v1, schema_v2, schema_v3, schema_v4,  schema_v5,	 schema_v6,
-	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11,
+	schema_v7, schema_v8, schema_v9, schema_v10, schema_v11, schema_v12,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

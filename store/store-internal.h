@@ -208,6 +208,7 @@ struct store {
 #define STORE_SINCE_EXITS 9	   /* proc_exits, exit_accounting */
 #define STORE_SINCE_CGROUPS 10	   /* cgroups, cgroup_*samples, procs.cgroup */
 #define STORE_SINCE_GC_EVENTS 11   /* gc_events */
+#define STORE_SINCE_EXIT_COUNT 12  /* proc_exits.n (compacted exits) */
 
 static inline bool store_has(const struct store *s, int since)
 {
