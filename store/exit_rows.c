@@ -80,7 +80,7 @@ int store_write_exits(struct store *s, const struct frame *f)
 	s->exit_next = s->exit_seen;
 	if (!e)
 		return 0;
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = 0; i < e->n && !s->skip_procs; i++)
 		if (write_exit(s, f, &e->rows[i]) < 0)
 			return -1;
 	return state_changed(&s->exit_seen, e) ? write_state(s, f, e) : 0;

@@ -173,7 +173,7 @@ struct store {
 	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
 	struct cgroup_seen *cg; /* writer: cgroup_rows.c's memory; NULL none */
 	int64_t roll_minute;	/* writer: the minute not yet rolled up, 0 none */
-	bool skip_procs;	/* writer: process tables are not written */
+	bool skip_procs;	/* writer: process tables, exits are not written */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */

@@ -105,8 +105,9 @@ int store_write_frame(struct store *s, const struct frame *f);
 
 /*
  * From now on frames are written without their process table, as if it had
- * not been read (identities stay as they were): for a console while `vigil
- * daemon` records the whole system already. Writer only, before the writer
+ * not been read (identities stay as they were), and without their exits
+ * (the exit accounting state still is): for a console while `vigil daemon`
+ * records the whole system already. Writer only, before the writer
  * thread takes s.
  */
 void store_skip_processes(struct store *s, bool skip);
