@@ -18,6 +18,7 @@
 #include "store/store.h"
 
 #define BUSY_MS 2000
+#define PACKED_PAGE_SIZE 1024
 
 /* A sample of every tick: only the kept ticks' rows stay. */
 static const char *const per_tick[] = {
@@ -349,6 +350,33 @@ fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return -1;
+}
+
+int store_pack(const char *path, uint64_t *before, uint64_t *after, char *err,
+	       size_t errlen)
+{
+	uint64_t b = file_bytes(path);
+	char why[512];
+	sqlite3 *db;
+
+	if (open_rw(path, &db, err, errlen) < 0)
+		return -1;
+	if (scalar(db, "PRAGMA page_size", 0) == PACKED_PAGE_SIZE) {
+		sqlite3_close(db);
+		return 0;
+	}
+	if (exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 1024; VACUUM;",
+		 why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot pack '%s': %s", path, why);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+	if (before)
+		*before = b;
+	if (after)
+		*after = file_bytes(path);
+	return 1;
 }
 
 int store_seal(const char *path, char *err, size_t errlen)

@@ -56,6 +56,17 @@ struct compact_result {
 int store_compact(const char *path, struct compact_result *res, char *err, size_t errlen);
 
 /*
+ * Rewrites a finished session file (VACUUM) in 1 KiB pages, out of WAL
+ * mode: rows the writer inserted across its tables leave pages part empty,
+ * and a file in 1 KiB pages is about a sixth smaller than the writer's
+ * 4 KiB ones. Nothing in it changes. Returns 1 when done (*before, *after
+ * its bytes with any -wal, may be NULL), 0 when it is in 1 KiB pages
+ * already (packed or compacted), -1 with err (in use, not a session, busy).
+ */
+int store_pack(const char *path, uint64_t *before, uint64_t *after, char *err,
+	       size_t errlen);
+
+/*
  * A session whose writer died (kill -9, power loss) has no end: sets
  * ended_ms to its last tick, closes the process identities still open
  * there, and checkpoints its -wal into the file. Returns 1 when it sealed

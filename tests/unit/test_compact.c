@@ -282,6 +282,30 @@ static void test_exits_merge_per_minute(void **state)
 	free(ga);
 }
 
+/* store_pack: the same rows in 1 KiB pages, out of WAL mode, once. */
+static void test_pack_keeps_every_row(void **state)
+{
+	uint64_t before, after;
+	int64_t samples, exits;
+	char err[512];
+
+	(void)state;
+	write_session(true);
+	samples = sql_int(path, "SELECT count(*) FROM proc_samples");
+	exits = sql_int(path, "SELECT count(*) FROM proc_exits");
+	assert_int_equal(sql_int(path, "PRAGMA page_size"), 4096);
+	assert_int_equal(store_pack(path, &before, &after, err, sizeof(err)), 1);
+	assert_true(after < before);
+	assert_int_equal(sql_int(path, "PRAGMA page_size"), 1024);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM ticks"), TICKS);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_samples"), samples);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_exits"), exits);
+	assert_int_equal(store_pack(path, NULL, NULL, err, sizeof(err)), 0);
+	/* a packed file still compacts */
+	assert_int_equal(store_compact(path, NULL, err, sizeof(err)), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM ticks"), 3);
+}
+
 static void test_refuses_what_is_not_a_session(void **state)
 {
 	struct compact_result r;
@@ -320,6 +344,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_state_at_kept_ticks_survives, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exits_merge_per_minute, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pack_keeps_every_row, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_what_is_not_a_session, setup,
 						teardown),
