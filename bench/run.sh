@@ -166,6 +166,10 @@ fi
 echo
 "$(dirname "$0")/daemon.sh"
 
+# The console's CPU with and without a daemon recording (bench/console.sh)
+echo
+"$(dirname "$0")/console.sh"
+
 # A target with 5,000 threads vs top -H (bench/threads.sh)
 echo
 "$(dirname "$0")/threads.sh"

@@ -65,7 +65,8 @@ int64_t cli_interval(const char *value)
 	int64_t ms = cli_duration("-i", value);
 
 	if (ms < INTERVAL_MIN_MS)
-		usage_error("interval '%s' is too short: the minimum is 100ms", value);
+		usage_error("interval '%s' is too short: the minimum is %dms", value,
+			    INTERVAL_MIN_MS);
 	return ms;
 }
 

@@ -505,6 +505,7 @@ int pipeline_start(struct pipeline *p, const struct pipeline_opts *o, char *err,
 		.publish = pipeline_publish,
 		.ctx = p,
 		.exits = exits_wanted(),
+		.exits_no_cmdlines = o->skip_processes,
 	};
 	char why[256];
 	int rc;

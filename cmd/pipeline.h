@@ -74,7 +74,8 @@ struct pipeline_opts {
 	const char *metrics_config;
 	/* vigil daemon records the whole system: the session keeps what only
 	 * this run has (target, profiles, actions, alerts), not the process
-	 * table (store_skip_processes) */
+	 * table (store_skip_processes), and exit accounting reads no command
+	 * lines (the daemon's files have them) */
 	bool skip_processes;
 	/* Record into a new file each period in a directory (the daemon's;
 	 * store/rotation.h) instead of one session file: out, force and

@@ -409,7 +409,8 @@ static void close_all(struct exitacct *e)
 	free(e);
 }
 
-int exitacct_start(const char *proc_root, struct exitacct **out, char *why, size_t whylen)
+int exitacct_start(const char *proc_root, bool cmdlines, struct exitacct **out, char *why,
+		   size_t whylen)
 {
 	struct exitacct *e = xcalloc(1, sizeof(*e));
 	sigset_t all, old;
@@ -425,7 +426,11 @@ int exitacct_start(const char *proc_root, struct exitacct **out, char *why, size
 		close_all(e);
 		return -1;
 	}
-	open_connector(e);
+	if (cmdlines)
+		open_connector(e);
+	else
+		snprintf(e->why, sizeof(e->why),
+			 "no command lines: left to vigil daemon, which records them");
 	e->wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (e->wake < 0) {
 		snprintf(why, whylen, "cannot create an eventfd: %s", strerror(errno));

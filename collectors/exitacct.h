@@ -35,13 +35,16 @@ struct exitacct;
 /*
  * Opens both sockets, registers for the exits of all possible CPUs and
  * starts the thread. proc_root is where command lines are read ("/proc").
+ * Without cmdlines the proc connector is not opened: exits are counted and
+ * accounted from taskstats alone, with no /proc read per exec (the console
+ * while a daemon records the command lines), and exitacct_take says why.
  * Returns 0 with *out owned by the caller (exitacct_stop), or -1 with *out
  * NULL and one reason in why: "the kernel has no taskstats
  * (CONFIG_TASKSTATS)", "needs root (CAP_NET_ADMIN)", "not available inside
  * a container (another pid or user namespace)", ... A proc connector that
  * cannot be had only costs the command lines (exitacct_take says so).
  */
-int exitacct_start(const char *proc_root, struct exitacct **out, char *why,
+int exitacct_start(const char *proc_root, bool cmdlines, struct exitacct **out, char *why,
 		   size_t whylen);
 /* Deregisters, joins the thread, closes the sockets and frees e. NULL ok. */
 void exitacct_stop(struct exitacct *e);

@@ -273,8 +273,8 @@ static int open_collectors(struct sampler *s, char *err, size_t errlen)
 	if (!s->procs)
 		return -1;
 	s->sys = sys_collector_new(root);
-	if (s->cfg.exits &&
-	    exitacct_start(root, &s->exitacct, s->exit_why, sizeof(s->exit_why)) < 0)
+	if (s->cfg.exits && exitacct_start(root, !s->cfg.exits_no_cmdlines, &s->exitacct,
+					   s->exit_why, sizeof(s->exit_why)) < 0)
 		log_debug("exit accounting is off: %s", s->exit_why);
 	if (s->cfg.cgroup_root)
 		s->cgroups = cgroup_collector_new(s->cfg.cgroup_root);

@@ -34,6 +34,9 @@ struct sampler_config {
 	/* exit accounting (collectors/exitacct.h): every frame gets the exits
 	 * since the one before, or says why there are none */
 	bool exits;
+	/* with exits: no command lines (exitacct_start), while a daemon
+	 * records them */
+	bool exits_no_cmdlines;
 	/* Called on the sampler thread with a frame the callee now owns. */
 	void (*publish)(struct frame *f, void *ctx);
 	void *ctx;

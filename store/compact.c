@@ -18,24 +18,34 @@
 #include "store/store.h"
 
 #define BUSY_MS 2000
+#define PACKED_PAGE_SIZE 1024
 
 /* A sample of every tick: only the kept ticks' rows stay. */
 static const char *const per_tick[] = {
-	"sys_samples", "cpu_samples",  "target_samples", "thread_samples", "app_samples",
-	"app_ingest",  "heap_rollups", "smaps_reads",	 "jvm_samples",
+	"sys_samples", "cpu_samples",	  "target_samples", "thread_samples",
+	"app_samples", "app_ingest",	  "heap_rollups",   "smaps_reads",
+	"jvm_samples", "exit_accounting",
 };
 
-/* Written when something changed, per key (NULL: one row per tick at most):
- * the latest row before each kept tick moves to it. */
+/* Written when something changed, per key (up to three columns; none: one
+ * row per tick at most): the latest row before each kept tick moves to it. */
 static const struct {
-	const char *table, *key;
+	const char *table, *key[3];
 } on_change[] = {
-	{"proc_samples", "proc"},	{"disk_samples", "name"}, {"net_samples", "name"},
-	{"mapping_samples", "mapping"}, {"leak_verdicts", NULL},
+	{"proc_samples", {"proc"}},
+	{"disk_samples", {"name"}},
+	{"net_samples", {"name"}},
+	{"mapping_samples", {"mapping"}},
+	{"leak_verdicts", {NULL}},
+	{"cgroup_samples", {"cgroup"}},
+	{"cgroup_io_samples", {"cgroup", "major", "minor"}},
 };
 
-/* Events: all kept, moved to the kept tick at or after them. */
-static const char *const events[] = {"notices", "alert_events"};
+/* Events: all kept, moved to the kept tick at or after them (proc_exits
+ * merged per minute first, see merge_exits). alert_top rows hang off
+ * alert_events, proc_actions off time: neither has a tick. */
+static const char *const events[] = {"notices", "alert_events", "gc_events",
+				     "proc_exits"};
 
 #define NEW_TICK(t) "(SELECT new FROM temp.remap WHERE old = " t ")"
 #define DROPPED(t) t " IN (SELECT old FROM temp.remap)"
@@ -129,13 +139,15 @@ static int build_maps(sqlite3 *db, char *err, size_t errlen)
 		err, errlen);
 }
 
-static int move_on_change(sqlite3 *db, const char *t, const char *key, char *err,
+static int move_on_change(sqlite3 *db, const char *t, const char *const key[3], char *err,
 			  size_t errlen)
 {
-	char keycond[96] = "", sql[1024];
+	char keycond[256] = "", sql[1024];
+	size_t len = 0;
 
-	if (key)
-		snprintf(keycond, sizeof(keycond), "b.%s = %s.%s AND ", key, t, key);
+	for (int i = 0; i < 3 && key[i]; i++)
+		len += (size_t)snprintf(keycond + len, sizeof(keycond) - len,
+					"b.%s = %s.%s AND ", key[i], t, key[i]);
 	/* a later row of the same key before the same kept tick wins */
 	snprintf(sql, sizeof(sql),
 		 "DELETE FROM %s WHERE " DROPPED(
@@ -176,6 +188,48 @@ static int drop_between(sqlite3 *db, char *err, size_t errlen)
 }
 
 /*
+ * Exits (schema 12) of one minute, command, user and outcome become one row
+ * standing for n of them: the longest-lived one's, with the CPU, threads
+ * summed and the peak the highest, so report's exits section (counts, CPU,
+ * peak, longest life, failures by command) reads the same from it. On a
+ * host that forks a lot, exits are most of a compacted file otherwise.
+ */
+/* clang-format off */
+#define EXIT_GROUP "end_ms / 60000, comm, uid, exit_code, exit_signal, seen"
+static const char merge_exits_sql[] =
+	"CREATE TEMP TABLE exg AS SELECT end_ms / 60000 AS m, comm, uid,"
+	" exit_code AS ec, exit_signal AS es, seen AS sn, sum(n) AS cnt,"
+	" sum(utime_ns) AS u, sum(stime_ns) AS st,"
+	" sum(coalesce(cpu_ns, utime_ns + stime_ns)) AS c, max(peak_rss) AS rss,"
+	" sum(threads) AS th, max(core_dumped) AS cd"
+	" FROM proc_exits GROUP BY " EXIT_GROUP " HAVING count(*) > 1;"
+	"CREATE INDEX temp.exg_key ON exg (m, comm, uid, ec, es, sn);"
+	/* one max() and no other min/max: id is the longest-lived row's */
+	"CREATE TEMP TABLE exk (id INTEGER PRIMARY KEY);"
+	"INSERT INTO temp.exk SELECT id FROM (SELECT id, max(end_ms - start_ms)"
+	" FROM proc_exits GROUP BY " EXIT_GROUP " HAVING count(*) > 1);"
+	"UPDATE proc_exits SET n = g.cnt, utime_ns = g.u, stime_ns = g.st,"
+	" cpu_ns = g.c, peak_rss = g.rss, threads = g.th, core_dumped = g.cd"
+	" FROM temp.exg g WHERE proc_exits.id IN (SELECT id FROM temp.exk)"
+	" AND g.m = proc_exits.end_ms / 60000 AND g.comm = proc_exits.comm"
+	" AND g.uid = proc_exits.uid AND g.ec = proc_exits.exit_code"
+	" AND g.es = proc_exits.exit_signal AND g.sn = proc_exits.seen;"
+	"DELETE FROM proc_exits WHERE id NOT IN (SELECT id FROM temp.exk)"
+	" AND (" EXIT_GROUP ") IN (SELECT m, comm, uid, ec, es, sn FROM temp.exg);"
+	"DROP TABLE temp.exg; DROP TABLE temp.exk;";
+/* clang-format on */
+
+static int merge_exits(sqlite3 *db, char *err, size_t errlen)
+{
+	if (scalar(db,
+		   "SELECT count(*) FROM pragma_table_info('proc_exits')"
+		   " WHERE name = 'n'",
+		   0) == 0)
+		return 0; /* before schema 12: left as they are */
+	return exec(db, merge_exits_sql, err, errlen);
+}
+
+/*
  * Last: a process is first seen at the kept tick at or after its first
  * tick, and last seen at the last kept tick it was alive at (it had ended by
  * the next one), so samples moved past that go; then the ticks themselves.
@@ -196,7 +250,7 @@ static int compact_rows(sqlite3 *db, char *err, size_t errlen)
 {
 	char sql[512];
 
-	if (drop_between(db, err, errlen) < 0)
+	if (drop_between(db, err, errlen) < 0 || merge_exits(db, err, errlen) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(per_tick) / sizeof(per_tick[0]); i++) {
 		if (!has_table(db, per_tick[i]))
@@ -296,6 +350,33 @@ fail:
 	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(db);
 	return -1;
+}
+
+int store_pack(const char *path, uint64_t *before, uint64_t *after, char *err,
+	       size_t errlen)
+{
+	uint64_t b = file_bytes(path);
+	char why[512];
+	sqlite3 *db;
+
+	if (open_rw(path, &db, err, errlen) < 0)
+		return -1;
+	if (scalar(db, "PRAGMA page_size", 0) == PACKED_PAGE_SIZE) {
+		sqlite3_close(db);
+		return 0;
+	}
+	if (exec(db, "PRAGMA journal_mode = DELETE; PRAGMA page_size = 1024; VACUUM;",
+		 why, sizeof(why)) < 0) {
+		snprintf(err, errlen, "cannot pack '%s': %s", path, why);
+		sqlite3_close(db);
+		return -1;
+	}
+	sqlite3_close(db);
+	if (before)
+		*before = b;
+	if (after)
+		*after = file_bytes(path);
+	return 1;
 }
 
 int store_seal(const char *path, char *err, size_t errlen)

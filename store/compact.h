@@ -8,7 +8,7 @@
  * per-minute rollups (min, sum, max of every metric) untouched. Counters are
  * cumulative, so rates between two kept ticks are the exact averages over
  * the minute; rows written only on change (processes, disks, interfaces,
- * mappings) are moved to the kept tick that follows them, the latest one
+ * mappings, cgroups) are moved to the kept tick that follows them, the latest one
  * per key winning, so the state at each kept tick is what it was; a
  * process that ended is last seen at the last kept tick it was alive at.
  * Events
@@ -17,10 +17,14 @@
  * minute) is dropped with its samples: at a minute's resolution it was
  * never there, and on a host that runs many short commands their command
  * lines would be most of the file.
+ * Exits from the kernel's accounting are merged: one row per minute,
+ * command, user and outcome, standing for n exits (schema 12; the
+ * longest-lived one's pid and command line, CPU summed, the highest peak),
+ * so `export --exits` of a compacted file lists such rows, not every exit.
  * Per-tick samples of other ticks (system, cores, target, threads, StatsD,
- * heap readings) are dropped. The file is then rewritten (VACUUM) in
- * rollback-journal mode, and a notice of kind "compacted" marks it, so a
- * second run leaves it alone and report says so.
+ * heap readings, exit accounting state) are dropped. The file is then rewritten (VACUUM)
+ * in rollback-journal mode, and a notice of kind "compacted" marks it, so a second run
+ * leaves it alone and report says so.
  *
  * Invariants:
  * - Only the file at path is changed, in place, through SQLite: a crash
@@ -50,6 +54,17 @@ struct compact_result {
  * 0 when the file was compacted already or has no ticks, -1 with err.
  */
 int store_compact(const char *path, struct compact_result *res, char *err, size_t errlen);
+
+/*
+ * Rewrites a finished session file (VACUUM) in 1 KiB pages, out of WAL
+ * mode: rows the writer inserted across its tables leave pages part empty,
+ * and a file in 1 KiB pages is about a sixth smaller than the writer's
+ * 4 KiB ones. Nothing in it changes. Returns 1 when done (*before, *after
+ * its bytes with any -wal, may be NULL), 0 when it is in 1 KiB pages
+ * already (packed or compacted), -1 with err (in use, not a session, busy).
+ */
+int store_pack(const char *path, uint64_t *before, uint64_t *after, char *err,
+	       size_t errlen);
 
 /*
  * A session whose writer died (kill -9, power loss) has no end: sets

@@ -80,7 +80,7 @@ int store_write_exits(struct store *s, const struct frame *f)
 	s->exit_next = s->exit_seen;
 	if (!e)
 		return 0;
-	for (size_t i = 0; i < e->n; i++)
+	for (size_t i = 0; i < e->n && !s->skip_procs; i++)
 		if (write_exit(s, f, &e->rows[i]) < 0)
 			return -1;
 	return state_changed(&s->exit_seen, e) ? write_state(s, f, e) : 0;
@@ -92,6 +92,13 @@ void store_exits_commit(struct store *s)
 }
 
 /* ---- reading ---- */
+
+/* How many exits a row stands for: n since a compacted file can merge them
+ * (schema 12), 1 in older files. */
+static const char *exits_n(const struct store *s)
+{
+	return store_has(s, STORE_SINCE_EXIT_COUNT) ? "n" : "1";
+}
 
 /* The last state row at or before t1 (or the first after t0 when none),
  * and the counters of the first row in the span, to subtract. */
@@ -144,6 +151,7 @@ static int read_state(struct store *s, int64_t t0, int64_t t1, struct exit_summa
 int query_exit_summary(struct store *s, int64_t t0, int64_t t1, struct exit_summary *out)
 {
 	sqlite3_stmt *st;
+	char sql[256];
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -151,11 +159,12 @@ int query_exit_summary(struct store *s, int64_t t0, int64_t t1, struct exit_summ
 		return 0;
 	if (read_state(s, t0, t1, out) < 0)
 		return -1;
-	if (store_prepare(s,
-			  "SELECT count(*), coalesce(sum(seen = 0), 0),"
-			  " coalesce(sum(exit_code != 0), 0)"
-			  " FROM proc_exits WHERE end_ms BETWEEN ?1 AND ?2",
-			  &st) < 0)
+	snprintf(sql, sizeof(sql),
+		 "SELECT coalesce(sum(%s), 0), coalesce(sum(%s * (seen = 0)), 0),"
+		 " coalesce(sum(%s * (exit_code != 0)), 0)"
+		 " FROM proc_exits WHERE end_ms BETWEEN ?1 AND ?2",
+		 exits_n(s), exits_n(s), exits_n(s));
+	if (store_prepare(s, sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);
@@ -195,13 +204,13 @@ int query_exit_groups(struct store *s, int64_t t0, int64_t t1, enum exit_order o
 	if (!store_has(s, STORE_SINCE_EXITS))
 		return 0;
 	snprintf(sql, sizeof(sql),
-		 "SELECT comm, count(*) AS n,"
+		 "SELECT comm, sum(%s) AS n,"
 		 " sum(coalesce(cpu_ns, utime_ns + stime_ns)) AS cpu,"
 		 " max(peak_rss) AS rss, max(end_ms - start_ms),"
-		 " sum(exit_code != 0)"
+		 " sum(%s * (exit_code != 0))"
 		 " FROM proc_exits WHERE end_ms BETWEEN ?1 AND ?2"
 		 " GROUP BY comm ORDER BY %s, comm LIMIT ?3",
-		 by[order]);
+		 exits_n(s), exits_n(s), by[order]);
 	if (store_prepare(s, sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);

@@ -22,7 +22,7 @@ struct exit_summary {
 	bool cmdlines; /* the last row said command lines are captured */
 	char why[PROC_EXIT_WHY_MAX];
 	uint64_t lost, no_cmdline, bad; /* within the span (last - first) */
-	uint64_t exits;			/* proc_exits rows in the span */
+	uint64_t exits;			/* exits in the span (a row may be n) */
 	uint64_t unseen;		/* of those, never in a tick's table */
 	uint64_t failed;		/* of those, exit code != 0 or killed */
 };

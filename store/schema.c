@@ -6,8 +6,8 @@
  * processes, v8 the processes an alert names, v9 processes that exited
  * and the state of exit accounting, v10 cgroups, v11 GC events, v12 the
  * mappings and build ids of profile frames, v13 a cgroup as the target, v14
- * cgroups' user/system CPU and memory.stat) and the migrations that
- * produce it.
+ * cgroups' user/system CPU and memory.stat, v15 compacted exits) and the
+ * migrations that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -649,12 +649,23 @@ static const char *const schema_v14[] = {
 };
 
 /*
+ * v15: a compacted file (store/compact.h) keeps one proc_exits row per
+ * minute, command, user and outcome; n says how many exits it stands for.
+ */
+static const char *const schema_v15[] = {
+	"-- exits this row stands for: 1, or more in a compacted file\n"
+	"ALTER TABLE proc_exits ADD COLUMN n INTEGER NOT NULL DEFAULT 1;\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1, schema_v2, schema_v3,  schema_v4,  schema_v5,  schema_v6,  schema_v7,
-	schema_v8, schema_v9, schema_v10, schema_v11, schema_v12, schema_v13, schema_v14,
+	schema_v1,  schema_v2,	schema_v3,  schema_v4,	schema_v5,
+	schema_v6,  schema_v7,	schema_v8,  schema_v9,	schema_v10,
+	schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -177,7 +177,7 @@ struct store {
 	struct exit_state_seen exit_seen, exit_next; /* likewise, exit_rows.c */
 	struct cgroup_seen *cg; /* writer: cgroup_rows.c's memory; NULL none */
 	int64_t roll_minute;	/* writer: the minute not yet rolled up, 0 none */
-	bool skip_procs;	/* writer: process tables are not written */
+	bool skip_procs;	/* writer: process tables, exits are not written */
 	/* statements the readers run every tick, kept prepared (statements.c) */
 	struct stmt_cache {
 		char *sql; /* owned; NULL: a free slot */
@@ -215,6 +215,7 @@ struct store {
 #define STORE_SINCE_PROFILE_MAPPINGS 12 /* profile_mappings, profile_frame_places */
 #define STORE_SINCE_CGTARGET 13		/* sessions.target_cgroup, target_samples.cg_* */
 #define STORE_SINCE_CGROUP_STATS 14	/* cgroup_samples.cpu_user_ns .. under_oom */
+#define STORE_SINCE_EXIT_COUNT 15	/* proc_exits.n (compacted exits) */
 
 static inline bool store_has(const struct store *s, int since)
 {

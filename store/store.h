@@ -32,7 +32,7 @@
  * writer) the map of process identities seen in the previous frame. */
 struct store;
 
-#define STORE_SCHEMA_VERSION 14
+#define STORE_SCHEMA_VERSION 15
 #define STORE_APPLICATION_ID 0x5649474c /* 'VIGL' in the SQLite header */
 
 /*
@@ -105,8 +105,9 @@ int store_write_frame(struct store *s, const struct frame *f);
 
 /*
  * From now on frames are written without their process table, as if it had
- * not been read (identities stay as they were): for a console while `vigil
- * daemon` records the whole system already. Writer only, before the writer
+ * not been read (identities stay as they were), and without their exits
+ * (the exit accounting state still is): for a console while `vigil daemon`
+ * records the whole system already. Writer only, before the writer
  * thread takes s.
  */
 void store_skip_processes(struct store *s, bool skip);

@@ -320,6 +320,13 @@ static void test_daemon_records(void **state)
 	assert_int_equal(rows_of(a, "proc_samples"), 0);
 	assert_true(rows_of(b, "ticks") >= 2);
 	assert_true(rows_of(b, "procs") > 10);
+	/* exits too are the daemon's, and no command line is read for them;
+	 * where exit accounting runs (root, taskstats) it says so */
+	assert_int_equal(rows_of(a, "proc_exits"), 0);
+	assert_int_equal(rows_of(a, "exit_accounting WHERE cmdlines = 1"), 0);
+	if (rows_of(b, "exit_accounting WHERE running = 1") > 0)
+		assert_true(rows_of(a, "exit_accounting WHERE running = 1 AND"
+				       " why LIKE '%left to vigil daemon%'") > 0);
 }
 
 int main(void)

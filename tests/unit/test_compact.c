@@ -5,8 +5,9 @@
  * exits in the second minute and one that lives ten seconds between two
  * kept ticks. After compaction the state at each kept tick is what it was,
  * the rollups are whole, every process alive at a kept tick is still there
- * (the one that lived between two is not), and a second compaction does
- * nothing. store_seal ends a session a killed writer left.
+ * (the one that lived between two is not), exits are merged per minute
+ * and read the same, and a second compaction does nothing. store_seal ends a session a
+ * killed writer left.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +25,7 @@
 #include "core/frame.h"
 #include "core/xalloc.h"
 #include "store/compact.h"
+#include "store/exit_rows.h"
 #include "store/frames.h"
 #include "store/processes.h"
 #include "store/store.h"
@@ -72,6 +74,34 @@ static void add_proc(struct frame *f, int pid, uint64_t cpu, uint64_t rss_pages)
 	r->cmdline = xasprintf("/usr/bin/proc%d", pid);
 }
 
+static void add_exit(struct frame *f, int pid, const char *comm, int code, uint64_t k)
+{
+	struct proc_exit *x;
+
+	if (!f->exits) {
+		f->exits = xcalloc(1, sizeof(*f->exits));
+		f->exits->on = true;
+		f->exits->cmdlines = true;
+	}
+	f->exits->rows =
+		xrealloc(f->exits->rows, (f->exits->n + 1) * sizeof(*f->exits->rows));
+	x = &f->exits->rows[f->exits->n++];
+	memset(x, 0, sizeof(*x));
+	x->pid = pid;
+	x->ppid = 1;
+	x->uid = 1000;
+	snprintf(x->comm, sizeof(x->comm), "%s", comm);
+	x->cmdline = xasprintf("/bin/%s -c %d", comm, pid);
+	x->end_ms = f->t_ms - 10;
+	x->start_ms = x->end_ms - 40 - (int64_t)(k * 7 % 50);
+	x->utime_ns = 1000000 * (k % 5);
+	x->stime_ns = 500000;
+	x->cpu_ns = k % 3 ? 2000000 * (k % 5) : 0;
+	x->peak_rss = 4096 * (1 + k % 13) * (code ? 100 : 1);
+	x->threads = 1;
+	x->exit_code = code;
+}
+
 static struct frame *make_frame(uint64_t k)
 {
 	struct frame *f = frame_new();
@@ -89,6 +119,9 @@ static struct frame *make_frame(uint64_t k)
 		add_proc(f, 400, 7, 300);
 	if (k >= 130 && k < 140) /* lives between kept ticks */
 		add_proc(f, 500, k - 130, 50);
+	add_exit(f, 10000 + (int)k, "sh", 0, k); /* short-lived commands */
+	if (k % 7 == 0)
+		add_exit(f, 20000 + (int)k, "cc1", 1, k);
 	return f;
 }
 
@@ -197,6 +230,82 @@ static void test_state_at_kept_ticks_survives(void **state)
 	assert_int_equal(sql_int(path, "SELECT count(*) FROM notices"), 1);
 }
 
+/* What report's exits section reads, by count. */
+static void read_exits(struct exit_summary *sum, struct exit_group **g, size_t *n)
+{
+	struct store *s;
+	char err[512];
+
+	if (store_open(path, &s, err, sizeof(err)) < 0)
+		fail_msg("store_open: %s", err);
+	assert_int_equal(query_exit_summary(s, INT64_MIN, INT64_MAX, sum), 0);
+	assert_int_equal(
+		query_exit_groups(s, INT64_MIN, INT64_MAX, EXIT_BY_COUNT, 10, g, n), 0);
+	store_close(s);
+}
+
+/* Exits become one row per minute, command, user and outcome, and report
+ * reads the same counts, CPU, peaks, longest lives and failures. */
+static void test_exits_merge_per_minute(void **state)
+{
+	struct exit_summary sb, sa;
+	struct exit_group *gb, *ga;
+	size_t nb, na;
+	char err[512];
+
+	(void)state;
+	write_session(true);
+	read_exits(&sb, &gb, &nb);
+	assert_int_equal(sb.exits, TICKS + (TICKS + 6) / 7);
+	assert_int_equal(nb, 2);
+	assert_int_equal(store_compact(path, NULL, err, sizeof(err)), 1);
+	/* 4 minutes of end times (tick 0's exit is in the one before) x 2 */
+	assert_true(sql_int(path, "SELECT count(*) FROM proc_exits") <= 8);
+	assert_int_equal(sql_int(path, "SELECT sum(n) FROM proc_exits"), sb.exits);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_exits WHERE tick NOT IN"
+				       " (SELECT seq FROM ticks)"),
+			 0);
+	read_exits(&sa, &ga, &na);
+	assert_int_equal(sa.exits, sb.exits);
+	assert_int_equal(sa.unseen, sb.unseen);
+	assert_int_equal(sa.failed, sb.failed);
+	assert_int_equal(na, nb);
+	for (size_t i = 0; i < nb; i++) {
+		assert_string_equal(ga[i].comm, gb[i].comm);
+		assert_int_equal(ga[i].n, gb[i].n);
+		assert_int_equal(ga[i].cpu_ns, gb[i].cpu_ns);
+		assert_int_equal(ga[i].peak_rss, gb[i].peak_rss);
+		assert_int_equal(ga[i].life_ms, gb[i].life_ms);
+		assert_int_equal(ga[i].failed, gb[i].failed);
+	}
+	free(gb);
+	free(ga);
+}
+
+/* store_pack: the same rows in 1 KiB pages, out of WAL mode, once. */
+static void test_pack_keeps_every_row(void **state)
+{
+	uint64_t before, after;
+	int64_t samples, exits;
+	char err[512];
+
+	(void)state;
+	write_session(true);
+	samples = sql_int(path, "SELECT count(*) FROM proc_samples");
+	exits = sql_int(path, "SELECT count(*) FROM proc_exits");
+	assert_int_equal(sql_int(path, "PRAGMA page_size"), 4096);
+	assert_int_equal(store_pack(path, &before, &after, err, sizeof(err)), 1);
+	assert_true(after < before);
+	assert_int_equal(sql_int(path, "PRAGMA page_size"), 1024);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM ticks"), TICKS);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_samples"), samples);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_exits"), exits);
+	assert_int_equal(store_pack(path, NULL, NULL, err, sizeof(err)), 0);
+	/* a packed file still compacts */
+	assert_int_equal(store_compact(path, NULL, err, sizeof(err)), 1);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM ticks"), 3);
+}
+
 static void test_refuses_what_is_not_a_session(void **state)
 {
 	struct compact_result r;
@@ -233,6 +342,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_state_at_kept_ticks_survives, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exits_merge_per_minute, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_pack_keeps_every_row, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_what_is_not_a_session, setup,
 						teardown),

@@ -168,6 +168,33 @@ static void test_rows_and_state(void **state)
 	remove_files();
 }
 
+/* While a daemon records (store_skip_processes): the state says why there
+ * are no command lines; the exits are the daemon's to keep. */
+static void test_daemon_records(void **state)
+{
+	struct store *s = sql_session_new(path, sizeof(path), "exitrows", T0, 100);
+	struct exit_summary sum;
+	struct proc_exits *e;
+	char err[256];
+
+	(void)state;
+	store_skip_processes(s, true);
+	e = exits_on(0);
+	e->cmdlines = false;
+	snprintf(e->why, sizeof(e->why), "no command lines: left to vigil daemon");
+	add_exit(e, 100, "cc1", NULL, 30000000, 40 << 20, 0, T0 - 500);
+	write_tick(s, 0, e);
+	store_close(s);
+	assert_int_equal(sql_int(path, "SELECT count(*) FROM proc_exits"), 0);
+	assert_int_equal(store_open(path, &s, err, sizeof(err)), 0);
+	assert_int_equal(query_exit_summary(s, INT64_MIN, INT64_MAX, &sum), 0);
+	assert_true(sum.recorded && sum.running && !sum.cmdlines);
+	assert_string_equal(sum.why, "no command lines: left to vigil daemon");
+	assert_int_equal(sum.exits, 0);
+	store_close(s);
+	remove_files();
+}
+
 /* Off: one state row with the reason, no rows. */
 static void test_off(void **state)
 {
@@ -224,6 +251,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows_and_state),
+		cmocka_unit_test(test_daemon_records),
 		cmocka_unit_test(test_off),
 		cmocka_unit_test(test_old_file),
 	};
