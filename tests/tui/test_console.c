@@ -163,6 +163,7 @@ static void test_ascii_flag_and_no_color(void **state)
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
 	tmux("kill-server");
+	tmux_init("console-ascii"); /* a new server: the old one may still be going */
 	start(100, 30, "LANG=C.UTF-8 LC_ALL=C.UTF-8 NO_COLOR=1", "--ascii --no-record");
 	assert_true(wait_for("PID USER"));
 	assert_null(strstr(screen, "REC "));
