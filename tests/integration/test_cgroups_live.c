@@ -28,44 +28,21 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
+#include "cgtest.h"
 
 #include "store/processes.h"
 
 #include <limits.h>
 #include <math.h>
 
-#define CG_ROOT "/sys/fs/cgroup"
 #define MEM_LIMIT (256ull << 20)
 #define QUOTA_US 10000 /* a tenth of a core: a spinning thread hits it */
 #define PERIOD_US 100000
 #define WANT_CPU_NS 300000000ull /* what the hog must use inside the session */
 
-/* The directories the test made (at most cpu, cpuacct, memory, pids), so
- * the teardown removes exactly those. */
-static char made[4][PATH_MAX];
-static int nmade;
-static char name[64];	       /* vigil-test-<pid> */
-static char cpu_dir[PATH_MAX]; /* where cpu.stat and the quota are */
-static char acct_dir[PATH_MAX];
-static char mem_dir[PATH_MAX];
-static bool v2;
+static struct cgtest cg; /* vigil-test-<pid> */
 static pid_t hog, holder;
 static char session[PATH_MAX], tmp[256];
-
-static bool write_file(const char *dir, const char *file, const char *text)
-{
-	char path[PATH_MAX + 64];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	if (!f)
-		return false;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
 
 /* The first number in <dir>/<file> after key (NULL: the file's first). */
 static unsigned long long read_num(const char *dir, const char *file, const char *key)
@@ -90,38 +67,6 @@ static unsigned long long read_num(const char *dir, const char *file, const char
 	return 0;
 }
 
-/* Makes <hierarchy>/<name> once per distinct mount (cpu may be a link to
- * cpu,cpuacct); its path in dir. false when it cannot. */
-static bool make_child(const char *hierarchy, char *dir)
-{
-	char real[PATH_MAX], path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), CG_ROOT "/%s", hierarchy);
-	if (!realpath(path, real))
-		return false;
-	if ((size_t)snprintf(dir, PATH_MAX, "%.3000s/%s", real, name) >= PATH_MAX)
-		return false;
-	for (int i = 0; i < nmade; i++)
-		if (!strcmp(made[i], dir))
-			return true;
-	if (mkdir(dir, 0755) < 0)
-		return false;
-	snprintf(made[nmade++], PATH_MAX, "%s", dir);
-	return true;
-}
-
-/* Moves pid into every cgroup the test made. */
-static bool enter(pid_t pid)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%d\n", (int)pid);
-	for (int i = 0; i < nmade; i++)
-		if (!write_file(made[i], "cgroup.procs", text))
-			return false;
-	return true;
-}
-
 static void cleanup(void)
 {
 	if (hog > 0)
@@ -129,12 +74,7 @@ static void cleanup(void)
 	if (holder > 0)
 		fixture_stop(holder);
 	hog = holder = 0;
-	for (int i = nmade - 1; i >= 0; i--) {
-		/* a reaped task may take a moment to leave a v1 cgroup */
-		for (int k = 0; k < 100 && rmdir(made[i]) < 0 && errno == EBUSY; k++)
-			sleep_ms(20);
-	}
-	nmade = 0;
+	cgtest_remove(&cg);
 	if (session[0])
 		remove_session(session);
 	if (tmp[0])
@@ -144,62 +84,12 @@ static void cleanup(void)
 
 static int setup(void **state)
 {
-	char text[64];
+	const struct cgtest_limits lim = {.mem_max = MEM_LIMIT,
+					  .cpu_quota_us = QUOTA_US,
+					  .cpu_period_us = PERIOD_US};
 
 	(void)state;
-	snprintf(name, sizeof(name), "vigil-test-%d", (int)getpid());
-	if (geteuid() != 0) {
-		print_message("skipped: making a cgroup needs root\n");
-		return 0;
-	}
-	v2 = access(CG_ROOT "/cgroup.controllers", F_OK) == 0;
-	if (v2) {
-		FILE *f = fopen(CG_ROOT "/cgroup.subtree_control", "r");
-		char line[256] = "";
-
-		if (f) {
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		/* never change what the root delegates: skip instead */
-		if (!strstr(line, "cpu") || !strstr(line, "memory")) {
-			print_message("skipped: the v2 root does not delegate cpu and "
-				      "memory\n");
-			return 0;
-		}
-		if (!make_child(".", cpu_dir)) {
-			print_message("skipped: cannot make %s: %s\n", name,
-				      strerror(errno));
-			return 0;
-		}
-		snprintf(acct_dir, sizeof(acct_dir), "%s", cpu_dir);
-		snprintf(mem_dir, sizeof(mem_dir), "%s", cpu_dir);
-		snprintf(text, sizeof(text), "%d %d\n", QUOTA_US, PERIOD_US);
-		assert_true(write_file(cpu_dir, "cpu.max", text));
-		snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
-		assert_true(write_file(mem_dir, "memory.max", text));
-		return 0;
-	}
-	if (!make_child("cpu", cpu_dir) || !make_child("cpuacct", acct_dir) ||
-	    !make_child("memory", mem_dir)) {
-		print_message("skipped: cannot make %s under the v1 cpu, cpuacct and "
-			      "memory hierarchies: %s\n",
-			      name, strerror(errno));
-		cleanup();
-		return 0;
-	}
-	{
-		char pids[PATH_MAX];
-
-		make_child("pids", pids); /* optional */
-	}
-	snprintf(text, sizeof(text), "%d\n", PERIOD_US);
-	assert_true(write_file(cpu_dir, "cpu.cfs_period_us", text));
-	snprintf(text, sizeof(text), "%d\n", QUOTA_US);
-	assert_true(write_file(cpu_dir, "cpu.cfs_quota_us", text));
-	snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
-	assert_true(write_file(mem_dir, "memory.limit_in_bytes", text));
+	cgtest_make(&cg, "vigil-test", &lim);
 	return 0;
 }
 
@@ -208,40 +98,6 @@ static int teardown(void **state)
 	(void)state;
 	cleanup();
 	return 0;
-}
-
-/* Starts a fixture inside the test cgroup (the child enters it before it
- * execs, so every page it touches is charged there, v1 included, which
- * does not move charges with a task) and waits for its "ready". */
-static pid_t start_inside(char *fixture, char *arg)
-{
-	char *argv[] = {fixture, arg, NULL};
-	char line[16] = "";
-	int pipefd[2];
-	pid_t pid;
-
-	if (pipe(pipefd) < 0)
-		fail_msg("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		dup2(pipefd[1], 1);
-		dup2(devnull, 2);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (!enter(getpid()))
-			_exit(126);
-		execv(fixture_path(fixture), argv);
-		_exit(127);
-	}
-	if (fixture_count < 64)
-		fixture_pids[fixture_count++] = pid;
-	close(pipefd[1]);
-	if (read(pipefd[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-		fail_msg("cannot start %s in %s", fixture, name);
-	close(pipefd[0]);
-	return pid;
 }
 
 /* Waits for a tick stamped after t_ms; returns its time (0: none came). */
@@ -257,14 +113,14 @@ static int64_t tick_after(int64_t t_ms)
 
 static unsigned long long usage_ns(void)
 {
-	return v2 ? read_num(cpu_dir, "cpu.stat", "usage_usec") * 1000
-		  : read_num(acct_dir, "cpuacct.usage", NULL);
+	return cg.v2 ? read_num(cg.cpu, "cpu.stat", "usage_usec") * 1000
+		     : read_num(cg.acct, "cpuacct.usage", NULL);
 }
 
 static unsigned long long throttled_ns(void)
 {
-	return v2 ? read_num(cpu_dir, "cpu.stat", "throttled_usec") * 1000
-		  : read_num(cpu_dir, "cpu.stat", "throttled_time");
+	return cg.v2 ? read_num(cg.cpu, "cpu.stat", "throttled_usec") * 1000
+		     : read_num(cg.cpu, "cpu.stat", "throttled_time");
 }
 
 /* User (user true) or system CPU of the cgroup in ns, as the kernel
@@ -273,21 +129,21 @@ static unsigned long long split_ns(bool user)
 {
 	unsigned long long hz = (unsigned long long)sysconf(_SC_CLK_TCK);
 
-	return v2 ? read_num(cpu_dir, "cpu.stat", user ? "user_usec" : "system_usec") *
+	return cg.v2 ? read_num(cg.cpu, "cpu.stat", user ? "user_usec" : "system_usec") *
 			       1000
-		  : read_num(acct_dir, "cpuacct.stat", user ? "user" : "system") *
+		     : read_num(cg.acct, "cpuacct.stat", user ? "user" : "system") *
 			       (1000000000ull / hz);
 }
 
 static unsigned long long mem_anon(void)
 {
-	return read_num(mem_dir, "memory.stat", v2 ? "anon" : "total_rss");
+	return read_num(cg.mem, "memory.stat", cg.v2 ? "anon" : "total_rss");
 }
 
 static unsigned long long mem_usage(void)
 {
-	return v2 ? read_num(mem_dir, "memory.current", NULL)
-		  : read_num(mem_dir, "memory.usage_in_bytes", NULL);
+	return cg.v2 ? read_num(cg.mem, "memory.current", NULL)
+		     : read_num(cg.mem, "memory.usage_in_bytes", NULL);
 }
 
 /* Vigil's value of field at the last tick for the test cgroup (export
@@ -303,11 +159,11 @@ static double last_value(const char *field)
 		  "--force");
 	assert_int_equal(r.status, 0);
 	snprintf(filter, sizeof(filter), "[.[] | select(.path == \"/%s\")] | last | .%s",
-		 name, field);
+		 cg.name, field);
 	jq_path(out, filter, buf, sizeof(buf));
 	unlink(out);
 	if (!*buf)
-		fail_msg("no %s for /%s in export --cgroups", field, name);
+		fail_msg("no %s for /%s in export --cgroups", field, cg.name);
 	return strtod(buf, NULL);
 }
 
@@ -325,12 +181,12 @@ static void test_real_cgroup(void **state)
 	pid_t v;
 
 	(void)state;
-	if (nmade == 0)
+	if (cg.nmade == 0)
 		skip();
 	snprintf(tmp, sizeof(tmp), "%s", temp_dir());
 	snprintf(session, sizeof(session), "%s/cg.vigil", tmp);
-	holder = start_inside((char[]){"holdmem"}, (char[]){"64"});
-	hog = start_inside((char[]){"busy"}, NULL);
+	holder = cgtest_start_inside(&cg, (char[]){"holdmem"}, (char[]){"64"});
+	hog = cgtest_start_inside(&cg, (char[]){"busy"}, NULL);
 	fixture_pause(hog);
 	fixture_pause(holder);
 	u0 = usage_ns();
@@ -345,7 +201,7 @@ static void test_real_cgroup(void **state)
 	fixture_pause(hog);
 	u1 = usage_ns();
 	thr1 = throttled_ns();
-	nthr1 = read_num(cpu_dir, "cpu.stat", "nr_throttled");
+	nthr1 = read_num(cg.cpu, "cpu.stat", "nr_throttled");
 	mem1 = mem_usage();
 	user1 = split_ns(true);
 	sys1 = split_ns(false);
@@ -387,7 +243,7 @@ static void test_real_cgroup(void **state)
 		 "[.cgroups.top_cpu[], .cgroups.top_memory[]] | map(select(.path == "
 		 "\"/%s\")) | first | \"\\(.cpu_pct_avg) \\(.first_ms) \\(.last_ms) "
 		 "\\(.throttled_s) \\(.oom_kills)\"",
-		 name);
+		 cg.name);
 	jq(r.out, filter, buf, sizeof(buf));
 	{
 		double pct = -1, thr_s = -1;
@@ -395,7 +251,7 @@ static void test_real_cgroup(void **state)
 
 		if (sscanf(buf, "%lf %lld %lld %lf %lld", &pct, &f, &l, &thr_s, &kills) !=
 		    5)
-			fail_msg("no /%s in report's cgroups: '%s'", name, buf);
+			fail_msg("no /%s in report's cgroups: '%s'", cg.name, buf);
 		first = f;
 		last = l;
 		/* report rounds to 2 decimals of a percent */
@@ -407,7 +263,7 @@ static void test_real_cgroup(void **state)
 	}
 
 	/* the processes' rows name the cgroup */
-	snprintf(filter, sizeof(filter), "/%s", name);
+	snprintf(filter, sizeof(filter), "/%s", cg.name);
 	{
 		struct store *st;
 		struct proc_table pt;

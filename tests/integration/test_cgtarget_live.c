@@ -29,36 +29,17 @@
 
 #include <cmocka.h>
 
-#include "harness.h"
+#include "cgtest.h"
 
 #include <limits.h>
 #include <math.h>
 
-#define CG_ROOT "/sys/fs/cgroup"
 #define WANT_CPU_NS 300000000ull /* what the hog must use inside the session */
 #define MEM_LIMIT (256ull << 20)
 
-static char made[4][PATH_MAX]; /* what the teardown removes */
-static int nmade;
-static char name[64];		/* vigil-cgt-<pid> */
-static char acct_dir[PATH_MAX]; /* where the CPU usage is */
-static bool v2;
+static struct cgtest cg; /* vigil-cgt-<pid> */
 static pid_t hog, holder, visitor;
 static char session[PATH_MAX], tmp[256];
-
-static bool write_file(const char *dir, const char *file, const char *text)
-{
-	char path[PATH_MAX + 64];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	f = fopen(path, "w");
-	if (!f)
-		return false;
-	ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
 
 /* The CPU the cgroup used, in ns, as the kernel counts it. */
 static unsigned long long usage_ns(void)
@@ -67,49 +48,19 @@ static unsigned long long usage_ns(void)
 	unsigned long long v = 0, got = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s", acct_dir,
-		 v2 ? "cpu.stat" : "cpuacct.usage");
+	snprintf(path, sizeof(path), "%s/%s", cg.acct,
+		 cg.v2 ? "cpu.stat" : "cpuacct.usage");
 	f = fopen(path, "r");
 	if (!f)
 		fail_msg("cannot read %s", path);
 	while (fgets(line, sizeof(line), f))
-		if (v2 ? sscanf(line, "usage_usec %llu", &v) == 1
-		       : sscanf(line, "%llu", &v) == 1) {
-			got = v2 ? v * 1000 : v;
+		if (cg.v2 ? sscanf(line, "usage_usec %llu", &v) == 1
+			  : sscanf(line, "%llu", &v) == 1) {
+			got = cg.v2 ? v * 1000 : v;
 			break;
 		}
 	fclose(f);
 	return got;
-}
-
-/* Makes <hierarchy>/<name> once per distinct mount; its path in dir. */
-static bool make_child(const char *hierarchy, char *dir)
-{
-	char real[PATH_MAX], path[PATH_MAX + 64];
-
-	snprintf(path, sizeof(path), CG_ROOT "/%s", hierarchy);
-	if (!realpath(path, real))
-		return false;
-	if ((size_t)snprintf(dir, PATH_MAX, "%.3000s/%s", real, name) >= PATH_MAX)
-		return false;
-	for (int i = 0; i < nmade; i++)
-		if (!strcmp(made[i], dir))
-			return true;
-	if (mkdir(dir, 0755) < 0)
-		return false;
-	snprintf(made[nmade++], PATH_MAX, "%s", dir);
-	return true;
-}
-
-static bool enter(pid_t pid)
-{
-	char text[32];
-
-	snprintf(text, sizeof(text), "%d\n", (int)pid);
-	for (int i = 0; i < nmade; i++)
-		if (!write_file(made[i], "cgroup.procs", text))
-			return false;
-	return true;
 }
 
 static void cleanup(void)
@@ -120,10 +71,7 @@ static void cleanup(void)
 		if (*fx[i] > 0)
 			fixture_stop(*fx[i]);
 	hog = holder = visitor = 0;
-	for (int i = nmade - 1; i >= 0; i--)
-		for (int k = 0; k < 100 && rmdir(made[i]) < 0 && errno == EBUSY; k++)
-			sleep_ms(20);
-	nmade = 0;
+	cgtest_remove(&cg);
 	if (session[0])
 		remove_session(session);
 	if (tmp[0])
@@ -133,50 +81,10 @@ static void cleanup(void)
 
 static int setup(void **state)
 {
-	char dir[PATH_MAX], text[64];
+	const struct cgtest_limits lim = {.mem_max = MEM_LIMIT};
 
 	(void)state;
-	snprintf(name, sizeof(name), "vigil-cgt-%d", (int)getpid());
-	if (geteuid() != 0) {
-		print_message("skipped: making a cgroup needs root\n");
-		return 0;
-	}
-	v2 = access(CG_ROOT "/cgroup.controllers", F_OK) == 0;
-	if (v2) {
-		FILE *f = fopen(CG_ROOT "/cgroup.subtree_control", "r");
-		char line[256] = "";
-
-		if (f) {
-			if (!fgets(line, sizeof(line), f))
-				line[0] = '\0';
-			fclose(f);
-		}
-		if (!strstr(line, "cpu") || !strstr(line, "memory")) {
-			print_message("skipped: the v2 root does not delegate cpu and "
-				      "memory\n");
-			return 0;
-		}
-		if (!make_child(".", acct_dir)) {
-			print_message("skipped: cannot make %s: %s\n", name,
-				      strerror(errno));
-			cleanup();
-			return 0;
-		}
-		snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
-		assert_true(write_file(acct_dir, "memory.max", text));
-		return 0;
-	}
-	if (!make_child("cpu", dir) || !make_child("cpuacct", acct_dir) ||
-	    !make_child("memory", dir)) {
-		print_message("skipped: cannot make %s under the v1 cpu, cpuacct and "
-			      "memory hierarchies: %s\n",
-			      name, strerror(errno));
-		cleanup();
-		return 0;
-	}
-	snprintf(text, sizeof(text), "%llu\n", MEM_LIMIT);
-	assert_true(write_file(dir, "memory.limit_in_bytes", text));
-	make_child("pids", dir); /* optional */
+	cgtest_make(&cg, "vigil-cgt", &lim);
 	return 0;
 }
 
@@ -185,37 +93,6 @@ static int teardown(void **state)
 	(void)state;
 	cleanup();
 	return 0;
-}
-
-/* Starts a fixture inside the test cgroup (it enters before it execs) and
- * waits for its "ready". */
-static pid_t start_inside(char *fixture, char *arg)
-{
-	char *argv[] = {fixture, arg, NULL};
-	char line[16] = "";
-	int pipefd[2];
-	pid_t pid;
-
-	if (pipe(pipefd) < 0)
-		fail_msg("pipe: %s", strerror(errno));
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_WRONLY);
-
-		dup2(pipefd[1], 1);
-		dup2(devnull, 2);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		if (!enter(getpid()))
-			_exit(126);
-		execv(fixture_path(fixture), argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], line, sizeof(line) - 1) <= 0 || strncmp(line, "ready", 5))
-		fail_msg("cannot start %s in %s", fixture, name);
-	close(pipefd[0]);
-	return pid;
 }
 
 /* Waits for a tick stamped after t_ms; returns its time (0: none came). */
@@ -277,8 +154,9 @@ static void test_record_cgroup(void **state)
 {
 	long long c0, c1, h0, h1, clk = sysconf(_SC_CLK_TCK);
 	unsigned long long u0, u1, rss;
-	const char *args[] = {"record", "-c",	       name, "-i",    "250ms", "--statsd",
-			      "off",	"--no-alerts", "-o", session, NULL};
+	const char *args[] = {"record", "-c",	    cg.name, "-i",
+			      "250ms",	"--statsd", "off",   "--no-alerts",
+			      "-o",	session,    NULL};
 	char path[80], buf[256];
 	struct run_result r;
 	uint64_t ticks = 0;
@@ -288,12 +166,12 @@ static void test_record_cgroup(void **state)
 	pid_t v;
 
 	(void)state;
-	if (nmade == 0)
+	if (cg.nmade == 0)
 		skip();
 	snprintf(tmp, sizeof(tmp), "%s", temp_dir());
 	snprintf(session, sizeof(session), "%s/cgt.vigil", tmp);
-	holder = start_inside((char[]){"holdmem"}, (char[]){"64"});
-	hog = start_inside((char[]){"busy"}, NULL);
+	holder = cgtest_start_inside(&cg, (char[]){"holdmem"}, (char[]){"64"});
+	hog = cgtest_start_inside(&cg, (char[]){"busy"}, NULL);
 	fixture_pause(hog);
 	fixture_pause(holder);
 	/* a leak verdict every second, so the recording has some */
@@ -318,7 +196,7 @@ static void test_record_cgroup(void **state)
 	assert_true(t > 0);
 
 	/* a process comes and goes: counted, the recording goes on */
-	visitor = start_inside((char[]){"sleeper"}, NULL);
+	visitor = cgtest_start_inside(&cg, (char[]){"sleeper"}, NULL);
 	assert_true(wait_procs(3, 0));
 	fixture_stop(visitor);
 	visitor = 0;
@@ -331,7 +209,7 @@ static void test_record_cgroup(void **state)
 	f = frame_at(t);
 	assert_true(f->target->is_cgroup);
 	assert_int_equal(f->target->pid, 0);
-	snprintf(path, sizeof(path), "/%s", name);
+	snprintf(path, sizeof(path), "/%s", cg.name);
 	assert_string_equal(f->target->cgroup, path);
 	assert_int_equal(f->target->nprocs, 2);
 	assert_true(f->target->lead_pid == hog || f->target->lead_pid == holder);
