@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/clock.h"
 #include "tui/capture.h"
 #include "tui/cgscreen.h"
 #include "tui/procact.h"
+#include "tui/timekeys.h"
 #include "tui/prompt.h"
 #include "views/alerts_view.h"
 #include "views/cgroup_view.h"
@@ -275,77 +275,6 @@ static unsigned act_profile_screen(struct app *a, int key, int arg)
 {
 	(void)key;
 	return capture_act(a, (enum profile_action)arg);
-}
-
-static unsigned act_jump(struct app *a, int key, int arg)
-{
-	(void)key, (void)arg;
-	return prompt_open(a, PROMPT_JUMP);
-}
-
-/* Live `b`: into the daemon's history, then the same jump prompt. */
-static unsigned act_past(struct app *a, int key, int arg)
-{
-	char err[256];
-
-	if (app_enter_past(a, err, sizeof(err)) < 0) {
-		app_message(a, true, "%s", err);
-		return REACT_STATUS;
-	}
-	return REACT_LAYOUT | act_jump(a, key, arg);
-}
-
-/* The cursor moved: reload the frames there. */
-static unsigned moved(struct app *a, bool did)
-{
-	return app_replay_moved(a, did);
-}
-
-static unsigned act_time(struct app *a, int key, int arg)
-{
-	int64_t now = clock_mono_ns();
-
-	(void)arg;
-	switch (key) {
-	case 't':
-		return moved(a, replay_step(&a->rp, +1));
-	case 'T':
-		return moved(a, replay_step(&a->rp, -1));
-	case KEY_HOME:
-	case 'g':
-		return moved(a, replay_home(&a->rp));
-	case KEY_END:
-	case 'G':
-		if (a->past) /* the daemon's history: End is the present */
-			return app_leave_past(a);
-		return moved(a, replay_end(&a->rp));
-	case ' ':
-		replay_toggle_play(&a->rp, now);
-		return moved(a, false);
-	case '[':
-		replay_speed_step(&a->rp, -1, now);
-		break;
-	case ']':
-		replay_speed_step(&a->rp, +1, now);
-		break;
-	default:
-		return REACT_NONE;
-	}
-	a->model.timebar.speed = replay_speed(&a->rp);
-	return REACT_STATUS | REACT_HEADER;
-}
-
-static unsigned act_zoom(struct app *a, int key, int arg)
-{
-	int z = a->zoom + (key == '+' || key == '=' ? -1 : +1);
-
-	(void)arg;
-	if (z < 0 || z >= app_zoom_levels())
-		return REACT_NONE;
-	a->zoom = z;
-	a->hist_stale = true;
-	app_load(a);
-	return REACT_BODY | REACT_HEADER | REACT_STATUS;
 }
 
 static unsigned act_panel(struct app *a, int key, int arg)
@@ -761,36 +690,42 @@ static const struct binding bindings[] = {
 	{{'+', '=', '-', 0},
 	 ON_DATA,
 	 BOTH,
-	 act_zoom,
+	 timekeys_zoom,
 	 "+ -",
 	 "zoom the graphs: 1m 5m 15m 1h 6h 24h",
 	 0},
-	{{'t', 'T', 0}, ON_DATA, REPLAY, act_time, "t T", "next, previous sample", 0},
+	{{'t', 'T', 0},
+	 ON_DATA,
+	 REPLAY,
+	 timekeys_time,
+	 "t T",
+	 "next, previous sample",
+	 0},
 	{{' ', '[', ']', 0},
 	 ON_DATA,
 	 REPLAY,
-	 act_time,
+	 timekeys_time,
 	 "Space [ ]",
 	 "play/pause; slower, faster (0.25x .. 64x)",
 	 0},
 	{{KEY_HOME, KEY_END, 'g', 'G', 0},
 	 ON_DATA,
 	 REPLAY,
-	 act_time,
+	 timekeys_time,
 	 "Home End g G",
 	 "first; last, following a file still being written",
 	 0},
 	{{'b', 0},
 	 ON_DATA,
 	 REPLAY,
-	 act_jump,
+	 timekeys_jump,
 	 "b",
 	 "jump to a time: 03:12, 03:12:30, -5m, +30s, start, end",
 	 0},
 	{{'b', 0},
 	 ON_DATA,
 	 LIVE,
-	 act_past,
+	 timekeys_past,
 	 "b",
 	 "back into vigil daemon's history (End: live again)",
 	 0},
