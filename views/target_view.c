@@ -443,9 +443,12 @@ static void draw_threads(WINDOW *w, const struct ui_model *m,
 }
 
 /* Row 9: which panel is below, and how to change it. */
-static void draw_tabs(WINDOW *w, const struct target_state *st, int y, int cols)
+static void draw_tabs(WINDOW *w, const struct target_state *st, bool cgroup, int y,
+		      int cols)
 {
-	static const char *const names[TARGET_PANEL_N] = {"Threads", "Latency", "Memory"};
+	static const char *const proc[TARGET_PANEL_N] = {"Threads", "Latency", "Memory"};
+	static const char *const cg[TARGET_PANEL_N] = {"Processes", "Pressure", "Memory"};
+	const char *const *names = cgroup ? cg : proc;
 	int x = 0;
 
 	for (int i = 0; i < TARGET_PANEL_N && x < cols; i++) {
@@ -465,11 +468,14 @@ static void draw_panel(WINDOW *w, const struct ui_model *m, const struct target_
 	struct rates r = rates_of(m, t);
 	int head = head_rows(rows, cols);
 
-	draw_tabs(w, st, head - 1, cols);
+	draw_tabs(w, st, t->is_cgroup, head - 1, cols);
 	if (rows <= head + 1)
 		return;
 	if (st->panel == TARGET_PANEL_MEMORY)
 		memory_draw(w, m, t, head, rows - head, cols);
+	else if (t->is_cgroup && st->panel == TARGET_PANEL_LATENCY)
+		cgtarget_draw_pressure(w, m->cur && m->cur->target == t ? m->cur : NULL,
+				       m->prev, t, head, rows - head, cols);
 	else if (t->is_cgroup) /* threads need one process: its processes */
 		cgtarget_draw_procs(w, m->cur && m->cur->target == t ? m->cur : NULL, t,
 				    head, rows - head, cols);

@@ -5,9 +5,9 @@
  * from: the v2 root, or v1's memory), with a sleeper in it. The console
  * opens on the cgroup's target screen: its name and path, one process, the
  * sleeper in the processes panel, the Cgrp line with its memory, the
- * Memory panel saying the leak verdict judges memory.current. The
- * sleeper killed, the screen counts it gone; the cgroup removed, the
- * screen says so. Skipped, with the reason, when not root or when the
+ * Pressure panel (its PSI, quota and pids), the Memory panel saying the leak verdict
+ * judges memory.current. The sleeper killed, the screen counts it gone; the cgroup
+ * removed, the screen says so. Skipped, with the reason, when not root or when the
  * hierarchy cannot be written; the teardown removes what the test made.
  */
 #include <setjmp.h>
@@ -128,8 +128,16 @@ static void test_cgroup_target_screen(void **state)
 	snprintf(text, sizeof(text), "%7d sleeper", (int)sleeper);
 	assert_true(wait_for(text));
 	assert_true(wait_for("Cgrp vigil-cgs"));
+	assert_true(wait_for(" Processes   Pressure   Memory "));
+	/* the Latency tab's place: the cgroup's pressure (absent on a v1-only
+	 * cgroup, which has no pressure files), quota and pids */
+	tmux("send-keys -t t Tab");
+	assert_true(wait_for("PSI %    some10"));
+	assert_true(
+		wait_for_either("CPU quota unknown, throttling unknown", "CPU no quota"));
+	assert_true(wait_for_either("\ncpu  ", "no pressure files for this cgroup"));
 	/* the Memory panel: the cgroup's memory, and what the verdict judges */
-	tmux("send-keys -t t Tab Tab");
+	tmux("send-keys -t t Tab");
 	assert_true(wait_for("memory.current "));
 	assert_true(wait_for("floors of the cgroup's memory.current"));
 	tmux("send-keys -t t Tab");

@@ -101,6 +101,21 @@ static inline bool wait_for(const char *needle)
 	return false;
 }
 
+/* Waits for either of two texts (what differs between hosts, e.g. v1 and v2
+ * cgroups); true when one shows. */
+static inline bool wait_for_either(const char *a, const char *b)
+{
+	for (int i = 0; i < 200; i++) {
+		capture(false);
+		if (strstr(screen, a) || strstr(screen, b))
+			return true;
+		sleep_ms(50);
+	}
+	fprintf(stderr, "--- waited for '%s' or '%s'; screen was:\n%s---\n", a, b,
+		screen);
+	return false;
+}
+
 static inline bool wait_gone(const char *needle)
 {
 	for (int i = 0; i < 200; i++) {
