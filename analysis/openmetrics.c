@@ -130,10 +130,12 @@ static void fold_target(struct metrics *m, const struct frame *f)
 }
 
 /* Lock held: the last leak verdict and JVM reading are the target's; they
- * go when it exits or another process is attached. */
+ * go when it exits or another process is attached. A cgroup target (pid 0)
+ * keys as -1: its verdict is on its memory.current. */
 static void fold_heap(struct metrics *m, const struct frame *f)
 {
-	int pid = f->target && f->target->alive ? f->target->pid : 0;
+	const struct target_sample *t = f->target;
+	int pid = t && t->alive ? (t->is_cgroup ? -1 : t->pid) : 0;
 
 	if (pid != m->heap_pid) {
 		m->has_leak = m->has_jvm = false;

@@ -64,7 +64,11 @@ static void render_target(struct expo *e, const struct om_view *v)
 {
 	const struct target_sample *t = v->f ? v->f->target : NULL;
 	char pid[16];
-	struct expo_label l[] = {{"pid", pid}, {"comm", t ? t->comm : ""}};
+	struct expo_label proc[] = {{"pid", pid}, {"comm", t ? t->comm : ""}};
+	struct expo_label cg[] = {{"cgroup", t ? t->cgroup : ""}};
+	/* a cgroup target (-c) is named by its path: it has no pid of its own */
+	struct expo_label *l = t && t->is_cgroup ? cg : proc;
+	size_t nl = t && t->is_cgroup ? 1 : 2;
 
 	if (!t || !t->alive)
 		return;
@@ -73,11 +77,11 @@ static void render_target(struct expo *e, const struct om_view *v)
 	    expo_family(
 		    e, "vigil_target_run_queue_wait_seconds", EXPO_COUNTER, "seconds",
 		    "Time the target's threads spent runnable but waiting for a CPU."))
-		expo_sample(e, "", l, 2, (double)v->runq_wait_ns / 1e9);
+		expo_sample(e, "", l, nl, (double)v->runq_wait_ns / 1e9);
 	if ((t->have & TARGET_HAVE_STATUS) &&
 	    expo_family(e, "vigil_target_resident_memory_bytes", EXPO_GAUGE, "bytes",
-			"The target's resident memory."))
-		expo_sample(e, "", l, 2, (double)t->vm_rss);
+			"The target's resident memory (a cgroup's: its processes' sum)."))
+		expo_sample(e, "", l, nl, (double)t->vm_rss);
 }
 
 static void render_jvm(struct expo *e, const struct om_view *v)

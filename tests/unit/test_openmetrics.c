@@ -247,6 +247,33 @@ static void test_full_lines(void **state)
 	metrics_free(m);
 }
 
+/* A cgroup target (-c) has no pid: its series are labelled by its path, and
+ * its leak verdict (on memory.current) is served like a process's. */
+static void test_cgroup_target(void **state)
+{
+	struct metrics *m = metrics_new(NULL);
+	struct frame *f = full_frame(0);
+	char *b;
+
+	(void)state;
+	f->target->pid = 0;
+	f->target->is_cgroup = true;
+	f->target->have = TARGET_HAVE_STATUS;
+	snprintf(f->target->cgroup, sizeof(f->target->cgroup), "/system.slice/db");
+	snprintf(f->leak->source, sizeof(f->leak->source), "cgroup");
+	metrics_update(m, f);
+	frame_unref(f);
+	b = render(m, METRICS_OPENMETRICS);
+	has_line(b, "vigil_target_resident_memory_bytes{cgroup=\"/system.slice/db\"} "
+		    "1048576");
+	lacks(b, "pid=\"0\"");
+	has_line(
+		b,
+		"vigil_leak_verdict{source=\"cgroup\",vigil_leak_verdict=\"growing\"} 1");
+	free(b);
+	metrics_free(m);
+}
+
 static void test_promtool_text(void **state)
 {
 	struct metrics *m = full_metrics();
@@ -627,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_top_hysteresis),
 		cmocka_unit_test(test_alerts_resolve),
 		cmocka_unit_test(test_render_while_updating),
+		cmocka_unit_test(test_cgroup_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
