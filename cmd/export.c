@@ -585,7 +585,8 @@ static int export_alerts(struct store *st, const struct export_opts *o,
 	return 0;
 }
 
-/* One exit as a CSV line or a JSON object. */
+/* One exit as a CSV line or a JSON object; n says how many exits it stands
+ * for (a compacted file merges a minute's of one command, user, outcome). */
 static void exit_row(struct export_writer *w, const struct proc_exit *x, bool first)
 {
 	if (w->format == EXPORT_CSV) {
@@ -598,10 +599,10 @@ static void exit_row(struct export_writer *w, const struct proc_exit *x, bool fi
 			(long long)x->end_ms);
 		if (x->cpu_ns)
 			fprintf(w->out, "%llu", (unsigned long long)x->cpu_ns);
-		fprintf(w->out, ",%llu,%llu,%llu,%d,%d,%d,%d,%d\n",
+		fprintf(w->out, ",%llu,%llu,%llu,%d,%d,%d,%d,%d,%llu\n",
 			(unsigned long long)x->utime_ns, (unsigned long long)x->stime_ns,
 			(unsigned long long)x->peak_rss, x->exit_code, x->exit_signal,
-			x->core_dumped, x->threads, x->seen);
+			x->core_dumped, x->threads, x->seen, (unsigned long long)x->n);
 		return;
 	}
 	fprintf(w->out, "%s\n  {\"pid\": %d, \"ppid\": %d, \"uid\": %u, \"comm\": ",
@@ -621,11 +622,11 @@ static void exit_row(struct export_writer *w, const struct proc_exit *x, bool fi
 	fprintf(w->out,
 		", \"utime_ns\": %llu, \"stime_ns\": %llu, \"peak_rss_bytes\": %llu, "
 		"\"exit_code\": %d, \"exit_signal\": %d, \"core_dumped\": %s, "
-		"\"threads\": %d, \"seen\": %s}",
+		"\"threads\": %d, \"seen\": %s, \"n\": %llu}",
 		(unsigned long long)x->utime_ns, (unsigned long long)x->stime_ns,
 		(unsigned long long)x->peak_rss, x->exit_code, x->exit_signal,
-		x->core_dumped ? "true" : "false", x->threads,
-		x->seen ? "true" : "false");
+		x->core_dumped ? "true" : "false", x->threads, x->seen ? "true" : "false",
+		(unsigned long long)x->n);
 }
 
 /* --exits: every process that exited in the window (exits happen between
@@ -648,7 +649,7 @@ static int export_exits(struct store *st, const struct export_opts *o,
 	if (w->format == EXPORT_CSV)
 		fputs("pid,ppid,uid,comm,cmdline,start_ms,end_ms,cpu_ns,utime_ns,stime_"
 		      "ns,"
-		      "peak_rss_bytes,exit_code,exit_signal,core_dumped,threads,seen\n",
+		      "peak_rss_bytes,exit_code,exit_signal,core_dumped,threads,seen,n\n",
 		      w->out);
 	else
 		fputs("[", w->out);

@@ -36,6 +36,10 @@ struct proc_exit {
 	bool core_dumped;
 	int threads; /* thread exits counted into it (1: single-threaded) */
 	bool seen;   /* it was in a tick's process table while it ran */
+	/* read back from a session: the exits this row stands for, 1, or more
+	 * where compaction merged a minute's (store/compact.h); the
+	 * collectors and the writer leave it alone */
+	uint64_t n;
 };
 
 struct proc_exits {

@@ -22,9 +22,8 @@
 
 /* A sample of every tick: only the kept ticks' rows stay. */
 static const char *const per_tick[] = {
-	"sys_samples", "cpu_samples",	  "target_samples", "thread_samples",
-	"app_samples", "app_ingest",	  "heap_rollups",   "smaps_reads",
-	"jvm_samples", "exit_accounting",
+	"sys_samples", "cpu_samples",  "target_samples", "thread_samples", "app_samples",
+	"app_ingest",  "heap_rollups", "smaps_reads",	 "jvm_samples",
 };
 
 /* Written when something changed, per key (up to three columns; none: one
@@ -37,6 +36,10 @@ static const struct {
 	{"net_samples", {"name"}},
 	{"mapping_samples", {"mapping"}},
 	{"leak_verdicts", {NULL}},
+	/* the state of exit accounting, written when it changed: dropping
+	 * the rows of other ticks would lose a file's only one, and report
+	 * would say exits were not recorded */
+	{"exit_accounting", {NULL}},
 	{"cgroup_samples", {"cgroup"}},
 	{"cgroup_io_samples", {"cgroup", "major", "minor"}},
 };

@@ -21,10 +21,11 @@
  * command, user and outcome, standing for n exits (schema 12; the
  * longest-lived one's pid and command line, CPU summed, the highest peak),
  * so `export --exits` of a compacted file lists such rows, not every exit.
- * Per-tick samples of other ticks (system, cores, target, threads, StatsD,
- * heap readings, exit accounting state) are dropped. The file is then rewritten (VACUUM)
- * in rollback-journal mode, and a notice of kind "compacted" marks it, so a second run
- * leaves it alone and report says so.
+ * The state of exit accounting, written when it changed, moves like the
+ * rows written on change. Per-tick samples of other ticks (system, cores,
+ * target, threads, StatsD, heap readings) are dropped. The file is then rewritten
+ * (VACUUM) in rollback-journal mode, and a notice of kind "compacted" marks it, so a
+ * second run leaves it alone and report says so.
  *
  * Invariants:
  * - Only the file at path is changed, in place, through SQLite: a crash

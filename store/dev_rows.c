@@ -13,8 +13,9 @@
  * the older row. A tick where a device has no row adds 0 to the totals;
  * a tick whose diskstats or net/dev could not be read, and the tick after
  * it (the writer forgot every device then, so all its rows are fresh), have
- * no value at all. A counter that went backwards makes its tick's total
- * unknown rather than wrong.
+ * no value at all, nor has the first tick after a gap (store/gaps.h). A
+ * counter that went backwards makes its tick's total unknown rather than
+ * wrong.
  */
 #include "store/dev_rows.h"
 
@@ -216,10 +217,11 @@ char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *to
 	char *sql = xasprintf(
 		"WITH tk AS (SELECT t.seq AS seq, t.t_ms AS t_ms,"
 		" (s.have & %u) != 0 AS h, LAG(t.t_ms) OVER w AS pt,"
-		" LAG((s.have & %u) != 0) OVER w AS ph"
+		" LAG(t.seq) OVER w AS ps, LAG((s.have & %u) != 0) OVER w AS ph"
 		" FROM ticks t JOIN sys_samples s ON s.tick = t.seq"
 		" WHERE t.t_ms BETWEEN :t0 AND :t1 WINDOW w AS (ORDER BY t.seq)),"
-		" ok AS (SELECT seq, t_ms, pt FROM tk WHERE h AND ph AND t_ms > pt),"
+		" ok AS (SELECT seq, t_ms, pt FROM tk WHERE h AND ph AND t_ms > pt"
+		" AND %s),"
 		" cur AS (SELECT ok.seq AS seq, ok.t_ms AS t_ms, ok.pt AS pt,"
 		" x.name AS name, x.tick AS tick, x.fresh AS fresh, (%s) AS v, (%s) AS d"
 		" FROM ok JOIN %s x ON x.tick = ok.seq WHERE %s),"
@@ -243,8 +245,10 @@ char *store_dev_series_sql(bool disk, int kind, const char *expr, const char *to
 		" SELECT min(t_ms), min(y), avg(y), max(y), count(y)"
 		" FROM val WHERE y IS NOT NULL GROUP BY b ORDER BY b",
 		disk ? SYS_HAVE_DISKSTATS : SYS_HAVE_NETDEV,
-		disk ? SYS_HAVE_DISKSTATS : SYS_HAVE_NETDEV, expr, total ? total : "NULL",
-		tab, filter, expr, tab, pd, tick_value_sql(kind), known);
+		disk ? SYS_HAVE_DISKSTATS : SYS_HAVE_NETDEV,
+		STORE_CONTINUES_SQL("seq", "t_ms", "ps", "pt"), expr,
+		total ? total : "NULL", tab, filter, expr, tab, pd, tick_value_sql(kind),
+		known);
 
 	free(known);
 	free(pd);

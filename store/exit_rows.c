@@ -94,7 +94,7 @@ void store_exits_commit(struct store *s)
 /* ---- reading ---- */
 
 /* How many exits a row stands for: n since a compacted file can merge them
- * (schema 12), 1 in older files. */
+ * (schema 15), 1 in older files. */
 static const char *exits_n(const struct store *s)
 {
 	return store_has(s, STORE_SINCE_EXIT_COUNT) ? "n" : "1";
@@ -242,6 +242,7 @@ static int read_exit(sqlite3_stmt *st, void *row, void *arg)
 	x->core_dumped = sqlite3_column_int(st, 13);
 	x->threads = sqlite3_column_int(st, 14);
 	x->seen = sqlite3_column_int(st, 15);
+	x->n = store_column_u64(st, 16);
 	return 0;
 }
 
@@ -254,17 +255,19 @@ int query_proc_exits(struct store *s, int64_t t0, int64_t t1, size_t max,
 		     struct proc_exit **out, size_t *n)
 {
 	sqlite3_stmt *st;
+	char sql[320];
 
 	*out = NULL;
 	*n = 0;
 	if (!store_has(s, STORE_SINCE_EXITS))
 		return 0;
-	if (store_prepare(s,
-			  "SELECT pid, ppid, uid, comm, cmdline, start_ms, end_ms,"
-			  " utime_ns, stime_ns, cpu_ns, peak_rss, exit_code,"
-			  " exit_signal, core_dumped, threads, seen FROM proc_exits"
-			  " WHERE end_ms BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
-			  &st) < 0)
+	snprintf(sql, sizeof(sql),
+		 "SELECT pid, ppid, uid, comm, cmdline, start_ms, end_ms,"
+		 " utime_ns, stime_ns, cpu_ns, peak_rss, exit_code,"
+		 " exit_signal, core_dumped, threads, seen, %s FROM proc_exits"
+		 " WHERE end_ms BETWEEN ?1 AND ?2 ORDER BY id LIMIT ?3",
+		 exits_n(s));
+	if (store_prepare(s, sql, &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, t0);
 	sqlite3_bind_int64(st, 2, t1);

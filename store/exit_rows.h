@@ -54,8 +54,8 @@ int query_exit_groups(struct store *s, int64_t t0, int64_t t1, enum exit_order o
 
 /*
  * The exits with end_ms in [t0, t1] in the order they came, at most max (the
- * first max). *out is owned by the caller: free each cmdline, then *out
- * (proc_exit_rows_free). 0 or -1.
+ * first max); a row of a compacted file stands for n of them (its n). *out is owned by
+ * the caller: free each cmdline, then *out (proc_exit_rows_free). 0 or -1.
  */
 int query_proc_exits(struct store *s, int64_t t0, int64_t t1, size_t max,
 		     struct proc_exit **out, size_t *n);

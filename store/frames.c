@@ -215,15 +215,17 @@ int store_resolve_tick(struct store *s, int64_t t_ms, struct store_tick *ref)
 	if (rc <= 0)
 		return rc;
 	if (store_prepare(s,
-			  "SELECT t_ms FROM ticks WHERE seq < ?1"
+			  "SELECT seq, t_ms FROM ticks WHERE seq < ?1"
 			  " ORDER BY seq DESC LIMIT 1",
 			  &st) < 0)
 		return -1;
 	sqlite3_bind_int64(st, 1, ref->seq);
 	rc = store_step(s, st);
 	if (rc > 0) {
-		ref->has_prev = true;
-		ref->prev_ms = sqlite3_column_int64(st, 0);
+		/* across a gap there is nothing to derive a rate from */
+		ref->prev_ms = sqlite3_column_int64(st, 1);
+		ref->has_prev = query_ticks_continue(s, sqlite3_column_int64(st, 0),
+						     ref->prev_ms, ref->seq, ref->t_ms);
 	}
 	sqlite3_finalize(st);
 	return rc < 0 ? -1 : 1;

@@ -122,6 +122,12 @@ struct shifts {
 struct copier {
 	sqlite3 *db;
 	char why[512];
+	/* the last segment copied with ticks: its largest seq as it had it and
+	 * the shift it got; a segment whose seqs go on from there is the same
+	 * recorder's next file and keeps the distance (run_known: there is one) */
+	bool run_known;
+	int64_t run_max, run_shift;
+	int64_t seg_max; /* the segment being copied: its largest seq */
 };
 
 static int fail_db(struct copier *c, const char *what)
@@ -360,16 +366,27 @@ static int copy_session(struct copier *c, bool first)
 	return rc;
 }
 
+/*
+ * A segment's ticks follow the copy's last by one seq, so the first of them
+ * continues the copy's last only if little time lies between (a restart
+ * that took long, a missing file: a gap, store/gaps.h). The recorder's next
+ * file (its seqs go on from the last segment's) keeps the distance instead,
+ * so frames the writer dropped or compaction left out at the seam count,
+ * and an hour's file missing between two of one run is still a gap.
+ */
 static int compute_shifts(struct copier *c, struct shifts *sh, int64_t *last_seq)
 {
 	int64_t min_seq;
 
 	if (scalar(c, "SELECT max(seq) FROM main.ticks", last_seq) < 0 ||
 	    scalar(c, "SELECT min(seq) FROM seg.ticks", &min_seq) < 0 ||
+	    scalar(c, "SELECT max(seq) FROM seg.ticks", &c->seg_max) < 0 ||
 	    scalar(c, "SELECT max(id) FROM main.profiles", &sh->profile) < 0 ||
 	    scalar(c, "SELECT max(id) FROM main.alert_events", &sh->event) < 0)
 		return -1;
 	sh->tick = *last_seq + 1 - min_seq;
+	if (c->run_known && min_seq > c->run_max && min_seq + c->run_shift > *last_seq)
+		sh->tick = c->run_shift;
 	return 0;
 }
 
@@ -385,6 +402,7 @@ static int copy_rows(struct copier *c, const struct segment *seg, bool first)
 
 	if (copy_session(c, first) < 0 || compute_shifts(c, &sh, &last_seq) < 0)
 		return -1;
+	c->run_known = false;
 	if (!seg->ticks) {
 		sh.tick = last_seq;
 		return run(c,
@@ -410,7 +428,12 @@ static int copy_rows(struct copier *c, const struct segment *seg, bool first)
 	for (size_t i = 0; i < NTABLES; i++)
 		if (copy_table(c, &tables[i], &sh) < 0)
 			return -1;
-	return copy_rollups(c);
+	if (copy_rollups(c) < 0)
+		return -1;
+	c->run_known = true;
+	c->run_max = c->seg_max;
+	c->run_shift = sh.tick;
+	return 0;
 }
 
 static int copy_segment(struct copier *c, const struct segment *seg, bool first)

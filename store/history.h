@@ -25,7 +25,10 @@
  *   same process in two hourly files is one procs row in the copy, alive
  *   from its first tick in the first file to its last in the last.
  * - Tick seqs are shifted so they rise with time across segments; the
- *   gaps between segments stay gaps (no ticks), nothing is interpolated.
+ *   gaps between segments stay gaps (no ticks), nothing is interpolated,
+ *   and no rate is derived across one (store/gaps.h): a segment follows
+ *   the one before by one seq, or, when it is the same recorder's next
+ *   file (its seqs go on), by as many as the recorder counted.
  *   Rows of one minute that two segments both rolled up are merged (counts
  *   and sums added, min of mins, max of maxes).
  * - A segment compacted to its per-minute rollups (no ticks) is copied as

@@ -284,11 +284,24 @@ static int proc_life(struct store *s, int pid, uint64_t start_ticks, int64_t *fi
 	return rc < 0 ? -1 : 0;
 }
 
+/* How slot [a, b) meets the gaps g (ascending; *k moves on with a): 2 when
+ * it lies inside one (nothing recorded), 1 when one cuts it (its counters'
+ * difference holds the gap's CPU too), else 0. */
+static int slot_gap(const struct tick_gap *g, size_t ng, size_t *k, int64_t a, int64_t b)
+{
+	while (*k < ng && g[*k].after_ms <= a)
+		(*k)++;
+	if (*k >= ng || g[*k].before_ms >= b)
+		return 0;
+	return g[*k].before_ms < a && g[*k].after_ms >= b ? 2 : 1;
+}
+
 int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
 		     int64_t t1, size_t n, double *cpu, double *rss)
 {
 	struct proc_held *v = NULL;
-	size_t nv = 0, k = 0;
+	struct tick_gap *gaps = NULL;
+	size_t nv = 0, k = 0, ng = 0, kg = 0;
 	int64_t first, last;
 	long clk = store_session_clk_tck(s);
 	sqlite3_stmt *st;
@@ -305,12 +318,22 @@ int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
 	sqlite3_bind_int64(st, 3, t1);
 	if (store_read_rows(s, st, (void **)&v, &nv, sizeof(*v), read_held) < 0)
 		return -1;
+	if (query_gaps(s, t0, t1, &gaps, &ng) < 0) {
+		free(v);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		int64_t a = t0 + (t1 - t0) * (int64_t)i / (int64_t)n;
 		int64_t b = t0 + (t1 - t0) * (int64_t)(i + 1) / (int64_t)n;
 		const struct proc_held *ha, *hb;
+		int gap;
 
 		if (b - 1 < first || a > last)
+			continue;
+		/* inside a gap nothing is known; a slot a gap cuts would put
+		 * the gap's CPU into its own width */
+		gap = slot_gap(gaps, ng, &kg, a, b);
+		if (gap == 2)
 			continue;
 		/* the counters at the slot's two edges: the CPU its ticks added */
 		ha = held_at(v, nv, &k, a);
@@ -318,11 +341,12 @@ int query_proc_slots(struct store *s, int pid, uint64_t start_ticks, int64_t t0,
 		if (!hb)
 			continue;
 		rss[i] = (double)hb->rss;
-		if (ha && hb->cpu >= ha->cpu)
+		if (ha && hb->cpu >= ha->cpu && !gap)
 			cpu[i] = rate_core_pct(hb->cpu, ha->cpu, clk,
 					       (double)(b - a) / 1000.0);
 		filled++;
 	}
 	free(v);
+	free(gaps);
 	return filled;
 }

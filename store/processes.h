@@ -77,7 +77,8 @@ void top_processes_free(struct top_process *p, size_t n);
  * RSS the value at its end; the slot a process ends in counts over the
  * whole slot. Slots before the
  * process's first tick or after its last are NaN, as are all of them when
- * the session never saw it. cpu and rss are the caller's arrays of n.
+ * the session never saw it, and those inside a gap (store/gaps.h); a slot
+ * a gap cuts has its RSS but no CPU (NaN). cpu and rss are the caller's arrays of n.
  * Returns the number of slots filled, or -1 (store_error) with every slot
  * NaN.
  */

@@ -256,22 +256,24 @@ const char *query_metric_unit(const char *metric)
 	return m ? m->unit : NULL;
 }
 
-/* How one value y is derived from this tick's v, d, t_ms and the previous
- * tick's pv, pd, pt: core/rates's rate_per_s, rate_share_pct and rate_ratio
- * in SQL (tests/unit/test_rates.c holds the two to the same numbers). A
- * counter that went backwards (a wrapped counter) or a clock that did not
- * move gives no value rather than a wild one. */
+/* How one value y is derived from this tick's v, d, t_ms, seq and the
+ * previous tick's pv, pd, pt, ps: core/rates's rate_per_s, rate_share_pct
+ * and rate_ratio in SQL (tests/unit/test_rates.c holds the two to the same
+ * numbers). A counter that went backwards (a wrapped counter), a clock that
+ * did not move or a gap between the two ticks (store/gaps.h) gives no value
+ * rather than a wild one or an average over minutes nothing recorded. */
+#define CONTINUES STORE_CONTINUES_SQL("seq", "t_ms", "ps", "pt")
 static const char *metric_value_sql(enum metric_kind kind)
 {
 	switch (kind) {
 	case METRIC_RATE:
-		return "CASE WHEN v >= pv AND t_ms > pt"
+		return "CASE WHEN v >= pv AND t_ms > pt AND " CONTINUES
 		       " THEN (v - pv) * 1000.0 / (t_ms - pt) END";
 	case METRIC_SHARE:
-		return "CASE WHEN v >= pv AND d > pd"
+		return "CASE WHEN v >= pv AND d > pd AND " CONTINUES
 		       " THEN 100.0 * (v - pv) / (d - pd) END";
 	case METRIC_RATIO:
-		return "CASE WHEN v >= pv AND d > pd"
+		return "CASE WHEN v >= pv AND d > pd AND " CONTINUES
 		       " THEN (v - pv) * 1.0 / (d - pd) END";
 	case METRIC_BUSY: /* devices only (store/dev_rows.c) */
 	case METRIC_GAUGE:
@@ -303,7 +305,7 @@ static char *series_sql(const struct metric *m, bool per_device)
 			 " (%s) AS v, (%s) AS d"
 			 " FROM ticks t JOIN %s x ON x.tick = t.seq"
 			 " WHERE t.t_ms BETWEEN :t0 AND :t1),"
-			 " prev AS (SELECT t_ms, v, d, %s FROM src%s),"
+			 " prev AS (SELECT seq, t_ms, v, d, %s FROM src%s),"
 			 " val AS ("
 			 " SELECT t_ms, %s AS y,"
 			 " min(CAST((t_ms - :t0) / :width AS INTEGER), :last) AS b"
@@ -313,9 +315,9 @@ static char *series_sql(const struct metric *m, bool per_device)
 			 sys ? "0" : "x.pid", sys ? "0" : "x.start_ticks", m->expr,
 			 m->total ? m->total : "NULL",
 			 sys ? "sys_samples" : "target_samples",
-			 gauge ? "NULL AS pv, NULL AS pd, NULL AS pt"
+			 gauge ? "NULL AS pv, NULL AS pd, NULL AS pt, NULL AS ps"
 			       : "LAG(v) OVER w AS pv, LAG(d) OVER w AS pd,"
-				 " LAG(t_ms) OVER w AS pt",
+				 " LAG(t_ms) OVER w AS pt, LAG(seq) OVER w AS ps",
 			 gauge ? "" : " WINDOW w AS (PARTITION BY k1, k2 ORDER BY seq)",
 			 metric_value_sql(m->kind));
 }
@@ -395,6 +397,7 @@ int query_series(struct store *s, const char *metric, int64_t t0, int64_t t1,
 				((double)t1 - (double)t0 + 1.0) / (double)npoints);
 	store_bind_named_int64(st, ":last", (int64_t)npoints - 1);
 	store_bind_named_int64(st, ":clk_tck", store_session_clk_tck(s));
+	store_bind_named_int64(st, ":interval", store_session_interval(s));
 	if (*dev)
 		sqlite3_bind_text(st, sqlite3_bind_parameter_index(st, ":dev"), dev, -1,
 				  SQLITE_TRANSIENT);

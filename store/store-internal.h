@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "core/frame.h"
+#include "store/gaps.h"
 #include "store/statements.h"
 
 #define SESSION_COLUMNS                                                                  \
@@ -300,7 +301,25 @@ sqlite3_stmt *store_stmt(struct store *s, enum store_stmt id);
  * the minute). false for an unknown name. */
 bool store_metric_is_gauge(const char *name);
 
-/* frames.c: the tick a point in time falls in, and the one before it. */
+/* gaps.c: the session's interval in ms (1000 when it has no sessions row). */
+int64_t store_session_interval(struct store *s);
+
+#define STORE_SQL_NUM_(x) #x
+#define STORE_SQL_NUM(x) STORE_SQL_NUM_(x)
+/*
+ * store/gaps.h's ticks_continue in SQL, over the columns (or expressions)
+ * seq and t of a tick and ps and pt of the one before it, with the session's
+ * interval bound to :interval. NULL (not true) when ps or pt is NULL.
+ */
+/* clang-format off */
+#define STORE_CONTINUES_SQL(seq, t, ps, pt)                                              \
+	"((" seq ") > (" ps ") AND (" t ") - (" pt ") <= min(2 * ((" seq ")"             \
+	" - (" ps ")) * :interval, max(" STORE_SQL_NUM(GAPS_MAX_MS) ","                  \
+	" 2 * :interval)) + " STORE_SQL_NUM(GAPS_SLACK_MS) ")"
+/* clang-format on */
+
+/* frames.c: the tick a point in time falls in, and the one before it;
+ * has_prev only when this tick continues that one (store/gaps.h). */
 struct store_tick {
 	int64_t seq, t_ms, cost_ns;
 	bool has_prev;

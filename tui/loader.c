@@ -20,6 +20,7 @@
 #include "store/alert_rows.h"
 #include "store/app_rows.h"
 #include "store/frames.h"
+#include "store/gaps.h"
 #include "store/gc_rows.h"
 #include "store/heap_rows.h"
 #include "store/jvm_rows.h"
@@ -71,6 +72,19 @@ void loader_forget_target(struct ui_model *m, int pid)
 	m->attaching_pid = pid;
 }
 
+/* Forgets *before when a gap lies between it and after (store/gaps.h): the
+ * rates the views derive from the two would be averages over the gap. */
+static void drop_across_gap(struct store *s, struct frame **before,
+			    const struct frame *after)
+{
+	if (*before && after &&
+	    !query_ticks_continue(s, (int64_t)(*before)->seq, (*before)->t_ms,
+				  (int64_t)after->seq, after->t_ms)) {
+		frame_unref(*before);
+		*before = NULL;
+	}
+}
+
 /* The thread readings at the shown tick: the newest tick with thread rows at
  * or before it and the one before that. */
 static void load_threads(struct ui_model *m, struct store *s)
@@ -90,6 +104,7 @@ static void load_threads(struct ui_model *m, struct store *s)
 		m->threads_prev = frame_ref(m->prev);
 	else if (n >= 2 && query_frame_at(s, at[1], &m->threads_prev) < 0)
 		m->threads_prev = NULL;
+	drop_across_gap(s, &m->threads_prev, m->threads);
 }
 
 int loader_load_frames(struct ui_model *m, struct store *s, int64_t t_ms, char *err,
@@ -105,6 +120,7 @@ int loader_load_frames(struct ui_model *m, struct store *s, int64_t t_ms, char *
 	}
 	if (timeline_seek(s, t_ms, TIMELINE_BEFORE, &t) == 0)
 		query_frame_at(s, t, &prev);
+	drop_across_gap(s, &prev, cur);
 	if (cur->target && !cur->target->alive && timeline_target_alive(s, t_ms, &t) == 0)
 		query_frame_at(s, t, &alive);
 	frame_unref(m->prev);

@@ -98,7 +98,7 @@ struct ui_loaded {
  */
 struct ui_model {
 	struct frame *cur;  /* latest frame, NULL before the first */
-	struct frame *prev; /* the one before, for rates; may be NULL */
+	struct frame *prev; /* the one before, for rates; NULL: none, or a gap */
 	/* The newest frame in which the target was alive: what the target
 	 * screen keeps showing once the process is gone. */
 	struct frame *target_last;

@@ -266,6 +266,9 @@ static void test_exits_merge_per_minute(void **state)
 				       " (SELECT seq FROM ticks)"),
 			 0);
 	read_exits(&sa, &ga, &na);
+	/* the state row, written at the first tick only, still says on */
+	assert_true(sb.recorded && sb.running);
+	assert_true(sa.recorded && sa.running);
 	assert_int_equal(sa.exits, sb.exits);
 	assert_int_equal(sa.unseen, sb.unseen);
 	assert_int_equal(sa.failed, sb.failed);
