@@ -191,7 +191,7 @@ static int drop_between(sqlite3 *db, char *err, size_t errlen)
 }
 
 /*
- * Exits (schema 12) of one minute, command, user and outcome become one row
+ * Exits (schema 15) of one minute, command, user and outcome become one row
  * standing for n of them: the longest-lived one's, with the CPU, threads
  * summed and the peak the highest, so report's exits section (counts, CPU,
  * peak, longest life, failures by command) reads the same from it. On a
@@ -228,7 +228,7 @@ static int merge_exits(sqlite3 *db, char *err, size_t errlen)
 		   "SELECT count(*) FROM pragma_table_info('proc_exits')"
 		   " WHERE name = 'n'",
 		   0) == 0)
-		return 0; /* before schema 12: left as they are */
+		return 0; /* before schema 15: left as they are */
 	return exec(db, merge_exits_sql, err, errlen);
 }
 

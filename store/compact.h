@@ -18,7 +18,7 @@
  * never there, and on a host that runs many short commands their command
  * lines would be most of the file.
  * Exits from the kernel's accounting are merged: one row per minute,
- * command, user and outcome, standing for n exits (schema 12; the
+ * command, user and outcome, standing for n exits (schema 15; the
  * longest-lived one's pid and command line, CPU summed, the highest peak),
  * so `export --exits` of a compacted file lists such rows, not every exit.
  * The state of exit accounting, written when it changed, moves like the
