@@ -53,6 +53,11 @@ struct summary {
 	struct session_meta meta;
 	int64_t first_ms, last_ms;
 	uint64_t ticks;
+	/* --from/--to: first_ms..last_ms is the window, and these its ticks */
+	bool window;
+	int64_t sess_last_ms; /* the session's last tick, whatever the window */
+	int64_t win_first_ms, win_last_ms;
+	uint64_t win_ticks;
 	struct agg cpu, mem_used;
 	bool has_target;
 	bool target_exited;
@@ -169,7 +174,13 @@ static int summarise(struct store *st, struct summary *sm, const char *from,
 		return -1;
 	if (!sm->ticks)
 		return 0;
+	sm->sess_last_ms = sm->last_ms;
 	narrow(sm, from, to);
+	sm->window = from || to;
+	if (sm->window &&
+	    query_span_within(st, sm->first_ms, sm->last_ms, &sm->win_first_ms,
+			      &sm->win_last_ms, &sm->win_ticks) < 0)
+		return -1;
 	if (aggregate(st, "cpu.total", sm, &sm->cpu, false) < 0 ||
 	    aggregate(st, "mem.used", sm, &sm->mem_used, false) < 0 ||
 	    load_target(st, sm) < 0 ||
@@ -188,7 +199,7 @@ static int summarise(struct store *st, struct summary *sm, const char *from,
 
 static int64_t ended_ms(const struct summary *sm)
 {
-	return sm->meta.ended_ms ? sm->meta.ended_ms : sm->last_ms;
+	return sm->meta.ended_ms ? sm->meta.ended_ms : sm->sess_last_ms;
 }
 
 static void json_agg(FILE *out, const char *key, double v, bool known, int decimals)
@@ -287,6 +298,14 @@ static int print_json(FILE *out, struct store *st, const struct summary *sm)
 		(long long)m->started_ms, (long long)ended_ms(sm),
 		(long long)m->interval_ms, (unsigned long long)sm->ticks, m->ncpu,
 		(unsigned long long)m->mem_total);
+	if (sm->window)
+		fprintf(out,
+			"  \"window\": {\"from_ms\": %lld, \"to_ms\": %lld, \"ticks\": "
+			"%llu},\n",
+			(long long)sm->first_ms, (long long)sm->last_ms,
+			(unsigned long long)sm->win_ticks);
+	else
+		fputs("  \"window\": null,\n", out);
 	fputs("  \"system\": {", out);
 	json_agg(out, "cpu_pct_all_cores_avg", sm->cpu.avg, sm->cpu.known, 2);
 	fputs(", ", out);
@@ -439,6 +458,15 @@ static int print_text(FILE *out, struct store *st, const char *file,
 		(long long)m->interval_ms,
 		m->ended_ms ? ""
 			    : " (not closed: still recording, or the recorder died)");
+	if (sm->window && sm->win_ticks)
+		fprintf(out, "window    %s .. %s, %llu ticks\n",
+			fmt_time(sm->win_first_ms, a, sizeof(a)),
+			fmt_time(sm->win_last_ms, b, sizeof(b)),
+			(unsigned long long)sm->win_ticks);
+	else if (sm->window)
+		fprintf(out, "window    %s .. %s, no tick in it\n",
+			fmt_time(sm->first_ms, a, sizeof(a)),
+			fmt_time(sm->last_ms, b, sizeof(b)));
 	if (sm->cpu.known)
 		fprintf(out,
 			"system    CPU avg %.1f%%, max %.1f%% of all %d core%s; memory "

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "store/store-internal.h"
@@ -76,13 +77,24 @@ long store_session_clk_tck(struct store *s)
 
 int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *ticks)
 {
+	return query_span_within(s, INT64_MIN, INT64_MAX, first_ms, last_ms, ticks);
+}
+
+int query_span_within(struct store *s, int64_t t0, int64_t t1, int64_t *first_ms,
+		      int64_t *last_ms, uint64_t *ticks)
+{
 	sqlite3_stmt *st;
 	int rc;
 
 	*first_ms = *last_ms = 0;
 	*ticks = 0;
-	if (store_prepare(s, "SELECT min(t_ms), max(t_ms), count(*) FROM ticks", &st) < 0)
+	if (store_prepare(s,
+			  "SELECT min(t_ms), max(t_ms), count(*) FROM ticks"
+			  " WHERE t_ms BETWEEN ?1 AND ?2",
+			  &st) < 0)
 		return -1;
+	sqlite3_bind_int64(st, 1, t0);
+	sqlite3_bind_int64(st, 2, t1);
 	rc = store_step(s, st);
 	if (rc > 0) {
 		*first_ms = sqlite3_column_int64(st, 0);

@@ -34,6 +34,9 @@ int query_session(struct store *s, struct session_meta *out);
 /* Time of the first and last tick and the number of ticks. A file without
  * ticks gives 0 with *ticks = 0 (and both times 0). */
 int query_span(struct store *s, int64_t *first_ms, int64_t *last_ms, uint64_t *ticks);
+/* The same within t0 <= t_ms <= t1 (a report's --from/--to window). */
+int query_span_within(struct store *s, int64_t t0, int64_t t1, int64_t *first_ms,
+		      int64_t *last_ms, uint64_t *ticks);
 
 /*
  * Times of the ticks with t0 <= t_ms <= t1, ascending, at most max of them,

@@ -234,6 +234,7 @@ static size_t export_times(const char *from, const char *to, int64_t *out, size_
 static void test_window_across_files(void **state)
 {
 	struct run_result r;
+	char buf[64];
 	int64_t t[64];
 	size_t n;
 
@@ -251,6 +252,17 @@ static void test_window_across_files(void **state)
 		  "+10s");
 	assert_int_equal(r.status, 0);
 	assert_true(fabs(jq_num(r.out, ".system.cpu_pct_all_cores_avg") - 50) < 1e-6);
+	/* the window is named with its own ticks; the session keeps its own */
+	assert_true(jq_num(r.out, ".window.from_ms") == T0 + 55000);
+	assert_true(jq_num(r.out, ".window.to_ms") == T0 + 65000);
+	assert_true(jq_num(r.out, ".window.ticks") == 11);
+	assert_true(jq_num(r.out, ".session.ticks") > 11);
+	run_vigil(&r, "report", hist, "--from", "2026-12-05 06:00:55", "--to", "+10s");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "\nwindow    2026-12-05 06:00:55 +0000 .. "
+				      "2026-12-05 06:01:05 +0000, 11 ticks\n"));
+	run_vigil(&r, "report", hist, "--json");
+	assert_string_equal(jq(r.out, ".window == null", buf, sizeof(buf)), "true");
 	assert_int_equal(entries(tmp), 0);
 }
 
