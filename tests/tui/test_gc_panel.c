@@ -138,7 +138,7 @@ static void live(const char *leakjs)
 	assert_true(has_colour(capture(true)));
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
-	tmux("kill-session -t t");
+	tmux_restart();
 }
 
 /* The recording at its end: the panel says what report says. */

@@ -205,7 +205,7 @@ static void test_suspects_screen_and_region_history(void **state)
 	assert_shows("\u28ff anon+swap");
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
-	tmux("kill-session -t t");
+	tmux_restart();
 
 	/* the C locale: ASCII glyphs, and the same screens without colour */
 	start_replay("LANG=C LC_ALL=C NO_COLOR=1");

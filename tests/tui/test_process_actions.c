@@ -107,7 +107,7 @@ static void quit_console(void)
 {
 	tmux("send-keys -t t q");
 	assert_true(wait_for("EXIT=0"));
-	tmux("kill-session -t t");
+	tmux_restart();
 }
 
 /* The nice value of pid: field 19 of /proc/PID/stat. */

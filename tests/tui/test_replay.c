@@ -156,6 +156,17 @@ static void test_step_shows_the_recorded_ticks(void **state)
 	store_close(st);
 }
 
+/* Whether the session file (being written) holds at least n ticks yet. */
+static bool has_ticks(const char *path, double n)
+{
+	struct run_result r;
+
+	if (access(path, F_OK) != 0)
+		return false;
+	run_vigil(&r, "report", "--json", path);
+	return r.status == 0 && jq_num(r.out, ".session.ticks") >= n;
+}
+
 /* End follows a file that another vigil is still writing. */
 static void test_end_follows_the_live_edge(void **state)
 {
@@ -173,7 +184,11 @@ static void test_end_follows_the_live_edge(void **state)
 		      session, (char *)NULL);
 		_exit(127);
 	}
-	sleep_ms(600);
+	/* replay refuses a file with no samples: wait for the recorder's first
+	 * ones, however slow the machine (a sanitizer build under load took
+	 * more than the 600 ms this once slept) */
+	for (int i = 0; i < 600 && !has_ticks(session, 2); i++)
+		sleep_ms(50);
 	start_replay(session);
 	assert_true(wait_for("|| 1x"));
 	tmux("send-keys -t t End");

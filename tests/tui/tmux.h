@@ -28,8 +28,11 @@ static char dir[128];	   /* the test's scratch directory (tmux_begin) */
 static inline void tmux_init(const char *name)
 {
 	static int n;
+	static char base[32];
 
-	snprintf(tmux_sock, sizeof(tmux_sock), "vigil-%s-%d-%d", name, (int)getpid(),
+	if (name)
+		snprintf(base, sizeof(base), "%s", name);
+	snprintf(tmux_sock, sizeof(tmux_sock), "vigil-%s-%d-%d", base, (int)getpid(),
 		 n++);
 }
 
@@ -58,16 +61,44 @@ static inline int tmux_end(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
+/* Runs one tmux command on the test's server; its status. What tmux said
+ * on a failure goes to stderr, so the failure is explained. */
 static inline int tmux(const char *fmt, ...)
 {
-	char args[4096], cmd[4400];
+	char args[4096], cmd[4600], errpath[160];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
-	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>&1", tmux_sock, args);
-	return system(cmd);
+	/* before a scratch directory exists, tmux's words are dropped as before */
+	snprintf(errpath, sizeof(errpath), "%s", dir[0] ? dir : "/dev/null");
+	if (dir[0])
+		strncat(errpath, "/.tmux-err", sizeof(errpath) - strlen(errpath) - 1);
+	snprintf(cmd, sizeof(cmd), "tmux -L %s %s >/dev/null 2>'%s'", tmux_sock, args,
+		 errpath);
+	rc = system(cmd);
+	if (rc != 0 && strcmp(args, "kill-server")) {
+		char said[512] = "";
+		FILE *f = dir[0] ? fopen(errpath, "r") : NULL;
+
+		if (f) {
+			said[fread(said, 1, sizeof(said) - 1, f)] = '\0';
+			fclose(f);
+		}
+		fprintf(stderr, "--- tmux %s: status %d: %s\n", args, rc, said);
+	}
+	return rc;
+}
+
+/* The session's end within a test that starts another: its server killed
+ * and a fresh socket for the next (a new session on the old socket can meet
+ * the old server on its way out and fail). */
+static inline void tmux_restart(void)
+{
+	tmux("kill-server");
+	tmux_init(NULL);
 }
 
 /* The visible screen (with escape sequences when esc) into screen[]. */
