@@ -105,7 +105,9 @@ static bool probe_module(struct alloc_probes *p, const char *path, uint32_t type
 	if (!any || p->n + need > PERF_SAMPLER_EVENTS_MAX)
 		return false;
 	p->paths[p->npaths] = xstrdup(path);
-	for (int fn = 0; fn < ALLOC_NFN; fn++) {
+	/* malloc last: the sampler closes its events first (see
+	 * perf_sampler_free), so the busiest breakpoint goes first */
+	for (int fn = ALLOC_NFN - 1; fn >= 0; fn--) {
 		if (!found[fn])
 			continue;
 		add_event(p, type, p->paths[p->npaths], off[fn], 0,
