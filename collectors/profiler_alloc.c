@@ -160,6 +160,12 @@ void profiler_alloc_why(struct profiler *p)
 	struct alloc_capture_stats st;
 
 	alloc_capture_stats(p->alloc, &st);
+	/* first: the one line a screen shows is cut at its width */
+	if (p->prof->meta.active < 1)
+		why_append(p->why, sizeof(p->why),
+			   "probes on %.1f%% of it (%u phases), bytes x%.1f",
+			   100 * p->prof->meta.active, p->phases,
+			   1 / p->prof->meta.active);
 	why_append(p->why, sizeof(p->why),
 		   "uprobes on %s: %llu allocations, %llu frees, %llu sampled (1 per "
 		   "%llu bytes), %llu live",
@@ -169,9 +175,4 @@ void profiler_alloc_why(struct profiler *p)
 	if (st.unmatched)
 		why_append(p->why, sizeof(p->why), "%llu sampled calls never returned",
 			   (unsigned long long)st.unmatched);
-	if (p->prof->meta.active < 1)
-		why_append(p->why, sizeof(p->why),
-			   "probes on %.1f%% of it (%u phases), bytes x%.1f",
-			   100 * p->prof->meta.active, p->phases,
-			   1 / p->prof->meta.active);
 }
