@@ -103,11 +103,12 @@ bool profiler_alloc_run_duty(struct profiler *p, struct perf_sampler **ps,
 			     int64_t deadline)
 {
 	int duty = p->opts.alloc_duty;
-	bool exited = false;
+	bool exited = false, stop;
 	char err[256];
 
 	for (;;) {
-		int64_t on = clock_mono_ns(), off;
+		/* the first phase's probes were opened before the capture began */
+		int64_t on = p->phases ? clock_mono_ns() : p->started_ns, off;
 
 		perf_sampler_enable(*ps);
 		exited = profiler_run_phase(p, *ps,
@@ -115,16 +116,20 @@ bool profiler_alloc_run_duty(struct profiler *p, struct perf_sampler **ps,
 						    ? on + ALLOC_DUTY_ON_NS
 						    : deadline);
 		profiler_end_phase(p, *ps);
-		p->active_ns += clock_mono_ns() - on;
+		/* the capture ends with an on phase, or in an off one (below),
+		 * not after the last sampler is closed */
+		p->ended_ns = clock_mono_ns();
+		p->active_ns += p->ended_ns - on;
 		p->phases++;
-		off = alloc_duty_off_ns(clock_mono_ns() - on, duty,
-					(uint64_t)clock_mono_ns() *
-						0x9e3779b97f4a7c15ull);
-		if (exited || atomic_load(&p->cancel) || clock_mono_ns() >= deadline)
+		off = alloc_duty_off_ns(p->ended_ns - on, duty,
+					(uint64_t)p->ended_ns * 0x9e3779b97f4a7c15ull);
+		if (exited || atomic_load(&p->cancel) || p->ended_ns >= deadline)
 			break;
 		perf_sampler_free(*ps); /* the breakpoints go */
 		*ps = NULL;
-		if (wait_off(p, clock_mono_ns() + off, deadline, &exited))
+		stop = wait_off(p, clock_mono_ns() + off, deadline, &exited);
+		p->ended_ns = clock_mono_ns();
+		if (stop)
 			break;
 		alloc_probes_release(&p->probes);
 		if (profiler_alloc_open(p, ps, err, sizeof(err)) < 0) {
@@ -135,8 +140,6 @@ bool profiler_alloc_run_duty(struct profiler *p, struct perf_sampler **ps,
 			break;
 		}
 	}
-	/* the capture ends here, not after the last sampler is closed */
-	p->ended_ns = clock_mono_ns();
 	return exited;
 }
 
@@ -163,9 +166,9 @@ void profiler_alloc_why(struct profiler *p)
 	/* first: the one line a screen shows is cut at its width */
 	if (p->prof->meta.active < 1)
 		why_append(p->why, sizeof(p->why),
-			   "probes on %.1f%% of it (%u phases), bytes x%.1f",
+			   "probes on %.1f%% of it (%u phase%s), bytes x%.1f",
 			   100 * p->prof->meta.active, p->phases,
-			   1 / p->prof->meta.active);
+			   p->phases == 1 ? "" : "s", 1 / p->prof->meta.active);
 	why_append(p->why, sizeof(p->why),
 		   "uprobes on %s: %llu allocations, %llu frees, %llu sampled (1 per "
 		   "%llu bytes), %llu live",
