@@ -134,9 +134,11 @@ bool profiler_alloc_run_duty(struct profiler *p, struct perf_sampler **ps,
 		alloc_probes_release(&p->probes);
 		if (profiler_alloc_open(p, ps, err, sizeof(err)) < 0) {
 			exited = !profiler_target_alive(p->pid);
-			if (!exited)
+			if (!exited) { /* ended early: what it has is partial */
+				p->prof->meta.partial = true;
 				why_append(p->why, sizeof(p->why),
 					   "probes not reopened: %s", err);
+			}
 			break;
 		}
 	}
