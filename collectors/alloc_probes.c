@@ -176,6 +176,22 @@ int alloc_probes_find(const char *proc_root, int pid, size_t stack_size, bool li
 	return 0;
 }
 
+void alloc_probes_order(struct alloc_probes *p, const uint64_t calls[ALLOC_NFN])
+{
+	/* insertion sort: a few dozen events, and it keeps ties in place */
+	for (size_t i = 1; i < p->n; i++) {
+		struct perf_sampler_event e = p->ev[i];
+		uint64_t c = calls[ALLOC_TAG_FN(e.tag)];
+		size_t j = i;
+
+		while (j > 0 && calls[ALLOC_TAG_FN(p->ev[j - 1].tag)] > c) {
+			p->ev[j] = p->ev[j - 1];
+			j--;
+		}
+		p->ev[j] = e;
+	}
+}
+
 void alloc_probes_release(struct alloc_probes *p)
 {
 	for (size_t i = 0; i < p->npaths; i++)

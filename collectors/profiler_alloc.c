@@ -36,6 +36,12 @@ int profiler_alloc_open(struct profiler *p, struct perf_sampler **ps, char *err,
 
 	if (rc < 0)
 		return rc;
+	if (p->alloc) { /* a later phase: the busiest function last */
+		struct alloc_capture_stats st;
+
+		alloc_capture_stats(p->alloc, &st);
+		alloc_probes_order(&p->probes, st.by_fn);
+	}
 	rc = perf_sampler_open_events(NULL, p->pid, p->probes.ev, p->probes.n, ps, err,
 				      errlen);
 	if (rc < 0) {
