@@ -554,6 +554,40 @@ static void release(struct profiler *p)
 	free(p);
 }
 
+/* Whether opts can be captured; false with a reason in err. */
+static bool opts_valid(int pid, const struct profiler_opts *opts, char *err,
+		       size_t errlen)
+{
+	if (pid <= 0) {
+		snprintf(err, errlen, "invalid pid %d", pid);
+		return false;
+	}
+	if (!PROFILE_BYTES(opts->mode) && (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX)) {
+		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
+			 PROFILER_HZ_MAX);
+		return false;
+	}
+	if (opts->duration_ms <= 0) {
+		snprintf(err, errlen, "duration must be positive");
+		return false;
+	}
+	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL &&
+	    !PROFILE_BYTES(opts->mode)) {
+		snprintf(err, errlen, "unknown profile mode");
+		return false;
+	}
+	if (opts->alloc_duty < 0 || opts->alloc_duty > 100) {
+		snprintf(err, errlen, "allocation probe duty %d%% out of range 1..100",
+			 opts->alloc_duty);
+		return false;
+	}
+	if (PROFILE_BYTES(opts->mode) && opts->alloc_rate > INT_MAX) {
+		snprintf(err, errlen, "allocation sampling rate above %d bytes", INT_MAX);
+		return false;
+	}
+	return true;
+}
+
 struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char *err,
 				size_t errlen)
 {
@@ -562,33 +596,8 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 	sigset_t all, old;
 	int rc;
 
-	if (pid <= 0) {
-		snprintf(err, errlen, "invalid pid %d", pid);
+	if (!opts_valid(pid, opts, err, errlen))
 		return NULL;
-	}
-	if (!PROFILE_BYTES(opts->mode) && (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX)) {
-		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
-			 PROFILER_HZ_MAX);
-		return NULL;
-	}
-	if (opts->duration_ms <= 0) {
-		snprintf(err, errlen, "duration must be positive");
-		return NULL;
-	}
-	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL &&
-	    !PROFILE_BYTES(opts->mode)) {
-		snprintf(err, errlen, "unknown profile mode");
-		return NULL;
-	}
-	if (opts->alloc_duty < 0 || opts->alloc_duty > 100) {
-		snprintf(err, errlen, "allocation probe duty %d%% out of range 1..100",
-			 opts->alloc_duty);
-		return NULL;
-	}
-	if (PROFILE_BYTES(opts->mode) && opts->alloc_rate > INT_MAX) {
-		snprintf(err, errlen, "allocation sampling rate above %d bytes", INT_MAX);
-		return NULL;
-	}
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
 	p->opts = *opts;
