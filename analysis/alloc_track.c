@@ -66,6 +66,24 @@ double alloc_weight(uint64_t size, double rate)
 	return p > 0 ? (double)size / p : (double)size;
 }
 
+int64_t alloc_duty_off_ns(int64_t on_ns, int pct, uint64_t rnd)
+{
+	double u = (double)(rnd >> 11) / 9007199254740992.0; /* [0, 1) */
+	double mean;
+
+	if (pct >= 100 || pct <= 0 || on_ns <= 0)
+		return 0;
+	mean = (double)on_ns * (100 - pct) / pct;
+	return (int64_t)(mean * (0.5 + u));
+}
+
+double alloc_duty_scale(int64_t active_ns, int64_t wall_ns)
+{
+	if (active_ns <= 0 || active_ns >= wall_ns)
+		return 1;
+	return (double)wall_ns / (double)active_ns;
+}
+
 struct alloc_track *alloc_track_new(void)
 {
 	struct alloc_track *t = xcalloc(1, sizeof(*t));

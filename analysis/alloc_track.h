@@ -38,6 +38,26 @@ bool alloc_rate_take(struct alloc_rate *r, uint64_t size);
  * exp(-size/rate)). */
 double alloc_weight(uint64_t size, double rate);
 
+/*
+ * Duty cycle (alloc mode): the probes are open for ALLOC_DUTY_ON_NS, then
+ * closed for an off time drawn uniformly from [0.5, 1.5] times the one
+ * that makes the on share pct percent, so the on phases do not lock to a
+ * periodic program. Bytes seen while on stand for the whole capture: each
+ * sampled weight is multiplied by wall / active time (the measured share,
+ * not pct: closing and opening take the kernel a while). That is unbiased
+ * when the program allocates at the same pace while the probes are on as
+ * while they are off (a program the probes slow down allocates less while
+ * they are on, and is underestimated by as much).
+ */
+#define ALLOC_DUTY_DEFAULT 3		   /* percent */
+#define ALLOC_DUTY_ON_NS (100 * 1000000LL) /* one on phase */
+/* The off time after an on phase of on_ns at pct (1..99) percent; rnd is
+ * a uniform random 64-bit number. */
+int64_t alloc_duty_off_ns(int64_t on_ns, int pct, uint64_t rnd);
+/* What a byte seen while the probes were on stands for: wall_ns /
+ * active_ns (1 when active_ns is 0 or not below wall_ns). */
+double alloc_duty_scale(int64_t active_ns, int64_t wall_ns);
+
 /* One live sampled allocation: the call-tree node it was made at. */
 struct alloc_live {
 	uint64_t addr;

@@ -17,6 +17,7 @@
 #include "analysis/profile.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -275,6 +276,16 @@ uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame)
 	table_put(&ix->children, h, id);
 	p->nnodes++;
 	return id;
+}
+
+void profile_scale_counts(struct profile *p, double factor)
+{
+	assert(factor > 0);
+	p->meta.samples = 0;
+	for (size_t i = 0; i < p->ncounts; i++) {
+		p->counts[i].n = (uint64_t)llround((double)p->counts[i].n * factor);
+		p->meta.samples += p->counts[i].n;
+	}
 }
 
 void profile_add_count(struct profile *p, uint32_t node, int tid, uint64_t n)

@@ -93,6 +93,11 @@ struct profile_meta {
 	bool partial;		 /* cancelled, or the target exited mid-capture */
 	char sampler[16];	 /* "perf" or "ptrace" */
 	char why[FRAME_WHY_MAX]; /* why partial, fallbacks taken */
+
+	/* allocation profiles: the share of the capture the probes were on
+	 * (0..1; below 1 when duty-cycled, counts then scaled up by 1/active);
+	 * 0 when not known (CPU profiles, sessions from before) */
+	double active;
 };
 
 struct profile {
@@ -146,6 +151,9 @@ uint32_t profile_node_id(struct profile *p, uint32_t parent, uint32_t frame);
 
 /* Adds n samples at node for thread tid (merged with an existing count). */
 void profile_add_count(struct profile *p, uint32_t node, int tid, uint64_t n);
+
+/* Multiplies every count by factor (> 0), rounded; meta.samples follows. */
+void profile_scale_counts(struct profile *p, double factor);
 
 /* A deep copy with the same ids, mappings and meta; the caller owns it. */
 struct profile *profile_clone(const struct profile *p);

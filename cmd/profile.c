@@ -52,6 +52,7 @@ enum {
 	PROFILE_OPT_FREQ = CLI_OPT_OWN,
 	PROFILE_OPT_MODE,
 	PROFILE_OPT_ALLOC_RATE,
+	PROFILE_OPT_ALLOC_DUTY,
 	PROFILE_OPT_WALL_METHOD
 };
 
@@ -65,6 +66,8 @@ static const struct cli_option profile_options[] = {
 	 "+off-CPU, bytes allocated or left"},
 	{PROFILE_OPT_ALLOC_RATE, 0, "alloc-rate", "BYTES", "alloc/live: a sample "
 	 "per BYTES (default 512K)"},
+	{PROFILE_OPT_ALLOC_DUTY, 0, "alloc-duty", "PCT", "alloc: probes on PCT% "
+	 "of the time (default 3; 100 always)"},
 	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall: context "
 	 "switches (default) or ptrace"},
 	/* in the order of enum out_format */
@@ -126,6 +129,19 @@ static uint64_t parse_rate(const char *value)
 	return n;
 }
 
+static int parse_duty(const char *value)
+{
+	char *end;
+	long pct;
+
+	errno = 0;
+	pct = strtol(value, &end, 10);
+	if (errno || end == value || (*end && strcmp(end, "%")) || pct < 1 || pct > 100)
+		usage_error("bad duty '%s' for --alloc-duty: expected 1 to 100 (percent)",
+			    value);
+	return (int)pct;
+}
+
 static enum profiler_method parse_method(const char *value)
 {
 	if (!strcmp(value, "perf"))
@@ -155,6 +171,12 @@ static void parse_opts(int argc, char **argv, struct profile_opts *o)
 		if (!PROFILE_BYTES(o->p.mode))
 			usage_error("--alloc-rate needs --mode alloc or live");
 		o->p.alloc_rate = parse_rate(a.value[PROFILE_OPT_ALLOC_RATE]);
+	}
+	if (cli_has(&a, PROFILE_OPT_ALLOC_DUTY)) {
+		/* live must see every free of a sampled block: always on */
+		if (o->p.mode != PROFILE_ALLOC)
+			usage_error("--alloc-duty needs --mode alloc");
+		o->p.alloc_duty = parse_duty(a.value[PROFILE_OPT_ALLOC_DUTY]);
 	}
 	o->p.duration_ms = cli_has(&a, CLI_OPT_DURATION) ? a.duration_ms
 							 : PROFILER_DURATION_DEFAULT_MS;
@@ -273,6 +295,10 @@ static int cmd_profile(int argc, char **argv)
 				 ? "ptrace (threads stopped per sample)"
 				 : "perf_event (context switches)",
 			 prof->meta.why);
+	if (prof->meta.active > 0 && prof->meta.active < 1) /* --alloc-duty */
+		cli_warn("alloc profile of %d: probes on %.1f%% of the capture, bytes "
+			 "scaled by %.1f",
+			 o.pid, 100 * prof->meta.active, 1 / prof->meta.active);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
 	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */

@@ -594,9 +594,17 @@ static void json_profile(FILE *out, const struct profile *p)
 		(long long)m->id, (long long)m->started_ms, (long long)m->duration_ms,
 		profile_mode_name(m->mode));
 	/* an allocation profile samples by bytes, not by time */
-	if (PROFILE_BYTES(m->mode))
+	if (PROFILE_BYTES(m->mode)) {
 		fprintf(out, "\"hz\": null, \"bytes_per_sample\": %d, ", m->hz);
-	else
+		/* the share of the capture the probes were on (--alloc-duty);
+		 * null in sessions from before it was kept */
+		if (m->active > 0) {
+			json_key_number(out, "probes_on", m->active, 4);
+			fputs(", ", out);
+		} else {
+			fputs("\"probes_on\": null, ", out);
+		}
+	} else
 		fprintf(out, "\"hz\": %d, ", m->hz);
 	fprintf(out, "\"samples\": %llu, \"lost\": %llu, \"partial\": %s, \"sampler\": ",
 		(unsigned long long)m->samples, (unsigned long long)m->lost,
@@ -660,14 +668,19 @@ int report_profiles_text(FILE *out, struct store *st, const struct report_span *
 		const struct profile_meta *m = &list[i - 1];
 		char at[16];
 
+		char on[48] = "";
+
+		if (m->active > 0 && m->active < 1)
+			snprintf(on, sizeof(on), ", probes on %.1f%% of it",
+				 100 * m->active);
 		fprintf(out,
-			"%s #%lld %s %s, %d %s, %lld ms, %llu samples%s (vigil export "
+			"%s #%lld %s %s, %d %s, %lld ms%s, %llu samples%s (vigil export "
 			"--profile %lld)\n",
 			i == n ? "profiles " : "         ", (long long)m->id,
 			clock_text(m->started_ms, at, sizeof(at)),
 			profile_mode_name(m->mode), m->hz,
 			PROFILE_BYTES(m->mode) ? "bytes a sample" : "Hz",
-			(long long)m->duration_ms, (unsigned long long)m->samples,
+			(long long)m->duration_ms, on, (unsigned long long)m->samples,
 			m->partial ? ", partial" : "", (long long)m->id);
 	}
 	free(list);

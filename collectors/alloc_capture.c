@@ -114,6 +114,10 @@ bool alloc_capture_sample(struct alloc_capture *c, const struct perf_sample *s)
 	if (s->tag <= 0 || s->pid != c->pid || !s->have_user)
 		return false;
 	fn = ALLOC_TAG_FN(s->tag);
+	if (fn >= ALLOC_NFN)
+		return false;
+	if (!ALLOC_TAG_RET(s->tag))
+		c->st.by_fn[fn]++;
 	if (fn == ALLOC_FREE) {
 		c->st.frees++;
 		push(c, s, EV_FREE, fn, s->regs.r[UNWIND_DI]);

@@ -23,14 +23,16 @@
 #include <stdint.h>
 
 #include "analysis/profile.h"
+#include "collectors/alloc_probes.h"
 #include "collectors/perf_sampler.h"
 
 struct alloc_capture_stats {
-	uint64_t calls;	    /* allocating calls seen */
-	uint64_t frees;	    /* free calls seen */
-	uint64_t sampled;   /* allocations sampled */
-	uint64_t live;	    /* sampled allocations not freed (so far) */
-	uint64_t unmatched; /* sampled entries whose return never came */
+	uint64_t calls;		   /* allocating calls seen */
+	uint64_t frees;		   /* free calls seen */
+	uint64_t sampled;	   /* allocations sampled */
+	uint64_t live;		   /* sampled allocations not freed (so far) */
+	uint64_t unmatched;	   /* sampled entries whose return never came */
+	uint64_t by_fn[ALLOC_NFN]; /* calls (frees) seen per function */
 };
 
 struct alloc_capture;

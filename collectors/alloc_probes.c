@@ -105,7 +105,9 @@ static bool probe_module(struct alloc_probes *p, const char *path, uint32_t type
 	if (!any || p->n + need > PERF_SAMPLER_EVENTS_MAX)
 		return false;
 	p->paths[p->npaths] = xstrdup(path);
-	for (int fn = 0; fn < ALLOC_NFN; fn++) {
+	/* malloc last: the sampler closes its events first (see
+	 * perf_sampler_free), so the busiest breakpoint goes first */
+	for (int fn = ALLOC_NFN - 1; fn >= 0; fn--) {
 		if (!found[fn])
 			continue;
 		add_event(p, type, p->paths[p->npaths], off[fn], 0,
@@ -172,6 +174,22 @@ int alloc_probes_find(const char *proc_root, int pid, size_t stack_size, bool li
 		return -ENOENT;
 	}
 	return 0;
+}
+
+void alloc_probes_order(struct alloc_probes *p, const uint64_t calls[ALLOC_NFN])
+{
+	/* insertion sort: a few dozen events, and it keeps ties in place */
+	for (size_t i = 1; i < p->n; i++) {
+		struct perf_sampler_event e = p->ev[i];
+		uint64_t c = calls[ALLOC_TAG_FN(e.tag)];
+		size_t j = i;
+
+		while (j > 0 && calls[ALLOC_TAG_FN(p->ev[j - 1].tag)] > c) {
+			p->ev[j] = p->ev[j - 1];
+			j--;
+		}
+		p->ev[j] = e;
+	}
 }
 
 void alloc_probes_release(struct alloc_probes *p)

@@ -24,6 +24,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "collectors/perf_sampler.h"
 
@@ -60,5 +61,10 @@ struct alloc_probes {
 int alloc_probes_find(const char *proc_root, int pid, size_t stack_size, bool live,
 		      struct alloc_probes *out, char *err, size_t errlen);
 void alloc_probes_release(struct alloc_probes *p);
+/* Orders the events by calls[] of their function, fewest first (stable):
+ * the sampler closes the last first, so the busiest function's breakpoints
+ * leave the target first (and are opened last). alloc_probes_find puts
+ * malloc last. */
+void alloc_probes_order(struct alloc_probes *p, const uint64_t calls[ALLOC_NFN]);
 
 #endif

@@ -62,7 +62,8 @@ struct perf_sampler {
 
 	struct ring *rings; /* ncpus entries, fd -1 where a CPU is offline */
 	int *fds;	    /* every event */
-	size_t nfds, fds_cap;
+	size_t *fd_ev;	    /* the index in ev[] of each (0 for the clock) */
+	size_t nfds, fds_cap, fd_ev_cap;
 	int *covered; /* tids opened or announced by a FORK record */
 	size_t ncovered, covered_cap;
 	int *missing; /* tids missing at the last rescan */
@@ -223,6 +224,8 @@ static int open_event(struct perf_sampler *s, int tid, int cpu, size_t k, bool c
 	if (fd < 0)
 		return -errno;
 	s->fds = xgrow(s->fds, &s->fds_cap, s->nfds + 1, sizeof(int));
+	s->fd_ev = xgrow(s->fd_ev, &s->fd_ev_cap, s->nfds + 1, sizeof(size_t));
+	s->fd_ev[s->nfds] = cs ? 0 : k;
 	s->fds[s->nfds++] = (int)fd;
 	rc = remember_id(s, (int)fd, s->nev && !cs ? s->ev[k].tag : 0, cs);
 	if (rc < 0)
@@ -270,6 +273,7 @@ fail:
 			continue;
 		}
 		close(s->fds[i]);
+		s->fd_ev[i] = s->fd_ev[s->nfds - 1];
 		s->fds[i] = s->fds[--s->nfds];
 	}
 	return rc;
@@ -419,9 +423,14 @@ void perf_sampler_free(struct perf_sampler *s)
 	for (int c = 0; c < s->ncpus; c++)
 		if (s->rings[c].meta)
 			munmap(s->rings[c].meta, s->rings[c].size + page);
-	for (size_t i = 0; i < s->nfds; i++)
-		close(s->fds[i]);
+	/* the last event first: a uprobe's breakpoint goes when the last of
+	 * its events does, and every close waits out an RCU grace period */
+	for (size_t k = s->nev ? s->nev : 1; k-- > 0;)
+		for (size_t i = 0; i < s->nfds; i++)
+			if (s->fd_ev[i] == k)
+				close(s->fds[i]);
 	free(s->fds);
+	free(s->fd_ev);
 	free(s->rings);
 	free(s->covered);
 	free(s->missing);

@@ -115,6 +115,9 @@ int perf_sampler_open(const char *proc_root, int pid, int hz, size_t stack_size,
 int perf_sampler_open_events(const char *proc_root, int pid,
 			     const struct perf_sampler_event *ev, size_t n,
 			     struct perf_sampler **out, char *err, size_t errlen);
+/* Closes every event, those of the caller's last event first (each close
+ * of a uprobe event waits out an RCU grace period, and a breakpoint stays
+ * until its last event is closed). */
 void perf_sampler_free(struct perf_sampler *s);
 
 /* Starts and stops sampling on every event. */

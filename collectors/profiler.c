@@ -9,7 +9,7 @@
  * emptied whenever the mappings change, since an address may then stand for
  * another function.
  */
-#include "collectors/profiler.h"
+#include "collectors/profiler-internal.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -32,47 +32,6 @@
 #include "core/clock.h"
 #include "core/procfs.h"
 #include "core/xalloc.h"
-
-#define POLL_MS 50
-#define RESCAN_NS 100000000LL /* new threads, target alive */
-#define IPCACHE_BITS 14
-
-struct ipcache_slot {
-	uint64_t ip; /* 0: empty */
-	uint32_t frame;
-};
-
-struct profiler {
-	/* set before the thread starts, then read-only */
-	int pid;
-	struct profiler_opts opts;
-	bool force_ptrace, force_perf;
-	pthread_t thread;
-
-	/* handshake: the thread says whether its sampler attached */
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	int start_rc; /* 1 while starting, then 0 or -errno */
-	char start_err[256];
-
-	atomic_bool cancel, done;
-	atomic_int_fast64_t elapsed_ms;
-	atomic_uint_fast64_t samples, lost, unwind_ns;
-	char sampler[16]; /* written before start_rc, read after */
-
-	/* the thread's own */
-	struct profile *prof;
-	struct maps *maps;
-	struct unwinder *unw;
-	unsigned cache_gen;
-	struct ipcache_slot *cache;
-	struct alloc_capture *alloc; /* allocation profiles only */
-	struct alloc_probes probes;  /* their events (paths live with the sampler) */
-	struct offcpu *offcpu;	     /* wall mode with perf: switch-out/in pairing */
-	int64_t started_ns;
-	uint64_t kernel_lost, no_user;
-	char why[FRAME_WHY_MAX];
-};
 
 /* Ties a frame to the file mapping it was first seen in (pprof's Mapping
  * and Location.address), once: later addresses of the function are the
@@ -117,7 +76,7 @@ static uint32_t frame_of(struct profiler *p, uint64_t ip)
 }
 
 /* Names a thread the first time it is seen. */
-static void name_thread(struct profiler *p, int tid)
+void profiler_name_thread(struct profiler *p, int tid)
 {
 	char rel[64], comm[FRAME_COMM_MAX];
 
@@ -135,8 +94,8 @@ static void name_thread(struct profiler *p, int tid)
  * innermost first, into frames (UNWIND_DEPTH_MAX + 4); a truncated one gets
  * PROFILE_TRUNCATED as its root, an off-CPU one PROFILE_OFF_CPU as its
  * leaf. Returns the depth. */
-static size_t stack_frames(struct profiler *p, bool kernel, const uint64_t *ips, size_t n,
-			   bool truncated, bool off_cpu, uint32_t *frames)
+size_t profiler_stack_frames(struct profiler *p, bool kernel, const uint64_t *ips,
+			     size_t n, bool truncated, bool off_cpu, uint32_t *frames)
 {
 	size_t depth = 0;
 
@@ -157,40 +116,14 @@ static void add_stack(struct profiler *p, int tid, bool kernel, const uint64_t *
 		      size_t n, bool truncated, bool off_cpu, uint64_t weight)
 {
 	uint32_t frames[UNWIND_DEPTH_MAX + 4];
-	size_t depth = stack_frames(p, kernel, ips, n, truncated, off_cpu, frames);
+	size_t depth =
+		profiler_stack_frames(p, kernel, ips, n, truncated, off_cpu, frames);
 
 	if (!depth)
 		return;
-	name_thread(p, tid);
+	profiler_name_thread(p, tid);
 	profile_add_stack(p->prof, tid, frames, depth, weight);
 	atomic_fetch_add(&p->samples, weight);
-}
-
-/* An allocator probe's sample: only a sampled allocation is unwound, into
- * a call-tree node (its count is the capture's business). */
-static void on_alloc_sample(struct profiler *p, const struct perf_sample *s)
-{
-	uint64_t ips[UNWIND_DEPTH_MAX + 1];
-	uint32_t frames[UNWIND_DEPTH_MAX + 4], node = 0;
-	int64_t t0 = clock_mono_ns();
-	bool truncated = false;
-	size_t n, depth;
-
-	if (!alloc_capture_sample(p->alloc, s))
-		return;
-	maps_allow_refresh(p->maps);
-	n = unwinder_unwind(p->unw, &s->regs, s->stack, s->stack_len, ips,
-			    UNWIND_DEPTH_MAX, &truncated);
-	depth = stack_frames(p, false, ips, n, truncated, false, frames);
-	/* the leaf is the allocator's entry: the call site is its caller */
-	if (depth > 1)
-		memmove(frames, frames + 1, --depth * sizeof(*frames));
-	while (depth)
-		node = profile_node_id(p->prof, node, frames[--depth]);
-	name_thread(p, s->tid);
-	alloc_capture_node(p->alloc, node);
-	atomic_fetch_add(&p->samples, 1);
-	atomic_fetch_add(&p->unwind_ns, (uint64_t)(clock_mono_ns() - t0));
 }
 
 static void on_sample(void *ctx, const struct perf_sample *s)
@@ -204,7 +137,7 @@ static void on_sample(void *ctx, const struct perf_sample *s)
 	if (s->pid != p->pid)
 		return;
 	if (p->alloc) {
-		on_alloc_sample(p, s);
+		profiler_alloc_sample(p, s);
 		return;
 	}
 	if (s->have_user) {
@@ -249,7 +182,7 @@ static void on_offcpu(void *ctx, int tid, const uint64_t *ips, size_t n, bool tr
 		return;
 	}
 	leaf = profile_frame_id(p->prof, PROFILE_OFF_CPU, "");
-	name_thread(p, tid);
+	profiler_name_thread(p, tid);
 	profile_add_stack(p->prof, tid, &leaf, 1, units);
 	atomic_fetch_add(&p->samples, units);
 }
@@ -287,7 +220,7 @@ static void on_ptrace_stack(void *ctx, const struct ptrace_stack *st)
 }
 
 /* Whether the target still runs: a zombie or a vanished pid has ended. */
-static bool target_alive(int pid)
+bool profiler_target_alive(int pid)
 {
 	char rel[32], text[512], comm[64];
 	const char *st;
@@ -299,7 +232,7 @@ static bool target_alive(int pid)
 	return st && *st != 'Z' && *st != 'X';
 }
 
-static int64_t elapsed_ms(const struct profiler *p)
+int64_t profiler_elapsed_ms(const struct profiler *p)
 {
 	return (clock_mono_ns() - p->started_ns) / 1000000;
 }
@@ -309,11 +242,11 @@ static void end_reason(struct profiler *p, bool exited)
 	if (exited) {
 		p->prof->meta.partial = true;
 		why_append(p->why, sizeof(p->why), "target exited after %lldms",
-			   (long long)elapsed_ms(p));
+			   (long long)profiler_elapsed_ms(p));
 	} else if (atomic_load(&p->cancel)) {
 		p->prof->meta.partial = true;
 		why_append(p->why, sizeof(p->why), "cancelled after %lldms",
-			   (long long)elapsed_ms(p));
+			   (long long)profiler_elapsed_ms(p));
 	}
 }
 
@@ -330,60 +263,93 @@ static void wall_end(struct profiler *p)
 		   (unsigned long long)(os.ns / 1000000));
 }
 
-static void run_perf(struct profiler *p, struct perf_sampler *s)
-{
-	static const struct perf_sampler_ops ops = {
-		.sample = on_sample,
-		.comm = on_comm,
-		.mmap = on_mmap,
-		.switch_in = on_switch_in,
-		.fork = on_fork,
-	};
-	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
-	int64_t next_scan = p->started_ns + RESCAN_NS;
-	struct perf_sampler_stats st;
-	bool exited = false;
+static const struct perf_sampler_ops perf_ops = {
+	.sample = on_sample,
+	.comm = on_comm,
+	.mmap = on_mmap,
+	.switch_in = on_switch_in,
+	.fork = on_fork,
+};
 
-	perf_sampler_enable(s);
+/* Samples until the time until (monotonic ns) or a cancel; true when the
+ * target exited. */
+bool profiler_run_phase(struct profiler *p, struct perf_sampler *s, int64_t until)
+{
+	int64_t next_scan = clock_mono_ns() + RESCAN_NS;
+	struct perf_sampler_stats st;
+
 	while (!atomic_load(&p->cancel)) {
-		int64_t now = clock_mono_ns(), left = deadline - now;
+		int64_t now = clock_mono_ns(), left = until - now;
 
 		if (left <= 0)
 			break;
 		perf_sampler_poll(
 			s, left / 1000000 < POLL_MS ? (int)(left / 1000000) + 1 : POLL_MS,
-			&ops, p);
+			&perf_ops, p);
 		if (p->alloc)
 			alloc_capture_flush(p->alloc);
 		if (p->offcpu)
 			offcpu_flush(p->offcpu, on_offcpu, p);
 		perf_sampler_stats(s, &st);
-		atomic_store(&p->lost, st.lost + p->no_user);
-		atomic_store(&p->elapsed_ms, elapsed_ms(p));
+		atomic_store(&p->lost, p->closed_lost + st.lost + p->no_user);
+		atomic_store(&p->elapsed_ms, profiler_elapsed_ms(p));
 		if (clock_mono_ns() >= next_scan) {
 			next_scan = clock_mono_ns() + RESCAN_NS;
-			if (!target_alive(p->pid) || perf_sampler_rescan(s) == -ESRCH) {
-				exited = true;
-				break;
-			}
+			if (!profiler_target_alive(p->pid) ||
+			    perf_sampler_rescan(s) == -ESRCH)
+				return true;
 		}
 	}
+	return false;
+}
+
+/* Stops sampling and takes what the rings still hold; adds the sampler's
+ * losses to closed_lost. */
+void profiler_end_phase(struct profiler *p, struct perf_sampler *s)
+{
+	struct perf_sampler_stats st;
+
 	perf_sampler_disable(s);
-	perf_sampler_poll(s, 0, &ops, p);
+	perf_sampler_poll(s, 0, &perf_ops, p);
 	if (p->alloc)
-		alloc_capture_end(p->alloc);
+		alloc_capture_flush(p->alloc);
+	perf_sampler_stats(s, &st);
+	p->closed_lost += st.lost;
+}
+
+static void run_perf(struct profiler *p, struct perf_sampler **ps)
+{
+	int64_t deadline = p->started_ns + p->opts.duration_ms * 1000000;
+	bool exited;
+
+	if (p->alloc && p->opts.alloc_duty < 100) {
+		exited = profiler_alloc_run_duty(p, ps, deadline);
+	} else {
+		perf_sampler_enable(*ps);
+		exited = profiler_run_phase(p, *ps, deadline);
+		profiler_end_phase(p, *ps);
+		p->ended_ns = clock_mono_ns();
+		p->active_ns = p->ended_ns - p->started_ns;
+	}
+	p->prof->meta.duration_ms = (p->ended_ns - p->started_ns) / 1000000;
+	if (p->alloc)
+		profiler_alloc_end(p);
 	if (p->offcpu)
 		wall_end(p);
-	perf_sampler_stats(s, &st);
-	p->kernel_lost = st.lost;
-	atomic_store(&p->lost, st.lost + p->no_user);
+	p->kernel_lost = p->closed_lost;
+	atomic_store(&p->lost, p->closed_lost + p->no_user);
 	end_reason(p, exited);
-	if (st.kernel_excluded && !p->alloc)
-		why_append(p->why, sizeof(p->why),
-			   "kernel time not sampled (not allowed)");
-	if (st.lost)
+	if (!p->alloc) {
+		struct perf_sampler_stats st;
+
+		perf_sampler_stats(*ps, &st);
+		if (st.kernel_excluded)
+			why_append(p->why, sizeof(p->why),
+				   "kernel time not sampled (not allowed)");
+	}
+	if (p->closed_lost)
 		why_append(p->why, sizeof(p->why), "%llu samples lost by the kernel",
-			   (unsigned long long)st.lost);
+			   (unsigned long long)p->closed_lost);
 }
 
 static void run_ptrace(struct profiler *p, struct ptrace_sampler *s)
@@ -397,7 +363,7 @@ static void run_ptrace(struct profiler *p, struct ptrace_sampler *s)
 
 	while (!atomic_load(&p->cancel) && clock_mono_ns() < deadline) {
 		if (ptrace_sampler_tick(s, on_ptrace_stack, p) == -ESRCH ||
-		    !target_alive(p->pid)) {
+		    !profiler_target_alive(p->pid)) {
 			exited = true;
 			break;
 		}
@@ -407,7 +373,7 @@ static void run_ptrace(struct profiler *p, struct ptrace_sampler *s)
 		}
 		ptrace_sampler_stats(s, &st);
 		atomic_store(&p->lost, st.failed);
-		atomic_store(&p->elapsed_ms, elapsed_ms(p));
+		atomic_store(&p->elapsed_ms, profiler_elapsed_ms(p));
 		next += period;
 		if (next < clock_mono_ns()) /* fell behind: do not burst */
 			next = clock_mono_ns();
@@ -456,43 +422,6 @@ static void no_samples_first(struct profiler *p)
 		why_append(p->why, sizeof(p->why), "%s", rest);
 }
 
-/* The sampler of an allocation profile: uprobes on the allocator. */
-static int open_alloc(struct profiler *p, struct perf_sampler **ps, char *err,
-		      size_t errlen)
-{
-	int rc = alloc_probes_find(NULL, p->pid, PERF_SAMPLER_STACK_DEFAULT,
-				   p->opts.mode == PROFILE_LIVE, &p->probes, err, errlen);
-
-	if (rc < 0)
-		return rc;
-	rc = perf_sampler_open_events(NULL, p->pid, p->probes.ev, p->probes.n, ps, err,
-				      errlen);
-	if (rc < 0) {
-		char why[256];
-
-		snprintf(why, sizeof(why), "%s", err);
-		snprintf(err, errlen, "uprobes on %.64s: %.160s", p->probes.modules, why);
-	}
-	return rc;
-}
-
-/* What an allocation capture saw, for meta.why. */
-static void alloc_why(struct profiler *p)
-{
-	struct alloc_capture_stats st;
-
-	alloc_capture_stats(p->alloc, &st);
-	why_append(p->why, sizeof(p->why),
-		   "uprobes on %s: %llu allocations, %llu frees, %llu sampled (1 per "
-		   "%llu bytes), %llu live",
-		   p->probes.modules, (unsigned long long)st.calls,
-		   (unsigned long long)st.frees, (unsigned long long)st.sampled,
-		   (unsigned long long)p->opts.alloc_rate, (unsigned long long)st.live);
-	if (st.unmatched)
-		why_append(p->why, sizeof(p->why), "%llu sampled calls never returned",
-			   (unsigned long long)st.unmatched);
-}
-
 /* Opens the sampler of the capture: uprobes for an allocation profile, else
  * perf_event (with context switches for wall mode) or, where refused or
  * forced, ptrace, saying why into fallback. Returns 0, or -errno once
@@ -505,7 +434,7 @@ static int open_sampler(struct profiler *p, struct perf_sampler **ps,
 	int rc;
 
 	if (PROFILE_BYTES(p->opts.mode)) {
-		rc = open_alloc(p, ps, err, sizeof(err));
+		rc = profiler_alloc_open(p, ps, err, sizeof(err));
 		if (rc < 0)
 			started(p, rc, err);
 		return rc;
@@ -585,18 +514,18 @@ static void *profiler_main(void *arg)
 	p->started_ns = clock_mono_ns();
 	started(p, 0, NULL);
 
-	if (ps)
-		run_perf(p, ps);
-	else
+	if (ps) {
+		run_perf(p, &ps);
+	} else {
 		run_ptrace(p, ts);
-	/* before the sampler goes: closing uprobes takes the kernel a while */
-	p->prof->meta.duration_ms = elapsed_ms(p);
+		p->prof->meta.duration_ms = profiler_elapsed_ms(p);
+	}
 	perf_sampler_free(ps);
 	ptrace_sampler_free(ts);
 
 	p->prof->meta.lost = atomic_load(&p->lost);
 	if (p->alloc)
-		alloc_why(p);
+		profiler_alloc_why(p);
 	no_samples_first(p);
 	if (atomic_load(&p->samples))
 		why_append(p->why, sizeof(p->why), "unwind %lluus per sample",
@@ -625,6 +554,40 @@ static void release(struct profiler *p)
 	free(p);
 }
 
+/* Whether opts can be captured; false with a reason in err. */
+static bool opts_valid(int pid, const struct profiler_opts *opts, char *err,
+		       size_t errlen)
+{
+	if (pid <= 0) {
+		snprintf(err, errlen, "invalid pid %d", pid);
+		return false;
+	}
+	if (!PROFILE_BYTES(opts->mode) && (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX)) {
+		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
+			 PROFILER_HZ_MAX);
+		return false;
+	}
+	if (opts->duration_ms <= 0) {
+		snprintf(err, errlen, "duration must be positive");
+		return false;
+	}
+	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL &&
+	    !PROFILE_BYTES(opts->mode)) {
+		snprintf(err, errlen, "unknown profile mode");
+		return false;
+	}
+	if (opts->alloc_duty < 0 || opts->alloc_duty > 100) {
+		snprintf(err, errlen, "allocation probe duty %d%% out of range 1..100",
+			 opts->alloc_duty);
+		return false;
+	}
+	if (PROFILE_BYTES(opts->mode) && opts->alloc_rate > INT_MAX) {
+		snprintf(err, errlen, "allocation sampling rate above %d bytes", INT_MAX);
+		return false;
+	}
+	return true;
+}
+
 struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char *err,
 				size_t errlen)
 {
@@ -633,33 +596,17 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 	sigset_t all, old;
 	int rc;
 
-	if (pid <= 0) {
-		snprintf(err, errlen, "invalid pid %d", pid);
+	if (!opts_valid(pid, opts, err, errlen))
 		return NULL;
-	}
-	if (!PROFILE_BYTES(opts->mode) && (opts->hz < 1 || opts->hz > PROFILER_HZ_MAX)) {
-		snprintf(err, errlen, "sampling rate %d Hz out of range 1..%d", opts->hz,
-			 PROFILER_HZ_MAX);
-		return NULL;
-	}
-	if (opts->duration_ms <= 0) {
-		snprintf(err, errlen, "duration must be positive");
-		return NULL;
-	}
-	if (opts->mode != PROFILE_CPU && opts->mode != PROFILE_WALL &&
-	    !PROFILE_BYTES(opts->mode)) {
-		snprintf(err, errlen, "unknown profile mode");
-		return NULL;
-	}
-	if (PROFILE_BYTES(opts->mode) && opts->alloc_rate > INT_MAX) {
-		snprintf(err, errlen, "allocation sampling rate above %d bytes", INT_MAX);
-		return NULL;
-	}
 	p = xcalloc(1, sizeof(*p));
 	p->pid = pid;
 	p->opts = *opts;
 	if (PROFILE_BYTES(opts->mode) && !p->opts.alloc_rate)
 		p->opts.alloc_rate = ALLOC_RATE_DEFAULT;
+	if (!p->opts.alloc_duty)
+		p->opts.alloc_duty = ALLOC_DUTY_DEFAULT;
+	if (opts->mode == PROFILE_LIVE) /* every free of a sampled block counts */
+		p->opts.alloc_duty = 100;
 	/* allocation profiles have uprobes or nothing: no method to force */
 	p->force_ptrace =
 		!PROFILE_BYTES(opts->mode) &&

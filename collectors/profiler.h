@@ -15,7 +15,11 @@
  * stopped. Allocation profiles (PROFILE_ALLOC, PROFILE_LIVE) come from
  * uprobes on the allocator (collectors/alloc_probes.h,
  * collectors/alloc_capture.h) through the same perf sampler; they have no
- * fallback (opts.method does not apply). Addresses are named by
+ * fallback (opts.method does not apply). An alloc capture below 100% duty
+ * opens its probes for on phases only and closes them between (a disabled
+ * uprobe event still traps; analysis/alloc_track.h has the schedule), and
+ * scales its counts by the share of the capture they were on
+ * (meta.active). Addresses are named by
  * collectors/maps.h. meta.sampler says which sampler ran; meta.why says why a
  * fallback was taken, what a ptrace capture cost the target (time its
  * threads stood still per sample) and what the unwinding cost per sample.
@@ -55,6 +59,10 @@ struct profiler_opts {
 	int hz;			/* 1 .. PROFILER_HZ_MAX (CPU and wall) */
 	int64_t duration_ms;	/* > 0 */
 	uint64_t alloc_rate;	/* bytes per sample (alloc, live); 0: default */
+	/* alloc: percent of the time the probes are on (1..100, 100 always;
+	 * 0: ALLOC_DUTY_DEFAULT); live is always on (a free missed while off
+	 * would leave a false leak) */
+	int alloc_duty;
 	enum profiler_method method;
 };
 

@@ -79,6 +79,7 @@ static const struct copy_table tables[] = {
 	{"profile_threads", NULL, NULL, {{"profile", R_PROFILE}}},
 	{"profile_mappings", NULL, NULL, {{"profile", R_PROFILE}}},
 	{"profile_frame_places", NULL, NULL, {{"profile", R_PROFILE}}},
+	{"profile_duty", NULL, NULL, {{"profile", R_PROFILE}}},
 	{"sys_samples", NULL, NULL, {{"tick", R_TICK}}},
 	{"cpu_samples", NULL, NULL, {{"tick", R_TICK}}},
 	{"proc_samples", NULL, NULL, {{"proc", R_PROC}, {"tick", R_TICK}}},

@@ -37,6 +37,7 @@ enum {
 	INS_THREAD,
 	INS_MAPPING,
 	INS_PLACE,
+	INS_DUTY,
 	INS_N
 };
 
@@ -56,6 +57,7 @@ static const char *const insert_sql[INS_N] = {
 			" VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[INS_PLACE] = "INSERT INTO profile_frame_places (profile, frame, mapping,"
 		      " address) VALUES (?, ?, ?, ?)",
+	[INS_DUTY] = "INSERT INTO profile_duty (profile, active) VALUES (?, ?)",
 };
 
 /* Steps an insert and resets it; 0 or store_fail_sql. */
@@ -155,6 +157,13 @@ static int insert_rows(struct store *s, sqlite3_stmt **st, const struct profile 
 	for (size_t t = 0; t < p->nthreads; t++) {
 		sqlite3_bind_int(q, 2, p->threads[t].tid);
 		store_bind_text(q, 3, p->threads[t].comm, sizeof(p->threads[t].comm));
+		if (insert(s, q) < 0)
+			return -1;
+	}
+	if (m->active > 0) { /* allocation profiles */
+		q = st[INS_DUTY];
+		sqlite3_bind_int64(q, 1, *id);
+		sqlite3_bind_double(q, 2, m->active);
 		if (insert(s, q) < 0)
 			return -1;
 	}
@@ -277,13 +286,41 @@ static bool read_meta(sqlite3_stmt *st, struct profile_meta *m, char *why, size_
 	return true;
 }
 
+/* v16: the share of its capture an allocation profile's probes were on
+ * into m->active (left 0 when there is no row). 0, or -1 with the reason
+ * in s->err. */
+static int read_active(struct store *s, struct profile_meta *m)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!store_has(s, STORE_SINCE_PROFILE_DUTY))
+		return 0;
+	if (store_prepare(s, "SELECT active FROM profile_duty WHERE profile = ?1", &st) <
+	    0)
+		return -1;
+	sqlite3_bind_int64(st, 1, m->id);
+	rc = store_step(s, st);
+	if (rc > 0) {
+		double a = sqlite3_column_double(st, 0);
+
+		if (!(a > 0 && a <= 1))
+			rc = store_fail(s, "profile %lld is corrupt: probes on %g of it",
+					(long long)m->id, a);
+		else
+			m->active = a;
+	}
+	sqlite3_finalize(st);
+	return rc < 0 ? -1 : 0;
+}
+
 /* One row of query_profiles; arg is the store, to say which row is corrupt. */
 static int read_profile_row(sqlite3_stmt *st, void *row, void *arg)
 {
 	char why[96];
 
 	if (read_meta(st, row, why, sizeof(why)))
-		return 0;
+		return read_active(arg, row);
 	return store_fail(arg, "profile %lld is corrupt: %s",
 			  (long long)sqlite3_column_int64(st, 0), why);
 }
@@ -457,7 +494,7 @@ static struct profile *load(struct store *s, int64_t id)
 	else if (rc > 0 && !read_meta(st, &m, why, sizeof(why)))
 		rc = store_fail(s, "profile %lld is corrupt: %s", (long long)id, why);
 	sqlite3_finalize(st);
-	if (rc <= 0)
+	if (rc <= 0 || read_active(s, &m) < 0)
 		return NULL;
 
 	p = profile_new(&m); /* samples is summed again from the counts */

@@ -6,8 +6,9 @@
  * processes, v8 the processes an alert names, v9 processes that exited
  * and the state of exit accounting, v10 cgroups, v11 GC events, v12 the
  * mappings and build ids of profile frames, v13 a cgroup as the target, v14
- * cgroups' user/system CPU and memory.stat, v15 compacted exits) and the
- * migrations that produce it.
+ * cgroups' user/system CPU and memory.stat, v15 compacted exits, v16 the
+ * share of a duty-cycled allocation profile's capture its probes were on)
+ * and the migrations that produce it.
  *
  * Everything is stored raw as it was read: integer milliseconds since the
  * epoch for time, bytes for sizes, clock ticks for CPU, cumulative counters
@@ -659,13 +660,26 @@ static const char *const schema_v15[] = {
 };
 
 /*
+ * v16: an allocation profile's probes may be on for part of its capture
+ * only (profile --mode alloc --alloc-duty); its counts were scaled up by
+ * 1 / active. One row per allocation profile.
+ */
+static const char *const schema_v16[] = {
+	"CREATE TABLE profile_duty (\n"
+	"  profile INTEGER PRIMARY KEY REFERENCES profiles (id),\n"
+	"  active REAL NOT NULL -- share of the capture, 0..1; 1 always on\n"
+	");\n",
+	NULL,
+};
+
+/*
  * Index i takes a file from user_version i to i + 1: a NULL-terminated list
  * of statements, run in the one transaction of schema_migrate. Append only.
  */
 static const char *const *const migrations[] = {
-	schema_v1,  schema_v2,	schema_v3,  schema_v4,	schema_v5,
-	schema_v6,  schema_v7,	schema_v8,  schema_v9,	schema_v10,
-	schema_v11, schema_v12, schema_v13, schema_v14, schema_v15,
+	schema_v1,  schema_v2,	schema_v3,  schema_v4,	schema_v5,  schema_v6,
+	schema_v7,  schema_v8,	schema_v9,  schema_v10, schema_v11, schema_v12,
+	schema_v13, schema_v14, schema_v15, schema_v16,
 };
 
 _Static_assert(sizeof(migrations) / sizeof(migrations[0]) == STORE_SCHEMA_VERSION,

@@ -217,6 +217,7 @@ struct store {
 #define STORE_SINCE_CGTARGET 13		/* sessions.target_cgroup, target_samples.cg_* */
 #define STORE_SINCE_CGROUP_STATS 14	/* cgroup_samples.cpu_user_ns .. under_oom */
 #define STORE_SINCE_EXIT_COUNT 15	/* proc_exits.n (compacted exits) */
+#define STORE_SINCE_PROFILE_DUTY 16	/* profile_duty */
 
 static inline bool store_has(const struct store *s, int since)
 {

@@ -32,7 +32,7 @@
  * writer) the map of process identities seen in the previous frame. */
 struct store;
 
-#define STORE_SCHEMA_VERSION 15
+#define STORE_SCHEMA_VERSION 16
 #define STORE_APPLICATION_ID 0x5649474c /* 'VIGL' in the SQLite header */
 
 /*

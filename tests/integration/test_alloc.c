@@ -48,34 +48,78 @@ static int teardown(void **state)
 	return system(cmd) != 0 ? -1 : 0;
 }
 
-/*
- * One capture of prof_alloc in mode, written as format to dir/name; returns
- * the bytes the fixture allocated at each site during it (*leaked, also
- * churned: both sites make the same calls).
- */
-static void capture(const char *mode, const char *format, const char *name,
-		    unsigned long long *leaked)
+/* Starts vigil with args (NULL-terminated), its stderr to err_path. */
+static pid_t vigil_start_err(const char *const args[], const char *err_path)
 {
-	char truth[4200], out[4200], pidbuf[16], line[128] = "";
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		char *argv[64];
+		int n = 0, devnull = open("/dev/null", O_WRONLY),
+		    err = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		argv[n++] = strdup(vigil_bin());
+		for (int i = 0; args[i] && n < 63; i++)
+			argv[n++] = strdup(args[i]);
+		argv[n] = NULL;
+		dup2(devnull, 1);
+		dup2(err, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* One capture of prof_alloc: count calls at each site; duty is the
+ * --alloc-duty value, NULL for vigil's default; steady: the fixture goes on
+ * allocating after its truth. */
+struct capture_opts {
+	const char *mode, *format, *name, *rate, *count, *duty;
+	bool steady;
+};
+
+/*
+ * One capture of prof_alloc as o says, written as o->format to dir/name
+ * (vigil's stderr to dir/name.err); returns the bytes the fixture
+ * allocated at each site during its burst (*leaked, also churned: both
+ * sites make the same calls).
+ */
+static void capture_with(const struct capture_opts *o, unsigned long long *leaked)
+{
+	char truth[4200], out[4200], errp[4200], pidbuf[16], line[128] = "";
 	unsigned long long churned = 0;
+	const char *args[24];
 	pid_t pid, v;
-	int status;
+	int status, n = 0;
 	FILE *f = NULL;
 
-	snprintf(truth, sizeof(truth), "%s/%s.truth", dir, name);
-	snprintf(out, sizeof(out), "%s/%s", dir, name);
-	pid = fixture_start("prof_alloc", truth, "16384", "1000", "2000",
-			    !strcmp(mode, "live") ? "free" : "malloc", NULL);
+	snprintf(truth, sizeof(truth), "%s/%s.truth", dir, o->name);
+	snprintf(out, sizeof(out), "%s/%s", dir, o->name);
+	snprintf(errp, sizeof(errp), "%s/%s.err", dir, o->name);
+	pid = fixture_start("prof_alloc", truth, "16384", "1000", o->count,
+			    !strcmp(o->mode, "live") ? "free" : "malloc",
+			    o->steady ? "steady" : NULL, NULL);
 	assert_true(pid > 0);
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
-	{
-		const char *const args[] = {
-			"profile",	"-p",  pidbuf, "--mode", mode,
-			"--alloc-rate", "64K", "-d",   "300s",	 "--format",
-			format,		"-o",  out,    NULL};
-
-		v = vigil_start(args);
+	args[n++] = "profile";
+	args[n++] = "-p";
+	args[n++] = pidbuf;
+	args[n++] = "--mode";
+	args[n++] = o->mode;
+	args[n++] = "--alloc-rate";
+	args[n++] = o->rate;
+	if (o->duty) {
+		args[n++] = "--alloc-duty";
+		args[n++] = o->duty;
 	}
+	args[n++] = "-d";
+	args[n++] = "300s";
+	args[n++] = "--format";
+	args[n++] = o->format;
+	args[n++] = "-o";
+	args[n++] = out;
+	args[n] = NULL;
+	v = vigil_start_err(args, errp);
 	/* the fixture writes its truth once its burst under the probes is over */
 	for (int i = 0; i < 2400 && !(f = fopen(truth, "r")); i++)
 		sleep_ms(50);
@@ -93,6 +137,18 @@ static void capture(const char *mode, const char *format, const char *name,
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 	fixture_stop(pid);
+}
+
+/* The always-on capture the first tests take: 2000 calls a site at one
+ * sample per 64 KiB. */
+static void capture(const char *mode, const char *format, const char *name,
+		    unsigned long long *leaked)
+{
+	const struct capture_opts o = {
+		mode, format, name, "64K", "2000", strcmp(mode, "alloc") ? NULL : "100",
+		false};
+
+	capture_with(&o, leaked);
 }
 
 static char *slurp(const char *name)
@@ -175,6 +231,47 @@ static void test_alloc_counts_both_sites(void **state)
 	free(text);
 }
 
+/*
+ * alloc at the default duty cycle: the probes are on a few percent of the
+ * time, and what they saw is scaled up by the share of the capture they
+ * were on. prof_alloc allocates at a steady pace through the whole capture
+ * (12000 calls a site, one every ~1ms, then on at the same pace until
+ * stopped), so every on phase sees the same rate and the scaled estimate
+ * is the truth plus the few tens of ms between the truth and the end of
+ * the capture. At one sample per 4 KiB nearly every 16 KiB block is
+ * sampled: what is left is the spread of the pace between phases (usleep
+ * under load), which DUTY_TOLERANCE covers with room.
+ */
+#define DUTY_TOLERANCE 0.25
+
+static void test_alloc_duty_scales_to_the_truth(void **state)
+{
+	const struct capture_opts o = {"alloc", "folded", "duty.folded", "4K",
+				       "12000", NULL,	  true};
+	unsigned long long truth;
+	double r[2], on = 100;
+	char *text, *err, *at;
+
+	(void)state;
+	capture_with(&o, &truth);
+	text = slurp("duty.folded");
+	err = slurp("duty.folded.err");
+	fprintf(stderr, "%s", err);
+	at = strstr(err, "probes on ");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "probes on %lf%%", &on), 1);
+	assert_true(on > 0 && on < 100); /* duty-cycled, and said so */
+	r[0] = (double)leaf_bytes(text, "leak_site") / (double)truth;
+	r[1] = (double)leaf_bytes(text, "churn_site") / (double)truth;
+	fprintf(stderr, "duty: probes on %.1f%%, leak %.3f, churn %.3f of the truth\n",
+		on, r[0], r[1]);
+	for (int i = 0; i < 2; i++)
+		if (r[i] < 1 - DUTY_TOLERANCE || r[i] > 1 + DUTY_TOLERANCE)
+			fail_msg("site %d: %.3f of the truth %llu bytes", i, r[i], truth);
+	free(err);
+	free(text);
+}
+
 /* The table of a live profile: bytes and growth, the leak on top. */
 static void test_live_table(void **state)
 {
@@ -239,6 +336,16 @@ static void test_bad_arguments(void **state)
 	assert_non_null(strstr(r.err, "--alloc-rate needs --mode alloc or live"));
 	run_vigil(&r, "profile", "-p", "1", "--mode", "live", "--alloc-rate", "0");
 	assert_int_equal(r.status, 2);
+	run_vigil(&r, "profile", "-p", "1", "--mode", "live", "--alloc-duty", "10");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "--alloc-duty needs --mode alloc"));
+	run_vigil(&r, "profile", "-p", "1", "--mode", "alloc", "--alloc-duty", "0");
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "bad duty '0' for --alloc-duty"));
+	run_vigil(&r, "profile", "-p", "1", "--mode", "alloc", "--alloc-duty", "101");
+	assert_int_equal(r.status, 2);
+	run_vigil(&r, "profile", "-p", "1", "--mode", "alloc", "--alloc-duty", "5x");
+	assert_int_equal(r.status, 2);
 	run_vigil(&r, "profile", "-p", "1", "--mode", "heap");
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "expected cpu, wall, alloc or live"));
@@ -252,6 +359,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_alloc_counts_both_sites, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_alloc_duty_scales_to_the_truth,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_pprof, setup, teardown),
 	};

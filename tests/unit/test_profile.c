@@ -246,6 +246,31 @@ static void test_node_id_and_counts(void **state)
 	profile_free(p);
 }
 
+/* A duty-cycled allocation profile is scaled at its end: every count,
+ * rounded, and samples with them; later counts still merge. */
+static void test_scale_counts(void **state)
+{
+	struct profile *p = new_profile();
+	uint32_t f = profile_frame_id(p, "main", ""), g = profile_frame_id(p, "g", "");
+	uint32_t n1 = profile_node_id(p, 0, f), n2 = profile_node_id(p, n1, g);
+
+	(void)state;
+	profile_add_count(p, n2, 5, 1000);
+	profile_add_count(p, n1, 5, 3);
+	profile_add_count(p, n1, 6, 1);
+	profile_scale_counts(p, 33.3);
+	assert_int_equal(p->ncounts, 3);
+	assert_int_equal(p->counts[0].n, 33300);
+	assert_int_equal(p->counts[1].n, 100); /* 99.9 rounded */
+	assert_int_equal(p->counts[2].n, 33);
+	assert_int_equal(p->meta.samples, 33433);
+	profile_add_count(p, n1, 6, 7);
+	assert_int_equal(p->ncounts, 3);
+	assert_int_equal(p->counts[2].n, 40);
+	assert_int_equal(p->meta.samples, 33440);
+	profile_free(p);
+}
+
 /* Thousands of distinct frames, nodes and counts: the tables grow and every
  * earlier id is still found. */
 static void test_growth(void **state)
@@ -743,6 +768,7 @@ int main(void)
 		cmocka_unit_test(test_frames_dedup),
 		cmocka_unit_test(test_stacks_dedup),
 		cmocka_unit_test(test_node_id_and_counts),
+		cmocka_unit_test(test_scale_counts),
 		cmocka_unit_test(test_clone),
 		cmocka_unit_test(test_growth),
 		cmocka_unit_test(test_threads),

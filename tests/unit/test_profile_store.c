@@ -467,6 +467,61 @@ static void test_before_mappings(void **state)
 	session_file_remove(&t);
 }
 
+/*
+ * v16: a duty-cycled allocation profile keeps the share of its capture its
+ * probes were on, in the list and the loaded profile alike; a CPU profile
+ * has none (0); a file from before v16 loads with 0; a share out of
+ * (0, 1] is a corrupt profile.
+ */
+static void test_probes_on(void **state)
+{
+	struct session_file t;
+	struct store *s = create(&t);
+	struct profile *a = sample_profile(T0, PROFILE_ALLOC);
+	struct profile *c = sample_profile(T0 + 1000, PROFILE_CPU), *back;
+	struct profile_meta *list;
+	size_t n;
+	char err[256] = "";
+
+	(void)state;
+	a->meta.active = 0.0325;
+	assert_int_equal(store_write_profile(s, a, err, sizeof(err)), 0);
+	assert_int_equal(store_write_profile(s, c, err, sizeof(err)), 0);
+	store_close(s);
+	assert_int_equal(sql_int(t.path, "SELECT count(*) FROM profile_duty"), 1);
+
+	s = open_ro(&t);
+	assert_int_equal(query_profiles(s, &list, &n), 0);
+	assert_int_equal(n, 2);
+	assert_true(list[0].active == 0);      /* the CPU one, newer */
+	assert_true(list[1].active == 0.0325); /* the alloc one */
+	free(list);
+	back = query_profile_load(s, a->meta.id, err, sizeof(err));
+	if (!back)
+		fail_msg("load: %s", err);
+	assert_true(back->meta.active == 0.0325);
+	profile_free(back);
+	store_close(s);
+
+	sql_exec(t.path, "UPDATE profile_duty SET active = 1.5");
+	s = open_ro(&t);
+	assert_null(query_profile_load(s, a->meta.id, err, sizeof(err)));
+	assert_non_null(strstr(err, "is corrupt: probes on 1.5 of it"));
+	store_close(s);
+
+	sql_exec(t.path, "DROP TABLE profile_duty; PRAGMA user_version = 15");
+	s = open_ro(&t);
+	back = query_profile_load(s, a->meta.id, err, sizeof(err));
+	if (!back)
+		fail_msg("load before v16: %s", err);
+	assert_true(back->meta.active == 0);
+	profile_free(back);
+	store_close(s);
+	profile_free(a);
+	profile_free(c);
+	session_file_remove(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -477,6 +532,7 @@ int main(void)
 		cmocka_unit_test(test_failed_write_leaves_nothing),
 		cmocka_unit_test(test_corrupt_rows_refused),
 		cmocka_unit_test(test_before_mappings),
+		cmocka_unit_test(test_probes_on),
 	};
 
 	return cmocka_run_group_tests_name("profile_store", tests, NULL, NULL);
