@@ -296,9 +296,7 @@ static int cmd_profile(int argc, char **argv)
 				 : "perf_event (context switches)",
 			 prof->meta.why);
 	if (prof->meta.active > 0 && prof->meta.active < 1) /* --alloc-duty */
-		cli_warn("alloc profile of %d: probes on %.1f%% of the capture, bytes "
-			 "scaled by %.1f",
-			 o.pid, 100 * prof->meta.active, 1 / prof->meta.active);
+		cli_warn("alloc profile of %d: %s", o.pid, prof->meta.why);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);
 	else if (prof->meta.samples == 0) /* an answer, not a failure: exit 0 */

@@ -607,6 +607,15 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 		p->opts.alloc_duty = ALLOC_DUTY_DEFAULT;
 	if (opts->mode == PROFILE_LIVE) /* every free of a sampled block counts */
 		p->opts.alloc_duty = 100;
+	/* the rate is over the whole capture: on for duty% of it, the probes
+	 * sample duty% as many bytes apart, so a capture draws about as many
+	 * samples as one always on (each hit traps and copies the stack
+	 * whether sampled or not; a sample adds only our own unwinding) */
+	if (PROFILE_BYTES(opts->mode) && p->opts.alloc_duty < 100) {
+		p->opts.alloc_rate = p->opts.alloc_rate * (uint64_t)p->opts.alloc_duty / 100;
+		if (!p->opts.alloc_rate)
+			p->opts.alloc_rate = 1;
+	}
 	/* allocation profiles have uprobes or nothing: no method to force */
 	p->force_ptrace =
 		!PROFILE_BYTES(opts->mode) &&
