@@ -22,7 +22,7 @@
 
 /* A line edited in the status line (tui/prompt); what Enter does with it
  * depends on kind. */
-enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP, PROMPT_PROFILE };
+enum prompt_kind { PROMPT_NONE, PROMPT_FILTER, PROMPT_JUMP, PROMPT_PROFILE, PROMPT_LIVE };
 
 /*
  * An action on a process being asked for (tui/procact): the signal menu,

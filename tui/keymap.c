@@ -268,7 +268,7 @@ static unsigned act_profile(struct app *a, int key, int arg)
 static unsigned act_alloc_profile(struct app *a, int key, int arg)
 {
 	(void)key, (void)arg;
-	return capture_start(a, "live");
+	return prompt_open(a, PROMPT_LIVE); /* it costs the target: asked first */
 }
 
 static unsigned act_profile_screen(struct app *a, int key, int arg)
@@ -570,7 +570,7 @@ static const struct binding bindings[] = {
 	 LIVE,
 	 act_alloc_profile,
 	 "M",
-	 "bytes left live by call stack, 5s (uprobes on malloc/free)",
+	 "live bytes per call stack, 5s of uprobes (asks first)",
 	 0},
 	{{'p', 0},
 	 ON_OVERVIEW | ON_TARGET,

@@ -46,6 +46,16 @@ static unsigned profile_enter(struct app *a, const char *text)
 	return capture_start(a, text[0] ? text : NULL);
 }
 
+/* Enter on M's question: a live capture traps every allocator call (it
+ * cannot be duty-cycled: it must see every free), so it starts on y only. */
+static unsigned live_enter(struct app *a, const char *text)
+{
+	if (text[0] == 'y' || text[0] == 'Y')
+		return capture_start(a, "live");
+	app_message(a, false, "no live capture");
+	return REACT_STATUS;
+}
+
 /* Enter on the filter: it is in force already (typing applied it). */
 static unsigned filter_enter(struct app *a, const char *text)
 {
@@ -67,6 +77,9 @@ static const struct prompt_def prompts[] = {
 	/* the hint is what the profile hook does with no spec */
 	[PROMPT_PROFILE] = {"Profile (DURATION [HZ] [cpu|wall]): ", "5s 99 cpu",
 			    profile_enter},
+	[PROMPT_LIVE] = {"5s of traps on every malloc/free (busy allocators 100x "
+			 "slower). Start? ",
+			 "y Enter", live_enter},
 };
 
 /* The keys that edit the line; is_char as keymap_dispatch. */

@@ -235,7 +235,14 @@ static void test_alloc_capture_ranks_leak_site(void **state)
 			      vigil_bin(), (int)pid, dir),
 			 0);
 	assert_true(wait_for("Tab"));
+	/* M asks first (the capture slows the target); anything but y declines */
 	tmux("send-keys -t t M");
+	assert_true(wait_for("(busy allocators 100x slower). Start? "));
+	tmux("send-keys -t t n Enter");
+	assert_true(wait_for("no live capture"));
+	tmux("send-keys -t t M");
+	assert_true(wait_for("Start?"));
+	tmux("send-keys -t t y Enter");
 	assert_true(wait_for("PROFILE pid"));
 	assert_shows(" live 1/524288B ");
 	tmux("send-keys -t t Escape");
