@@ -612,7 +612,8 @@ struct profiler *profiler_start(int pid, const struct profiler_opts *opts, char 
 	 * samples as one always on (each hit traps and copies the stack
 	 * whether sampled or not; a sample adds only our own unwinding) */
 	if (PROFILE_BYTES(opts->mode) && p->opts.alloc_duty < 100) {
-		p->opts.alloc_rate = p->opts.alloc_rate * (uint64_t)p->opts.alloc_duty / 100;
+		p->opts.alloc_rate =
+			p->opts.alloc_rate * (uint64_t)p->opts.alloc_duty / 100;
 		if (!p->opts.alloc_rate)
 			p->opts.alloc_rate = 1;
 	}
