@@ -291,7 +291,8 @@ static void test_wall_on_cpu_share_matches_kernel(void **state)
 	t1 = now_ms();
 	cpu1 = task_cpu_ms(pid, pid);
 	fixture_stop(pid);
-	assert_int_equal(r.status, 0);
+	if (r.status != 0)
+		fail_msg("vigil profile exited %d: %s", r.status, r.err);
 	all = folded_samples(r.out, &off);
 	assert_true(all >= 100);
 	kernel = 100.0 * (cpu1 - cpu0) / (t1 - t0);
