@@ -141,7 +141,8 @@ static void charge(struct offcpu *o, struct thread *t, uint64_t end, offcpu_fn f
 
 void offcpu_flush(struct offcpu *o, offcpu_fn fn, void *ctx)
 {
-	qsort(o->ev, o->nev, sizeof(*o->ev), by_time);
+	if (o->nev) /* none yet: o->ev is NULL, which qsort may not be given */
+		qsort(o->ev, o->nev, sizeof(*o->ev), by_time);
 	for (size_t i = 0; i < o->nev; i++) {
 		struct event *e = &o->ev[i];
 		struct thread *t = thread_of(o, e->tid);

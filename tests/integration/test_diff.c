@@ -2,7 +2,8 @@
 /*
  * test_diff: `vigil diff` over real recordings of the workload fixture (a
  * set share of one core, 1,000 StatsD timings a second from a set
- * distribution). Five recordings are made once, 8-12 s each at 200 ms:
+ * distribution). Five recordings are made once, side by side, 8-12 s each
+ * at 200 ms:
  *
  *   base1, base2, base3  5% of a core, latencies x1, seeds 1, 2, 3
  *   slow                 10% of a core, latencies x1.5, seed 1 (so every
@@ -50,20 +51,31 @@
 
 static char dir[64];
 
-static int free_udp_port(void)
+/*
+ * n free UDP ports on the loopback: the sockets are held until all are
+ * bound, so the n differ (the recorders bind them side by side). 0 or -1.
+ */
+static int free_udp_ports(int *ports, int n)
 {
-	struct sockaddr_in a = {.sin_family = AF_INET,
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0), port = -1;
+	int fds[8], rc = 0;
 
-	if (fd < 0)
-		return -1;
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(fd);
-	return port;
+	for (int i = 0; i < n; i++) {
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+		socklen_t len = sizeof(a);
+
+		fds[i] = socket(AF_INET, SOCK_DGRAM, 0);
+		ports[i] = -1;
+		if (fds[i] >= 0 && bind(fds[i], (struct sockaddr *)&a, sizeof(a)) == 0 &&
+		    getsockname(fds[i], (struct sockaddr *)&a, &len) == 0)
+			ports[i] = ntohs(a.sin_port);
+		if (ports[i] < 0)
+			rc = -1;
+	}
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return rc;
 }
 
 static const char *path_of(const char *name)
@@ -76,36 +88,89 @@ static const char *path_of(const char *name)
 	return p[k];
 }
 
-/* Records the workload with args for secs seconds into NAME.vigil. */
-static int record(const char *name, const char *secs, const char *seed, const char *duty,
-		  const char *scale, const char *at, const char *duty2,
-		  const char *scale2)
+/*
+ * Starts recording the workload with args for secs seconds into
+ * NAME.vigil, vigil's stderr to NAME.err; returns the recorder's pid.
+ */
+static pid_t record_start(const char *name, int udp_port, const char *secs,
+			  const char *seed, const char *duty, const char *scale,
+			  const char *at, const char *duty2, const char *scale2)
 {
-	char port[16], addr[32], wl[4096];
-	struct run_result r;
+	char port[16], addr[32], wl[4096], errpath[128];
+	pid_t pid;
 
 	snprintf(wl, sizeof(wl), "%s", fixture_path("workload"));
-	snprintf(port, sizeof(port), "%d", free_udp_port());
+	snprintf(port, sizeof(port), "%d", udp_port);
 	snprintf(addr, sizeof(addr), "127.0.0.1:%s", port);
-	run_vigil(&r, "record", "-i", "200ms", "-d", secs, "--statsd", addr, "-o",
-		  path_of(name), "--", wl, "127.0.0.1", port, "api.request", seed, duty,
-		  scale, at, duty2, scale2);
-	if (r.status != 0)
-		fprintf(stderr, "record %s: %d %s\n", name, r.status, r.err);
-	return r.status;
+	snprintf(errpath, sizeof(errpath), "%s/%s.err", dir, name);
+	pid = fork();
+	if (pid == 0) {
+		const char *args[] = {
+			vigil_bin(), "record", "-i",	      "200ms",	     "-d", secs,
+			"--statsd",  addr,     "-o",	      path_of(name), "--", wl,
+			"127.0.0.1", port,     "api.request", seed,	     duty, scale,
+			at,	     duty2,    scale2,	      NULL};
+		char *argv[24];
+		int n = 0, fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int devnull = open("/dev/null", O_WRONLY);
+
+		for (; args[n] && n < 23; n++)
+			argv[n] = strdup(args[n]); /* execv wants them writable */
+		argv[n] = NULL;
+		dup2(devnull, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
 }
 
+/* Waits for a recorder; its status, with its stderr printed when not 0. */
+static int record_wait(const char *name, pid_t pid)
+{
+	char errpath[128], cmd[160];
+	int status;
+
+	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+		return -1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "record %s: status %d\n", name, status);
+	snprintf(errpath, sizeof(errpath), "%s/%s.err", dir, name);
+	snprintf(cmd, sizeof(cmd), "cat '%s' >&2", errpath);
+	if (system(cmd) != 0)
+		fprintf(stderr, "record %s: no stderr\n", name);
+	return -1;
+}
+
+/*
+ * The five recordings run side by side (each its own workload, StatsD port
+ * and session): the pairs compared then saw the same machine over the same
+ * seconds, and the wait is the longest one's, not their sum.
+ */
 static int setup_group(void **state)
 {
+	const char *names[] = {"base1", "base2", "base3", "slow", "shift"};
+	pid_t pids[5];
+	int ports[5], bad = 0;
+
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s", temp_dir());
-	if (record("base1", "8s", "1", "5", "100", NULL, NULL, NULL) ||
-	    record("base2", "8s", "2", "5", "100", NULL, NULL, NULL) ||
-	    record("base3", "8s", "3", "5", "100", NULL, NULL, NULL) ||
-	    record("slow", "8s", "1", "10", "150", NULL, NULL, NULL) ||
-	    record("shift", "12s", "4", "5", "100", "5", "10", "150"))
+	if (free_udp_ports(ports, 5) < 0)
 		return -1;
-	return 0;
+	pids[0] =
+		record_start("base1", ports[0], "8s", "1", "5", "100", NULL, NULL, NULL);
+	pids[1] =
+		record_start("base2", ports[1], "8s", "2", "5", "100", NULL, NULL, NULL);
+	pids[2] =
+		record_start("base3", ports[2], "8s", "3", "5", "100", NULL, NULL, NULL);
+	pids[3] =
+		record_start("slow", ports[3], "8s", "1", "10", "150", NULL, NULL, NULL);
+	pids[4] =
+		record_start("shift", ports[4], "12s", "4", "5", "100", "5", "10", "150");
+	for (size_t i = 0; i < 5; i++)
+		bad |= record_wait(names[i], pids[i]);
+	return bad ? -1 : 0;
 }
 
 static int teardown_group(void **state)

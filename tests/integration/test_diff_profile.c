@@ -4,11 +4,11 @@
  *
  * prof_shift splits its CPU time between shift_left and shift_right in a
  * proportion it is given (measured in its own CPU time, so the split holds
- * however busy the machine is). Two `vigil record` runs capture one profile
- * each through an alert action (one 8 s capture from the first tick): the
- * first with 75% in shift_left, the second with 25%. The differential must
- * say shift_left shrank and shift_right grew, significantly, by 50 points
- * of total share each, within a tolerance taken from the samples drawn:
+ * however busy the machine is). Two `vigil record` runs, side by side, capture one
+ * profile each through an alert action (one 8 s capture from the first tick): the first
+ * with 75% in shift_left, the second with 25%. The differential must say shift_left
+ * shrank and shift_right grew, significantly, by 50 points of total share each, within a
+ * tolerance taken from the samples drawn:
  *
  *   tol = 4 sigma + 5 points, sigma = sqrt(pb (1 - pb) / Nb + pa (1 - pa) / Na)
  *
@@ -46,9 +46,14 @@
 static char dir[64];
 static char before[128], after[128];
 
-static void write_rules(const char *path)
+/* dir/alerts.conf, for both recordings */
+static void write_rules(const char *in)
 {
-	FILE *f = fopen(path, "w");
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/alerts.conf", in);
+	f = fopen(path, "w");
 
 	assert_non_null(f);
 	/* fires at the first tick the target is seen, whatever CPU it gets on a
@@ -57,29 +62,71 @@ static void write_rules(const char *path)
 	fclose(f);
 }
 
-static void record_split(const char *session, int pct)
+/* Starts recording prof_shift at pct into session, vigil's stderr to
+ * session.err; returns the recorder's pid. */
+static pid_t record_split_start(const char *session, int pct)
 {
-	char rules[128], arg[16];
-	struct run_result r;
+	char rules[128], arg[16], errpath[160], fixture[4096];
+	pid_t pid;
 
 	snprintf(rules, sizeof(rules), "%s/alerts.conf", dir);
 	snprintf(arg, sizeof(arg), "%d", pct);
-	write_rules(rules);
-	run_vigil(&r, "record", "--alerts", rules, "-i", "200ms", "-d", "10s", "-o",
-		  session, "--", fixture_path("prof_shift"), arg, "12000");
-	if (r.status != 0)
-		fail_msg("record failed (%d): %s", r.status, r.err);
+	snprintf(errpath, sizeof(errpath), "%s.err", session);
+	snprintf(fixture, sizeof(fixture), "%s", fixture_path("prof_shift"));
+	pid = fork();
+	if (pid == 0) {
+		const char *args[] = {vigil_bin(), "record", "--alerts", rules,	  "-i",
+				      "200ms",	   "-d",     "10s",	 "-o",	  session,
+				      "--",	   fixture,  arg,	 "12000", NULL};
+		char *argv[16];
+		int n = 0, fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int devnull = open("/dev/null", O_WRONLY);
+
+		for (; args[n]; n++)
+			argv[n] = strdup(args[n]); /* execv wants them writable */
+		argv[n] = NULL;
+		dup2(devnull, 1);
+		dup2(fd, 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	return pid;
 }
 
+/* Waits for a recorder: 0, or -1 with its stderr printed. */
+static int record_split_wait(const char *session, pid_t pid)
+{
+	char cmd[200];
+	int status;
+
+	if (pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	    WEXITSTATUS(status) == 0)
+		return 0;
+	fprintf(stderr, "record %s failed (%d):\n", session, pid > 0 ? status : -1);
+	snprintf(cmd, sizeof(cmd), "cat '%s.err' >&2", session);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no stderr)\n");
+	return -1;
+}
+
+/* The two recordings run side by side: each fixture splits its own CPU
+ * time, so sharing the machine moves neither split, and setup waits 10 s,
+ * not 20. */
 static int setup(void **state)
 {
+	pid_t b, a;
+	int bad;
+
 	(void)state;
 	snprintf(dir, sizeof(dir), "%s", temp_dir());
 	snprintf(before, sizeof(before), "%s/before.vigil", dir);
 	snprintf(after, sizeof(after), "%s/after.vigil", dir);
-	record_split(before, SPLIT_BEFORE);
-	record_split(after, SPLIT_AFTER);
-	return 0;
+	write_rules(dir);
+	b = record_split_start(before, SPLIT_BEFORE);
+	a = record_split_start(after, SPLIT_AFTER);
+	bad = record_split_wait(before, b);
+	bad |= record_split_wait(after, a);
+	return bad ? -1 : 0;
 }
 
 static int teardown(void **state)

@@ -64,6 +64,19 @@ static int free_udp_port(void)
 }
 
 /* "p50=3.076 p90=..." -> the value after key= */
+/*
+ * Waits (up to 60 s) for the recorder's first tick: vigil binds its StatsD
+ * listener before its sampler starts, so the listener is up by then.
+ */
+static void wait_first_tick(void)
+{
+	uint64_t ticks = 0;
+
+	for (int i = 0; i < 1200 && (session_last_tick(session, &ticks), ticks < 1); i++)
+		sleep_ms(50);
+	assert_true(ticks >= 1);
+}
+
 static double field(const char *text, const char *key)
 {
 	const char *p = strstr(text, key);
@@ -99,10 +112,10 @@ static void test_timer_percentiles_are_exact(void **state)
 
 		snprintf(pid, sizeof(pid), "%d", (int)target);
 		execl(vigil_bin(), "vigil", "record", "--statsd", addr, "-i", "200ms",
-		      "-d", "6s", "-o", session, "-p", pid, (char *)NULL);
+		      "-d", "4s", "-o", session, "-p", pid, (char *)NULL);
 		_exit(127);
 	}
-	sleep_ms(1000); /* the listener is up once recording started */
+	wait_first_tick();
 	snprintf(cmd, sizeof(cmd), "%s 127.0.0.1 %s api.request 100000 7 100000",
 		 fixture_path("statsd_send"), port);
 	p = popen(cmd, "r");
@@ -182,10 +195,10 @@ static void test_statsd_kinds_exact(void **state)
 	rec = fork();
 	if (rec == 0) {
 		execl(vigil_bin(), "vigil", "record", "--statsd", addr, "-i", "200ms",
-		      "-d", "3s", "-o", session, (char *)NULL);
+		      "-d", "2s", "-o", session, (char *)NULL);
 		_exit(127);
 	}
-	sleep_ms(1000); /* the listener is up once recording started */
+	wait_first_tick();
 	snprintf(cmd, sizeof(cmd), "%s 127.0.0.1 %s --raw '%s'",
 		 fixture_path("statsd_send"), port, lines);
 	assert_int_equal(system(cmd), 0);

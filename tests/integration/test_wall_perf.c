@@ -10,6 +10,13 @@
  * profile (samples without the [off-cpu] leaf, over all of its samples) must
  * be within 5 points of the kernel's. The blocked threads' off-CPU stacks
  * must go through the call that blocks (pthread_mutex_lock, read).
+ *
+ * The same through the command line: `vigil profile --mode wall --format
+ * folded` on prof_duty, a thread on a CPU about a quarter of the time: its
+ * on-CPU share (every sample not ending in [off-cpu]) is within 5 points of
+ * the CPU time the kernel accounted to it over the same run. The yardstick
+ * is that run's utime+stime, not 25 %, so a loaded machine (where the
+ * thread also waits for a CPU) moves both alike.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -237,11 +244,78 @@ static void test_cli_formats_and_method(void **state)
 	fixture_stop(pid);
 }
 
+/* Samples of folded text (a count ends each line); *off gets those whose
+ * leaf (last frame) is [off-cpu]. */
+static uint64_t folded_samples(const char *text, uint64_t *off)
+{
+	static const char leaf[] = ";[off-cpu] ";
+	uint64_t all = 0;
+
+	*off = 0;
+	for (const char *line = text; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t len = nl ? (size_t)(nl - line) : strlen(line);
+		const char *sp = line + len;
+		uint64_t c;
+
+		while (sp > line && sp[-1] != ' ')
+			sp--;
+		c = sp > line ? strtoull(sp, NULL, 10) : 0;
+		all += c;
+		/* the leaf is the last frame: ";[off-cpu] N", or the only one */
+		if ((sp - line >= (long)sizeof(leaf) - 1 &&
+		     !memcmp(sp - (sizeof(leaf) - 1), leaf, sizeof(leaf) - 1)) ||
+		    (sp - line == (long)sizeof(leaf) - 2 &&
+		     !memcmp(line, leaf + 1, sizeof(leaf) - 2)))
+			*off += c;
+		line = nl ? nl + 1 : line + len;
+	}
+	return all;
+}
+
+static void test_wall_on_cpu_share_matches_kernel(void **state)
+{
+	pid_t pid = fixture_start("prof_duty", NULL);
+	double cpu0, cpu1, t0, t1, kernel, profile;
+	struct run_result r;
+	uint64_t all, off;
+	char pidbuf[16];
+
+	(void)state;
+	assert_true(pid > 0);
+	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+	cpu0 = task_cpu_ms(pid, pid);
+	t0 = now_ms();
+	run_vigil(&r, "profile", "-p", pidbuf, "-d", "5s", "--mode", "wall", "--format",
+		  "folded");
+	t1 = now_ms();
+	cpu1 = task_cpu_ms(pid, pid);
+	fixture_stop(pid);
+	if (r.status != 0)
+		fail_msg("vigil profile exited %d: %s", r.status, r.err);
+	all = folded_samples(r.out, &off);
+	assert_true(all >= 100);
+	kernel = 100.0 * (cpu1 - cpu0) / (t1 - t0);
+	profile = 100.0 * (double)(all - off) / (double)all;
+	/* the thread did run, and did sleep: neither share is trivial */
+	if (kernel <= 2.0 || kernel >= 50.0)
+		fail_msg("the kernel says the thread ran %.1f%% of %.0f ms: the "
+			 "fixture's 25%% duty did not hold",
+			 kernel, t1 - t0);
+	if (profile < kernel - TOLERANCE || profile > kernel + TOLERANCE)
+		fail_msg("on-CPU share %.1f%% of %llu samples, kernel says %.1f%%",
+			 profile, (unsigned long long)all, kernel);
+	print_message("on-CPU %.1f%% (%llu samples), kernel %.1f%%\n", profile,
+		      (unsigned long long)all, kernel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_shares_match_kernel, teardown),
 		cmocka_unit_test_teardown(test_cli_formats_and_method, teardown),
+		cmocka_unit_test_teardown(test_wall_on_cpu_share_matches_kernel,
+					  teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
