@@ -199,9 +199,24 @@ static void test_real_cgroup(void **state)
 	for (int k = 0; k < 3000 && usage_ns() < u0 + WANT_CPU_NS; k++)
 		sleep_ms(20);
 	fixture_pause(hog);
-	u1 = usage_ns();
+	/* the stop is reported to us before the hog's last dequeue, which can
+	 * still throttle its group (nr_throttled now, throttled time at the
+	 * next period's unthrottle): read once two readings a period and more
+	 * apart agree */
 	thr1 = throttled_ns();
 	nthr1 = read_num(cg.cpu, "cpu.stat", "nr_throttled");
+	for (int k = 0; k < 100; k++) {
+		unsigned long long t, n;
+
+		sleep_ms(150);
+		t = throttled_ns();
+		n = read_num(cg.cpu, "cpu.stat", "nr_throttled");
+		if (t == thr1 && n == nthr1)
+			break;
+		thr1 = t;
+		nthr1 = n;
+	}
+	u1 = usage_ns();
 	mem1 = mem_usage();
 	user1 = split_ns(true);
 	sys1 = split_ns(false);
