@@ -151,18 +151,36 @@ bool profiler_alloc_run_duty(struct profiler *p, struct perf_sampler **ps,
 	return exited;
 }
 
+/* What the allocations the kernel dropped (its ring full) stand for in an
+ * alloc capture: (seen + lost) / seen, 1 when none was lost. Every record
+ * of an alloc capture is an allocating call, and a full ring drops them
+ * whatever their site. A live capture's lost records are entries, returns
+ * and frees alike, which no factor mends: 1. */
+static double lost_scale(struct profiler *p)
+{
+	struct alloc_capture_stats st;
+
+	if (p->opts.mode != PROFILE_ALLOC || !p->closed_lost)
+		return 1;
+	alloc_capture_stats(p->alloc, &st);
+	return st.calls ? (double)(st.calls + p->closed_lost) / (double)st.calls : 1;
+}
+
 /* The end of an allocation capture: what is still live (live mode), and
  * the counts scaled up to the whole capture when the probes were on for
- * part of it. */
+ * part of it, and for the calls the kernel dropped. */
 void profiler_alloc_end(struct profiler *p)
 {
 	int64_t wall = p->ended_ns - p->started_ns;
+	double scale = lost_scale(p);
 
 	alloc_capture_end(p->alloc);
 	p->prof->meta.active =
 		wall > 0 && p->active_ns < wall ? (double)p->active_ns / (double)wall : 1;
 	if (p->prof->meta.active < 1)
-		profile_scale_counts(p->prof, alloc_duty_scale(p->active_ns, wall));
+		scale *= alloc_duty_scale(p->active_ns, wall);
+	if (scale != 1)
+		profile_scale_counts(p->prof, scale);
 }
 
 /* What an allocation capture saw, for meta.why. */
@@ -177,6 +195,10 @@ void profiler_alloc_why(struct profiler *p)
 			   "probes on %.1f%% of it (%u phase%s), bytes x%.1f",
 			   100 * p->prof->meta.active, p->phases,
 			   p->phases == 1 ? "" : "s", 1 / p->prof->meta.active);
+	if (lost_scale(p) != 1)
+		why_append(p->why, sizeof(p->why),
+			   "bytes x%.2f for the %llu calls the kernel dropped",
+			   lost_scale(p), (unsigned long long)p->closed_lost);
 	why_append(p->why, sizeof(p->why),
 		   "uprobes on %s: %llu allocations, %llu frees, %llu sampled (1 per "
 		   "%llu bytes), %llu live",
