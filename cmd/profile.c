@@ -67,7 +67,7 @@ static const struct cli_option profile_options[] = {
 	{PROFILE_OPT_ALLOC_RATE, 0, "alloc-rate", "BYTES", "alloc/live: a sample "
 	 "per BYTES (default 512K)"},
 	{PROFILE_OPT_ALLOC_DUTY, 0, "alloc-duty", "PCT", "alloc: probes on PCT% "
-	 "of the time (default 3; 100 always)"},
+	 "of the time (3; 100: always)"},
 	{PROFILE_OPT_WALL_METHOD, 0, "wall-method", "perf|ptrace", "wall: context "
 	 "switches (default) or ptrace"},
 	/* in the order of enum out_format */

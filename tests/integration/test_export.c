@@ -531,7 +531,8 @@ static void test_report_top_cpu(void **state)
 	assert_int_equal(r.status, 0);
 	assert_string_equal(
 		jq(r.out, "keys_unsorted | join(\",\")", buf, sizeof(buf)),
-		"session,system,target,top_processes,memory,gc,latency,profiles,alerts,"
+		"session,window,system,target,top_processes,memory,gc,latency,profiles,"
+		"alerts,"
 		"alert_flaps,alert_actions,access,disk,network,process_actions,exits,"
 		"cgroups,daemon");
 	assert_true(jq_num(r.out, ".top_processes.cpu | length") == 10);
