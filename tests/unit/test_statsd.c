@@ -16,6 +16,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -514,14 +515,24 @@ struct feeder {
 	struct statsd_agg *agg;
 	int packets;
 	atomic_bool finished;
+	atomic_uint takes; /* the taker's count, so the feeder can wait for one */
 };
 
+/* Sends half, waits until a take has happened since, sends the rest: at
+ * least one take falls between packets, however the threads are run. */
 static void *feeder_main(void *arg)
 {
 	struct feeder *f = arg;
+	unsigned seen;
 
-	for (int i = 0; i < f->packets; i++)
+	for (int i = 0; i < f->packets; i++) {
+		if (i == f->packets / 2) {
+			seen = atomic_load(&f->takes);
+			while (atomic_load(&f->takes) == seen)
+				sched_yield();
+		}
 		feed(f->agg, "race:1|c\nrace.t:1|ms\nrace.g:+1|g");
+	}
 	atomic_store(&f->finished, true);
 	return NULL;
 }
@@ -545,6 +556,7 @@ static void test_agg_take_while_ingesting(void **state)
 		finished = atomic_load(&f.finished);
 		m = statsd_agg_take(f.agg);
 		takes++;
+		atomic_fetch_add(&f.takes, 1);
 		lines += m->lines;
 		if ((am = app_metrics_find(m, "race", APP_COUNTER)))
 			counted += (uint64_t)am->value;
