@@ -295,7 +295,8 @@ static int cmd_profile(int argc, char **argv)
 				 ? "ptrace (threads stopped per sample)"
 				 : "perf_event (context switches)",
 			 prof->meta.why);
-	if (prof->meta.active > 0 && prof->meta.active < 1) /* --alloc-duty */
+	/* --alloc-duty: its account (a partial profile says it below) */
+	if (prof->meta.active > 0 && prof->meta.active < 1 && !prof->meta.partial)
 		cli_warn("alloc profile of %d: %s", o.pid, prof->meta.why);
 	if (prof->meta.partial)
 		cli_warn("partial profile of %d: %s", o.pid, prof->meta.why);

@@ -192,7 +192,8 @@ void profiler_alloc_why(struct profiler *p)
 	/* first: the one line a screen shows is cut at its width */
 	if (p->prof->meta.active < 1)
 		why_append(p->why, sizeof(p->why),
-			   "probes on %.1f%% of it (%u phase%s), bytes x%.1f",
+			   "probes on %.1f%% of it (%u phase%s), bytes x%.1f (a lower "
+			   "bound if they slowed it)",
 			   100 * p->prof->meta.active, p->phases,
 			   p->phases == 1 ? "" : "s", 1 / p->prof->meta.active);
 	if (lost_scale(p) != 1)
