@@ -221,6 +221,29 @@ static inline char *temp_dir(void)
 	return mkdtemp(dir);
 }
 
+/* A test's scratch directory, made with temp_dir into buf (cap bytes);
+ * 0, or -1 when it could not be made. For cmocka setups. */
+static inline int scratch_make(char *buf, size_t cap)
+{
+	char *d = temp_dir();
+
+	if (!d)
+		return -1;
+	snprintf(buf, cap, "%s", d);
+	return 0;
+}
+
+/* The end of a test with a scratch directory: the fixtures it left stopped
+ * and the directory removed; 0, or -1. For cmocka teardowns. */
+static inline int scratch_remove(const char *dir)
+{
+	char cmd[4200];
+
+	fixtures_stop_all();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 static inline void remove_session(const char *path)
 {
 	char p[4400]; /* test_leaks keeps sessions in 4352 bytes */

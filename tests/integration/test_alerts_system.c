@@ -22,18 +22,13 @@ static char dir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "%s", temp_dir());
-	return 0;
+	return scratch_make(dir, sizeof(dir));
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	fixtures_stop_all();
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 static void write_file(const char *path, const char *text, mode_t mode)

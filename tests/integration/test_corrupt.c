@@ -20,58 +20,24 @@
 #include <cmocka.h>
 
 #include "harness.h"
-
-#define CHILD_TIMEOUT_S 20
+#include "limited.h"
 
 static char dir[256], session[512];
 
-/* Appends opt to the sanitizer options variable name inherited by children. */
-static void add_option(const char *name, const char *opt)
-{
-	const char *old = getenv(name);
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s%s%s", old && *old ? old : "",
-		 old && *old ? ":" : "", opt);
-	setenv(name, buf, 1);
-}
-
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (scratch_make(dir, sizeof(dir)) < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
-
-/* run_vigil_limited with the test's time limit and, unless 0, a limit on
- * file size. */
-static void run_child(struct run_result *r, unsigned long long fsize,
-		      const char *const args[])
-{
-	const struct run_limits lim = {.timeout_s = CHILD_TIMEOUT_S, .fsize = fsize};
-
-	run_vigil_limited(r, &lim, args);
-}
-
-#define run(r, fsize, ...)                                                               \
-	do {                                                                             \
-		const char *const args_[] = {__VA_ARGS__, NULL};                         \
-		run_child((r), (fsize), args_);                                          \
-	} while (0)
 
 struct blob {
 	unsigned char *bytes;

@@ -30,24 +30,18 @@ static char dir[256], session[320];
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (scratch_make(dir, sizeof(dir)) < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[400];
-
 	(void)state;
 	remove_session(session);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
 
 static void add_exit(struct frame *f, int pid, const char *comm, int code)

@@ -25,26 +25,15 @@ static char dir[4096];
 
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
-		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
-	return 0;
+	return scratch_make(dir, sizeof(dir));
 }
 
 static int teardown(void **state)
 {
-	char cmd[4200];
-
 	(void)state;
-	fixtures_stop_all();
 	unsetenv("VIGIL_PROFILER");
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		return -1;
-	return 0;
+	return scratch_remove(dir);
 }
 
 static uint64_t thread_samples(const struct profile *p, int tid, const char *fn,

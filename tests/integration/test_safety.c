@@ -21,8 +21,8 @@
 #include <cmocka.h>
 
 #include "harness.h"
+#include "limited.h"
 
-#define CHILD_TIMEOUT_S 20
 #define KIB 1024ull
 #define MIB (1024ull * 1024)
 #define DAY_MS (24ll * 3600 * 1000)
@@ -37,53 +37,20 @@ static int64_t wall_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Appends opt to the sanitizer options variable name inherited by children. */
-static void add_option(const char *name, const char *opt)
-{
-	const char *old = getenv(name);
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "%s%s%s", old && *old ? old : "",
-		 old && *old ? ":" : "", opt);
-	setenv(name, buf, 1);
-}
-
 static int setup(void **state)
 {
-	char *d = temp_dir();
-
 	(void)state;
-	if (!d)
+	if (scratch_make(dir, sizeof(dir)) < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", d);
 	snprintf(session, sizeof(session), "%s/s.vigil", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return scratch_remove(dir);
 }
-
-/* run_vigil_limited with the test's time limit and, unless 0, a limit on
- * file size. */
-static void run_child(struct run_result *r, unsigned long long fsize,
-		      const char *const args[])
-{
-	const struct run_limits lim = {.timeout_s = CHILD_TIMEOUT_S, .fsize = fsize};
-
-	run_vigil_limited(r, &lim, args);
-}
-
-#define run(r, fsize, ...)                                                               \
-	do {                                                                             \
-		const char *const args_[] = {__VA_ARGS__, NULL};                         \
-		run_child((r), (fsize), args_);                                          \
-	} while (0)
 
 static size_t count_lines(const char *text, const char *prefix)
 {
